@@ -1,0 +1,344 @@
+"""Reviewer assignment as a min-cost flow: pure numpy + OR-Tools, no ORM.
+
+Network: application (supply = reviews still needed) -> reviewer (capacity 1,
+cost = scaled 1 - affinity) -> sink (capacity = the load allowed). Balance comes
+first: the smallest feasible maximum load L is found, then cost is minimised
+at that L with a single min-cost-flow solve.
+"""
+
+from __future__ import annotations
+
+import operator
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import max_flow, min_cost_flow
+
+# Flow solvers need integer costs; 1/1000 of affinity is finer than any score
+# a reviewer or a topic match can express.
+COST_SCALE = 1000
+# Listing every short application would bury the first, most useful ones.
+_MAX_LISTED = 5
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    status: str  # "optimal" or "infeasible"
+    pairs: list[tuple[int, int]]  # (application_index, reviewer_index), sorted
+    loads: list[int]  # per reviewer index, fixed pairs included
+    max_load: int
+    cost: int  # integer cost of the solver-chosen pairs (fixed pairs excluded)
+    seconds: float
+    message: str  # "" when optimal, otherwise why no assignment exists
+
+
+def solve_assignment(
+    *,
+    affinity: np.ndarray,
+    conflict: np.ndarray,
+    reviews_per_application: int,
+    max_load: int | None = None,
+    fixed: Sequence[tuple[int, int]] = (),
+    reviewer_capacity: np.ndarray | None = None,
+) -> AssignmentResult:
+    """Give every application N distinct non-conflicted reviewers.
+
+    With ``max_load=None`` the maximum load is minimised first and cost second;
+    with a ``max_load`` it is only a hard cap and cost alone is minimised.
+    """
+    started = time.perf_counter()
+    affinity, conflict, n, cap, fixed_arr = _validated(
+        affinity=affinity,
+        conflict=conflict,
+        reviews_per_application=reviews_per_application,
+        max_load=max_load,
+        fixed=fixed,
+        reviewer_capacity=reviewer_capacity,
+    )
+    n_apps, n_reviewers = affinity.shape
+
+    def infeasible(message: str) -> AssignmentResult:
+        return AssignmentResult(
+            status="infeasible",
+            pairs=[],
+            loads=[0] * n_reviewers,
+            max_load=0,
+            cost=0,
+            seconds=time.perf_counter() - started,
+            message=message,
+        )
+
+    fixed_per_app = np.bincount(fixed_arr[:, 0], minlength=n_apps)
+    fixed_load = np.bincount(fixed_arr[:, 1], minlength=n_reviewers)
+    demand = n - fixed_per_app
+    allowed = ~conflict
+    # A fixed pair is already made; offering it again could double a reviewer.
+    allowed[fixed_arr[:, 0], fixed_arr[:, 1]] = False
+    spare = cap - fixed_load
+
+    over = np.flatnonzero(spare < 0)
+    if over.size:
+        return infeasible(
+            _joined(
+                f"reviewer {r} already has {fixed_load[r]} fixed reviews, above the cap of {cap[r]}"
+                for r in over
+            )
+        )
+    message = _short_applications(
+        conflict=conflict, allowed=allowed, spare=spare, demand=demand, n=n
+    )
+    if message:
+        return infeasible(message)
+    total = n_apps * n
+    if int(cap.sum()) < total:
+        return infeasible(
+            f"reviewers can take at most {int(cap.sum())} reviews in total "
+            f"but {n_apps} applications x {n} reviews = {total} are needed"
+        )
+
+    app_idx, rev_idx = np.nonzero(allowed)
+    costs = np.rint((1.0 - affinity[app_idx, rev_idx]) * COST_SCALE).astype(np.int64)
+    tails = app_idx.astype(np.int32)
+    heads = (n_apps + rev_idx).astype(np.int32)
+    sink = n_apps + n_reviewers
+    reviewer_nodes = np.arange(n_apps, sink, dtype=np.int32)
+
+    if max_load is None:
+        level = _load_lower_bound(
+            cap=cap, fixed_load=fixed_load, allowed=allowed, spare=spare, demand=demand, total=total
+        )
+    else:
+        level = int(cap.max(initial=0))  # the cap is already folded into cap
+
+    def sink_caps(level: int) -> np.ndarray:
+        return np.minimum(cap, level) - fixed_load
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails, heads, np.ones(tails.size, dtype=np.int64), costs
+    )
+    sink_arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        reviewer_nodes,
+        np.full(n_reviewers, sink, dtype=np.int32),
+        sink_caps(level),
+        np.zeros(n_reviewers, dtype=np.int64),
+    )
+    flow.set_nodes_supplies(
+        np.arange(sink + 1, dtype=np.int32),
+        np.concatenate([demand, np.zeros(n_reviewers, dtype=np.int64), [-int(demand.sum())]]),
+    )
+    status = flow.solve()
+    if status == flow.INFEASIBLE:
+        # The lower bound is usually tight; when it is not, max-flow probes are
+        # several times cheaper than min-cost solves for finding the right L.
+        probe = _MaxFlowProbe(tails=tails, heads=heads, demand=demand, n_reviewers=n_reviewers)
+        ceiling = int(cap.max(initial=0))
+        if max_load is not None or not probe.saturates(sink_caps(ceiling)):
+            return infeasible(probe.explain(sink_caps(ceiling), n=n, max_load=max_load))
+        low, high = level + 1, ceiling
+        while low < high:
+            middle = (low + high) // 2
+            if probe.saturates(sink_caps(middle)):
+                high = middle
+            else:
+                low = middle + 1
+        level = low
+        flow.set_arc_capacities(sink_arcs.astype(np.int32), sink_caps(level))
+        status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow ended with status {status!r}")
+
+    chosen = np.asarray(flow.flows(pair_arcs.astype(np.int32))) > 0
+    pairs = sorted(
+        [(int(a), int(r)) for a, r in zip(app_idx[chosen], rev_idx[chosen], strict=True)]
+        + [(int(a), int(r)) for a, r in fixed_arr]
+    )
+    loads = fixed_load + np.bincount(rev_idx[chosen], minlength=n_reviewers)
+    return AssignmentResult(
+        status="optimal",
+        pairs=pairs,
+        loads=[int(x) for x in loads],
+        max_load=int(loads.max(initial=0)),
+        cost=int(costs[chosen].sum()),
+        seconds=time.perf_counter() - started,
+        message="",
+    )
+
+
+class _MaxFlowProbe:
+    """Feasibility of a load level: does the flow saturate every application?"""
+
+    def __init__(
+        self, *, tails: np.ndarray, heads: np.ndarray, demand: np.ndarray, n_reviewers: int
+    ) -> None:
+        n_apps = demand.size
+        self.sink = n_apps + n_reviewers
+        self.source = self.sink + 1
+        self.demand = demand
+        self.graph = max_flow.SimpleMaxFlow()
+        self.graph.add_arcs_with_capacity(tails, heads, np.ones(tails.size, dtype=np.int64))
+        self.app_arcs = np.asarray(
+            self.graph.add_arcs_with_capacity(
+                np.full(n_apps, self.source, dtype=np.int32),
+                np.arange(n_apps, dtype=np.int32),
+                demand.astype(np.int64),
+            )
+        ).astype(np.int32)
+        self.sink_arcs = np.asarray(
+            self.graph.add_arcs_with_capacity(
+                np.arange(n_apps, self.sink, dtype=np.int32),
+                np.full(n_reviewers, self.sink, dtype=np.int32),
+                np.zeros(n_reviewers, dtype=np.int64),
+            )
+        ).astype(np.int32)
+
+    def saturates(self, sink_caps: np.ndarray) -> bool:
+        self.graph.set_arcs_capacity(self.sink_arcs, sink_caps.astype(np.int64))
+        if self.graph.solve(self.source, self.sink) != self.graph.OPTIMAL:
+            raise RuntimeError("max flow failed")
+        return int(self.graph.optimal_flow()) == int(self.demand.sum())
+
+    def explain(self, sink_caps: np.ndarray, *, n: int, max_load: int | None) -> str:
+        # The source side of the minimal min cut is the same for every maximum
+        # flow: the applications that compete for too few reviewers, and those
+        # reviewers. Naming them is stable and tells people what to change.
+        self.saturates(sink_caps)
+        side = np.asarray(sorted(self.graph.get_source_side_min_cut()), dtype=np.int64)
+        apps = side[side < self.demand.size]
+        reviewers = side[(side >= self.demand.size) & (side < self.sink)] - self.demand.size
+        got = int(np.asarray(self.graph.flows(self.app_arcs[apps])).sum())
+        got += int((n - self.demand[apps]).sum())
+        limit = f"a load of {max_load}" if max_load is not None else "their capacities"
+        return (
+            f"applications {_listed(apps)} need {n * apps.size} reviews between them but at most "
+            f"{got} fit: their non-conflicted reviewers ({_listed(reviewers)}) are full at {limit}"
+        )
+
+
+def _short_applications(
+    *, conflict: np.ndarray, allowed: np.ndarray, spare: np.ndarray, demand: np.ndarray, n: int
+) -> str:
+    clean = (~conflict).sum(axis=1)
+    # Fixed reviewers count as usable: they already hold their place.
+    usable = (allowed & (spare > 0)).sum(axis=1) + (n - demand)
+    reasons = []
+    for a in np.flatnonzero(usable < n):
+        if clean[a] < n:
+            reasons.append(
+                f"application {a} has only {clean[a]} non-conflicted reviewers but needs {n}"
+            )
+        else:
+            reasons.append(
+                f"application {a} has {clean[a]} non-conflicted reviewers but only "
+                f"{usable[a]} of them have capacity left; it needs {n}"
+            )
+    return _joined(reasons)
+
+
+def _load_lower_bound(
+    *,
+    cap: np.ndarray,
+    fixed_load: np.ndarray,
+    allowed: np.ndarray,
+    spare: np.ndarray,
+    demand: np.ndarray,
+    total: int,
+) -> int:
+    # An application with exactly as many usable reviewers as it needs forces
+    # every one of them, whatever L is chosen.
+    usable = allowed & (spare > 0)[None, :]
+    tight = (usable.sum(axis=1) == demand) & (demand > 0)
+    forced = usable[tight].sum(axis=0)
+    low = max(int((fixed_load + forced).max(initial=0)), 1)
+    # Smallest L with sum(min(cap, L)) >= total: ceil(total / eligible) when
+    # there are no personal caps, higher when capped reviewers shed load.
+    high = int(cap.max(initial=0))
+    base = low
+    while base < high:
+        middle = (base + high) // 2
+        if int(np.minimum(cap, middle).sum()) >= total:
+            high = middle
+        else:
+            base = middle + 1
+    return max(low, base)
+
+
+def _joined(reasons: Iterable[str]) -> str:
+    listed = list(reasons)
+    text = "; ".join(listed[:_MAX_LISTED])
+    if len(listed) > _MAX_LISTED:
+        text += f"; and {len(listed) - _MAX_LISTED} more"
+    return text
+
+
+def _listed(ids: np.ndarray) -> str:
+    shown = ", ".join(str(i) for i in ids[:_MAX_LISTED])
+    return shown if ids.size <= _MAX_LISTED else f"{shown}, ... ({ids.size} in all)"
+
+
+def _validated(
+    *,
+    affinity: np.ndarray,
+    conflict: np.ndarray,
+    reviews_per_application: int,
+    max_load: int | None,
+    fixed: Sequence[tuple[int, int]],
+    reviewer_capacity: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, np.ndarray]:
+    affinity = np.asarray(affinity, dtype=np.float64)
+    conflict = np.asarray(conflict)
+    if affinity.ndim != 2:
+        raise ValueError(f"affinity must be 2-dimensional, got shape {affinity.shape}")
+    if conflict.shape != affinity.shape:
+        raise ValueError(
+            f"conflict has shape {conflict.shape} but affinity has shape {affinity.shape}"
+        )
+    if conflict.dtype != np.bool_:
+        raise ValueError(f"conflict must be a boolean array, got dtype {conflict.dtype}")
+    if not np.all((affinity >= 0.0) & (affinity <= 1.0)):
+        raise ValueError("affinity must lie in [0, 1] (no NaN)")
+    n = _positive_int(reviews_per_application, "reviews_per_application")
+    n_apps, n_reviewers = affinity.shape
+
+    if reviewer_capacity is None:
+        # No reviewer can take an application twice, so n_apps means "no cap".
+        cap = np.full(n_reviewers, n_apps, dtype=np.int64)
+    else:
+        raw = np.asarray(reviewer_capacity)
+        if raw.shape != (n_reviewers,):
+            raise ValueError(
+                f"reviewer_capacity has shape {raw.shape} but there are {n_reviewers} reviewers"
+            )
+        if not np.issubdtype(raw.dtype, np.integer) or (raw < 0).any():
+            raise ValueError("reviewer_capacity must hold non-negative integers")
+        cap = np.minimum(raw.astype(np.int64), n_apps)
+    if max_load is not None:
+        cap = np.minimum(cap, _positive_int(max_load, "max_load"))
+
+    fixed_arr = np.asarray(list(fixed), dtype=np.int64).reshape(-1, 2)
+    for a, r in fixed_arr:
+        if not (0 <= a < n_apps and 0 <= r < n_reviewers):
+            raise ValueError(f"fixed pair ({a}, {r}) is outside {n_apps} x {n_reviewers}")
+        if conflict[a, r]:
+            raise ValueError(f"fixed pair ({a}, {r}) is conflicted: reviewer {r} may not review it")
+    if np.unique(fixed_arr, axis=0).shape[0] != fixed_arr.shape[0]:
+        raise ValueError("fixed pairs contain a duplicate")
+    per_app = np.bincount(fixed_arr[:, 0], minlength=n_apps)
+    if (per_app > n).any():
+        a = int(np.flatnonzero(per_app > n)[0])
+        raise ValueError(f"application {a} has {per_app[a]} fixed reviewers but needs only {n}")
+    return affinity, conflict, n, cap, fixed_arr
+
+
+def _positive_int(value: object, name: str) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+    if number < 1:
+        raise ValueError(f"{name} must be at least 1, got {number}")
+    return number

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from datacollab.network.models.call import Call, Question
+from datacollab.organisations.models import Organisation
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SELECTED = "selected", _("Selected")
+        NOT_SELECTED = "not_selected", _("Not selected")
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    title = models.CharField(_("project title"), max_length=200)
+    summary = models.TextField(_("summary"), help_text=_("Markdown"), blank=True)
+    requested_amount = models.DecimalField(
+        _("amount requested"), max_digits=12, decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    eligible = models.BooleanField(null=True, blank=True)
+    eligibility_reasons = models.JSONField(default=list, blank=True)
+    decision = models.CharField(max_length=15, choices=Decision.choices, default=Decision.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "organisation"], name="one_application_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.title}"
+
+
+class Answer(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.JSONField(null=True, blank=True)
+    file = models.FileField(upload_to="applications/%Y/%m/", blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "question"], name="one_answer_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.value!r}"

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from datacollab.network.models.cohort import Cohort
+from datacollab.organisations.models import Organisation
+
+
+class Call(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="calls")
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField(_("opens at"))
+    deadline = models.DateTimeField(_("deadline"))
+    timezone = models.CharField(
+        _("time zone of the deadline"), max_length=64, default="Europe/London"
+    )
+    reviews_per_application = models.PositiveSmallIntegerField(
+        _("reviewers per application"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+
+    class Meta:
+        ordering = ["-deadline"]
+        verbose_name = _("open call")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deadline__gt=models.F("opens_at")), name="call_deadline_after_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        now = timezone.now()
+        return self.status == self.Status.PUBLISHED and self.opens_at <= now < self.deadline
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    NUMBER = "number", _("Number")
+    URL = "url", _("URL")
+    FILE = "file", _("File upload")
+
+
+class Question(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices)
+    label = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("help"), max_length=500, blank=True)
+    required = models.BooleanField(default=True)
+    choices = models.JSONField(
+        default=list, blank=True, help_text=_("options for single and multiple choice")
+    )
+    max_length = models.PositiveIntegerField(null=True, blank=True)
+    min_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    max_file_bytes = models.PositiveIntegerField(default=5 * 1024 * 1024)
+    allowed_extensions = models.JSONField(
+        default=list, blank=True, help_text=_('e.g. ["pdf", "docx"]; empty means pdf only')
+    )
+
+    class Meta:
+        ordering = ["call", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CriterionKind(models.TextChoices):
+    ORG_KIND_IN = "org_kind_in", _("Organisation kind is one of")
+    COUNTRY_IN = "country_in", _("Country is one of")
+    GLOBAL_SOUTH = "global_south", _("Organisation is in the Global South")
+    ANSWER_EQUALS = "answer_equals", _("Answer to a question equals")
+    ANSWER_AT_LEAST = "answer_at_least", _("Numeric answer is at least")
+    AMOUNT_AT_MOST = "amount_at_most", _("Requested amount is at most")
+
+
+class EligibilityCriterion(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    kind = models.CharField(max_length=20, choices=CriterionKind.choices)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, null=True, blank=True)
+    value = models.JSONField(default=list, blank=True)
+    description = models.CharField(
+        _("description shown to applicants"), max_length=300,
+    )
+
+    class Meta:
+        ordering = ["call", "id"]
+        verbose_name = _("eligibility criterion")
+        verbose_name_plural = _("eligibility criteria")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Extension(models.Model):
+    """A named late extension: this organisation may still edit and submit until `until`."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="extensions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    until = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=300)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["call", "organisation"], name="unique_extension")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} until {self.until:%Y-%m-%d %H:%M}"
+
+
+class RubricCriterion(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="rubric")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("criterion"), max_length=120)
+    description = models.CharField(_("what a reviewer looks for"), max_length=500, blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=5, decimal_places=2, default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+
+    class Meta:
+        ordering = ["call", "position", "id"]
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+
+    def __str__(self) -> str:
+        return self.name

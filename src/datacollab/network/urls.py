@@ -1,0 +1,11 @@
+"""Each views module owns its URLs; this file only gathers them."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("datacollab.network.views.public")),
+    path("", include("datacollab.network.views.applications")),
+    path("", include("datacollab.network.views.reviews")),
+    path("", include("datacollab.network.views.selection")),
+    path("", include("datacollab.network.views.grants")),
+]

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from datacollab.core import countries
+
+
+class OrganisationKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    RESEARCH = "research", _("Research institution")
+    NON_PROFIT = "non_profit", _("Non-profit")
+    GOVERNMENT = "government", _("Government")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
+    org_id = models.CharField(
+        _("org-id"), max_length=100, blank=True, help_text=_("e.g. GB-CHC-1234567 (org-id.guide)")
+    )
+    ror = models.CharField(_("ROR"), max_length=40, blank=True, help_text=_("e.g. 05gq02987"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_global_south(self) -> bool:
+        return countries.is_global_south(self.country)
+
+    @property
+    def country_name(self) -> str:
+        return countries.name_of(self.country)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailUserManager(UserManager["User"]):
+    """People log in with their email address; `username` is kept equal to it."""
+
+    def create_user(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        email = self.normalize_email(email).lower()
+        extra.setdefault("username", email)
+        return super().create_user(email=email, password=password, **extra)
+
+    def create_superuser(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        email = self.normalize_email(email).lower()
+        extra.setdefault("username", email)
+        return super().create_superuser(email=email, password=password, **extra)
+
+
+class User(AbstractUser):
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(_("name"), max_length=150, blank=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, blank=True, help_text=_("e.g. Europe/London")
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["username"]
+
+    objects = EmailUserManager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+
+class Role(models.TextChoices):
+    CONVENER = "convener", _("Convener")
+    REVIEWER = "reviewer", _("Reviewer")
+    EXPERT = "expert", _("Expert")
+    PARTICIPANT = "participant", _("Applicant / participant")
+
+
+class RoleGrant(models.Model):
+    """A network-wide role held by a person."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_grant")]
+        verbose_name = _("role")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"

@@ -1,0 +1,43 @@
+"""Permission predicates: small functions, used by services (the rule) and templates (the hint)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datacollab.organisations.models import Membership, Organisation, Role, RoleGrant
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def has_role(user: Any, role: Role | str) -> bool:
+    if not _authenticated(user):
+        return False
+    cache = getattr(user, "_role_cache", None)
+    if cache is None:
+        cache = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+        user._role_cache = cache
+    return str(role) in cache
+
+
+def is_convener(user: Any) -> bool:
+    return _authenticated(user) and (bool(user.is_superuser) or has_role(user, Role.CONVENER))
+
+
+def is_reviewer(user: Any) -> bool:
+    return has_role(user, Role.REVIEWER)
+
+
+def is_member(user: Any, organisation: Organisation) -> bool:
+    if not _authenticated(user):
+        return False
+    return Membership.objects.filter(user=user, organisation=organisation).exists()
+
+
+def is_org_admin(user: Any, organisation: Organisation) -> bool:
+    if not _authenticated(user):
+        return False
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role=Membership.Role.ADMIN
+    ).exists()
