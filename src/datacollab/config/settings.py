@@ -204,6 +204,11 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "datacollab <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# 360Giving export: grant identifiers and the funder named in every grant.
+GIVING360_PREFIX = os.environ.get("GIVING360_PREFIX", "360G-datacollab")
+GIVING360_FUNDER_ID = os.environ.get("GIVING360_FUNDER_ID", "GB-COH-08317706")
+GIVING360_FUNDER_NAME = os.environ.get("GIVING360_FUNDER_NAME", "The Open Data Institute")
+
 NETWORK_NAME = os.environ.get("DATACOLLAB_NETWORK_NAME", "Peer Learning Network for Data Collaborations")
 
 CONTENT_SECURITY_POLICY = {

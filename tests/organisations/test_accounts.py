@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import pytest
+
+from datacollab.config import settings as configured
+from datacollab.core.errors import Conflict, DomainError, NotAllowed
+from datacollab.core.models import AuditEntry
+from datacollab.organisations import rules, services
+from datacollab.organisations.models import Membership, Organisation, User
+from tests.factories import PASSWORD, make_org, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_person_hashes_password_with_argon2(settings):
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+    user = services.register_person(email="Ada@Example.org", password=PASSWORD)
+    assert user.email == "ada@example.org"
+    assert user.password.startswith("argon2$argon2id$")
+    assert user.check_password(PASSWORD) is True
+
+
+def test_register_person_twice_refused():
+    services.register_person(email="ada@example.org", password=PASSWORD)
+    with pytest.raises(Conflict, match="already exists"):
+        services.register_person(email="ADA@example.org", password=PASSWORD)
+
+
+def test_signup_page_creates_account_and_logs_in(client):
+    response = client.post("/accounts/signup/", {
+        "email": "grace@example.org", "display_name": "Grace", "password": PASSWORD,
+        "timezone": "Africa/Nairobi",
+    })
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/organisations/new/"
+    user = User.objects.get(email="grace@example.org")
+    assert (user.display_name, user.timezone) == ("Grace", "Africa/Nairobi")
+    assert client.get("/accounts/profile/").status_code == 200
+
+
+def test_signup_weak_password_is_400_with_reason(client):
+    response = client.post("/accounts/signup/", {
+        "email": "grace@example.org", "display_name": "Grace", "password": "123",
+    })
+    assert response.status_code == 400
+    assert "This password is too short" in response.content.decode()
+    assert User.objects.count() == 0
+
+
+def test_login_with_email_and_password(client):
+    make_user(email="lin@example.org")
+    response = client.post("/accounts/login/", {"username": "lin@example.org",
+                                                "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_create_organisation_makes_creator_admin_and_audits():
+    user = make_user()
+    org = services.create_organisation(actor=user, name="Data Cargo", kind="company",
+                                       country="gb")
+    assert (org.slug, org.country, org.is_global_south) == ("data-cargo", "GB", False)
+    assert rules.is_org_admin(user, org) is True
+    assert AuditEntry.objects.get().action == "organisation.created"
+
+
+def test_create_organisation_global_south_from_country():
+    org = services.create_organisation(actor=make_user(), name="Open Map Kenya",
+                                       kind="non_profit", country="KE")
+    assert org.is_global_south is True
+
+
+def test_create_organisation_unknown_country_refused():
+    with pytest.raises(DomainError, match="XX is not an ISO 3166-1 country code"):
+        services.create_organisation(actor=make_user(), name="N", kind="company", country="XX")
+
+
+def test_organisation_form_bad_kind_is_400(login):
+    client = login(make_user())
+    response = client.post("/accounts/organisations/new/", {
+        "name": "X", "kind": "cartel", "country": "GB",
+    })
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert Organisation.objects.count() == 0
+
+
+def test_organisation_page_is_public(client):
+    org = make_org(name="MetaBrainz Foundation", country="US")
+    response = client.get(f"/accounts/organisations/{org.slug}/")
+    assert response.status_code == 200
+    assert "MetaBrainz Foundation" in response.content.decode()
+
+
+def test_add_member_refused_for_non_admin():
+    org = make_org()
+    with pytest.raises(NotAllowed):
+        services.add_member(actor=make_user(), organisation=org, user=make_user())
+    assert Membership.objects.count() == 0
+
+
+def test_grant_role_only_by_convener(convener):
+    person = make_user()
+    with pytest.raises(NotAllowed):
+        services.grant_role(actor=make_user(), user=person, role="reviewer")
+    services.grant_role(actor=convener, user=person, role="reviewer")
+    assert rules.is_reviewer(User.objects.get(pk=person.pk)) is True
