@@ -11,18 +11,33 @@ PROD_SECRET = "x" * 20 + "-production-secret-key-with-enough-entropy-0123456789a
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATACOLLAB_ENV",
-                                                             "DEBUG", "ALLOWED_HOSTS"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATACOLLAB_ENV", "DEBUG", "ALLOWED_HOSTS"}
+    }
     base.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "datacollab", *args], env=base, cwd=cwd,
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "-m", "datacollab", *args],
+        env=base,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
-    result = _run(["check"], {"DATACOLLAB_ENV": "production", "ALLOWED_HOSTS": "example.org",
-                              "DATACOLLAB_VAR_DIR": str(tmp_path)}, tmp_path)
+    result = _run(
+        ["check"],
+        {
+            "DATACOLLAB_ENV": "production",
+            "ALLOWED_HOSTS": "example.org",
+            "DATACOLLAB_VAR_DIR": str(tmp_path),
+        },
+        tmp_path,
+    )
     assert result.returncode == 1
     assert "SECRET_KEY is not set" in result.stderr
 
@@ -30,8 +45,12 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
 def test_production_check_deploy_is_clean(tmp_path):
     result = _run(
         ["check", "--deploy", "--fail-level", "WARNING"],
-        {"DATACOLLAB_ENV": "production", "SECRET_KEY": PROD_SECRET,
-         "ALLOWED_HOSTS": "example.org", "DATACOLLAB_VAR_DIR": str(tmp_path)},
+        {
+            "DATACOLLAB_ENV": "production",
+            "SECRET_KEY": PROD_SECRET,
+            "ALLOWED_HOSTS": "example.org",
+            "DATACOLLAB_VAR_DIR": str(tmp_path),
+        },
         tmp_path,
     )
     assert result.returncode == 0, result.stderr

@@ -26,8 +26,10 @@ def _tamper(sql: str, params: list[object]) -> None:
 def _three_entries() -> list[AuditEntry]:
     actor = make_user()
     org = make_org()
-    return [audit.record(action=f"thing.done{i}", actor=actor, obj=org, details={"i": i})
-            for i in range(3)]
+    return [
+        audit.record(action=f"thing.done{i}", actor=actor, obj=org, details={"i": i})
+        for i in range(3)
+    ]
 
 
 def test_audit_chain_links_each_entry_to_the_previous():

@@ -15,7 +15,7 @@ XSS = [
     '<svg onload="alert(1)"></svg>',
     "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     '<div style="background:url(javascript:alert(1))">x</div>',
-    "![img](x\" onerror=\"alert(1))",
+    '![img](x" onerror="alert(1))',
     "<details open ontoggle=alert(1)>",
 ]
 

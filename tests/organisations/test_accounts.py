@@ -27,10 +27,15 @@ def test_register_person_twice_refused():
 
 
 def test_signup_page_creates_account_and_logs_in(client):
-    response = client.post("/accounts/signup/", {
-        "email": "grace@example.org", "display_name": "Grace", "password": PASSWORD,
-        "timezone": "Africa/Nairobi",
-    })
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "grace@example.org",
+            "display_name": "Grace",
+            "password": PASSWORD,
+            "timezone": "Africa/Nairobi",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/organisations/new/"
     user = User.objects.get(email="grace@example.org")
@@ -39,9 +44,14 @@ def test_signup_page_creates_account_and_logs_in(client):
 
 
 def test_signup_weak_password_is_400_with_reason(client):
-    response = client.post("/accounts/signup/", {
-        "email": "grace@example.org", "display_name": "Grace", "password": "123",
-    })
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "grace@example.org",
+            "display_name": "Grace",
+            "password": "123",
+        },
+    )
     assert response.status_code == 400
     assert "This password is too short" in response.content.decode()
     assert User.objects.count() == 0
@@ -49,24 +59,25 @@ def test_signup_weak_password_is_400_with_reason(client):
 
 def test_login_with_email_and_password(client):
     make_user(email="lin@example.org")
-    response = client.post("/accounts/login/", {"username": "lin@example.org",
-                                                "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": "lin@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/"
 
 
 def test_create_organisation_makes_creator_admin_and_audits():
     user = make_user()
-    org = services.create_organisation(actor=user, name="Data Cargo", kind="company",
-                                       country="gb")
+    org = services.create_organisation(actor=user, name="Data Cargo", kind="company", country="gb")
     assert (org.slug, org.country, org.is_global_south) == ("data-cargo", "GB", False)
     assert rules.is_org_admin(user, org) is True
     assert AuditEntry.objects.get().action == "organisation.created"
 
 
 def test_create_organisation_global_south_from_country():
-    org = services.create_organisation(actor=make_user(), name="Open Map Kenya",
-                                       kind="non_profit", country="KE")
+    org = services.create_organisation(
+        actor=make_user(), name="Open Map Kenya", kind="non_profit", country="KE"
+    )
     assert org.is_global_south is True
 
 
@@ -77,9 +88,14 @@ def test_create_organisation_unknown_country_refused():
 
 def test_organisation_form_bad_kind_is_400(login):
     client = login(make_user())
-    response = client.post("/accounts/organisations/new/", {
-        "name": "X", "kind": "cartel", "country": "GB",
-    })
+    response = client.post(
+        "/accounts/organisations/new/",
+        {
+            "name": "X",
+            "kind": "cartel",
+            "country": "GB",
+        },
+    )
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert Organisation.objects.count() == 0

@@ -209,7 +209,9 @@ GIVING360_PREFIX = os.environ.get("GIVING360_PREFIX", "360G-datacollab")
 GIVING360_FUNDER_ID = os.environ.get("GIVING360_FUNDER_ID", "GB-COH-08317706")
 GIVING360_FUNDER_NAME = os.environ.get("GIVING360_FUNDER_NAME", "The Open Data Institute")
 
-NETWORK_NAME = os.environ.get("DATACOLLAB_NETWORK_NAME", "Peer Learning Network for Data Collaborations")
+NETWORK_NAME = os.environ.get(
+    "DATACOLLAB_NETWORK_NAME", "Peer Learning Network for Data Collaborations"
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

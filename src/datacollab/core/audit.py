@@ -30,7 +30,9 @@ def _canonical(entry: AuditEntry) -> bytes:
         "details": entry.details,
         "prev_hash": entry.prev_hash,
     }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
+    return json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder
+    ).encode()
 
 
 def compute_hash(entry: AuditEntry) -> str:
@@ -117,8 +119,11 @@ def verify() -> VerifyResult:
     if head is not None:
         if head.count != expected_seq - 1:
             problems.append(
-                Problem(None, f"head records {head.count} entries but the chain ends at "
-                        f"{expected_seq - 1} (entries deleted from the end)")
+                Problem(
+                    None,
+                    f"head records {head.count} entries but the chain ends at "
+                    f"{expected_seq - 1} (entries deleted from the end)",
+                )
             )
         elif head.last_hash != prev:
             problems.append(Problem(None, "head hash does not match the last entry"))

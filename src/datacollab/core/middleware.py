@@ -37,7 +37,9 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DomainError):
             return render(
-                request, "core/refused.html", {"message": exception.message},
+                request,
+                "core/refused.html",
+                {"message": exception.message},
                 status=exception.status,
             )
         return None

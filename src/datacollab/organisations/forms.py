@@ -47,8 +47,9 @@ class OrganisationForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea, required=False, help_text=_("Markdown")
     )
-    org_id = forms.CharField(label=_("org-id"), max_length=100, required=False,
-                             help_text=_("e.g. GB-CHC-1234567"))
+    org_id = forms.CharField(
+        label=_("org-id"), max_length=100, required=False, help_text=_("e.g. GB-CHC-1234567")
+    )
     ror = forms.CharField(label=_("ROR id"), max_length=40, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

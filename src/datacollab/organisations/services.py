@@ -22,7 +22,9 @@ from datacollab.organisations.models import (
 
 
 @transaction.atomic
-def register_person(*, email: str, password: str, display_name: str = "", timezone: str = "") -> User:
+def register_person(
+    *, email: str, password: str, display_name: str = "", timezone: str = ""
+) -> User:
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
         raise Conflict(_("An account with this email address already exists: log in instead."))
@@ -66,9 +68,14 @@ def create_organisation(
     try:
         with transaction.atomic():
             org = Organisation.objects.create(
-                slug=slug or _unique_slug(name), name=name.strip(), kind=kind,
-                country=found.alpha2, website=website, description=description,
-                org_id=org_id.strip(), ror=ror.strip(),
+                slug=slug or _unique_slug(name),
+                name=name.strip(),
+                kind=kind,
+                country=found.alpha2,
+                website=website,
+                description=description,
+                org_id=org_id.strip(),
+                ror=ror.strip(),
             )
     except IntegrityError as exc:
         raise Conflict(_("An organisation with this slug already exists.")) from exc
@@ -87,7 +94,9 @@ def add_member(
         user=user, organisation=organisation, defaults={"role": role}
     )
     audit.record(
-        action="organisation.member_added", actor=actor, obj=organisation,
+        action="organisation.member_added",
+        actor=actor,
+        obj=organisation,
         details={"user": user.email, "role": role},
     )
     return membership

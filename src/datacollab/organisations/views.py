@@ -25,24 +25,30 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Next, add your organisation."))
             return redirect("organisation-create")
-    return render(request, "organisations/signup.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "organisations/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, initial={
-        "display_name": user.display_name, "timezone": user.timezone,  # type: ignore[union-attr]
-    })
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "display_name": user.display_name,
+            "timezone": user.timezone,  # type: ignore[union-attr]
+        },
+    )
     if request.method == "POST" and form.is_valid():
         services.set_profile(user=user, **form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("Profile saved."))
         return redirect("profile")
     context = {"form": form, "memberships": selectors.memberships_of(user)}  # type: ignore[arg-type]
-    return render(request, "organisations/profile.html", context,
-                  status=400 if form.errors else 200)
+    return render(
+        request, "organisations/profile.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -57,12 +63,21 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s created.") % {"name": org.name})
             return redirect("organisation-detail", slug=org.slug)
-    return render(request, "organisations/organisation_form.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "organisations/organisation_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     org = selectors.organisation_by_slug(slug)
-    return render(request, "organisations/organisation_detail.html", {
-        "organisation": org, "cohorts": selectors.cohort_memberships_of(org),
-    })
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {
+            "organisation": org,
+            "cohorts": selectors.cohort_memberships_of(org),
+        },
+    )

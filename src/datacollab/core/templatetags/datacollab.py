@@ -15,7 +15,7 @@ CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 @register.filter
 def markdown(text: str) -> SafeString:
-    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 in render_markdown
+    return mark_safe(render_markdown(text))
 
 
 @register.filter

@@ -16,9 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = audit.verify()
         if result.ok:
-            self.stdout.write(
-                f"audit log OK: {result.entries} entries, head {result.head_hash}"
-            )
+            self.stdout.write(f"audit log OK: {result.entries} entries, head {result.head_hash}")
             return
         for problem in result.problems:
             where = f"entry {problem.seq}" if problem.seq is not None else "chain"
