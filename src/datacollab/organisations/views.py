@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from datacollab.core.errors import DomainError
 from datacollab.organisations import selectors, services
 from datacollab.organisations.forms import OrganisationForm, ProfileForm, SignupForm
+from datacollab.organisations.models import User
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,13 +36,10 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)  # login_required
     form = ProfileForm(
         request.POST or None,
-        initial={
-            "display_name": user.display_name,
-            "timezone": user.timezone,  # type: ignore[union-attr]
-        },
+        initial={"display_name": user.display_name, "timezone": user.timezone},
     )
     if request.method == "POST" and form.is_valid():
         services.set_profile(user=user, **form.cleaned_data)  # type: ignore[arg-type]

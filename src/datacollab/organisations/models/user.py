@@ -35,7 +35,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["username"]
 
-    objects = EmailUserManager()  # type: ignore[assignment]
+    objects = EmailUserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("person")
