@@ -1,3 +1,206 @@
-from django.urls import URLPattern
+"""Convener pages: start page, selection of a cohort, decision mails."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from datacollab.core.errors import DomainError
+from datacollab.network.forms.selection import MailForm, MailTemplateForm, SelectionForm
+from datacollab.network.models import Call, EmailTemplate
+from datacollab.network.selectors import selection as selectors
+from datacollab.network.services import decisions
+from datacollab.network.services import selection as services
+
+
+@login_required
+def convener_home(request: HttpRequest) -> HttpResponse:
+    calls = list(selectors.convener_calls(actor=request.user))
+    cohorts = list(selectors.convener_cohorts(actor=request.user))
+    return render(
+        request, "network/selection/convener_home.html", {"calls": calls, "cohorts": cohorts}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_selection(request: HttpRequest, call_slug: str) -> HttpResponse:
+    call = selectors.call_for_convener(actor=request.user, slug=call_slug)
+    page = selectors.selection_page(actor=request.user, call=call)
+    ids = [row.application.pk for row in page.candidates]
+    if request.method == "POST":
+        form = SelectionForm(request.POST, candidate_ids=ids)
+        if form.is_valid():
+            try:
+                services.propose_selection(actor=request.user, call=call, **form.parameters())
+            except DomainError as exc:
+                if exc.status != 400:
+                    raise
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(
+                    request, _("The optimiser proposed a cohort; it is explained below.")
+                )
+                return redirect("call-selection", call_slug=call.slug)
+    else:
+        params = page.proposal.parameters if page.proposal else {}
+        form = SelectionForm(initial=SelectionForm.initial_from(params), candidate_ids=ids)
+    return render(
+        request,
+        "network/selection/selection.html",
+        {
+            "page": page,
+            "call": call,
+            "form": form,
+            "forced_in": form.forced("forced_in"),
+            "forced_out": form.forced("forced_out"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def call_selection_confirm(request: HttpRequest, call_slug: str, proposal_id: int) -> HttpResponse:
+    call = selectors.call_for_convener(actor=request.user, slug=call_slug)
+    proposal = selectors.proposal_for_convener(
+        actor=request.user, call=call, proposal_id=proposal_id
+    )
+    services.confirm_selection(actor=request.user, proposal=proposal)
+    messages.success(request, _("Selection confirmed. Review the decision mails, then send them."))
+    return redirect("call-mails", call_slug=call.slug)
+
+
+def _mails_page(
+    request: HttpRequest,
+    call: Call,
+    *,
+    bound: dict[str, MailTemplateForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    page = selectors.mails_page(actor=request.user, call=call)
+    forms = {
+        kind: (bound or {}).get(kind)
+        or MailTemplateForm(prefix=kind, initial={"subject": tpl.subject, "body": tpl.body})
+        for kind, tpl in page.templates.items()
+    }
+    template_forms = [(kind, EmailTemplate.Kind(kind).label, forms[kind]) for kind in forms]
+    return render(
+        request,
+        "network/selection/mails.html",
+        {
+            "page": page,
+            "call": call,
+            "template_forms": template_forms,
+            "placeholders": decisions.PLACEHOLDERS,
+        },
+        status=status,
+    )
+
+
+@login_required
+def call_mails(request: HttpRequest, call_slug: str) -> HttpResponse:
+    call = selectors.call_for_convener(actor=request.user, slug=call_slug)
+    return _mails_page(request, call)
+
+
+@login_required
+@require_POST
+def call_mail_template(request: HttpRequest, call_slug: str, kind: str) -> HttpResponse:
+    call = selectors.call_for_convener(actor=request.user, slug=call_slug)
+    if kind not in EmailTemplate.Kind.values:
+        raise DomainError(_("Unknown kind of decision mail."))
+    form = MailTemplateForm(request.POST, prefix=kind)
+    if form.is_valid():
+        try:
+            decisions.update_template(actor=request.user, call=call, kind=kind, **form.cleaned_data)
+        except DomainError as exc:
+            if exc.status != 400:
+                raise
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request, _("Template saved; mails awaiting review were re-drafted from it.")
+            )
+            return redirect("call-mails", call_slug=call.slug)
+    return _mails_page(request, call, bound={kind: form}, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_mail(request: HttpRequest, call_slug: str, mail_id: int) -> HttpResponse:
+    call = selectors.call_for_convener(actor=request.user, slug=call_slug)
+    mail = selectors.mail_for_convener(actor=request.user, call=call, mail_id=mail_id)
+    form = MailForm(request.POST or None, initial={"subject": mail.subject, "body": mail.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            decisions.update_mail(actor=request.user, mail=mail, **form.cleaned_data)
+        except DomainError as exc:
+            if exc.status != 400:
+                raise
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Mail saved."))
+            return redirect("call-mail", call_slug=call.slug, mail_id=mail.pk)
+    return render(
+        request,
+        "network/selection/mail.html",
+        {"call": call, "mail": mail, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def call_mail_cancel(request: HttpRequest, call_slug: str, mail_id: int) -> HttpResponse:
+    call = selectors.call_for_convener(actor=request.user, slug=call_slug)
+    mail = selectors.mail_for_convener(actor=request.user, call=call, mail_id=mail_id)
+    decisions.cancel_mail(actor=request.user, mail=mail)
+    messages.success(request, _("Mail cancelled: it will not be sent."))
+    return redirect("call-mails", call_slug=call.slug)
+
+
+@login_required
+@require_POST
+def call_mails_send(request: HttpRequest, call_slug: str) -> HttpResponse:
+    call = selectors.call_for_convener(actor=request.user, slug=call_slug)
+    count = decisions.send_decision_mails(actor=request.user, call=call)
+    if count:
+        messages.success(
+            request,
+            ngettext("%(n)d mail is being sent.", "%(n)d mails are being sent.", count)
+            % {"n": count},
+        )
+    else:
+        messages.info(request, _("No mails are awaiting review; nothing was sent."))
+    return redirect("call-mails", call_slug=call.slug)
+
+
+urlpatterns = [
+    path("convener/", convener_home, name="convener-home"),
+    path("convener/calls/<slug:call_slug>/selection/", call_selection, name="call-selection"),
+    path(
+        "convener/calls/<slug:call_slug>/selection/<int:proposal_id>/confirm/",
+        call_selection_confirm,
+        name="call-selection-confirm",
+    ),
+    path("convener/calls/<slug:call_slug>/mails/", call_mails, name="call-mails"),
+    path(
+        "convener/calls/<slug:call_slug>/mails/templates/<str:kind>/",
+        call_mail_template,
+        name="call-mail-template",
+    ),
+    path("convener/calls/<slug:call_slug>/mails/send/", call_mails_send, name="call-mails-send"),
+    path("convener/calls/<slug:call_slug>/mails/<int:mail_id>/", call_mail, name="call-mail"),
+    path(
+        "convener/calls/<slug:call_slug>/mails/<int:mail_id>/cancel/",
+        call_mail_cancel,
+        name="call-mail-cancel",
+    ),
+]

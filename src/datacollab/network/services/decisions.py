@@ -1,0 +1,249 @@
+"""Decision mails: editable templates, drafts a convener reviews, and sending them."""
+
+from __future__ import annotations
+
+from functools import lru_cache, partial
+from typing import Any
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from datacollab.core import audit
+from datacollab.core.errors import Conflict, DomainError
+from datacollab.network.models import Application, Call, EmailTemplate, OutgoingMail
+from datacollab.network.selectors.selection import default_template, require_convener
+from datacollab.organisations.models import Membership
+
+# The whole context a template sees: plain strings, so a template cannot walk from a
+# model to data the applicant should not receive.
+PLACEHOLDERS = [
+    ("organisation", gettext_lazy("the applicant organisation's name")),
+    ("application_title", gettext_lazy("the title of the application")),
+    ("call", gettext_lazy("the title of the call")),
+    ("cohort", gettext_lazy("the name of the cohort")),
+    ("convener", gettext_lazy("the name of the convener who confirmed or edited")),
+]
+SUBJECT_MAX = 200
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Engine:
+    # Plain-text mail: no HTML escaping, no loaders, no tag libraries beyond the built-ins.
+    return Engine(autoescape=False, libraries={}, loaders=[])
+
+
+def render_text(text: str, context: dict[str, str]) -> str:
+    try:
+        return _engine().from_string(text).render(Context(context, autoescape=False))
+    except (TemplateSyntaxError, TemplateDoesNotExist, ValueError, TypeError, KeyError) as exc:
+        raise DomainError(
+            _(
+                "The template could not be rendered: %(error)s. Placeholders look like "
+                "{{ organisation }}."
+            )
+            % {"error": exc},
+            field="body",
+        ) from exc
+
+
+def _render(subject: str, body: str, context: dict[str, str]) -> tuple[str, str]:
+    rendered_subject = " ".join(render_text(subject, context).split())
+    if not rendered_subject:
+        raise DomainError(_("The subject is empty once rendered."), field="subject")
+    if len(rendered_subject) > SUBJECT_MAX:
+        raise DomainError(
+            _("The subject is longer than %(n)d characters once rendered.") % {"n": SUBJECT_MAX},
+            field="subject",
+        )
+    return rendered_subject, render_text(body, context)
+
+
+def mail_context(*, application: Application, convener: Any) -> dict[str, str]:
+    call = application.call
+    return {
+        "organisation": application.organisation.name,
+        "application_title": application.title,
+        "call": call.title,
+        "cohort": call.cohort.name,
+        "convener": str(convener),
+    }
+
+
+def sample_context(*, call: Call, convener: Any) -> dict[str, str]:
+    return {
+        "organisation": _("Example Organisation"),
+        "application_title": _("Example project"),
+        "call": call.title,
+        "cohort": call.cohort.name,
+        "convener": str(convener),
+    }
+
+
+def _check_draft(mail: OutgoingMail) -> None:
+    if mail.status != OutgoingMail.Status.DRAFT:
+        raise Conflict(
+            _("This mail is %(status)s; only mails awaiting review can be changed.")
+            % {"status": mail.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def ensure_default_templates(*, actor: Any, call: Call) -> dict[str, EmailTemplate]:
+    require_convener(actor)
+    out: dict[str, EmailTemplate] = {}
+    for kind in EmailTemplate.Kind.values:
+        default = default_template(call=call, kind=kind)
+        out[kind], _created = EmailTemplate.objects.get_or_create(
+            call=call, kind=kind, defaults={"subject": default.subject, "body": default.body}
+        )
+    return out
+
+
+@transaction.atomic
+def update_template(*, actor: Any, call: Call, kind: str, subject: str, body: str) -> EmailTemplate:
+    """Save a template after a trial render, and re-draft the unsent mails of its kind."""
+    require_convener(actor)
+    if kind not in EmailTemplate.Kind.values:
+        raise DomainError(_("Unknown kind of decision mail: %(kind)s.") % {"kind": kind})
+    _render(subject, body, sample_context(call=call, convener=actor))
+    template, _created = EmailTemplate.objects.update_or_create(
+        call=call, kind=kind, defaults={"subject": subject, "body": body}
+    )
+    drafts = list(
+        OutgoingMail.objects.select_for_update()
+        .filter(application__call=call, kind=kind, status=OutgoingMail.Status.DRAFT)
+        .select_related("application__organisation", "application__call__cohort")
+    )
+    for mail in drafts:
+        mail.subject, mail.body = _render(
+            subject, body, mail_context(application=mail.application, convener=actor)
+        )
+    OutgoingMail.objects.bulk_update(drafts, ["subject", "body"])
+    audit.record(
+        action="decision_template.updated",
+        actor=actor,
+        obj=template,
+        details={"kind": kind, "redrafted": [m.pk for m in drafts]},
+    )
+    return template
+
+
+def _recipients(applications: list[Application]) -> dict[int, list[str]]:
+    by_org: dict[int, set[str]] = {}
+    for org_id, email in Membership.objects.filter(
+        organisation_id__in={a.organisation_id for a in applications}, user__is_active=True
+    ).values_list("organisation_id", "user__email"):
+        by_org.setdefault(org_id, set()).add(email)
+    return {
+        a.pk: sorted(by_org.get(a.organisation_id) or {a.created_by.email}) for a in applications
+    }
+
+
+@transaction.atomic
+def draft_decision_mails(*, actor: Any, call: Call) -> list[OutgoingMail]:
+    """Draft one mail per decided application that has none awaiting review or sent."""
+    require_convener(actor)
+    templates = ensure_default_templates(actor=actor, call=call)
+    applications = list(
+        Application.objects.filter(
+            call=call,
+            status=Application.Status.SUBMITTED,
+            decision__in=[Application.Decision.SELECTED, Application.Decision.NOT_SELECTED],
+        )
+        .exclude(outgoing_mails__status__in=[OutgoingMail.Status.DRAFT, OutgoingMail.Status.SENT])
+        .select_related("organisation", "created_by", "call__cohort")
+        .order_by("organisation__name", "id")
+    )
+    recipients = _recipients(applications)
+    mails = []
+    for app in applications:
+        template = templates[app.decision]
+        subject, body = _render(
+            template.subject, template.body, mail_context(application=app, convener=actor)
+        )
+        mails.append(
+            OutgoingMail(
+                application=app,
+                kind=app.decision,
+                to=recipients[app.pk],
+                subject=subject,
+                body=body,
+            )
+        )
+    return OutgoingMail.objects.bulk_create(mails)
+
+
+@transaction.atomic
+def update_mail(*, actor: Any, mail: OutgoingMail, subject: str, body: str) -> OutgoingMail:
+    require_convener(actor)
+    mail = OutgoingMail.objects.select_for_update().get(pk=mail.pk)
+    _check_draft(mail)
+    subject = " ".join(subject.split())
+    if not subject or not body.strip():
+        raise DomainError(_("A mail needs a subject and a body."), field="subject")
+    mail.subject, mail.body = subject, body
+    mail.save(update_fields=["subject", "body"])
+    audit.record(
+        action="decision_mail.edited",
+        actor=actor,
+        obj=mail,
+        details={"application": mail.application_id},
+    )
+    return mail
+
+
+@transaction.atomic
+def cancel_mail(*, actor: Any, mail: OutgoingMail) -> OutgoingMail:
+    require_convener(actor)
+    mail = OutgoingMail.objects.select_for_update().get(pk=mail.pk)
+    _check_draft(mail)
+    mail.status = OutgoingMail.Status.CANCELLED
+    mail.save(update_fields=["status"])
+    audit.record(
+        action="decision_mail.cancelled",
+        actor=actor,
+        obj=mail,
+        details={"application": mail.application_id},
+    )
+    return mail
+
+
+@transaction.atomic
+def send_decision_mails(*, actor: Any, call: Call) -> int:
+    """Queue every mail awaiting review; each is sent by a task once this commits."""
+    from datacollab.network.tasks import send_outgoing_mail
+
+    require_convener(actor)
+    ids = list(
+        OutgoingMail.objects.filter(application__call=call, status=OutgoingMail.Status.DRAFT)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    for mail_id in ids:
+        transaction.on_commit(partial(send_outgoing_mail.enqueue, mail_id))
+    audit.record(
+        action="decision_mails.sent",
+        actor=actor,
+        obj=call,
+        details={"mails": ids, "count": len(ids)},
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def deliver_mail(*, mail_id: int) -> bool:
+    """Send one mail if it still awaits sending; a mail already sent or cancelled is skipped."""
+    mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
+    if mail is None or mail.status != OutgoingMail.Status.DRAFT:
+        return False
+    EmailMessage(subject=mail.subject, body=mail.body, to=mail.to).send()
+    mail.status = OutgoingMail.Status.SENT
+    mail.sent_at = timezone.now()
+    mail.save(update_fields=["status", "sent_at"])
+    return True
