@@ -295,7 +295,10 @@ def test_solve_assignment_capacity_used_up_by_fixed_pairs_is_explained() -> None
             {"conflict": np.zeros((3, 4), dtype=bool)},
             "conflict has shape (3, 4) but affinity has shape (4, 3)",
         ),
-        ({"reviews_per_application": 0}, "reviews_per_application must be at least 1, got 0"),
+        (
+            {"reviews_per_application": 0},
+            "reviews_per_application must be a whole number of at least 1, got 0",
+        ),
         ({"affinity": np.full((4, 3), 1.5)}, "affinity must lie in [0, 1] (no NaN)"),
         ({"affinity": np.full((4, 3), np.nan)}, "affinity must lie in [0, 1] (no NaN)"),
         (
@@ -309,7 +312,7 @@ def test_solve_assignment_capacity_used_up_by_fixed_pairs_is_explained() -> None
             {"fixed": [(1, 0), (1, 1), (1, 2)]},
             "application 1 has 3 fixed reviewers but needs only 2",
         ),
-        ({"max_load": 0}, "max_load must be at least 1, got 0"),
+        ({"max_load": 0}, "max_load must be a whole number of at least 1, got 0"),
         (
             {"reviewer_capacity": np.array([1, 2])},
             "reviewer_capacity has shape (2,) but there are 3 reviewers",

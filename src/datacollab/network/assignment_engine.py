@@ -8,7 +8,6 @@ at that L with a single min-cost-flow solve.
 
 from __future__ import annotations
 
-import operator
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -78,25 +77,12 @@ def solve_assignment(
     allowed[fixed_arr[:, 0], fixed_arr[:, 1]] = False
     spare = cap - fixed_load
 
-    over = np.flatnonzero(spare < 0)
-    if over.size:
-        return infeasible(
-            _joined(
-                f"reviewer {r} already has {fixed_load[r]} fixed reviews, above the cap of {cap[r]}"
-                for r in over
-            )
-        )
-    message = _short_applications(
-        conflict=conflict, allowed=allowed, spare=spare, demand=demand, n=n
+    total = n_apps * n
+    message = _plain_shortfall(
+        conflict=conflict, allowed=allowed, cap=cap, fixed_load=fixed_load, demand=demand, n=n
     )
     if message:
         return infeasible(message)
-    total = n_apps * n
-    if int(cap.sum()) < total:
-        return infeasible(
-            f"reviewers can take at most {int(cap.sum())} reviews in total "
-            f"but {n_apps} applications x {n} reviews = {total} are needed"
-        )
 
     app_idx, rev_idx = np.nonzero(allowed)
     costs = np.rint((1.0 - affinity[app_idx, rev_idx]) * COST_SCALE).astype(np.int64)
@@ -110,10 +96,11 @@ def solve_assignment(
             cap=cap, fixed_load=fixed_load, allowed=allowed, spare=spare, demand=demand, total=total
         )
     else:
-        level = int(cap.max(initial=0))  # the cap is already folded into cap
+        level = int(cap.max(initial=0))  # max_load is already folded into cap
 
     def sink_caps(level: int) -> np.ndarray:
-        return np.minimum(cap, level) - fixed_load
+        room: np.ndarray = np.minimum(cap, level) - fixed_load
+        return room
 
     flow = min_cost_flow.SimpleMinCostFlow()
     pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
@@ -145,12 +132,12 @@ def solve_assignment(
             else:
                 low = middle + 1
         level = low
-        flow.set_arc_capacities(sink_arcs.astype(np.int32), sink_caps(level))
+        flow.set_arc_capacities(sink_arcs, sink_caps(level))
         status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow ended with status {status!r}")
 
-    chosen = np.asarray(flow.flows(pair_arcs.astype(np.int32))) > 0
+    chosen = flow.flows(pair_arcs) > 0
     pairs = sorted(
         [(int(a), int(r)) for a, r in zip(app_idx[chosen], rev_idx[chosen], strict=True)]
         + [(int(a), int(r)) for a, r in fixed_arr]
@@ -179,23 +166,17 @@ class _MaxFlowProbe:
         self.demand = demand
         self.graph = max_flow.SimpleMaxFlow()
         self.graph.add_arcs_with_capacity(tails, heads, np.ones(tails.size, dtype=np.int64))
-        self.app_arcs = np.asarray(
-            self.graph.add_arcs_with_capacity(
-                np.full(n_apps, self.source, dtype=np.int32),
-                np.arange(n_apps, dtype=np.int32),
-                demand.astype(np.int64),
-            )
-        ).astype(np.int32)
-        self.sink_arcs = np.asarray(
-            self.graph.add_arcs_with_capacity(
-                np.arange(n_apps, self.sink, dtype=np.int32),
-                np.full(n_reviewers, self.sink, dtype=np.int32),
-                np.zeros(n_reviewers, dtype=np.int64),
-            )
-        ).astype(np.int32)
+        self.app_arcs = self.graph.add_arcs_with_capacity(
+            np.full(n_apps, self.source, dtype=np.int32), np.arange(n_apps, dtype=np.int32), demand
+        )
+        self.sink_arcs = self.graph.add_arcs_with_capacity(
+            np.arange(n_apps, self.sink, dtype=np.int32),
+            np.full(n_reviewers, self.sink, dtype=np.int32),
+            np.zeros(n_reviewers, dtype=np.int64),
+        )
 
     def saturates(self, sink_caps: np.ndarray) -> bool:
-        self.graph.set_arcs_capacity(self.sink_arcs, sink_caps.astype(np.int64))
+        self.graph.set_arcs_capacity(self.sink_arcs, sink_caps)
         if self.graph.solve(self.source, self.sink) != self.graph.OPTIMAL:
             raise RuntimeError("max flow failed")
         return int(self.graph.optimal_flow()) == int(self.demand.sum())
@@ -208,8 +189,8 @@ class _MaxFlowProbe:
         side = np.asarray(sorted(self.graph.get_source_side_min_cut()), dtype=np.int64)
         apps = side[side < self.demand.size]
         reviewers = side[(side >= self.demand.size) & (side < self.sink)] - self.demand.size
-        got = int(np.asarray(self.graph.flows(self.app_arcs[apps])).sum())
-        got += int((n - self.demand[apps]).sum())
+        # Fixed pairs (n - demand) already hold their places.
+        got = int(self.graph.flows(self.app_arcs[apps]).sum() + (n - self.demand[apps]).sum())
         limit = f"a load of {max_load}" if max_load is not None else "their capacities"
         return (
             f"applications {_listed(apps)} need {n * apps.size} reviews between them but at most "
@@ -217,24 +198,39 @@ class _MaxFlowProbe:
         )
 
 
-def _short_applications(
-    *, conflict: np.ndarray, allowed: np.ndarray, spare: np.ndarray, demand: np.ndarray, n: int
+def _plain_shortfall(
+    *,
+    conflict: np.ndarray,
+    allowed: np.ndarray,
+    cap: np.ndarray,
+    fixed_load: np.ndarray,
+    demand: np.ndarray,
+    n: int,
 ) -> str:
+    """Shortfalls visible without a flow, each named in the caller's terms."""
+    spare = cap - fixed_load
+    if (spare < 0).any():
+        return _joined(
+            f"reviewer {r} already has {fixed_load[r]} fixed reviews, above the cap of {cap[r]}"
+            for r in np.flatnonzero(spare < 0)
+        )
     clean = (~conflict).sum(axis=1)
     # Fixed reviewers count as usable: they already hold their place.
     usable = (allowed & (spare > 0)).sum(axis=1) + (n - demand)
-    reasons = []
-    for a in np.flatnonzero(usable < n):
-        if clean[a] < n:
-            reasons.append(
-                f"application {a} has only {clean[a]} non-conflicted reviewers but needs {n}"
-            )
-        else:
-            reasons.append(
-                f"application {a} has {clean[a]} non-conflicted reviewers but only "
-                f"{usable[a]} of them have capacity left; it needs {n}"
-            )
-    return _joined(reasons)
+    if (usable < n).any():
+        return _joined(
+            f"application {a} has only {clean[a]} non-conflicted reviewers but needs {n}"
+            if clean[a] < n
+            else f"application {a} has {clean[a]} non-conflicted reviewers but only {usable[a]} "
+            f"of them have capacity left; it needs {n}"
+            for a in np.flatnonzero(usable < n)
+        )
+    if int(cap.sum()) < demand.size * n:
+        return (
+            f"reviewers can take at most {int(cap.sum())} reviews in total "
+            f"but {demand.size} applications x {n} reviews = {demand.size * n} are needed"
+        )
+    return ""
 
 
 def _load_lower_bound(
@@ -333,12 +329,7 @@ def _validated(
 
 
 def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    try:
-        number = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from None
-    if number < 1:
-        raise ValueError(f"{name} must be at least 1, got {number}")
-    return number
+    # bool is an int subclass, but True reviews per application is a caller bug.
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+    return int(value)
