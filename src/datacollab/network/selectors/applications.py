@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -137,15 +137,4 @@ def extensions_of_call(*, actor: Any, call: Call) -> list[Extension]:
         Extension.objects.filter(call=call)
         .select_related("organisation", "granted_by")
         .order_by("organisation__name")
-    )
-
-
-def reviewable_applications(call: Call) -> QuerySet[Application]:
-    """What may enter review and selection: submitted and found eligible. Nothing else."""
-    return Application.objects.filter(call=call, status=Application.Status.SUBMITTED, eligible=True)
-
-
-def with_answers(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    return queryset.prefetch_related(
-        Prefetch("answers", queryset=Answer.objects.select_related("question"))
     )
