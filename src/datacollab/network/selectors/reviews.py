@@ -238,7 +238,6 @@ class ReviewerLoad:
 class AssignmentOverview:
     rows: list[AssignmentRow]
     loads: list[ReviewerLoad]
-    reviewers: list[User]
     missing: int
     not_reviewable: int
 
@@ -281,7 +280,6 @@ def assignment_overview(*, actor: User, call: Call) -> AssignmentOverview:
     return AssignmentOverview(
         rows=rows,
         loads=loads,
-        reviewers=list(reviewers()),
         missing=sum(row.missing for row in rows),
         not_reviewable=Application.objects.filter(call=call).count() - len(rows),
     )
