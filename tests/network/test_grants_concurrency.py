@@ -1,0 +1,116 @@
+"""Real concurrent awards: two threads, two database connections, one barrier.
+
+The cohort row lock (PostgreSQL) or the IMMEDIATE write lock (SQLite) makes the second award
+wait for the first to commit and then see it: no double award, no overspent budget.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from datacollab.core.errors import Conflict, DomainError
+from datacollab.network.models import Award
+from datacollab.network.services.grants import award_grant
+from tests import factories
+from tests.network.factories_grants import make_member
+
+# The audit log's append-only triggers stop the flush that ends a transactional test, so
+# they are lifted for these tests only. Requested BEFORE `transactional_db` (not through the
+# django_db marker, whose fixture would be set up first), the triggers come back after the
+# flush has emptied the tables.
+_triggers = importlib.import_module("datacollab.core.migrations.0002_audit_append_only")
+
+
+def _run(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def audit_triggers_lifted(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    vendor = connection.vendor
+    with django_db_blocker.unblock():
+        _run(_triggers.SQLITE_REVERSE if vendor == "sqlite" else _triggers.POSTGRES_REVERSE)
+    yield
+    with django_db_blocker.unblock():
+        _run(_triggers.SQLITE if vendor == "sqlite" else _triggers.POSTGRES)
+        connection.close()
+
+
+@pytest.fixture
+def race_db(audit_triggers_lifted: None, transactional_db: None) -> None:
+    """A real, committed database that threads share (see the module docstring)."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip(
+            "in-memory SQLite (the default test database) is shared between threads through "
+            "its shared cache, where a second writer gets 'database table is locked' at once "
+            "instead of waiting for the lock: set SQLITE_TEST_NAME to a file path to run this "
+            "on SQLite (IMMEDIATE transactions then queue writers); PostgreSQL always runs it"
+        )
+
+
+def _race(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls at the same moment in threads; return each one's result or exception."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = calls[index]()
+        except Exception as error:  # each thread's outcome, success or refusal, is asserted on
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def _award(convener: Any, cohort: Any, org: Any, amount: str) -> Callable[[], Award]:
+    return lambda: award_grant(
+        actor=convener, cohort=cohort, organisation=org, amount=Decimal(amount),
+        title=f"Grant to {org.name}", awarded_on=date(2027, 1, 5),
+    )
+
+
+def test_award_grant_concurrent_double_award_only_one_succeeds(race_db, convener):
+    cohort = factories.make_cohort(name="Race")
+    org = make_member(cohort, name="Racing Org")
+    results = _race([_award(convener, cohort, org, "10000.00")] * 2)
+    awards = [r for r in results if isinstance(r, Award)]
+    conflicts = [r for r in results if isinstance(r, Conflict)]
+    assert (len(awards), len(conflicts)) == (1, 1), results
+    assert Award.objects.filter(cohort=cohort, organisation=org).count() == 1
+    assert conflicts[0].message.startswith("Racing Org already has an award in Race")
+
+
+def test_award_grant_concurrent_awards_never_exceed_budget(race_db, convener):
+    cohort = factories.make_cohort(name="Tight", budget=Decimal("30000.00"))
+    first, second = make_member(cohort), make_member(cohort)
+    results = _race([
+        _award(convener, cohort, first, "20000.00"),
+        _award(convener, cohort, second, "15000.00"),
+    ])
+    awards = [r for r in results if isinstance(r, Award)]
+    refusals = [r for r in results if isinstance(r, DomainError)]
+    assert (len(awards), len(refusals)) == (1, 1), results
+    assert Award.objects.filter(cohort=cohort).count() == 1
+    remaining = "£10,000.00" if awards[0].organisation == first else "£15,000.00"
+    assert refusals[0].message == (
+        f"{'£15,000.00' if awards[0].organisation == first else '£20,000.00'} is above the "
+        f"remaining budget of {remaining} for Tight."
+    )
