@@ -1,3 +1,67 @@
-from django.urls import URLPattern
+"""Public pages: no login needed. Read-only, so no services; selectors do the reading."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from datacollab.network.models import Call
+from datacollab.network.selectors import public as selectors
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    network = selectors.current_network()
+    return render(
+        request,
+        "network/public/home.html",
+        {
+            "network": network,
+            "network_name": network.name if network else settings.NETWORK_NAME,
+            "open_calls": list(selectors.open_calls()),
+            "cohorts": list(selectors.cohorts_with_members(network)),
+        },
+    )
+
+
+@require_safe
+def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    cohort = selectors.cohort_by_slug(slug)
+    awards = selectors.awards_by_organisation(cohort)
+    members = [(m.organisation, awards.get(m.organisation_id)) for m in cohort.memberships.all()]
+    return render(
+        request,
+        "network/public/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "members": members,
+            "totals": selectors.cohort_totals(cohort),
+            "calls": [c for c in cohort.calls.all() if c.status == Call.Status.PUBLISHED],
+        },
+    )
+
+
+@require_safe
+def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    call = selectors.call_for_viewer(slug, request.user)
+    now = timezone.now()
+    if call.status != Call.Status.PUBLISHED:
+        state = "draft"
+    elif now < call.opens_at:
+        state = "upcoming"
+    elif now < call.deadline:
+        state = "open"
+    else:
+        state = "closed"
+    return render(request, "network/public/call_detail.html", {"call": call, "state": state})
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("cohorts/<slug:slug>/", cohort_detail, name="cohort-detail"),
+    path("calls/<slug:slug>/", call_detail, name="call-detail"),
+]

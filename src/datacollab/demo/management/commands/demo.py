@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import io
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from rich.console import Console
+from rich.table import Table
+
+from datacollab.demo import content
+from datacollab.demo.builder import DemoSummary, load_demo
+
+DEFAULT_ADDRPORT = "127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo network (idempotently: running it again refreshes, never duplicates), "
+        "print the demo logins, then serve it. Run `datacollab migrate` first."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--addrport",
+            default=DEFAULT_ADDRPORT,
+            help=f"address and port to serve on (default {DEFAULT_ADDRPORT})",
+        )
+        parser.add_argument(
+            "--load-only", action="store_true", help="load the demo data and exit, no server"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        summary = load_demo()
+        seconds = time.perf_counter() - started
+        addrport: str = options["addrport"]
+        url = f"http://{addrport if ':' in addrport else f'127.0.0.1:{addrport}'}/"
+        self.stdout.write(f"Demo loaded in {seconds:.1f} s: {summary.network.name}")
+        self.stdout.write(self._logins_table(summary, url))
+        if options["load_only"]:
+            return
+        self.stdout.write(f"Serving on {url} (Ctrl-C to stop)")
+        call_command("runserver", addrport, use_reloader=False)
+
+    def _logins_table(self, summary: DemoSummary, url: str) -> str:
+        table = Table(title=f"Demo logins (password for all: {content.PASSWORD})")
+        table.add_column("email")
+        table.add_column("role")
+        table.add_column("what to try")
+        for login in summary.logins:
+            table.add_row(login.email, login.role, login.what)
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=110, force_terminal=False, color_system=None)
+        console.print(table)
+        console.print(f"Open {url} in a browser.")
+        return buffer.getvalue().rstrip("\n")
