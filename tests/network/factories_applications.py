@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -57,3 +59,21 @@ def extend(call: Call, org: Organisation, by: User, until: datetime | None = Non
         reason="Power cut",
         granted_by=by,
     )
+
+
+def page_errors(response: Any) -> list[str]:
+    """The refusal and form-error messages a page shows, unescaped, in page order."""
+    text = response.content.decode()
+    found: list[tuple[int, str]] = []
+    for match in re.finditer(r'<p class="error" role="alert">(.*?)</p>', text, re.S):
+        found.append((match.start(), html.unescape(match.group(1)).strip()))
+    for block in re.finditer(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', text, re.S):
+        for item in re.finditer(r"<li>(.*?)</li>", block.group(1), re.S):
+            found.append((block.start() + item.start(), html.unescape(item.group(1)).strip()))
+    return [message for _pos, message in sorted(found)]
+
+
+def page_text(response: Any) -> str:
+    """The page's visible text with tags dropped and whitespace collapsed, for phrases."""
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return " ".join(html.unescape(text).split())

@@ -30,6 +30,13 @@ def _number_to_json(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _plain(value: Decimal | None) -> Decimal | None:
+    # 2.00 -> 2, so limits read "at least 2" in messages, as the convener meant them.
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def _question_field(question: Question) -> forms.Field:
     common: dict[str, Any] = {
         "label": question.label,
@@ -53,8 +60,8 @@ def _question_field(question: Question) -> forms.Field:
         )
     if kind == QuestionKind.NUMBER:
         return forms.DecimalField(
-            min_value=question.min_value,
-            max_value=question.max_value,
+            min_value=_plain(question.min_value),
+            max_value=_plain(question.max_value),
             max_digits=14,
             decimal_places=2,
             **common,
