@@ -133,8 +133,8 @@ def call_assignments(
     context = {
         "call": call,
         "overview": overview,
-        "add_form": add_form or ManualAssignmentForm(call=call),
-        "conflict_form": conflict_form or ConvenerConflictForm(call=call),
+        "add_form": add_form or ManualAssignmentForm(call=call, prefix="add"),
+        "conflict_form": conflict_form or ConvenerConflictForm(call=call, prefix="conflict"),
         "locked": selectors.selection_confirmed(call),
     }
     return render(request, "network/reviews/call_assignments.html", context, status=status)
@@ -170,7 +170,7 @@ def assignment_add(request: HttpRequest, call_slug: str) -> HttpResponse:
     call = _call(call_slug)
     if not is_convener(request.user):
         return _refused(request, NotAllowed(_("Only conveners can change reviewer assignments.")))
-    form = ManualAssignmentForm(request.POST, call=call)
+    form = ManualAssignmentForm(request.POST, call=call, prefix="add")
     if not form.is_valid():
         return call_assignments(request, call_slug, add_form=form, status=400)
     try:
@@ -207,7 +207,7 @@ def convener_conflict_add(request: HttpRequest, call_slug: str) -> HttpResponse:
         return _refused(
             request, NotAllowed(_("Only conveners can record a conflict for someone else."))
         )
-    form = ConvenerConflictForm(request.POST, call=call)
+    form = ConvenerConflictForm(request.POST, call=call, prefix="conflict")
     if not form.is_valid():
         return call_assignments(request, call_slug, conflict_form=form, status=400)
     try:
