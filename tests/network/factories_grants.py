@@ -19,8 +19,12 @@ def make_member(cohort: Cohort, **org_fields: Any) -> Organisation:
 
 
 def make_award(
-    *, actor: Any, cohort: Cohort, organisation: Organisation | None = None,
-    amount: str = "10000.00", **fields: Any,
+    *,
+    actor: Any,
+    cohort: Cohort,
+    organisation: Organisation | None = None,
+    amount: str = "10000.00",
+    **fields: Any,
 ) -> Award:
     organisation = organisation or make_member(cohort)
     fields.setdefault("title", f"Grant to {organisation.name}")

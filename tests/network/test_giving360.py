@@ -26,11 +26,26 @@ pytestmark = pytest.mark.django_db
 
 STANDARD = Path(__file__).resolve().parents[3] / "shared" / "standards" / "360giving"
 EXPECTED_HEADER = [
-    "Identifier", "Title", "Description", "Currency", "Amount Applied For", "Amount Awarded",
-    "Amount Disbursed", "Award Date", "Planned Dates:Start Date", "Planned Dates:End Date",
-    "Recipient Org:Identifier", "Recipient Org:Name", "Recipient Org:Country",
-    "Recipient Org:Web Address", "Funding Org:Identifier", "Funding Org:Name",
-    "Grant Programme:Code", "Grant Programme:Title", "From An Open Call?", "Funding Type:Title",
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Applied For",
+    "Amount Awarded",
+    "Amount Disbursed",
+    "Award Date",
+    "Planned Dates:Start Date",
+    "Planned Dates:End Date",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Recipient Org:Country",
+    "Recipient Org:Web Address",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+    "Grant Programme:Code",
+    "Grant Programme:Title",
+    "From An Open Call?",
+    "Funding Type:Title",
     "Instalments",
 ]
 
@@ -41,8 +56,9 @@ def _validator() -> jsonschema.Draft202012Validator:
     grant = json.loads((STANDARD / "360-giving-schema.json").read_text())
     grant_resource = Resource.from_contents(grant, default_specification=DRAFT202012)
     grant_ref = package["properties"]["grants"]["items"]["$ref"]
-    registry = Registry().with_resources([(grant["$id"], grant_resource),
-                                          (grant_ref, grant_resource)])
+    registry = Registry().with_resources(
+        [(grant["$id"], grant_resource), (grant_ref, grant_resource)]
+    )
     return jsonschema.Draft202012Validator(
         package, registry=registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
@@ -55,26 +71,46 @@ def _errors(package: dict[str, Any]) -> list[str]:
 @pytest.fixture
 def cohort_with_awards(convener):
     cohort = factories.make_cohort(
-        slug="2020-data-collaborations", name="2020 data collaborations",
-        starts_on=date(2020, 1, 1), ends_on=date(2020, 6, 30),
+        slug="2020-data-collaborations",
+        name="2020 data collaborations",
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2020, 6, 30),
     )
     call = factories.make_call(cohort=cohort)
     alpha = make_member(cohort, name="Alpha Data", country="KE")
     alpha.org_id, alpha.website = "GB-CHC-1234567", "https://alpha.example.org"
     alpha.save()
     application = factories.make_application(call=call, organisation=alpha, amount="21000.00")
-    grant = make_award(actor=convener, cohort=cohort, organisation=alpha, amount="20000.00",
-                       title="Alpha's collaboration", description="=HYPERLINK(\"x\")",
-                       application=application, awarded_on=date(2020, 1, 10))
+    grant = make_award(
+        actor=convener,
+        cohort=cohort,
+        organisation=alpha,
+        amount="20000.00",
+        title="Alpha's collaboration",
+        description='=HYPERLINK("x")',
+        application=application,
+        awarded_on=date(2020, 1, 10),
+    )
     beta = make_member(cohort, name="Beta Coop")
     contract = make_award(
-        actor=convener, cohort=cohort, organisation=beta, amount="12500.50",
-        kind=Award.Kind.CONTRACT, title="Beta's study", awarded_on=date(2020, 1, 12),
-        instalments=[(date(2020, 1, 12), Decimal("2500.50")), (date(2020, 6, 30),
-                                                              Decimal("10000"))],
+        actor=convener,
+        cohort=cohort,
+        organisation=beta,
+        amount="12500.50",
+        kind=Award.Kind.CONTRACT,
+        title="Beta's study",
+        awarded_on=date(2020, 1, 12),
+        instalments=[
+            (date(2020, 1, 12), Decimal("2500.50")),
+            (date(2020, 6, 30), Decimal("10000")),
+        ],
     )
-    mark_instalment_paid(actor=convener, instalment=contract.instalments.get(position=1),
-                         paid_on=date(2020, 1, 20), invoice_reference="INV-1")
+    mark_instalment_paid(
+        actor=convener,
+        instalment=contract.instalments.get(position=1),
+        paid_on=date(2020, 1, 20),
+        invoice_reference="INV-1",
+    )
     return cohort, grant, contract
 
 
@@ -100,19 +136,25 @@ def test_build_package_grant_fields(cohort_with_awards, settings):
     assert record == {
         "id": grant.identifier,
         "title": "Alpha's collaboration",
-        "description": "=HYPERLINK(\"x\")",
+        "description": '=HYPERLINK("x")',
         "currency": "GBP",
         "amountAppliedFor": 21000,
         "amountAwarded": 20000,
         "amountDisbursed": 0,
         "awardDate": "2020-01-10",
         "plannedDates": [{"startDate": "2020-01-01", "endDate": "2020-06-30"}],
-        "recipientOrganization": [{"id": "GB-CHC-1234567", "name": "Alpha Data",
-                                   "addressCountry": "Kenya",
-                                   "url": "https://alpha.example.org"}],
+        "recipientOrganization": [
+            {
+                "id": "GB-CHC-1234567",
+                "name": "Alpha Data",
+                "addressCountry": "Kenya",
+                "url": "https://alpha.example.org",
+            }
+        ],
         "fundingOrganization": [{"id": "GB-COH-08317706", "name": "The Open Data Institute"}],
-        "grantProgramme": [{"code": "2020-data-collaborations",
-                            "title": "2020 data collaborations"}],
+        "grantProgramme": [
+            {"code": "2020-data-collaborations", "title": "2020 data collaborations"}
+        ],
         "fromOpenCall": "Yes",
         "fundingType": [{"title": "Grant"}],
         "datacollabInstalments": [
@@ -134,10 +176,14 @@ def test_build_package_contract_says_vat_and_lists_payment(cohort_with_awards):
     assert record["amountAwarded"] == 12500.5
     assert record["amountDisbursed"] == 2500.5
     assert record["fromOpenCall"] == "No"
-    assert record["disbursementTransaction"] == [{
-        "id": f"{contract.identifier}-1", "transactionDate": "2020-01-20", "currency": "GBP",
-        "value": 2500.5,
-    }]
+    assert record["disbursementTransaction"] == [
+        {
+            "id": f"{contract.identifier}-1",
+            "transactionDate": "2020-01-20",
+            "currency": "GBP",
+            "value": 2500.5,
+        }
+    ]
 
 
 def test_build_package_metadata_uses_settings(cohort_with_awards, settings):
@@ -169,10 +215,26 @@ def test_package_to_csv_header_and_rows(cohort_with_awards):
     rows = list(csv.reader(io.StringIO(giving360.package_to_csv(_package(cohort)))))
     assert rows[0] == EXPECTED_HEADER
     assert rows[1] == [
-        grant.identifier, "Alpha's collaboration", "'=HYPERLINK(\"x\")", "GBP", "21000",
-        "20000", "0", "2020-01-10", "2020-01-01", "2020-06-30", "GB-CHC-1234567", "Alpha Data",
-        "Kenya", "https://alpha.example.org", "GB-COH-08317706", "The Open Data Institute",
-        "2020-data-collaborations", "2020 data collaborations", "Yes", "Grant",
+        grant.identifier,
+        "Alpha's collaboration",
+        '\'=HYPERLINK("x")',
+        "GBP",
+        "21000",
+        "20000",
+        "0",
+        "2020-01-10",
+        "2020-01-01",
+        "2020-06-30",
+        "GB-CHC-1234567",
+        "Alpha Data",
+        "Kenya",
+        "https://alpha.example.org",
+        "GB-COH-08317706",
+        "The Open Data Institute",
+        "2020-data-collaborations",
+        "2020 data collaborations",
+        "Yes",
+        "Grant",
         "2020-01-10 10000 (unpaid); 2020-06-30 10000 (unpaid)",
     ]
     assert rows[2][0] == contract.identifier
@@ -182,8 +244,17 @@ def test_package_to_csv_header_and_rows(cohort_with_awards):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+44", "'+44"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"),
-     ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), (-5, -5), ("", "")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+44", "'+44"),
+        ("-x", "'-x"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("plain", "plain"),
+        (-5, -5),
+        ("", ""),
+    ],
 )
 def test_safe_cell_escapes_formulas(value, expected):
     assert giving360.safe_cell(value) == expected
@@ -201,11 +272,20 @@ def test_render_export_empty_cohort_refused():
 def test_export_grants_command_writes_json(cohort_with_awards, tmp_path):
     out = tmp_path / "grants.json"
     stderr = io.StringIO()
-    call_command("export-grants", "--cohort", "2020-data-collaborations", "--format", "json",
-                 "-o", str(out), stderr=stderr)
+    call_command(
+        "export-grants",
+        "--cohort",
+        "2020-data-collaborations",
+        "--format",
+        "json",
+        "-o",
+        str(out),
+        stderr=stderr,
+    )
     package = json.loads(out.read_text())
     assert [g["recipientOrganization"][0]["name"] for g in package["grants"]] == [
-        "Alpha Data", "Beta Coop"
+        "Alpha Data",
+        "Beta Coop",
     ]
     assert package["issued"] == timezone.localdate().isoformat()
     assert _errors(package) == []
@@ -216,8 +296,16 @@ def test_export_grants_command_writes_json(cohort_with_awards, tmp_path):
 
 def test_export_grants_command_writes_csv(cohort_with_awards, tmp_path):
     out = tmp_path / "grants.csv"
-    call_command("export-grants", "--cohort", "2020-data-collaborations", "--format", "csv",
-                 "-o", str(out), stderr=io.StringIO())
+    call_command(
+        "export-grants",
+        "--cohort",
+        "2020-data-collaborations",
+        "--format",
+        "csv",
+        "-o",
+        str(out),
+        stderr=io.StringIO(),
+    )
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == EXPECTED_HEADER
@@ -226,8 +314,9 @@ def test_export_grants_command_writes_csv(cohort_with_awards, tmp_path):
 
 def test_export_grants_command_unknown_cohort_refused(cohort_with_awards, tmp_path):
     with pytest.raises(CommandError) as info:
-        call_command("export-grants", "--cohort", "nope", "--format", "json",
-                     "-o", str(tmp_path / "x.json"))
+        call_command(
+            "export-grants", "--cohort", "nope", "--format", "json", "-o", str(tmp_path / "x.json")
+        )
     assert str(info.value) == (
         "No cohort with slug 'nope'. Known cohorts: 2020-data-collaborations."
     )
@@ -235,8 +324,15 @@ def test_export_grants_command_unknown_cohort_refused(cohort_with_awards, tmp_pa
 
 def test_export_grants_command_bad_format_refused(cohort_with_awards, tmp_path):
     with pytest.raises(CommandError) as info:
-        call_command("export-grants", "--cohort", "2020-data-collaborations", "--format",
-                     "xml", "-o", str(tmp_path / "x.xml"))
+        call_command(
+            "export-grants",
+            "--cohort",
+            "2020-data-collaborations",
+            "--format",
+            "xml",
+            "-o",
+            str(tmp_path / "x.xml"),
+        )
     assert str(info.value) == (
         "Error: argument --format: invalid choice: 'xml' (choose from 'json', 'csv')"
     )
@@ -245,16 +341,30 @@ def test_export_grants_command_bad_format_refused(cohort_with_awards, tmp_path):
 def test_export_grants_command_unwritable_path_refused(cohort_with_awards, tmp_path):
     target = tmp_path / "missing-dir" / "grants.json"
     with pytest.raises(CommandError) as info:
-        call_command("export-grants", "--cohort", "2020-data-collaborations", "--format",
-                     "json", "-o", str(target))
+        call_command(
+            "export-grants",
+            "--cohort",
+            "2020-data-collaborations",
+            "--format",
+            "json",
+            "-o",
+            str(target),
+        )
     assert str(info.value) == f"Cannot write {target}: No such file or directory."
 
 
 def test_export_grants_command_empty_cohort_refused(tmp_path):
     factories.make_cohort(slug="empty-cohort", name="Empty cohort")
     with pytest.raises(CommandError) as info:
-        call_command("export-grants", "--cohort", "empty-cohort", "--format", "csv",
-                     "-o", str(tmp_path / "x.csv"))
+        call_command(
+            "export-grants",
+            "--cohort",
+            "empty-cohort",
+            "--format",
+            "csv",
+            "-o",
+            str(tmp_path / "x.csv"),
+        )
     assert str(info.value) == (
         "Empty cohort has no awards yet: a 360Giving package needs at least one grant."
     )

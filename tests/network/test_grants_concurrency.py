@@ -82,8 +82,12 @@ def _race(calls: list[Callable[[], Any]]) -> list[Any]:
 
 def _award(convener: Any, cohort: Any, org: Any, amount: str) -> Callable[[], Award]:
     return lambda: award_grant(
-        actor=convener, cohort=cohort, organisation=org, amount=Decimal(amount),
-        title=f"Grant to {org.name}", awarded_on=date(2027, 1, 5),
+        actor=convener,
+        cohort=cohort,
+        organisation=org,
+        amount=Decimal(amount),
+        title=f"Grant to {org.name}",
+        awarded_on=date(2027, 1, 5),
     )
 
 
@@ -101,10 +105,12 @@ def test_award_grant_concurrent_double_award_only_one_succeeds(race_db, convener
 def test_award_grant_concurrent_awards_never_exceed_budget(race_db, convener):
     cohort = factories.make_cohort(name="Tight", budget=Decimal("30000.00"))
     first, second = make_member(cohort), make_member(cohort)
-    results = _race([
-        _award(convener, cohort, first, "20000.00"),
-        _award(convener, cohort, second, "15000.00"),
-    ])
+    results = _race(
+        [
+            _award(convener, cohort, first, "20000.00"),
+            _award(convener, cohort, second, "15000.00"),
+        ]
+    )
     awards = [r for r in results if isinstance(r, Award)]
     refusals = [r for r in results if isinstance(r, DomainError)]
     assert (len(awards), len(refusals)) == (1, 1), results

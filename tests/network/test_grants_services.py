@@ -54,7 +54,10 @@ def test_award_grant_default_prefix(convener):
 def test_award_grant_custom_instalments_stored_in_date_order(convener):
     cohort = factories.make_cohort()
     award = make_award(
-        actor=convener, cohort=cohort, amount="9000.00", kind=Award.Kind.CONTRACT,
+        actor=convener,
+        cohort=cohort,
+        amount="9000.00",
+        kind=Award.Kind.CONTRACT,
         instalments=[(date(2027, 3, 1), Decimal("3000")), (date(2027, 2, 1), Decimal("6000"))],
     )
     assert _schedule(award) == [
@@ -157,9 +160,12 @@ def test_award_grant_double_award_refused_with_conflict(convener):
 def test_award_grant_instalments_not_summing_refused(convener):
     cohort = factories.make_cohort()
     with pytest.raises(DomainError) as info:
-        make_award(actor=convener, cohort=cohort, amount="10000.00",
-                   instalments=[(date(2027, 1, 1), Decimal("4000")),
-                                (date(2027, 6, 1), Decimal("5000"))])
+        make_award(
+            actor=convener,
+            cohort=cohort,
+            amount="10000.00",
+            instalments=[(date(2027, 1, 1), Decimal("4000")), (date(2027, 6, 1), Decimal("5000"))],
+        )
     assert info.value.message == (
         "The instalments add up to £9,000.00 but the award is £10,000.00: make them sum "
         "exactly to the award."
@@ -170,9 +176,12 @@ def test_award_grant_instalments_not_summing_refused(convener):
 def test_award_grant_zero_instalment_refused(convener):
     cohort = factories.make_cohort()
     with pytest.raises(DomainError) as info:
-        make_award(actor=convener, cohort=cohort, amount="100.00",
-                   instalments=[(date(2027, 1, 1), Decimal("100")),
-                                (date(2027, 6, 1), Decimal("0"))])
+        make_award(
+            actor=convener,
+            cohort=cohort,
+            amount="100.00",
+            instalments=[(date(2027, 1, 1), Decimal("100")), (date(2027, 6, 1), Decimal("0"))],
+        )
     assert info.value.message == "Each instalment must be more than zero."
 
 
@@ -244,8 +253,9 @@ def test_mark_instalment_paid_contract_needs_invoice(convener):
 
 def test_mark_instalment_paid_contract_with_invoice(convener):
     part = _contract_part(convener, Award.Kind.CONTRACT)
-    mark_instalment_paid(actor=convener, instalment=part, paid_on=timezone.localdate(),
-                         invoice_reference=" INV-042 ")
+    mark_instalment_paid(
+        actor=convener, instalment=part, paid_on=timezone.localdate(), invoice_reference=" INV-042 "
+    )
     part.refresh_from_db()
     assert part.invoice_reference == "INV-042"
 
@@ -263,8 +273,9 @@ def test_mark_instalment_paid_twice_refused(convener):
 def test_mark_instalment_paid_future_date_refused(convener):
     part = _contract_part(convener)
     with pytest.raises(DomainError) as info:
-        mark_instalment_paid(actor=convener, instalment=part,
-                             paid_on=timezone.localdate() + timedelta(days=1))
+        mark_instalment_paid(
+            actor=convener, instalment=part, paid_on=timezone.localdate() + timedelta(days=1)
+        )
     assert info.value.message == "The payment date cannot be in the future."
 
 
@@ -300,6 +311,7 @@ def test_mark_instalment_unpaid_non_convener_refused(convener, applicant):
 def test_award_grant_uses_today_by_default(convener):
     cohort = factories.make_cohort(ends_on=date(2099, 1, 1))
     org = make_member(cohort)
-    award = award_grant(actor=convener, cohort=cohort, organisation=org,
-                        amount=Decimal("100.00"), title="T")
+    award = award_grant(
+        actor=convener, cohort=cohort, organisation=org, amount=Decimal("100.00"), title="T"
+    )
     assert award.awarded_on == timezone.localdate()

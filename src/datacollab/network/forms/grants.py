@@ -18,40 +18,59 @@ INSTALMENT_ROWS = 4
 
 
 class AwardForm(forms.Form):
+    # Any organisation parses, so the service can say why one may not be awarded (not a
+    # member, already awarded); the menu offers only those that can.
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), to_field_name="slug",
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
         help_text=_("Members of the cohort that have no award yet."),
     )
     amount = forms.DecimalField(
-        label=_("Amount"), required=False, min_value=Decimal("0.01"), max_digits=12,
+        label=_("Amount"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
         decimal_places=2,
-        help_text=_("Leave blank to award the amount requested in its application. "
-                    "For a contract, the amount excluding VAT."),
+        help_text=_(
+            "Leave blank to award the amount requested in its application. "
+            "For a contract, the amount excluding VAT."
+        ),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=Award.Kind.choices,
-                             initial=Award.Kind.GRANT)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Award.Kind.choices, initial=Award.Kind.GRANT)
     title = forms.CharField(
-        label=_("Title"), max_length=200, required=False,
+        label=_("Title"),
+        max_length=200,
+        required=False,
         help_text=_("Leave blank to use the application's project title."),
     )
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     awarded_on = forms.DateField(
-        label=_("Award date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Award date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave blank for today."),
     )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["organisation"].widget.choices = [("", "---------")] + [
+            (org.slug, org.name) for org in organisations
+        ]
         for n in range(1, INSTALMENT_ROWS + 1):
             self.fields[f"instalment_{n}_due"] = forms.DateField(
-                label=_("Instalment %(n)d: due on") % {"n": n}, required=False,
+                label=_("Instalment %(n)d: due on") % {"n": n},
+                required=False,
                 widget=forms.DateInput(attrs={"type": "date"}),
             )
             self.fields[f"instalment_{n}_amount"] = forms.DecimalField(
-                label=_("Instalment %(n)d: amount") % {"n": n}, required=False,
-                min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
+                label=_("Instalment %(n)d: amount") % {"n": n},
+                required=False,
+                min_value=Decimal("0.01"),
+                max_digits=12,
+                decimal_places=2,
             )
 
     def instalment_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
@@ -81,7 +100,9 @@ class AwardForm(forms.Form):
 class PayInstalmentForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
     invoice_reference = forms.CharField(
-        label=_("Invoice reference"), max_length=100, required=False,
+        label=_("Invoice reference"),
+        max_length=100,
+        required=False,
         help_text=_("Required for contracts."),
     )
 
