@@ -123,8 +123,8 @@ class ApplicationForm(forms.Form):
             "In %(currency)s; at most %(cap)s per award."
         ) % {"currency": cohort.currency, "cap": f"{cohort.award_cap:,.2f}"}
         enforce = application.status == Application.Status.SUBMITTED
-        for field in ("title", "requested_amount"):
-            self.fields[field].required = enforce
+        for name in ("title", "requested_amount"):
+            self.fields[name].required = enforce
         for question in questions:
             field = _question_field(question)
             has_file = answers.get(question.pk) is not None and bool(answers[question.pk].file)

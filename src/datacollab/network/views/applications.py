@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -128,7 +129,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 application=application,
                 title=form.cleaned_data["title"],
                 summary=form.cleaned_data["summary"],
-                requested_amount=form.cleaned_data["requested_amount"] or 0,
+                requested_amount=form.cleaned_data["requested_amount"] or Decimal(0),
                 answers=form.answers(),
                 files=form.uploads(),
             )
@@ -226,7 +227,7 @@ def application_file(request: HttpRequest, pk: int, question_id: int) -> FileRes
     answer = Answer.objects.filter(application=application, question_id=question_id).first()
     if answer is None or not answer.file:
         raise NotFound(_("No file was uploaded for this question."))
-    name = str((answer.value or {}).get("name") or answer.file.name.rsplit("/", 1)[-1])
+    name = str((answer.value or {}).get("name") or (answer.file.name or "").rsplit("/", 1)[-1])
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     # Always a download, never rendered inline: the file came from outside.
     return FileResponse(
