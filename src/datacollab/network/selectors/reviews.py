@@ -49,7 +49,7 @@ def merit_by_application(call: Call) -> dict[int, ApplicationMerit]:
     )
     by_reviewer: dict[int, list[float]] = {}
     for _app, reviewer, score in rows:
-        by_reviewer.setdefault(reviewer, []).append(float(score))
+        by_reviewer.setdefault(reviewer, []).append(float(score))  # type: ignore[arg-type]
     stats: dict[int, tuple[float, float]] = {}
     for reviewer, scores in by_reviewer.items():
         mean = statistics.fmean(scores)
@@ -59,8 +59,8 @@ def merit_by_application(call: Call) -> dict[int, ApplicationMerit]:
     z: dict[int, list[float]] = {}
     for app, reviewer, score in rows:
         mean, sd = stats[reviewer]
-        raw.setdefault(app, []).append(float(score))
-        z.setdefault(app, []).append((float(score) - mean) / sd if sd > 0 else 0.0)
+        raw.setdefault(app, []).append(float(score))  # type: ignore[arg-type]
+        z.setdefault(app, []).append((float(score) - mean) / sd if sd > 0 else 0.0)  # type: ignore[arg-type]
     return {
         app: ApplicationMerit(
             application_id=app,
@@ -206,7 +206,9 @@ def answers_of(application: Application) -> list[AnswerView]:
                 question=question.label,
                 kind=question.kind,
                 value=text,
-                file_name=answer.file.name.rsplit("/", 1)[-1] if answer and answer.file else "",
+                file_name=(answer.file.name or "").rsplit("/", 1)[-1]
+                if answer and answer.file
+                else "",
             )
         )
     return shown
@@ -311,7 +313,7 @@ def _reviewer_spread(call: Call) -> dict[int, tuple[float, float]]:
         submitted_at__isnull=False,
         weighted_score__isnull=False,
     ).values_list("assignment__reviewer_id", "weighted_score"):
-        by_reviewer.setdefault(reviewer, []).append(float(score))
+        by_reviewer.setdefault(reviewer, []).append(float(score or 0))  # never None: filtered
     return {
         reviewer: (statistics.fmean(s), statistics.pstdev(s) if len(s) > 1 else 0.0)
         for reviewer, s in by_reviewer.items()

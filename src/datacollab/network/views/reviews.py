@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +22,13 @@ from datacollab.network.forms.reviews import (
 from datacollab.network.models import Call, Review, ReviewAssignment, RubricCriterion
 from datacollab.network.selectors import reviews as selectors
 from datacollab.network.services import reviews as services
+from datacollab.organisations.models import User
 from datacollab.organisations.rules import is_convener
+
+
+def _user(request: HttpRequest) -> User:
+    # login_required guards every view here, so the user is never anonymous.
+    return cast(User, request.user)
 
 
 def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -32,7 +40,7 @@ def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 @login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
-    assignments = selectors.assignments_of(request.user)  # type: ignore[arg-type]
+    assignments = selectors.assignments_of(_user(request))
     return render(request, "network/reviews/my_reviews.html", {"assignments": assignments})
 
 
@@ -40,7 +48,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_edit(request: HttpRequest, assignment_pk: int) -> HttpResponse:
     try:
-        assignment = services.open_review(actor=request.user, assignment_id=assignment_pk)  # type: ignore[arg-type]
+        assignment = services.open_review(actor=_user(request), assignment_id=assignment_pk)
     except DomainError as error:
         return _refused(request, error)
     application = assignment.application
@@ -56,9 +64,9 @@ def review_edit(request: HttpRequest, assignment_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_review(
-                actor=request.user,
+                actor=_user(request),
                 assignment=assignment,
-                scores=form.scores(),  # type: ignore[arg-type]
+                scores=form.scores(),
                 comment=form.cleaned_data["comment"],
                 criterion_comments=form.criterion_comments(),
                 final=form.final,
@@ -93,7 +101,7 @@ def conflict_declare(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                services.declare_conflict(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+                services.declare_conflict(actor=_user(request), **form.cleaned_data)
             except DomainError as error:
                 if error.status == 403:
                     return _refused(request, error)
@@ -105,7 +113,7 @@ def conflict_declare(request: HttpRequest) -> HttpResponse:
                     _("Conflict recorded. You will not see that organisation's applications."),
                 )
                 return redirect("conflict-declare")
-    context = {"form": form, "conflicts": selectors.conflicts_of(request.user)}  # type: ignore[arg-type]
+    context = {"form": form, "conflicts": selectors.conflicts_of(_user(request))}
     return render(request, "network/reviews/conflicts.html", context, status=status)
 
 
@@ -127,7 +135,7 @@ def call_assignments(
 ) -> HttpResponse:
     call = _call(call_slug)
     try:
-        overview = selectors.assignment_overview(actor=request.user, call=call)  # type: ignore[arg-type]
+        overview = selectors.assignment_overview(actor=_user(request), call=call)
     except DomainError as error:
         return _refused(request, error)
     context = {
@@ -145,7 +153,7 @@ def call_assignments(
 def assignments_run(request: HttpRequest, call_slug: str) -> HttpResponse:
     call = _call(call_slug)
     try:
-        run = services.assign_reviewers(actor=request.user, call=call)  # type: ignore[arg-type]
+        run = services.assign_reviewers(actor=_user(request), call=call)
     except DomainError as error:
         return _refused(request, error)
     messages.success(
@@ -168,13 +176,13 @@ def assignments_run(request: HttpRequest, call_slug: str) -> HttpResponse:
 @require_POST
 def assignment_add(request: HttpRequest, call_slug: str) -> HttpResponse:
     call = _call(call_slug)
-    if not is_convener(request.user):
+    if not is_convener(_user(request)):
         return _refused(request, NotAllowed(_("Only conveners can change reviewer assignments.")))
     form = ManualAssignmentForm(request.POST, call=call, prefix="add")
     if not form.is_valid():
         return call_assignments(request, call_slug, add_form=form, status=400)
     try:
-        services.assign_manually(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        services.assign_manually(actor=_user(request), **form.cleaned_data)
     except DomainError as error:
         form.add_error(None, error.message)
         return call_assignments(request, call_slug, add_form=form, status=error.status)
@@ -192,7 +200,7 @@ def assignment_remove(request: HttpRequest, call_slug: str, assignment_pk: int) 
         application__call=call,
     )
     try:
-        services.unassign(actor=request.user, assignment=assignment)  # type: ignore[arg-type]
+        services.unassign(actor=_user(request), assignment=assignment)
     except DomainError as error:
         return _refused(request, error)
     messages.success(request, _("Reviewer removed."))
@@ -203,7 +211,7 @@ def assignment_remove(request: HttpRequest, call_slug: str, assignment_pk: int) 
 @require_POST
 def convener_conflict_add(request: HttpRequest, call_slug: str) -> HttpResponse:
     call = _call(call_slug)
-    if not is_convener(request.user):
+    if not is_convener(_user(request)):
         return _refused(
             request, NotAllowed(_("Only conveners can record a conflict for someone else."))
         )
@@ -212,8 +220,8 @@ def convener_conflict_add(request: HttpRequest, call_slug: str) -> HttpResponse:
         return call_assignments(request, call_slug, conflict_form=form, status=400)
     try:
         services.declare_conflict(
-            actor=request.user,
-            reviewer=form.cleaned_data["reviewer"],  # type: ignore[arg-type]
+            actor=_user(request),
+            reviewer=form.cleaned_data["reviewer"],
             organisation=form.cleaned_data["application"].organisation,
             call=call,
             reason=form.cleaned_data["reason"],
@@ -232,7 +240,7 @@ def call_scores(request: HttpRequest, call_slug: str) -> HttpResponse:
     if sort not in selectors.SCORE_SORTS:
         sort = "normalised"
     try:
-        rows = selectors.score_table(actor=request.user, call=call, sort=sort)  # type: ignore[arg-type]
+        rows = selectors.score_table(actor=_user(request), call=call, sort=sort)
     except DomainError as error:
         return _refused(request, error)
     context = {"call": call, "rows": rows, "sort": sort}
