@@ -64,7 +64,7 @@ class SelectionForm(forms.Form):
             initial[f"max_{kind}"] = value
         return initial
 
-    def kind_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+    def kind_rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
         return [
             (label, self[f"min_{kind}"], self[f"max_{kind}"])
             for kind, label in OrganisationKind.choices

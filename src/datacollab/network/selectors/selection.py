@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -34,7 +34,12 @@ MERIT_OFFSET = 3.0
 
 def require_convener(actor: Any) -> None:
     if not is_convener(actor):
-        raise NotAllowed(_("Only conveners can see and run the selection of a cohort."))
+        raise NotAllowed(
+            _(
+                "Only conveners can see this page or do this; ask a convener of the "
+                "network if you need access."
+            )
+        )
 
 
 def merit_from_normalised(normalised: float) -> float:
@@ -162,15 +167,13 @@ class BindingRow:
     limit: float
 
 
-def describe_binding(name: str, used: float, limit: float, currency: str) -> str:
+def describe_binding(name: str) -> str:
     kind_label = dict(OrganisationKind.choices)
     head, _sep, tail = name.partition(":")
     if head == "capacity":
         return _("Capacity: every place is filled.")
     if head == "budget":
-        return _("Budget: no other candidate fits in what is left (%(currency)s).") % {
-            "currency": currency
-        }
+        return _("Budget: no other candidate's request fits in what is left.")
     if head == "global_south":
         return _("Global South minimum: one Global South organisation fewer would break it.")
     if head == "country":
@@ -216,7 +219,6 @@ class SelectionPage:
     candidates: list[CandidateRow]
     proposal: ProposalView | None
     confirmed: bool = False
-    kinds: list[tuple[str, str]] = field(default_factory=lambda: list(OrganisationKind.choices))
 
 
 def _rows_from_snapshot(
@@ -259,7 +261,6 @@ def selection_page(*, actor: Any, call: Call) -> SelectionPage:
     for row in candidates:
         if (old := snap.get(row.application.pk)) is not None:
             row.proposed, row.reason = old.proposed, old.reason
-    currency = call.cohort.currency
     page.proposal = ProposalView(
         proposal=proposal,
         status=result.get("status", ""),
@@ -270,7 +271,7 @@ def selection_page(*, actor: Any, call: Call) -> SelectionPage:
         binding=[
             BindingRow(
                 b["name"],
-                describe_binding(b["name"], b["used"], b["limit"], currency),
+                describe_binding(b["name"]),
                 b["used"],
                 b["limit"],
             )
@@ -339,7 +340,7 @@ def mails_page(*, actor: Any, call: Call) -> MailsPage:
     mails = list(
         OutgoingMail.objects.filter(application__call=call)
         .select_related("application__organisation")
-        .order_by("kind", "application__organisation__name", "id")
+        .order_by("-kind", "application__organisation__name", "id")  # selected first
     )
     counts = {status: 0 for status in OutgoingMail.Status.values}
     for mail in mails:

@@ -45,7 +45,7 @@ def render_text(text: str, context: dict[str, str]) -> str:
                 "The template could not be rendered: %(error)s. Placeholders look like "
                 "{{ organisation }}."
             )
-            % {"error": exc},
+            % {"error": str(exc).rstrip(".")},
             field="body",
         ) from exc
 
