@@ -91,6 +91,15 @@ def test_cohort_grants_page_unknown_cohort_not_found(convener, login):
     assert "There is no cohort &#x27;nope&#x27;." in _text(response)
 
 
+def test_cohort_grants_page_links_members_without_award(convener, login):
+    cohort = factories.make_cohort()
+    waiting = make_member(cohort, name="Waiting Org")
+    make_award(actor=convener, cohort=cohort)
+    response = login(convener).get(_grants_url(cohort))
+    assert [org.name for org in response.context["waiting"]] == ["Waiting Org"]
+    assert f"{_new_url(cohort)}?organisation={waiting.slug}" in _text(response)
+
+
 def _populate(convener, cohort, n: int) -> None:
     for _ in range(n):
         award = make_award(
@@ -115,6 +124,9 @@ def test_cohort_grants_page_query_count_constant(convener, login):
     large = factories.make_cohort(budget=Decimal("1000000"))
     _populate(convener, small, 3)
     _populate(convener, large, 9)
+    for cohort, waiting in ((small, 1), (large, 3)):
+        for _ in range(waiting):
+            make_member(cohort)
     client = login(convener)
     assert _count_queries(client, _grants_url(small)) == _count_queries(client, _grants_url(large))
 

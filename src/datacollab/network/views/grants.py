@@ -33,6 +33,7 @@ def _grants_page(
         "grants": grants,
         "today": timezone.localdate(),
         "can_award": grants.remaining > 0,
+        "waiting": list(selectors.members_without_award(actor=request.user, cohort=cohort)),
         **extra,
     }, status=status)
 
