@@ -47,11 +47,11 @@ def _to_money(value: Decimal | int | str, field: str) -> Decimal:
     try:
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        raise DomainError(_("%(value)r is not an amount of money.") % {"value": value},
-                          field=field) from None
+        raise DomainError(
+            _("%(value)r is not an amount of money.") % {"value": value}, field=field
+        ) from None
     if not amount.is_finite() or amount != amount.quantize(CENT):
-        raise DomainError(_("Give amounts to the penny at most (two decimal places)."),
-                          field=field)
+        raise DomainError(_("Give amounts to the penny at most (two decimal places)."), field=field)
     return amount.quantize(CENT)
 
 
@@ -86,8 +86,10 @@ def _check_instalments(
     total = sum((part for _due, part in checked), Decimal(0))
     if total != amount:
         raise DomainError(
-            _("The instalments add up to %(total)s but the award is %(amount)s: "
-              "make them sum exactly to the award.")
+            _(
+                "The instalments add up to %(total)s but the award is %(amount)s: "
+                "make them sum exactly to the award."
+            )
             % {"total": money(total, currency), "amount": money(amount, currency)},
             field="instalments",
         )
@@ -134,8 +136,10 @@ def award_grant(
         raise DomainError(_("Give the award a title."), field="title")
     if not CohortMembership.objects.filter(cohort=cohort, organisation=organisation).exists():
         raise DomainError(
-            _("%(org)s is not a member of %(cohort)s: confirm its selection (or add it to the "
-              "cohort) before awarding it a grant.")
+            _(
+                "%(org)s is not a member of %(cohort)s: confirm its selection (or add it to the "
+                "cohort) before awarding it a grant."
+            )
             % {"org": organisation.name, "cohort": cohort.name},
             field="organisation",
         )
@@ -157,33 +161,50 @@ def award_grant(
     existing = Award.objects.filter(cohort=locked, organisation=organisation).first()
     if existing is not None:
         raise Conflict(
-            _("%(org)s already has an award in %(cohort)s (%(amount)s): an organisation gets "
-              "one award per cohort.")
-            % {"org": organisation.name, "cohort": locked.name,
-               "amount": money(existing.amount, existing.currency)}
+            _(
+                "%(org)s already has an award in %(cohort)s (%(amount)s): an organisation gets "
+                "one award per cohort."
+            )
+            % {
+                "org": organisation.name,
+                "cohort": locked.name,
+                "amount": money(existing.amount, existing.currency),
+            }
         )
     committed = Award.objects.filter(cohort=locked).aggregate(total=Sum("amount"))["total"]
     remaining = locked.budget - (committed or Decimal(0))
     if amount > remaining:
         raise DomainError(
             _("%(amount)s is above the remaining budget of %(remaining)s for %(cohort)s.")
-            % {"amount": money(amount, currency), "remaining": money(remaining, currency),
-               "cohort": locked.name},
+            % {
+                "amount": money(amount, currency),
+                "remaining": money(remaining, currency),
+                "cohort": locked.name,
+            },
             field="amount",
         )
     try:
         # A savepoint, so a lost race surfaces as a Conflict and not a broken transaction.
         with transaction.atomic():
             award = Award.objects.create(
-                cohort=locked, organisation=organisation, application=application,
-                identifier=award_identifier(locked, organisation), kind=kind, title=title,
-                description=description.strip(), amount=amount, currency=currency,
-                awarded_on=awarded_on, awarded_by=actor,
+                cohort=locked,
+                organisation=organisation,
+                application=application,
+                identifier=award_identifier(locked, organisation),
+                kind=kind,
+                title=title,
+                description=description.strip(),
+                amount=amount,
+                currency=currency,
+                awarded_on=awarded_on,
+                awarded_by=actor,
             )
     except IntegrityError:
         raise Conflict(
-            _("%(org)s already has an award in %(cohort)s (or this application was already "
-              "awarded): an organisation gets one award per cohort.")
+            _(
+                "%(org)s already has an award in %(cohort)s (or this application was already "
+                "awarded): an organisation gets one award per cohort."
+            )
             % {"org": organisation.name, "cohort": locked.name}
         ) from None
     Instalment.objects.bulk_create(
@@ -191,10 +212,16 @@ def award_grant(
         for position, (due_on, part) in enumerate(schedule, start=1)
     )
     audit.record(
-        action="grant.awarded", actor=actor, obj=award,
+        action="grant.awarded",
+        actor=actor,
+        obj=award,
         details={
-            "cohort": locked.slug, "organisation": organisation.slug, "kind": kind,
-            "amount": str(amount), "currency": currency, "identifier": award.identifier,
+            "cohort": locked.slug,
+            "organisation": organisation.slug,
+            "kind": kind,
+            "amount": str(amount),
+            "currency": currency,
+            "identifier": award.identifier,
             "instalments": [[due.isoformat(), str(part)] for due, part in schedule],
             "remaining_after": str(remaining - amount),
         },
@@ -228,10 +255,16 @@ def mark_instalment_paid(
         locked.invoice_reference = invoice_reference
     locked.save(update_fields=["paid_on", "invoice_reference"])
     audit.record(
-        action="grant.instalment_paid", actor=actor, obj=locked,
-        details={"award": award.identifier, "position": locked.position,
-                 "amount": str(locked.amount), "paid_on": paid_on.isoformat(),
-                 "invoice_reference": locked.invoice_reference},
+        action="grant.instalment_paid",
+        actor=actor,
+        obj=locked,
+        details={
+            "award": award.identifier,
+            "position": locked.position,
+            "amount": str(locked.amount),
+            "paid_on": paid_on.isoformat(),
+            "invoice_reference": locked.invoice_reference,
+        },
     )
     return locked
 
@@ -250,8 +283,13 @@ def mark_instalment_unpaid(*, actor: Any, instalment: Instalment) -> Instalment:
     locked.paid_on = None
     locked.save(update_fields=["paid_on"])
     audit.record(
-        action="grant.instalment_unpaid", actor=actor, obj=locked,
-        details={"award": locked.award.identifier, "position": locked.position,
-                 "was_paid_on": previous.isoformat()},
+        action="grant.instalment_unpaid",
+        actor=actor,
+        obj=locked,
+        details={
+            "award": locked.award.identifier,
+            "position": locked.position,
+            "was_paid_on": previous.isoformat(),
+        },
     )
     return locked

@@ -28,14 +28,19 @@ def _grants_page(
 ) -> HttpResponse:
     cohort = selectors.cohort_by_slug(cohort_slug)
     grants = selectors.cohort_grants(actor=request.user, cohort=cohort)
-    return render(request, "network/grants/cohort_grants.html", {
-        "cohort": cohort,
-        "grants": grants,
-        "today": timezone.localdate(),
-        "can_award": grants.remaining > 0,
-        "waiting": list(selectors.members_without_award(actor=request.user, cohort=cohort)),
-        **extra,
-    }, status=status)
+    return render(
+        request,
+        "network/grants/cohort_grants.html",
+        {
+            "cohort": cohort,
+            "grants": grants,
+            "today": timezone.localdate(),
+            "can_award": grants.remaining > 0,
+            "waiting": list(selectors.members_without_award(actor=request.user, cohort=cohort)),
+            **extra,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -55,9 +60,7 @@ def award_create(request: HttpRequest, cohort_slug: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             organisation = data["organisation"]
-            application = selectors.application_in_cohort(
-                cohort=cohort, organisation=organisation
-            )
+            application = selectors.application_in_cohort(cohort=cohort, organisation=organisation)
             amount = data["amount"]
             if amount is None and application is not None:
                 amount = application.requested_amount
@@ -65,40 +68,55 @@ def award_create(request: HttpRequest, cohort_slug: str) -> HttpResponse:
             try:
                 if amount is None:
                     raise DomainError(
-                        _("%(org)s has no application with a requested amount: give the "
-                          "amount.") % {"org": organisation.name},
+                        _("%(org)s has no application with a requested amount: give the amount.")
+                        % {"org": organisation.name},
                         field="amount",
                     )
                 award = services.award_grant(
-                    actor=request.user, cohort=cohort, organisation=organisation,
-                    amount=amount, kind=data["kind"], title=title,
-                    description=data["description"], instalments=data["instalments"],
-                    application=application, awarded_on=data["awarded_on"],
+                    actor=request.user,
+                    cohort=cohort,
+                    organisation=organisation,
+                    amount=amount,
+                    kind=data["kind"],
+                    title=title,
+                    description=data["description"],
+                    instalments=data["instalments"],
+                    application=application,
+                    awarded_on=data["awarded_on"],
                 )
             except DomainError as error:
-                form.add_error(
-                    error.field if error.field in form.fields else None, error.message
-                )
+                form.add_error(error.field if error.field in form.fields else None, error.message)
                 status = error.status
             else:
-                messages.success(request, _("%(org)s was awarded %(title)s.")
-                                 % {"org": organisation.name, "title": award.title})
+                messages.success(
+                    request,
+                    _("%(org)s was awarded %(title)s.")
+                    % {"org": organisation.name, "title": award.title},
+                )
                 return redirect("cohort-grants", cohort_slug=cohort.slug)
         else:
             status = 400
     else:
         form = AwardForm(organisations=organisations, initial=_initial(request, cohort))
-    return render(request, "network/grants/award_form.html", {
-        "cohort": cohort, "form": form, "has_candidates": organisations.exists(),
-    }, status=status)
+    return render(
+        request,
+        "network/grants/award_form.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "has_candidates": organisations.exists(),
+        },
+        status=status,
+    )
 
 
 def _initial(request: HttpRequest, cohort: Any) -> dict[str, Any]:
     """?organisation=<slug> preselects it and proposes its requested amount (no JS needed)."""
     slug = request.GET.get("organisation", "")
     organisation = (
-        selectors.members_without_award(actor=request.user, cohort=cohort)
-        .filter(slug=slug).first() if slug else None
+        selectors.members_without_award(actor=request.user, cohort=cohort).filter(slug=slug).first()
+        if slug
+        else None
     )
     if organisation is None:
         return {}
@@ -123,18 +141,23 @@ def instalment_pay(request: HttpRequest, cohort_slug: str, pk: int) -> HttpRespo
     form = PayInstalmentForm(request.POST)
     if not form.is_valid():
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        return _grants_page(request, cohort_slug, status=400,
-                            pay_error=(instalment.pk, errors))
+        return _grants_page(request, cohort_slug, status=400, pay_error=(instalment.pk, errors))
     try:
         services.mark_instalment_paid(
-            actor=request.user, instalment=instalment, paid_on=form.cleaned_data["paid_on"],
+            actor=request.user,
+            instalment=instalment,
+            paid_on=form.cleaned_data["paid_on"],
             invoice_reference=form.cleaned_data["invoice_reference"],
         )
     except DomainError as error:
-        return _grants_page(request, cohort_slug, status=error.status,
-                            pay_error=(instalment.pk, error.message))
-    messages.success(request, _("Instalment %(n)d of %(award)s marked paid.")
-                     % {"n": instalment.position, "award": instalment.award.title})
+        return _grants_page(
+            request, cohort_slug, status=error.status, pay_error=(instalment.pk, error.message)
+        )
+    messages.success(
+        request,
+        _("Instalment %(n)d of %(award)s marked paid.")
+        % {"n": instalment.position, "award": instalment.award.title},
+    )
     return redirect("cohort-grants", cohort_slug=cohort_slug)
 
 
@@ -145,10 +168,14 @@ def instalment_unpay(request: HttpRequest, cohort_slug: str, pk: int) -> HttpRes
     try:
         services.mark_instalment_unpaid(actor=request.user, instalment=instalment)
     except DomainError as error:
-        return _grants_page(request, cohort_slug, status=error.status,
-                            pay_error=(instalment.pk, error.message))
-    messages.success(request, _("Instalment %(n)d of %(award)s marked unpaid.")
-                     % {"n": instalment.position, "award": instalment.award.title})
+        return _grants_page(
+            request, cohort_slug, status=error.status, pay_error=(instalment.pk, error.message)
+        )
+    messages.success(
+        request,
+        _("Instalment %(n)d of %(award)s marked unpaid.")
+        % {"n": instalment.position, "award": instalment.award.title},
+    )
     return redirect("cohort-grants", cohort_slug=cohort_slug)
 
 
@@ -168,10 +195,19 @@ def cohort_grants_export(request: HttpRequest, cohort_slug: str, fmt: str) -> Ht
 urlpatterns = [
     path("convener/cohorts/<slug:cohort_slug>/grants/", cohort_grants, name="cohort-grants"),
     path("convener/cohorts/<slug:cohort_slug>/grants/new/", award_create, name="award-create"),
-    path("convener/cohorts/<slug:cohort_slug>/grants/instalments/<int:pk>/pay/",
-         instalment_pay, name="instalment-pay"),
-    path("convener/cohorts/<slug:cohort_slug>/grants/instalments/<int:pk>/unpay/",
-         instalment_unpay, name="instalment-unpay"),
-    path("convener/cohorts/<slug:cohort_slug>/grants/export.<str:fmt>", cohort_grants_export,
-         name="cohort-grants-export"),
+    path(
+        "convener/cohorts/<slug:cohort_slug>/grants/instalments/<int:pk>/pay/",
+        instalment_pay,
+        name="instalment-pay",
+    ),
+    path(
+        "convener/cohorts/<slug:cohort_slug>/grants/instalments/<int:pk>/unpay/",
+        instalment_unpay,
+        name="instalment-unpay",
+    ),
+    path(
+        "convener/cohorts/<slug:cohort_slug>/grants/export.<str:fmt>",
+        cohort_grants_export,
+        name="cohort-grants-export",
+    ),
 ]

@@ -30,11 +30,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cohort", required=True, metavar="SLUG", help="the cohort's slug")
         parser.add_argument(
-            "--format", required=True, choices=giving360.FORMATS, dest="fmt",
+            "--format",
+            required=True,
+            choices=giving360.FORMATS,
+            dest="fmt",
             help="json (a 360Giving package) or csv (360Giving column titles)",
         )
         parser.add_argument(
-            "-o", "--output", required=True, metavar="FILE",
+            "-o",
+            "--output",
+            required=True,
+            metavar="FILE",
             help="file to write, or - for standard output",
         )
 
