@@ -93,9 +93,11 @@ def test_home_shows_the_deadline_in_the_call_zone_and_the_viewer_zone(login) -> 
     assertContains(response, "1 March 2099, 12:00 in your time zone (America/New_York)", count=1)
 
 
-def test_home_does_not_repeat_the_deadline_when_zones_agree(login) -> None:
+@pytest.mark.parametrize("zone", ["Europe/London", "UTC"])
+def test_home_does_not_repeat_the_deadline_when_local_times_agree(login, zone: str) -> None:
+    # In March London is on GMT, so UTC shows the same wall-clock time.
     factories.make_call(deadline=datetime(2099, 3, 1, 17, 0, tzinfo=LONDON))
-    viewer = factories.make_user(timezone="Europe/London")
+    viewer = factories.make_user(timezone=zone)
 
     response = login(viewer).get(reverse("home"))
 
