@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,9 +167,17 @@ def assign_manually(*, actor: User, application: Application, reviewer: User) ->
             _("%(reviewer)s already reviews “%(title)s”.")
             % {"reviewer": reviewer, "title": application.title}
         )
-    assignment = ReviewAssignment.objects.create(
-        application=application, reviewer=reviewer, source=ReviewAssignment.Source.MANUAL
-    )
+    try:
+        # A concurrent add of the same pair lands on the unique constraint, not a 500.
+        with transaction.atomic():
+            assignment = ReviewAssignment.objects.create(
+                application=application, reviewer=reviewer, source=ReviewAssignment.Source.MANUAL
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("%(reviewer)s already reviews “%(title)s”.")
+            % {"reviewer": reviewer, "title": application.title}
+        ) from None
     audit.record(
         action="reviews.assigned_manually",
         actor=actor,
