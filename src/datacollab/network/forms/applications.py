@@ -116,6 +116,8 @@ class ApplicationForm(forms.Form):
             if answer is not None and question.kind != QuestionKind.FILE:
                 initial[field_name(question)] = answer.value
         kwargs.setdefault("initial", initial)
+        # Labels end in "*" for required questions; a colon after it reads badly.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.stored = answers
