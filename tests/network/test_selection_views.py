@@ -305,3 +305,13 @@ def test_call_selection_query_count_is_constant(convener, login, reviewer):
     many = _count_queries(client, reverse("call-selection", args=[call.slug]))
 
     assert few == many
+
+
+def test_call_selection_without_candidates_says_so(convener, login):
+    call = make_call(open=False)
+
+    response = login(convener).get(reverse("call-selection", args=[call.slug]))
+
+    assert response.status_code == 200
+    assert response.context["page"].proposal is None
+    assert "No application is submitted, eligible and reviewed yet." in response.content.decode()
