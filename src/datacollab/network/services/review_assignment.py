@@ -42,13 +42,12 @@ class AssignmentRun:
 
 
 def _affinity(apps_countries: list[str], reviewer_countries: list[set[str]]) -> np.ndarray:
+    app_country = np.array(apps_countries, dtype=object)
     affinity = np.full((len(apps_countries), len(reviewer_countries)), BASE_AFFINITY)
     for r, countries in enumerate(reviewer_countries):
-        if not countries:
-            continue  # no organisation: nothing known, no bonus
-        for a, country in enumerate(apps_countries):
-            if country not in countries:
-                affinity[a, r] = OTHER_COUNTRY_AFFINITY
+        if countries:  # no organisation: nothing known, no bonus
+            abroad = ~np.isin(app_country, list(countries))
+            affinity[abroad, r] = OTHER_COUNTRY_AFFINITY
     return affinity
 
 
@@ -91,7 +90,6 @@ def assign_reviewers(
         )
     need = call.reviews_per_application
     conflicts = selectors.conflict_pairs(call)
-    org_of = {app.pk: app.organisation_id for app in apps}
 
     kept: dict[int, list[ReviewAssignment]] = {app.pk: [] for app in apps}
     stale: list[int] = []
@@ -125,10 +123,13 @@ def assign_reviewers(
         for row, app in enumerate(apps)
         for a in kept[app.pk][:need]  # a hand-added extra reviewer stays, outside the solve
     ]
-    conflict = np.zeros((len(apps), len(reviewer_ids)), dtype=bool)
+    rows_of_org: dict[int, list[int]] = {}
     for row, app in enumerate(apps):
-        for col, pk in enumerate(reviewer_ids):
-            conflict[row, col] = (pk, org_of[app.pk]) in conflicts
+        rows_of_org.setdefault(app.organisation_id, []).append(row)
+    conflict = np.zeros((len(apps), len(reviewer_ids)), dtype=bool)
+    for reviewer_id, org in conflicts:
+        if reviewer_id in column and org in rows_of_org:
+            conflict[rows_of_org[org], column[reviewer_id]] = True
     _refuse_short(apps, conflict, in_pool, fixed, need)
 
     countries: dict[int, set[str]] = {pk: set() for pk in reviewer_ids}
