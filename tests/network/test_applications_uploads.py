@@ -193,3 +193,20 @@ def test_application_file_without_upload_not_found(login, applicant, call):
     response = login(applicant).get(reverse("application-file", args=[application.pk, question.pk]))
     assert response.status_code == 404
     assert page_errors(response) == ["No file was uploaded for this question."]
+
+
+def test_upload_replacing_deletes_the_old_file(
+    login, applicant, call, django_capture_on_commit_callbacks
+):
+    question = add_file_question(call)
+    application = draft(call, applicant)
+    client = login(applicant)
+    _post(client, application, question, pdf_upload("first.pdf"))
+    first = Answer.objects.get().file
+    storage, first_name = first.storage, first.name
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, application, question, pdf_upload("second.pdf"))
+    assert (storage.exists(first_name), storage.exists(Answer.objects.get().file.name)) == (
+        False,
+        True,
+    )

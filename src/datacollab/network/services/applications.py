@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -253,7 +254,9 @@ def _store_answers(
         check_upload(question=question, upload=upload)
         answer, _created = Answer.objects.get_or_create(application=application, question=question)
         if answer.file:
-            answer.file.delete(save=False)
+            # Remove the replaced file only once the new answer is committed; a rollback
+            # must not leave the stored answer pointing at nothing.
+            transaction.on_commit(partial(answer.file.storage.delete, str(answer.file.name)))
         original = get_valid_filename(upload.name or "upload")
         answer.file.save(original, upload, save=False)
         answer.value = {"name": original, "size": upload.size}
