@@ -141,7 +141,11 @@ def _databases() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-        config.setdefault("TEST", {})["NAME"] = os.environ.get("SQLITE_TEST_NAME") or None
+        # A file, not memory: threads (concurrency tests, the browser tests' live server) then
+        # queue on the write lock as in production, instead of failing on a shared cache lock.
+        config.setdefault("TEST", {})["NAME"] = os.environ.get("SQLITE_TEST_NAME") or str(
+            VAR_DIR / "test-datacollab.sqlite3"
+        )
     return {"default": config}
 
 
