@@ -18,7 +18,8 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from datacollab.network.selection_engine import (  # noqa: E402
+from datacollab.network.selection_engine import (
+    Binding,
     Candidate,
     SelectionConstraints,
     SelectionResult,
@@ -37,12 +38,15 @@ def make_candidates(*, n: int, seed: int) -> list[Candidate]:
     rng = np.random.default_rng(seed)
     letters = string.ascii_uppercase
     codes = [a + b for a in letters for b in letters][:COUNTRIES]
-    # 40 of 100 countries are Global South but send fewer applications each, so
-    # about 30% of applications are; their lower average merit makes the 50% minimum bind.
+    # 40 of 100 countries are Global South but send fewer applications, so about
+    # 30% of applications are; their lower average merit makes the 50% minimum bind.
+    # Application counts and strength vary by country so the per-country cap binds.
     south = np.arange(COUNTRIES) < 40
-    weights = np.where(south, 0.3 / 40, 0.7 / 60)
+    zipf = 1.0 / (1 + np.arange(COUNTRIES) % 60)
+    weights = np.where(south, 0.3, 0.7) * zipf / np.where(south, zipf[:40].sum(), zipf[40:].sum())
     country = rng.choice(COUNTRIES, size=n, p=weights / weights.sum())
-    score = rng.normal(0.0, 1.0, size=n) - 0.6 * south[country]
+    strength = rng.normal(0.0, 0.3, size=COUNTRIES)
+    score = rng.normal(0.0, 1.0, size=n) + strength[country] - 0.6 * south[country]
     merit = np.round(score - score.min(), 4)
     # Stronger proposals tend to ask for more, so the budget binds before capacity.
     amount = np.clip(12_500 + 3_000 * score + rng.normal(0, 2_500, size=n), 5_000, 20_000)
@@ -73,6 +77,11 @@ def timed(
     return statistics.median(times), result
 
 
+def _summary(broken: list[Binding]) -> str:
+    groups = Counter(b.name.split(":")[0] for b in broken)
+    return ", ".join(f"{k} x{v}" if v > 1 else k for k, v in groups.items()) or "none"
+
+
 def main() -> None:
     candidates = make_candidates(n=APPLICATIONS, seed=SEED)
     constraints = SelectionConstraints(
@@ -82,30 +91,39 @@ def main() -> None:
     unpruned_s, plain = timed(candidates=candidates, constraints=constraints, prune=False)
     if abs(plain.objective - best.objective) > 1e-6 * max(1.0, best.objective):
         raise SystemExit(f"pruned {best.objective} != unpruned {plain.objective}")
-    broken = constraint_violations(
-        candidates=candidates, constraints=constraints, selected=best.greedy
-    )
-    kinds = Counter(b.name.split(":")[0] for b in broken)
-    violates = ", ".join(f"{k} x{v}" if v > 1 else k for k, v in kinds.items()) or "none"
-    gs_share = sum(c.global_south for c in candidates) / len(candidates)
+    by_id = {c.id: c for c in candidates}
 
-    table = Table(title="Cohort selection (capacity 60, budget 900,000, GS >= 50%, <= 3/country)")
-    table.add_column("solver")
-    for name in ("candidates", "seconds (median of 5)", "objective", "violates"):
-        table.add_column(name, justify="right")
-    table.add_row("greedy top-N", str(APPLICATIONS), "-", f"{best.greedy_objective:.4f}", violates)
-    table.add_row("scipy milp, pruned (ours)", str(best.candidates_considered),
-                  f"{optimal_s:.3f}", f"{best.objective:.4f}", "none")
-    table.add_row("scipy milp, unpruned", str(plain.candidates_considered),
-                  f"{unpruned_s:.3f}", f"{plain.objective:.4f}", "none")
-    console = Console(width=120)
+    table = Table(
+        title=f"Cohort selection from {APPLICATIONS:,} applications "
+        f"({sum(c.global_south for c in candidates) / APPLICATIONS:.0%} Global South): "
+        "capacity 60, budget 900,000, Global South >= 50%, <= 3 per country"
+    )
+    for name in ("method", "candidates", "seconds (median of 5)", "objective", "selected"):
+        table.add_column(name, justify="left" if name == "method" else "right")
+    table.add_column("budget used", justify="right")
+    table.add_column("violates")
+    rows = [
+        ("greedy top-N by merit", APPLICATIONS, None, best.greedy),
+        ("scipy milp, pruned (ours)", best.candidates_considered, optimal_s, best.selected),
+        ("scipy milp, unpruned", plain.candidates_considered, unpruned_s, plain.selected),
+    ]
+    for method, considered, seconds, ids in rows:
+        broken = constraint_violations(candidates=candidates, constraints=constraints, selected=ids)
+        table.add_row(
+            method,
+            f"{considered:,}",
+            "-" if seconds is None else f"{seconds:.3f}",
+            f"{sum(by_id[i].merit for i in ids):.4f}",
+            str(len(ids)),
+            f"{sum(by_id[i].amount for i in ids):,.0f}",
+            _summary(broken),
+        )
+    console = Console(width=130)
     console.print(table)
     console.print(
-        f"applications {APPLICATIONS}, Global South {gs_share:.0%} of them; "
-        f"optimum: {len(best.selected)} selected, {len(best.added)} added and "
-        f"{len(best.displaced)} displaced vs greedy; binding: "
-        f"{', '.join(b.name for b in best.binding if not b.name.startswith('country:'))}, "
-        f"{sum(b.name.startswith('country:') for b in best.binding)} countries at the maximum"
+        f"Optimum vs greedy: {len(best.added)} added, {len(best.displaced)} displaced; binding: "
+        f"{', '.join(b.name for b in best.binding if not b.name.startswith('country:'))} and "
+        f"{sum(b.name.startswith('country:') for b in best.binding)} countries at their maximum."
     )
     print(
         f"bench selection: applications={APPLICATIONS} optimal_s={optimal_s:.4f} "

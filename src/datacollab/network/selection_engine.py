@@ -2,26 +2,26 @@
 
 Maximise total merit subject to capacity, budget, a Global South share of the
 selected count, a per-country cap, per-kind minimums/maximums and the
-convener's forced choices. Candidates that can never be needed are pruned by a
-dominance rule before the model is built (see ``_prune``), which shrinks the
-10,000-application benchmark to a few hundred variables.
+convener's forced choices. Two sound reductions keep it fast: a dominance rule
+drops applications no optimum needs (``_prune``), then LP reduced costs rule
+out most of the rest (``_reduced_solve``).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import csc_array
+from scipy.sparse import vstack as sparse_vstack
 
-# A convener compares cohorts by total merit, so the optimum must be proven,
-# not merely within HiGHS's default 0.01% gap.
+# A convener compares cohorts by total merit, so the optimum is proven, not
+# merely within HiGHS's default 0.01% gap.
 _MIP_REL_GAP = 1e-9
 _EPS = 1e-9
 
@@ -79,7 +79,7 @@ def solve_selection(
     time_limit: float = 60.0,
     prune: bool = True,
 ) -> SelectionResult:
-    """Select the cohort of highest total merit; ``prune=False`` exists for benchmarks."""
+    """Select the cohort of highest total merit; ``prune=False`` is the plain model, for checks."""
     started = time.perf_counter()
     c = constraints
     _validate(candidates, c)
@@ -87,24 +87,19 @@ def solve_selection(
     rank = {x.id: i + 1 for i, x in enumerate(ordered)}
     greedy = _greedy(ordered, c)
     pool = [x for x in ordered if x.id not in c.forced_out]
-    status, chosen, considered = _solve(pool, c, time_limit, prune)
-    if status == "infeasible" or not chosen and status == "time_limit":
-        reason = _diagnose(pool, c, time_limit) if status == "infeasible" else (
-            f"No cohort was found within the time limit of {time_limit:g} s."
-        )
-        return SelectionResult(
-            status=status, selected=[], objective=0.0, greedy=[x.id for x in greedy],
-            greedy_objective=sum(x.merit for x in greedy), added=[], displaced=[], binding=[],
-            reasons={}, infeasible_reason=reason, seconds=time.perf_counter() - started,
-            candidates_considered=considered,
-        )
-    chosen = sorted(_break_ties(chosen, pool, c), key=_rank_key)
-    binding = _tight(chosen, pool, c)
-    greedy_ids = {x.id for x in greedy}
-    chosen_ids = {x.id for x in chosen}
-    displaced = [x for x in greedy if x.id not in chosen_ids]
-    reasons = {x.id: _reason_in(x, rank[x.id], greedy_ids, binding, c) for x in chosen}
-    reasons |= {x.id: _reason_out(x, rank[x.id], chosen, binding, c) for x in displaced}
+    status, found, considered = _solve(pool, c, time_limit, prune)
+    chosen = [] if found is None else sorted(_break_ties(found, pool, c), key=_rank_key)
+    greedy_ids, chosen_ids = {x.id for x in greedy}, {x.id for x in chosen}
+    displaced = [] if found is None else [x for x in greedy if x.id not in chosen_ids]
+    binding = [] if found is None else _binding(chosen, pool, c)
+    names = {b.name for b in binding}
+    reasons = {x.id: _reason_in(x, rank[x.id], greedy_ids, names, c) for x in chosen}
+    reasons |= {x.id: _reason_out(x, rank[x.id], names, c) for x in displaced}
+    why = ""
+    if found is None and status == "infeasible":
+        why = _diagnose(pool, c, time_limit)
+    elif found is None:
+        why = f"No cohort was found within the time limit of {time_limit:g} s."
     return SelectionResult(
         status=status,
         selected=[x.id for x in chosen],
@@ -115,7 +110,7 @@ def solve_selection(
         displaced=[x.id for x in displaced],
         binding=binding,
         reasons=reasons,
-        infeasible_reason="",
+        infeasible_reason=why,
         seconds=time.perf_counter() - started,
         candidates_considered=considered,
     )
@@ -124,37 +119,61 @@ def solve_selection(
 def constraint_violations(
     *, candidates: Sequence[Candidate], constraints: SelectionConstraints, selected: Sequence[int]
 ) -> list[Binding]:
-    """The constraints a given cohort (e.g. the greedy one) breaks, with used > limit."""
-    c, ids = constraints, set(selected)
+    """The constraints a given cohort (e.g. the greedy one) breaks."""
+    ids = set(selected)
     chosen = [x for x in candidates if x.id in ids]
-    n, spent = len(chosen), sum(x.amount for x in chosen)
-    gs = sum(x.global_south for x in chosen)
-    out: list[Binding] = []
-    if n > c.capacity:
-        out.append(Binding("capacity", f"Capacity: {n} selected, maximum {c.capacity}", n, c.capacity))
-    if spent > c.budget * (1 + _EPS):
-        out.append(Binding("budget", f"Budget: {_money(spent)} of {_money(c.budget)}", spent, c.budget))
-    if gs < c.min_global_south_share * n - _EPS:
-        need = c.min_global_south_share * n
-        out.append(Binding("global_south", f"Global South: {gs} of {n} selected (minimum "
-                           f"{c.min_global_south_share:.0%})", need - gs, need))
-    countries = Counter(x.country for x in chosen)
-    for cc, k in sorted(countries.items()):
-        if c.max_per_country is not None and k > c.max_per_country:
-            out.append(Binding(f"country:{cc}", f"Country {cc}: {k} selected, maximum "
-                               f"{c.max_per_country}", k, c.max_per_country))
+    return [b for b, sense, _ in _limits(chosen, constraints, 0.0) if _past(b, sense, 0.0)]
+
+
+def _binding(
+    chosen: list[Candidate], pool: Sequence[Candidate], c: SelectionConstraints
+) -> list[Binding]:
+    """Limits one more step would break: one more place, the cheapest unchosen amount."""
+    ids = {x.id for x in chosen}
+    cheapest = min((x.amount for x in pool if x.id not in ids), default=math.inf)
+    return [b for b, sense, step in _limits(chosen, c, cheapest) if _past(b, sense, step)]
+
+
+def _past(b: Binding, sense: int, step: float) -> bool:
+    slack = _EPS * max(1.0, abs(b.limit))
+    return (b.used + step > b.limit + slack) if sense > 0 else (b.used - step < b.limit - slack)
+
+
+def _limits(
+    chosen: Sequence[Candidate], c: SelectionConstraints, budget_step: float
+) -> list[tuple[Binding, int, float]]:
+    """Each constraint as (Binding, +1 for a maximum or -1 for a minimum, step to test)."""
+    out: list[tuple[Binding, int, float]] = []
+
+    def add(name: str, text: str, used: float, limit: float, sense: int, step: float) -> None:
+        out.append((Binding(name, text, used, limit), sense, step))
+
+    n, spent, ids = len(chosen), sum(x.amount for x in chosen), {x.id for x in chosen}
+    gs, share = sum(x.global_south for x in chosen), c.min_global_south_share
+    add("capacity", f"Capacity: {n} of {c.capacity} places filled", n, c.capacity, 1, 1.0)
+    text = f"Budget: {_money(spent)} of {_money(c.budget)} used"
+    add("budget", text, spent, c.budget, 1, budget_step)
+    if share > 0 and n > 0:
+        text = f"Global South: {gs} of {n} selected (minimum {share:.0%})"
+        add("global_south", text, gs, share * n, -1, 1.0)
+    for cc, have in sorted(Counter(x.country for x in chosen).items()):
+        if (most := c.max_per_country) is not None:
+            text = f"Country {cc}: {have} selected (maximum {most})"
+            add(f"country:{cc}", text, have, most, 1, 1.0)
     kinds = Counter(x.kind for x in chosen)
-    for kind, m in sorted(c.kind_min.items()):
-        if kinds[kind] < m:
-            out.append(Binding(f"kind_min:{kind}", f"At least {m} {kind}: {kinds[kind]} selected",
-                               kinds[kind], m))
-    for kind, m in sorted(c.kind_max.items()):
-        if kinds[kind] > m:
-            out.append(Binding(f"kind_max:{kind}", f"At most {m} {kind}: {kinds[kind]} selected",
-                               kinds[kind], m))
-    forced = [f"forced in #{i}" for i in sorted(c.forced_in - ids)]
-    forced += [f"forced out #{i}" for i in sorted(c.forced_out & ids)]
-    out += [Binding("forced", text, 1, 0) for text in forced]
+    for sense, limits in ((-1, c.kind_min), (1, c.kind_max)):
+        label = "minimum" if sense < 0 else "maximum"
+        for kind, m in sorted(limits.items()):
+            text = f"Kind {kind}: {kinds[kind]} selected ({label} {m})"
+            if m > 0 or sense > 0:  # "at least 0" never binds
+                add(f"kind_{label[:3]}:{kind}", text, kinds[kind], m, sense, 1.0)
+    # Step 0: a forced choice is met or broken, never merely tight.
+    if want := len(c.forced_in):
+        have = len(c.forced_in & ids)
+        add("forced_in", f"Forced in: {have} of {want} selected", have, want, -1, 0.0)
+    if c.forced_out:
+        have = len(c.forced_out & ids)
+        add("forced_out", f"Forced out: {have} selected", have, 0, 1, 0.0)
     return out
 
 
@@ -170,24 +189,25 @@ def _validate(candidates: Sequence[Candidate], c: SelectionConstraints) -> None:
     problems: list[str] = []
     if c.capacity < 0:
         problems.append(f"Capacity must be zero or more, not {c.capacity}.")
-    if not (math.isfinite(c.budget) and c.budget >= 0):
+    if not 0 <= c.budget < math.inf:
         problems.append(f"Budget must be a finite amount of zero or more, not {c.budget}.")
-    if not 0.0 <= c.min_global_south_share <= 1.0:
-        problems.append(f"Global South share must be between 0 and 1, not "
-                        f"{c.min_global_south_share}.")
-    if c.max_per_country is not None and c.max_per_country < 0:
-        problems.append(f"Maximum per country must be zero or more, not {c.max_per_country}.")
+    if not 0 <= (share := c.min_global_south_share) <= 1:
+        problems.append(f"Global South share must be between 0 and 1, not {share}.")
+    if (cap := c.max_per_country) is not None and cap < 0:
+        problems.append(f"Maximum per country must be zero or more, not {cap}.")
     for label, limits in (("minimum", c.kind_min), ("maximum", c.kind_max)):
-        problems += [f"The {label} for {k} must be zero or more, not {v}."
-                     for k, v in sorted(limits.items()) if v < 0]
-    problems += [f"The minimum for {k} ({v}) is above its maximum ({c.kind_max[k]})."
-                 for k, v in sorted(c.kind_min.items()) if k in c.kind_max and v > c.kind_max[k]]
+        for k, v in sorted(limits.items()):
+            if v < 0:
+                problems.append(f"The {label} for {k} must be zero or more, not {v}.")
+    for k, v in sorted(c.kind_min.items()):
+        if v > c.kind_max.get(k, v):
+            problems.append(f"The minimum for {k} ({v}) is above its maximum ({c.kind_max[k]}).")
     counts = Counter(x.id for x in candidates)
     if dupes := sorted(i for i, k in counts.items() if k > 1):
         problems.append(f"Application ids appear more than once: {dupes}.")
-    if bad := sorted(x.id for x in candidates if not (math.isfinite(x.merit) and x.merit >= 0)):
+    if bad := sorted(x.id for x in candidates if not 0 <= x.merit < math.inf):
         problems.append(f"Merit must be a finite number of zero or more; not so for ids {bad}.")
-    if bad := sorted(x.id for x in candidates if not (math.isfinite(x.amount) and x.amount >= 0)):
+    if bad := sorted(x.id for x in candidates if not 0 <= x.amount < math.inf):
         problems.append(f"Amounts must be finite and zero or more; not so for ids {bad}.")
     if both := sorted(c.forced_in & c.forced_out):
         problems.append(f"Ids are both forced in and forced out: {both}.")
@@ -212,216 +232,229 @@ def _greedy(ordered: Sequence[Candidate], c: SelectionConstraints) -> list[Candi
 def _prune(pool: Sequence[Candidate], c: SelectionConstraints) -> list[Candidate]:
     """Drop candidates that some optimal cohort never needs.
 
-    Within a group that a swap cannot unbalance (same Global South status; same
-    country when countries are capped; same kind when kinds are constrained), if
-    K candidates have merit >= and amount <= a candidate's (earlier in the order
-    merit desc, amount asc, id asc), where K bounds how many of the group any
-    cohort holds, then in a cohort holding it one dominator is free to take its
-    place without lowering merit or breaking a constraint. Repeating such swaps
-    strictly lowers the sum of order positions, so some optimum avoids every
-    pruned candidate at once.
+    j dominates i when both share Global South status (and kind, if kinds are
+    constrained) and j comes first in the order merit desc, amount asc, id asc
+    with amount <= i's. Swapping i for an unchosen dominator keeps every
+    constraint and merit, provided j's country has room or is i's own. To block
+    every such swap a cohort holding i must also hold each own-country
+    dominator and, per other country, its dominators or cap-many others; when
+    that needs more places than any cohort has, i goes. Swaps lower the sum of
+    order positions, so some optimum avoids all pruned candidates at once.
     """
     room = c.budget - sum(x.amount for x in pool if x.id in c.forced_in)
     cheapest = np.cumsum(sorted(x.amount for x in pool))
     most = min(c.capacity, int(np.searchsorted(cheapest, c.budget * (1 + _EPS), side="right")))
+    cap = most if c.max_per_country is None else min(c.max_per_country, most)
     by_kind = bool(c.kind_min or c.kind_max)
-    groups: defaultdict[tuple[str, bool, str], list[Candidate]] = defaultdict(list)
+    classes: defaultdict[tuple[bool, str], list[Candidate]] = defaultdict(list)
     for x in pool:
-        country = x.country if c.max_per_country is not None else ""
-        groups[(country, x.global_south, x.kind if by_kind else "")].append(x)
-    kept: list[Candidate] = []
-    for (country, _, kind), members in groups.items():
-        per_country = most if c.max_per_country is None else c.max_per_country
-        k = min(most, per_country, c.kind_max.get(kind, most))
-        smallest: list[float] = []  # negated max-heap of the k smallest amounts so far
+        classes[(x.global_south, x.kind if by_kind else "")].append(x)
+    kept = [x for x in pool if x.id in c.forced_in]
+    for (_, kind), members in classes.items():
+        own_limit = min(cap, c.kind_max.get(kind, most))
+        # Row r holds the cap smallest amounts seen so far in country r; with no
+        # country cap the whole class shares one row.
+        rows: dict[str, int] = {}
+        for x in members:
+            rows.setdefault(x.country if c.max_per_country is not None else "", len(rows))
+        smallest = np.full((len(rows), max(cap, 1)), np.inf)
         for x in sorted(members, key=lambda x: (-x.merit, x.amount, x.id)):
-            dominated = len(smallest) >= k and (k == 0 or -smallest[0] <= x.amount)
-            if x.id in c.forced_in or (not dominated and x.amount <= room * (1 + _EPS)):
+            row = smallest[rows[x.country if c.max_per_country is not None else ""]]
+            own = int(np.count_nonzero(row <= x.amount)) if cap else 0
+            dominated = own >= own_limit or int(np.count_nonzero(smallest <= x.amount)) >= most
+            if x.id not in c.forced_in and not dominated and x.amount <= room * (1 + _EPS):
                 kept.append(x)
-            if k > 0:
-                heapq.heappush(smallest, -x.amount)
-                if len(smallest) > k:
-                    heapq.heappop(smallest)
+            if x.amount < row[-1]:
+                row[-1] = x.amount
+                row.sort()
     return sorted(kept, key=_rank_key)
 
 
 def _solve(
     pool: Sequence[Candidate], c: SelectionConstraints, time_limit: float, prune: bool
-) -> tuple[str, list[Candidate], int]:
+) -> tuple[str, list[Candidate] | None, int]:
+    """Status, the chosen candidates (None when there is no cohort) and the model size."""
     model = _prune(pool, c) if prune else list(pool)
     n = len(model)
     if n == 0:
-        feasible = all(v == 0 for v in c.kind_min.values())
-        return ("optimal" if feasible else "infeasible"), [], 0
+        return ("infeasible", None, 0) if any(c.kind_min.values()) else ("optimal", [], 0)
     rows = [dict.fromkeys(range(n), 1.0), {i: x.amount for i, x in enumerate(model)}]
-    lo, hi = [0.0, 0.0], [float(c.capacity), c.budget]
-    if c.min_global_south_share > 0:
-        share = c.min_global_south_share
-        rows.append({i: float(x.global_south) - share for i, x in enumerate(model)})
-        lo.append(0.0)
-        hi.append(math.inf)
-    members: defaultdict[str, list[int]] = defaultdict(list)
-    of_kind: defaultdict[str, list[int]] = defaultdict(list)
+    bounds = [(0.0, float(c.capacity)), (0.0, c.budget)]
+    if c.min_global_south_share > 0:  # sum(gs_i x_i) >= share * sum(x_i), kept linear
+        rows.append({i: x.global_south - c.min_global_south_share for i, x in enumerate(model)})
+        bounds.append((0.0, math.inf))
+    countries: defaultdict[str, list[int]] = defaultdict(list)
+    kinds: defaultdict[str, list[int]] = defaultdict(list)
     for i, x in enumerate(model):
-        members[x.country].append(i)
-        of_kind[x.kind].append(i)
-    if c.max_per_country is not None:
-        for idx in members.values():
-            if len(idx) > c.max_per_country:  # smaller countries cannot exceed it
-                rows.append(dict.fromkeys(idx, 1.0))
-                lo.append(0.0)
-                hi.append(float(c.max_per_country))
+        countries[x.country].append(i)
+        kinds[x.kind].append(i)
+    for _, idx in sorted(countries.items()):
+        if c.max_per_country is not None and len(idx) > c.max_per_country:
+            rows.append(dict.fromkeys(idx, 1.0))
+            bounds.append((0.0, float(c.max_per_country)))
     for kind in sorted(set(c.kind_min) | set(c.kind_max)):
-        rows.append(dict.fromkeys(of_kind[kind], 1.0))
-        lo.append(float(c.kind_min.get(kind, 0)))
-        hi.append(float(c.kind_max.get(kind, n)))
-    r = [i for i, row in enumerate(rows) for _ in row]
-    cols = [j for row in rows for j in row]
-    vals = [v for row in rows for v in row.values()]
-    matrix = csr_array((vals, (r, cols)), shape=(len(rows), n))
-    lower = np.array([1.0 if x.id in c.forced_in else 0.0 for x in model])
-    res = milp(
-        c=-np.array([x.merit for x in model]),
-        integrality=np.ones(n),
-        bounds=Bounds(lower, np.ones(n)),
-        constraints=LinearConstraint(matrix, lo, hi),
-        options={"time_limit": time_limit, "mip_rel_gap": _MIP_REL_GAP},
+        rows.append(dict.fromkeys(kinds[kind], 1.0))
+        bounds.append((float(c.kind_min.get(kind, 0)), float(c.kind_max.get(kind, n))))
+    coo = (
+        [v for row in rows for v in row.values()],
+        ([r for r, row in enumerate(rows) for _ in row], [j for row in rows for j in row]),
     )
-    if res.status == 2:
-        return "infeasible", [], n
-    if res.x is None:
-        return ("time_limit" if res.status == 1 else "infeasible"), [], n
-    chosen = [x for x, v in zip(model, res.x, strict=True) if v > 0.5]
-    return ("optimal" if res.status == 0 else "time_limit"), chosen, n
+    matrix = csc_array(coo, shape=(len(rows), n))
+    lo, hi = np.array(bounds).T
+    cost = -np.array([x.merit for x in model])
+    lower = np.array([float(x.id in c.forced_in) for x in model])
+
+    def run(cols: np.ndarray) -> tuple[str, np.ndarray | None]:
+        res = milp(
+            c=cost[cols],
+            integrality=np.ones(len(cols)),
+            bounds=Bounds(lower[cols], np.ones(len(cols))),
+            constraints=LinearConstraint(matrix[:, cols], lo, hi),
+            options={"time_limit": time_limit, "mip_rel_gap": _MIP_REL_GAP},
+        )
+        if res.x is None:
+            return ("time_limit" if res.status == 1 else "infeasible"), None
+        return ("optimal" if res.status == 0 else "time_limit"), cols[res.x > 0.5]
+
+    status, picked = (
+        _reduced_solve(run, cost, lower, matrix, lo, hi, 3 * c.capacity + 10)
+        if prune
+        else run(np.arange(n))
+    )
+    return status, None if picked is None else [model[i] for i in picked], n
+
+
+def _reduced_solve(
+    run: Callable[[np.ndarray], tuple[str, np.ndarray | None]],
+    cost: np.ndarray,
+    lower: np.ndarray,
+    matrix: csc_array,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    core_size: int,
+) -> tuple[str, np.ndarray | None]:
+    """Run the MIP only over the columns LP duality cannot rule out.
+
+    With LP bound U and reduced cost d_j, any cohort holding j has merit at most
+    U - d_j; once a solve over a core of low-d_j columns finds merit z, no
+    optimum holds a column with U - d_j < z. HiGHS on the whole model spends
+    most of its time in root heuristics that this makes unnecessary.
+    """
+    rhs = np.concatenate([hi, -lo])
+    finite = np.isfinite(rhs)
+    lp = linprog(
+        cost,
+        A_ub=sparse_vstack([matrix, -matrix]).tocsr()[finite],
+        b_ub=rhs[finite],
+        bounds=np.column_stack([lower, np.ones_like(cost)]),
+        method="highs",
+    )
+    if lp.status == 2:
+        return "infeasible", None
+    if lp.status != 0:
+        return run(np.arange(len(cost)))
+    bound, reduced = -lp.fun, lp.lower.marginals
+    core = np.union1d(np.argsort(reduced, kind="stable")[:core_size], np.flatnonzero(lower))
+    status, picked = run(core)
+    if status != "optimal" or picked is None:
+        return run(np.arange(len(cost)))
+    needed = np.flatnonzero(bound - reduced >= -cost[picked].sum() - 1e-7 * max(1.0, abs(bound)))
+    if np.isin(needed, core).all():
+        return status, picked
+    return run(np.union1d(needed, np.flatnonzero(lower)))
 
 
 def _break_ties(
     chosen: list[Candidate], pool: Sequence[Candidate], c: SelectionConstraints
 ) -> list[Candidate]:
-    """Swap in equal-merit, lower-id candidates where feasible, so ties resolve by id.
+    """Swap in equal-merit, lower-id candidates while feasible, so ties resolve by id.
 
-    HiGHS returns one of the tied optima, not necessarily the same one for every
-    ordering of equal merits; each swap lowers the id sum, so this terminates.
+    HiGHS returns one of the tied optima, not a canonical one; each swap lowers
+    the id sum, so this ends, and swaps are rare enough to recount after each.
     """
     same_merit: defaultdict[float, list[Candidate]] = defaultdict(list)
-    for x in pool:  # pool is in rank order, so each list is by id ascending
+    for x in pool:  # pool is in rank order, so each list runs by id ascending
         same_merit[x.merit].append(x)
-    chosen, ids = list(chosen), {x.id for x in chosen}
-    spent, gs = sum(x.amount for x in chosen), sum(x.global_south for x in chosen)
-    countries, kinds = Counter(x.country for x in chosen), Counter(x.kind for x in chosen)
-    cap, need = c.max_per_country, c.min_global_south_share * len(chosen) - _EPS
-
-    def fits(out: Candidate, new: Candidate) -> bool:
-        return (
-            spent - out.amount + new.amount <= c.budget * (1 + _EPS)
-            and (cap is None or new.country == out.country or countries[new.country] < cap)
-            and gs - out.global_south + new.global_south >= need
-            and (new.kind == out.kind or (kinds[out.kind] > c.kind_min.get(out.kind, 0)
-                 and kinds[new.kind] < c.kind_max.get(new.kind, len(pool))))
-        )
-
-    swapped = True
-    while swapped:
-        swapped = False
-        for out in sorted(chosen, key=_rank_key, reverse=True):
-            if out.id in c.forced_in:
-                continue
-            for new in same_merit[out.merit]:
-                if new.id >= out.id:
-                    break
-                if new.id not in ids and fits(out, new):
-                    chosen[chosen.index(out)] = new
-                    ids ^= {out.id, new.id}
-                    spent += new.amount - out.amount
-                    gs += new.global_south - out.global_south
-                    countries.update([new.country])
-                    countries.subtract([out.country])
-                    kinds.update([new.kind])
-                    kinds.subtract([out.kind])
-                    swapped = True
-                    break
+    while (swap := _first_swap(chosen, same_merit, c)) is not None:
+        chosen = [swap[1] if x is swap[0] else x for x in chosen]
     return chosen
 
 
-def _tight(chosen: list[Candidate], pool: Sequence[Candidate], c: SelectionConstraints
-           ) -> list[Binding]:
-    n, spent = len(chosen), sum(x.amount for x in chosen)
-    ids = {x.id for x in chosen}
-    out: list[Binding] = []
-    if n == c.capacity:
-        out.append(Binding("capacity", f"Capacity: {n} of {c.capacity} places filled",
-                           n, c.capacity))
-    if c.budget - spent < min((x.amount for x in pool if x.id not in ids), default=math.inf):
-        out.append(Binding("budget", f"Budget: {_money(spent)} of {_money(c.budget)} used",
-                           spent, c.budget))
-    gs, share = sum(x.global_south for x in chosen), c.min_global_south_share
-    if share > 0 and n > 0 and gs - 1 < share * n - _EPS:  # one fewer would break the minimum
-        out.append(Binding("global_south", f"Global South: {gs} of {n} selected (minimum "
-                           f"{share:.0%})", gs, share * n))
-    countries = Counter(x.country for x in chosen)
-    out += [Binding(f"country:{cc}", f"Country {cc}: {k} of maximum {k} selected", k, k)
-            for cc, k in sorted(countries.items()) if k == c.max_per_country]
-    kinds = Counter(x.kind for x in chosen)
-    out += [Binding(f"kind_min:{kd}", f"At least {m} {kd}: {kinds[kd]} selected", kinds[kd], m)
-            for kd, m in sorted(c.kind_min.items()) if m > 0 and kinds[kd] == m]
-    out += [Binding(f"kind_max:{kd}", f"At most {m} {kd}: {kinds[kd]} selected", kinds[kd], m)
-            for kd, m in sorted(c.kind_max.items()) if kinds[kd] == m]
-    return out
+def _first_swap(
+    chosen: list[Candidate], same_merit: Mapping[float, list[Candidate]], c: SelectionConstraints
+) -> tuple[Candidate, Candidate] | None:
+    ids, cap = {x.id for x in chosen}, c.max_per_country
+    spent, gs = sum(x.amount for x in chosen), sum(x.global_south for x in chosen)
+    countries, kinds = Counter(x.country for x in chosen), Counter(x.kind for x in chosen)
+    need = c.min_global_south_share * len(chosen) - _EPS
+    for out in sorted(chosen, key=_rank_key, reverse=True):
+        for new in [] if out.id in c.forced_in else same_merit[out.merit]:
+            if new.id >= out.id:
+                break
+            if (
+                new.id not in ids
+                and spent - out.amount + new.amount <= c.budget * (1 + _EPS)
+                and (cap is None or new.country == out.country or countries[new.country] < cap)
+                and gs - out.global_south + new.global_south >= need
+                and (
+                    new.kind == out.kind
+                    or (
+                        kinds[out.kind] > c.kind_min.get(out.kind, 0)
+                        and kinds[new.kind] < c.kind_max.get(new.kind, len(chosen) + 1)
+                    )
+                )
+            ):
+                return out, new
+    return None
 
 
-def _reason_in(x: Candidate, rank: int, greedy: set[int], binding: list[Binding],
-               c: SelectionConstraints) -> str:
-    names = {b.name for b in binding}
+def _reason_in(
+    x: Candidate, rank: int, greedy: set[int], binding: set[str], c: SelectionConstraints
+) -> str:
+    at = f"rank {rank} by merit"
     if x.id in c.forced_in:
-        return f"in: chosen by the convener (rank {rank} by merit)"
+        return f"in: chosen by the convener ({at})"
     if x.id in greedy:
-        return f"in: rank {rank} by merit"
-    if x.global_south and "global_south" in names:
-        return f"in: needed for the Global South minimum (rank {rank} by merit)"
-    if f"kind_min:{x.kind}" in names:
-        return f"in: needed for the minimum of {c.kind_min[x.kind]} {x.kind} (rank {rank} by merit)"
-    return (f"in: rank {rank} by merit, taking a place that higher-ranked applications could "
-            f"not fill within the budget and limits")
+        return f"in: {at}"
+    if x.global_south and "global_south" in binding:
+        return f"in: needed for the Global South minimum ({at})"
+    if f"kind_min:{x.kind}" in binding:
+        return f"in: needed for the minimum of {c.kind_min[x.kind]} {x.kind} ({at})"
+    return f"in: {at}, taking a place higher-ranked applications could not fill within limits"
 
 
-def _reason_out(x: Candidate, rank: int, chosen: list[Candidate], binding: list[Binding],
-                c: SelectionConstraints) -> str:
-    names = {b.name for b in binding}
+def _reason_out(x: Candidate, rank: int, binding: set[str], c: SelectionConstraints) -> str:
+    at = f"rank {rank} by merit"
     if x.id in c.forced_out:
-        return f"out: rank {rank} by merit, excluded by the convener"
-    if f"country:{x.country}" in names:
-        return (f"out: rank {rank} by merit, but country {x.country} already has the maximum "
-                f"{c.max_per_country}")
-    if f"kind_max:{x.kind}" in names:
-        return f"out: rank {rank} by merit, but {x.kind} already has the maximum {c.kind_max[x.kind]}"
-    if not x.global_south and "global_south" in names:
-        return (f"out: rank {rank} by merit, replaced to meet the Global South minimum of "
-                f"{c.min_global_south_share:.0%}")
-    if kinds := [b.name.split(":", 1)[1] for b in binding if b.name.startswith("kind_min:")]:
-        return f"out: rank {rank} by merit, replaced to meet the minimum for {', '.join(kinds)}"
-    return (f"out: rank {rank} by merit, but its amount {_money(x.amount)} does not fit the "
-            f"budget alongside the other selections")
+        return f"out: {at}, excluded by the convener"
+    if f"country:{x.country}" in binding:
+        return f"out: {at}, but country {x.country} already has the maximum {c.max_per_country}"
+    if f"kind_max:{x.kind}" in binding:
+        return f"out: {at}, but {x.kind} already has the maximum {c.kind_max[x.kind]}"
+    if not x.global_south and "global_south" in binding:
+        share = c.min_global_south_share
+        return f"out: {at}, replaced to meet the Global South minimum of {share:.0%}"
+    if kinds := [n.removeprefix("kind_min:") for n in sorted(binding) if "kind_min:" in n]:
+        return f"out: {at}, replaced to meet the minimum for {', '.join(kinds)}"
+    return f"out: {at}, but its amount {_money(x.amount)} does not fit the budget with the rest"
 
 
 def _diagnose(pool: Sequence[Candidate], c: SelectionConstraints, time_limit: float) -> str:
-    """Name what cannot be met: direct counts first, then which single relaxation helps."""
-    facts: list[str] = []
+    """Say what cannot be met: plain counts first, then which single relaxation helps."""
     forced = [x for x in pool if x.id in c.forced_in]
-    if len(forced) > c.capacity:
-        facts.append(f"{len(forced)} applications are forced in but capacity is {c.capacity}.")
-    if (spent := sum(x.amount for x in forced)) > c.budget:
-        facts.append(f"The forced-in applications request {_money(spent)}, above the budget "
-                     f"{_money(c.budget)}.")
-    for cc, k in sorted(Counter(x.country for x in forced).items()):
-        if c.max_per_country is not None and k > c.max_per_country:
-            facts.append(f"{k} forced-in applications are from {cc}, above the maximum "
-                         f"{c.max_per_country} per country.")
+    broken = [
+        b.description
+        for b, sense, _ in _limits(forced, replace(c, forced_in=frozenset()), 0.0)
+        if sense > 0 and _past(b, sense, 0.0)
+    ]
+    facts = [f"The forced-in applications alone exceed: {'; '.join(broken)}."] if broken else []
     available = Counter(x.kind for x in pool)
-    facts += [f"Only {available[k]} applications are of kind {k}, fewer than the minimum {m}."
-              for k, m in sorted(c.kind_min.items()) if available[k] < m]
-    if sum(c.kind_min.values()) > c.capacity:
-        facts.append(f"The minimums by kind add up to {sum(c.kind_min.values())}, above the "
-                     f"capacity {c.capacity}.")
+    facts += [
+        f"Only {available[k]} application{' is' if available[k] == 1 else 's are'} of kind "
+        f"{k}, fewer than the minimum {m}."
+        for k, m in sorted(c.kind_min.items())
+        if available[k] < m
+    ]
     relaxations = {
         "the Global South minimum": replace(c, min_global_south_share=0.0),
         "the per-country maximum": replace(c, max_per_country=None),
@@ -431,10 +464,14 @@ def _diagnose(pool: Sequence[Candidate], c: SelectionConstraints, time_limit: fl
         "the budget": replace(c, budget=sum(x.amount for x in pool)),
         "the capacity": replace(c, capacity=len(pool)),
     }
-    helps = [label for label, relaxed in relaxations.items()
-             if relaxed != c and _solve(pool, relaxed, time_limit, True)[0] != "infeasible"]
-    if helps:
-        advice = "Relaxing any one of these makes a cohort possible: " + ", ".join(helps) + "."
-    else:
-        advice = "No single constraint relaxed is enough; relax several together."
+    helps = [
+        label
+        for label, relaxed in relaxations.items()
+        if relaxed != c and _solve(pool, relaxed, time_limit, True)[0] != "infeasible"
+    ]
+    advice = (
+        "Relaxing any one of these makes a cohort possible: " + ", ".join(helps) + "."
+        if helps
+        else "No single constraint relaxed is enough; relax several together."
+    )
     return " ".join(["No cohort meets all the constraints.", *facts, advice])
