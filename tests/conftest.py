@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.db import connection
 from django.test import Client
 
 from tests import factories
@@ -38,3 +43,28 @@ def login():
         return client
 
     return _login
+
+
+_triggers = importlib.import_module("datacollab.core.migrations.0002_audit_append_only")
+
+
+def _run_sql(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def audit_triggers_lifted(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Lift the audit log's append-only triggers around a transactional test.
+
+    Such a test ends by emptying every table, which the triggers refuse. Request this fixture
+    BEFORE `transactional_db` or `live_server` so the triggers come back after that flush.
+    """
+    vendor = connection.vendor
+    with django_db_blocker.unblock():
+        _run_sql(_triggers.SQLITE_REVERSE if vendor == "sqlite" else _triggers.POSTGRES_REVERSE)
+    yield
+    with django_db_blocker.unblock():
+        _run_sql(_triggers.SQLITE if vendor == "sqlite" else _triggers.POSTGRES)
+        connection.close()

@@ -6,9 +6,8 @@ wait for the first to commit and then see it: no double award, no overspent budg
 
 from __future__ import annotations
 
-import importlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,29 +20,6 @@ from datacollab.network.models import Award
 from datacollab.network.services.grants import award_grant
 from tests import factories
 from tests.network.factories_grants import make_member
-
-# The audit log's append-only triggers stop the flush that ends a transactional test, so
-# they are lifted for these tests only. Requested BEFORE `transactional_db` (not through the
-# django_db marker, whose fixture would be set up first), the triggers come back after the
-# flush has emptied the tables.
-_triggers = importlib.import_module("datacollab.core.migrations.0002_audit_append_only")
-
-
-def _run(statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
-@pytest.fixture
-def audit_triggers_lifted(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    vendor = connection.vendor
-    with django_db_blocker.unblock():
-        _run(_triggers.SQLITE_REVERSE if vendor == "sqlite" else _triggers.POSTGRES_REVERSE)
-    yield
-    with django_db_blocker.unblock():
-        _run(_triggers.SQLITE if vendor == "sqlite" else _triggers.POSTGRES)
-        connection.close()
 
 
 @pytest.fixture
