@@ -419,3 +419,14 @@ def test_constraint_violations_lists_what_greedy_breaks() -> None:
         ("global_south", "Global South: 0 of 2 selected (minimum 50%)"),
         ("country:GB", "Country GB: 2 selected (maximum 1)"),
     ]
+
+
+def test_solve_selection_budget_not_binding_when_nobody_is_left():
+    candidates = [
+        Candidate(id=1, merit=2.0, amount=5.0, country="KE", global_south=True, kind="company")
+    ]
+    result = solve_selection(
+        candidates=candidates, constraints=SelectionConstraints(capacity=3, budget=10.0)
+    )
+    assert result.selected == [1]
+    assert [b.name for b in result.binding] == []

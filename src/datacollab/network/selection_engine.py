@@ -130,7 +130,8 @@ def _binding(
 ) -> list[Binding]:
     """Limits one more step would break: one more place, the cheapest unchosen amount."""
     ids = {x.id for x in chosen}
-    cheapest = min((x.amount for x in pool if x.id not in ids), default=math.inf)
+    # With nobody left to add, the budget cannot be what stops the cohort growing.
+    cheapest = min((x.amount for x in pool if x.id not in ids), default=0.0)
     return [b for b, sense, step in _limits(chosen, c, cheapest) if _past(b, sense, step)]
 
 
