@@ -32,7 +32,9 @@ class Application(models.Model):
     title = models.CharField(_("project title"), max_length=200)
     summary = models.TextField(_("summary"), help_text=_("Markdown"), blank=True)
     requested_amount = models.DecimalField(
-        _("amount requested"), max_digits=12, decimal_places=2,
+        _("amount requested"),
+        max_digits=12,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal(0))],
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -29,7 +29,8 @@ class Call(models.Model):
         _("time zone of the deadline"), max_length=64, default="Europe/London"
     )
     reviews_per_application = models.PositiveSmallIntegerField(
-        _("reviewers per application"), default=3,
+        _("reviewers per application"),
+        default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
 
@@ -38,7 +39,8 @@ class Call(models.Model):
         verbose_name = _("open call")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(deadline__gt=models.F("opens_at")), name="call_deadline_after_open"
+                condition=models.Q(deadline__gt=models.F("opens_at")),
+                name="call_deadline_after_open",
             ),
         ]
 
@@ -101,7 +103,8 @@ class EligibilityCriterion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, null=True, blank=True)
     value = models.JSONField(default=list, blank=True)
     description = models.CharField(
-        _("description shown to applicants"), max_length=300,
+        _("description shown to applicants"),
+        max_length=300,
     )
 
     class Meta:
@@ -140,7 +143,10 @@ class RubricCriterion(models.Model):
     name = models.CharField(_("criterion"), max_length=120)
     description = models.CharField(_("what a reviewer looks for"), max_length=500, blank=True)
     weight = models.DecimalField(
-        _("weight"), max_digits=5, decimal_places=2, default=Decimal("1.00"),
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
 

@@ -30,11 +30,16 @@ class Cohort(models.Model):
     ends_on = models.DateField(_("ends on"))
     capacity = models.PositiveIntegerField(_("capacity"), help_text=_("most organisations"))
     budget = models.DecimalField(
-        _("total budget"), max_digits=12, decimal_places=2,
+        _("total budget"),
+        max_digits=12,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal(0))],
     )
     award_cap = models.DecimalField(
-        _("cap per award"), max_digits=12, decimal_places=2, default=Decimal("20000.00"),
+        _("cap per award"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("20000.00"),
         validators=[MinValueValidator(Decimal(0))],
     )
     currency = models.CharField(_("currency"), max_length=3, default="GBP")

@@ -17,7 +17,9 @@ class SelectionProposal(models.Model):
         SUPERSEDED = "superseded", _("Superseded")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="proposals")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     parameters = models.JSONField(default=dict)
     result = models.JSONField(default=dict)

@@ -18,9 +18,7 @@ class Award(models.Model):
         CONTRACT = "contract", _("Contract paid against invoices (amounts excl. VAT)")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="awards")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="awards"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards")
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, null=True, blank=True, related_name="award"
     )
@@ -35,7 +33,9 @@ class Award(models.Model):
     )
     currency = models.CharField(max_length=3)
     awarded_on = models.DateField()
-    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -58,7 +58,9 @@ class Instalment(models.Model):
         max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     invoice_reference = models.CharField(
-        _("invoice reference"), max_length=100, blank=True,
+        _("invoice reference"),
+        max_length=100,
+        blank=True,
         help_text=_("for contracts paid against invoices"),
     )
     paid_on = models.DateField(null=True, blank=True)

@@ -11,14 +11,17 @@ from datacollab.organisations.models import Organisation
 
 
 class ReviewerConflict(models.Model):
-    """A declared conflict of interest: this reviewer never sees this organisation's applications."""
+    """A declared conflict of interest: the reviewer never sees its applications."""
 
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     call = models.ForeignKey(
-        Call, on_delete=models.CASCADE, null=True, blank=True,
+        Call,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         help_text=_("empty: for every call"),
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -65,7 +68,10 @@ class Review(models.Model):
     comment = models.TextField(_("overall comment"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     weighted_score = models.DecimalField(
-        max_digits=6, decimal_places=3, null=True, blank=True,
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
         help_text=_("weighted mean of the criterion scores, 1–5"),
     )
     updated_at = models.DateTimeField(auto_now=True)
