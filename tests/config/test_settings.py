@@ -14,7 +14,14 @@ def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Complete
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DATACOLLAB_ENV", "DEBUG", "ALLOWED_HOSTS"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "DATACOLLAB_ENV",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     base.update(env)
     return subprocess.run(

@@ -33,10 +33,10 @@ def _chromium() -> str:
 def browser() -> Iterator[object]:
     # Playwright's sync API runs an event loop in this thread; Django's ORM in the test body is
     # still synchronous, so allow it (the live server runs in its own thread).
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
