@@ -21,48 +21,49 @@ from datacollab.network.models import (
     RubricCriterion,
     SelectionProposal,
 )
+from datacollab.organisations.admin_access import ConvenerAdmin, ConvenerInline
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(ConvenerAdmin):
     list_display = ("name", "slug")
 
 
-class CohortMembershipInline(admin.TabularInline):
+class CohortMembershipInline(ConvenerInline, admin.TabularInline):
     model = CohortMembership
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(ConvenerAdmin):
     list_display = ("name", "slug", "starts_on", "ends_on", "capacity", "budget", "currency")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [CohortMembershipInline]
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(ConvenerInline, admin.StackedInline):
     model = Question
     extra = 0
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ConvenerInline, admin.TabularInline):
     model = EligibilityCriterion
     extra = 0
 
 
-class RubricInline(admin.TabularInline):
+class RubricInline(ConvenerInline, admin.TabularInline):
     model = RubricCriterion
     extra = 0
 
 
-class EmailTemplateInline(admin.StackedInline):
+class EmailTemplateInline(ConvenerInline, admin.StackedInline):
     model = EmailTemplate
     extra = 0
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(ConvenerAdmin):
     list_display = ("title", "cohort", "status", "opens_at", "deadline")
     list_filter = ("status",)
     prepopulated_fields = {"slug": ("title",)}
@@ -70,7 +71,7 @@ class CallAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ConvenerAdmin):
     list_display = ("title", "organisation", "call", "status", "eligible", "decision")
     list_filter = ("call", "status", "eligible", "decision")
     search_fields = ("title", "organisation__name")
@@ -79,40 +80,40 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(admin.ModelAdmin):
+class ExtensionAdmin(ConvenerAdmin):
     list_display = ("organisation", "call", "until", "granted_by")
 
 
 @admin.register(ReviewerConflict)
-class ReviewerConflictAdmin(admin.ModelAdmin):
+class ReviewerConflictAdmin(ConvenerAdmin):
     list_display = ("reviewer", "organisation", "call", "reason")
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(admin.ModelAdmin):
+class ReviewAssignmentAdmin(ConvenerAdmin):
     list_display = ("application", "reviewer", "source")
     list_filter = ("source",)
 
 
 @admin.register(SelectionProposal)
-class SelectionProposalAdmin(admin.ModelAdmin):
+class SelectionProposalAdmin(ConvenerAdmin):
     list_display = ("call", "status", "created_at", "created_by")
     readonly_fields = ("parameters", "result", "status", "confirmed_at", "confirmed_by")
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(ConvenerAdmin):
     list_display = ("subject", "application", "status", "sent_at")
     list_filter = ("status", "kind")
 
 
-class InstalmentInline(admin.TabularInline):
+class InstalmentInline(ConvenerInline, admin.TabularInline):
     model = Instalment
     extra = 0
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(ConvenerAdmin):
     list_display = ("organisation", "cohort", "kind", "amount", "currency", "awarded_on")
     list_filter = ("cohort", "kind")
     readonly_fields = ("amount", "cohort", "organisation", "application")

@@ -110,6 +110,10 @@ def grant_role(*, actor: User | None, user: User, role: str) -> RoleGrant:
     if actor is not None and not rules.is_convener(actor):
         raise NotAllowed(_("Only conveners can grant roles."))
     grant, _created = RoleGrant.objects.get_or_create(user=user, role=role)
+    if role == Role.CONVENER and not user.is_staff:
+        # Conveners set up cohorts and calls in the Django admin, which requires staff status.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     audit.record(action="role.granted", actor=actor, obj=user, details={"role": role})
     return grant
 
