@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml constraints.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# The demo runs background tasks (decision mails) in the request, so no worker is needed.
 demo: install
 	$(VENV)/bin/datacollab migrate --noinput
-	$(VENV)/bin/datacollab demo --addrport $(HOST):$(PORT)
+	TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
+	  $(VENV)/bin/datacollab demo --addrport $(HOST):$(PORT)
 
 test: install
 	@$(MAKE) --no-print-directory test-sqlite

@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "datacollab.core.context_processors.site",
+                "datacollab.organisations.context_processors.roles",
             ],
         },
     },

@@ -25,6 +25,7 @@ from datacollab.network.models import (
     Instalment,
     Network,
 )
+from datacollab.network.services.grants import award_identifier
 from datacollab.organisations.models import Organisation, Role, User
 
 LONDON = ZoneInfo("Europe/London")
@@ -153,7 +154,7 @@ def ensure_cohort(
         key=("identifier",),
         rows=[
             {
-                "identifier": f"360G-datacollab-{cohort.slug}-{org.slug}",
+                "identifier": award_identifier(cohort, org),
                 "cohort_id": cohort.pk,
                 "organisation_id": org.pk,
                 "application_id": apps[(call.pk, org.pk)].pk,
