@@ -1,0 +1,125 @@
+"""Bad input never becomes a 500: every route, every role, real and bogus ids, junk forms."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from datacollab.demo.builder import load_demo
+from datacollab.network.models import (
+    Application,
+    Call,
+    Instalment,
+    OutgoingMail,
+    Question,
+    ReviewAssignment,
+    SelectionProposal,
+)
+from datacollab.organisations.models import Organisation, User
+
+pytestmark = pytest.mark.django_db
+
+JUNK = {
+    "title": "x" * 5000,
+    "summary": "<script>alert(1)</script>",
+    "requested_amount": "-1e309",
+    "amount": "NaN",
+    "organisation": "not-a-number",
+    "reviewer": "999999999999999999999",
+    "application": "-1",
+    "until": "31/02/2020",
+    "due_on_1": "yesterday",
+    "amount_1": "1,000.00.00",
+    "paid_on": "2999-01-01",
+    "min_global_south_share": "150",
+    "max_per_country": "-3",
+    "forced_in": ["abc", "999999"],
+    "score_1": "7",
+    "kind": "cartel",
+    "subject": "{% include '/etc/passwd' %}",
+    "body": "{{ organisation.delete }}{% for %}",
+    "status": "everything",
+    "eligible": "perhaps",
+    "reason": "",
+    "action": "explode",
+    "q_1": "\x00\x01",
+}
+
+
+def _routes(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if str(p.pattern).startswith("admin"):
+                continue
+            yield from _routes(p.url_patterns, prefix + str(p.pattern))
+        elif p.name and p.name != "logout":  # logging out would end the crawl's sessions
+            yield prefix + str(p.pattern), p
+
+
+def _values() -> dict[str, list[Any]]:
+    call = Call.objects.get(slug="2022-cohort-3-open-call")
+    return {
+        "slug": [Organisation.objects.first().slug, "2022-cohort-3", call.slug, "nope"],
+        "call_slug": [call.slug, "nope"],
+        "cohort_slug": ["2021-open-data-stewards", "nope"],
+        "pk": [
+            Application.objects.filter(call=call).first().pk,
+            Instalment.objects.first().pk,
+            999999,
+        ],
+        "question_id": [Question.objects.filter(call=call).first().pk, 999999],
+        "assignment_pk": [ReviewAssignment.objects.first().pk, 999999],
+        "proposal_id": [*SelectionProposal.objects.values_list("pk", flat=True)[:1], 999999],
+        "mail_id": [*OutgoingMail.objects.values_list("pk", flat=True)[:1], 999999],
+        "kind": ["selected", "bogus"],
+        "fmt": ["json", "csv", "xml"],
+    }
+
+
+def _urls(values: dict[str, list[Any]]) -> Iterator[str]:
+    for _route, pattern in _routes(get_resolver().url_patterns):
+        names = list(pattern.pattern.converters)
+        for combo in itertools.product(*(values[name] for name in names)):
+            yield reverse(pattern.name, kwargs=dict(zip(names, combo, strict=True)))
+
+
+def test_no_route_answers_500_to_any_role_or_input():
+    load_demo()
+    values = _values()
+    people = ["convener", "applicant", "reviewer1", "gbif"]
+    clients = [Client()] + [
+        _client(User.objects.get(email=f"{who}@demo.datacollab.org")) for who in people
+    ]
+    failures = []
+    seen: Counter[int] = Counter()
+    for url in _urls(values):
+        for client in clients:
+            for method, data in (
+                ("get", {"status": "x", "sort": "?"}),
+                ("post", {}),
+                ("post", JUNK),
+            ):
+                try:
+                    response = getattr(client, method)(url, data)
+                except Exception as exc:  # a crash is what we are looking for
+                    failures.append(f"{method.upper()} {url}: {type(exc).__name__}: {exc}")
+                    continue
+                seen[response.status_code] += 1
+                if response.status_code >= 500:
+                    failures.append(f"{method.upper()} {url}: {response.status_code}")
+    assert failures == []
+    # The crawl reached real pages and real refusals, not only redirects to the login page.
+    assert {200, 302, 400, 403, 404, 405} <= set(seen)
+    assert sum(seen.values()) > 1000
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
