@@ -136,3 +136,19 @@ def test_admin_refused_to_people_without_convener_role(login):
     person = make_user(is_staff=True)
     client = login(person)
     assert client.get("/admin/network/cohort/").status_code == 403
+
+
+def test_set_profile_unknown_time_zone_refused():
+    user = make_user()
+    with pytest.raises(DomainError, match="Mars/Olympus is not a time zone"):
+        services.set_profile(user=user, display_name="Ada", timezone="Mars/Olympus")
+
+
+def test_profile_page_saves_time_zone(login):
+    user = make_user()
+    response = login(user).post(
+        "/accounts/profile/", {"display_name": "Ada", "timezone": "Asia/Kolkata"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.display_name, user.timezone) == ("Ada", "Asia/Kolkata")

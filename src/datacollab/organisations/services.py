@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -118,7 +116,14 @@ def grant_role(*, actor: User | None, user: User, role: str) -> RoleGrant:
     return grant
 
 
-def set_profile(*, user: User, display_name: str, timezone: str, **_ignored: Any) -> User:
+@transaction.atomic
+def set_profile(*, user: User, display_name: str, timezone: str) -> User:
+    if timezone and timezone not in zoneinfo.available_timezones():
+        raise DomainError(
+            _("%(tz)s is not a time zone: use a name such as Europe/London or Africa/Nairobi.")
+            % {"tz": timezone},
+            field="timezone",
+        )
     user.display_name = display_name.strip()
     user.timezone = timezone
     user.save(update_fields=["display_name", "timezone"])
