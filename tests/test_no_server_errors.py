@@ -52,14 +52,16 @@ JUNK = {
 }
 
 
-def _routes(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+def _routes(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    """(full URL name, pattern) of every named route outside the admin."""
     for p in patterns:
         if isinstance(p, URLResolver):
             if str(p.pattern).startswith("admin"):
                 continue
-            yield from _routes(p.url_patterns, prefix + str(p.pattern))
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _routes(p.url_patterns, inner)
         elif p.name and p.name != "logout":  # logging out would end the crawl's sessions
-            yield prefix + str(p.pattern), p
+            yield namespace + p.name, p
 
 
 def _values() -> dict[str, list[Any]]:
@@ -83,10 +85,10 @@ def _values() -> dict[str, list[Any]]:
 
 
 def _urls(values: dict[str, list[Any]]) -> Iterator[str]:
-    for _route, pattern in _routes(get_resolver().url_patterns):
-        names = list(pattern.pattern.converters)
-        for combo in itertools.product(*(values[name] for name in names)):
-            yield reverse(pattern.name, kwargs=dict(zip(names, combo, strict=True)))
+    for name, pattern in _routes(get_resolver().url_patterns):
+        params = list(pattern.pattern.converters)
+        for combo in itertools.product(*(values[param] for param in params)):
+            yield reverse(name, kwargs=dict(zip(params, combo, strict=True)))
 
 
 def test_no_route_answers_500_to_any_role_or_input():

@@ -85,7 +85,10 @@ INSTALLED_APPS = [
     "csp",
     "datacollab.core",
     "datacollab.organisations",
+    "datacollab.collaborations",
+    "datacollab.datasets",
     "datacollab.network",
+    "datacollab.api",
     "datacollab.demo",
 ]
 
@@ -180,10 +183,39 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-STORAGES = {
+
+DATASETS_STORAGE = os.environ.get("DATASETS_STORAGE", "local").strip().lower()
+if DATASETS_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured(f"DATASETS_STORAGE={DATASETS_STORAGE!r}: use 'local' or 's3'.")
+DATASETS_ROOT = Path(os.environ.get("DATASETS_ROOT", VAR_DIR / "datasets"))
+STORAGES: dict[str, Any] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Immutable dataset versions (Parquet). S3-compatible in production via django-storages,
+    # which reads AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL and the AWS_* credentials.
+    "datasets": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+                "file_overwrite": False,
+            },
+        }
+        if DATASETS_STORAGE == "s3"
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(DATASETS_ROOT)},
+        }
+    ),
 }
+# Received files wait here (on local disk, never in memory) until a worker has parsed them.
+DATASETS_UPLOAD_DIR = Path(os.environ.get("DATASETS_UPLOAD_DIR", VAR_DIR / "uploads"))
+DATASETS_MAX_UPLOAD_BYTES = int(os.environ.get("DATASETS_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
+# The parsing worker is a separate process with these limits, so a hostile file cannot
+# exhaust the machine.
+DATASETS_WORKER_MEMORY_MB = int(os.environ.get("DATASETS_WORKER_MEMORY_MB", "1536"))
+DATASETS_WORKER_CPU_SECONDS = int(os.environ.get("DATASETS_WORKER_CPU_SECONDS", "900"))
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -2,9 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from datacollab.api.api import api
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("accounts/", include("datacollab.organisations.urls")),
+    path("api/", api.urls),
+    path("collaborations/", include("datacollab.collaborations.urls")),
+    path("datasets/", include("datacollab.datasets.urls")),
     path("", include("datacollab.network.urls")),
 ]
 

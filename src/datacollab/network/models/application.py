@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.collaborations.models import DataCollaboration
 from datacollab.network.models.call import Call, Question
 from datacollab.organisations.models import Organisation
 
@@ -28,6 +29,14 @@ class Application(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    collaboration = models.ForeignKey(
+        DataCollaboration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+        help_text=_("the data collaboration this application is for"),
     )
     title = models.CharField(_("project title"), max_length=200)
     summary = models.TextField(_("summary"), help_text=_("Markdown"), blank=True)

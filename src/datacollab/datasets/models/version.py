@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from datacollab.datasets.models.dataset import Dataset
+
+
+class Upload(models.Model):
+    """A received file on its way to becoming a version (or being refused, with the reason)."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        PROCESSING = "processing", _("Processing")
+        PUBLISHED = "published", _("Published")
+        INVALID = "invalid", _("Failed validation")
+        FAILED = "failed", _("Refused")
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="uploads")
+    original_name = models.CharField(max_length=255)
+    path = models.CharField(max_length=500, help_text=_("where the received file waits"))
+    byte_size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    detected = models.JSONField(
+        default=dict, blank=True, help_text=_("format, encoding, delimiter: the guess shown")
+    )
+    error = models.TextField(blank=True)
+    report = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
+
+
+class DatasetVersion(models.Model):
+    """Immutable: a Parquet file in storage plus this row, committed only once the file is whole."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    storage_key = models.CharField(max_length=500, unique=True)
+    row_count = models.PositiveBigIntegerField()
+    byte_size = models.PositiveBigIntegerField()
+    checksum = models.CharField(max_length=64, help_text=_("SHA-256 of the Parquet file"))
+    schema = models.JSONField(help_text=_("Frictionless Table Schema"))
+    report = models.JSONField(help_text=_("Frictionless-compatible validation report"))
+    source_name = models.CharField(max_length=255, blank=True)
+    source_format = models.CharField(max_length=10, blank=True)
+    detected = models.JSONField(default=dict, blank=True)
+    upload = models.OneToOneField(
+        Upload, on_delete=models.SET_NULL, null=True, blank=True, related_name="version"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dataset", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} v{self.number}"
