@@ -32,6 +32,14 @@ class Dataset(models.Model):
     spectrum = models.CharField(
         _("Data Spectrum level"), max_length=10, choices=Spectrum.choices, default=Spectrum.CLOSED
     )
+    listed = models.BooleanField(
+        _("listed"),
+        default=False,
+        help_text=_(
+            "for named and group data: show the title and description to registered people so "
+            "they can request access (the data stays protected)"
+        ),
+    )
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="datasets")
     collaboration = models.ForeignKey(
         DataCollaboration,
