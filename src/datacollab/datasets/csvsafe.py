@@ -26,3 +26,15 @@ def escape_cell(value: Any) -> Any:
 
 def escape_row(row: Iterable[Any]) -> list[Any]:
     return [escape_cell(value) for value in row]
+
+
+def escape_sql(column_sql: str) -> str:
+    """The same rule as a DuckDB expression over a VARCHAR column, for CSVs written by COPY.
+
+    `column_sql` must be a quoted identifier or a trusted expression, never user input.
+    """
+    starts = ", ".join(f"chr({ord(prefix)})" for prefix in FORMULA_PREFIXES)
+    return (
+        f"CASE WHEN left({column_sql}, 1) IN ({starts}) "
+        f"THEN '''' || {column_sql} ELSE {column_sql} END"
+    )
