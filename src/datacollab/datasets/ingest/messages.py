@@ -1,0 +1,83 @@
+"""Readable, translated wording of the worker's refusals (the child reports codes only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+_FORMATS = _("Upload a CSV, TSV, Parquet or XLSX file.")
+
+
+def _templates() -> dict[str, str]:
+    # Built per call so each message is translated into the language active now.
+    return {
+        "empty": _("The file is empty."),
+        "header-only": _("The file has a header row but no data rows."),
+        "binary": _("The file is not text: it contains binary data. ") + _FORMATS,
+        "no-encoding": _(
+            "The file is not valid UTF-8 and no encoding could be detected. "
+            "Save it as UTF-8 and upload it again."
+        ),
+        "bad-encoding": _(
+            "The file is not valid %(encoding)s: line %(line)s has bytes that cannot be read "
+            "in that encoding. Save it as UTF-8 and upload it again."
+        ),
+        "line-too-long": _(
+            "Line %(line)s is longer than %(limit_mb)s MB: refused. Check the delimiter and "
+            "the quotes, or split the file."
+        ),
+        "bomb": _(
+            "The file expands to more than %(limit_mb)s MB when decompressed: refused as a "
+            "possible decompression bomb."
+        ),
+        "bomb-ratio": _(
+            "The part %(member)s of the workbook is compressed %(ratio)s to 1, more than the "
+            "%(max_ratio)s to 1 allowed: refused as a possible decompression bomb."
+        ),
+        "zip-members": _(
+            "The workbook has %(count)s parts, more than the %(limit)s allowed: refused."
+        ),
+        "zip-not-xlsx": _("The file is a ZIP archive but not an Excel workbook (.xlsx). ")
+        + _FORMATS,
+        "not-xlsx": _("The file is named .xlsx but is not an Excel workbook. ") + _FORMATS,
+        "xls": _("Old Excel files (.xls) are not accepted: save the sheet as .xlsx or CSV."),
+        "xlsx-broken": _("The workbook could not be read: %(detail)s"),
+        "xlsx-no-sheets": _("The workbook has no sheets."),
+        "xlsx-empty-sheet": _("The first sheet of the workbook, “%(sheet)s”, is empty."),
+        "not-gzip": _("The file is named .gz but is not gzip-compressed."),
+        "gzip-broken": _("The compressed file is damaged: %(detail)s"),
+        "not-parquet": _(
+            "The file is named .parquet but is not a Parquet file (it does not start with "
+            "the PAR1 signature)."
+        ),
+        "parquet-broken": _("The Parquet file is damaged or truncated: %(detail)s"),
+        "csv-unreadable": _("The file could not be read as a table: %(detail)s"),
+        "out-of-memory": _(
+            "The worker ran out of memory (limit %(limit_mb)s MB) while reading the file. "
+            "Split the file, or ask the operator to raise DATASETS_WORKER_MEMORY_MB."
+        ),
+        "cpu-time": _(
+            "Parsing used more than %(seconds)s s of processor time: refused. Split the file, "
+            "or ask the operator to raise DATASETS_WORKER_CPU_SECONDS."
+        ),
+        "timeout": _("Parsing took longer than %(seconds)s s: refused."),
+        "crashed": _(
+            "The worker stopped before it finished (%(detail)s). Nothing was published; try again."
+        ),
+        "internal": _("The file could not be processed: %(detail)s"),
+        "no-access": _("You may no longer publish to this dataset: %(detail)s"),
+    }
+
+
+def refusal_message(refusal: dict[str, Any]) -> str:
+    """The sentence shown to the owner for a refusal {"code", "params"} from the worker."""
+    templates = _templates()
+    code = refusal.get("code", "internal")
+    params = dict(refusal.get("params") or {})
+    template = templates.get(code, templates["internal"])
+    params.setdefault("detail", code)
+    try:
+        return template % params
+    except (KeyError, TypeError, ValueError):
+        return templates["internal"] % {"detail": code}

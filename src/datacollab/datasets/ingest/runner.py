@@ -1,0 +1,174 @@
+"""The parent side of a parse: start the worker process, watch the clock, read its result.
+
+Whatever the child does (finish, refuse, run out of memory, crash, get killed, hang), the parent
+gets an `Outcome`; it never raises for a bad file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from datacollab.datasets.ingest.limits import Limits
+from datacollab.datasets.ingest.worker import RESULT_NAME
+
+POLL_SECONDS = 0.05
+STDERR_KEEP = 200  # lines of the child's stderr kept for the log
+
+
+@dataclass
+class Outcome:
+    status: str  # valid | invalid | refused
+    detected: dict[str, Any] = field(default_factory=dict)
+    schema: dict[str, Any] | None = None
+    report: dict[str, Any] | None = None
+    parquet: Path | None = None
+    rows: int = 0
+    checksum: str = ""
+    refusal: dict[str, Any] | None = None  # {"code", "params"}: worded by messages.refusal_message
+    peak_rss_mb: int = 0
+    cpu_seconds: float = 0.0
+    wall_seconds: float = 0.0
+    pid: int = 0
+    stderr: str = ""
+
+
+def _read_stderr(
+    stream: IO[bytes], keep: deque[str], on_progress: Callable[[str], None] | None
+) -> None:
+    for raw in stream:
+        line = raw.decode("utf-8", "replace").rstrip("\n")
+        if line.startswith("@@progress "):
+            if on_progress is not None:
+                on_progress(line.removeprefix("@@progress ").strip())
+        else:
+            keep.append(line)
+
+
+def _signal_refusal(
+    number: int, limits: Limits, peak_rss_mb: int, cpu_seconds: float
+) -> dict[str, Any]:
+    if number == signal.SIGXCPU or (number == signal.SIGKILL and cpu_seconds >= limits.cpu_seconds):
+        return {"code": "cpu-time", "params": {"seconds": limits.cpu_seconds}}
+    if number in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGKILL) and (
+        peak_rss_mb >= limits.memory_mb * 0.8
+    ):
+        return {"code": "out-of-memory", "params": {"limit_mb": limits.memory_mb}}
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = str(number)
+    return {"code": "crashed", "params": {"detail": name}}
+
+
+def run_worker(
+    *,
+    source: Path,
+    name: str,
+    work_dir: Path,
+    limits: Limits,
+    schema: dict[str, Any] | None = None,
+    on_progress: Callable[[str], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Parse `source` in a child process with `limits`; everything it writes stays in work_dir."""
+    source, work_dir = source.resolve(), work_dir.resolve()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    (work_dir / RESULT_NAME).unlink(missing_ok=True)
+    job_path = work_dir / "job.json"
+    job = {
+        "source": str(source),
+        "name": name,
+        "work_dir": str(work_dir),
+        "limits": limits.as_dict(),
+        "schema": schema,
+    }
+    job_path.write_text(json.dumps(job), encoding="utf-8")
+    started = time.monotonic()
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+        [sys.executable, "-m", "datacollab.datasets.ingest.worker", str(job_path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=work_dir,
+        close_fds=True,
+    )
+    if on_start is not None:
+        on_start(process.pid)
+    kept: deque[str] = deque(maxlen=STDERR_KEEP)
+    assert process.stderr is not None
+    reader = threading.Thread(
+        target=_read_stderr, args=(process.stderr, kept, on_progress), daemon=True
+    )
+    reader.start()
+    timed_out = False
+    deadline = started + limits.wall_seconds
+    # wait4 (not Popen.wait) so the child's own peak memory and CPU time come back with it.
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            timed_out = True
+            process.kill()
+            pid, status, usage = os.wait4(process.pid, 0)
+            break
+        time.sleep(POLL_SECONDS)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    reader.join(timeout=5)
+    process.stderr.close()
+    outcome = Outcome(
+        status="refused",
+        peak_rss_mb=int(usage.ru_maxrss / 1024),
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        wall_seconds=time.monotonic() - started,
+        pid=process.pid,
+        stderr="\n".join(kept),
+    )
+    if timed_out:
+        outcome.refusal = {"code": "timeout", "params": {"seconds": int(limits.wall_seconds)}}
+        return outcome
+    if process.returncode < 0:
+        outcome.refusal = _signal_refusal(
+            -process.returncode, limits, outcome.peak_rss_mb, outcome.cpu_seconds
+        )
+        return outcome
+    return _read_result(work_dir, outcome, limits)
+
+
+def _read_result(work_dir: Path, outcome: Outcome, limits: Limits) -> Outcome:
+    try:
+        result = json.loads((work_dir / RESULT_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        # No result: the interpreter itself failed (e.g. could not allocate at start-up).
+        last = outcome.stderr.strip().splitlines()[-1:] or ["no output"]
+        if "MemoryError" in last[0]:
+            outcome.refusal = {"code": "out-of-memory", "params": {"limit_mb": limits.memory_mb}}
+        else:
+            outcome.refusal = {"code": "crashed", "params": {"detail": last[0][:300]}}
+        return outcome
+    outcome.detected = result.get("detected") or {}
+    if not result.get("ok"):
+        refusal = result["refusal"]
+        if refusal["code"] == "out-of-memory":
+            refusal["params"] = {"limit_mb": limits.memory_mb}
+        outcome.refusal = refusal
+        return outcome
+    outcome.status = result["status"]
+    outcome.schema = result["schema"]
+    outcome.report = result["report"]
+    if result["status"] == "valid":
+        outcome.parquet = Path(result["parquet"])
+        outcome.rows = int(result["rows"])
+        outcome.checksum = result["checksum"]
+    return outcome

@@ -1,0 +1,211 @@
+"""The parsing worker: `python -m datacollab.datasets.ingest.worker JOB.json`, one file per process.
+
+It lowers its own resource limits before importing DuckDB or pyarrow, turns the input into
+something DuckDB reads, asks the validation module for the schema, the report and the typed
+SELECT, and writes the typed Parquet (zstd) into its work folder. It never touches the database;
+the parent reads `result.json` from the work folder once the process has exited.
+Progress goes to stderr as lines `@@progress PHASE`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import resource
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from datacollab.datasets.ingest.errors import Refusal
+from datacollab.datasets.ingest.limits import MB, Limits, apply_in_child
+
+RESULT_NAME = "result.json"
+OUTPUT_NAME = "typed.parquet"
+
+
+def progress(phase: str) -> None:
+    sys.stderr.write(f"@@progress {phase}\n")
+    sys.stderr.flush()
+
+
+def _sql_string(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _connect(limits: Limits, work: Path) -> Any:
+    import duckdb
+
+    spill = work / "duckdb-spill"
+    spill.mkdir(exist_ok=True)
+    return duckdb.connect(
+        config={
+            "memory_limit": f"{limits.duckdb_memory_mb}MB",
+            "threads": limits.threads,
+            "temp_directory": str(spill),
+            "max_temp_directory_size": f"{limits.max_output_bytes // MB}MB",
+        }
+    )
+
+
+def _fsync_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(MB):
+            digest.update(block)
+        os.fsync(handle.fileno())
+    return digest.hexdigest()
+
+
+def prepare(source: Path, name: str, work: Path, limits: Limits, detected: dict[str, Any]) -> Path:
+    """A file DuckDB can read (UTF-8 CSV/TSV or Parquet) and the detected facts for the owner."""
+    from datacollab.datasets.ingest import convert
+    from datacollab.datasets.ingest.detect import detect, detect_delimiter
+
+    progress("detect")
+    found = detect(source, name)
+    detected.update(found.as_dict())
+    if found.format == "parquet":
+        if convert.check_parquet(source) == 0:
+            raise Refusal("header-only")
+        return source
+    if found.format == "xlsx":
+        progress("workbook")
+        sheet_csv = work / "sheet.csv"
+        detected["sheet"] = convert.xlsx_to_csv(source, sheet_csv, limits=limits)
+        detected.update(encoding="utf-8", delimiter=",")
+        return sheet_csv
+    text_source = source
+    if found.compression == "gzip":
+        progress("decompress")
+        text_source = work / "decompressed.txt"
+        convert.gunzip(source, text_source, max_bytes=limits.max_expanded_bytes)
+    encoding = found.encoding or "utf-8"
+    # Anything but plain UTF-8 is rewritten as UTF-8 once, so every later reader sees one encoding.
+    target = None if encoding == "utf-8" else work / "utf8.txt"
+    progress("check-text")
+    stats = convert.check_text(
+        text_source, encoding=encoding, max_line_bytes=limits.max_line_bytes, dst=target
+    )
+    if stats.nonblank_lines == 0:
+        raise Refusal("empty")
+    if stats.nonblank_lines == 1:
+        raise Refusal("header-only")
+    readable = target or text_source
+    if found.delimiter is None:
+        with readable.open(encoding="utf-8", errors="replace") as handle:
+            detected["delimiter"] = detect_delimiter(
+                handle.read(64 * 1024), fmt=found.format, complete=False
+            )
+    return readable
+
+
+def _table_format(detected: dict[str, Any]) -> str:
+    return "parquet" if detected["format"] == "parquet" else detected["format"]
+
+
+def _read_error(exc: Exception) -> Refusal:
+    import duckdb
+
+    if isinstance(exc, MemoryError | duckdb.OutOfMemoryException):
+        return Refusal("out-of-memory")
+    detail = str(exc).strip().splitlines()[0][:400] if str(exc).strip() else type(exc).__name__
+    return Refusal("csv-unreadable", detail=detail)
+
+
+def run(job: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
+    """Parse the job's file; `detected` fills in as facts are found, so a refusal can show them."""
+    limits = Limits(**job["limits"])
+    work = Path(job["work_dir"])
+    readable = prepare(Path(job["source"]), job["name"], work, limits, detected)
+    fmt = _table_format(detected)
+    # xlsx and non-UTF-8 text were converted above; DuckDB reads plain UTF-8 from here on.
+    options: dict[str, Any] = {
+        "fmt": fmt,
+        "encoding": None if fmt == "parquet" else "utf-8",
+        "delimiter": detected.get("delimiter") if fmt != "parquet" else None,
+    }
+    from datacollab.datasets.tableschema import infer_schema
+    from datacollab.datasets.validation import typed_select, validate
+
+    schema = job.get("schema")
+    try:
+        if schema is None:
+            progress("infer")
+            schema = infer_schema(readable, **options)
+        progress("validate")
+        report = validate(readable, schema, **options)
+    except Refusal:
+        raise
+    except Exception as exc:  # the validation module reads hostile input; name what went wrong
+        raise _read_error(exc) from exc
+    result: dict[str, Any] = {"ok": True, "detected": detected, "schema": schema, "report": report}
+    if not report.get("valid"):
+        return {**result, "status": "invalid"}
+    progress("write")
+    output = work / OUTPUT_NAME
+    try:
+        con = _connect(limits, work)
+        sql = typed_select(readable, schema, **options)
+        con.execute(
+            f"COPY ({sql}) TO {_sql_string(output)} "
+            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+        )
+        con.close()
+    except Exception as exc:
+        raise _read_error(exc) from exc
+    import pyarrow.parquet as pq
+
+    rows = int(pq.ParquetFile(output).metadata.num_rows)
+    progress("checksum")
+    checksum = _fsync_sha256(output)
+    return {
+        **result,
+        "status": "valid",
+        "parquet": str(output),
+        "rows": rows,
+        "checksum": checksum,
+        "bytes": output.stat().st_size,
+    }
+
+
+def _write_result(work: Path, result: dict[str, Any]) -> None:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["peak_rss_mb"] = int(usage.ru_maxrss / 1024)
+    tmp = work / (RESULT_NAME + ".tmp")
+    tmp.write_text(json.dumps(result, default=str), encoding="utf-8")
+    os.replace(tmp, work / RESULT_NAME)
+
+
+def main(argv: list[str]) -> int:
+    job_path = Path(argv[1])
+    job = json.loads(job_path.read_text(encoding="utf-8"))
+    apply_in_child(Limits(**job["limits"]))
+    work = Path(job["work_dir"])
+    started = time.monotonic()
+    detected: dict[str, Any] = {}
+    try:
+        result = run(job, detected)
+    except Refusal as refusal:
+        result = {"ok": False, "refusal": refusal.as_dict(), "detected": detected}
+    except MemoryError:
+        refusal_dict = {"code": "out-of-memory", "params": {}}
+        result = {"ok": False, "refusal": refusal_dict, "detected": detected}
+    except Exception as exc:
+        traceback.print_exc()
+        detail = f"{type(exc).__name__}: {str(exc)[:300]}"
+        refusal_dict = {"code": "internal", "params": {"detail": detail}}
+        result = {"ok": False, "refusal": refusal_dict, "detected": detected}
+    result["seconds"] = round(time.monotonic() - started, 3)
+    try:
+        _write_result(work, result)
+    except OSError:
+        traceback.print_exc()
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,125 @@
+"""Publishing an immutable dataset version: the file goes to storage first, the row last.
+
+Readers only ever find versions through their rows, so a version is visible exactly when its
+row commits, and by then its file is whole. A crash before the commit leaves at most an
+unreferenced file, which nobody can reach and `datasets-gc` deletes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from datacollab.core import audit
+from datacollab.core.errors import DomainError, NotAllowed
+from datacollab.datasets.models import Dataset, DatasetVersion, Upload
+from datacollab.datasets.rules import is_owner
+from datacollab.datasets.storage import delete_version_file, save_version_file, version_key
+
+CHUNK = 1024 * 1024
+
+
+def _describe(parquet: Path) -> tuple[str, int, int]:
+    """(sha256, rows, bytes) of a Parquet file; refuses anything that is not one."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        rows = int(pq.ParquetFile(parquet).metadata.num_rows)
+    except (pa.ArrowException, OSError) as exc:
+        raise DomainError(_("The version file is not a readable Parquet file: %s") % exc) from exc
+    digest = hashlib.sha256()
+    with parquet.open("rb") as handle:
+        while block := handle.read(CHUNK):
+            digest.update(block)
+    return digest.hexdigest(), rows, parquet.stat().st_size
+
+
+def _remove_unreferenced(key: str) -> None:
+    try:
+        if not DatasetVersion.objects.filter(storage_key=key).exists():
+            delete_version_file(key)
+    except Exception:  # noqa: S110 - the original error matters more; gc collects the file
+        pass
+
+
+def publish_parquet(
+    *,
+    actor: Any,
+    dataset: Dataset,
+    parquet: Path,
+    schema: dict[str, Any],
+    report: dict[str, Any],
+    source_name: str,
+    source_format: str,
+    detected: dict[str, Any],
+    upload: Upload | None = None,
+) -> DatasetVersion:
+    """Make `parquet` the dataset's next version, whole or not at all; owners only.
+
+    Publishing the same upload twice returns the version it already made.
+    """
+    if not is_owner(actor, dataset):
+        raise NotAllowed(_("Only members of the owning organisation may publish versions."))
+    checksum, rows, size = _describe(parquet)
+    written: str | None = None
+    try:
+        with transaction.atomic():
+            # Serialise publishers of one dataset, so "last + 1" is taken once.
+            Dataset.objects.select_for_update().only("pk").get(pk=dataset.pk)
+            if upload is not None:
+                upload = Upload.objects.select_for_update().get(pk=upload.pk)
+                existing = DatasetVersion.objects.filter(upload=upload).first()
+                if existing is not None:
+                    return existing
+            last = DatasetVersion.objects.filter(dataset=dataset).aggregate(n=Max("number"))["n"]
+            number = (last or 0) + 1
+            written = save_version_file(
+                parquet, version_key(dataset_id=dataset.pk, number=number, checksum=checksum)
+            )
+            version = DatasetVersion.objects.create(
+                dataset=dataset,
+                number=number,
+                storage_key=written,
+                row_count=rows,
+                byte_size=size,
+                checksum=checksum,
+                schema=schema,
+                report=report,
+                source_name=source_name[:255],
+                source_format=source_format[:10],
+                detected=detected,
+                upload=upload,
+                created_by=actor,
+            )
+            if upload is not None:
+                upload.status = Upload.Status.PUBLISHED
+                upload.error = ""
+                upload.report = report
+                upload.detected = detected
+                upload.save(update_fields=["status", "error", "report", "detected", "updated_at"])
+            audit.record(
+                action="dataset.version_published",
+                actor=actor,
+                obj=dataset,
+                details={
+                    "version": number,
+                    "rows": rows,
+                    "bytes": size,
+                    "checksum": checksum,
+                    "source": source_name[:255],
+                    "upload": upload.pk if upload is not None else None,
+                },
+            )
+    except BaseException:
+        # The row did not commit, so nothing refers to the file: remove it now rather than
+        # leave it to datasets-gc (best effort; a kill here leaves it for gc).
+        if written is not None:
+            _remove_unreferenced(written)
+        raise
+    return version
