@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "datacollab.datasets",
     "datacollab.network",
     "datacollab.api",
+    "datacollab.reports",
     "datacollab.demo",
 ]
 

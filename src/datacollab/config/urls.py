@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("datacollab.organisations.urls")),
     path("api/", api.urls),
     path("collaborations/", include("datacollab.collaborations.urls")),
+    path("collaborations/", include("datacollab.reports.urls")),
     path("datasets/", include("datacollab.datasets.urls")),
     path("", include("datacollab.network.urls")),
 ]
