@@ -62,7 +62,8 @@ def _in_audience(user: Any, dataset: Dataset) -> bool:
     if level == Spectrum.PUBLIC:
         return _authenticated(user)
     if level == Spectrum.GROUP:
-        return is_group_member(user, dataset)
+        # An approved access request to group data admits the requester by a grant.
+        return is_group_member(user, dataset) or is_named_grantee(user, dataset)
     if level == Spectrum.NAMED:
         return is_named_grantee(user, dataset)
     return False

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
+from django.utils.translation import gettext as _
 
-from datacollab.datasets.models import Dataset, Spectrum
+from datacollab.core.errors import NotAllowed, NotFound
+from datacollab.datasets.models import AccessGrant, AccessRequest, Dataset, Spectrum
+from datacollab.datasets.rules import can_see, is_owner
 from datacollab.organisations.models import Membership
 
 
@@ -18,7 +21,44 @@ def visible_datasets(user: Any) -> QuerySet[Dataset]:
         shown |= Q(spectrum=Spectrum.PUBLIC)
         shown |= Q(owner_id__in=orgs)
         shown |= Q(spectrum=Spectrum.GROUP, collaboration__memberships__organisation_id__in=orgs)
-        shown |= Q(spectrum=Spectrum.NAMED, grants__user=user)
-        shown |= Q(spectrum=Spectrum.NAMED, grants__organisation_id__in=orgs)
+        granted = [Spectrum.NAMED, Spectrum.GROUP]
+        shown |= Q(spectrum__in=granted, grants__user=user)
+        shown |= Q(spectrum__in=granted, grants__organisation_id__in=orgs)
         shown |= Q(listed=True, spectrum__in=[Spectrum.NAMED, Spectrum.GROUP])
     return Dataset.objects.filter(pk__in=Dataset.objects.filter(shown).values("pk"))
+
+
+def require_owner(actor: Any, dataset: Dataset) -> None:
+    """Strangers learn nothing (404); those who may see the dataset are told why not (403)."""
+    if is_owner(actor, dataset):
+        return
+    if not can_see(actor, dataset):
+        raise NotFound(_("There is no such dataset."))
+    raise NotAllowed(_("Only members of the organisation that owns this dataset may do this."))
+
+
+def grants_of(actor: Any, dataset: Dataset) -> list[AccessGrant]:
+    """The dataset's grants, for its owner's members only."""
+    require_owner(actor, dataset)
+    return list(
+        dataset.grants.select_related("user", "organisation", "granted_by").order_by("created_at")
+    )
+
+
+def requests_for(actor: Any, dataset: Dataset) -> QuerySet[AccessRequest]:
+    """Access requests to the dataset, pending first, for its owner's members only."""
+    require_owner(actor, dataset)
+    return (
+        dataset.access_requests.select_related("requester", "organisation", "decided_by")
+        .annotate(is_pending=Case(When(status="pending", then=0), default=1))
+        .order_by("is_pending", "-created_at")
+    )
+
+
+def requests_of(user: Any) -> QuerySet[AccessRequest]:
+    """A person's own requests, on datasets they may still see (an unlisted one drops out)."""
+    return (
+        AccessRequest.objects.filter(requester=user, dataset__in=visible_datasets(user))
+        .select_related("dataset", "organisation")
+        .order_by("-created_at")
+    )

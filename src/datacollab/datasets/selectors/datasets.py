@@ -1,0 +1,170 @@
+"""Reads of one dataset: the entry (only for those who may see it), its versions, its data.
+
+The data readers (`preview`, `csv_chunks`, `open_parquet`) do not check access: callers first
+call `require_data_access`, which applies `rules.data_access` and writes the audit entry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from django.core.files.storage import storages
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from datacollab.core.errors import NotAllowed, NotFound
+from datacollab.datasets import csvsafe
+from datacollab.datasets.models import AccessRequest, Dataset, DatasetVersion
+from datacollab.datasets.rules import DataAccess, can_see, data_access
+from datacollab.datasets.services.audit_access import record_data_access
+
+PREVIEW_ROWS = 50
+CSV_BATCH_ROWS = 10_000
+
+
+class DataRefused(NotAllowed):
+    """The person may see the dataset but not read its data; `access` says why and what to do."""
+
+    def __init__(self, access: DataAccess) -> None:
+        super().__init__(access.reason)
+        self.access = access
+
+
+def dataset_for(actor: Any, slug: str) -> Dataset:
+    """The dataset, if this person may learn it exists; otherwise 404, never 403."""
+    dataset = (
+        Dataset.objects.select_related("owner", "collaboration", "agreement")
+        .filter(slug=slug)
+        .first()
+    )
+    if dataset is None or not can_see(actor, dataset):
+        raise NotFound(_("There is no such dataset."))
+    return dataset
+
+
+def versions_of(dataset: Dataset) -> list[DatasetVersion]:
+    return list(dataset.versions.order_by("-number"))
+
+
+def version_of(dataset: Dataset, number: int) -> DatasetVersion:
+    version = dataset.versions.filter(number=number).first()
+    if version is None:
+        raise NotFound(_("This dataset has no version %(n)s.") % {"n": number})
+    return version
+
+
+def require_data_access(
+    actor: Any, dataset: Dataset, version: DatasetVersion | None, *, channel: str
+) -> None:
+    """Refuse (DataRefused, 403) or allow and audit one read of the data."""
+    access = data_access(actor, dataset)
+    if not access.allowed:
+        raise DataRefused(access)
+    record_data_access(actor=actor, dataset=dataset, version=version, channel=channel)
+
+
+def report_summary(version: DatasetVersion) -> dict[str, Any]:
+    """Valid or not, and how many errors of each type: no cell values (those are data)."""
+    report = version.report or {}
+    counts: dict[str, int] = {}
+    for task in report.get("tasks", []):
+        for error in task.get("errors", []):
+            kind = str(error.get("type", "error"))
+            counts[kind] = counts.get(kind, 0) + 1
+    for error in report.get("errors", []):
+        kind = str(error.get("type", "error"))
+        counts[kind] = counts.get(kind, 0) + 1
+    return {"valid": bool(report.get("valid", not counts)), "errors": sorted(counts.items())}
+
+
+@contextlib.contextmanager
+def local_parquet(version: DatasetVersion) -> Iterator[Path]:
+    """A local path of the version's Parquet file, for DuckDB."""
+    try:
+        from datacollab.datasets.storage import local_copy  # the ingest side's storage layer
+    except ImportError:
+        yield Path(storages["datasets"].path(version.storage_key))
+        return
+    with local_copy(version) as path:
+        yield Path(path)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Preview:
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def preview(version: DatasetVersion, *, limit: int = PREVIEW_ROWS) -> Preview:
+    with local_parquet(version) as path, duckdb.connect() as con:
+        result = con.execute("SELECT * FROM read_parquet(?) LIMIT ?", [str(path), limit])
+        columns = [d[0] for d in result.description or []]
+        rows = [[_cell(v) for v in row] for row in result.fetchall()]
+    return Preview(columns=columns, rows=rows)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def csv_chunks(version: DatasetVersion, *, batch_rows: int = CSV_BATCH_ROWS) -> Iterator[bytes]:
+    """The version as CSV (header first), in batches; formula-starting text cells escaped.
+
+    A generator: the Parquet copy and the DuckDB connection live until the response is done.
+    """
+    with local_parquet(version) as path, duckdb.connect() as con:
+        described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+        columns = []
+        for name, kind, *_rest in described:
+            quoted = _quote(name)
+            text = kind == "VARCHAR"
+            columns.append(f"{csvsafe.escape_sql(quoted) if text else quoted} AS {quoted}")
+        # The file path is a DuckDB parameter; identifiers come from the file's own schema.
+        reader = con.sql(
+            f"SELECT {', '.join(columns)} FROM read_parquet($path)",  # noqa: S608
+            params={"path": str(path)},
+        ).to_arrow_reader(batch_rows)
+        header = True
+        for batch in reader:
+            buffer = io.BytesIO()
+            pacsv.write_csv(
+                pa.Table.from_batches([batch]),
+                buffer,
+                write_options=pacsv.WriteOptions(include_header=header),
+            )
+            header = False
+            yield buffer.getvalue()
+        if header:  # no rows: still send the header
+            buffer = io.BytesIO()
+            pacsv.write_csv(reader.schema.empty_table(), buffer)
+            yield buffer.getvalue()
+
+
+def open_parquet(version: DatasetVersion) -> IO[bytes]:
+    """The stored Parquet file, opened for streaming (local disk or S3 alike)."""
+    try:
+        return storages["datasets"].open(version.storage_key, "rb")
+    except FileNotFoundError:
+        raise NotFound(
+            _("The data file of this version is missing from storage: tell the owner.")
+        ) from None
+
+
+def pending_requests_of(dataset: Dataset) -> QuerySet[AccessRequest]:
+    return dataset.access_requests.filter(status=AccessRequest.Status.PENDING)
