@@ -200,3 +200,17 @@ def test_download_listed_group_data_by_registered_is_403_with_request_link(login
     assert "This dataset is shared only with people the owner admits." in body
     assert f'href="/datasets/{ds.slug}/request/"' in body
     assert _accessed() == []
+
+
+def test_missing_version_file_is_404_on_download_and_a_note_on_the_page(client, owner):
+    from django.core.files.storage import storages
+
+    ds = make_dataset(owner=owner, spectrum="open")
+    version = make_version(ds)
+    storages["datasets"].delete(version.storage_key)
+    for suffix in ("v1/download.csv", "v1/download.parquet", "v1/preview/"):
+        response = client.get(f"/datasets/{ds.slug}/{suffix}")
+        assert (suffix, response.status_code) == (suffix, 404)
+    page = client.get(f"/datasets/{ds.slug}/")
+    assert page.status_code == 200
+    assert "The data file of this version is missing from storage" in page.content.decode()

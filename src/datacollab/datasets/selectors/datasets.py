@@ -16,12 +16,12 @@ from typing import IO, Any
 import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from django.core.files.storage import storages
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from datacollab.core.errors import NotAllowed, NotFound
-from datacollab.datasets import csvsafe
+from datacollab.datasets import csvsafe, storage
 from datacollab.datasets.models import AccessRequest, Dataset, DatasetVersion
 from datacollab.datasets.rules import DataAccess, can_see, data_access
 from datacollab.datasets.services.audit_access import record_data_access
@@ -85,15 +85,21 @@ def report_summary(version: DatasetVersion) -> dict[str, Any]:
     return {"valid": bool(report.get("valid", not counts)), "errors": sorted(counts.items())}
 
 
+_MISSING = gettext_lazy("The data file of this version is missing from storage: tell the owner.")
+
+
+def ensure_stored(version: DatasetVersion) -> None:
+    """404 before a response starts, rather than a broken stream, if the file has gone."""
+    if not storage.version_storage().exists(version.storage_key):
+        raise NotFound(str(_MISSING))
+
+
 @contextlib.contextmanager
 def local_parquet(version: DatasetVersion) -> Iterator[Path]:
-    """A local path of the version's Parquet file, for DuckDB."""
-    try:
-        from datacollab.datasets.storage import local_copy  # the ingest side's storage layer
-    except ImportError:
-        yield Path(storages["datasets"].path(version.storage_key))
-        return
-    with local_copy(version) as path:
+    """A local path of the version's Parquet file, for DuckDB (downloaded first from S3)."""
+    with storage.local_copy(version) as path:
+        if not Path(path).is_file():
+            raise NotFound(str(_MISSING))
         yield Path(path)
 
 
@@ -159,11 +165,9 @@ def csv_chunks(version: DatasetVersion, *, batch_rows: int = CSV_BATCH_ROWS) -> 
 def open_parquet(version: DatasetVersion) -> IO[bytes]:
     """The stored Parquet file, opened for streaming (local disk or S3 alike)."""
     try:
-        return storages["datasets"].open(version.storage_key, "rb")
+        return storage.version_storage().open(version.storage_key, "rb")
     except FileNotFoundError:
-        raise NotFound(
-            _("The data file of this version is missing from storage: tell the owner.")
-        ) from None
+        raise NotFound(str(_MISSING)) from None
 
 
 def pending_requests_of(dataset: Dataset) -> QuerySet[AccessRequest]:

@@ -13,7 +13,7 @@ from django.urls import include, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from datacollab.core.errors import DomainError
+from datacollab.core.errors import DomainError, NotFound
 from datacollab.datasets import licences
 from datacollab.datasets.forms.datasets import CatalogSearchForm, DatasetForm
 from datacollab.datasets.models import Dataset, Spectrum
@@ -143,10 +143,13 @@ def _detail_context(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
     versions = selectors.versions_of(dataset)
     current = versions[0] if versions else None
     access = data_access(request.user, dataset)
-    preview = None
+    preview, preview_error = None, ""
     if current is not None and access.allowed:
         selectors.require_data_access(request.user, dataset, current, channel="page.preview")
-        preview = selectors.preview(current)
+        try:
+            preview = selectors.preview(current)
+        except NotFound as exc:  # a lost file spoils the preview, not the whole page
+            preview_error = exc.message
     owner = is_owner(request.user, dataset)
     return {
         "dataset": dataset,
@@ -159,6 +162,7 @@ def _detail_context(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
         "report": selectors.report_summary(current) if current else None,
         "access": access,
         "preview": preview,
+        "preview_error": preview_error,
         "is_owner": owner,
         "actions": action_links(request, dataset, access),
         "owner_links": owner_links(dataset) if owner else {},

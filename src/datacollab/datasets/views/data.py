@@ -57,6 +57,7 @@ def download_csv(request: HttpRequest, slug: str, version: int) -> HttpResponse:
         selectors.require_data_access(request.user, dataset, found, channel="download.csv")
     except selectors.DataRefused as exc:
         return refused(request, dataset, exc)
+    selectors.ensure_stored(found)
     response = StreamingHttpResponse(
         selectors.csv_chunks(found), content_type="text/csv; charset=utf-8"
     )

@@ -12,7 +12,7 @@ from datacollab.datasets.rules import DataAccess
 
 
 def _url(name: str, fallback: str, **kwargs: str) -> str:
-    # Pages other areas own (agreements, uploads): by name once they exist, by path until then.
+    # Pages other areas own (uploads): by name once they exist, by path until then.
     try:
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:
@@ -20,7 +20,7 @@ def _url(name: str, fallback: str, **kwargs: str) -> str:
 
 
 def agreement_url(slug: str) -> str:
-    return _url("agreement-detail", f"/collaborations/agreements/{slug}/", slug=slug)
+    return reverse("agreement-detail", kwargs={"agreement_slug": slug})
 
 
 def upload_url(dataset: Dataset) -> str:
