@@ -112,8 +112,9 @@ def search_catalog(
         )
     }
     ordered_ids = search.search_ids(visible_datasets(actor), q) if search.words(q) else list(rows)
-    values = {pk: _row_values(row) for pk, row in rows.items()}
-    result_ids = [pk for pk in ordered_ids if pk in values and _passes(values[pk], selected)]
+    # Facets count what the search found: `values` follows the search order, matches only.
+    values = {pk: _row_values(rows[pk]) for pk in ordered_ids if pk in rows}
+    result_ids = [pk for pk in values if _passes(values[pk], selected)]
     labels = _labels(rows.values())
     facets = []
     for name, label in FACETS.items():
