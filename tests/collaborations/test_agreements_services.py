@@ -44,7 +44,7 @@ def _setup():
 
 
 def test_create_agreement_first_version_hashes_exact_text_and_audits():
-    admin, collaboration, agreement = _setup()
+    _admin, collaboration, agreement = _setup()
     version = AgreementVersion.objects.get(agreement=agreement)
     assert (version.number, version.text, version.text_hash) == (
         1,

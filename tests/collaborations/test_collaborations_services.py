@@ -50,8 +50,7 @@ def test_create_collaboration_refused_for_non_member():
     with pytest.raises(NotAllowed) as refused:
         services.create_collaboration(actor=outsider, lead=lead, name="X", challenge="Y")
     assert refused.value.message == (
-        f"You are not a member of {lead.name}: only its members can start a collaboration it "
-        "leads."
+        f"You are not a member of {lead.name}: only its members can start a collaboration it leads."
     )
     assert DataCollaboration.objects.count() == 0
 
@@ -85,10 +84,10 @@ def test_add_member_by_lead_admin_audited():
     admin = make_user()
     collaboration = make_collaboration(lead=make_org(admins=[admin]))
     other = make_org()
-    services.add_member(actor=admin, collaboration=collaboration, organisation=other, role="data_user")
     services.add_member(
-        actor=admin, collaboration=collaboration, organisation=other, role="funder"
+        actor=admin, collaboration=collaboration, organisation=other, role="data_user"
     )
+    services.add_member(actor=admin, collaboration=collaboration, organisation=other, role="funder")
     assert _roles(collaboration) == sorted(
         [(collaboration.lead.slug, "steward"), (other.slug, "data_user"), (other.slug, "funder")]
     )
@@ -166,9 +165,7 @@ def test_remove_member_by_admin_audited():
 def test_remove_member_refused_for_non_admin():
     member_user = make_user()
     other = make_org()
-    collaboration = make_collaboration(
-        lead=make_org(members=[member_user]), members=[(other, "data_user")]
-    )
+    make_collaboration(lead=make_org(members=[member_user]), members=[(other, "data_user")])
     with pytest.raises(NotAllowed):
         services.remove_member(
             actor=member_user, member=CollaborationMember.objects.get(organisation=other)

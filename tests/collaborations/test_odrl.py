@@ -156,7 +156,9 @@ def test_odrl_view_serves_the_current_version_as_json_ld(client):
         f"http://testserver/accounts/organisations/{lead.slug}/"
     )
     assert graph.value(policy, DCTERMS.title) == Literal("Sensor terms")
-    prohibited = {graph.value(rule, ODRL.action) for rule in graph.objects(policy, ODRL.prohibition)}
+    prohibited = {
+        graph.value(rule, ODRL.action) for rule in graph.objects(policy, ODRL.prohibition)
+    }
     assert prohibited == {ODRL.distribute, ODRL.commercialize}
 
 

@@ -110,9 +110,7 @@ class TermsFields(forms.Form):
         widget=forms.RadioSelect,
         initial=Sharing.NONE,
     )
-    attribution = forms.BooleanField(
-        label=_("Attribution required"), required=False, initial=True
-    )
+    attribution = forms.BooleanField(label=_("Attribution required"), required=False, initial=True)
     retention_days = forms.IntegerField(
         label=_("Retention (days)"),
         required=False,

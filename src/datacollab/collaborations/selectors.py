@@ -132,9 +132,7 @@ def administered_organisations(user: Any) -> QuerySet[Organisation]:
 
 
 def agreement_by_slug(slug: str) -> Agreement:
-    return get_object_or_404(
-        Agreement.objects.select_related("collaboration__lead"), slug=slug
-    )
+    return get_object_or_404(Agreement.objects.select_related("collaboration__lead"), slug=slug)
 
 
 def versions_of(agreement: Agreement) -> list[AgreementVersion]:
@@ -185,9 +183,7 @@ def acceptance_status(user: Any, agreement: Agreement) -> AcceptanceStatus:
     org_ids = list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
     relevant = list(
         Acceptance.objects.filter(version__agreement=agreement)
-        .filter(
-            Q(organisation__isnull=True, accepted_by=user) | Q(organisation_id__in=org_ids)
-        )
+        .filter(Q(organisation__isnull=True, accepted_by=user) | Q(organisation_id__in=org_ids))
         .select_related("version", "organisation", "accepted_by")
         .order_by("-version__number", "-accepted_at")
     )

@@ -56,9 +56,7 @@ def _purposes(values: Iterable[Any]) -> list[str]:
         if purpose not in seen:
             seen.append(purpose)
     if len(seen) > MAX_PURPOSES:
-        raise DomainError(
-            _("List at most %(n)d purposes.") % {"n": MAX_PURPOSES}, field="purposes"
-        )
+        raise DomainError(_("List at most %(n)d purposes.") % {"n": MAX_PURPOSES}, field="purposes")
     return seen
 
 
@@ -74,13 +72,13 @@ def normalise(terms: Mapping[str, Any]) -> dict[str, Any]:
         raise DomainError(_("Give the purposes as a list."), field="purposes")
     sharing = terms.get("onward_sharing", Sharing.NONE)
     if sharing not in (Sharing.NONE, Sharing.MEMBERS, Sharing.ANYONE):
-        raise DomainError(
-            _("Onward sharing is none, members or anyone."), field="onward_sharing"
-        )
+        raise DomainError(_("Onward sharing is none, members or anyone."), field="onward_sharing")
     retention = terms.get("retention_days")
     if retention is not None:
         if isinstance(retention, bool) or not isinstance(retention, int):
-            raise DomainError(_("Give the retention as a whole number of days."), field="retention_days")
+            raise DomainError(
+                _("Give the retention as a whole number of days."), field="retention_days"
+            )
         if not 1 <= retention <= MAX_RETENTION_DAYS:
             raise DomainError(
                 _("The retention is between 1 and %(max)d days (or no limit).")

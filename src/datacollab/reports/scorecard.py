@@ -64,20 +64,22 @@ def dataset_counts(collaboration: DataCollaboration) -> dict[str, int]:
     """Counts over every dataset of the collaboration, in one query."""
     valid_version = DatasetVersion.objects.filter(dataset=OuterRef("pk"), report__valid=True)
     non_open = ~Q(spectrum=Spectrum.OPEN)
-    return Dataset.objects.filter(collaboration=collaboration).annotate(
-        has_valid=Exists(valid_version)
-    ).aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(spectrum=Spectrum.OPEN)),
-        licensed=Count("pk", filter=~Q(licence="")),
-        usable=Count("pk", filter=~Q(licence="") & Q(has_valid=True)),
-        non_open=Count("pk", filter=non_open),
-        protected=Count(
-            "pk",
-            filter=non_open & (Q(spectrum__in=RESTRICTED) | Q(agreement__isnull=False)),
-        ),
-        restricted=Count("pk", filter=Q(spectrum__in=RESTRICTED)),
-        with_agreement=Count("pk", filter=non_open & Q(agreement__isnull=False)),
+    return (
+        Dataset.objects.filter(collaboration=collaboration)
+        .annotate(has_valid=Exists(valid_version))
+        .aggregate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(spectrum=Spectrum.OPEN)),
+            licensed=Count("pk", filter=~Q(licence="")),
+            usable=Count("pk", filter=~Q(licence="") & Q(has_valid=True)),
+            non_open=Count("pk", filter=non_open),
+            protected=Count(
+                "pk",
+                filter=non_open & (Q(spectrum__in=RESTRICTED) | Q(agreement__isnull=False)),
+            ),
+            restricted=Count("pk", filter=Q(spectrum__in=RESTRICTED)),
+            with_agreement=Count("pk", filter=non_open & Q(agreement__isnull=False)),
+        )
     )
 
 
@@ -86,12 +88,14 @@ def version_counts(collaboration: DataCollaboration) -> dict[str, int]:
     audited = AuditEntry.objects.filter(
         object_type=VERSION_OBJECT_TYPE, object_id=Cast(OuterRef("pk"), CharField())
     )
-    return DatasetVersion.objects.filter(dataset__collaboration=collaboration).annotate(
-        audited=Exists(audited)
-    ).aggregate(
-        total=Count("pk"),
-        valid=Count("pk", filter=Q(report__valid=True)),
-        audited=Count("pk", filter=Q(audited=True)),
+    return (
+        DatasetVersion.objects.filter(dataset__collaboration=collaboration)
+        .annotate(has_audit=Exists(audited))
+        .aggregate(
+            total=Count("pk"),
+            valid=Count("pk", filter=Q(report__valid=True)),
+            audited=Count("pk", filter=Q(has_audit=True)),
+        )
     )
 
 
@@ -180,7 +184,12 @@ def scorecard(collaboration: DataCollaboration) -> list[Row]:
                 "versions of the collaboration's datasets with an entry in the hash-chained "
                 "audit log ÷ all their versions"
             ),
-            [(_("Reads of non-open data recorded in the audit log"), recorded_reads(collaboration))],
+            [
+                (
+                    _("Reads of non-open data recorded in the audit log"),
+                    recorded_reads(collaboration),
+                )
+            ],
         ),
         Principle.EMPOWERING: Indicator(
             Principle.EMPOWERING,
@@ -200,7 +209,9 @@ def scorecard(collaboration: DataCollaboration) -> list[Row]:
     }
     assessments = collaboration_selectors.assessments_of(collaboration)
     return [
-        Row(principle.value, str(principle.label), indicators[principle], assessments.get(principle))
+        Row(
+            principle.value, str(principle.label), indicators[principle], assessments.get(principle)
+        )
         for principle in Principle
     ]
 

@@ -17,7 +17,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from datacollab.collaborations import terms as agreement_terms
-from datacollab.collaborations.services.collaborations import require_manager
 from datacollab.collaborations.models import (
     Acceptance,
     Agreement,
@@ -25,6 +24,7 @@ from datacollab.collaborations.models import (
     DataCollaboration,
     LicenceId,
 )
+from datacollab.collaborations.services.collaborations import require_manager
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.organisations.models import Organisation
@@ -208,8 +208,11 @@ def accept_agreement(
         raise NotAllowed(_("Log in to accept an agreement."))
     if organisation is not None and not is_org_admin(actor, organisation):
         raise NotAllowed(
-            _("You are not an administrator of %(org)s, so you cannot accept on its behalf: "
-              "accept for yourself, or ask one of its administrators.") % {"org": organisation.name}
+            _(
+                "You are not an administrator of %(org)s, so you cannot accept on its behalf: "
+                "accept for yourself, or ask one of its administrators."
+            )
+            % {"org": organisation.name}
         )
     # One acceptance at a time per agreement: a revision cannot slip in between.
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)

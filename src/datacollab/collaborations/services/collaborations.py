@@ -74,8 +74,10 @@ def require_manager(actor: Any, collaboration: DataCollaboration, doing: str) ->
 
 
 def _locked(collaboration: DataCollaboration) -> DataCollaboration:
-    return DataCollaboration.objects.select_for_update().select_related("lead").get(
-        pk=collaboration.pk
+    return (
+        DataCollaboration.objects.select_for_update()
+        .select_related("lead")
+        .get(pk=collaboration.pk)
     )
 
 
@@ -94,8 +96,11 @@ def create_collaboration(
     """Any member of `lead` may start a collaboration it leads; the lead joins as a member."""
     if not is_member(actor, lead):
         raise NotAllowed(
-            _("You are not a member of %(org)s: only its members can start a collaboration it "
-              "leads.") % {"org": lead.name}
+            _(
+                "You are not a member of %(org)s: only its members can start a collaboration it "
+                "leads."
+            )
+            % {"org": lead.name}
         )
     name = _required(name, "name", _("Give the collaboration a name."))
     challenge = _required(challenge, "challenge", _("Say which challenge it addresses."))
@@ -224,8 +229,11 @@ def remove_member(*, actor: Any, member: CollaborationMember) -> None:
         .exists()
     ):
         raise Conflict(
-            _("%(lead)s leads this collaboration, so it stays a member: give it another role "
-              "first if you want to change its role.") % {"lead": collaboration.lead.name}
+            _(
+                "%(lead)s leads this collaboration, so it stays a member: give it another role "
+                "first if you want to change its role."
+            )
+            % {"lead": collaboration.lead.name}
         )
     details = {"organisation": member.organisation.slug, "role": member.role}
     deleted, _rows = CollaborationMember.objects.filter(pk=member.pk).delete()

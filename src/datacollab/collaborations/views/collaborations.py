@@ -65,9 +65,7 @@ def collaboration_create(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 status = _form_error(form, error)
             else:
-                messages.success(
-                    request, _("%(name)s created.") % {"name": collaboration.name}
-                )
+                messages.success(request, _("%(name)s created.") % {"name": collaboration.name})
                 return redirect("collaboration-detail", collaboration_slug=collaboration.slug)
         else:
             status = 400
@@ -153,8 +151,7 @@ def collaboration_status(request: HttpRequest, collaboration_slug: str) -> HttpR
     )
     messages.success(
         request,
-        _("The collaboration is now %(status)s.")
-        % {"status": collaboration.get_status_display()},
+        _("The collaboration is now %(status)s.") % {"status": collaboration.get_status_display()},
     )
     return redirect("collaboration-detail", collaboration_slug=collaboration.slug)
 
@@ -226,9 +223,7 @@ urlpatterns = [
     path("<slug:collaboration_slug>/", collaboration_detail, name="collaboration-detail"),
     path("<slug:collaboration_slug>/edit/", collaboration_edit, name="collaboration-edit"),
     path("<slug:collaboration_slug>/status/", collaboration_status, name="collaboration-status"),
-    path(
-        "<slug:collaboration_slug>/members/", collaboration_members, name="collaboration-members"
-    ),
+    path("<slug:collaboration_slug>/members/", collaboration_members, name="collaboration-members"),
     path(
         "<slug:collaboration_slug>/members/<int:member_id>/remove/",
         collaboration_member_remove,
