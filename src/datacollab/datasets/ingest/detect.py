@@ -143,7 +143,15 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str:
             return "cp1252" if any(0x80 <= byte <= 0x9F for byte in sample) else "latin-1"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
+    results = list(from_bytes(sample))
+    best = results[0] if results else None
+    if best is not None:
+        # Data exported on Windows is far more common than Mac or DOS code pages, which
+        # charset-normalizer sometimes ranks first on short samples (mac_cyrillic for cp1251).
+        windows = [
+            r for r in results if r.encoding.startswith("cp125") and r.chaos <= best.chaos + 0.1
+        ]
+        best = windows[0] if windows else best
     if best is None:
         if b"\x00" in sample:
             raise Refusal("binary")

@@ -136,7 +136,7 @@ def run_worker(
         stderr="\n".join(kept),
     )
     if timed_out:
-        outcome.refusal = {"code": "timeout", "params": {"seconds": int(limits.wall_seconds)}}
+        outcome.refusal = {"code": "timeout", "params": {"seconds": f"{limits.wall_seconds:g}"}}
         return outcome
     if process.returncode < 0:
         outcome.refusal = _signal_refusal(
