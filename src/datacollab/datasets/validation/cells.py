@@ -1,0 +1,315 @@
+"""How each Table Schema type reads a cell, written as DuckDB SQL over a whole column.
+
+Every rule mirrors frictionless-py 5's field readers (fields/*.py), which are Python
+functions per cell; here each is one vectorised expression. Each type has a cheap fast
+test for the common spelling (plain ASCII digits, ISO dates) and the exact general rule
+for whatever the fast test rejects, so clean columns cost one regex per cell.
+
+Casts are never trusted alone: DuckDB's TRY_CAST('17.5' AS INTEGER) is 18 and it reads
+'2021-03-04T10:00:00+05:00' AS TIMESTAMP by dropping the offset, so a regex decides
+whether a cell is well formed and the cast only computes the value of a cell that is.
+
+`c` below is a SQL expression of type VARCHAR: NULL for a missing cell (a short row),
+the text otherwise. Parquet columns that are already typed go through `typed_*`.
+"""
+
+from __future__ import annotations
+
+import _strptime
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from datacollab.datasets.tableschema import Field
+from datacollab.datasets.validation.sql import lit, lits
+
+# Python's str.strip() removes exactly the characters for which str.isspace() is true.
+_WS_CHARS = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+WS = "[" + "".join(f"\\x{{{ord(ch):x}}}" for ch in _WS_CHARS) + "]"
+# int() and Decimal() read any character with a Unicode decimal value as a digit.
+D = r"\p{Nd}"
+TZ = r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)"
+CLOCK = r"(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.,][0-9]+)?|24:00:00(?:[.,]0+)?)"
+
+
+@cache
+def _digit_map() -> tuple[str, str]:
+    chars = [
+        ch for ch in map(chr, range(0x80, 0x20000)) if unicodedata.decimal(ch, None) is not None
+    ]
+    return "".join(chars), "".join(str(unicodedata.decimal(ch)) for ch in chars)
+
+
+def strip(c: str) -> str:
+    return f"regexp_replace({c}, '^{WS}+|{WS}+$', '', 'g')"
+
+
+def ascii_digits(c: str) -> str:
+    source, target = _digit_map()
+    return f"translate({c}, {lit(source)}, {lit(target)})"
+
+
+def full(c: str, pattern: str) -> str:
+    return f"regexp_full_match({c}, {lit(pattern)})"
+
+
+@dataclass(frozen=True)
+class CellSQL:
+    """The SQL that reads one field's cells: `ok` assumes the cell is present and not a
+    missing value; `value` is the typed value when `ok` holds."""
+
+    ok: str
+    value: str
+    duck_type: str
+
+
+def cell_sql(field: Field, c: str) -> CellSQL:
+    """SQL for a text cell (CSV, TSV, or a Parquet string column)."""
+    builder = _TEXT_BUILDERS.get(field.type)
+    if builder is None or _unchecked_format(field):
+        return CellSQL(ok="true", value=c, duck_type="VARCHAR")
+    return builder(field, c)
+
+
+def _unchecked_format(field: Field) -> bool:
+    if field.type == "string":
+        return field.format not in ("default", "uuid")
+    return field.type in ("date", "datetime", "time") and field.format == "any"
+
+
+def _string(field: Field, c: str) -> CellSQL:
+    if field.format == "uuid":
+        # uuid.UUID(): drops 'urn:' / 'uuid:', the outer braces and every hyphen.
+        bare = f"replace(trim(replace(replace({c}, 'urn:', ''), 'uuid:', ''), '{{}}'), '-', '')"
+        return CellSQL(ok=full(bare, "[0-9a-fA-F]{32}"), value=c, duck_type="VARCHAR")
+    return CellSQL(ok="true", value=c, duck_type="VARCHAR")
+
+
+def _int_text(c: str) -> tuple[str, str]:
+    """(ok, value) for Python's int(str): sign, Unicode digits, single underscores, spaces."""
+    fast = full(c, "[+-]?[0-9]{1,18}")
+    exact = full(c, f"{WS}*[+-]?{D}+(?:_{D}+)*{WS}*")
+    slow_value = f"TRY_CAST(replace({ascii_digits(strip(c))}, '_', '') AS HUGEINT)"
+    value = f"CASE WHEN {fast} THEN TRY_CAST({c} AS HUGEINT) ELSE {slow_value} END"
+    return f"({fast} OR {exact})", value
+
+
+def _integer(field: Field, c: str) -> CellSQL:
+    if not field.bare_number:
+        # frictionless strips leading non-digits (but '-') and trailing non-digits first.
+        c = f"regexp_replace({strip(c)}, '^[^-{D}]*|[^{D}]*$', '', 'g')"
+    ok, value = _int_text(c)
+    return CellSQL(ok=ok, value=value, duck_type="HUGEINT")
+
+
+def _number(field: Field, c: str) -> CellSQL:
+    fast = full(c, r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+    guard = "true"
+    if field.group_char is not None or field.decimal_char is not None:
+        group, decimal = field.group_char or "", field.decimal_char or "."
+        c = strip(c)
+        if not field.bare_number:
+            c = f"regexp_replace({c}, '^[^-{D}]*|[^{D}]*$', '', 'g')"
+        if group:
+            c = f"replace({c}, {lit(group)}, '')"
+        if decimal != ".":
+            guard = f"NOT contains({c}, '.')"
+            c = f"replace({c}, {lit(decimal)}, '.')"
+        fast = "false"
+    # Decimal() ignores every underscore, then reads sign, digits, point, exponent, inf, nan.
+    bare = f"replace({c}, '_', '')"
+    nan = full(bare, f"{WS}*[+-]?(?i:s?nan){D}*{WS}*")
+    exact = full(
+        bare,
+        f"{WS}*[+-]?(?:(?:{D}+(?:\\.{D}*)?|\\.{D}+)(?:[eE][+-]?{D}+)?|(?i:inf|infinity)){WS}*",
+    )
+    ok = f"({guard} AND ({fast} OR {exact} OR {nan}))"
+    value = (
+        f"CASE WHEN {fast} THEN TRY_CAST({c} AS DOUBLE) WHEN {nan} THEN 'NaN'::DOUBLE "
+        f"ELSE TRY_CAST({ascii_digits(strip(bare))} AS DOUBLE) END"
+    )
+    return CellSQL(ok=ok, value=value, duck_type="DOUBLE")
+
+
+def _boolean(field: Field, c: str) -> CellSQL:
+    known = list(field.true_values) + list(field.false_values)
+    ok = f"({c} IN ({lits(known)}))" if known else "false"
+    # A value listed as both reads as false, as in frictionless (false values are mapped last).
+    trues = [v for v in field.true_values if v not in field.false_values]
+    value = f"({c} IN ({lits(trues)}))" if trues else "false"
+    return CellSQL(ok=ok, value=f"CASE WHEN {ok} THEN {value} END", duck_type="BOOLEAN")
+
+
+def _date(field: Field, c: str) -> CellSQL:
+    if field.format == "default":
+        fast = f"({full(c, '[0-9]{4}-[0-9]{2}-[0-9]{2}')} AND NOT starts_with({c}, '0000'))"
+        # strptime('%Y-%m-%d') also takes one-digit months and days, and ' 5' for a day.
+        parts = (
+            f"regexp_extract({c}, '^([0-9]{{4}})-(1[0-2]|0[1-9]|[1-9])-"
+            f"(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])$', ['y', 'm', 'd'])"
+        )
+        slow = (
+            f"CASE WHEN {parts}.y NOT IN ('', '0000') THEN TRY_CAST({parts}.y || '-' || "
+            f"{parts}.m || '-' || trim({parts}.d) AS DATE) END"
+        )
+        value = f"CASE WHEN {fast} THEN TRY_CAST({c} AS DATE) ELSE {slow} END"
+        return CellSQL(ok=f"({value} IS NOT NULL)", value=value, duck_type="DATE")
+    return _strptime_cell(field, c, "DATE")
+
+
+def _strptime_cell(field: Field, c: str, duck_type: str) -> CellSQL:
+    # The regex Python's own strptime matches with; DuckDB's strptime computes the value.
+    pattern = "(?i)" + python_strptime_regex(field.format)
+    value = f"CASE WHEN {full(c, pattern)} THEN try_strptime({c}, {lit(field.format)}) END"
+    if duck_type == "TIME":
+        value = f"CAST({value} AS TIME)"
+    elif duck_type == "DATE":
+        value = f"CAST({value} AS DATE)"
+    return CellSQL(ok=f"({value} IS NOT NULL)", value=value, duck_type=duck_type)
+
+
+@cache
+def python_strptime_regex(fmt: str) -> str:
+    return str(_strptime._TimeRE_cache.pattern(fmt))
+
+
+def _datetime(field: Field, c: str) -> CellSQL:
+    if field.format != "default":
+        return _strptime_cell(field, c, "TIMESTAMP")
+    # dateutil's isoparse as frictionless calls it: a ':' at index 16, at least 19 chars,
+    # any one ASCII separator between date and time, '.' or ',' before the fraction.
+    fast = full(
+        c,
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+        r"(?:\.[0-9]{1,6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?",
+    )
+    exact = full(c, f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[\\x00-\\x7f]{CLOCK}{TZ}?")
+    norm = f"upper(replace(substr({c}, 1, 10) || ' ' || substr({c}, 12), ',', '.'))"
+    cast = "TRY_CAST(TRY_CAST({} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    value = (
+        f"CASE WHEN starts_with({c}, '0000') THEN NULL WHEN {fast} THEN {cast.format(c)} "
+        f"WHEN {exact} THEN {cast.format(norm)} END"
+    )
+    return CellSQL(ok=f"({value} IS NOT NULL)", value=value, duck_type="TIMESTAMP")
+
+
+def _time(field: Field, c: str) -> CellSQL:
+    if field.format != "default":
+        return _strptime_cell(field, c, "TIME")
+    ok = full(c, f"{CLOCK}{TZ}?")
+    # The offset is dropped: a time of day compares by its clock reading.
+    clock = f"replace(regexp_extract({c}, '^([0-9:]{{8}}(?:[.,][0-9]{{1,6}})?)', 1), ',', '.')"
+    value = (
+        f"CASE WHEN {ok} THEN TRY_CAST(CASE WHEN starts_with({c}, '24') THEN '00:00:00' "
+        f"ELSE {clock} END AS TIME) END"
+    )
+    return CellSQL(ok=ok, value=value, duck_type="TIME")
+
+
+def _year(field: Field, c: str) -> CellSQL:
+    ok_int, value_int = _int_text(c)
+    fast = full(c, "[0-9]{4}")
+    value = (
+        f"CASE WHEN {fast} THEN TRY_CAST({c} AS INTEGER) WHEN length({c}) = 4 AND {ok_int} "
+        f"THEN CASE WHEN {value_int} BETWEEN 0 AND 9999 THEN CAST({value_int} AS INTEGER) "
+        "END END"
+    )
+    return CellSQL(ok=f"({value} IS NOT NULL)", value=value, duck_type="INTEGER")
+
+
+def _yearmonth(field: Field, c: str) -> CellSQL:
+    parts = f"regexp_extract({c}, '^([^-]*)-([^-]*)$', ['y', 'm'])"
+    ok_y, value_y = _int_text(f"{parts}.y")
+    ok_m, value_m = _int_text(f"{parts}.m")
+    value = (
+        f"CASE WHEN {ok_y} AND {ok_m} AND {value_m} BETWEEN 1 AND 12 "
+        f"THEN TRY(make_date(CAST({value_y} AS INTEGER), CAST({value_m} AS INTEGER), 1)) END"
+    )
+    return CellSQL(ok=f"({value} IS NOT NULL)", value=value, duck_type="DATE")
+
+
+_TEXT_BUILDERS = {
+    "string": _string,
+    "integer": _integer,
+    "number": _number,
+    "boolean": _boolean,
+    "date": _date,
+    "datetime": _datetime,
+    "time": _time,
+    "year": _year,
+    "yearmonth": _yearmonth,
+}
+
+# Parquet columns that already carry a type: frictionless reads the Python value.
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT")
+_INTEGERS += ("UINTEGER", "UBIGINT", "UHUGEINT")
+_FLOATS = ("FLOAT", "DOUBLE")
+
+
+def typed_cell_sql(field: Field, c: str, column_type: str) -> CellSQL:
+    """SQL for a Parquet column whose DuckDB type is not VARCHAR."""
+    kind = field.type
+    base = column_type.split("(")[0]
+    is_int = base in _INTEGERS
+    is_float = base in _FLOATS
+    is_decimal = base == "DECIMAL"
+    if kind == "any" or kind not in _TEXT_BUILDERS or _unchecked_format(field):
+        return CellSQL(ok="true", value=f"CAST({c} AS VARCHAR)", duck_type="VARCHAR")
+    if kind == "integer":
+        if is_int:
+            return CellSQL(ok="true", value=f"CAST({c} AS HUGEINT)", duck_type="HUGEINT")
+        if is_float or is_decimal:
+            ok = f"(isfinite(CAST({c} AS DOUBLE)) AND {c} = floor({c}))"
+            value = f"CASE WHEN {ok} THEN TRY_CAST({c} AS HUGEINT) END"
+            return CellSQL(ok=ok, value=value, duck_type="HUGEINT")
+    if kind == "number" and (is_int or is_float or is_decimal):
+        return CellSQL(ok="true", value=f"CAST({c} AS DOUBLE)", duck_type="DOUBLE")
+    if kind == "boolean" and base == "BOOLEAN":
+        return CellSQL(ok="true", value=c, duck_type="BOOLEAN")
+    if kind == "date":
+        if base == "DATE":
+            return CellSQL(ok="true", value=c, duck_type="DATE")
+        if base.startswith("TIMESTAMP"):
+            ok = f"(CAST({c} AS TIME) = TIME '00:00:00')"
+            return CellSQL(ok=ok, value=f"CAST({c} AS DATE)", duck_type="DATE")
+    if kind == "datetime" and base.startswith("TIMESTAMP"):
+        return CellSQL(ok="true", value=f"CAST({c} AS TIMESTAMP)", duck_type="TIMESTAMP")
+    if kind == "time" and base.startswith("TIME") and not base.startswith("TIMESTAMP"):
+        return CellSQL(ok="true", value=f"CAST({c} AS TIME)", duck_type="TIME")
+    if kind == "year" and is_int:
+        ok = f"({c} BETWEEN 0 AND 9999)"
+        return CellSQL(ok=ok, value=f"CAST({c} AS INTEGER)", duck_type="INTEGER")
+    # Any other pairing is a type error for every present cell, as in frictionless.
+    return CellSQL(ok="false", value="NULL", duck_type=_TEXT_BUILDERS[kind](field, "''").duck_type)
+
+
+def missing_sql(missing_values: tuple[str, ...], c: str, *, text: bool = True) -> str:
+    """A cell frictionless reads as None: absent, or equal to one of the missing values."""
+    if not missing_values:
+        return f"({c} IS NULL)"
+    if not text:
+        return f"({c} IS NULL OR CAST({c} AS VARCHAR) IN ({lits(missing_values)}))"
+    return f"({c} IS NULL OR {c} IN ({lits(missing_values)}))"
+
+
+def constraint_value(field: Field, value: Any) -> str | None:
+    """The SQL literal a constraint value reads as (frictionless reads it with the field's
+    own reader, so '5' and 5 both bound an integer); None when it does not read."""
+    kind = field.type
+    if isinstance(value, bool):
+        return ("true" if value else "false") if kind in ("boolean", "any") else None
+    if kind in ("integer", "year") and isinstance(value, int):
+        return str(value)
+    if kind == "integer" and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if kind == "number" and isinstance(value, int | float):
+        from datacollab.datasets.validation.sql import number
+
+        return number(value)
+    if isinstance(value, str):
+        if kind == "any":
+            return lit(value)
+        cell = cell_sql(field, lit(value))
+        return f"(CASE WHEN {cell.ok} THEN {cell.value} END)"
+    return None

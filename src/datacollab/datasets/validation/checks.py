@@ -1,0 +1,178 @@
+"""The checks of one table as SQL: which cells break which rule, row by row.
+
+`Plan` turns a schema and the file's header into columns c1..cK (every cell as text,
+NULL where a short row has no cell) and, for each rule frictionless-py applies to a row,
+one boolean SQL expression. The engine evaluates them over the whole file at once.
+"""
+
+# ruff: noqa: S608 -- this module writes SQL; every value in it goes through sql.lit/ident.
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from datacollab.datasets.tableschema import UNCHECKED_TYPES, Field, Schema, SchemaError
+from datacollab.datasets.validation.cells import (
+    CellSQL,
+    cell_sql,
+    constraint_value,
+    missing_sql,
+    typed_cell_sql,
+)
+from datacollab.datasets.validation.sql import lit
+
+_BOUNDS = {
+    "minimum": "<",
+    "maximum": ">",
+    "exclusiveMinimum": "<=",
+    "exclusiveMaximum": ">=",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str  # "type-error" or "constraint-error"
+    index: int  # 1-based field position
+    note: str
+    sql: str
+
+
+@dataclass
+class Plan:
+    fields: list[Field]  # the fields rows are read with, one per header label
+    cells: list[CellSQL]
+    missing: list[str]
+    width: int  # K: the number of text columns read (more than the fields, to see extras)
+    text: bool = True  # CSV/TSV: rows can be short or long; Parquet rows cannot
+    checks: list[Check] = field(default_factory=list)
+    keys: dict[str, int] = field(default_factory=dict)  # key column -> field index
+    unique: list[int] = field(default_factory=list)
+    primary_key: list[int] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.fields)
+
+    def layer1(self, base: str) -> str:
+        """Per field: m (reads as None), ok (reads as its type), v (its value)."""
+        parts = ["_j"] + [f"c{i}" for i in range(1, self.width + 1)]
+        for i, (cell, missing) in enumerate(zip(self.cells, self.missing, strict=True), 1):
+            parts += [f"{missing} AS m{i}", f"coalesce({cell.ok}, false) AS ok{i}"]
+            parts.append(f"{cell.value} AS v{i}")
+        return f"SELECT {', '.join(parts)} FROM {base}"
+
+    def blank_sql(self) -> str:
+        return " AND ".join(f"m{i}" for i in range(1, self.n + 1)) or "true"
+
+    def any_error_sql(self) -> str:
+        terms = [check.sql for check in self.checks]
+        if self.text:
+            terms += [f"c{self.n} IS NULL", f"c{self.n + 1} IS NOT NULL"]
+        terms.append(self.blank_sql())
+        return " OR ".join(f"({t})" for t in terms)
+
+    def key_sql(self) -> list[str]:
+        return [f"CASE WHEN ok{i} AND NOT m{i} THEN v{i} END AS {k}" for k, i in self.keys.items()]
+
+
+def make_plan(
+    schema: Schema, labels: list[str], *, column_types: list[str] | None = None, extra: int = 8
+) -> Plan:
+    """`column_types` are the DuckDB types of a Parquet file's columns (None for text)."""
+    fields = expected_fields(schema, labels)
+    cells: list[CellSQL] = []
+    missing: list[str] = []
+    for i, f in enumerate(fields, start=1):
+        column_type = column_types[i - 1] if column_types else "VARCHAR"
+        text = column_type == "VARCHAR"
+        cell = cell_sql(f, f"c{i}") if text else typed_cell_sql(f, f"c{i}", column_type)
+        cells.append(cell)
+        missing.append(missing_sql(f.missing_values, f"c{i}", text=text))
+    text = column_types is None
+    plan = Plan(fields, cells, missing, width=len(fields) + (extra if text else 0), text=text)
+    for i, f in enumerate(fields, start=1):
+        plan.checks.append(Check("type-error", i, f'type is "{f.type}/{f.format}"', _type_sql(i)))
+        plan.checks += _constraint_checks(f, i, cells[i - 1])
+    names = [f.name for f in fields]
+    plan.unique = [i for i, f in enumerate(fields, start=1) if f.unique]
+    if schema.primary_key and all(k in names for k in schema.primary_key):
+        plan.primary_key = [names.index(k) + 1 for k in schema.primary_key]
+    for i in sorted(set(plan.unique) | set(plan.primary_key)):
+        plan.keys[f"k{i}"] = i
+    return plan
+
+
+def expected_fields(schema: Schema, labels: list[str]) -> list[Field]:
+    """As frictionless with fieldsMatch "exact": fields pair with labels by position; a
+    label beyond the schema reads as an `any` field, a field beyond the labels is dropped."""
+    fields = list(schema.fields[: len(labels)])
+    taken = {f.name for f in fields}
+    for label in labels[len(fields) :]:
+        name, n = label, 2
+        while name in taken:
+            name, n = f"{label}{n}", n + 1
+        taken.add(name)
+        fields.append(Field(name=name, type="any"))
+    return fields
+
+
+def _type_sql(i: int) -> str:
+    return f"(NOT m{i} AND NOT ok{i})"
+
+
+def _constraint_checks(f: Field, i: int, cell: CellSQL) -> list[Check]:
+    checks: list[Check] = []
+    present = f"(NOT m{i} AND ok{i})"
+    unchecked = f.type in UNCHECKED_TYPES
+    for name, value in f.constraints.items():
+        note = f'constraint "{name}" is "{_python_str(value)}"'
+        if name == "required":
+            if value:
+                checks.append(Check("constraint-error", i, note, f"m{i}"))
+            continue
+        if name == "unique" or unchecked:
+            continue
+        violated = _violation(f, i, name, value, cell)
+        if violated is not None:
+            checks.append(Check("constraint-error", i, note, f"({present} AND ({violated}))"))
+    order = _constraint_order(f)
+    checks.sort(key=lambda check: order.index(check.note.split('"')[1]))
+    return checks
+
+
+def _constraint_order(f: Field) -> list[str]:
+    from datacollab.datasets.tableschema import SUPPORTED_CONSTRAINTS
+
+    return SUPPORTED_CONSTRAINTS[f.type]
+
+
+def _violation(f: Field, i: int, name: str, value: Any, cell: CellSQL) -> str | None:
+    v = f"v{i}"
+    if name == "minLength":
+        return f"length(c{i}) < {int(value)}"
+    if name == "maxLength":
+        return f"length(c{i}) > {int(value)}"
+    if name == "pattern":
+        # Python's re.match('^' + p + '$'): anchored at the start, '$' also before a final
+        # newline, and an alternation in p splits the anchors as it does in Python.
+        anchored = "^(?:^" + value + r"(?:\n?\z))"
+        return f"NOT regexp_matches(c{i}, {lit(anchored)})"
+    if name == "enum":
+        literals = [constraint_value(f, item) for item in value]
+        known = [item for item in literals if item is not None]
+        if not known:
+            return "true"
+        return f"coalesce({v} NOT IN ({', '.join(known)}), false)"
+    if name in _BOUNDS:
+        bound = constraint_value(f, value)
+        if bound is None:
+            raise SchemaError([f'field "{f.name}": constraint "{name}" is not a {f.type}'])
+        nan = f" OR isnan({v})" if cell.duck_type == "DOUBLE" else ""
+        return f"coalesce({v} {_BOUNDS[name]} {bound}{nan}, false)"
+    return None
+
+
+def _python_str(value: Any) -> str:
+    """str() as Python prints the JSON value: frictionless builds its notes with it."""
+    return str(value)

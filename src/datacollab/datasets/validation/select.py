@@ -1,0 +1,95 @@
+"""typed_select(): the SQL that reads a (valid) file with every column cast to its type.
+
+The ingest worker runs it inside `COPY (...) TO 'x.parquet'` to write the typed Parquet
+of a version. It reads cells exactly as validation does, so a cell that validated reads
+to the value validation saw; anything else (which a valid file has none of) reads NULL.
+"""
+
+# ruff: noqa: S608 -- this module writes SQL; every value in it goes through sql.lit/ident.
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from datacollab.datasets.tableschema import Field, parse_schema
+from datacollab.datasets.validation.cells import CellSQL, cell_sql, missing_sql, typed_cell_sql
+from datacollab.datasets.validation.source import (
+    _NATIVE,
+    NULLSTR,
+    SourceError,
+    _codec_name,
+    check_format,
+    sniff_delimiter,
+)
+from datacollab.datasets.validation.sql import ident, lit
+
+# The Parquet type of each Table Schema type.
+OUTPUT_TYPES = {
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "time": "TIME",
+    "year": "INTEGER",
+}
+
+
+def typed_select(
+    source: Path,
+    schema: dict[str, Any],
+    *,
+    fmt: str,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    column_types: list[str] | None = None,
+) -> str:
+    """A DuckDB SELECT reading `source` with each column cast to its schema type, named
+    as the schema's fields. Datetimes with an offset are stored as UTC; yearmonth as text
+    'YYYY-MM'. For Parquet, pass the file's DuckDB column types when they are not all text.
+
+    Encodings DuckDB cannot read (anything but UTF-8, ASCII and Latin-1) must first be
+    converted with `transcoded()`; this raises SourceError for them.
+    """
+    parsed = parse_schema(schema)
+    fmt = check_format(fmt)
+    source = Path(source)
+    n = len(parsed.fields)
+    if fmt == "parquet":
+        scan = f"read_parquet({lit(str(source))})"
+        names = ", ".join(f"#{i} AS c{i}" for i in range(1, n + 1))
+        base = f"(SELECT {names} FROM {scan})"
+    else:
+        name = _codec_name(encoding or "utf-8")
+        if name not in _NATIVE:
+            raise SourceError(
+                f"DuckDB cannot read {encoding}: convert the file with transcoded() first."
+            )
+        if delimiter is None:
+            python_encoding = "utf-8-sig" if _NATIVE[name] == "utf-8" else _NATIVE[name]
+            delimiter = "\t" if fmt == "tsv" else sniff_delimiter(source, python_encoding)
+        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n + 1))
+        base = (
+            f"read_csv({lit(str(source))}, header = true, auto_detect = false, "
+            f"delim = {lit(delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}}, "
+            f"strict_mode = false, null_padding = true, parallel = false, "
+            f"nullstr = {lit(NULLSTR)}, encoding = {lit(_NATIVE[name])}, "
+            f"max_line_size = {64 << 20})"
+        )
+    parts = []
+    for i, f in enumerate(parsed.fields, start=1):
+        column_type = column_types[i - 1] if column_types else "VARCHAR"
+        text = column_type == "VARCHAR"
+        cell = cell_sql(f, f"c{i}") if text else typed_cell_sql(f, f"c{i}", column_type)
+        missing = missing_sql(f.missing_values, f"c{i}", text=text)
+        parts.append(f"{_typed(f, cell, missing)} AS {ident(f.name)}")
+    return f"SELECT {', '.join(parts)} FROM {base}"
+
+
+def _typed(f: Field, cell: CellSQL, missing: str) -> str:
+    value = f"CASE WHEN {missing} OR NOT coalesce({cell.ok}, false) THEN NULL ELSE {cell.value} END"
+    if f.type == "yearmonth":
+        return f"strftime({value}, '%Y-%m')"
+    output = OUTPUT_TYPES.get(f.type) if cell.duck_type != "VARCHAR" else None
+    return f"CAST({value} AS {output or 'VARCHAR'})"

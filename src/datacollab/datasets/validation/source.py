@@ -1,0 +1,183 @@
+"""Open a CSV, TSV or Parquet file for DuckDB and read it the way frictionless-py does.
+
+frictionless reads CSV with Python's csv module: the header is record 1, and every
+record after it is a row, an empty line included (it is a blank row). DuckDB's reader
+agrees on records (quoted newlines included) but skips empty lines, so `empty_records`
+finds them with a byte scan, only when the file holds an empty line at all.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import mmap
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from datacollab.datasets.validation.sql import lit
+
+FORMATS = ("csv", "tsv", "parquet")
+# DuckDB reads these itself; any other encoding is transcoded to UTF-8 first.
+_NATIVE = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "ascii": "utf-8", "latin-1": "latin-1"}
+_SNIFF_DELIMITERS = ",\t;|"
+# DuckDB turns cells equal to this into NULL; no real cell is, so NULL means "no cell".
+NULLSTR = "\x01\x02datacollab-no-null\x02\x01"
+_CHUNK = 1 << 24
+
+
+class SourceError(ValueError):
+    """The file cannot be read as the format it claims; the message says why."""
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path  # what DuckDB reads (a UTF-8 copy when the encoding needed one)
+    original: Path
+    fmt: str
+    delimiter: str
+    encoding: str  # as DuckDB names it
+    labels: list[str]
+    byte_size: int
+
+    @property
+    def is_text(self) -> bool:
+        return self.fmt in ("csv", "tsv")
+
+    def scan_sql(self, n_columns: int, *, parallel: bool = True) -> str:
+        """A DuckDB table function reading every cell as text, header row included."""
+        if not self.is_text:
+            return f"read_parquet({lit(str(self.path))})"
+        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n_columns + 1))
+        return (
+            f"read_csv({lit(str(self.path))}, header = false, auto_detect = false, "
+            f"delim = {lit(self.delimiter)}, quote = '\"', escape = '\"', "
+            f"columns = {{{columns}}}, null_padding = true, strict_mode = false, "
+            f"nullstr = {lit(NULLSTR)}, encoding = {lit(self.encoding)}, "
+            f"max_line_size = {64 << 20}, parallel = {'true' if parallel else 'false'})"
+        )
+
+
+def check_format(fmt: str) -> str:
+    fmt = (fmt or "").lower()
+    if fmt not in FORMATS:
+        raise SourceError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    return fmt
+
+
+@contextmanager
+def open_source(
+    source: Path, *, fmt: str, encoding: str | None, delimiter: str | None
+) -> Iterator[Source]:
+    fmt = check_format(fmt)
+    source = Path(source)
+    if not source.is_file():
+        raise SourceError(f"No such file: {source}.")
+    size = source.stat().st_size
+    if size == 0:
+        raise SourceError(f"{source.name} is empty.")
+    if fmt == "parquet":
+        yield Source(source, source, fmt, "", "", [], size)
+        return
+    if delimiter is not None and len(delimiter) != 1:
+        raise SourceError(f"The delimiter must be one character, not {delimiter!r}.")
+    if delimiter in ('"', "\n", "\r"):
+        raise SourceError(f"{delimiter!r} cannot be the delimiter.")
+    with transcoded(source, encoding) as (path, duck_encoding):
+        python_encoding = "utf-8-sig" if duck_encoding == "utf-8" else duck_encoding
+        if delimiter is None:
+            delimiter = "\t" if fmt == "tsv" else sniff_delimiter(path, python_encoding)
+        labels = read_labels(path, python_encoding, delimiter)
+        yield Source(path, source, fmt, delimiter, duck_encoding, labels, size)
+
+
+@contextmanager
+def transcoded(source: Path, encoding: str | None) -> Iterator[tuple[Path, str]]:
+    """(a path DuckDB can read, the encoding to tell it): the file itself when DuckDB
+    reads its encoding, else a temporary UTF-8 copy written in chunks."""
+    name = _codec_name(encoding or "utf-8")
+    if name in _NATIVE:
+        yield source, _NATIVE[name]
+        return
+    decoder = codecs.getincrementaldecoder(name)(errors="strict")
+    with tempfile.TemporaryDirectory(prefix="datacollab-transcode-") as tmp:
+        target = Path(tmp) / "source.csv"
+        offset = 0
+        try:
+            with source.open("rb") as raw, target.open("w", encoding="utf-8") as out:
+                while chunk := raw.read(_CHUNK):
+                    out.write(decoder.decode(chunk))
+                    offset += len(chunk)
+                out.write(decoder.decode(b"", final=True))
+        except UnicodeDecodeError as error:
+            raise SourceError(
+                f"{source.name} is not valid {encoding} (byte {offset + error.start})."
+            ) from None
+        yield target, "utf-8"
+
+
+def _codec_name(encoding: str) -> str:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise SourceError(f"Unknown encoding {encoding!r}.") from None
+    return {"iso8859-1": "latin-1", "us-ascii": "ascii"}.get(name, name)
+
+
+def sniff_delimiter(path: Path, encoding: str) -> str:
+    """As frictionless: csv.Sniffer over the first 100 lines, among , tab ; and |."""
+    lines = []
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        for _ in range(100):
+            line = handle.readline(1 << 16)
+            if not line:
+                break
+            lines.append(line)
+    try:
+        return csv.Sniffer().sniff("".join(lines), _SNIFF_DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def read_labels(path: Path, encoding: str, delimiter: str) -> list[str]:
+    """The header record, read by Python's csv module as frictionless does, stripped."""
+    csv.field_size_limit(64 << 20)
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            first = next(csv.reader(handle, delimiter=delimiter), [])
+    except UnicodeDecodeError as error:
+        raise SourceError(f"{path.name} is not valid {encoding}: {error.reason}.") from None
+    except csv.Error as error:
+        raise SourceError(f"Cannot read the header row: {error}.") from None
+    return [cell.strip() for cell in first]
+
+
+def empty_records(path: Path) -> list[int]:
+    """Record numbers (1 = header) of the empty lines outside quoted cells."""
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        if m.find(b"\n\n") < 0 and m.find(b"\n\r\n") < 0 and m[:1] not in (b"\n", b"\r"):
+            return []
+        found: list[np.ndarray] = []
+        quotes_before = 0  # quotes seen before this chunk: odd means inside a quoted cell
+        records_before = 0
+        last_end = -1  # position of the previous record's newline, relative to this chunk
+        previous_byte = 0
+        for start in range(0, len(m), _CHUNK):
+            chunk = np.frombuffer(m[start : start + _CHUNK], dtype=np.uint8)
+            quotes = np.flatnonzero(chunk == 34)
+            newlines = np.flatnonzero(chunk == 10)
+            inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
+            ends = newlines[~inside]
+            gap = ends - np.concatenate(([last_end], ends[:-1]))
+            before = np.where(ends > 0, chunk[np.maximum(ends - 1, 0)], previous_byte)
+            empty = (gap == 1) | ((gap == 2) & (before == 13))
+            found.append(np.flatnonzero(empty) + records_before + 1)
+            records_before += len(ends)
+            quotes_before += len(quotes)
+            last_end = (int(ends[-1]) if len(ends) else last_end) - len(chunk)
+            previous_byte = int(chunk[-1])
+        return [int(n) for n in np.concatenate(found)]
