@@ -7,8 +7,15 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
+from django.test import Client
 
+from datacollab.core.models import AuditEntry
 from datacollab.datasets.diff import diff_schemas, diff_versions
+from datacollab.datasets.models import Dataset, Spectrum
+from tests.datasets.factories_formats import datasets_storage, make_version  # noqa: F401
+from tests.factories import make_org, make_user
+from tests.factories_data import make_collaboration, make_dataset
 
 
 def _write(tmp_path: Path, name: str, columns: dict[str, list[Any]]) -> Path:
@@ -122,3 +129,160 @@ def test_diff_versions_identical_files_have_no_differences(tmp_path):
     schema = _schema(("id", "integer"), ("v", "string"), key=["id"])
     rows = diff_versions(old, schema, new, schema)["rows"]
     assert (rows["added"], rows["removed"], rows["changed"]) == (0, 0, 0)
+
+
+# The page and the API ----------------------------------------------------------------------
+
+TRIPS_V1 = {"id": [1, 2, 3], "firm": ["a", "b", "c"]}
+TRIPS_V2 = {"id": [2, 3, 4], "firm": ["b", "C", "d"], "km": [1.0, 2.0, 3.0]}
+TRIPS_SCHEMA_V1 = _schema(("id", "integer"), ("firm", "string"), key=["id"])
+TRIPS_SCHEMA_V2 = _schema(("id", "integer"), ("firm", "string"), ("km", "number"), key=["id"])
+
+
+def _trips(**fields: Any) -> Dataset:
+    fields.setdefault("spectrum", Spectrum.OPEN)
+    dataset = make_dataset(slug="trips", title="Trips", **fields)
+    make_version(dataset, TRIPS_V1, TRIPS_SCHEMA_V1)
+    make_version(dataset, TRIPS_V2, TRIPS_SCHEMA_V2)
+    return dataset
+
+
+def _accessed() -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (e.actor_label, e.details)
+        for e in AuditEntry.objects.filter(action="dataset.accessed").order_by("seq")
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("datasets_storage")
+def test_diff_api_answers_the_exact_difference():
+    _trips()
+    response = Client().get("/api/datasets/trips/diff", {"from": "1", "to": "2"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "dataset": "trips",
+        "from": 1,
+        "to": 2,
+        "schema": {
+            "added": [{"name": "km", "type": "number"}],
+            "removed": [],
+            "changed": [],
+            "primary_key": {"from": ["id"], "to": ["id"]},
+        },
+        "rows": {
+            "method": "primary_key",
+            "key": ["id"],
+            "compared_fields": ["id", "firm"],
+            "from_count": 3,
+            "to_count": 3,
+            "added": 1,
+            "removed": 1,
+            "changed": 1,
+            "samples": {
+                "added": [{"id": 4, "firm": "d"}],
+                "removed": [{"id": 1, "firm": "a"}],
+                "changed": [{"key": {"id": 3}, "from": {"firm": "c"}, "to": {"firm": "C"}}],
+            },
+        },
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("datasets_storage")
+@pytest.mark.parametrize(
+    ("params", "status", "body"),
+    [
+        (
+            {"to": "2"},
+            400,
+            {
+                "error": "bad_query",
+                "message": "from must be a version number.",
+                "parameter": "from",
+                "action": None,
+            },
+        ),
+        (
+            {"from": "1", "to": "7"},
+            404,
+            {
+                "error": "not_found",
+                "message": "This dataset has no version 7.",
+                "parameter": None,
+                "action": None,
+            },
+        ),
+    ],
+)
+def test_diff_api_refuses_bad_version_numbers(params, status, body):
+    _trips()
+    response = Client().get("/api/datasets/trips/diff", params)
+    assert (response.status_code, response.json()) == (status, body)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("datasets_storage")
+def test_diff_requires_data_access_and_is_audited(login):
+    member = make_user(email="member@example.org")
+    org = make_org(members=[member])
+    collab = make_collaboration(members=[(org, "data_user")])
+    _trips(spectrum=Spectrum.GROUP, listed=True, collaboration=collab)
+    outsider = login(make_user())
+
+    api_refused = outsider.get("/api/datasets/trips/diff", {"from": "1", "to": "2"})
+    page_refused = outsider.get("/datasets/trips/diff/1..2/")
+    hidden = Client().get("/datasets/trips/diff/1..2/")
+
+    assert api_refused.status_code == 403
+    assert api_refused.json()["message"] == (
+        "This dataset is shared only with people the owner admits."
+    )
+    assert page_refused.status_code == 403
+    assert "This dataset is shared only with people the owner admits." in (
+        page_refused.content.decode()
+    )
+    assert hidden.status_code == 404
+    assert _accessed() == []
+
+    assert login(member).get("/datasets/trips/diff/1..2/").status_code == 200
+    assert login(member).get("/api/datasets/trips/diff?from=2&to=1").status_code == 200
+    assert _accessed() == [
+        ("member@example.org", {"channel": "diff", "version": 1}),
+        ("member@example.org", {"channel": "diff", "version": 2}),
+        ("member@example.org", {"channel": "api.diff", "version": 2}),
+        ("member@example.org", {"channel": "api.diff", "version": 1}),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("datasets_storage")
+def test_diff_page_shows_counts_schema_changes_and_samples():
+    _trips()
+    response = Client().get("/datasets/trips/diff/1..2/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    facts = [
+        ("Rows in version 1", "3"),
+        ("Rows in version 2", "3"),
+        ("Added", "1"),
+        ("Removed", "1"),
+        ("Changed", "1"),
+    ]
+    for term, value in facts:
+        assert f"<dt>{term}</dt><dd>{value}</dd>" in html
+    assert "<td><code>km</code></td><td>added (number)</td>" in html
+    assert "<tr><td>id=3</td><td><code>firm</code></td><td>c</td><td>C</td></tr>" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("datasets_storage")
+def test_diff_chooser_redirects_to_the_canonical_page_or_explains():
+    _trips()
+    response = Client().get("/datasets/trips/diff/", {"from": "2", "to": "1"})
+    assert (response.status_code, response["Location"]) == (302, "/datasets/trips/diff/2..1/")
+    bad = Client().get("/datasets/trips/diff/", {"from": "x"})
+    assert bad.status_code == 400
+    assert "Choose two version numbers to compare." in bad.content.decode()
+    assert Client().get("/datasets/trips/diff/1..9/").status_code == 404
+    assert Client().get("/datasets/trips/diff/1..99999999999999999999/").status_code == 404

@@ -29,8 +29,10 @@ RESERVED = frozenset({"limit", "offset", "sort", "fields"})
 OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "contains", "in")
 _SQL_OPERATORS = {"eq": "=", "ne": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 # Types whose values we parse and compare natively; any other type compares as text.
-_ORDERED_TYPES = {"integer", "number", "date", "datetime", "time", "year", "string"}
+# (yearmonth is stored as text 'YYYY-MM', which sorts as its months do.)
+_ORDERED_TYPES = {"integer", "number", "date", "datetime", "time", "year", "yearmonth", "string"}
 _INTEGER = re.compile(r"[+-]?\d{1,19}")
+_YEARMONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
 class QueryError(DomainError):
@@ -106,6 +108,10 @@ def _typed(text: str, ftype: str, *, column: str, parameter: str) -> Any:
             return dt.datetime.fromisoformat(text)
         if ftype == "time":
             return dt.time.fromisoformat(text)
+        if ftype == "yearmonth":
+            if not _YEARMONTH.fullmatch(text.strip()):
+                raise ValueError(text)
+            return text.strip()
     except ValueError:
         examples = {
             "number": "3.25",
@@ -113,6 +119,7 @@ def _typed(text: str, ftype: str, *, column: str, parameter: str) -> Any:
             "date": "2024-05-31",
             "datetime": "2024-05-31T13:45:00",
             "time": "13:45:00",
+            "yearmonth": "2024-05",
         }
         raise QueryError(
             _(

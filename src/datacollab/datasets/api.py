@@ -1,0 +1,289 @@
+"""The datasets JSON API (django-ninja), mounted at /api/datasets/ by api/api.py.
+
+The same rule as the pages on every endpoint: lists come from `visible_datasets`, a dataset
+the caller may not see is 404 (as if it did not exist), reading rows or a diff asks
+`rules.data_access` (401 to log in, 403 with the reason and what to do) and is audited for
+non-open data. Authentication: the browser session (API keys come later).
+
+Errors are JSON: {"error": code, "message": readable text, "parameter"?: name, "action"?: ...}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from datacollab.core.errors import DomainError, NotFound
+from datacollab.datasets import dcat
+from datacollab.datasets.diff import diff_versions
+from datacollab.datasets.models import Dataset, DatasetVersion
+from datacollab.datasets.rows import QueryError, fetch_rows, parse_query
+from datacollab.datasets.rules import data_access
+from datacollab.datasets.selectors import datasets as selectors
+from datacollab.datasets.selectors.access import visible_datasets
+from datacollab.datasets.services.audit_access import record_data_access
+
+router = Router(tags=["datasets"])
+
+LIST_LIMIT = 50
+LIST_MAX_LIMIT = 100
+# PositiveIntegerField's upper bound: larger numbers cannot be a version (and would overflow).
+MAX_VERSION = 2_147_483_647
+
+
+class ErrorOut(Schema):
+    error: str
+    message: str
+    parameter: str | None = None
+    action: str | None = None
+
+
+class OwnerOut(Schema):
+    slug: str
+    name: str
+
+
+class DatasetSummary(Schema):
+    slug: str
+    title: str
+    description: str
+    spectrum: str
+    licence: str
+    keywords: list[Any]
+    themes: list[Any]
+    owner: OwnerOut
+    latest_version: int | None
+    url: str
+    api_url: str
+
+
+class DatasetListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    next: str | None
+    results: list[DatasetSummary]
+
+
+class AccessOut(Schema):
+    allowed: bool
+    reason: str
+    action: str
+
+
+class DatasetOut(DatasetSummary):
+    temporal_start: str | None
+    temporal_end: str | None
+    spatial: str
+    update_frequency: str
+    contact_email: str
+    access: AccessOut
+    versions: list[dict[str, Any]]
+    dcat_url: str
+
+
+class RowsOut(Schema):
+    dataset: str
+    version: int
+    total: int
+    limit: int
+    offset: int
+    fields: list[str]
+    rows: list[dict[str, Any]]
+    next: str | None
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def _error(exc: DomainError) -> Status[dict[str, Any]]:
+    if isinstance(exc, QueryError):
+        return Status(
+            400, {"error": "bad_query", "message": exc.message, "parameter": exc.parameter}
+        )
+    if isinstance(exc, selectors.DataRefused):
+        action = exc.access.action
+        if action == "login":
+            body = {"error": "login_required", "message": exc.message, "action": action}
+            return Status(401, body)
+        return Status(403, {"error": "forbidden", "message": exc.message, "action": action or None})
+    if isinstance(exc, NotFound):
+        return Status(404, {"error": "not_found", "message": exc.message})
+    return Status(exc.status, {"error": "refused", "message": exc.message, "parameter": exc.field})
+
+
+def _int_param(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
+    text = request.GET.get(name)
+    if text is None:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise QueryError(
+            _("%(name)s must be a whole number from %(low)s to %(high)s.")
+            % {"name": name, "low": low, "high": high},
+            parameter=name,
+        )
+    return int(text)
+
+
+def _next(request: HttpRequest, offset: int, limit: int, total: int) -> str | None:
+    if offset + limit >= total:
+        return None
+    params = [(k, v) for k, values in request.GET.lists() for v in values if k != "offset"]
+    params.append(("offset", str(offset + limit)))
+    return request.build_absolute_uri(request.path + "?" + urlencode(params))
+
+
+def _version(dataset: Dataset, number: int) -> DatasetVersion:
+    if number > MAX_VERSION:
+        raise NotFound(_("This dataset has no version %(n)s.") % {"n": number})
+    return selectors.version_of(dataset, number)
+
+
+def _summary(request: HttpRequest, dataset: Dataset, latest: int | None) -> dict[str, Any]:
+    return {
+        "slug": dataset.slug,
+        "title": dataset.title,
+        "description": dataset.description,
+        "spectrum": dataset.spectrum,
+        "licence": dataset.licence,
+        "keywords": dataset.keywords or [],
+        "themes": dataset.themes or [],
+        "owner": {"slug": dataset.owner.slug, "name": dataset.owner.name},
+        "latest_version": latest,
+        "url": request.build_absolute_uri(reverse("dataset-detail", args=[dataset.slug])),
+        "api_url": request.build_absolute_uri(reverse("api:dataset_get", args=[dataset.slug])),
+    }
+
+
+@router.get("/", response={200: DatasetListOut, 400: ErrorOut}, summary="Datasets you may see")
+def dataset_list(request: HttpRequest) -> Any:
+    """Every dataset the caller may see, by title; `limit` (at most 100) and `offset`."""
+    try:
+        limit = _int_param(request, "limit", LIST_LIMIT, 1, LIST_MAX_LIMIT)
+        offset = _int_param(request, "offset", 0, 0, MAX_VERSION)
+    except QueryError as exc:
+        return _error(exc)
+    visible = visible_datasets(request.user)
+    total = visible.count()
+    page = list(visible.select_related("owner").order_by("title", "pk")[offset : offset + limit])
+    latest = dcat.latest_versions(d.pk for d in page)
+    results = [_summary(request, d, latest[d.pk].number if d.pk in latest else None) for d in page]
+    return {
+        "count": total,
+        "limit": limit,
+        "offset": offset,
+        "next": _next(request, offset, limit, total),
+        "results": results,
+    }
+
+
+@router.get("/{slug}", response={200: DatasetOut, **ERRORS}, summary="One dataset")
+def dataset_get(request: HttpRequest, slug: str) -> Any:
+    """Metadata, your access (and what to do about a refusal), and the versions.
+
+    Each version's Table Schema is included only when you may read the data.
+    """
+    try:
+        dataset = selectors.dataset_for(request.user, slug)
+    except DomainError as exc:
+        return _error(exc)
+    access = data_access(request.user, dataset)
+    versions = selectors.versions_of(dataset)
+    out = _summary(request, dataset, versions[0].number if versions else None)
+    out |= {
+        "temporal_start": dataset.temporal_start.isoformat() if dataset.temporal_start else None,
+        "temporal_end": dataset.temporal_end.isoformat() if dataset.temporal_end else None,
+        "spatial": dataset.spatial,
+        "update_frequency": dataset.update_frequency,
+        "contact_email": dataset.contact_email,
+        "access": {"allowed": access.allowed, "reason": access.reason, "action": access.action},
+        "dcat_url": request.build_absolute_uri(reverse("dataset-dcat-jsonld", args=[dataset.slug])),
+        "versions": [
+            {
+                "number": v.number,
+                "created_at": v.created_at.isoformat(),
+                "row_count": v.row_count,
+                "byte_size": v.byte_size,
+                "checksum": v.checksum,
+                "source_format": v.source_format,
+                "rows_url": request.build_absolute_uri(
+                    reverse("api:version_rows", args=[dataset.slug, v.number])
+                ),
+                **({"schema": v.schema} if access.allowed else {}),
+            }
+            for v in versions
+        ],
+    }
+    return out
+
+
+@router.get(
+    "/{slug}/versions/{int:version}/rows",
+    response={200: RowsOut, **ERRORS},
+    summary="Rows of one version",
+)
+def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
+    """A page of rows. Query parameters:
+
+    - `limit` (1 to 1000, default 100), `offset` (default 0);
+    - `sort=col,-col2` (`-` for descending); `fields=a,b` (which columns, in that order);
+    - filters on columns, typed by the schema: `col=value` (equals), `col__ne`, `col__gt`,
+      `col__gte`, `col__lt`, `col__lte`, `col__contains` (text), `col__in=a,b`,
+      `col__eq` (for a column named like a parameter, e.g. `limit__eq`). Filters combine
+      with AND.
+
+    An unknown column or operator, or a value that is not of the column's type, answers 400
+    naming the parameter.
+    """
+    try:
+        dataset = selectors.dataset_for(request.user, slug)
+        found = _version(dataset, version)
+        # Refuse before parsing: an error naming the columns would show the schema.
+        access = data_access(request.user, dataset)
+        if not access.allowed:
+            raise selectors.DataRefused(access)
+        query = parse_query(found.schema, dict(request.GET.lists()))
+    except DomainError as exc:
+        return _error(exc)
+    record_data_access(actor=request.user, dataset=dataset, version=found, channel="api.rows")
+    with selectors.local_parquet(found) as parquet:
+        page = fetch_rows(parquet, found.schema, query)
+    return {
+        "dataset": dataset.slug,
+        "version": found.number,
+        "total": page.total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "fields": page.fields,
+        "rows": page.rows,
+        "next": _next(request, query.offset, query.limit, page.total),
+    }
+
+
+@router.get("/{slug}/diff", response={200: dict[str, Any], **ERRORS}, summary="Compare versions")
+def version_diff(request: HttpRequest, slug: str) -> Any:
+    """`?from=a&to=b`: schema changes and exact counts of rows added, removed and changed,
+    with up to 10 examples of each (see the version diff in the user guide)."""
+    try:
+        dataset = selectors.dataset_for(request.user, slug)
+        numbers = []
+        for name in ("from", "to"):
+            text = request.GET.get(name, "")
+            if not text.isdigit():
+                raise QueryError(
+                    _("%(name)s must be a version number.") % {"name": name}, parameter=name
+                )
+            numbers.append(int(text))
+        old, new = _version(dataset, numbers[0]), _version(dataset, numbers[1])
+        selectors.require_data_access(request.user, dataset, old, channel="api.diff")
+        selectors.require_data_access(request.user, dataset, new, channel="api.diff")
+    except DomainError as exc:
+        return _error(exc)
+    with selectors.local_parquet(old) as old_path, selectors.local_parquet(new) as new_path:
+        result = diff_versions(old_path, old.schema, new_path, new.schema)
+    return {"dataset": dataset.slug, "from": old.number, "to": new.number, **result}
