@@ -303,3 +303,13 @@ def test_dataset_jsonld_tag_names_the_access_conditions_of_protected_data():
     assert data["conditionsOfAccess"] == "Group: members of the collaboration"
     assert data["temporalCoverage"] == "2023-01-01/.."
     assert "distribution" not in data
+
+
+def test_dataset_page_embeds_the_schema_org_json_ld():
+    _full_dataset()
+    html = Client().get("/datasets/bike-trips/").content.decode()
+    opening = '<script type="application/ld+json">'
+    assert html.count(opening) == 1
+    body = html.split(opening, 1)[1].split("</script>", 1)[0]
+    data = json.loads(body)
+    assert (data["@type"], data["name"], data["version"]) == ("Dataset", "Cargo-bike trips", "2")
