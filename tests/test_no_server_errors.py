@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from datacollab.collaborations.models import Agreement, CollaborationMember, DataCollaboration
 from datacollab.demo.builder import load_demo
 from datacollab.network.models import (
     Application,
@@ -81,6 +82,12 @@ def _values() -> dict[str, list[Any]]:
         "mail_id": [*OutgoingMail.objects.values_list("pk", flat=True)[:1], 999999],
         "kind": ["selected", "bogus"],
         "fmt": ["json", "csv", "xml"],
+        "collaboration_slug": [
+            *DataCollaboration.objects.values_list("slug", flat=True)[:1],
+            "nope",
+        ],
+        "agreement_slug": [*Agreement.objects.values_list("slug", flat=True)[:1], "nope"],
+        "member_id": [*CollaborationMember.objects.values_list("pk", flat=True)[:1], 999999],
     }
 
 
