@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -26,7 +27,7 @@ class Licence:
     # any purpose, at most under attribution or share-alike. Data at the `open` Data Spectrum
     # level needs an open licence.
     is_open: bool
-    summary: str
+    summary: str | Promise  # translated lazily, in the viewer's language
 
 
 def _spdx_url(spdx_id: str) -> str:

@@ -19,7 +19,12 @@ def organisations_of(user: Any) -> QuerySet[Organisation]:
 
 
 def organisation_by_slug(slug: str) -> Organisation:
-    return get_object_or_404(Organisation, slug=slug)
+    # The profile lists the organisation's data collaborations through the reverse relation
+    # (organisations may not import collaborations): two queries, whatever their number.
+    return get_object_or_404(
+        Organisation.objects.prefetch_related("collaboration_memberships__collaboration"),
+        slug=slug,
+    )
 
 
 def cohort_memberships_of(org: Organisation) -> list[Any]:
