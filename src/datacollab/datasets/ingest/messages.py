@@ -52,6 +52,7 @@ def _templates() -> dict[str, str]:
             "the PAR1 signature)."
         ),
         "parquet-broken": _("The Parquet file is damaged or truncated: %(detail)s"),
+        "schema-invalid": _("The schema cannot be used: %(detail)s"),
         "csv-unreadable": _("The file could not be read as a table: %(detail)s"),
         "out-of-memory": _(
             "The worker ran out of memory (limit %(limit_mb)s MB) while reading the file. "

@@ -71,6 +71,14 @@ def _signal_refusal(
     return {"code": "crashed", "params": {"detail": name}}
 
 
+def _child_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    # Numerical libraries reserve memory per thread at import; the worker needs none of them.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[name] = "1"
+    return env
+
+
 def run_worker(
     *,
     source: Path,
@@ -102,6 +110,7 @@ def run_worker(
         stderr=subprocess.PIPE,
         cwd=work_dir,
         close_fds=True,
+        env=_child_environment(),
     )
     if on_start is not None:
         on_start(process.pid)
@@ -152,7 +161,7 @@ def _read_result(work_dir: Path, outcome: Outcome, limits: Limits) -> Outcome:
     except (OSError, ValueError):
         # No result: the interpreter itself failed (e.g. could not allocate at start-up).
         last = outcome.stderr.strip().splitlines()[-1:] or ["no output"]
-        if "MemoryError" in last[0]:
+        if "memory" in last[0].lower():
             outcome.refusal = {"code": "out-of-memory", "params": {"limit_mb": limits.memory_mb}}
         else:
             outcome.refusal = {"code": "crashed", "params": {"detail": last[0][:300]}}

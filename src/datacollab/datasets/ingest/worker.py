@@ -10,12 +10,14 @@ Progress goes to stderr as lines `@@progress PHASE`.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import resource
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -102,17 +104,23 @@ def prepare(source: Path, name: str, work: Path, limits: Limits, detected: dict[
     return readable
 
 
-def _table_format(detected: dict[str, Any]) -> str:
-    return "parquet" if detected["format"] == "parquet" else detected["format"]
-
-
-def _read_error(exc: Exception) -> Refusal:
+def _read_error(exc: BaseException) -> Refusal:
     import duckdb
 
     if isinstance(exc, MemoryError | duckdb.OutOfMemoryException):
         return Refusal("out-of-memory")
-    detail = str(exc).strip().splitlines()[0][:400] if str(exc).strip() else type(exc).__name__
+    text = str(exc).strip()
+    detail = text.splitlines()[0][:400] if text else type(exc).__name__
+    if type(exc).__name__ == "SchemaError":
+        return Refusal("schema-invalid", detail=detail)
     return Refusal("csv-unreadable", detail=detail)
+
+
+def _call(function: Callable[..., Any], *args: Any, con: Any, **kwargs: Any) -> Any:
+    """Hand our limited DuckDB connection to the validation functions that accept one."""
+    if "con" in inspect.signature(function).parameters:
+        kwargs["con"] = con
+    return function(*args, **kwargs)
 
 
 def run(job: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
@@ -120,7 +128,7 @@ def run(job: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
     limits = Limits(**job["limits"])
     work = Path(job["work_dir"])
     readable = prepare(Path(job["source"]), job["name"], work, limits, detected)
-    fmt = _table_format(detected)
+    fmt = detected["format"] if detected["format"] in ("csv", "tsv", "parquet") else "csv"
     # xlsx and non-UTF-8 text were converted above; DuckDB reads plain UTF-8 from here on.
     options: dict[str, Any] = {
         "fmt": fmt,
@@ -131,31 +139,34 @@ def run(job: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
     from datacollab.datasets.validation import typed_select, validate
 
     schema = job.get("schema")
+    output = work / OUTPUT_NAME
+    con = _connect(limits, work)
     try:
         if schema is None:
             progress("infer")
-            schema = infer_schema(readable, **options)
+            schema = _call(infer_schema, readable, con=con, **options)
         progress("validate")
-        report = validate(readable, schema, **options)
-    except Refusal:
-        raise
-    except Exception as exc:  # the validation module reads hostile input; name what went wrong
-        raise _read_error(exc) from exc
-    result: dict[str, Any] = {"ok": True, "detected": detected, "schema": schema, "report": report}
-    if not report.get("valid"):
-        return {**result, "status": "invalid"}
-    progress("write")
-    output = work / OUTPUT_NAME
-    try:
-        con = _connect(limits, work)
+        report = _call(validate, readable, schema, con=con, **options)
+        result: dict[str, Any] = {
+            "ok": True,
+            "detected": detected,
+            "schema": schema,
+            "report": report,
+        }
+        if not report.get("valid"):
+            return {**result, "status": "invalid"}
+        progress("write")
         sql = typed_select(readable, schema, **options)
         con.execute(
             f"COPY ({sql}) TO {_sql_string(output)} "
             "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
         )
-        con.close()
-    except Exception as exc:
+    except Refusal:
+        raise
+    except Exception as exc:  # the validation module reads hostile input; say what went wrong
         raise _read_error(exc) from exc
+    finally:
+        con.close()
     import pyarrow.parquet as pq
 
     rows = int(pq.ParquetFile(output).metadata.num_rows)
@@ -169,6 +180,20 @@ def run(job: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
         "checksum": checksum,
         "bytes": output.stat().st_size,
     }
+
+
+def _load_libraries() -> None:
+    """Load DuckDB and Arrow now: under a tight memory limit, failing here is a memory refusal."""
+    try:
+        import duckdb  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+    except MemoryError:
+        raise
+    except (ImportError, OSError) as exc:
+        # The dynamic loader cannot map a library when the address space is used up.
+        if "map segment" in str(exc) or "memory" in str(exc).lower():
+            raise MemoryError(str(exc)) from exc
+        raise
 
 
 def _write_result(work: Path, result: dict[str, Any]) -> None:
@@ -187,6 +212,7 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     detected: dict[str, Any] = {}
     try:
+        _load_libraries()
         result = run(job, detected)
     except Refusal as refusal:
         result = {"ok": False, "refusal": refusal.as_dict(), "detected": detected}
