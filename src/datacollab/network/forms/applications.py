@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from datacollab.collaborations.models import DataCollaboration
+from datacollab.collaborations.selectors import collaborations_of
 from datacollab.core.errors import DomainError
 from datacollab.network.models import Answer, Application, Call, Question, QuestionKind
 from datacollab.network.selectors.applications import zone_of
@@ -96,6 +98,13 @@ class ApplicationForm(forms.Form):
         decimal_places=2,
         required=False,
     )
+    collaboration = forms.ModelChoiceField(
+        label=gettext_lazy("Data collaboration"),
+        queryset=DataCollaboration.objects.none(),
+        to_field_name="slug",
+        required=False,
+        help_text=gettext_lazy("Optional: the data collaboration this application is for."),
+    )
 
     def __init__(
         self,
@@ -110,6 +119,7 @@ class ApplicationForm(forms.Form):
             "title": application.title,
             "summary": application.summary,
             "requested_amount": application.requested_amount or None,
+            "collaboration": application.collaboration,
         }
         for question in questions:
             answer = answers.get(question.pk)
@@ -121,6 +131,10 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.stored = answers
+        # Only collaborations the applying organisation belongs to; the service checks it too.
+        collaboration = self.fields["collaboration"]
+        assert isinstance(collaboration, forms.ModelChoiceField)
+        collaboration.queryset = collaborations_of(application.organisation)
         self.fields["requested_amount"].help_text = _(
             "In %(currency)s; at most %(cap)s per award."
         ) % {"currency": cohort.currency, "cap": f"{cohort.award_cap:,.2f}"}

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
+from types import EllipsisType
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from datacollab.collaborations.models import CollaborationMember, DataCollaboration
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from datacollab.core.templatetags.datacollab import money
@@ -274,9 +276,12 @@ def save_draft(
     answers: dict[int, Any],
     files: dict[int, UploadedFile] | None = None,
     now: datetime | None = None,
+    collaboration: DataCollaboration | EllipsisType | None = ...,
 ) -> Application:
     """Save what the applicant has so far. A draft may be partial; a submitted application
-    stays submitted, so it must stay complete, and its eligibility is checked again."""
+    stays submitted, so it must stay complete, and its eligibility is checked again.
+    `collaboration` links a data collaboration the organisation belongs to (None unlinks;
+    leave it out to keep the link as it is)."""
     now = now or timezone.now()
     _require_member(actor, application.organisation)
     application = _locked(application)
@@ -287,7 +292,12 @@ def save_draft(
     application.title = title.strip()
     application.summary = summary
     application.requested_amount = requested_amount
-    application.save(update_fields=["title", "summary", "requested_amount", "updated_at"])
+    fields = ["title", "summary", "requested_amount", "updated_at"]
+    if not isinstance(collaboration, EllipsisType):
+        _require_collaboration_member(collaboration, application.organisation)
+        application.collaboration = collaboration
+        fields.append("collaboration")
+    application.save(update_fields=fields)
     _store_answers(application, questions, answers, files or {})
     if application.status == Application.Status.SUBMITTED:
         missing = _missing_required(
@@ -311,6 +321,24 @@ def save_draft(
             details={"eligible": application.eligible},
         )
     return application
+
+
+def _require_collaboration_member(
+    collaboration: DataCollaboration | None, organisation: Organisation
+) -> None:
+    if collaboration is None:
+        return
+    if not CollaborationMember.objects.filter(
+        collaboration=collaboration, organisation=organisation
+    ).exists():
+        raise DomainError(
+            _(
+                "%(org)s is not a member of the data collaboration %(name)s: "
+                "choose one it belongs to."
+            )
+            % {"org": organisation.name, "name": collaboration.name},
+            field="collaboration",
+        )
 
 
 def check_eligibility(*, application: Application) -> tuple[bool, list[str]]:

@@ -132,6 +132,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 requested_amount=form.cleaned_data["requested_amount"] or Decimal(0),
                 answers=form.answers(),
                 files=form.uploads(),
+                collaboration=form.cleaned_data["collaboration"],
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
