@@ -28,13 +28,18 @@ def _version(dataset: Dataset, *, valid: bool, audited: bool = False) -> Dataset
         storage_key=f"test/{next(_keys)}.parquet",
         row_count=10,
         byte_size=100,
-        checksum="0" * 64,
+        checksum=f"{next(_keys):064x}",
         schema={"fields": []},
         report={"valid": valid, "stats": {}, "tasks": [], "errors": []},
         created_by=make_user(),
     )
     if audited:
-        audit.record(action="dataset.version_published", obj=version)
+        # As datasets.services.versions.publish_parquet writes it.
+        audit.record(
+            action="dataset.version_published",
+            obj=dataset,
+            details={"version": number, "checksum": version.checksum, "rows": 10},
+        )
     return version
 
 
@@ -73,8 +78,14 @@ def _crafted():
     _version(a, valid=True, audited=True)
     _version(b, valid=False)
     _version(c, valid=True, audited=True)
-    _version(d, valid=True)
+    d1 = _version(d, valid=True)
     _version(d, valid=False)
+    # A log entry whose checksum is not the stored file's does not count.
+    audit.record(
+        action="dataset.version_published",
+        obj=d,
+        details={"version": d1.number, "checksum": "f" * 64},
+    )
     for target in (b, c, c):
         audit.record(action="dataset.accessed", obj=target, details={"channel": "preview"})
     # Another collaboration's data never counts.

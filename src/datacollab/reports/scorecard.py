@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from datacollab.collaborations import selectors as collaboration_selectors
@@ -29,7 +28,8 @@ from datacollab.datasets.services.audit_access import ACTION as ACCESS_ACTION
 from datacollab.network.models import Application
 
 RESTRICTED = [Spectrum.CLOSED, Spectrum.NAMED, Spectrum.GROUP]
-VERSION_OBJECT_TYPE = DatasetVersion._meta.label_lower
+DATASET_OBJECT_TYPE = Dataset._meta.label_lower
+PUBLISH_ACTION = "dataset.version_published"
 
 
 @dataclass(frozen=True)
@@ -84,19 +84,40 @@ def dataset_counts(collaboration: DataCollaboration) -> dict[str, int]:
 
 
 def version_counts(collaboration: DataCollaboration) -> dict[str, int]:
-    """Versions of the collaboration's datasets: valid, and with their creation audited."""
-    audited = AuditEntry.objects.filter(
-        object_type=VERSION_OBJECT_TYPE, object_id=Cast(OuterRef("pk"), CharField())
-    )
-    return (
-        DatasetVersion.objects.filter(dataset__collaboration=collaboration)
-        .annotate(has_audit=Exists(audited))
-        .aggregate(
-            total=Count("pk"),
-            valid=Count("pk", filter=Q(report__valid=True)),
-            audited=Count("pk", filter=Q(has_audit=True)),
+    """Versions of the collaboration's datasets: all, valid, and with their publication audited.
+
+    A publication counts as audited when the log holds `dataset.version_published` for the
+    dataset with the same version number and the same checksum as the stored file (written by
+    `datasets.services.versions.publish_parquet`). Matched in Python over two queries: JSON key
+    comparisons against columns differ between SQLite and PostgreSQL.
+    """
+    versions = list(
+        DatasetVersion.objects.filter(dataset__collaboration=collaboration).values_list(
+            "dataset_id", "number", "checksum", "report__valid"
         )
     )
+    dataset_ids = sorted({str(dataset_id) for dataset_id, *_rest in versions})
+    published = {
+        (
+            entry.object_id,
+            (entry.details or {}).get("version"),
+            (entry.details or {}).get("checksum"),
+        )
+        for entry in AuditEntry.objects.filter(
+            action=PUBLISH_ACTION,
+            object_type=DATASET_OBJECT_TYPE,
+            object_id__in=dataset_ids,
+        ).only("object_id", "details")
+    }
+    return {
+        "total": len(versions),
+        "valid": sum(1 for *_key, valid in versions if valid is True),
+        "audited": sum(
+            1
+            for dataset_id, number, checksum, _valid in versions
+            if (str(dataset_id), number, checksum) in published
+        ),
+    }
 
 
 def recorded_reads(collaboration: DataCollaboration) -> int:
@@ -106,7 +127,7 @@ def recorded_reads(collaboration: DataCollaboration) -> int:
         for pk in Dataset.objects.filter(collaboration=collaboration).values_list("pk", flat=True)
     ]
     return AuditEntry.objects.filter(
-        action=ACCESS_ACTION, object_type=Dataset._meta.label_lower, object_id__in=ids
+        action=ACCESS_ACTION, object_type=DATASET_OBJECT_TYPE, object_id__in=ids
     ).count()
 
 
@@ -181,8 +202,8 @@ def scorecard(collaboration: DataCollaboration) -> list[Row]:
             versions["total"],
             _("dataset versions whose publication is in the audit log"),
             _(
-                "versions of the collaboration's datasets with an entry in the hash-chained "
-                "audit log ÷ all their versions"
+                "versions of the collaboration's datasets whose publication (same number, same "
+                "checksum) is in the hash-chained audit log ÷ all their versions"
             ),
             [
                 (
