@@ -18,6 +18,8 @@ from django.utils import timezone
 from datacollab.demo import applicants as synthetic
 from datacollab.demo import content, seeds
 from datacollab.demo.cohorts import ensure_cohort
+from datacollab.demo.collaborations import ensure_collaborations
+from datacollab.demo.datasets import ensure_datasets
 from datacollab.demo.opencall import ensure_open_call
 from datacollab.demo.people import People, Person, email, ensure_memberships
 from datacollab.demo.reviews import ensure_reviews
@@ -100,6 +102,8 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         )
         opened = ensure_open_call(network=network, now=now, people=people)
         ensure_reviews(opened=opened, reviewers=reviewers, convener=convener)
+        collabs = ensure_collaborations(people=people, convener=convener)
+        ensure_datasets(collabs=collabs)
     logins = [
         DemoLogin(convener.email, "convener", "runs calls, selection and grants"),
         *[
@@ -112,6 +116,31 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
             f"has a draft for {synthetic.DEMO_APPLICANT_ORGANISATION}",
         ),
         DemoLogin(email("gbif"), "participant", "a member of the second cohort"),
+        DemoLogin(
+            email("data-cargo"),
+            "data owner",
+            "Data Cargo: owns data-cargo-sensors, publishes versions, runs the agreement",
+        ),
+        DemoLogin(
+            email("pedal-post"),
+            "data provider",
+            "Pedal Post, a Data Cargo firm: reads data-cargo-sensors (group)",
+        ),
+        DemoLogin(
+            collabs.planner.email,
+            "data user",
+            "borough planners: accepted the agreement, reads data-cargo-sensors",
+        ),
+        DemoLogin(
+            collabs.researcher.email,
+            "named grantee",
+            "reads iKure's named ikure-ncd-screening-counts",
+        ),
+        DemoLogin(
+            collabs.outsider.email,
+            "registered",
+            "no organisation: sees only open and public datasets",
+        ),
         DemoLogin(admin.email, "superuser", "the Django admin at /admin/"),
     ]
     return DemoSummary(network=network, logins=logins)
