@@ -12,7 +12,7 @@ from datacollab.collaborations.services import agreements as services
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
 from tests.factories import make_org, make_user
-from tests.factories_data import make_collaboration
+from tests.factories_data import make_agreement, make_collaboration
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +237,13 @@ def test_accept_anonymous_refused():
     _admin, _collab, agreement = _setup()
     with pytest.raises(NotAllowed):
         services.accept_agreement(actor=AnonymousUser(), agreement=agreement)
+
+
+def test_revise_same_words_as_a_version_stored_with_trailing_newline_is_not_new():
+    admin = make_user()
+    collaboration = make_collaboration(lead=make_org(admins=[admin]))
+    agreement = make_agreement(collaboration=collaboration, text="Terms.\n\nMore.\n")
+    revision = services.revise_agreement(
+        actor=admin, agreement=agreement, text="Terms.\r\n\r\nMore."
+    )
+    assert (revision.version.number, revision.new_version) == (1, False)

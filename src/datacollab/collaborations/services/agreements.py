@@ -143,7 +143,9 @@ def revise_agreement(
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     text = _checked_text(text)
     current = agreement.versions.order_by("-number").first()
-    text_changed = current is None or current.text_hash != text_hash(text)
+    # Compare normalised texts, so a version stored by other means (e.g. the demo, with a
+    # trailing newline) is not re-versioned by saving the same words from the form.
+    text_changed = current is None or normalise_text(current.text) != text
     new_terms = agreement_terms.normalise(terms) if terms is not None else agreement.terms
     terms_changed = new_terms != agreement.terms
     if (
