@@ -27,7 +27,7 @@ TEXT_FIELDS = (
 )
 
 
-def licence_choices() -> list[tuple[str, str]]:
+def licence_choices() -> list[tuple[str, Any]]:
     return [
         ("", gettext_lazy("— no licence yet —")),
         *licences.common_choices(),

@@ -59,7 +59,7 @@ def _latest(name: str) -> Subquery:
     return Subquery(versions.values(name)[:1])
 
 
-def with_latest_version(queryset: QuerySet[Dataset]) -> QuerySet[Dataset]:
+def with_latest_version(queryset: QuerySet[Dataset]) -> QuerySet[Any]:
     return queryset.annotate(
         latest_format=_latest("source_format"), latest_number=_latest("number")
     )

@@ -210,7 +210,7 @@ def decide_access_request(
                 _("This dataset is now “%(level)s”: grants apply to named and group data only.")
                 % {"level": dataset.get_spectrum_display()}
             )
-        who = {"user": None, "organisation": access_request.organisation}
+        who: dict[str, Any] = {"user": None, "organisation": access_request.organisation}
         if access_request.organisation is None:
             who = {"user": access_request.requester, "organisation": None}
         access_grant, _created = AccessGrant.objects.get_or_create(

@@ -132,11 +132,14 @@ def access_request_decide(request: HttpRequest, slug: str, request_id: int) -> H
         raise NotFound(_("There is no such request."))
     form = DecisionForm(request.POST, prefix=f"r{found.pk}")
     if not form.is_valid():
-        items = [
-            (item, form if item.pk == found.pk else DecisionForm(prefix=f"r{item.pk}"))
-            for item in selectors.requests_for(request.user, dataset)
-        ]
-        items = [(item, f if item.status == "pending" else None) for item, f in items]
+        items: list[tuple[AccessRequest, DecisionForm | None]] = []
+        for item in selectors.requests_for(request.user, dataset):
+            if item.status != AccessRequest.Status.PENDING:
+                items.append((item, None))
+            else:
+                items.append(
+                    (item, form if item.pk == found.pk else DecisionForm(prefix=f"r{item.pk}"))
+                )
         return render(
             request,
             "datasets/access_requests.html",

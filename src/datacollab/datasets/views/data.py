@@ -8,6 +8,7 @@ data leaves one audit entry with its channel.
 from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -50,7 +51,7 @@ def version_preview(request: HttpRequest, slug: str, version: int) -> HttpRespon
 
 
 @require_GET
-def download_csv(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+def download_csv(request: HttpRequest, slug: str, version: int) -> HttpResponseBase:
     dataset = selectors.dataset_for(request.user, slug)
     found = selectors.version_of(dataset, version)
     try:
@@ -68,7 +69,7 @@ def download_csv(request: HttpRequest, slug: str, version: int) -> HttpResponse:
 
 
 @require_GET
-def download_parquet(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+def download_parquet(request: HttpRequest, slug: str, version: int) -> HttpResponseBase:
     dataset = selectors.dataset_for(request.user, slug)
     found = selectors.version_of(dataset, version)
     try:
