@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from datacollab.collaborations.models import Agreement, CollaborationMember, DataCollaboration
+from datacollab.datasets.models import Dataset
 from datacollab.demo.builder import load_demo
 from datacollab.network.models import (
     Application,
@@ -68,7 +69,13 @@ def _routes(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URL
 def _values() -> dict[str, list[Any]]:
     call = Call.objects.get(slug="2022-cohort-3-open-call")
     return {
-        "slug": [Organisation.objects.first().slug, "2022-cohort-3", call.slug, "nope"],
+        "slug": [
+            Organisation.objects.first().slug,
+            "2022-cohort-3",
+            call.slug,
+            *Dataset.objects.order_by("slug").values_list("slug", flat=True)[:1],
+            "nope",
+        ],
         "call_slug": [call.slug, "nope"],
         "cohort_slug": ["2021-open-data-stewards", "nope"],
         "pk": [
@@ -88,6 +95,9 @@ def _values() -> dict[str, list[Any]]:
         ],
         "agreement_slug": [*Agreement.objects.values_list("slug", flat=True)[:1], "nope"],
         "member_id": [*CollaborationMember.objects.values_list("pk", flat=True)[:1], 999999],
+        "version": [1, 999999],
+        "from_version": [1, 999999],
+        "to_version": [1, 999999],
     }
 
 
