@@ -41,6 +41,7 @@ class Outcome:
     wall_seconds: float = 0.0
     pid: int = 0
     stderr: str = ""
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per worker phase
 
 
 def _read_stderr(
@@ -167,6 +168,7 @@ def _read_result(work_dir: Path, outcome: Outcome, limits: Limits) -> Outcome:
             outcome.refusal = {"code": "crashed", "params": {"detail": last[0][:300]}}
         return outcome
     outcome.detected = result.get("detected") or {}
+    outcome.phases = result.get("phases") or {}
     if not result.get("ok"):
         refusal = result["refusal"]
         if refusal["code"] == "out-of-memory":

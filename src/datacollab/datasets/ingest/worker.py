@@ -28,9 +28,19 @@ RESULT_NAME = "result.json"
 OUTPUT_NAME = "typed.parquet"
 
 
+_PHASES: dict[str, float] = {}  # phase -> when it started (monotonic)
+
+
 def progress(phase: str) -> None:
+    _PHASES[phase] = time.monotonic()
     sys.stderr.write(f"@@progress {phase}\n")
     sys.stderr.flush()
+
+
+def _phase_seconds(finished: float) -> dict[str, float]:
+    marks = sorted(_PHASES.items(), key=lambda item: item[1])
+    ends = [when for _, when in marks[1:]] + [finished]
+    return {name: round(end - start, 3) for (name, start), end in zip(marks, ends, strict=True)}
 
 
 def _sql_string(path: Path) -> str:
@@ -224,7 +234,9 @@ def main(argv: list[str]) -> int:
         detail = f"{type(exc).__name__}: {str(exc)[:300]}"
         refusal_dict = {"code": "internal", "params": {"detail": detail}}
         result = {"ok": False, "refusal": refusal_dict, "detected": detected}
-    result["seconds"] = round(time.monotonic() - started, 3)
+    finished = time.monotonic()
+    result["seconds"] = round(finished - started, 3)
+    result["phases"] = _phase_seconds(finished)
     try:
         _write_result(work, result)
     except OSError:
