@@ -313,3 +313,20 @@ def test_dataset_page_embeds_the_schema_org_json_ld():
     body = html.split(opening, 1)[1].split("</script>", 1)[0]
     data = json.loads(body)
     assert (data["@type"], data["name"], data["version"]) == ("Dataset", "Cargo-bike trips", "2")
+
+
+def test_format_link_tags_point_at_the_package_the_diff_and_the_feeds():
+    dataset, latest = _full_dataset()
+    first = dataset.versions.get(number=1)
+    html = Template(
+        "{% load datasets_formats %}{% version_format_links dataset first %}|"
+        "{% version_format_links dataset latest %}|{% dataset_metadata_links dataset %}"
+    ).render(Context({"dataset": dataset, "first": first, "latest": latest}))
+    assert html.split("|") == [
+        ' · <a href="/datasets/bike-trips/v1/datapackage.zip">Data Package</a>',
+        ' · <a href="/datasets/bike-trips/v2/datapackage.zip">Data Package</a>'
+        ' · <a href="/datasets/bike-trips/diff/1..2/">Changes</a>',
+        'Metadata: <a href="/datasets/bike-trips/dcat.jsonld" type="application/ld+json">'
+        'DCAT (JSON-LD)</a> · <a href="/datasets/bike-trips/dcat.ttl" type="text/turtle">'
+        'DCAT (Turtle)</a> · <a href="/api/datasets/bike-trips">JSON API</a>',
+    ]
