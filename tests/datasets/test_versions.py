@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import os
+import time
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.datasets.models import DatasetVersion
-from datacollab.datasets.services.versions import publish_parquet
+from datacollab.datasets.services.versions import publish_parquet, remove_orphan_files
 from tests.datasets.factories_ingest import (
     ingest_dirs_fixture,  # noqa: F401 - a fixture, used by name
     owner_and_dataset,
@@ -101,3 +106,40 @@ def test_crash_before_commit_leaves_no_visible_version(ingest_dirs):
     assert _stored(ingest_dirs) == [orphan]
     again = _publish(owner, dataset, _parquet(ingest_dirs))
     assert (again.number, again.storage_key) == (1, orphan)
+
+
+def _age(path: Path, hours: float) -> None:
+    old = time.time() - hours * 3600
+    os.utime(path, (old, old))
+
+
+def test_gc_removes_old_orphans_and_keeps_versions(ingest_dirs):
+    owner, dataset = owner_and_dataset()
+    kept = _publish(owner, dataset, _parquet(ingest_dirs, 4))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        orphan = _publish(owner, dataset, _parquet(ingest_dirs, 9)).storage_key
+        raise RuntimeError("crash before commit")
+    young = ingest_dirs / "store" / "datasets" / str(dataset.pk) / ".partial-young.parquet"
+    young.write_bytes(b"being written")
+    for key in (kept.storage_key, orphan):
+        _age(ingest_dirs / "store" / key, 48)
+    stale_work = ingest_dirs / "uploads" / "work" / "17-dead"
+    stale_work.mkdir(parents=True)
+    _age(stale_work, 48)
+
+    out = io.StringIO()
+    call_command("datasets-gc", "--dry-run", stdout=out)
+    assert out.getvalue().splitlines() == [
+        f"storage: {orphan}",
+        f"work: {stale_work}",
+        "datasets-gc: would remove 2 item(s)",
+    ]
+    assert len(_stored(ingest_dirs)) == 3
+
+    removed = remove_orphan_files(older_than=dt.timedelta(hours=24))
+
+    assert removed == [f"storage: {orphan}", f"work: {stale_work}"]
+    assert _stored(ingest_dirs) == sorted(
+        [kept.storage_key, f"datasets/{dataset.pk}/.partial-young.parquet"]
+    )
+    assert not stale_work.exists()

@@ -2,24 +2,33 @@
 
 Readers only ever find versions through their rows, so a version is visible exactly when its
 row commits, and by then its file is whole. A crash before the commit leaves at most an
-unreferenced file, which nobody can reach and `datasets-gc` deletes.
+unreferenced file, which nobody can reach and `datasets-gc` (remove_orphan_files) deletes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit
 from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
 from datacollab.datasets.rules import is_owner
-from datacollab.datasets.storage import delete_version_file, save_version_file, version_key
+from datacollab.datasets.storage import (
+    delete_version_file,
+    save_version_file,
+    version_key,
+    version_storage,
+)
 
 CHUNK = 1024 * 1024
 
@@ -123,3 +132,51 @@ def publish_parquet(
             _remove_unreferenced(written)
         raise
     return version
+
+
+def _stored_keys(storage: Any, folder: str) -> list[str]:
+    directories, files = storage.listdir(folder)
+    keys = [f"{folder}/{name}" for name in files]
+    for directory in directories:
+        keys.extend(_stored_keys(storage, f"{folder}/{directory}"))
+    return keys
+
+
+def remove_orphan_files(*, older_than: dt.timedelta, dry_run: bool = False) -> list[str]:
+    """Delete what no row refers to: version files of failed publishes, half-written temporary
+    files, parsing work folders and received files of uploads that are gone or published.
+
+    Only things older than `older_than`, so nothing a running publish or worker still uses.
+    Returns what was (or, with dry_run, would be) removed.
+    """
+    cutoff = timezone.now() - older_than
+    removed: list[str] = []
+    storage = version_storage()
+    keys = _stored_keys(storage, "datasets") if storage.exists("datasets") else []
+    referenced = set(
+        DatasetVersion.objects.filter(storage_key__in=keys).values_list("storage_key", flat=True)
+    )
+    for key in keys:
+        if key not in referenced and storage.get_modified_time(key) < cutoff:
+            removed.append(f"storage: {key}")
+            if not dry_run:
+                storage.delete(key)
+    upload_dir = Path(settings.DATASETS_UPLOAD_DIR)
+    cutoff_ts = cutoff.timestamp()
+    work = upload_dir / "work"
+    for folder in sorted(work.iterdir()) if work.is_dir() else []:
+        if folder.stat().st_mtime < cutoff_ts:
+            removed.append(f"work: {folder}")
+            if not dry_run:
+                shutil.rmtree(folder, ignore_errors=True)
+    waiting = set(
+        Upload.objects.exclude(status=Upload.Status.PUBLISHED).values_list("path", flat=True)
+    )
+    for path in sorted(upload_dir.glob("*/*")) if upload_dir.is_dir() else []:
+        if path.parent == work or not path.is_file() or str(path) in waiting:
+            continue
+        if path.stat().st_mtime < cutoff_ts:
+            removed.append(f"upload: {path}")
+            if not dry_run:
+                path.unlink(missing_ok=True)
+    return removed

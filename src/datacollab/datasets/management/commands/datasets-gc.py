@@ -1,0 +1,33 @@
+"""`datacollab datasets-gc [--older-than HOURS] [--dry-run]`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from datacollab.datasets.services.versions import remove_orphan_files
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete files no dataset version or waiting upload refers to (left by a crash or a "
+        "failed publish), older than --older-than hours."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--older-than", type=float, default=24.0, help="hours (default 24)")
+        parser.add_argument("--dry-run", action="store_true", help="list, delete nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        hours = options["older_than"]
+        if hours < 1:
+            raise CommandError("--older-than must be at least 1 hour: younger files may be in use.")
+        removed = remove_orphan_files(
+            older_than=dt.timedelta(hours=hours), dry_run=options["dry_run"]
+        )
+        for line in removed:
+            self.stdout.write(line)
+        verb = "would remove" if options["dry_run"] else "removed"
+        self.stdout.write(f"datasets-gc: {verb} {len(removed)} item(s)")
