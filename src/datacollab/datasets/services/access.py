@@ -189,7 +189,7 @@ def decide_access_request(
 ) -> AccessRequest:
     """Approve (grant the requester, or their organisation) or decline with a note."""
     access_request = (
-        AccessRequest.objects.select_for_update()
+        AccessRequest.objects.select_for_update(of=("self",))
         .select_related("dataset", "requester", "organisation")
         .get(pk=access_request.pk)
     )

@@ -246,7 +246,9 @@ def update_dataset(*, actor: Any, dataset: Dataset, **changes: Any) -> Dataset:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"update_dataset: not editable: {sorted(unknown)}")
-    dataset = Dataset.objects.select_for_update().select_related("owner").get(pk=dataset.pk)
+    dataset = (
+        Dataset.objects.select_for_update(of=("self",)).select_related("owner").get(pk=dataset.pk)
+    )
     if not is_owner(actor, dataset):
         if not can_see(actor, dataset):
             raise NotFound(_("There is no such dataset."))
