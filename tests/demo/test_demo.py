@@ -33,6 +33,19 @@ from datacollab.organisations.models import Membership, Role, RoleGrant, User
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _datasets_storage(settings, tmp_path) -> None:
+    """The demo publishes dataset versions: their files go to a per-test folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "datasets": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "datasets")},
+        },
+    }
+
+
 FIRST_MEMBERS = [
     "Data Cargo",
     "ITS Norway",

@@ -35,7 +35,7 @@ from datacollab.demo.rows import upsert
 from datacollab.network.models import Application
 from datacollab.organisations.models import Organisation, User
 
-SYNTHETIC = "*A synthetic organisation, invented for the demo.*"
+SYNTHETIC = "A synthetic organisation, invented for the demo."
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from datacollab.datasets.models import AccessGrant, Dataset, DatasetVersion, Spe
 from datacollab.datasets.services.access import add_grant
 from datacollab.datasets.services.datasets import create_dataset, update_dataset
 from datacollab.datasets.services.versions import publish_parquet
-from datacollab.datasets.validation import connect, infer_schema, validate
+from datacollab.datasets.validation import connect, infer_schema, typed_select, validate
+from datacollab.datasets.validation.sql import lit
 from datacollab.demo import tables
 from datacollab.demo.collaborations import (
     POOLED_SLUG,
@@ -34,7 +35,7 @@ from datacollab.demo.collaborations import (
     DemoCollaborations,
 )
 
-SYNTHETIC = "*Synthetic data, made up for the demo with a fixed random seed.*"
+SYNTHETIC = "Synthetic data, made up for the demo with a fixed random seed."
 
 
 @dataclass(frozen=True)
@@ -317,16 +318,25 @@ def _publish(
     folder: Path,
     con: duckdb.DuckDBPyConnection,
 ) -> DatasetVersion:
-    path = folder / version.source_name
-    pq.write_table(version.table(), path, compression="zstd")
-    schema = infer_schema(path, fmt="parquet", con=con)
+    raw = folder / version.source_name
+    pq.write_table(version.table(), raw, compression="zstd")
+    schema = infer_schema(raw, fmt="parquet", con=con)
     for column in schema["fields"]:
         if column["name"] in spec.fields:
             column["description"] = spec.fields[column["name"]]
-    report = validate(path, schema, fmt="parquet", con=con)
+    report = validate(raw, schema, fmt="parquet", con=con)
     for task in report.get("tasks", []):
         # The report names the temporary file: name the source instead.
         task["place"] = version.source_name
+    # Stored as an upload's version is: every column cast to its schema type by DuckDB
+    # (datetimes become UTC timestamps without a zone, as ingest writes them).
+    types = [str(t) for t in con.read_parquet(str(raw)).dtypes]
+    path = folder / f"typed-{version.source_name}"
+    select = typed_select(raw, schema, fmt="parquet", column_types=types)
+    con.execute(
+        f"COPY ({select}) TO {lit(str(path))} "
+        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+    )
     return publish_parquet(
         actor=actor,
         dataset=dataset,
