@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -148,8 +149,9 @@ def _databases() -> dict[str, Any]:
         }
         # A file, not memory: threads (concurrency tests, the browser tests' live server) then
         # queue on the write lock as in production, instead of failing on a shared cache lock.
+        # One file per test run, so runs side by side do not share it.
         config.setdefault("TEST", {})["NAME"] = os.environ.get("SQLITE_TEST_NAME") or str(
-            VAR_DIR / "test-datacollab.sqlite3"
+            Path(tempfile.gettempdir()) / f"datacollab-test-{os.getpid()}.sqlite3"
         )
     return {"default": config}
 
