@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from datacollab.collaborations.models import Agreement, CollaborationMember, DataCollaboration
-from datacollab.datasets.models import Dataset
+from datacollab.datasets.models import AccessGrant, AccessRequest, Dataset, Upload
 from datacollab.demo.builder import load_demo
 from datacollab.network.models import (
     Application,
@@ -98,6 +98,9 @@ def _values() -> dict[str, list[Any]]:
         "version": [1, 999999],
         "from_version": [1, 999999],
         "to_version": [1, 999999],
+        "grant_id": [*AccessGrant.objects.values_list("pk", flat=True)[:1], 999999],
+        "request_id": [*AccessRequest.objects.values_list("pk", flat=True)[:1], 999999],
+        "upload_id": [*Upload.objects.values_list("pk", flat=True)[:1], 999999],
     }
 
 
