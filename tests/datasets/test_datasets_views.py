@@ -214,3 +214,17 @@ def test_missing_version_file_is_404_on_download_and_a_note_on_the_page(client, 
     page = client.get(f"/datasets/{ds.slug}/")
     assert page.status_code == 200
     assert "The data file of this version is missing from storage" in page.content.decode()
+
+
+def test_dataset_page_agreement_accept_button_until_accepted(login, owner):
+    collab = make_collaboration(lead=owner)
+    agreement = make_agreement(collaboration=collab, title="Cargo terms", slug="cargo-terms")
+    ds = make_dataset(owner=owner, spectrum="public", agreement=agreement)
+    reader = make_user()
+    client = login(reader)
+    before = client.get(f"/datasets/{ds.slug}/").content.decode()
+    assert '<a class="button" href="/collaborations/agreements/cargo-terms/">Accept</a>' in before
+    accept(agreement, reader)
+    after = client.get(f"/datasets/{ds.slug}/").content.decode()
+    assert "Accept</a>" not in after
+    assert '<span class="ok">accepted</span>' in after

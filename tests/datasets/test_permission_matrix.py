@@ -334,3 +334,48 @@ def test_catalog_facet_counts_never_include_hidden_datasets(world):
         assert (role, result.total) == (role, len(SEE[role]))
         assert (role, counts["theme"]) == (role, {"matrix": len(SEE[role])})
         assert (role, sum(counts["spectrum"].values())) == (role, len(SEE[role]))
+
+
+# Writes only the owner may make, with a body that would succeed for the owner.
+OWNER_WRITES = {
+    "dataset-edit": {"title": "Taken over", "spectrum": "open", "licence_choice": "CC0-1.0"},
+    "dataset-access": {"email": "intruder@example.org"},
+    "dataset-access-remove": {},
+    "dataset-request-decide": {"decision": "approve"},
+    "dataset-upload": {},
+    "dataset-upload-retry": {},
+}
+
+
+def _state() -> tuple[Any, ...]:
+    from datacollab.datasets.models import AccessGrant
+
+    return (
+        sorted(Dataset.objects.values_list("slug", "title", "spectrum")),
+        sorted(AccessGrant.objects.values_list("pk", flat=True)),
+        sorted(AccessRequest.objects.values_list("pk", "status")),
+        sorted(Upload.objects.values_list("pk", "status")),
+    )
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "owner"])
+def test_owner_writes_refused_to_everyone_else_and_change_nothing(world, role):
+    make_user(email="intruder@example.org")
+    client = _client(world["users"][role])
+    routes = {r.name: r for r in dataset_routes()}
+    before = _state()
+    failures = []
+    for name, data in OWNER_WRITES.items():
+        if name not in routes:  # a route of another area not built yet
+            continue
+        for level in LEVELS:
+            url = reverse(name, kwargs=_params(routes[name], level, world))
+            form = {f"r{world['ids'][level]['request_id']}-{k}": v for k, v in data.items()}
+            response = client.post(url, data | form)
+            want = 302 if role == "anonymous" else 404 if level not in SEE[role] else 403
+            if response.status_code != want:
+                failures.append(f"{role} POST {url}: {response.status_code}, expected {want}")
+            if response.status_code == 302 and "/accounts/login/" not in response["Location"]:
+                failures.append(f"{role} POST {url}: redirected to {response['Location']}")
+    assert failures == [], "\n".join(failures)
+    assert _state() == before

@@ -13,6 +13,7 @@ from django.urls import include, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from datacollab.collaborations.selectors import has_accepted_current
 from datacollab.core.errors import DomainError, NotFound
 from datacollab.datasets import licences
 from datacollab.datasets.forms.datasets import CatalogSearchForm, DatasetForm
@@ -22,7 +23,7 @@ from datacollab.datasets.selectors import catalog as catalog_selectors
 from datacollab.datasets.selectors import datasets as selectors
 from datacollab.datasets.selectors.access import require_owner
 from datacollab.datasets.services import datasets as services
-from datacollab.datasets.views.links import action_links, owner_links
+from datacollab.datasets.views.links import action_links, agreement_url, owner_links
 from datacollab.organisations.models import Organisation
 from datacollab.organisations.selectors import organisations_of
 
@@ -164,8 +165,11 @@ def _detail_context(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
         "preview": preview,
         "preview_error": preview_error,
         "is_owner": owner,
+        "agreement_accepted": dataset.agreement is not None
+        and has_accepted_current(request.user, dataset.agreement),
         "actions": action_links(request, dataset, access),
         "owner_links": owner_links(dataset) if owner else {},
+        "agreement_url": agreement_url(dataset.agreement.slug) if dataset.agreement else "",
         "pending_requests": selectors.pending_requests_of(dataset).count() if owner else 0,
     }
 
