@@ -3,9 +3,7 @@
 The collaborations are the six named in the seed texts; their leads are the first cohort's
 organisations. Partners other than Zero Waste Scotland (named in the seeds) are invented and
 say so in their descriptions, as do the challenges' details beyond the seeds' one line.
-Rows are upserted by natural key like the rest of the loader; agreements go through the
-collaborations services (the one place that hashes texts and records acceptances), called only
-for what does not exist yet, so a second run writes nothing and audits nothing.
+Rows are upserted by natural key like the rest of the loader (agreements: `agreements.py`).
 """
 
 from __future__ import annotations
@@ -14,22 +12,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datacollab.collaborations.models import (
-    Acceptance,
     Agreement,
     CollaborationMember,
     DataCollaboration,
-    LicenceId,
     MemberRole,
     SelfAssessment,
 )
-from datacollab.collaborations.services.agreements import (
-    accept_agreement,
-    create_agreement,
-    revise_agreement,
-)
 from datacollab.core import audit
 from datacollab.demo import content
-from datacollab.demo.agreement_texts import POOLED_V1, POOLED_V2, REUSE_V1
+from datacollab.demo.agreements import (
+    FIRMS,
+    PLANNERS,
+    POOLED_SLUG,
+    REUSE_SLUG,
+    ensure_pooled_agreement,
+    ensure_reuse_agreement,
+)
 from datacollab.demo.people import People, Person, email, ensure_memberships
 from datacollab.demo.rows import upsert
 from datacollab.network.models import Application
@@ -191,10 +189,6 @@ DATA_CARGO_ASSESSMENT = {
     "secure": (4, "Access only for members who accepted the agreement; every read is logged."),
 }
 
-POOLED_SLUG = "data-cargo-pooled-sensor-data-agreement"
-REUSE_SLUG = "packaging-reuse-open-data-agreement"
-FIRMS = ["pedal-post", "green-courier-co", "cargocycle-logistics"]
-PLANNERS = "london-borough-transport-planning"
 RESEARCHERS = "kolkata-ncd-research-network"
 
 
@@ -279,8 +273,8 @@ def ensure_collaborations(*, people: People, convener: User) -> DemoCollaboratio
         existing=SelfAssessment.objects.filter(collaboration=data_cargo),
     )
     agreements = {
-        POOLED_SLUG: _pooled_agreement(data_cargo, orgs, contacts, planner),
-        REUSE_SLUG: _reuse_agreement(by_slug["packaging-reuse-data"], contacts["reath"]),
+        POOLED_SLUG: ensure_pooled_agreement(data_cargo, orgs, contacts, planner),
+        REUSE_SLUG: ensure_reuse_agreement(by_slug["packaging-reuse-data"], contacts["reath"]),
     }
     return DemoCollaborations(
         collaborations=by_slug,
@@ -348,78 +342,3 @@ def _link_applications(
         Application.objects.filter(
             call__slug=content.FIRST.call_slug, organisation=orgs[_lead_slug(spec)]
         ).exclude(collaboration=collab).update(collaboration=collab)
-
-
-def _accept_once(
-    agreement: Agreement, number: int, actor: User, organisation: Organisation
-) -> None:
-    """Accept version `number` for the organisation, if that is the current version and
-    the acceptance is not recorded yet (a later text stays unaccepted, as it should)."""
-    current = agreement.versions.order_by("-number").first()
-    if current is None or current.number != number:
-        return
-    if Acceptance.objects.filter(
-        version=current, organisation=organisation, accepted_by=actor
-    ).exists():
-        return
-    accept_agreement(
-        actor=actor, agreement=agreement, organisation=organisation, expected_hash=current.text_hash
-    )
-
-
-def _pooled_agreement(
-    collab: DataCollaboration,
-    orgs: dict[str, Organisation],
-    contacts: dict[str, User],
-    planner: User,
-) -> Agreement:
-    """Two versions: the firms accepted the first and the second; the planners joined on the
-    second, which allows the open daily totals."""
-    steward = contacts["data-cargo"]
-    agreement = Agreement.objects.filter(slug=POOLED_SLUG).first()
-    if agreement is None:
-        agreement = create_agreement(
-            actor=steward,
-            collaboration=collab,
-            title="Data Cargo pooled sensor data agreement",
-            licence=LicenceId.CUSTOM,
-            text=POOLED_V1,
-            terms={
-                "permitted_purposes": ["transport planning", "research"],
-                "commercial_use": False,
-                "onward_sharing": "none",
-                "attribution": True,
-                "retention_days": 365,
-            },
-            slug=POOLED_SLUG,
-        )
-    for slug in FIRMS:
-        _accept_once(agreement, 1, contacts[slug], orgs[slug])
-    if agreement.versions.count() < 2:
-        revise_agreement(actor=steward, agreement=agreement, text=POOLED_V2)
-    for slug in FIRMS:
-        _accept_once(agreement, 2, contacts[slug], orgs[slug])
-    _accept_once(agreement, 2, planner, orgs[PLANNERS])
-    return agreement
-
-
-def _reuse_agreement(collab: DataCollaboration, steward: User) -> Agreement:
-    """Open terms (CC BY 4.0) that a person accepts once, to register as a user."""
-    agreement = Agreement.objects.filter(slug=REUSE_SLUG).first()
-    if agreement is None:
-        agreement = create_agreement(
-            actor=steward,
-            collaboration=collab,
-            title="Packaging reuse open data agreement",
-            licence=LicenceId.CC_BY,
-            text=REUSE_V1,
-            terms={
-                "permitted_purposes": [],
-                "commercial_use": True,
-                "onward_sharing": "anyone",
-                "attribution": True,
-                "retention_days": None,
-            },
-            slug=REUSE_SLUG,
-        )
-    return agreement

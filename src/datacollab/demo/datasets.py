@@ -28,12 +28,8 @@ from datacollab.datasets.services.versions import publish_parquet
 from datacollab.datasets.validation import connect, infer_schema, typed_select, validate
 from datacollab.datasets.validation.sql import lit
 from datacollab.demo import tables
-from datacollab.demo.collaborations import (
-    POOLED_SLUG,
-    RESEARCHERS,
-    REUSE_SLUG,
-    DemoCollaborations,
-)
+from datacollab.demo.agreements import POOLED_SLUG, REUSE_SLUG
+from datacollab.demo.collaborations import RESEARCHERS, DemoCollaborations
 
 SYNTHETIC = "Synthetic data, made up for the demo with a fixed random seed."
 
