@@ -15,6 +15,15 @@ from tests import factories
 def _media_and_tasks(settings, tmp_path):
     # Uploaded files go to a per-test folder; tasks run at once so tests see their effects.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Dataset versions and uploads, too, never land in the developer's var/.
+    settings.DATASETS_UPLOAD_DIR = tmp_path / "uploads"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "datasets": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "datasets")},
+        },
+    }
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
