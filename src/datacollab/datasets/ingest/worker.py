@@ -9,6 +9,7 @@ Progress goes to stderr as lines `@@progress PHASE`.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import inspect
 import json
@@ -118,6 +119,8 @@ def _read_error(exc: BaseException) -> Refusal:
     import duckdb
 
     if isinstance(exc, MemoryError | duckdb.OutOfMemoryException):
+        return Refusal("out-of-memory")
+    if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:  # e.g. mmap past RLIMIT_AS
         return Refusal("out-of-memory")
     text = str(exc).strip()
     detail = text.splitlines()[0][:400] if text else type(exc).__name__
