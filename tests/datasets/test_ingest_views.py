@@ -18,6 +18,7 @@ from tests.datasets.factories_ingest import (
     owner_and_dataset,
     upload_bytes,
 )
+from tests.datasets.hostile import corpus
 from tests.factories import make_org, make_user
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +199,28 @@ def test_receive_upload_accepts_a_plain_file_object(ingest_dirs):
     owner, dataset = owner_and_dataset()
     upload = upload_bytes(actor=owner, dataset=dataset, data=io.BytesIO(b"a\n1\n").read())
     assert upload.byte_size == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "builder", "message"),
+    [
+        ("garbage.csv", corpus.binary_garbage, "The file is not text: it contains binary data."),
+        ("header.csv", corpus.header_only, "The file has a header row but no data rows."),
+        ("fake.parquet", corpus.fake_parquet, "The file is named .parquet but is not a Parquet"),
+        ("no-sheets.xlsx", corpus.xlsx_without_sheets, "The workbook has no sheets."),
+    ],
+)
+def test_hostile_uploads_through_the_page_end_in_a_readable_refusal(
+    ingest_dirs, login, django_capture_on_commit_callbacks, name, builder, message
+):
+    owner, dataset = owner_and_dataset()
+    client = login(owner)
+    data = builder(ingest_dirs).read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_upload_url(dataset), {"file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert page.context["upload"].status == Upload.Status.FAILED
+    assert page.context["upload"].error.startswith(message)
+    assert message in page.text

@@ -88,7 +88,6 @@ def prepare(source: Path, name: str, work: Path, limits: Limits, detected: dict[
         progress("workbook")
         sheet_csv = work / "sheet.csv"
         detected["sheet"] = convert.xlsx_to_csv(source, sheet_csv, limits=limits)
-        detected.update(encoding="utf-8", delimiter=",")
         return sheet_csv
     text_source = source
     if found.compression == "gzip":
@@ -142,11 +141,12 @@ def run(job: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
     work = Path(job["work_dir"])
     readable = prepare(Path(job["source"]), job["name"], work, limits, detected)
     fmt = detected["format"] if detected["format"] in ("csv", "tsv", "parquet") else "csv"
-    # xlsx and non-UTF-8 text were converted above; DuckDB reads plain UTF-8 from here on.
+    # xlsx and non-UTF-8 text were converted above; DuckDB reads plain UTF-8 from here on
+    # (a workbook's sheet as comma-separated CSV).
     options: dict[str, Any] = {
         "fmt": fmt,
         "encoding": None if fmt == "parquet" else "utf-8",
-        "delimiter": detected.get("delimiter") if fmt != "parquet" else None,
+        "delimiter": None if fmt == "parquet" else detected.get("delimiter", ","),
     }
     from datacollab.datasets.tableschema import infer_schema
     from datacollab.datasets.validation import typed_select, validate
