@@ -46,8 +46,18 @@ def strip(c: str) -> str:
 
 
 def ascii_digits(c: str) -> str:
+    """Unicode digits as ASCII ones; translate() is slow, so only for non-ASCII text."""
     source, target = _digit_map()
-    return f"translate({c}, {lit(source)}, {lit(target)})"
+    return (
+        f"CASE WHEN strlen({c}) = length({c}) THEN {c} "
+        f"ELSE translate({c}, {lit(source)}, {lit(target)}) END"
+    )
+
+
+def either(first: str, second: str) -> str:
+    """`first OR second`, evaluating `second` only where `first` fails: DuckDB computes both
+    sides of an OR in a projection, and the exact rules are the costly ones."""
+    return f"(CASE WHEN {first} THEN true ELSE {second} END)"
 
 
 def full(c: str, pattern: str) -> str:
@@ -87,12 +97,16 @@ def _string(field: Field, c: str) -> CellSQL:
 
 
 def _int_text(c: str) -> tuple[str, str]:
-    """(ok, value) for Python's int(str): sign, Unicode digits, single underscores, spaces."""
-    fast = full(c, "[+-]?[0-9]{1,18}")
+    """(ok, value) for Python's int(str): sign, Unicode digits, single underscores, spaces.
+
+    Fast path: the cell is exactly how DuckDB writes the integer it casts to, so it is a
+    plain '-?[0-9]+' (a lenient cast such as '17.5' -> 18 cannot write back the same)."""
+    cast = f"TRY_CAST({c} AS BIGINT)"
+    fast = f"(CAST({cast} AS VARCHAR) = {c})"
     exact = full(c, f"{WS}*[+-]?{D}+(?:_{D}+)*{WS}*")
     slow_value = f"TRY_CAST(replace({ascii_digits(strip(c))}, '_', '') AS HUGEINT)"
-    value = f"CASE WHEN {fast} THEN TRY_CAST({c} AS HUGEINT) ELSE {slow_value} END"
-    return f"({fast} OR {exact})", value
+    value = f"CASE WHEN {fast} THEN CAST({cast} AS HUGEINT) WHEN {exact} THEN {slow_value} END"
+    return either(fast, exact), value
 
 
 def _integer(field: Field, c: str) -> CellSQL:
@@ -104,7 +118,9 @@ def _integer(field: Field, c: str) -> CellSQL:
 
 
 def _number(field: Field, c: str) -> CellSQL:
-    fast = full(c, r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+    # Fast path: DuckDB's DOUBLE cast accepts a subset of what Decimal() reads once the
+    # first character is a digit, '-' or '.' (it also takes '+-1', which Decimal does not).
+    fast = f"({c} >= '-' AND {c} < ':' AND TRY_CAST({c} AS DOUBLE) IS NOT NULL)"
     guard = "true"
     if field.group_char is not None or field.decimal_char is not None:
         group, decimal = field.group_char or "", field.decimal_char or "."
@@ -124,10 +140,10 @@ def _number(field: Field, c: str) -> CellSQL:
         bare,
         f"{WS}*[+-]?(?:(?:{D}+(?:\\.{D}*)?|\\.{D}+)(?:[eE][+-]?{D}+)?|(?i:inf|infinity)){WS}*",
     )
-    ok = f"({guard} AND ({fast} OR {exact} OR {nan}))"
+    ok = f"({guard} AND {either(fast, either(exact, nan))})"
     value = (
         f"CASE WHEN {fast} THEN TRY_CAST({c} AS DOUBLE) WHEN {nan} THEN 'NaN'::DOUBLE "
-        f"ELSE TRY_CAST({ascii_digits(strip(bare))} AS DOUBLE) END"
+        f"WHEN {exact} THEN TRY_CAST({ascii_digits(strip(bare))} AS DOUBLE) END"
     )
     return CellSQL(ok=ok, value=value, duck_type="DOUBLE")
 
@@ -143,7 +159,9 @@ def _boolean(field: Field, c: str) -> CellSQL:
 
 def _date(field: Field, c: str) -> CellSQL:
     if field.format == "default":
-        fast = f"({full(c, '[0-9]{4}-[0-9]{2}-[0-9]{2}')} AND NOT starts_with({c}, '0000'))"
+        # Fast path: the cell is exactly how DuckDB writes the date it casts to (and has
+        # the four-digit year strptime's %Y wants: DuckDB also writes five-digit years).
+        fast = f"(strlen({c}) = 10 AND CAST(TRY_CAST({c} AS DATE) AS VARCHAR) = {c})"
         # strptime('%Y-%m-%d') also takes one-digit months and days, and ' 5' for a day.
         parts = (
             f"regexp_extract({c}, '^([0-9]{{4}})-(1[0-2]|0[1-9]|[1-9])-"
@@ -179,19 +197,25 @@ def _datetime(field: Field, c: str) -> CellSQL:
         return _strptime_cell(field, c, "TIMESTAMP")
     # dateutil's isoparse as frictionless calls it: a ':' at index 16, at least 19 chars,
     # any one ASCII separator between date and time, '.' or ',' before the fraction.
+    # The fast pattern checks every range but the length of the month; a day past the
+    # 28th is checked by casting the date alone, so the timestamp cast runs only for values.
     fast = full(
         c,
-        "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+        "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[T ]"
+        "(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
         r"(?:\.[0-9]{1,6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?",
+    )
+    real_day = (
+        f"(NOT starts_with({c}, '0000') AND (substr({c}, 9, 2) <= '28' OR "
+        f"TRY_CAST(substr({c}, 1, 10) AS DATE) IS NOT NULL))"
     )
     exact = full(c, f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[\\x00-\\x7f]{CLOCK}{TZ}?")
     norm = f"upper(replace(substr({c}, 1, 10) || ' ' || substr({c}, 12), ',', '.'))"
     cast = "TRY_CAST(TRY_CAST({} AS TIMESTAMPTZ) AS TIMESTAMP)"
-    value = (
-        f"CASE WHEN starts_with({c}, '0000') THEN NULL WHEN {fast} THEN {cast.format(c)} "
-        f"WHEN {exact} THEN {cast.format(norm)} END"
-    )
-    return CellSQL(ok=f"({value} IS NOT NULL)", value=value, duck_type="TIMESTAMP")
+    slow = f"CASE WHEN {exact} AND NOT starts_with({c}, '0000') THEN {cast.format(norm)} END"
+    ok = f"(CASE WHEN {fast} THEN {real_day} ELSE {slow} IS NOT NULL END)"
+    value = f"CASE WHEN {fast} THEN CASE WHEN {real_day} THEN {cast.format(c)} END ELSE {slow} END"
+    return CellSQL(ok=ok, value=value, duck_type="TIMESTAMP")
 
 
 def _time(field: Field, c: str) -> CellSQL:

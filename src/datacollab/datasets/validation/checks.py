@@ -49,31 +49,38 @@ class Plan:
     keys: dict[str, int] = field(default_factory=dict)  # key column -> field index
     unique: list[int] = field(default_factory=list)
     primary_key: list[int] = field(default_factory=list)
+    ok_excludes_missing: list[bool] = field(default_factory=list)
 
     @property
     def n(self) -> int:
         return len(self.fields)
 
     def layer1(self, base: str) -> str:
-        """Per field: m (reads as None), ok (reads as its type), v (its value)."""
+        """Per field: ok (reads as its type) and v (its value), computed once per cell."""
         parts = ["_j"] + [f"c{i}" for i in range(1, self.width + 1)]
-        for i, (cell, missing) in enumerate(zip(self.cells, self.missing, strict=True), 1):
-            parts += [f"{missing} AS m{i}", f"coalesce({cell.ok}, false) AS ok{i}"]
-            parts.append(f"{cell.value} AS v{i}")
+        for i, cell in enumerate(self.cells, start=1):
+            parts += [f"coalesce({cell.ok}, false) AS ok{i}", f"{cell.value} AS v{i}"]
         return f"SELECT {', '.join(parts)} FROM {base}"
 
-    def blank_sql(self) -> str:
-        return " AND ".join(f"m{i}" for i in range(1, self.n + 1)) or "true"
+    def m(self, i: int) -> str:
+        """Field i's cell reads as None (absent or a missing value). Written inline, not as
+        a column, so CASE evaluates it only for the cells that need it."""
+        return self.missing[i - 1]
 
-    def any_error_sql(self) -> str:
-        terms = [check.sql for check in self.checks]
-        if self.text:
-            terms += [f"c{self.n} IS NULL", f"c{self.n + 1} IS NOT NULL"]
-        terms.append(self.blank_sql())
-        return " OR ".join(f"({t})" for t in terms)
+    def present(self, i: int) -> str:
+        """Field i's cell is a value of its type (not None): constraints apply to it."""
+        if self.ok_excludes_missing[i - 1]:
+            return f"ok{i}"
+        return f"(CASE WHEN ok{i} THEN NOT {self.m(i)} ELSE false END)"
+
+    def blank_sql(self) -> str:
+        if not self.n:
+            return "true"
+        tests = " ".join(f"WHEN NOT {self.m(i)} THEN false" for i in range(1, self.n + 1))
+        return f"(CASE {tests} ELSE true END)"
 
     def key_sql(self) -> list[str]:
-        return [f"CASE WHEN ok{i} AND NOT m{i} THEN v{i} END AS {k}" for k, i in self.keys.items()]
+        return [f"CASE WHEN {self.present(i)} THEN v{i} END AS {k}" for k, i in self.keys.items()]
 
 
 def make_plan(
@@ -83,17 +90,22 @@ def make_plan(
     fields = expected_fields(schema, labels)
     cells: list[CellSQL] = []
     missing: list[str] = []
+    excludes: list[bool] = []
     for i, f in enumerate(fields, start=1):
         column_type = column_types[i - 1] if column_types else "VARCHAR"
-        text = column_type == "VARCHAR"
-        cell = cell_sql(f, f"c{i}") if text else typed_cell_sql(f, f"c{i}", column_type)
+        is_text = column_type == "VARCHAR"
+        cell = cell_sql(f, f"c{i}") if is_text else typed_cell_sql(f, f"c{i}", column_type)
         cells.append(cell)
-        missing.append(missing_sql(f.missing_values, f"c{i}", text=text))
+        missing.append(missing_sql(f.missing_values, f"c{i}", text=is_text))
+        excludes.append(_ok_excludes_missing(f, is_text))
     text = column_types is None
     plan = Plan(fields, cells, missing, width=len(fields) + (extra if text else 0), text=text)
+    plan.ok_excludes_missing = excludes
     for i, f in enumerate(fields, start=1):
-        plan.checks.append(Check("type-error", i, f'type is "{f.type}/{f.format}"', _type_sql(i)))
-        plan.checks += _constraint_checks(f, i, cells[i - 1])
+        if cells[i - 1].ok != "true":
+            note = f'type is "{f.type}/{f.format}"'
+            plan.checks.append(Check("type-error", i, note, _type_sql(plan, i)))
+        plan.checks += _constraint_checks(plan, f, i, cells[i - 1])
     names = [f.name for f in fields]
     plan.unique = [i for i, f in enumerate(fields, start=1) if f.unique]
     if schema.primary_key and all(k in names for k in schema.primary_key):
@@ -117,19 +129,29 @@ def expected_fields(schema: Schema, labels: list[str]) -> list[Field]:
     return fields
 
 
-def _type_sql(i: int) -> str:
-    return f"(NOT m{i} AND NOT ok{i})"
+def _ok_excludes_missing(f: Field, text: bool) -> bool:
+    """True when no missing value reads as the type, so `ok` alone means present: the
+    common case (missing values [""], a non-string type), where m need not be computed."""
+    if not text or set(f.missing_values) - {""}:
+        return False
+    if f.type == "boolean":
+        return "" not in f.true_values + f.false_values
+    return f.type in ("integer", "number", "date", "datetime", "time", "year", "yearmonth")
 
 
-def _constraint_checks(f: Field, i: int, cell: CellSQL) -> list[Check]:
+def _type_sql(plan: Plan, i: int) -> str:
+    return f"(CASE WHEN ok{i} THEN false ELSE NOT {plan.m(i)} END)"
+
+
+def _constraint_checks(plan: Plan, f: Field, i: int, cell: CellSQL) -> list[Check]:
     checks: list[Check] = []
-    present = f"(NOT m{i} AND ok{i})"
+    present = plan.present(i)
     unchecked = f.type in UNCHECKED_TYPES
     for name, value in f.constraints.items():
         note = f'constraint "{name}" is "{_python_str(value)}"'
         if name == "required":
             if value:
-                checks.append(Check("constraint-error", i, note, f"m{i}"))
+                checks.append(Check("constraint-error", i, note, plan.m(i)))
             continue
         if name == "unique" or unchecked:
             continue

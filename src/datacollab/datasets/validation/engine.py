@@ -29,7 +29,7 @@ from datacollab.datasets.validation.sql import ident
 
 LIMIT_ERRORS = 1000
 # Extra text columns read beyond the header, to count cells a long row has too many.
-_EXTRA = 8
+_EXTRA = 2
 _MAX_WIDTH = 16384
 _PK_NULL = 'cells composing the primary keys are all "None"'
 # Order of a row's errors, as frictionless emits them.
@@ -102,6 +102,7 @@ class _Run:
         self.con, self.src, self.schema, self.limit = con, src, schema, limit
         self.tag = uuid.uuid4().hex[:12]
         self.tables: list[str] = []
+        self.duplicates: dict[str, tuple[str | None, int]] = {}
         self.labels, self.column_types = self._labels()
 
     def _labels(self) -> tuple[list[str], list[str] | None]:
@@ -131,18 +132,32 @@ class _Run:
         return f"(SELECT row_number() OVER () + 1 AS _j, {columns} FROM {self.src.scan_sql(0)})"
 
     def scan(self, plan: Plan) -> str:
-        """Pass 1: one row per record, cells kept only for rows that break a rule."""
+        """Pass 1: one row per record with its number, whether it breaks a rule and its key
+        values; the cells and the rule-by-rule flags are kept only for rows that break one."""
         rows = self.table("rows")
-        kept = ", ".join(f"CASE WHEN _bad THEN c{i} END AS c{i}" for i in range(1, plan.width + 1))
-        keys = ", ".join(["_j", "_bad", *plan.keys])
-        inner = ", ".join(["_j", *[f"c{i}" for i in range(1, plan.width + 1)], *plan.key_sql()])
+        cells = [f"c{i}" for i in range(1, plan.width + 1)]
+        flags = [f"f{q}" for q in range(len(plan.checks))]
+        broken = list(flags)
+        if plan.text:
+            broken += [f"c{plan.n} IS NULL", f"c{plan.n + 1} IS NOT NULL"]
+        # A blank row breaks any required field's rule, so with one the blank test is left
+        # for the broken rows only.
+        if not any(check.sql == plan.m(check.index) for check in plan.checks):
+            broken.append(plan.blank_sql())
+        layer2 = ", ".join(
+            ["_j", *cells, *plan.key_sql()]
+            + [f"{check.sql} AS f{q}" for q, check in enumerate(plan.checks)]
+        )
 
         def sql(parallel: bool) -> str:
             layer1 = plan.layer1(self.base(plan, parallel=parallel))
             return (
-                f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT {keys}, {kept} FROM ("
-                f"SELECT {inner}, (_j > 1 AND ({plan.any_error_sql()})) AS _bad "
-                f"FROM ({layer1}))"
+                f"CREATE OR REPLACE TEMP TABLE {rows} AS "
+                f"SELECT {', '.join(['_j', '_bad', *plan.keys])}, "
+                f"CASE WHEN _bad THEN [{', '.join(cells)}] END AS _cells, "
+                f"CASE WHEN _bad THEN [{', '.join([*flags, plan.blank_sql()])}] END AS _flags "
+                f"FROM (SELECT *, (_j > 1 AND ({' OR '.join(broken)})) AS _bad FROM ("
+                f"SELECT {layer2} FROM ({layer1})))"
             )
 
         try:
@@ -162,11 +177,11 @@ class _Run:
             if not plan.text:
                 return plan, rows
             overflow = self.con.execute(
-                f"SELECT count(*) FROM {rows} WHERE c{plan.width} IS NOT NULL"
+                f"SELECT count(*) FROM {rows} WHERE _bad AND _cells[{plan.width}] IS NOT NULL"
             ).fetchone()
             if not overflow or not overflow[0] or plan.width >= _MAX_WIDTH:
                 return plan, rows
-            extra = min(extra * 8, _MAX_WIDTH - plan.n)
+            extra = min(max(extra * 16, 64), _MAX_WIDTH - plan.n)
 
     # The report
 
@@ -234,25 +249,23 @@ class _Run:
 
     def _row_errors(self, plan: Plan, rows: str) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
         checks = plan.checks
-        flags = [f"{c.sql} AS f{q}" for q, c in enumerate(checks)]
-        cells = [f"c{i}" for i in range(1, plan.width + 1)]
-        detail = (
-            f"SELECT _j, {', '.join(cells)}, {', '.join(flags)}, ({plan.blank_sql()}) AS _blank "
-            f"FROM ({plan.layer1(f'(SELECT * FROM {rows} WHERE _bad)')})"
-        )
-        aggregates = ["count(*) FILTER (WHERE _blank)"]
-        aggregates += [f"count(*) FILTER (WHERE f{q} AND NOT _blank)" for q in range(len(checks))]
+        blank = f"_flags[{len(checks) + 1}]"
+        aggregates = [f"count(*) FILTER (WHERE {blank})"]
+        aggregates += [
+            f"count(*) FILTER (WHERE _flags[{q + 1}] AND NOT {blank})" for q in range(len(checks))
+        ]
         if plan.text:
             aggregates += [
-                f"count(*) FILTER (WHERE c{i} IS NULL AND NOT _blank)" for i in range(1, plan.n + 1)
+                f"count(*) FILTER (WHERE _cells[{i}] IS NULL AND NOT {blank})"
+                for i in range(1, plan.n + 1)
             ]
             aggregates += [
-                f"count(*) FILTER (WHERE c{i} IS NOT NULL AND NOT _blank)"
+                f"count(*) FILTER (WHERE _cells[{i}] IS NOT NULL AND NOT {blank})"
                 for i in range(plan.n + 1, plan.width + 1)
             ]
-        detail_table = self.table("detail")
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {detail_table} AS {detail}")
-        totals = self.con.execute(f"SELECT {', '.join(aggregates)} FROM {detail_table}").fetchone()
+        totals = self.con.execute(
+            f"SELECT {', '.join(aggregates)} FROM {rows} WHERE _bad"
+        ).fetchone()
         assert totals is not None
         counts = {"blank-row": totals[0], "type-error": 0, "constraint-error": 0}
         for q, check in enumerate(checks):
@@ -262,18 +275,17 @@ class _Run:
             counts["missing-cell"] = sum(totals[offset : offset + plan.n])
             counts["extra-cell"] = sum(totals[offset + plan.n :])
         listed: list[tuple[Any, ...]] = []
-        width = plan.width
-        for row in self.con.execute(
-            f"SELECT * FROM {detail_table} ORDER BY _j LIMIT {int(self.limit)}"
+        for j, raw, flags in self.con.execute(
+            f"SELECT _j, _cells, _flags FROM {rows} WHERE _bad ORDER BY _j LIMIT {int(self.limit)}"
         ).fetchall():
-            listed += self._errors_of_row(plan, row[0], list(row[1 : 1 + width]), row[1 + width :])
+            listed += self._errors_of_row(plan, j, raw, flags)
         return counts, listed
 
     def _errors_of_row(
-        self, plan: Plan, j: int, raw: list[str | None], flags: tuple[Any, ...]
+        self, plan: Plan, j: int, raw: list[str | None], flags: list[bool]
     ) -> list[tuple[Any, ...]]:
         r = self.record(j)
-        cells = _present(raw)
+        cells = _present(raw, plan.text)
         if flags[-1]:
             return [(r, _CELL, 0, row_error("blank-row", row=r, cells=cells))]
         found: list[tuple[Any, ...]] = []
@@ -313,10 +325,12 @@ class _Run:
                 found.append((r, _CELL, len(found), error))
         return found
 
-    def _duplicates(self, rows: str, columns: list[str], stem: str) -> tuple[str, int]:
-        """Rows whose values in `columns` already appeared: (table of _j, prev), count."""
-        table = self.table(stem)
+    def _duplicates(self, rows: str, columns: list[str], stem: str) -> tuple[str | None, int]:
+        """Rows whose values in `columns` already appeared: (table of _j, prev), count.
+        The same columns are looked at once (a one-field primary key that is also unique)."""
         cols = ", ".join(columns)
+        if cols in self.duplicates:
+            return self.duplicates[cols]
         present = (
             " AND ".join(f"{c} IS NOT NULL" for c in columns)
             if len(columns) == 1
@@ -324,6 +338,15 @@ class _Run:
         )
         nan = [f"NOT isnan({c})" for c in columns if self._is_double(c)]
         where = " AND ".join(["_j > 1", present, *nan])
+        # One hash aggregate tells most files apart: no value repeats, nothing to list.
+        found = self.con.execute(
+            f"SELECT count(*) FROM (SELECT {cols} FROM {rows} WHERE {where} "
+            f"GROUP BY ALL HAVING count(*) > 1)"
+        ).fetchone()
+        if not found or not found[0]:
+            self.duplicates[cols] = (None, 0)
+            return None, 0
+        table = self.table(stem)
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS "
             f"WITH d AS (SELECT {cols} FROM {rows} WHERE {where} GROUP BY ALL HAVING count(*) > 1) "
@@ -331,7 +354,15 @@ class _Run:
             f"FROM {rows} SEMI JOIN d USING ({cols}) WHERE {where} QUALIFY prev IS NOT NULL"
         )
         count = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
-        return table, count[0] if count else 0
+        self.duplicates[cols] = (table, count[0] if count else 0)
+        return self.duplicates[cols]
+
+    def _first_duplicates(self, table: str | None) -> list[tuple[int, int]]:
+        if table is None:
+            return []
+        return self.con.execute(
+            f"SELECT _j, prev FROM {table} ORDER BY _j LIMIT {int(self.limit)}"
+        ).fetchall()
 
     def _is_double(self, key: str) -> bool:
         return self.plan.cells[self.plan.keys[key] - 1].duck_type == "DOUBLE"
@@ -342,9 +373,7 @@ class _Run:
         for i in plan.unique:
             table, count = self._duplicates(rows, [f"k{i}"], f"unique{i}")
             total += count
-            for j, prev in self.con.execute(
-                f"SELECT _j, prev FROM {table} ORDER BY _j LIMIT {int(self.limit)}"
-            ).fetchall():
+            for j, prev in self._first_duplicates(table):
                 found.append((self.record(j), _UNIQUE, i, (j, i, self.record(prev))))
         return "unique-error", self._with_cells(found), total
 
@@ -354,9 +383,7 @@ class _Run:
         keys = [f"k{i}" for i in plan.primary_key]
         table, total = self._duplicates(rows, keys, "pk")
         found: list[tuple[Any, ...]] = []
-        for j, prev in self.con.execute(
-            f"SELECT _j, prev FROM {table} ORDER BY _j LIMIT {int(self.limit)}"
-        ).fetchall():
+        for j, prev in self._first_duplicates(table):
             found.append((self.record(j), _PRIMARY, 0, (j, None, self.record(prev))))
         nulls = " AND ".join(f"{k} IS NULL" for k in keys)
         count = self.con.execute(f"SELECT count(*) FROM {rows} WHERE _j > 1 AND {nulls}").fetchone()
@@ -384,7 +411,7 @@ class _Run:
                 error = cell_error(
                     "unique-error",
                     row=r,
-                    cells=_present(raw),
+                    cells=_present(raw, self.plan.text),
                     cell=raw[i - 1] or "" if len(raw) >= i else "",
                     field_name=f.name,
                     field_number=i,
@@ -392,35 +419,38 @@ class _Run:
                 )
             else:
                 note = _PK_NULL if prev is None else f"the same as in the row at position {prev}"
-                error = row_error("primary-key", row=r, cells=_present(raw), note=note)
+                error = row_error(
+                    "primary-key", row=r, cells=_present(raw, self.plan.text), note=note
+                )
             out.append((r, group, sub, error))
         return out
 
-    def _fetch_cells(self, wanted: list[int]) -> dict[int, list[str | None]]:
+    def _fetch_cells(self, wanted: list[int]) -> dict[int, list[Any]]:
         """The cells of a few rows: kept from pass 1 when the row broke a rule, else re-read."""
-        plan, cols = self.plan, ", ".join(f"c{i}" for i in range(1, self.plan.width + 1))
+        plan = self.plan
         listed = ", ".join(str(int(j)) for j in wanted)
-        got = {
-            row[0]: list(row[1:])
-            for row in self.con.execute(
-                f"SELECT _j, {cols} FROM {self.rows} WHERE _bad AND _j IN ({listed})"
+        got: dict[int, list[Any]] = dict(
+            self.con.execute(
+                f"SELECT _j, _cells FROM {self.rows} WHERE _bad AND _j IN ({listed})"
             ).fetchall()
-        }
+        )
         rest = [j for j in wanted if j not in got]
         if rest:
             others = ", ".join(str(int(j)) for j in rest)
-            select = f"SELECT _j, {cols} FROM {{}} WHERE _j IN ({others})"
+            cells = ", ".join(f"c{i}" for i in range(1, plan.width + 1))
+            select = f"SELECT _j, [{cells}] FROM {{}} WHERE _j IN ({others})"
             try:
                 result = self.con.execute(select.format(self.base(plan))).fetchall()
             except duckdb.Error:
                 result = self.con.execute(select.format(self.base(plan, parallel=False))).fetchall()
-            got.update({row[0]: list(row[1:]) for row in result})
+            got.update(dict(result))
         return got
 
 
-def _present(raw: list[Any]) -> list[str]:
-    """The row's cells as frictionless lists them: the ones the record has, as text."""
+def _present(raw: list[Any], text: bool) -> list[str]:
+    """The row's cells as frictionless lists them, as text: for CSV, only the cells the
+    record has (NULL marks an absent cell); for Parquet every column (NULL is empty)."""
     cells = list(raw)
-    while cells and cells[-1] is None:
+    while text and cells and cells[-1] is None:
         cells.pop()
     return ["" if c is None else str(c) for c in cells]
