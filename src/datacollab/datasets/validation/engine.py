@@ -347,11 +347,13 @@ class _Run:
             self.duplicates[cols] = (None, 0)
             return None, 0
         table = self.table(stem)
+        # A composite key may hold NULLs, and (2, NULL) repeats (2, NULL) as in Python.
+        same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM d.{c}" for c in columns)
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS "
             f"WITH d AS (SELECT {cols} FROM {rows} WHERE {where} GROUP BY ALL HAVING count(*) > 1) "
             f"SELECT _j, lag(_j) OVER (PARTITION BY {cols} ORDER BY _j) AS prev "
-            f"FROM {rows} SEMI JOIN d USING ({cols}) WHERE {where} QUALIFY prev IS NOT NULL"
+            f"FROM {rows} AS r SEMI JOIN d ON {same} WHERE {where} QUALIFY prev IS NOT NULL"
         )
         count = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         self.duplicates[cols] = (table, count[0] if count else 0)
