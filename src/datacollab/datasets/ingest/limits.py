@@ -27,10 +27,10 @@ class Limits:
 
     @property
     def duckdb_memory_mb(self) -> int:
-        # DuckDB's limit covers its buffer pool only. Measured with DuckDB 2.0: the process
-        # reserves about 1 GB of address space beyond it (libraries, thread stacks, allocator
-        # arenas), and RLIMIT_AS counts reservations, not resident memory.
-        return max(128, min(self.memory_mb // 2, self.memory_mb - 1100))
+        # DuckDB's limit covers its buffer pool only. Measured with DuckDB 2.0 (one I/O
+        # thread, see worker._connect): pyarrow and DuckDB reserve about 500 MB of address
+        # space beyond it, and RLIMIT_AS counts reservations, not resident memory.
+        return max(128, min(int(self.memory_mb * 0.4), self.memory_mb - 700))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

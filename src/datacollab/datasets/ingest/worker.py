@@ -57,6 +57,9 @@ def _connect(limits: Limits, work: Path) -> Any:
         config={
             "memory_limit": f"{limits.duckdb_memory_mb}MB",
             "threads": limits.threads,
+            # Each I/O thread reserves about 75 MB of address space (8 by default), which
+            # RLIMIT_AS counts although it is never touched.
+            "async_threads": 1,
             "temp_directory": str(spill),
             "max_temp_directory_size": f"{limits.max_output_bytes // MB}MB",
         }
