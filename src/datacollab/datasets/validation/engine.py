@@ -24,7 +24,13 @@ from datacollab.datasets.tableschema import Schema, parse_schema
 from datacollab.datasets.validation.checks import Plan, make_plan
 from datacollab.datasets.validation.header import header_errors
 from datacollab.datasets.validation.report import build_report, cell_error, row_error
-from datacollab.datasets.validation.source import Source, SourceError, empty_records, open_source
+from datacollab.datasets.validation.source import (
+    Source,
+    SourceError,
+    empty_records,
+    execute_scan,
+    open_source,
+)
 from datacollab.datasets.validation.sql import ident
 
 LIMIT_ERRORS = 1000
@@ -149,24 +155,20 @@ class _Run:
             + [f"{check.sql} AS f{q}" for q, check in enumerate(plan.checks)]
         )
 
+        as_text = ", ".join(f"CAST({c} AS VARCHAR)" for c in cells)
+
         def sql(parallel: bool) -> str:
             layer1 = plan.layer1(self.base(plan, parallel=parallel))
             return (
                 f"CREATE OR REPLACE TEMP TABLE {rows} AS "
                 f"SELECT {', '.join(['_j', '_bad', *plan.keys])}, "
-                f"CASE WHEN _bad THEN [{', '.join(cells)}] END AS _cells, "
+                f"CASE WHEN _bad THEN [{as_text}] END AS _cells, "
                 f"CASE WHEN _bad THEN [{', '.join([*flags, plan.blank_sql()])}] END AS _flags "
                 f"FROM (SELECT *, (_j > 1 AND ({' OR '.join(broken)})) AS _bad FROM ("
                 f"SELECT {layer2} FROM ({layer1})))"
             )
 
-        try:
-            self.con.execute(sql(True))
-        except duckdb.Error as error:
-            # DuckDB's parallel reader cannot pad short rows when cells hold newlines.
-            if "parallel" not in str(error):
-                raise
-            self.con.execute(sql(False))
+        execute_scan(self.con, sql)
         return rows
 
     def plan_and_scan(self) -> tuple[Plan, str]:
@@ -439,12 +441,11 @@ class _Run:
         rest = [j for j in wanted if j not in got]
         if rest:
             others = ", ".join(str(int(j)) for j in rest)
-            cells = ", ".join(f"c{i}" for i in range(1, plan.width + 1))
+            cells = ", ".join(f"CAST(c{i} AS VARCHAR)" for i in range(1, plan.width + 1))
             select = f"SELECT _j, [{cells}] FROM {{}} WHERE _j IN ({others})"
-            try:
-                result = self.con.execute(select.format(self.base(plan))).fetchall()
-            except duckdb.Error:
-                result = self.con.execute(select.format(self.base(plan, parallel=False))).fetchall()
+            result = execute_scan(
+                self.con, lambda parallel: select.format(self.base(plan, parallel=parallel))
+            ).fetchall()
             got.update(dict(result))
         return got
 

@@ -11,6 +11,7 @@ validation uses. A column takes the first candidate every present cell reads as
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,8 @@ import duckdb
 
 from datacollab.datasets.tableschema import Field
 from datacollab.datasets.validation.cells import cell_sql
-from datacollab.datasets.validation.engine import connection
-from datacollab.datasets.validation.source import open_source
+from datacollab.datasets.validation.engine import connection, readable_duckdb_error
+from datacollab.datasets.validation.source import SourceError, execute_scan, open_source
 
 CANDIDATES = ("integer", "number", "boolean", "date", "datetime", "time")
 _BIGINT = 2**63 - 1
@@ -52,18 +53,33 @@ def infer(
         if src.is_text:
             labels = src.labels
             types: list[str] = ["VARCHAR"] * len(labels)
-            scan = src.scan_sql(len(labels))
-            base = f"(SELECT row_number() OVER () AS _j, * FROM {scan})"
+            base = "(SELECT row_number() OVER () AS _j, * FROM {scan})"
+            scan = src.scan_sql
+            width = len(labels)
             where = "_j > 1"
         else:
             described = db.execute(f"DESCRIBE SELECT * FROM {src.scan_sql(0)}").fetchall()
             labels = [str(r[0]) for r in described]
             types = [str(r[1]) for r in described]
             names = ", ".join(f"#{i} AS c{i}" for i in range(1, len(labels) + 1))
-            base = f"(SELECT {names} FROM {src.scan_sql(0)})"
+            base = f"(SELECT {names} FROM {{scan}})"
+            scan = src.scan_sql
+            width = 0
             where = "true"
         names = _field_names(labels)
-        fields = _infer_columns(db, base, where, types)
+
+        def run(select: str) -> tuple[Any, ...]:
+            def sql(parallel: bool) -> str:
+                return select.replace("{base}", base.format(scan=scan(width, parallel=parallel)))
+
+            try:
+                row = execute_scan(db, sql).fetchone()
+            except duckdb.Error as error:
+                raise SourceError(readable_duckdb_error(error, src)) from None
+            assert row is not None
+            return tuple(row)
+
+        fields = _infer_columns(run, where, types)
     descriptors = []
     for name, (kind, present, rows, distinct) in zip(names, fields, strict=True):
         constraints: dict[str, Any] = {}
@@ -98,7 +114,7 @@ def _field_names(labels: list[str]) -> list[str]:
 
 
 def _infer_columns(
-    db: duckdb.DuckDBPyConnection, base: str, where: str, types: list[str]
+    run: Callable[[str], tuple[Any, ...]], where: str, types: list[str]
 ) -> list[tuple[str, int, int, int]]:
     """(type, present cells, rows, distinct present values) of each column: two scans."""
     aggregates = ["count(*)"]
@@ -115,8 +131,7 @@ def _infer_columns(
         aggregates.append(
             f"max(abs(CASE WHEN {present} AND {integer.ok} THEN {integer.value} END))"
         )
-    row = db.execute(f"SELECT {', '.join(aggregates)} FROM {base} WHERE {where}").fetchone()
-    assert row is not None
+    row = run(f"SELECT {', '.join(aggregates)} FROM {{base}} WHERE {where}")
     rows, position = row[0], 1
     found: list[tuple[str, int]] = []
     for column_type in types:
@@ -150,8 +165,7 @@ def _infer_columns(
             distinct.append(
                 f"count(DISTINCT CASE WHEN {c} IS NOT NULL AND {c} <> '' THEN {value} END)"
             )
-    counted = db.execute(f"SELECT {', '.join(distinct)} FROM {base} WHERE {where}").fetchone()
-    assert counted is not None
+    counted = run(f"SELECT {', '.join(distinct)} FROM {{base}} WHERE {where}")
     return [(kind, n, rows, d) for (kind, n), d in zip(found, counted, strict=True)]
 
 

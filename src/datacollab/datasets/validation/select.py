@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from datacollab.datasets.tableschema import Field, parse_schema
 from datacollab.datasets.validation.cells import CellSQL, cell_sql, missing_sql, typed_cell_sql
 from datacollab.datasets.validation.source import (
@@ -58,6 +60,8 @@ def typed_select(
     n = len(parsed.fields)
     if fmt == "parquet":
         scan = f"read_parquet({lit(str(source))})"
+        if column_types is None:
+            column_types = parquet_types(source)
         names = ", ".join(f"#{i} AS c{i}" for i in range(1, n + 1))
         base = f"(SELECT {names} FROM {scan})"
     else:
@@ -73,7 +77,7 @@ def typed_select(
         base = (
             f"read_csv({lit(str(source))}, header = true, auto_detect = false, "
             f"delim = {lit(delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}}, "
-            f"strict_mode = false, null_padding = true, parallel = false, "
+            f"strict_mode = false, "
             f"nullstr = {lit(NULLSTR)}, encoding = {lit(_NATIVE[name])}, "
             f"max_line_size = {64 << 20})"
         )
@@ -85,6 +89,13 @@ def typed_select(
         missing = missing_sql(f.missing_values, f"c{i}", text=text)
         parts.append(f"{_typed(f, cell, missing)} AS {ident(f.name)}")
     return f"SELECT {', '.join(parts)} FROM {base}"
+
+
+def parquet_types(source: Path) -> list[str]:
+    """The DuckDB types of a Parquet file's columns, from its footer."""
+    with duckdb.connect(":memory:") as con:
+        rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(str(source))})").fetchall()
+    return [str(row[1]) for row in rows]
 
 
 def _typed(f: Field, cell: CellSQL, missing: str) -> str:

@@ -12,11 +12,13 @@ import codecs
 import csv
 import mmap
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import numpy as np
 
 from datacollab.datasets.validation.sql import lit
@@ -60,6 +62,17 @@ class Source:
             f"nullstr = {lit(NULLSTR)}, encoding = {lit(self.encoding)}, "
             f"max_line_size = {64 << 20}, parallel = {'true' if parallel else 'false'})"
         )
+
+
+def execute_scan(con: duckdb.DuckDBPyConnection, make_sql: Callable[[bool], str]) -> Any:
+    """Run a query over the file in parallel, or sequentially when DuckDB's parallel reader
+    refuses (it cannot pad short rows when cells hold newlines)."""
+    try:
+        return con.execute(make_sql(True))
+    except duckdb.Error as error:
+        if "parallel" not in str(error):
+            raise
+        return con.execute(make_sql(False))
 
 
 def check_format(fmt: str) -> str:
