@@ -74,9 +74,13 @@ def _signal_refusal(
 
 def _child_environment() -> dict[str, str]:
     env = dict(os.environ)
-    # Numerical libraries reserve memory per thread at import; the worker needs none of them.
+    # RLIMIT_AS counts address space reserved but never touched. Numerical libraries reserve
+    # per thread at import, and Arrow's jemalloc/mimalloc pools reserve large arenas: the
+    # worker needs neither, so it runs with single threads and the system allocator.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[name] = "1"
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+    env["ARROW_IO_THREADS"] = "2"
     return env
 
 

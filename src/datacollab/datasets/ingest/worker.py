@@ -40,6 +40,8 @@ def progress(phase: str) -> None:
 
 def _phase_seconds(finished: float) -> dict[str, float]:
     marks = sorted(_PHASES.items(), key=lambda item: item[1])
+    if not marks:
+        return {}
     ends = [when for _, when in marks[1:]] + [finished]
     return {name: round(end - start, 3) for (name, start), end in zip(marks, ends, strict=True)}
 
