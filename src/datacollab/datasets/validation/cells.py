@@ -100,13 +100,14 @@ def _int_text(c: str) -> tuple[str, str]:
     """(ok, value) for Python's int(str): sign, Unicode digits, single underscores, spaces.
 
     Fast path: the cell is exactly how DuckDB writes the integer it casts to, so it is a
-    plain '-?[0-9]+' (a lenient cast such as '17.5' -> 18 cannot write back the same)."""
+    plain '-?[0-9]+' (a lenient cast such as '17.5' -> 18 cannot write back the same).
+    Unlike Python, an integer must fit 64 bits (it is stored as a Parquet BIGINT)."""
     cast = f"TRY_CAST({c} AS BIGINT)"
     fast = f"(CAST({cast} AS VARCHAR) = {c})"
     exact = full(c, f"{WS}*[+-]?{D}+(?:_{D}+)*{WS}*")
-    slow_value = f"TRY_CAST(replace({ascii_digits(strip(c))}, '_', '') AS HUGEINT)"
-    value = f"CASE WHEN {fast} THEN CAST({cast} AS HUGEINT) WHEN {exact} THEN {slow_value} END"
-    return either(fast, exact), value
+    slow_value = f"TRY_CAST(replace({ascii_digits(strip(c))}, '_', '') AS BIGINT)"
+    value = f"CASE WHEN {fast} THEN {cast} WHEN {exact} THEN {slow_value} END"
+    return either(fast, f"({exact} AND {slow_value} IS NOT NULL)"), value
 
 
 def _integer(field: Field, c: str) -> CellSQL:
@@ -114,7 +115,7 @@ def _integer(field: Field, c: str) -> CellSQL:
         # frictionless strips leading non-digits (but '-') and trailing non-digits first.
         c = f"regexp_replace({strip(c)}, '^[^-{D}]*|[^{D}]*$', '', 'g')"
     ok, value = _int_text(c)
-    return CellSQL(ok=ok, value=value, duck_type="HUGEINT")
+    return CellSQL(ok=ok, value=value, duck_type="BIGINT")
 
 
 def _number(field: Field, c: str) -> CellSQL:
@@ -282,11 +283,12 @@ def typed_cell_sql(field: Field, c: str, column_type: str) -> CellSQL:
         return CellSQL(ok="true", value=f"CAST({c} AS VARCHAR)", duck_type="VARCHAR")
     if kind == "integer":
         if is_int:
-            return CellSQL(ok="true", value=f"CAST({c} AS HUGEINT)", duck_type="HUGEINT")
+            ok = f"(TRY_CAST({c} AS BIGINT) IS NOT NULL)"
+            return CellSQL(ok=ok, value=f"TRY_CAST({c} AS BIGINT)", duck_type="BIGINT")
         if is_float or is_decimal:
             ok = f"(isfinite(CAST({c} AS DOUBLE)) AND {c} = floor({c}))"
-            value = f"CASE WHEN {ok} THEN TRY_CAST({c} AS HUGEINT) END"
-            return CellSQL(ok=ok, value=value, duck_type="HUGEINT")
+            value = f"CASE WHEN {ok} THEN TRY_CAST({c} AS BIGINT) END"
+            return CellSQL(ok=f"({value} IS NOT NULL)", value=value, duck_type="BIGINT")
     if kind == "number" and (is_int or is_float or is_decimal):
         return CellSQL(ok="true", value=f"CAST({c} AS DOUBLE)", duck_type="DOUBLE")
     if kind == "boolean" and base == "BOOLEAN":

@@ -30,6 +30,7 @@ from datacollab.datasets.validation.source import (
     empty_records,
     execute_scan,
     open_source,
+    read_records,
 )
 from datacollab.datasets.validation.sql import ident
 
@@ -196,12 +197,10 @@ class _Run:
         self.plan, self.rows = plan, rows
         self.shift = [e - k for k, e in enumerate(empties)]
         counts, listed = self._row_errors(plan, rows)
-        for kind, found, more in (
-            self._unique_errors(plan, rows),
-            self._primary_key_errors(plan, rows),
-        ):
-            counts[kind] = counts.get(kind, 0) + more
-            listed += found
+        keyed = self._unique_errors(plan, rows, counts) + self._primary_key_errors(
+            plan, rows, counts
+        )
+        listed += self._with_cells(keyed)
         if empties:
             counts["blank-row"] = counts.get("blank-row", 0) + len(empties)
             for record in empties[: self.limit]:
@@ -340,11 +339,13 @@ class _Run:
         )
         nan = [f"NOT isnan({c})" for c in columns if self._is_double(c)]
         where = " AND ".join(["_j > 1", present, *nan])
-        # One hash aggregate tells most files apart: no value repeats, nothing to list.
-        found = self.con.execute(
-            f"SELECT count(*) FROM (SELECT {cols} FROM {rows} WHERE {where} "
-            f"GROUP BY ALL HAVING count(*) > 1)"
-        ).fetchone()
+        # One hash aggregate finds the repeated values; most files have none.
+        repeated = self.table(f"{stem}_values")
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {repeated} AS SELECT {cols} FROM {rows} "
+            f"WHERE {where} GROUP BY ALL HAVING count(*) > 1"
+        )
+        found = self.con.execute(f"SELECT count(*) FROM {repeated}").fetchone()
         if not found or not found[0]:
             self.duplicates[cols] = (None, 0)
             return None, 0
@@ -353,9 +354,9 @@ class _Run:
         same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM d.{c}" for c in columns)
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS "
-            f"WITH d AS (SELECT {cols} FROM {rows} WHERE {where} GROUP BY ALL HAVING count(*) > 1) "
             f"SELECT _j, lag(_j) OVER (PARTITION BY {cols} ORDER BY _j) AS prev "
-            f"FROM {rows} AS r SEMI JOIN d ON {same} WHERE {where} QUALIFY prev IS NOT NULL"
+            f"FROM {rows} AS r SEMI JOIN {repeated} AS d ON {same} WHERE {where} "
+            "QUALIFY prev IS NOT NULL"
         )
         count = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         self.duplicates[cols] = (table, count[0] if count else 0)
@@ -371,19 +372,22 @@ class _Run:
     def _is_double(self, key: str) -> bool:
         return self.plan.cells[self.plan.keys[key] - 1].duck_type == "DOUBLE"
 
-    def _unique_errors(self, plan: Plan, rows: str) -> tuple[str, list[tuple[Any, ...]], int]:
+    def _unique_errors(
+        self, plan: Plan, rows: str, counts: dict[str, int]
+    ) -> list[tuple[Any, ...]]:
         found: list[tuple[Any, ...]] = []
-        total = 0
         for i in plan.unique:
             table, count = self._duplicates(rows, [f"k{i}"], f"unique{i}")
-            total += count
+            counts["unique-error"] = counts.get("unique-error", 0) + count
             for j, prev in self._first_duplicates(table):
                 found.append((self.record(j), _UNIQUE, i, (j, i, self.record(prev))))
-        return "unique-error", self._with_cells(found), total
+        return found
 
-    def _primary_key_errors(self, plan: Plan, rows: str) -> tuple[str, list[tuple[Any, ...]], int]:
+    def _primary_key_errors(
+        self, plan: Plan, rows: str, counts: dict[str, int]
+    ) -> list[tuple[Any, ...]]:
         if not plan.primary_key:
-            return "primary-key", [], 0
+            return []
         keys = [f"k{i}" for i in plan.primary_key]
         table, total = self._duplicates(rows, keys, "pk")
         found: list[tuple[Any, ...]] = []
@@ -392,11 +396,12 @@ class _Run:
         nulls = " AND ".join(f"{k} IS NULL" for k in keys)
         count = self.con.execute(f"SELECT count(*) FROM {rows} WHERE _j > 1 AND {nulls}").fetchone()
         total += count[0] if count else 0
+        counts["primary-key"] = counts.get("primary-key", 0) + total
         for (j,) in self.con.execute(
             f"SELECT _j FROM {rows} WHERE _j > 1 AND {nulls} ORDER BY _j LIMIT {int(self.limit)}"
         ).fetchall():
             found.append((self.record(j), _PRIMARY, 0, (j, None, None)))
-        return "primary-key", self._with_cells(found), total
+        return found
 
     def _with_cells(self, found: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """Turn (j, field, previous row) into errors, fetching the rows' cells."""
@@ -439,7 +444,14 @@ class _Run:
             ).fetchall()
         )
         rest = [j for j in wanted if j not in got]
-        if rest:
+        if rest and self.src.is_text:
+            # Re-parsing just these records beats a second scan of the whole file.
+            records = {self.record(j): j for j in rest}
+            read = read_records(
+                self.src.path, self.src.encoding, self.src.delimiter, sorted(records)
+            )
+            got.update({records[r]: list(cells) for r, cells in read.items()})
+        elif rest:
             others = ", ".join(str(int(j)) for j in rest)
             cells = ", ".join(f"CAST(c{i} AS VARCHAR)" for i in range(1, plan.width + 1))
             select = f"SELECT _j, [{cells}] FROM {{}} WHERE _j IN ({others})"

@@ -23,7 +23,6 @@ from datacollab.datasets.validation.engine import connection, readable_duckdb_er
 from datacollab.datasets.validation.source import SourceError, execute_scan, open_source
 
 CANDIDATES = ("integer", "number", "boolean", "date", "datetime", "time")
-_BIGINT = 2**63 - 1
 # Fields named like an identifier make the preferred primary key.
 _KEY_NAME = re.compile(r"(^|[_\s-])(id|key|uuid|code)$", re.IGNORECASE)
 # Only identifier-like types are marked unique: a unique price or date is a coincidence.
@@ -127,10 +126,6 @@ def _infer_columns(
         checks = [cell_sql(Field(name="x", type=kind), c) for kind in CANDIDATES]
         aggregates.append(f"count(*) FILTER (WHERE {present})")
         aggregates += [f"count(*) FILTER (WHERE {present} AND {cell.ok})" for cell in checks]
-        integer = checks[0]
-        aggregates.append(
-            f"max(abs(CASE WHEN {present} AND {integer.ok} THEN {integer.value} END))"
-        )
     row = run(f"SELECT {', '.join(aggregates)} FROM {{base}} WHERE {where}")
     rows, position = row[0], 1
     found: list[tuple[str, int]] = []
@@ -141,15 +136,10 @@ def _infer_columns(
             continue
         n_present = row[position]
         oks = row[position + 1 : position + 1 + len(CANDIDATES)]
-        biggest = row[position + 1 + len(CANDIDATES)] or 0
-        position += 2 + len(CANDIDATES)
+        position += 1 + len(CANDIDATES)
         kind = "string"
         for candidate, n_ok in zip(CANDIDATES, oks, strict=True):
-            if (
-                n_present
-                and n_ok == n_present
-                and not (candidate == "integer" and biggest > _BIGINT)
-            ):
+            if n_present and n_ok == n_present:
                 kind = candidate
                 break
         found.append((kind, n_present))

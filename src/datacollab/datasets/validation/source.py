@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import mmap
 import tempfile
 from collections.abc import Callable, Iterator
@@ -169,28 +170,70 @@ def read_labels(path: Path, encoding: str, delimiter: str) -> list[str]:
     return [cell.strip() for cell in first]
 
 
+def _bytes(path: Path) -> np.ndarray:
+    """The file as a read-only array of bytes, memory-mapped; the map closes when the
+    last view of it goes (closing it by hand fails while any view is alive)."""
+    with path.open("rb") as handle:
+        return np.frombuffer(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ), np.uint8)
+
+
 def empty_records(path: Path) -> list[int]:
     """Record numbers (1 = header) of the empty lines outside quoted cells."""
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        if m.find(b"\n\n") < 0 and m.find(b"\n\r\n") < 0 and m[:1] not in (b"\n", b"\r"):
-            return []
-        found: list[np.ndarray] = []
-        quotes_before = 0  # quotes seen before this chunk: odd means inside a quoted cell
-        records_before = 0
-        last_end = -1  # position of the previous record's newline, relative to this chunk
-        previous_byte = 0
-        for start in range(0, len(m), _CHUNK):
-            chunk = np.frombuffer(m[start : start + _CHUNK], dtype=np.uint8)
-            quotes = np.flatnonzero(chunk == 34)
-            newlines = np.flatnonzero(chunk == 10)
-            inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
-            ends = newlines[~inside]
-            gap = ends - np.concatenate(([last_end], ends[:-1]))
-            before = np.where(ends > 0, chunk[np.maximum(ends - 1, 0)], previous_byte)
-            empty = (gap == 1) | ((gap == 2) & (before == 13))
-            found.append(np.flatnonzero(empty) + records_before + 1)
-            records_before += len(ends)
-            quotes_before += len(quotes)
-            last_end = (int(ends[-1]) if len(ends) else last_end) - len(chunk)
-            previous_byte = int(chunk[-1])
-        return [int(n) for n in np.concatenate(found)]
+    if path.stat().st_size == 0:
+        return []
+    data = _bytes(path)
+    if not _may_have_empty_line(data):
+        return []
+    ends = record_ends(data)
+    gap = np.diff(ends, prepend=-1)
+    before = np.where(ends > 0, data[np.maximum(ends - 1, 0)], 0)
+    empty = (gap == 1) | ((gap == 2) & (before == 13))
+    return [int(n) + 1 for n in np.flatnonzero(empty)]
+
+
+def _may_have_empty_line(data: np.ndarray) -> bool:
+    """A newline right after a newline (or after CR LF), or one at the very start: cheap,
+    and false positives (inside quotes) only cost the exact scan."""
+    if data[0] in (10, 13):
+        return True
+    step = _CHUNK // 4
+    for start in range(0, len(data), step):
+        chunk = data[start : start + step + 2]
+        newline = chunk == 10
+        if np.any(newline[1:] & newline[:-1]):
+            return True
+        if np.any(newline[:-2] & (chunk[1:-1] == 13) & newline[2:]):
+            return True
+    return False
+
+
+def record_ends(data: np.ndarray) -> np.ndarray:
+    """Positions of the newlines that end records: those after an even number of quotes
+    (a quoted cell, its doubled quotes included, holds an even number)."""
+    found: list[np.ndarray] = []
+    quotes_before = 0
+    for start in range(0, len(data), _CHUNK):
+        chunk = data[start : start + _CHUNK]
+        quotes = np.flatnonzero(chunk == 34)
+        newlines = np.flatnonzero(chunk == 10)
+        inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
+        found.append(newlines[~inside] + start)
+        quotes_before += len(quotes)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def read_records(
+    path: Path, encoding: str, delimiter: str, records: list[int]
+) -> dict[int, list[str]]:
+    """The cells of a few records (1 = header), parsed by Python's csv module as
+    frictionless parses them, without reading the rest of the file into Python."""
+    python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    got: dict[int, list[str]] = {}
+    data = _bytes(path)
+    ends = record_ends(data)
+    for record in records:
+        start = int(ends[record - 2]) + 1 if record >= 2 else 0
+        stop = int(ends[record - 1]) if record - 1 < len(ends) else len(data)
+        text = data[start:stop].tobytes().decode(python_encoding, errors="replace")
+        got[record] = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    return got
