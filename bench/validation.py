@@ -62,7 +62,11 @@ SCHEMA: dict[str, Any] = {
         {"name": "lat", "type": "number", "constraints": {"minimum": -90, "maximum": 90}},
         {"name": "lon", "type": "number", "constraints": {"minimum": -180, "maximum": 180}},
         {"name": "speed_kmh", "type": "number", "constraints": {"minimum": 0}},
-        {"name": "battery_pct", "type": "integer", "constraints": {"minimum": 0, "maximum": 100}},
+        {
+            "name": "battery_pct",
+            "type": "integer",
+            "constraints": {"minimum": 0, "maximum": 100},
+        },
         {"name": "delivered", "type": "boolean"},
         {"name": "parcels", "type": "integer", "constraints": {"minimum": 0}},
     ],
@@ -95,30 +99,39 @@ PLANTS: dict[str, Callable[[list[str], list[str]], str]] = {
 }
 
 
+def _pick(n: int, salt: int) -> str:
+    """A pseudo-random 0..n-1 from the row number: fixed, and the same in every run."""
+    return f"CAST(hash(i, {salt}) % {n} AS BIGINT)"
+
+
+CLEAN_ROWS = (
+    "COPY (SELECT i AS reading_id, "  # noqa: S608 (our own constants)
+    f"['data-cargo', 'velo-freight', 'pedal-post'][1 + {_pick(3, 1)}] AS firm, "
+    f"'CB-' || lpad(CAST({_pick(1000, 2)} AS VARCHAR), 3, '0') AS bike_id, "
+    "strftime(TIMESTAMP '2024-01-01' + to_seconds(i * 7), '%Y-%m-%dT%H:%M:%SZ') AS recorded_at, "
+    f"printf('%.5f', 51.4 + {_pick(20000, 3)} / 100000) AS lat, "
+    f"printf('%.5f', -0.2 + {_pick(30000, 4)} / 100000) AS lon, "
+    f"printf('%.1f', {_pick(300, 5)} / 10) AS speed_kmh, "
+    f"{_pick(101, 6)} AS battery_pct, "
+    f"CASE WHEN {_pick(2, 7)} = 0 THEN 'true' ELSE 'false' END AS delivered, "
+    f"{_pick(13, 8)} AS parcels "
+    "FROM range(1, {rows}) t(i)) TO '{path}' (HEADER, DELIMITER ',')"
+)
+
+
 def write_file(path: Path, rows: int, seed: int) -> dict[str, int]:
     """The clean readings from DuckDB, then the planted lines swapped in; returns the plan."""
     clean = path.with_suffix(".clean.csv")
     with duckdb.connect() as con:
-        con.execute(
-            f"""COPY (SELECT i AS reading_id,
-                ['data-cargo', 'velo-freight', 'pedal-post'][1 + CAST(hash(i, 1) % 3 AS BIGINT)] AS firm,
-                'CB-' || lpad(CAST(CAST(hash(i, 2) % 1000 AS BIGINT) AS VARCHAR), 3, '0') AS bike_id,
-                strftime(TIMESTAMP '2024-01-01' + to_seconds(i * 7), '%Y-%m-%dT%H:%M:%SZ')
-                    AS recorded_at,
-                printf('%.5f', 51.4 + (CAST(hash(i, 3) % 20000 AS BIGINT)) / 100000) AS lat,
-                printf('%.5f', -0.2 + (CAST(hash(i, 4) % 30000 AS BIGINT)) / 100000) AS lon,
-                printf('%.1f', (CAST(hash(i, 5) % 300 AS BIGINT)) / 10) AS speed_kmh,
-                CAST(hash(i, 6) % 101 AS BIGINT) AS battery_pct,
-                CASE WHEN CAST(hash(i, 7) % 2 AS BIGINT) = 0 THEN 'true' ELSE 'false' END AS delivered,
-                CAST(hash(i, 8) % 13 AS BIGINT) AS parcels
-            FROM range(1, {rows + 1}) t(i)) TO '{clean}' (HEADER, DELIMITER ',')"""
-        )
+        con.execute(CLEAN_ROWS.format(rows=rows + 1, path=clean))
     rng = random.Random(seed)
     # Data rows are file lines 2..rows+1 (line 1 is the header); keep planted rows apart.
     lines = rng.sample(range(3, rows + 2, 2), PLANTED_PER_KIND * len(PLANTS))
     plan = {
         line: kind
-        for line, kind in zip(lines, [k for k in PLANTS for _ in range(PLANTED_PER_KIND)])
+        for line, kind in zip(
+            lines, [k for k in PLANTS for _ in range(PLANTED_PER_KIND)], strict=True
+        )
     }
     counts: Counter[str] = Counter()
     with clean.open(encoding="utf-8") as source, path.open("w", encoding="utf-8") as out:
@@ -152,7 +165,8 @@ def run_ours(path: Path) -> tuple[float, dict[str, Any]]:
 def run_peer(path: Path) -> tuple[float, dict[str, Any]]:
     from frictionless import Resource, Schema
 
-    resource = Resource(path.name, basepath=str(path.parent), schema=Schema.from_descriptor(SCHEMA))
+    schema = Schema.from_descriptor(SCHEMA)
+    resource = Resource(path.name, basepath=str(path.parent), schema=schema)
     started = time.perf_counter()
     report = resource.validate(limit_errors=100_000)
     return time.perf_counter() - started, report.to_descriptor()

@@ -134,17 +134,15 @@ def _number(field: Field, c: str) -> CellSQL:
             guard = f"NOT contains({c}, '.')"
             c = f"replace({c}, {lit(decimal)}, '.')"
         fast = "false"
-    # Decimal() ignores every underscore, then reads sign, digits, point, exponent, inf, nan.
-    bare = f"replace({c}, '_', '')"
-    nan = full(bare, f"{WS}*[+-]?(?i:s?nan){D}*{WS}*")
-    exact = full(
-        bare,
-        f"{WS}*[+-]?(?:(?:{D}+(?:\\.{D}*)?|\\.{D}+)(?:[eE][+-]?{D}+)?|(?i:inf|infinity)){WS}*",
-    )
+    # Decimal() strips spaces, drops every underscore, then reads sign, digits, point,
+    # exponent, inf or nan, with no space left anywhere.
+    bare = f"replace({strip(c)}, '_', '')"
+    nan = full(bare, f"[+-]?(?i:s?nan){D}*")
+    exact = full(bare, f"[+-]?(?:(?:{D}+(?:\\.{D}*)?|\\.{D}+)(?:[eE][+-]?{D}+)?|(?i:inf|infinity))")
     ok = f"({guard} AND {either(fast, either(exact, nan))})"
     value = (
         f"CASE WHEN {fast} THEN TRY_CAST({c} AS DOUBLE) WHEN {nan} THEN 'NaN'::DOUBLE "
-        f"WHEN {exact} THEN TRY_CAST({ascii_digits(strip(bare))} AS DOUBLE) END"
+        f"WHEN {exact} THEN TRY_CAST({ascii_digits(bare)} AS DOUBLE) END"
     )
     return CellSQL(ok=ok, value=value, duck_type="DOUBLE")
 

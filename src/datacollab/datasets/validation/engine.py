@@ -110,7 +110,10 @@ class _Run:
         self.tag = uuid.uuid4().hex[:12]
         self.tables: list[str] = []
         self.duplicates: dict[str, tuple[str | None, int]] = {}
-        self.labels, self.column_types = self._labels()
+        try:
+            self.labels, self.column_types = self._labels()
+        except duckdb.Error as error:
+            raise SourceError(readable_duckdb_error(error, src)) from None
 
     def _labels(self) -> tuple[list[str], list[str] | None]:
         if self.src.is_text:

@@ -57,7 +57,10 @@ def infer(
             width = len(labels)
             where = "_j > 1"
         else:
-            described = db.execute(f"DESCRIBE SELECT * FROM {src.scan_sql(0)}").fetchall()
+            try:
+                described = db.execute(f"DESCRIBE SELECT * FROM {src.scan_sql(0)}").fetchall()
+            except duckdb.Error as error:
+                raise SourceError(readable_duckdb_error(error, src)) from None
             labels = [str(r[0]) for r in described]
             types = [str(r[1]) for r in described]
             names = ", ".join(f"#{i} AS c{i}" for i in range(1, len(labels) + 1))
