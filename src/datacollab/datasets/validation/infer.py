@@ -163,6 +163,8 @@ def _infer_columns(
 
 
 def _parquet_type(column_type: str) -> str:
+    if column_type.endswith("]") or column_type.startswith(("STRUCT", "MAP", "UNION")):
+        return "any"
     base = column_type.split("(")[0]
     if base in _PARQUET_TYPES:
         return _PARQUET_TYPES[base]
