@@ -369,3 +369,21 @@ def test_validate_report_is_json(tmp_path: Path) -> None:
     report = validate(path, PEOPLE, fmt="csv")
 
     assert json.loads(json.dumps(report)) == report
+
+
+def test_validate_refuses_a_header_too_wide_to_check(tmp_path: Path) -> None:
+    path = write(tmp_path, ",".join(f"c{i}" for i in range(5000)) + "\n")
+
+    with pytest.raises(SourceError) as refused:
+        validate(path, {"fields": [{"name": "c0"}]}, fmt="csv")
+
+    assert str(refused.value) == "The file has 5,000 columns; at most 4,096 can be validated."
+
+
+def test_validate_refuses_a_line_longer_than_the_reader_takes(tmp_path: Path) -> None:
+    path = write(tmp_path, "a,b\n1," + "x" * (65 << 20) + "\n")
+
+    with pytest.raises(SourceError) as refused:
+        validate(path, {"fields": [{"name": "a"}, {"name": "b"}]}, fmt="csv")
+
+    assert str(refused.value).startswith("Cannot read data.csv as CSV: ")

@@ -252,7 +252,7 @@ POOLS: dict[str, list[str]] = {
     "time": ["05:06:07", "23:59:59.5", "24:00:00", "25:00:00", "5:06:07", ""],
     "string": ["Ann", "Zoë", "", "a,b", 'say "hi"', "two\nlines", "  ", "Ω"],
 }
-FUZZ_SCHEMA = {
+FUZZ_SCHEMA: dict[str, Any] = {
     "fields": [
         field("id", "integer", required=True),
         field("n", "number", minimum=0),

@@ -265,8 +265,8 @@ _TEXT_BUILDERS = {
 }
 
 # Parquet columns that already carry a type: frictionless reads the Python value.
-_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT")
-_INTEGERS += ("UINTEGER", "UBIGINT", "UHUGEINT")
+_SIGNED = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
+_INTEGERS = frozenset(_SIGNED) | frozenset("U" + name for name in _SIGNED)
 _FLOATS = ("FLOAT", "DOUBLE")
 
 

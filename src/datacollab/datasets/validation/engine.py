@@ -27,6 +27,7 @@ from datacollab.datasets.validation.report import build_report, cell_error, row_
 from datacollab.datasets.validation.source import (
     Source,
     SourceError,
+    check_width,
     empty_records,
     execute_scan,
     open_source,
@@ -119,6 +120,7 @@ class _Run:
         if self.src.is_text:
             return self.src.labels, None
         rows = self.con.execute(f"DESCRIBE SELECT * FROM {self.src.scan_sql(0)}").fetchall()
+        check_width(len(rows))
         return [str(r[0]) for r in rows], [str(r[1]) for r in rows]
 
     def table(self, stem: str) -> str:

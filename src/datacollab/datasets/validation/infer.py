@@ -20,7 +20,12 @@ import duckdb
 from datacollab.datasets.tableschema import Field
 from datacollab.datasets.validation.cells import cell_sql
 from datacollab.datasets.validation.engine import connection, readable_duckdb_error
-from datacollab.datasets.validation.source import SourceError, execute_scan, open_source
+from datacollab.datasets.validation.source import (
+    SourceError,
+    check_width,
+    execute_scan,
+    open_source,
+)
 
 CANDIDATES = ("integer", "number", "boolean", "date", "datetime", "time")
 # Fields named like an identifier make the preferred primary key.
@@ -61,10 +66,11 @@ def infer(
                 described = db.execute(f"DESCRIBE SELECT * FROM {src.scan_sql(0)}").fetchall()
             except duckdb.Error as error:
                 raise SourceError(readable_duckdb_error(error, src)) from None
+            check_width(len(described))
             labels = [str(r[0]) for r in described]
             types = [str(r[1]) for r in described]
-            names = ", ".join(f"#{i} AS c{i}" for i in range(1, len(labels) + 1))
-            base = f"(SELECT {names} FROM {{scan}})"
+            columns = ", ".join(f"#{i} AS c{i}" for i in range(1, len(labels) + 1))
+            base = f"(SELECT {columns} FROM {{scan}})"
             scan = src.scan_sql
             width = 0
             where = "true"

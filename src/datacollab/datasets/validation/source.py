@@ -31,6 +31,8 @@ _SNIFF_DELIMITERS = ",\t;|"
 # DuckDB turns cells equal to this into NULL; no real cell is, so NULL means "no cell".
 NULLSTR = "\x01\x02datacollab-no-null\x02\x01"
 _CHUNK = 1 << 24
+# A header wider than this is refused: each column is a SQL expression per rule.
+MAX_COLUMNS = 4096
 
 
 class SourceError(ValueError):
@@ -76,6 +78,13 @@ def execute_scan(con: duckdb.DuckDBPyConnection, make_sql: Callable[[bool], str]
         return con.execute(make_sql(False))
 
 
+def check_width(columns: int) -> None:
+    if columns > MAX_COLUMNS:
+        raise SourceError(
+            f"The file has {columns:,} columns; at most {MAX_COLUMNS:,} can be validated."
+        )
+
+
 def check_format(fmt: str) -> str:
     fmt = (fmt or "").lower()
     if fmt not in FORMATS:
@@ -106,6 +115,7 @@ def open_source(
         if delimiter is None:
             delimiter = "\t" if fmt == "tsv" else sniff_delimiter(path, python_encoding)
         labels = read_labels(path, python_encoding, delimiter)
+        check_width(len(labels))
         yield Source(path, source, fmt, delimiter, duck_encoding, labels, size)
 
 

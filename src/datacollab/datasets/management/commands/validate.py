@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -109,7 +109,9 @@ class Command(BaseCommand):
             raise CommandError(_summary(task))
 
     def _print(self, task: dict[str, Any]) -> None:
-        console = Console(file=self.stdout, highlight=False, soft_wrap=False, width=_width())
+        # Django's OutputWrapper is a text stream (it has write and flush).
+        stream = cast(TextIO, self.stdout)
+        console = Console(file=stream, highlight=False, soft_wrap=False, width=_width())
         for warning in task["warnings"]:
             console.print(f"warning: {warning}", markup=False)
         errors = task["errors"]
