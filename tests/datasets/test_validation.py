@@ -381,7 +381,7 @@ def test_validate_refuses_a_header_too_wide_to_check(tmp_path: Path) -> None:
 
 
 def test_validate_refuses_a_line_longer_than_the_reader_takes(tmp_path: Path) -> None:
-    path = write(tmp_path, "a,b\n1," + "x" * (65 << 20) + "\n")
+    path = write(tmp_path, "a,b\n1," + "x" * (9 << 20) + "\n")
 
     with pytest.raises(SourceError) as refused:
         validate(path, {"fields": [{"name": "a"}, {"name": "b"}]}, fmt="csv")

@@ -67,19 +67,44 @@ def full(c: str, pattern: str) -> str:
 @dataclass(frozen=True)
 class CellSQL:
     """The SQL that reads one field's cells: `ok` assumes the cell is present and not a
-    missing value; `value` is the typed value when `ok` holds."""
+    missing value; `value` is the typed value when `ok` holds.
+
+    `steps` are named expressions (`@name@` in `ok`, `value` and later steps) that a plan
+    computes once per cell, as a column, before `ok` and `value` use them: DuckDB does not
+    share a sub-expression between a CASE's condition and its branches, so a cast written
+    in both would run twice."""
 
     ok: str
     value: str
     duck_type: str
+    steps: tuple[tuple[str, str], ...] = ()
+
+    def inline(self) -> CellSQL:
+        """The same SQL with every step written out in place (for one-off queries)."""
+        expanded: dict[str, str] = {}
+        for name, sql in self.steps:
+            expanded[name] = f"({_substitute(sql, expanded)})"
+        return CellSQL(
+            ok=_substitute(self.ok, expanded),
+            value=_substitute(self.value, expanded),
+            duck_type=self.duck_type,
+        )
 
 
-def cell_sql(field: Field, c: str) -> CellSQL:
-    """SQL for a text cell (CSV, TSV, or a Parquet string column)."""
+def _substitute(sql: str, columns: dict[str, str]) -> str:
+    for name, column in columns.items():
+        sql = sql.replace(f"@{name}@", column)
+    return sql
+
+
+def cell_sql(field: Field, c: str, *, inline: bool = True) -> CellSQL:
+    """SQL for a text cell (CSV, TSV, or a Parquet string column); `inline=False` keeps
+    the steps apart for a plan to compute them as columns."""
     builder = _TEXT_BUILDERS.get(field.type)
     if builder is None or _unchecked_format(field):
         return CellSQL(ok="true", value=c, duck_type="VARCHAR")
-    return builder(field, c)
+    cell = builder(field, c)
+    return cell.inline() if inline else cell
 
 
 def _unchecked_format(field: Field) -> bool:
@@ -96,32 +121,40 @@ def _string(field: Field, c: str) -> CellSQL:
     return CellSQL(ok="true", value=c, duck_type="VARCHAR")
 
 
-def _int_text(c: str) -> tuple[str, str]:
-    """(ok, value) for Python's int(str): sign, Unicode digits, single underscores, spaces.
+def _int_text(c: str, name: str = "i") -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """(ok, value, steps) for Python's int(str): sign, Unicode digits, single underscores,
+    spaces.
 
     Fast path: the cell is exactly how DuckDB writes the integer it casts to, so it is a
     plain '-?[0-9]+' (a lenient cast such as '17.5' -> 18 cannot write back the same).
     Unlike Python, an integer must fit 64 bits (it is stored as a Parquet BIGINT)."""
-    cast = f"TRY_CAST({c} AS BIGINT)"
-    fast = f"(CAST({cast} AS VARCHAR) = {c})"
+    cast, fast = f"@{name}cast@", f"@{name}fast@"
+    steps = (
+        (f"{name}cast", f"TRY_CAST({c} AS BIGINT)"),
+        (f"{name}fast", f"(CAST({cast} AS VARCHAR) = {c})"),
+    )
     exact = full(c, f"{WS}*[+-]?{D}+(?:_{D}+)*{WS}*")
     slow_value = f"TRY_CAST(replace({ascii_digits(strip(c))}, '_', '') AS BIGINT)"
     value = f"CASE WHEN {fast} THEN {cast} WHEN {exact} THEN {slow_value} END"
-    return either(fast, f"({exact} AND {slow_value} IS NOT NULL)"), value
+    return either(fast, f"({exact} AND {slow_value} IS NOT NULL)"), value, steps
 
 
 def _integer(field: Field, c: str) -> CellSQL:
     if not field.bare_number:
         # frictionless strips leading non-digits (but '-') and trailing non-digits first.
         c = f"regexp_replace({strip(c)}, '^[^-{D}]*|[^{D}]*$', '', 'g')"
-    ok, value = _int_text(c)
-    return CellSQL(ok=ok, value=value, duck_type="BIGINT")
+    ok, value, steps = _int_text(c)
+    return CellSQL(ok=ok, value=value, duck_type="BIGINT", steps=steps)
 
 
 def _number(field: Field, c: str) -> CellSQL:
     # Fast path: DuckDB's DOUBLE cast accepts a subset of what Decimal() reads once the
     # first character is a digit, '-' or '.' (it also takes '+-1', which Decimal does not).
-    fast = f"({c} >= '-' AND {c} < ':' AND TRY_CAST({c} AS DOUBLE) IS NOT NULL)"
+    steps: tuple[tuple[str, str], ...] = (
+        ("cast", f"TRY_CAST({c} AS DOUBLE)"),
+        ("fast", f"({c} >= '-' AND {c} < ':' AND @cast@ IS NOT NULL)"),
+    )
+    fast, cast = "@fast@", "@cast@"
     guard = "true"
     if field.group_char is not None or field.decimal_char is not None:
         group, decimal = field.group_char or "", field.decimal_char or "."
@@ -133,7 +166,7 @@ def _number(field: Field, c: str) -> CellSQL:
         if decimal != ".":
             guard = f"NOT contains({c}, '.')"
             c = f"replace({c}, {lit(decimal)}, '.')"
-        fast = "false"
+        fast, steps = "false", ()
     # Decimal() strips spaces, drops every underscore, then reads sign, digits, point,
     # exponent, inf or nan, with no space left anywhere.
     bare = f"replace({strip(c)}, '_', '')"
@@ -141,10 +174,10 @@ def _number(field: Field, c: str) -> CellSQL:
     exact = full(bare, f"[+-]?(?:(?:{D}+(?:\\.{D}*)?|\\.{D}+)(?:[eE][+-]?{D}+)?|(?i:inf|infinity))")
     ok = f"({guard} AND {either(fast, either(exact, nan))})"
     value = (
-        f"CASE WHEN {fast} THEN TRY_CAST({c} AS DOUBLE) WHEN {nan} THEN 'NaN'::DOUBLE "
+        f"CASE WHEN {fast} THEN {cast} WHEN {nan} THEN 'NaN'::DOUBLE "
         f"WHEN {exact} THEN TRY_CAST({ascii_digits(bare)} AS DOUBLE) END"
     )
-    return CellSQL(ok=ok, value=value, duck_type="DOUBLE")
+    return CellSQL(ok=ok, value=value, duck_type="DOUBLE", steps=steps)
 
 
 def _boolean(field: Field, c: str) -> CellSQL:
@@ -160,7 +193,10 @@ def _date(field: Field, c: str) -> CellSQL:
     if field.format == "default":
         # Fast path: the cell is exactly how DuckDB writes the date it casts to (and has
         # the four-digit year strptime's %Y wants: DuckDB also writes five-digit years).
-        fast = f"(strlen({c}) = 10 AND CAST(TRY_CAST({c} AS DATE) AS VARCHAR) = {c})"
+        steps = (
+            ("cast", f"TRY_CAST({c} AS DATE)"),
+            ("fast", f"(strlen({c}) = 10 AND CAST(@cast@ AS VARCHAR) = {c})"),
+        )
         # strptime('%Y-%m-%d') also takes one-digit months and days, and ' 5' for a day.
         parts = (
             f"regexp_extract({c}, '^([0-9]{{4}})-(1[0-2]|0[1-9]|[1-9])-"
@@ -170,8 +206,9 @@ def _date(field: Field, c: str) -> CellSQL:
             f"CASE WHEN {parts}.y NOT IN ('', '0000') THEN TRY_CAST({parts}.y || '-' || "
             f"{parts}.m || '-' || trim({parts}.d) AS DATE) END"
         )
-        value = f"CASE WHEN {fast} THEN TRY_CAST({c} AS DATE) ELSE {slow} END"
-        return CellSQL(ok=f"({value} IS NOT NULL)", value=value, duck_type="DATE")
+        value = f"CASE WHEN @fast@ THEN @cast@ ELSE {slow} END"
+        ok = f"(CASE WHEN @fast@ THEN true ELSE {slow} IS NOT NULL END)"
+        return CellSQL(ok=ok, value=value, duck_type="DATE", steps=steps)
     return _strptime_cell(field, c, "DATE")
 
 
@@ -205,16 +242,19 @@ def _datetime(field: Field, c: str) -> CellSQL:
         r"(?:\.[0-9]{1,6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?",
     )
     real_day = (
-        f"(NOT starts_with({c}, '0000') AND (substr({c}, 9, 2) <= '28' OR "
-        f"TRY_CAST(substr({c}, 1, 10) AS DATE) IS NOT NULL))"
+        f"CASE WHEN starts_with({c}, '0000') THEN false WHEN substr({c}, 9, 2) <= '28' "
+        f"THEN true ELSE TRY_CAST(substr({c}, 1, 10) AS DATE) IS NOT NULL END"
     )
     exact = full(c, f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[\\x00-\\x7f]{CLOCK}{TZ}?")
     norm = f"upper(replace(substr({c}, 1, 10) || ' ' || substr({c}, 12), ',', '.'))"
     cast = "TRY_CAST(TRY_CAST({} AS TIMESTAMPTZ) AS TIMESTAMP)"
     slow = f"CASE WHEN {exact} AND NOT starts_with({c}, '0000') THEN {cast.format(norm)} END"
-    ok = f"(CASE WHEN {fast} THEN {real_day} ELSE {slow} IS NOT NULL END)"
-    value = f"CASE WHEN {fast} THEN CASE WHEN {real_day} THEN {cast.format(c)} END ELSE {slow} END"
-    return CellSQL(ok=ok, value=value, duck_type="TIMESTAMP")
+    steps = (
+        ("fast", fast),
+        ("ok", f"(CASE WHEN @fast@ THEN {real_day} ELSE {slow} IS NOT NULL END)"),
+    )
+    value = f"CASE WHEN @ok@ THEN CASE WHEN @fast@ THEN {cast.format(c)} ELSE {slow} END END"
+    return CellSQL(ok="@ok@", value=value, duck_type="TIMESTAMP", steps=steps)
 
 
 def _time(field: Field, c: str) -> CellSQL:
@@ -231,25 +271,26 @@ def _time(field: Field, c: str) -> CellSQL:
 
 
 def _year(field: Field, c: str) -> CellSQL:
-    ok_int, value_int = _int_text(c)
+    ok_int, value_int, steps = _int_text(c)
     fast = full(c, "[0-9]{4}")
     value = (
         f"CASE WHEN {fast} THEN TRY_CAST({c} AS INTEGER) WHEN length({c}) = 4 AND {ok_int} "
         f"THEN CASE WHEN {value_int} BETWEEN 0 AND 9999 THEN CAST({value_int} AS INTEGER) "
         "END END"
     )
-    return CellSQL(ok=f"({value} IS NOT NULL)", value=value, duck_type="INTEGER")
+    return CellSQL(ok=f"({value} IS NOT NULL)", value=value, duck_type="INTEGER", steps=steps)
 
 
 def _yearmonth(field: Field, c: str) -> CellSQL:
     parts = f"regexp_extract({c}, '^([^-]*)-([^-]*)$', ['y', 'm'])"
-    ok_y, value_y = _int_text(f"{parts}.y")
-    ok_m, value_m = _int_text(f"{parts}.m")
+    ok_y, value_y, steps_y = _int_text(f"{parts}.y", "y")
+    ok_m, value_m, steps_m = _int_text(f"{parts}.m", "m")
     value = (
         f"CASE WHEN {ok_y} AND {ok_m} AND {value_m} BETWEEN 1 AND 12 "
         f"THEN TRY(make_date(CAST({value_y} AS INTEGER), CAST({value_m} AS INTEGER), 1)) END"
     )
-    return CellSQL(ok=f"({value} IS NOT NULL)", value=value, duck_type="DATE")
+    ok = f"({value} IS NOT NULL)"
+    return CellSQL(ok=ok, value=value, duck_type="DATE", steps=steps_y + steps_m)
 
 
 _TEXT_BUILDERS = {

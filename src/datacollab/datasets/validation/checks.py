@@ -56,11 +56,34 @@ class Plan:
         return len(self.fields)
 
     def layer1(self, base: str) -> str:
-        """Per field: ok (reads as its type) and v (its value), computed once per cell."""
-        parts = ["_j"] + [f"c{i}" for i in range(1, self.width + 1)]
+        """Per field: ok (reads as its type) and v (its value), computed once per cell,
+        after the fields' steps (each a column of its own, s<i>_<name>)."""
+        passing = ["_j"] + [f"c{i}" for i in range(1, self.width + 1)]
+        depth = max((len(cell.steps) for cell in self.cells), default=0)
+        sql = base
+        done: list[str] = []
+        for level in range(depth):
+            added = []
+            for i, cell in enumerate(self.cells, start=1):
+                if level < len(cell.steps):
+                    name, expression = cell.steps[level]
+                    added.append(f"{self.step(i, expression)} AS s{i}_{name}")
+                    done.append(f"s{i}_{name}")
+            columns = passing + done[: len(done) - len(added)] + added
+            sql = f"(SELECT {', '.join(columns)} FROM {sql})"
+        parts = passing.copy()
         for i, cell in enumerate(self.cells, start=1):
-            parts += [f"coalesce({cell.ok}, false) AS ok{i}", f"{cell.value} AS v{i}"]
-        return f"SELECT {', '.join(parts)} FROM {base}"
+            parts += [
+                f"coalesce({self.step(i, cell.ok)}, false) AS ok{i}",
+                f"{self.step(i, cell.value)} AS v{i}",
+            ]
+        return f"SELECT {', '.join(parts)} FROM {sql}"
+
+    def step(self, i: int, sql: str) -> str:
+        """Field i's SQL with its steps' names turned into their columns."""
+        for name, _ in self.cells[i - 1].steps:
+            sql = sql.replace(f"@{name}@", f"s{i}_{name}")
+        return sql
 
     def m(self, i: int) -> str:
         """Field i's cell reads as None (absent or a missing value). Written inline, not as
@@ -94,7 +117,11 @@ def make_plan(
     for i, f in enumerate(fields, start=1):
         column_type = column_types[i - 1] if column_types else "VARCHAR"
         is_text = column_type == "VARCHAR"
-        cell = cell_sql(f, f"c{i}") if is_text else typed_cell_sql(f, f"c{i}", column_type)
+        cell = (
+            cell_sql(f, f"c{i}", inline=False)
+            if is_text
+            else typed_cell_sql(f, f"c{i}", column_type)
+        )
         cells.append(cell)
         missing.append(missing_sql(f.missing_values, f"c{i}", text=is_text))
         excludes.append(_ok_excludes_missing(f, is_text))

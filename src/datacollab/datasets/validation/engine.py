@@ -175,6 +175,12 @@ class _Run:
             )
 
         execute_scan(self.con, sql)
+        # The broken rows, few as a rule, in a table of their own for the detailed queries.
+        self.bad = self.table("bad")
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {self.bad} AS "
+            f"SELECT _j, _cells, _flags FROM {rows} WHERE _bad"
+        )
         return rows
 
     def plan_and_scan(self) -> tuple[Plan, str]:
@@ -185,7 +191,7 @@ class _Run:
             if not plan.text:
                 return plan, rows
             overflow = self.con.execute(
-                f"SELECT count(*) FROM {rows} WHERE _bad AND _cells[{plan.width}] IS NOT NULL"
+                f"SELECT count(*) FROM {self.bad} WHERE _cells[{plan.width}] IS NOT NULL"
             ).fetchone()
             if not overflow or not overflow[0] or plan.width >= _MAX_WIDTH:
                 return plan, rows
@@ -269,9 +275,7 @@ class _Run:
                 f"count(*) FILTER (WHERE _cells[{i}] IS NOT NULL AND NOT {blank})"
                 for i in range(plan.n + 1, plan.width + 1)
             ]
-        totals = self.con.execute(
-            f"SELECT {', '.join(aggregates)} FROM {rows} WHERE _bad"
-        ).fetchone()
+        totals = self.con.execute(f"SELECT {', '.join(aggregates)} FROM {self.bad}").fetchone()
         assert totals is not None
         counts = {"blank-row": totals[0], "type-error": 0, "constraint-error": 0}
         for q, check in enumerate(checks):
@@ -282,7 +286,7 @@ class _Run:
             counts["extra-cell"] = sum(totals[offset + plan.n :])
         listed: list[tuple[Any, ...]] = []
         for j, raw, flags in self.con.execute(
-            f"SELECT _j, _cells, _flags FROM {rows} WHERE _bad ORDER BY _j LIMIT {int(self.limit)}"
+            f"SELECT _j, _cells, _flags FROM {self.bad} ORDER BY _j LIMIT {int(self.limit)}"
         ).fetchall():
             listed += self._errors_of_row(plan, j, raw, flags)
         return counts, listed
@@ -344,14 +348,21 @@ class _Run:
         )
         nan = [f"NOT isnan({c})" for c in columns if self._is_double(c)]
         where = " AND ".join(["_j > 1", present, *nan])
-        # One hash aggregate finds the repeated values; most files have none.
+        # Sorted by key, a repeat sits right after its twin: one sort (quick on keys already
+        # in order, as row ids are) finds every repeated value and how often it repeats.
+        same = " AND ".join(
+            f"{c} IS NOT DISTINCT FROM lag({c}) OVER (ORDER BY {cols})" for c in columns
+        )
         repeated = self.table(f"{stem}_values")
         self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {repeated} AS SELECT {cols} FROM {rows} "
-            f"WHERE {where} GROUP BY ALL HAVING count(*) > 1"
+            f"CREATE OR REPLACE TEMP TABLE {repeated} AS SELECT {cols}, count(*) AS n FROM ("
+            f"SELECT {cols}, {same} AS same FROM {rows} WHERE {where}) "
+            f"WHERE same GROUP BY ALL"
         )
-        found = self.con.execute(f"SELECT count(*) FROM {repeated}").fetchone()
-        if not found or not found[0]:
+        (found,) = self.con.execute(f"SELECT coalesce(sum(n), 0) FROM {repeated}").fetchone() or (
+            0,
+        )
+        if not found:
             self.duplicates[cols] = (None, 0)
             return None, 0
         table = self.table(stem)
@@ -363,8 +374,7 @@ class _Run:
             f"FROM {rows} AS r SEMI JOIN {repeated} AS d ON {same} WHERE {where} "
             "QUALIFY prev IS NOT NULL"
         )
-        count = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
-        self.duplicates[cols] = (table, count[0] if count else 0)
+        self.duplicates[cols] = (table, int(found))
         return self.duplicates[cols]
 
     def _first_duplicates(self, table: str | None) -> list[tuple[int, int]]:
@@ -444,9 +454,7 @@ class _Run:
         plan = self.plan
         listed = ", ".join(str(int(j)) for j in wanted)
         got: dict[int, list[Any]] = dict(
-            self.con.execute(
-                f"SELECT _j, _cells FROM {self.rows} WHERE _bad AND _j IN ({listed})"
-            ).fetchall()
+            self.con.execute(f"SELECT _j, _cells FROM {self.bad} WHERE _j IN ({listed})").fetchall()
         )
         rest = [j for j in wanted if j not in got]
         if rest and self.src.is_text:

@@ -18,6 +18,7 @@ from datacollab.datasets.tableschema import Field, parse_schema
 from datacollab.datasets.validation.cells import CellSQL, cell_sql, missing_sql, typed_cell_sql
 from datacollab.datasets.validation.source import (
     _NATIVE,
+    MAX_LINE_BYTES,
     NULLSTR,
     SourceError,
     _codec_name,
@@ -79,7 +80,7 @@ def typed_select(
             f"delim = {lit(delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}}, "
             f"strict_mode = false, "
             f"nullstr = {lit(NULLSTR)}, encoding = {lit(_NATIVE[name])}, "
-            f"max_line_size = {64 << 20})"
+            f"max_line_size = {MAX_LINE_BYTES})"
         )
     parts = []
     for i, f in enumerate(parsed.fields, start=1):

@@ -33,6 +33,9 @@ NULLSTR = "\x01\x02datacollab-no-null\x02\x01"
 _CHUNK = 1 << 24
 # A header wider than this is refused: each column is a SQL expression per rule.
 MAX_COLUMNS = 4096
+# The longest record read (frictionless stops at 128 KiB per cell). DuckDB sizes its read
+# buffers from it, and much larger buffers leave one thread reading the whole file.
+MAX_LINE_BYTES = 8 << 20
 
 
 class SourceError(ValueError):
@@ -63,7 +66,7 @@ class Source:
             f"delim = {lit(self.delimiter)}, quote = '\"', escape = '\"', "
             f"columns = {{{columns}}}, null_padding = true, strict_mode = false, "
             f"nullstr = {lit(NULLSTR)}, encoding = {lit(self.encoding)}, "
-            f"max_line_size = {64 << 20}, parallel = {'true' if parallel else 'false'})"
+            f"max_line_size = {MAX_LINE_BYTES}, parallel = {'true' if parallel else 'false'})"
         )
 
 
@@ -169,7 +172,7 @@ def sniff_delimiter(path: Path, encoding: str) -> str:
 
 def read_labels(path: Path, encoding: str, delimiter: str) -> list[str]:
     """The header record, read by Python's csv module as frictionless does, stripped."""
-    csv.field_size_limit(64 << 20)
+    csv.field_size_limit(MAX_LINE_BYTES)
     try:
         with path.open(encoding=encoding, newline="") as handle:
             first = next(csv.reader(handle, delimiter=delimiter), [])
@@ -217,11 +220,12 @@ def _may_have_empty_line(data: np.ndarray) -> bool:
     return False
 
 
-def record_ends(data: np.ndarray) -> np.ndarray:
+def record_ends(data: np.ndarray, *, records: int | None = None) -> np.ndarray:
     """Positions of the newlines that end records: those after an even number of quotes
-    (a quoted cell, its doubled quotes included, holds an even number)."""
+    (a quoted cell, its doubled quotes included, holds an even number). With `records`,
+    stops once that many are found."""
     found: list[np.ndarray] = []
-    quotes_before = 0
+    quotes_before = seen = 0
     for start in range(0, len(data), _CHUNK):
         chunk = data[start : start + _CHUNK]
         quotes = np.flatnonzero(chunk == 34)
@@ -229,6 +233,9 @@ def record_ends(data: np.ndarray) -> np.ndarray:
         inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
         found.append(newlines[~inside] + start)
         quotes_before += len(quotes)
+        seen += len(found[-1])
+        if records is not None and seen >= records:
+            break
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
@@ -240,7 +247,7 @@ def read_records(
     python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
     got: dict[int, list[str]] = {}
     data = _bytes(path)
-    ends = record_ends(data)
+    ends = record_ends(data, records=max(records, default=0))
     for record in records:
         start = int(ends[record - 2]) + 1 if record >= 2 else 0
         stop = int(ends[record - 1]) if record - 1 < len(ends) else len(data)
