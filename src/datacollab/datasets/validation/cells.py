@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from datacollab.datasets.tableschema import Field
-from datacollab.datasets.validation.sql import lit, lits
+from datacollab.datasets.validation.sql import lit, one_of
 
 # Python's str.strip() removes exactly the characters for which str.isspace() is true.
 _WS_CHARS = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
@@ -182,10 +182,10 @@ def _number(field: Field, c: str) -> CellSQL:
 
 def _boolean(field: Field, c: str) -> CellSQL:
     known = list(field.true_values) + list(field.false_values)
-    ok = f"({c} IN ({lits(known)}))" if known else "false"
+    ok = one_of(c, [lit(v) for v in known])
     # A value listed as both reads as false, as in frictionless (false values are mapped last).
     trues = [v for v in field.true_values if v not in field.false_values]
-    value = f"({c} IN ({lits(trues)}))" if trues else "false"
+    value = one_of(c, [lit(v) for v in trues])
     return CellSQL(ok=ok, value=f"CASE WHEN {ok} THEN {value} END", duck_type="BOOLEAN")
 
 
@@ -354,8 +354,9 @@ def missing_sql(missing_values: tuple[str, ...], c: str, *, text: bool = True) -
     if not missing_values:
         return f"({c} IS NULL)"
     if not text:
-        return f"({c} IS NULL OR CAST({c} AS VARCHAR) IN ({lits(missing_values)}))"
-    return f"({c} IS NULL OR {c} IN ({lits(missing_values)}))"
+        text = f"CAST({c} AS VARCHAR)"
+        return f"({c} IS NULL OR {one_of(text, [lit(v) for v in missing_values])})"
+    return f"({c} IS NULL OR {one_of(c, [lit(v) for v in missing_values])})"
 
 
 def constraint_value(field: Field, value: Any) -> str | None:

@@ -20,7 +20,7 @@ from datacollab.datasets.validation.cells import (
     missing_sql,
     typed_cell_sql,
 )
-from datacollab.datasets.validation.sql import lit
+from datacollab.datasets.validation.sql import lit, one_of
 
 _BOUNDS = {
     "minimum": "<",
@@ -212,7 +212,7 @@ def _violation(f: Field, i: int, name: str, value: Any, cell: CellSQL) -> str | 
         known = [item for item in literals if item is not None]
         if not known:
             return "true"
-        return f"coalesce({v} NOT IN ({', '.join(known)}), false)"
+        return f"coalesce(NOT {one_of(v, known)}, false)"
     if name in _BOUNDS:
         bound = constraint_value(f, value)
         if bound is None:

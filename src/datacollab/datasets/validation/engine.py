@@ -33,7 +33,7 @@ from datacollab.datasets.validation.source import (
     execute_scan,
     open_source,
 )
-from datacollab.datasets.validation.sql import ident
+from datacollab.datasets.validation.sql import ident, lit
 
 LIMIT_ERRORS = 1000
 # Extra text columns read beyond the header, to count cells a long row has too many.
@@ -58,6 +58,8 @@ def connect(
 def connection(con: duckdb.DuckDBPyConnection | None) -> Iterator[duckdb.DuckDBPyConnection]:
     if con is not None:
         con.execute("SET TimeZone = 'UTC'")
+        # Row numbers come from the scan's table keeping the file's order.
+        con.execute("SET preserve_insertion_order = true")
         yield con
         return
     own = connect()
@@ -65,6 +67,18 @@ def connection(con: duckdb.DuckDBPyConnection | None) -> Iterator[duckdb.DuckDBP
         yield own
     finally:
         own.close()
+
+
+@contextmanager
+def _optimizer_off(con: duckdb.DuckDBPyConnection, name: str) -> Iterator[None]:
+    row = con.execute("SELECT current_setting('disabled_optimizers')").fetchone()
+    before = str(row[0]) if row and row[0] else ""
+    names = [n for n in before.split(",") if n.strip()]
+    con.execute(f"SET disabled_optimizers = {lit(','.join([*names, name]))}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET disabled_optimizers = {lit(before)}")
 
 
 def validate(
@@ -107,6 +121,7 @@ class _Run(KeyErrors):
         self.con, self.src, self.schema, self.limit = con, src, schema, limit
         self.tag = uuid.uuid4().hex[:12]
         self.tables: list[str] = []
+        self.views: list[str] = []
         self.duplicates: dict[str, tuple[str | None, int]] = {}
         try:
             self.labels, self.column_types = self._labels()
@@ -120,30 +135,38 @@ class _Run(KeyErrors):
         check_width(len(rows))
         return [str(r[0]) for r in rows], [str(r[1]) for r in rows]
 
-    def table(self, stem: str) -> str:
+    def table(self, stem: str, *, view: bool = False) -> str:
         name = f"dc_{stem}_{self.tag}"
-        self.tables.append(name)
+        (self.views if view else self.tables).append(name)
         return name
 
     def drop(self) -> None:
+        for name in self.views:
+            self.con.execute(f"DROP VIEW IF EXISTS {name}")
         for name in self.tables:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     # The scans
 
-    def base(self, plan: Plan, *, parallel: bool = True) -> str:
+    def base(self, plan: Plan, *, parallel: bool = True, numbered: bool = False) -> str:
+        """The file's rows as columns c1..cK. `numbered` adds _j, the frictionless row
+        number (row_number() makes DuckDB read on one thread, so the main scan relies on
+        its table keeping the file's order instead: rowid follows insertion order)."""
         if self.src.is_text:
             scan = self.src.scan_sql(plan.width, parallel=parallel)
-            return f"(SELECT row_number() OVER () AS _j, * FROM {scan})"
+            number = "row_number() OVER ()" if numbered else "NULL::BIGINT"
+            return f"(SELECT {number} AS _j, * FROM {scan})"
         columns = ", ".join(
             f"{ident(label)} AS c{i}" for i, label in enumerate(self.labels, start=1)
         )
-        return f"(SELECT row_number() OVER () + 1 AS _j, {columns} FROM {self.src.scan_sql(0)})"
+        number = "row_number() OVER () + 1" if numbered else "NULL::BIGINT"
+        return f"(SELECT {number} AS _j, {columns} FROM {self.src.scan_sql(0)})"
 
     def scan(self, plan: Plan) -> str:
-        """Pass 1: one row per record with its number, whether it breaks a rule and its key
-        values; the cells and the rule-by-rule flags are kept only for rows that break one."""
-        rows = self.table("rows")
+        """Pass 1: one row per record with whether it breaks a rule and its key values; the
+        cells and the rule-by-rule flags are kept only for rows that break one. Returns a
+        view numbering the rows (_j) as frictionless does, the header left out."""
+        table, rows = self.table("scan"), self.table("rows", view=True)
         cells = [f"c{i}" for i in range(1, plan.width + 1)]
         flags = [f"f{q}" for q in range(len(plan.checks))]
         broken = list(flags)
@@ -157,21 +180,36 @@ class _Run(KeyErrors):
             ["_j", *cells, *plan.key_sql()]
             + [f"{check.sql} AS f{q}" for q, check in enumerate(plan.checks)]
         )
-
         as_text = ", ".join(f"CAST({c} AS VARCHAR)" for c in cells)
 
-        def sql(parallel: bool) -> str:
-            layer1 = plan.layer1(self.base(plan, parallel=parallel))
+        def sql(parallel: bool, numbered: bool = False) -> str:
+            layer1 = plan.layer1(self.base(plan, parallel=parallel, numbered=numbered))
             return (
-                f"CREATE OR REPLACE TEMP TABLE {rows} AS "
+                f"CREATE OR REPLACE TEMP TABLE {table} AS "
                 f"SELECT {', '.join(['_j', '_bad', *plan.keys])}, "
                 f"CASE WHEN _bad THEN [{as_text}] END AS _cells, "
                 f"CASE WHEN _bad THEN [{', '.join([*flags, plan.blank_sql()])}] END AS _flags "
-                f"FROM (SELECT *, (_j > 1 AND ({' OR '.join(broken)})) AS _bad FROM ("
+                f"FROM (SELECT *, ({' OR '.join(broken)}) AS _bad FROM ("
                 f"SELECT {layer2} FROM ({layer1})))"
             )
 
-        execute_scan(self.con, sql)
+        # The table keeps the file's order (rowid) only through a plan without joins, and
+        # DuckDB turns a long IN list into one unless told not to; should it still plan
+        # a join, the rows are numbered explicitly (on one thread).
+        with _optimizer_off(self.con, "in_clause"):
+            numbered = self._plans_a_join(sql(True))
+            execute_scan(self.con, lambda parallel: sql(parallel, numbered))
+        if numbered:
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {rows} AS SELECT * FROM {table} WHERE _j > 1"
+            )
+        else:
+            # CSV: rowid 0 is the header, row 1; Parquet rows start at row 2.
+            offset, first = (1, 1) if self.src.is_text else (2, 0)
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {rows} AS SELECT rowid + {offset} AS _j, "
+                f"* EXCLUDE (_j) FROM {table} WHERE rowid >= {first}"
+            )
         # The broken rows, few as a rule, in a table of their own for the detailed queries.
         self.bad = self.table("bad")
         self.con.execute(
@@ -179,6 +217,10 @@ class _Run(KeyErrors):
             f"SELECT _j, _cells, _flags FROM {rows} WHERE _bad"
         )
         return rows
+
+    def _plans_a_join(self, create: str) -> bool:
+        plan = self.con.execute(f"EXPLAIN {create}").fetchall()
+        return any("JOIN" in str(row[-1]).upper() for row in plan)
 
     def plan_and_scan(self) -> tuple[Plan, str]:
         extra = _EXTRA
@@ -223,7 +265,7 @@ class _Run(KeyErrors):
         total = len(header) + sum(counts.values())
         for error in header:
             counts[error["type"]] = counts.get(error["type"], 0) + 1
-        first = self.con.execute(f"SELECT count(*) FROM {rows} WHERE _j > 1").fetchone()
+        first = self.con.execute(f"SELECT count(*) FROM {rows}").fetchone()
         row_count = (first[0] if first else 0) + len(empties)
         return self._report(started, errors, total, counts, rows=row_count)
 

@@ -32,13 +32,13 @@ class KeyErrors:
     limit: int
     duplicates: dict[str, tuple[str | None, int]]
 
-    def table(self, stem: str) -> str:
+    def table(self, stem: str, *, view: bool = False) -> str:
         raise NotImplementedError
 
     def record(self, j: int) -> int:
         raise NotImplementedError
 
-    def base(self, plan: Plan, *, parallel: bool = True) -> str:
+    def base(self, plan: Plan, *, parallel: bool = True, numbered: bool = False) -> str:
         raise NotImplementedError
 
     def _duplicates(self, rows: str, columns: list[str], stem: str) -> tuple[str | None, int]:
@@ -175,7 +175,8 @@ class KeyErrors:
             cells = ", ".join(f"CAST(c{i} AS VARCHAR)" for i in range(1, plan.width + 1))
             select = f"SELECT _j, [{cells}] FROM {{}} WHERE _j IN ({others})"
             result = execute_scan(
-                self.con, lambda parallel: select.format(self.base(plan, parallel=parallel))
+                self.con,
+                lambda parallel: select.format(self.base(plan, parallel=parallel, numbered=True)),
             ).fetchall()
             got.update(dict(result))
         return got

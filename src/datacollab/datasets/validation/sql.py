@@ -26,3 +26,13 @@ def number(value: Any) -> str:
             return "'inf'::DOUBLE" if value > 0 else "'-inf'::DOUBLE"
         return repr(value) + "::DOUBLE"
     return str(int(value))
+
+
+def one_of(expression: str, literals: list[str]) -> str:
+    """`expression IN (literals)` written so that DuckDB keeps it an expression: it turns a
+    long IN list into a join, which would lose the scan's row order."""
+    if not literals:
+        return "false"
+    if len(literals) == 1:
+        return f"({expression} = {literals[0]})"
+    return f"list_contains([{', '.join(literals)}], {expression})"
