@@ -387,3 +387,21 @@ def test_validate_refuses_a_line_longer_than_the_reader_takes(tmp_path: Path) ->
         validate(path, {"fields": [{"name": "a"}, {"name": "b"}]}, fmt="csv")
 
     assert str(refused.value).startswith("Cannot read data.csv as CSV: ")
+
+
+def test_validate_keeps_row_numbers_on_a_file_read_in_parallel(tmp_path: Path) -> None:
+    # Large enough for DuckDB to read in several pieces at once; rows must keep their order.
+    planted = {1_234: "x", 55_555: "17.5", 123_456: "", 199_999: "-"}
+    lines = ["id,name,age"]
+    for i in range(2, 200_002):
+        lines.append(f"{i},name {i},{planted.get(i, i % 90)}")
+    path = write(tmp_path, "\n".join(lines) + "\n")
+
+    report = validate(path, PEOPLE, fmt="csv")
+
+    assert [(e["type"], e["rowNumber"], e["cell"]) for e in report["tasks"][0]["errors"]] == [
+        ("type-error", 1_234, "x"),
+        ("type-error", 55_555, "17.5"),
+        ("type-error", 199_999, "-"),
+    ]
+    assert report["tasks"][0]["stats"]["rows"] == 200_000
