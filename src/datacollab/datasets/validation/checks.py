@@ -36,6 +36,7 @@ class Check:
     index: int  # 1-based field position
     note: str
     sql: str
+    required: bool = False
 
 
 @dataclass
@@ -95,6 +96,13 @@ class Plan:
         if self.ok_excludes_missing[i - 1]:
             return f"ok{i}"
         return f"(CASE WHEN ok{i} THEN NOT {self.m(i)} ELSE false END)"
+
+    def required(self, i: int) -> str:
+        """Field i's cell reads as None. When no missing value reads as the type, a cell
+        that reads is present, so the missing-value test runs only for the others."""
+        if self.ok_excludes_missing[i - 1]:
+            return f"(CASE WHEN ok{i} THEN false ELSE {self.m(i)} END)"
+        return self.m(i)
 
     def blank_sql(self) -> str:
         if not self.n:
@@ -178,7 +186,7 @@ def _constraint_checks(plan: Plan, f: Field, i: int, cell: CellSQL) -> list[Chec
         note = f'constraint "{name}" is "{_python_str(value)}"'
         if name == "required":
             if value:
-                checks.append(Check("constraint-error", i, note, plan.m(i)))
+                checks.append(Check("constraint-error", i, note, plan.required(i), required=True))
             continue
         if name == "unique" or unchecked:
             continue

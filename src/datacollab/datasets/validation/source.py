@@ -211,12 +211,12 @@ def _may_have_empty_line(data: np.ndarray) -> bool:
         return True
     step = _CHUNK // 4
     for start in range(0, len(data), step):
-        chunk = data[start : start + step + 2]
-        newline = chunk == 10
-        if np.any(newline[1:] & newline[:-1]):
-            return True
-        if np.any(newline[:-2] & (chunk[1:-1] == 13) & newline[2:]):
-            return True
+        newlines = np.flatnonzero(data[start : start + step + 1] == 10) + start
+        close = np.flatnonzero(np.diff(newlines) <= 2)
+        for k in close:
+            first, second = newlines[k], newlines[k + 1]
+            if second - first == 1 or data[first + 1] == 13:
+                return True
     return False
 
 
