@@ -260,6 +260,10 @@ def test_validate_refuses_an_unusable_schema(tmp_path: Path, schema: Any, proble
         ("empty.csv", b"", "csv", "empty.csv is empty."),
         ("data.csv", b"a\n1\n", "xml", "Unknown format 'xml': use one of csv, tsv, parquet."),
         ("data.parquet", b"not parquet", "parquet", "Cannot read data.parquet as PARQUET"),
+        ("data.csv", b"\x1f\x8b\x08\x00", "csv", "data.csv is gzip-compressed, not CSV text."),
+        ("data.csv", b"PAR1\x00\x00", "csv", "data.csv is a Parquet file, not CSV text."),
+        ("data.csv", b"a\n\xff\n", "csv", "data.csv is not valid UTF-8: invalid start byte."),
+        ("data.csv", b"a\n" + b"x\n" * 100_000 + b"\xff\n", "csv", "Cannot read data.csv as CSV: "),
     ],
 )
 def test_validate_refuses_an_unreadable_file(

@@ -21,7 +21,7 @@ Key = tuple[str, int, str | None]
 
 def keys(report: dict[str, Any]) -> set[Key]:
     return {
-        (e["type"], e.get("rowNumber") or e["rowNumbers"][0], e.get("fieldName"))
+        (e["type"], e.get("rowNumber") or (e.get("rowNumbers") or [0])[0], e.get("fieldName"))
         for e in report["tasks"][0]["errors"]
     }
 
@@ -233,6 +233,25 @@ def test_validate_matches_frictionless_on_semicolons(tmp_path: Path) -> None:
     assert ours(path, schema, ";") == frictionless_keys(path, schema, ";")
     # Without a delimiter both sniff the semicolon.
     assert ours(path, schema) == frictionless_keys(path, schema)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\xef\xbb\xbf", {("source-error", None, None)}),
+        (b"\n", {("source-error", None, None)}),
+        (b"\nid,name\n1,Ann\n", {("type-error", 2, "id")}),
+    ],
+)
+def test_validate_matches_frictionless_on_a_missing_header(
+    tmp_path: Path, content: bytes, expected: set[Any]
+) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(content)
+    schema = {"fields": [field("id", "integer"), field("name")]}
+
+    assert {(t, r or None, f) for t, r, f in ours(path, schema)} == expected
+    assert {(t, r or None, f) for t, r, f in frictionless_keys(path, schema)} == expected
 
 
 def test_validate_matches_frictionless_on_a_bom(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from datacollab.datasets.tableschema import Schema, parse_schema
 from datacollab.datasets.validation.checks import Plan, make_plan
 from datacollab.datasets.validation.header import header_errors
 from datacollab.datasets.validation.keys import _CELL, _PK_NULL, _PRIMARY, KeyErrors, present
-from datacollab.datasets.validation.report import build_report, cell_error, row_error
+from datacollab.datasets.validation.report import build_report, cell_error, row_error, source_error
 from datacollab.datasets.validation.source import (
     Source,
     SourceError,
@@ -163,7 +163,7 @@ class _Run(KeyErrors):
         number = "row_number() OVER () + 1" if numbered else "NULL::BIGINT"
         return f"(SELECT {number} AS _j, {columns} FROM {self.src.scan_sql(0)})"
 
-    def scan(self, plan: Plan) -> str:
+    def scan(self, plan: Plan, *, headless: bool = False) -> str:
         """Pass 1: one row per record with whether it breaks a rule and its key values; the
         cells and the rule-by-rule flags are kept only for rows that break one. Returns a
         view numbering the rows (_j) as frictionless does, the header left out."""
@@ -202,11 +202,13 @@ class _Run(KeyErrors):
             execute_scan(self.con, lambda parallel: sql(parallel, numbered))
         if numbered:
             self.con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {rows} AS SELECT * FROM {table} WHERE _j > 1"
+                f"CREATE OR REPLACE TEMP VIEW {rows} AS SELECT * FROM {table} "
+                f"WHERE _j > {0 if headless else 1}"
             )
         else:
-            # CSV: rowid 0 is the header, row 1; Parquet rows start at row 2.
-            offset, first = (1, 1) if self.src.is_text else (2, 0)
+            # CSV: rowid 0 is the header, row 1 (DuckDB skips an empty one, so then rowid 0
+            # is row 2: the empty-line shift numbers it); Parquet rows start at row 2.
+            offset, first = (1, 0 if headless else 1) if self.src.is_text else (2, 0)
             self.con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {rows} AS SELECT rowid + {offset} AS _j, "
                 f"* FROM {table} WHERE rowid >= {first}"
@@ -223,11 +225,12 @@ class _Run(KeyErrors):
         plan = self.con.execute(f"EXPLAIN {create}").fetchall()
         return any("JOIN" in str(row[-1]).upper() for row in plan)
 
-    def plan_and_scan(self) -> tuple[Plan, str]:
+    def plan_and_scan(self, headless: bool = False) -> tuple[Plan, str]:
         extra = _EXTRA
+        labels = [f.name for f in self.schema.fields] if headless else self.labels
         while True:
-            plan = make_plan(self.schema, self.labels, column_types=self.column_types, extra=extra)
-            rows = self.scan(plan)
+            plan = make_plan(self.schema, labels, column_types=self.column_types, extra=extra)
+            rows = self.scan(plan, headless=headless)
             if not plan.text:
                 return plan, rows
             overflow = self.con.execute(
@@ -240,37 +243,42 @@ class _Run(KeyErrors):
     # The report
 
     def report(self, started: float) -> dict[str, Any]:
-        header = header_errors(self.schema, self.labels)
-        if not self.labels:
-            return self._report(started, header, len(header), {"blank-header": 1}, rows=0)
+        # An empty first record is a missing header, as in frictionless: no label checks,
+        # rows read by the schema's fields in order.
+        headless = not self.labels
+        header = [] if headless else header_errors(self.schema, self.labels)
         # The byte scan for empty lines runs beside DuckDB's scan (both release the GIL).
         with ThreadPoolExecutor(max_workers=1) as pool:
             looking = pool.submit(empty_records, self.src.path) if self.src.is_text else None
-            plan, rows = self.plan_and_scan()
+            plan, rows = self.plan_and_scan(headless)
             empties = looking.result() if looking else []
         self.plan, self.rows = plan, rows
         self.shift = [e - k for k, e in enumerate(empties)]
+        blank_lines = [e for e in empties if e > 1]
+        first = self.con.execute(f"SELECT count(*) FROM {rows}").fetchone()
+        row_count = (first[0] if first else 0) + len(blank_lines)
+        if headless and not row_count:
+            error = source_error("the source is empty")
+            return self._report(started, [error], 1, {"source-error": 1}, rows=0)
         counts, listed = self._row_errors(plan, rows)
         keyed = self._unique_errors(plan, rows, counts) + self._primary_key_errors(
             plan, rows, counts
         )
         listed += self._with_cells(keyed)
-        if empties:
-            counts["blank-row"] = counts.get("blank-row", 0) + len(empties)
-            for record in empties[: self.limit]:
+        if blank_lines:
+            counts["blank-row"] = counts.get("blank-row", 0) + len(blank_lines)
+            for record in blank_lines[: self.limit]:
                 listed.append((record, _CELL, 0, row_error("blank-row", row=record, cells=[])))
                 if plan.primary_key:
                     error = row_error("primary-key", row=record, cells=[], note=_PK_NULL)
                     listed.append((record, _PRIMARY, 0, error))
             if plan.primary_key:
-                counts["primary-key"] = counts.get("primary-key", 0) + len(empties)
+                counts["primary-key"] = counts.get("primary-key", 0) + len(blank_lines)
         listed.sort(key=lambda item: item[:3])
         errors = header + [item[3] for item in listed]
         total = len(header) + sum(counts.values())
         for error in header:
             counts[error["type"]] = counts.get(error["type"], 0) + 1
-        first = self.con.execute(f"SELECT count(*) FROM {rows}").fetchone()
-        row_count = (first[0] if first else 0) + len(empties)
         return self._report(started, errors, total, counts, rows=row_count)
 
     def _report(

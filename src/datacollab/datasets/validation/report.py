@@ -81,6 +81,11 @@ KINDS: dict[str, tuple[str, str, str]] = {
         'Label "{label}" in field {fieldName} at position "{fieldNumber}" does not match the '
         "field name in the schema",
     ),
+    "source-error": (
+        "Source Error",
+        "Data reading error because of not supported or inconsistent contents.",
+        "The data source has not supported or has inconsistent contents: {note}",
+    ),
     "blank-header": (
         "Blank Header",
         "This header is empty. A header should contain at least one value.",
@@ -146,6 +151,10 @@ def label_error(
         "fieldNumber": field_number,
     }
     return _error(kind, LABEL_TAGS, note, details)
+
+
+def source_error(note: str) -> dict[str, Any]:
+    return _error("source-error", [], note, {})
 
 
 def resource_name(path: Path) -> str:

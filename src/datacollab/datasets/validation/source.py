@@ -109,6 +109,7 @@ def open_source(
     if fmt == "parquet":
         yield Source(source, source, fmt, "", "", [], size)
         return
+    refuse_binary(source)
     if delimiter is not None and len(delimiter) != 1:
         raise SourceError(f"The delimiter must be one character, not {delimiter!r}.")
     if delimiter in ('"', "\n", "\r"):
@@ -120,6 +121,25 @@ def open_source(
         labels = read_labels(path, python_encoding, delimiter)
         check_width(len(labels))
         yield Source(path, source, fmt, delimiter, duck_encoding, labels, size)
+
+
+_MAGIC = {
+    b"\x1f\x8b": "gzip-compressed",
+    b"PK\x03\x04": "a zip archive (or an XLSX workbook)",
+    b"BZh": "bzip2-compressed",
+    b"\xfd7zXZ": "xz-compressed",
+    b"\x28\xb5\x2f\xfd": "zstd-compressed",
+    b"PAR1": "a Parquet file",
+}
+
+
+def refuse_binary(source: Path) -> None:
+    """Name the usual binary files given as text, rather than report their bytes."""
+    with source.open("rb") as handle:
+        head = handle.read(8)
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic):
+            raise SourceError(f"{source.name} is {kind}, not CSV text.")
 
 
 @contextmanager
@@ -177,7 +197,8 @@ def read_labels(path: Path, encoding: str, delimiter: str) -> list[str]:
         with path.open(encoding=encoding, newline="") as handle:
             first = next(csv.reader(handle, delimiter=delimiter), [])
     except UnicodeDecodeError as error:
-        raise SourceError(f"{path.name} is not valid {encoding}: {error.reason}.") from None
+        shown = "UTF-8" if encoding == "utf-8-sig" else encoding
+        raise SourceError(f"{path.name} is not valid {shown}: {error.reason}.") from None
     except csv.Error as error:
         raise SourceError(f"Cannot read the header row: {error}.") from None
     return [cell.strip() for cell in first]
