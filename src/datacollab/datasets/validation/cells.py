@@ -353,10 +353,8 @@ def missing_sql(missing_values: tuple[str, ...], c: str, *, text: bool = True) -
     """A cell frictionless reads as None: absent, or equal to one of the missing values."""
     if not missing_values:
         return f"({c} IS NULL)"
-    if not text:
-        text = f"CAST({c} AS VARCHAR)"
-        return f"({c} IS NULL OR {one_of(text, [lit(v) for v in missing_values])})"
-    return f"({c} IS NULL OR {one_of(c, [lit(v) for v in missing_values])})"
+    shown = c if text else f"CAST({c} AS VARCHAR)"
+    return f"({c} IS NULL OR {one_of(shown, [lit(v) for v in missing_values])})"
 
 
 def constraint_value(field: Field, value: Any) -> str | None:
