@@ -409,3 +409,12 @@ def test_validate_keeps_row_numbers_on_a_file_read_in_parallel(tmp_path: Path) -
         ("type-error", 199_999, "-"),
     ]
     assert report["tasks"][0]["stats"]["rows"] == 200_000
+
+
+def test_typed_select_reads_a_file_without_a_header_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n1,Ann,30\n")
+    con = connect()
+
+    rows = con.execute(typed_select(path, PEOPLE, fmt="csv")).fetchall()
+
+    assert rows == [(1, "Ann", 30)]

@@ -56,6 +56,11 @@ def infer(
     ):
         if src.is_text:
             labels = src.labels
+            if not labels:
+                raise SourceError(
+                    f"The first line of {path.name} is empty: a header row is needed to infer "
+                    "a schema."
+                )
             types: list[str] = ["VARCHAR"] * len(labels)
             base = "(SELECT row_number() OVER () AS _j, * FROM {scan})"
             scan = src.scan_sql

@@ -23,6 +23,7 @@ from datacollab.datasets.validation.source import (
     SourceError,
     _codec_name,
     check_format,
+    read_labels,
     sniff_delimiter,
 )
 from datacollab.datasets.validation.sql import ident, lit
@@ -71,12 +72,14 @@ def typed_select(
             raise SourceError(
                 f"DuckDB cannot read {encoding}: convert the file with transcoded() first."
             )
+        python_encoding = "utf-8-sig" if _NATIVE[name] == "utf-8" else _NATIVE[name]
         if delimiter is None:
-            python_encoding = "utf-8-sig" if _NATIVE[name] == "utf-8" else _NATIVE[name]
             delimiter = "\t" if fmt == "tsv" else sniff_delimiter(source, python_encoding)
+        # An empty first line is a missing header (DuckDB skips the line itself).
+        header = "true" if read_labels(source, python_encoding, delimiter) else "false"
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n + 1))
         base = (
-            f"read_csv({lit(str(source))}, header = true, auto_detect = false, "
+            f"read_csv({lit(str(source))}, header = {header}, auto_detect = false, "
             f"delim = {lit(delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}}, "
             f"strict_mode = false, "
             f"nullstr = {lit(NULLSTR)}, encoding = {lit(_NATIVE[name])}, "
