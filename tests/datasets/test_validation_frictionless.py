@@ -187,6 +187,16 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "a,b,c\n1,2,3\n,,,x\n,,\n,\n4,5,6\n",
         {"fields": [field("a", "integer", required=True), field("b"), field("c")]},
     ),
+    "spaces after delimiters": (
+        "id, name, age\n1, Ann, 30\n2, , x\n 3,Cy , 4\n4,  Dee,5\n",
+        {
+            "fields": [
+                field("id", "integer"),
+                field("name", required=True, enum=["Ann", "Cy ", "Dee"]),
+                field("age", "integer"),
+            ]
+        },
+    ),
     "datetimes and times": (
         "dt,t\n2021-03-04T05:06:07Z,05:06:07\n2021-03-04T05:06:07+0530,05:06:07+05:30\n"
         "2021-03-04x05:06:07,5:06:07\n2021-03-04T05:06,05:06\n2021-02-29T00:00:00,25:00:00\n"

@@ -18,13 +18,12 @@ from datacollab.datasets.tableschema import Field, parse_schema
 from datacollab.datasets.validation.cells import CellSQL, cell_sql, missing_sql, typed_cell_sql
 from datacollab.datasets.validation.source import (
     _NATIVE,
-    MAX_LINE_BYTES,
-    NULLSTR,
     SourceError,
     _codec_name,
     check_format,
+    csv_sql,
     read_labels,
-    sniff_delimiter,
+    sniff,
 )
 from datacollab.datasets.validation.sql import ident, lit
 
@@ -73,17 +72,16 @@ def typed_select(
                 f"DuckDB cannot read {encoding}: convert the file with transcoded() first."
             )
         python_encoding = "utf-8-sig" if _NATIVE[name] == "utf-8" else _NATIVE[name]
-        if delimiter is None:
-            delimiter = "\t" if fmt == "tsv" else sniff_delimiter(source, python_encoding)
+        delimiter, skip = sniff(source, python_encoding, delimiter, fmt)
         # An empty first line is a missing header (DuckDB skips the line itself).
-        header = "true" if read_labels(source, python_encoding, delimiter) else "false"
-        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n + 1))
-        base = (
-            f"read_csv({lit(str(source))}, header = {header}, auto_detect = false, "
-            f"delim = {lit(delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}}, "
-            f"strict_mode = false, "
-            f"nullstr = {lit(NULLSTR)}, encoding = {lit(_NATIVE[name])}, "
-            f"max_line_size = {MAX_LINE_BYTES})"
+        header = bool(read_labels(source, python_encoding, delimiter, skip))
+        base = csv_sql(
+            source,
+            delimiter=delimiter,
+            encoding=_NATIVE[name],
+            n_columns=n,
+            header=header,
+            skip_initial_space=skip,
         )
     parts = []
     for i, f in enumerate(parsed.fields, start=1):

@@ -6,6 +6,8 @@ agrees on records (quoted newlines included) but skips empty lines, so `empty_re
 finds them with a byte scan, only when the file holds an empty line at all.
 """
 
+# ruff: noqa: S608 -- this module writes SQL; every value in it goes through sql.lit/ident.
+
 from __future__ import annotations
 
 import codecs
@@ -51,6 +53,9 @@ class Source:
     encoding: str  # as DuckDB names it
     labels: list[str]
     byte_size: int
+    # Python's csv skips spaces at the start of each cell when frictionless's sniffing
+    # says so (as in "1, Ann, 30"); DuckDB has no such option, so the scan trims them.
+    skip_initial_space: bool = False
 
     @property
     def is_text(self) -> bool:
@@ -60,14 +65,41 @@ class Source:
         """A DuckDB table function reading every cell as text, header row included."""
         if not self.is_text:
             return f"read_parquet({lit(str(self.path))})"
-        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n_columns + 1))
-        return (
-            f"read_csv({lit(str(self.path))}, header = false, auto_detect = false, "
-            f"delim = {lit(self.delimiter)}, quote = '\"', escape = '\"', "
-            f"columns = {{{columns}}}, null_padding = true, strict_mode = false, "
-            f"nullstr = {lit(NULLSTR)}, encoding = {lit(self.encoding)}, "
-            f"max_line_size = {MAX_LINE_BYTES}, parallel = {'true' if parallel else 'false'})"
+        return csv_sql(
+            self.path,
+            delimiter=self.delimiter,
+            encoding=self.encoding,
+            n_columns=n_columns,
+            header=False,
+            parallel=parallel,
+            skip_initial_space=self.skip_initial_space,
         )
+
+
+def csv_sql(
+    path: Path,
+    *,
+    delimiter: str,
+    encoding: str,
+    n_columns: int,
+    header: bool,
+    parallel: bool = True,
+    skip_initial_space: bool = False,
+) -> str:
+    """DuckDB reading a CSV as Python's csv module does: cells c1..cN as text, NULL where a
+    short row has no cell."""
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n_columns + 1))
+    scan = (
+        f"read_csv({lit(str(path))}, header = {'true' if header else 'false'}, "
+        f"auto_detect = false, delim = {lit(delimiter)}, quote = '\"', escape = '\"', "
+        f"columns = {{{columns}}}, null_padding = true, strict_mode = false, "
+        f"nullstr = {lit(NULLSTR)}, encoding = {lit(encoding)}, "
+        f"max_line_size = {MAX_LINE_BYTES}, parallel = {'true' if parallel else 'false'})"
+    )
+    if not skip_initial_space:
+        return scan
+    trimmed = ", ".join(f"ltrim(c{i}, ' ') AS c{i}" for i in range(1, n_columns + 1))
+    return f"(SELECT {trimmed} FROM {scan})"
 
 
 def execute_scan(con: duckdb.DuckDBPyConnection, make_sql: Callable[[bool], str]) -> Any:
@@ -116,11 +148,10 @@ def open_source(
         raise SourceError(f"{delimiter!r} cannot be the delimiter.")
     with transcoded(source, encoding) as (path, duck_encoding):
         python_encoding = "utf-8-sig" if duck_encoding == "utf-8" else duck_encoding
-        if delimiter is None:
-            delimiter = "\t" if fmt == "tsv" else sniff_delimiter(path, python_encoding)
-        labels = read_labels(path, python_encoding, delimiter)
+        delimiter, skip = sniff(path, python_encoding, delimiter, fmt)
+        labels = read_labels(path, python_encoding, delimiter, skip)
         check_width(len(labels))
-        yield Source(path, source, fmt, delimiter, duck_encoding, labels, size)
+        yield Source(path, source, fmt, delimiter, duck_encoding, labels, size, skip)
 
 
 _MAGIC = {
@@ -175,8 +206,11 @@ def _codec_name(encoding: str) -> str:
     return {"iso8859-1": "latin-1", "us-ascii": "ascii"}.get(name, name)
 
 
-def sniff_delimiter(path: Path, encoding: str) -> str:
-    """As frictionless: csv.Sniffer over the first 100 lines, among , tab ; and |."""
+def sniff(path: Path, encoding: str, delimiter: str | None, fmt: str) -> tuple[str, bool]:
+    """(delimiter, skip initial spaces) as frictionless finds them: csv.Sniffer over the
+    first 100 lines, among the given delimiter (tab for TSV) or , tab ; and |."""
+    if delimiter is None and fmt == "tsv":
+        delimiter = "\t"
     lines = []
     with path.open(encoding=encoding, errors="replace", newline="") as handle:
         for _ in range(100):
@@ -185,17 +219,21 @@ def sniff_delimiter(path: Path, encoding: str) -> str:
                 break
             lines.append(line)
     try:
-        return csv.Sniffer().sniff("".join(lines), _SNIFF_DELIMITERS).delimiter
+        found = csv.Sniffer().sniff("".join(lines), delimiter or _SNIFF_DELIMITERS)
     except csv.Error:
-        return ","
+        return delimiter or ",", False
+    return delimiter or found.delimiter, bool(found.skipinitialspace)
 
 
-def read_labels(path: Path, encoding: str, delimiter: str) -> list[str]:
+def read_labels(
+    path: Path, encoding: str, delimiter: str, skip_initial_space: bool = False
+) -> list[str]:
     """The header record, read by Python's csv module as frictionless does, stripped."""
     csv.field_size_limit(MAX_LINE_BYTES)
     try:
         with path.open(encoding=encoding, newline="") as handle:
-            first = next(csv.reader(handle, delimiter=delimiter), [])
+            reader = csv.reader(handle, delimiter=delimiter, skipinitialspace=skip_initial_space)
+            first = next(reader, [])
     except UnicodeDecodeError as error:
         shown = "UTF-8" if encoding == "utf-8-sig" else encoding
         raise SourceError(f"{path.name} is not valid {shown}: {error.reason}.") from None
