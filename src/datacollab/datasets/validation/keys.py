@@ -166,8 +166,9 @@ class KeyErrors:
         if rest and self.src.is_text:
             # Re-parsing just these records beats a second scan of the whole file.
             records = {self.record(j): j for j in rest}
+            src = self.src
             read = read_records(
-                self.src.path, self.src.encoding, self.src.delimiter, sorted(records)
+                src.path, src.encoding, src.delimiter, sorted(records), src.skip_initial_space
             )
             got.update({records[r]: list(cells) for r, cells in read.items()})
         elif rest:

@@ -299,7 +299,7 @@ def record_ends(data: np.ndarray, *, records: int | None = None) -> np.ndarray:
 
 
 def read_records(
-    path: Path, encoding: str, delimiter: str, records: list[int]
+    path: Path, encoding: str, delimiter: str, records: list[int], skip_initial_space: bool
 ) -> dict[int, list[str]]:
     """The cells of a few records (1 = header), parsed by Python's csv module as
     frictionless parses them, without reading the rest of the file into Python."""
@@ -311,5 +311,8 @@ def read_records(
         start = int(ends[record - 2]) + 1 if record >= 2 else 0
         stop = int(ends[record - 1]) if record - 1 < len(ends) else len(data)
         text = data[start:stop].tobytes().decode(python_encoding, errors="replace")
-        got[record] = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        reader = csv.reader(
+            io.StringIO(text), delimiter=delimiter, skipinitialspace=skip_initial_space
+        )
+        got[record] = next(reader, [])
     return got
