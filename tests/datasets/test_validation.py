@@ -418,3 +418,15 @@ def test_typed_select_reads_a_file_without_a_header_line(tmp_path: Path) -> None
     rows = con.execute(typed_select(path, PEOPLE, fmt="csv")).fetchall()
 
     assert rows == [(1, "Ann", 30)]
+
+
+def test_validate_lists_a_repeated_key_row_exactly_as_frictionless(tmp_path: Path) -> None:
+    # The repeating row breaks no other rule, so its cells are re-read from the file.
+    path = write(tmp_path, 'id,name,age\n1,"Ann, ""A""",3\n2,"multi\nline",4\n\n1,Bob,5\n')
+    resource = Resource(path.name, basepath=str(tmp_path), schema=Schema.from_descriptor(PEOPLE))
+
+    theirs = resource.validate().to_descriptor()["tasks"][0]["errors"]
+    ours = validate(path, PEOPLE, fmt="csv")["tasks"][0]["errors"]
+
+    assert ours == theirs
+    assert ours[-1]["cells"] == ["1", "Bob", "5"]
