@@ -6,7 +6,8 @@ datetime, with a primary key. A fixed seed plants a few hundred errors of thirte
 among them '17.5' in an integer column (a plain cast rounds it to 18), ragged rows, a
 blank row and duplicate keys. Both tools validate the same file against the same schema,
 each timed in-process around its validate call; datacollab's median of 5 runs, the
-peer's median of --peer-runs (default 3). The error sets (type, row, field) must agree.
+peer's median of --peer-runs (default 3), the runs interleaved. The error sets (type, row,
+field) must agree.
 
 Run from the repository root: .venv/bin/python bench/validation.py [--peer-runs N]
 """
@@ -172,6 +173,23 @@ def run_peer(path: Path) -> tuple[float, dict[str, Any]]:
     return time.perf_counter() - started, report.to_descriptor()
 
 
+def interleaved(
+    path: Path, peer_runs: int
+) -> tuple[list[tuple[float, dict[str, Any]]], list[tuple[float, dict[str, Any]]]]:
+    """Our runs spread between the peer's, so a change in the machine's load over the
+    minutes the peer takes falls on both alike."""
+    ours: list[tuple[float, dict[str, Any]]] = []
+    peer: list[tuple[float, dict[str, Any]]] = []
+    for turn in range(max(OURS_RUNS, peer_runs + 1)):
+        if len(ours) < OURS_RUNS:
+            ours.append(run_ours(path))
+        if turn < peer_runs:
+            peer.append(run_peer(path))
+    while len(ours) < OURS_RUNS:
+        ours.append(run_ours(path))
+    return ours, peer
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peer-runs", type=int, default=3, help="frictionless runs (default 3)")
@@ -185,8 +203,7 @@ def main() -> None:
             f"{ROWS:,} rows, {path.stat().st_size / 1e6:.0f} MB, {sum(planted.values())} planted "
             f"rows of {len(planted)} kinds, written in {time.perf_counter() - started:.1f} s"
         )
-        ours = [run_ours(path) for _ in range(OURS_RUNS)]
-        peer = [run_peer(path) for _ in range(max(1, args.peer_runs))]
+        ours, peer = interleaved(path, max(1, args.peer_runs))
     ours_keys, peer_keys = keys(ours[0][1]), keys(peer[0][1])
     same = ours_keys == peer_keys
     ours_s = statistics.median(t for t, _ in ours)
