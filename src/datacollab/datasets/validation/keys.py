@@ -8,6 +8,7 @@ numbering. Errors name the previous row with the same value, as frictionless's d
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -23,7 +24,9 @@ _PK_NULL = 'cells composing the primary keys are all "None"'
 _CELL, _UNIQUE, _PRIMARY = 0, 1, 2
 
 
-class KeyErrors:
+class KeyErrors(ABC):
+    """The key checks of a validation run; the run class supplies the three methods below."""
+
     con: duckdb.DuckDBPyConnection
     src: Source
     plan: Plan
@@ -32,14 +35,17 @@ class KeyErrors:
     limit: int
     duplicates: dict[str, tuple[str | None, int]]
 
+    @abstractmethod
     def table(self, stem: str, *, view: bool = False) -> str:
-        raise NotImplementedError
+        """Materialise the run's current query as a table (or view) named after `stem`."""
 
+    @abstractmethod
     def record(self, j: int) -> int:
-        raise NotImplementedError
+        """The Frictionless row number of scan row `j`."""
 
+    @abstractmethod
     def base(self, plan: Plan, *, parallel: bool = True, numbered: bool = False) -> str:
-        raise NotImplementedError
+        """The SQL of the scan the key checks read from."""
 
     def _duplicates(self, rows: str, columns: list[str], stem: str) -> tuple[str | None, int]:
         """Rows whose values in `columns` already appeared: (table of _j, prev), count.
