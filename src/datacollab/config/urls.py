@@ -11,6 +11,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("collaborations/", include("datacollab.collaborations.urls")),
     path("collaborations/", include("datacollab.reports.urls")),
     path("datasets/", include("datacollab.datasets.urls")),
+    path("sessions/", include("datacollab.events.urls")),
+    path("discussion/", include("datacollab.discussion.urls")),
+    path("", include("datacollab.learnings.urls")),
+    path("peers/", include("datacollab.matching.urls")),
+    path("search/", include("datacollab.search.urls")),
+    path("", include("datacollab.reports.urls_network")),
     path("", include("datacollab.network.urls")),
 ]
 

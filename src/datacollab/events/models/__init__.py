@@ -1,0 +1,20 @@
+from datacollab.events.models.session import (
+    Attendance,
+    Audience,
+    CalendarFeed,
+    Invitation,
+    Session,
+    SessionKind,
+)
+from datacollab.events.models.support import Booking, SupportSlot
+
+__all__ = [
+    "Attendance",
+    "Audience",
+    "Booking",
+    "CalendarFeed",
+    "Invitation",
+    "Session",
+    "SessionKind",
+    "SupportSlot",
+]

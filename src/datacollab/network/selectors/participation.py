@@ -1,0 +1,79 @@
+"""Who takes part in which cohort, and who is an alumnus: the one rule every cohort-life app uses.
+
+A person takes part in a cohort through an organisation they belong to (Membership) that is a
+member of the cohort (CohortMembership). When the cohort's end date has passed, they are its
+alumni: nothing is stored, so ending a cohort needs no job and cannot be half-done.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from datacollab.network.models import Cohort, CohortMembership
+from datacollab.organisations.models import User
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def cohort_ids_of(user: Any) -> frozenset[int]:
+    """Every cohort the person has taken part in, current or ended (cached on the user)."""
+    if not _authenticated(user):
+        return frozenset()
+    cached = getattr(user, "_cohort_ids_cache", None)
+    if cached is None:
+        cached = frozenset(
+            CohortMembership.objects.filter(organisation__memberships__user=user).values_list(
+                "cohort_id", flat=True
+            )
+        )
+        user._cohort_ids_cache = cached
+    return cached
+
+
+def alumni_cohort_ids(user: Any) -> frozenset[int]:
+    ids = cohort_ids_of(user)
+    if not ids:
+        return frozenset()
+    return frozenset(
+        Cohort.objects.filter(pk__in=ids, ends_on__lt=_today()).values_list("pk", flat=True)
+    )
+
+
+def current_cohort_ids(user: Any) -> frozenset[int]:
+    return cohort_ids_of(user) - alumni_cohort_ids(user)
+
+
+def is_participant(user: Any, cohort: Cohort) -> bool:
+    """Takes part (or took part) in this cohort."""
+    return cohort.pk in cohort_ids_of(user)
+
+
+def is_alumnus(user: Any) -> bool:
+    return bool(alumni_cohort_ids(user))
+
+
+def cohort_people(cohort: Cohort) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, memberships__organisation__cohort_memberships__cohort=cohort
+    ).distinct()
+
+
+def alumni_people() -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation__cohort_memberships__cohort__ends_on__lt=_today(),
+    ).distinct()
+
+
+def ended_cohorts() -> QuerySet[Cohort]:
+    return Cohort.objects.filter(ends_on__lt=_today())
