@@ -34,6 +34,18 @@ class Channel(models.Model):
                 | (~models.Q(scope="cohort") & models.Q(cohort__isnull=True)),
                 name="channel_cohort_iff_cohort_scope",
             ),
+            # One channel per cohort, one alumni and one network channel per network: this is
+            # what keeps `ensure_channels` idempotent when two callers race.
+            models.UniqueConstraint(
+                fields=["cohort"],
+                condition=models.Q(scope="cohort"),
+                name="one_channel_per_cohort",
+            ),
+            models.UniqueConstraint(
+                fields=["network", "scope"],
+                condition=models.Q(scope__in=["alumni", "network"]),
+                name="one_alumni_and_network_channel_per_network",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ class EmailPreference(models.Model):
     # Secret in one-click unsubscribe links (RFC 8058); rotating it voids old links.
     unsubscribe_token = models.CharField(max_length=64, unique=True)
     muted_channels = models.ManyToManyField(Channel, related_name="+", blank=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
