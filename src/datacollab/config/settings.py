@@ -248,6 +248,9 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "datacollab <noreply@localhost>")
+# The site's public address: links in mails (and one-click unsubscribe links) are built on it,
+# since mail is sent by workers and commands that have no request to read a host from.
+SITE_URL = os.environ.get("DATACOLLAB_SITE_URL", "http://localhost:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # 360Giving export: grant identifiers and the funder named in every grant.
