@@ -1,0 +1,5 @@
+"""Reads of the events app. The names below are the app's contract with other apps."""
+
+from datacollab.events.selectors.sessions import visible_sessions
+
+__all__ = ["visible_sessions"]
