@@ -64,6 +64,8 @@ class Booking(models.Model):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # iCalendar SEQUENCE of the booking's event: raised on cancellation (METHOD:CANCEL).
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
