@@ -1,0 +1,3 @@
+from datacollab.search.models.document import Document
+
+__all__ = ["Document"]
