@@ -27,6 +27,11 @@ class Upload(models.Model):
     )
     error = models.TextField(blank=True)
     report = models.JSONField(null=True, blank=True)
+    schema = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=_("Table Schema given with the file (the API's `schema`); none: inferred"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -31,6 +31,7 @@ from datacollab.datasets.ingest.runner import run_worker
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
 from datacollab.datasets.rules import is_owner
 from datacollab.datasets.services.versions import publish_parquet
+from datacollab.datasets.tableschema import SchemaError, parse_schema
 
 CHUNK = 1 * MB
 RETRYABLE = {Upload.Status.FAILED, Upload.Status.INVALID}
@@ -64,6 +65,17 @@ def _chunks(stream: Any) -> Iterable[bytes]:
         yield block
 
 
+def check_given_schema(schema: Any) -> None:
+    """Refuse a Table Schema that cannot be used, listing every problem."""
+    try:
+        parse_schema(schema)
+    except SchemaError as exc:
+        raise DomainError(
+            _("The schema cannot be used: %(problems)s.") % {"problems": "; ".join(exc.problems)},
+            field="schema",
+        ) from exc
+
+
 def _upload_dir() -> Path:
     return Path(settings.DATASETS_UPLOAD_DIR)
 
@@ -76,17 +88,21 @@ def receive_upload(
     name: str,
     size_hint: int | None = None,
     enqueue: bool = True,
+    schema: dict[str, Any] | None = None,
 ) -> Upload:
     """Store the file (never whole in memory) and record it; processing follows on commit.
 
     `stream` is a binary file object or a Django UploadedFile. `enqueue=False` leaves the
-    processing to the caller (the ingest command runs it in the foreground).
+    processing to the caller (the ingest command runs it in the foreground). `schema`, a Table
+    Schema kept with the upload, is validated against instead of an inferred one (retries too).
     """
     if not is_owner(actor, dataset):
         raise NotAllowed(_("Only members of the owning organisation may upload data."))
     limit = int(settings.DATASETS_MAX_UPLOAD_BYTES)
     if size_hint is not None and size_hint > limit:
         raise TooLarge(too_large_message())
+    if schema is not None:
+        check_given_schema(schema)
     folder = _upload_dir() / str(dataset.pk)
     folder.mkdir(parents=True, exist_ok=True)
     safe_name = get_valid_filename(Path(name).name)[:100] or "upload"
@@ -112,12 +128,18 @@ def receive_upload(
                 path=str(final),
                 byte_size=size,
                 created_by=actor,
+                schema=schema,
             )
             audit.record(
                 action="dataset.upload_received",
                 actor=actor,
                 obj=dataset,
-                details={"upload": upload.pk, "name": upload.original_name, "bytes": size},
+                details={
+                    "upload": upload.pk,
+                    "name": upload.original_name,
+                    "bytes": size,
+                    "schema_given": schema is not None,
+                },
             )
             if enqueue:
                 _enqueue(upload.pk)
@@ -154,7 +176,8 @@ def process_upload(
 ) -> DatasetVersion | None:
     """Parse, validate and publish one upload; None when refused or invalid (see the Upload).
 
-    `schema` (a Table Schema) replaces the inferred one. A bad file never raises: the reason
+    `schema` (a Table Schema) replaces the inferred one (default: the one given with the upload,
+    if any). A bad file never raises: the reason
     is stored on the Upload for the owner to read.
     """
     upload = Upload.objects.select_related("dataset", "created_by").filter(pk=upload_id).first()
@@ -179,6 +202,8 @@ def process_upload(
             % {"who": upload.created_by},
         )
         return None
+    if schema is None:
+        schema = upload.schema
     _finish(upload, status=Upload.Status.PROCESSING, error="", report=None)
     work = _upload_dir() / "work" / f"{upload.pk}-{uuid.uuid4().hex[:8]}"
     try:
