@@ -70,10 +70,6 @@ def _vectorizer() -> TfidfVectorizer:
     )
 
 
-def _cross_region(a: str, b: str) -> bool:
-    return bool(a and b and a != b)
-
-
 def _pick_terms(ranked: Iterable[tuple[str, float]], limit: int) -> tuple[str, ...]:
     """The first `limit` terms of (term, contribution) pairs, best first, without repeating a
     word: a phrase replaces the chosen single words it contains when it contributes at least
@@ -140,28 +136,44 @@ def suggest(
 
     rows = [position[key] for key in wanted]
     similarity = np.clip((matrix[rows] @ matrix.T).toarray(), 0.0, 1.0)
-    regions = [profile.region for profile in profiles]
+    # Regions as small integers (-1: unknown) so a row's cross-region mask is one comparison.
+    region_codes = {region: n for n, region in enumerate(sorted({p.region for p in profiles}))}
+    regions = np.array([region_codes[p.region] if p.region else -1 for p in profiles])
     key_array = np.array(keys)
 
-    shown_cache: dict[int, frozenset[int] | None] = {}
+    matrix.sort_indices()
+    shown_cache: dict[int, np.ndarray | None] = {}
 
-    def shown_terms(i: int) -> frozenset[int] | None:
-        """Indices of the terms the viewer may see in profile i; None means all of them."""
+    def shown_terms(i: int) -> np.ndarray | None:
+        """Sorted indices of the terms the viewer may see in profile i; None means all."""
         if i not in shown_cache:
             shown = profiles[i].shown_text
             shown_cache[i] = (
                 None
                 if shown is None
-                else frozenset(
-                    index_of_term[term] for term in analyse(shown) if term in index_of_term
+                else np.unique(
+                    np.array(
+                        [index_of_term[t] for t in analyse(shown) if t in index_of_term],
+                        dtype=matrix.indices.dtype,
+                    )
                 )
             )
         return shown_cache[i]
 
+    def row_terms(i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Term indices and weights of profile i, limited to what the viewer may see."""
+        start, end = matrix.indptr[i], matrix.indptr[i + 1]
+        indices, weights = matrix.indices[start:end], matrix.data[start:end]
+        visible = shown_terms(i)
+        if visible is None:
+            return indices, weights
+        keep = np.isin(indices, visible, assume_unique=True)
+        return indices[keep], weights[keep]
+
     for row, key in enumerate(wanted):
         i = position[key]
         scores = similarity[row]
-        cross = np.array([_cross_region(regions[i], other) for other in regions], dtype=bool)
+        cross = (regions != regions[i]) & (regions >= 0) & (regions[i] >= 0)
         rank = (
             np.where(cross, scores * (1.0 + region_bonus), scores)
             if favour_other_regions
@@ -172,18 +184,17 @@ def suggest(
         picks = np.flatnonzero(eligible)
         # Highest rank first, then the smaller key: np.lexsort sorts by its last key first.
         order = picks[np.lexsort((key_array[picks], -rank[picks]))][:top_k]
+        indices_i, weights_i = row_terms(i)
         for j in order:
-            products = matrix[i].multiply(matrix[j]).tocoo()
-            terms = sorted(
-                zip(products.data, products.col, strict=True), key=lambda item: (-item[0], item[1])
+            indices_j, weights_j = row_terms(int(j))
+            common, at_i, at_j = np.intersect1d(
+                indices_i, indices_j, assume_unique=True, return_indices=True
             )
-            visible_i, visible_j = shown_terms(i), shown_terms(int(j))
-            ranked = (
-                (str(vocabulary[col]), float(weight))
-                for weight, col in terms
-                if (visible_i is None or col in visible_i)
-                and (visible_j is None or col in visible_j)
-            )
+            contribution = weights_i[at_i] * weights_j[at_j]
+            # Largest contribution first, then the term's index, for a stable answer.
+            # Only the strongest few can end up in the reason; a long tail costs time only.
+            best = np.lexsort((common, -contribution))[: 8 * reason_terms]
+            ranked = ((str(vocabulary[common[n]]), float(contribution[n])) for n in best)
             result[key].append(
                 Suggestion(
                     key=keys[j],
