@@ -27,6 +27,7 @@ from datacollab.datasets.models import Dataset, Spectrum
 from datacollab.datasets.rules import can_see, is_owner
 from datacollab.organisations.models import Organisation
 from datacollab.organisations.rules import is_member
+from datacollab.search import index
 
 # Paths under /datasets/ that are pages, not datasets.
 RESERVED_SLUGS = frozenset(
@@ -237,6 +238,7 @@ def create_dataset(
         obj=dataset,
         details={"slug": dataset.slug, "owner": owner.pk, "spectrum": dataset.spectrum},
     )
+    transaction.on_commit(lambda: index.refresh("dataset", dataset.pk))
     return dataset
 
 
@@ -266,4 +268,5 @@ def update_dataset(*, actor: Any, dataset: Dataset, **changes: Any) -> Dataset:
         setattr(dataset, name, value)
     dataset.save()
     audit.record(action="dataset.updated", actor=actor, obj=dataset, details={"changed": changed})
+    transaction.on_commit(lambda: index.refresh("dataset", dataset.pk))
     return dataset
