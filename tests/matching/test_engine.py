@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from datacollab.matching import synthetic
-from datacollab.matching.engine import Profile, suggest
+from datacollab.matching.engine import Profile, explain, suggest
 
 MOBILITY = "Sharing bus ridership data with the city to plan mobility routes and transit."
 MOBILITY_TOO = "Mobility routes: ridership data from buses helps plan transit for commuters."
@@ -166,3 +166,20 @@ def test_precision_at_k_counts_missing_suggestions_as_misses():
     group_of = {1: 0, 2: 0, 3: 1}
 
     assert synthetic.precision_at_k({1: [2], 3: []}, group_of, k=2) == 0.25
+
+
+def test_explain_gives_similarity_and_terms_of_a_chosen_pair():
+    profiles = [
+        Profile(key=1, text=MOBILITY, region="Europe"),
+        Profile(key=2, text=FARMING, region="Africa"),
+        Profile(key=3, text=MOBILITY_TOO, region="Africa"),
+    ]
+    suggested = suggest(profiles, top_k=1, for_keys=[1])[1][0]
+
+    result = explain(profiles, [(1, 3), (1, 2), (1, 99)])
+
+    assert result[(1, 3)] == suggested
+    assert result[(1, 2)].similarity == 0.0
+    assert result[(1, 2)].shared_terms == ()
+    assert result[(1, 2)].cross_region is True
+    assert sorted(result) == [(1, 2), (1, 3)]

@@ -91,6 +91,84 @@ def _pick_terms(ranked: Iterable[tuple[str, float]], limit: int) -> tuple[str, .
     return tuple(term for term, _, _ in chosen)
 
 
+class _Model:
+    """TF-IDF vectors of the profiles, and the shared terms of any two of them."""
+
+    def __init__(self, profiles: Sequence[Profile]) -> None:
+        self.profiles = profiles
+        self.keys = [profile.key for profile in profiles]
+        if len(set(self.keys)) != len(self.keys):
+            raise ValueError("profile keys must be unique")
+        self.position = {key: i for i, key in enumerate(self.keys)}
+        vectorizer = _vectorizer()
+        try:
+            self.matrix = vectorizer.fit_transform([p.text for p in profiles]).tocsr()
+        except ValueError:
+            # No profile, or every text empty or only stop words: nothing to compare.
+            self.matrix = None
+            return
+        self.matrix.sort_indices()
+        self.vocabulary = vectorizer.get_feature_names_out()
+        self.index_of_term = vectorizer.vocabulary_
+        self.analyse = vectorizer.build_analyzer()
+        self._shown: dict[int, np.ndarray | None] = {}
+
+    def similarities(self, rows: list[int]) -> np.ndarray:
+        assert self.matrix is not None
+        return np.clip((self.matrix[rows] @ self.matrix.T).toarray(), 0.0, 1.0)
+
+    def _shown_terms(self, i: int) -> np.ndarray | None:
+        """Sorted indices of the terms the viewer may see in profile i; None means all."""
+        if i not in self._shown:
+            shown = self.profiles[i].shown_text
+            self._shown[i] = (
+                None
+                if shown is None
+                else np.unique(
+                    np.array(
+                        [
+                            self.index_of_term[t]
+                            for t in self.analyse(shown)
+                            if t in self.index_of_term
+                        ],
+                        dtype=np.int64,
+                    )
+                )
+            )
+        return self._shown[i]
+
+    def _row_terms(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Term indices and weights of profile i, limited to what the viewer may see."""
+        assert self.matrix is not None
+        start, end = self.matrix.indptr[i], self.matrix.indptr[i + 1]
+        indices, weights = self.matrix.indices[start:end], self.matrix.data[start:end]
+        visible = self._shown_terms(i)
+        if visible is None:
+            return indices, weights
+        keep = np.isin(indices, visible, assume_unique=True)
+        return indices[keep], weights[keep]
+
+    def shared_terms(self, i: int, j: int, limit: int) -> tuple[str, ...]:
+        if self.matrix is None or limit == 0:
+            return ()
+        indices_i, weights_i = self._row_terms(i)
+        indices_j, weights_j = self._row_terms(j)
+        common, at_i, at_j = np.intersect1d(
+            indices_i, indices_j, assume_unique=True, return_indices=True
+        )
+        contribution = weights_i[at_i] * weights_j[at_j]
+        # Largest contribution first, then the term's index, for a stable answer; only the
+        # strongest few can end up in the reason, so the long tail is cut.
+        best = np.lexsort((common, -contribution))[: 8 * limit]
+        return _pick_terms(
+            ((str(self.vocabulary[common[n]]), float(contribution[n])) for n in best), limit
+        )
+
+
+def _cross_region(a: str, b: str) -> bool:
+    return bool(a and b and a != b)
+
+
 def suggest(
     profiles: Sequence[Profile],
     *,
@@ -109,69 +187,26 @@ def suggest(
     """
     if top_k < 0 or region_bonus < 0 or reason_terms < 0:
         raise ValueError("top_k, region_bonus and reason_terms must not be negative")
-    keys = [profile.key for profile in profiles]
-    if len(set(keys)) != len(keys):
-        raise ValueError("profile keys must be unique")
+    model = _Model(profiles)
+    keys = model.keys
     asked = None if for_keys is None else set(for_keys)
     wanted = keys if asked is None else [key for key in keys if key in asked]
     result: dict[int, list[Suggestion]] = {key: [] for key in wanted}
-    if not profiles or not wanted or top_k == 0:
+    if model.matrix is None or not wanted or top_k == 0:
         return result
 
-    vectorizer = _vectorizer()
-    try:
-        matrix = vectorizer.fit_transform([profile.text for profile in profiles]).tocsr()
-    except ValueError:
-        # Every text empty or only stop words: nothing to compare.
-        return result
-    vocabulary = vectorizer.get_feature_names_out()
-    index_of_term = vectorizer.vocabulary_
-    analyse = vectorizer.build_analyzer()
-
-    position = {key: i for i, key in enumerate(keys)}
     candidate_mask = np.ones(len(profiles), dtype=bool)
     if candidates is not None:
         allowed = set(candidates)
         candidate_mask = np.array([key in allowed for key in keys], dtype=bool)
-
-    rows = [position[key] for key in wanted]
-    similarity = np.clip((matrix[rows] @ matrix.T).toarray(), 0.0, 1.0)
+    similarity = model.similarities([model.position[key] for key in wanted])
     # Regions as small integers (-1: unknown) so a row's cross-region mask is one comparison.
     region_codes = {region: n for n, region in enumerate(sorted({p.region for p in profiles}))}
     regions = np.array([region_codes[p.region] if p.region else -1 for p in profiles])
     key_array = np.array(keys)
 
-    matrix.sort_indices()
-    shown_cache: dict[int, np.ndarray | None] = {}
-
-    def shown_terms(i: int) -> np.ndarray | None:
-        """Sorted indices of the terms the viewer may see in profile i; None means all."""
-        if i not in shown_cache:
-            shown = profiles[i].shown_text
-            shown_cache[i] = (
-                None
-                if shown is None
-                else np.unique(
-                    np.array(
-                        [index_of_term[t] for t in analyse(shown) if t in index_of_term],
-                        dtype=matrix.indices.dtype,
-                    )
-                )
-            )
-        return shown_cache[i]
-
-    def row_terms(i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Term indices and weights of profile i, limited to what the viewer may see."""
-        start, end = matrix.indptr[i], matrix.indptr[i + 1]
-        indices, weights = matrix.indices[start:end], matrix.data[start:end]
-        visible = shown_terms(i)
-        if visible is None:
-            return indices, weights
-        keep = np.isin(indices, visible, assume_unique=True)
-        return indices[keep], weights[keep]
-
     for row, key in enumerate(wanted):
-        i = position[key]
+        i = model.position[key]
         scores = similarity[row]
         cross = (regions != regions[i]) & (regions >= 0) & (regions[i] >= 0)
         rank = (
@@ -184,24 +219,41 @@ def suggest(
         picks = np.flatnonzero(eligible)
         # Highest rank first, then the smaller key: np.lexsort sorts by its last key first.
         order = picks[np.lexsort((key_array[picks], -rank[picks]))][:top_k]
-        indices_i, weights_i = row_terms(i)
-        for j in order:
-            indices_j, weights_j = row_terms(int(j))
-            common, at_i, at_j = np.intersect1d(
-                indices_i, indices_j, assume_unique=True, return_indices=True
+        result[key] = [
+            Suggestion(
+                key=keys[j],
+                similarity=float(scores[j]),
+                rank_score=float(rank[j]),
+                shared_terms=model.shared_terms(i, int(j), reason_terms),
+                cross_region=bool(cross[j]),
             )
-            contribution = weights_i[at_i] * weights_j[at_j]
-            # Largest contribution first, then the term's index, for a stable answer.
-            # Only the strongest few can end up in the reason; a long tail costs time only.
-            best = np.lexsort((common, -contribution))[: 8 * reason_terms]
-            ranked = ((str(vocabulary[common[n]]), float(contribution[n])) for n in best)
-            result[key].append(
-                Suggestion(
-                    key=keys[j],
-                    similarity=float(scores[j]),
-                    rank_score=float(rank[j]),
-                    shared_terms=_pick_terms(ranked, reason_terms),
-                    cross_region=bool(cross[j]),
-                )
-            )
+            for j in order
+        ]
+    return result
+
+
+def explain(
+    profiles: Sequence[Profile],
+    pairs: Iterable[tuple[int, int]],
+    *,
+    reason_terms: int = DEFAULT_REASON_TERMS,
+) -> dict[tuple[int, int], Suggestion]:
+    """Similarity and shared terms of chosen pairs (keys), suggested or not; the second key of
+    each pair is the `Suggestion`'s key. A pair naming an unknown key is left out."""
+    if reason_terms < 0:
+        raise ValueError("reason_terms must not be negative")
+    model = _Model(profiles)
+    result: dict[tuple[int, int], Suggestion] = {}
+    for a, b in pairs:
+        if a not in model.position or b not in model.position:
+            continue
+        i, j = model.position[a], model.position[b]
+        similarity = 0.0 if model.matrix is None else float(model.similarities([i])[0, j])
+        result[(a, b)] = Suggestion(
+            key=b,
+            similarity=similarity,
+            rank_score=similarity,
+            shared_terms=model.shared_terms(i, j, reason_terms) if similarity > 1e-12 else (),
+            cross_region=_cross_region(profiles[i].region, profiles[j].region),
+        )
     return result
