@@ -3,12 +3,18 @@ visibility rule: pages, feeds, search, reports and exports all start from them."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from datacollab.learnings.models import Learning, Resource, Visibility
+from datacollab.core.errors import NotFound
+from datacollab.events.models import Session, SessionKind
+from datacollab.learnings.models import Learning, Resource, Tag, Visibility
+from datacollab.network.models import Cohort
 from datacollab.network.selectors.participation import cohort_ids_of
+from datacollab.organisations.models import Organisation
 from datacollab.organisations.rules import is_convener
 
 
@@ -46,4 +52,118 @@ def visible_resources(user: Any) -> QuerySet[Resource]:
         return resources.filter(public)
     return resources.filter(
         public | Q(visibility=Visibility.COHORT, cohort_id__in=cohort_ids_of(user))
+    )
+
+
+# Pages
+
+
+def learning_for(user: Any, slug: str) -> Learning:
+    """One learning the person may read; the same answer for a missing and a hidden one, so
+    that neither its existence nor its title leaks."""
+    learning = (
+        visible_learnings(user)
+        .select_related("cohort", "session", "collaboration", "author")
+        .prefetch_related("tags", "contributors")
+        .filter(slug=slug)
+        .first()
+    )
+    if learning is None:
+        raise NotFound(
+            _(
+                "There is no learning at this address that you may read: it may be a draft, "
+                "or shared only with its cohort's participants."
+            )
+        )
+    return learning
+
+
+def resource_for(user: Any, slug: str) -> Resource:
+    resource = (
+        visible_resources(user)
+        .select_related("cohort", "session", "added_by")
+        .prefetch_related("tags")
+        .filter(slug=slug)
+        .first()
+    )
+    if resource is None:
+        raise NotFound(
+            _(
+                "There is no resource at this address that you may see: it may be shared only "
+                "with a cohort's participants."
+            )
+        )
+    return resource
+
+
+@dataclass(frozen=True)
+class Filters:
+    theme: str = ""
+    tag: str = ""
+    cohort: str = ""
+    session: str = ""
+    kind: str = ""
+
+
+def learning_list(user: Any, filters: Filters) -> QuerySet[Learning]:
+    rows = visible_learnings(user)
+    if filters.theme:
+        rows = rows.filter(tags__slug=filters.theme, tags__is_theme=True)
+    if filters.tag:
+        rows = rows.filter(tags__slug=filters.tag)
+    if filters.cohort:
+        rows = rows.filter(cohort__slug=filters.cohort)
+    if filters.session:
+        rows = rows.filter(session__slug=filters.session)
+    return rows.select_related("cohort", "session", "author").prefetch_related(
+        "tags", "contributors"
+    )
+
+
+def resource_list(user: Any, filters: Filters) -> QuerySet[Resource]:
+    rows = visible_resources(user)
+    if filters.theme:
+        rows = rows.filter(tags__slug=filters.theme, tags__is_theme=True)
+    if filters.tag:
+        rows = rows.filter(tags__slug=filters.tag)
+    if filters.cohort:
+        rows = rows.filter(cohort__slug=filters.cohort)
+    if filters.session:
+        rows = rows.filter(session__slug=filters.session)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    return rows.select_related("cohort", "session").prefetch_related("tags")
+
+
+def tags_in_use() -> QuerySet[Tag]:
+    """Themes always; custom tags once something carries them."""
+    return Tag.objects.filter(
+        Q(is_theme=True) | Q(learnings__isnull=False) | Q(resources__isnull=False)
+    ).distinct()
+
+
+def writable_cohorts(user: Any) -> QuerySet[Cohort]:
+    """Cohorts the person may write learnings and add resources for."""
+    if is_convener(user):
+        return Cohort.objects.all()
+    return Cohort.objects.filter(pk__in=cohort_ids_of(user))
+
+
+def linkable_sessions(user: Any) -> QuerySet[Session]:
+    """Sessions of those cohorts, and network-wide or alumni ones."""
+    sessions = Session.objects.exclude(kind=SessionKind.ONE_TO_ONE)
+    if is_convener(user):
+        return sessions.order_by("-starts_at")
+    return sessions.filter(Q(cohort__isnull=True) | Q(cohort_id__in=cohort_ids_of(user))).order_by(
+        "-starts_at"
+    )
+
+
+def creditable_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations of those cohorts."""
+    cohorts = writable_cohorts(user)
+    return (
+        Organisation.objects.filter(cohort_memberships__cohort__in=cohorts)
+        .distinct()
+        .order_by("name")
     )
