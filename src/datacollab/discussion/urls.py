@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+"""Each views module owns its URLs; this file only gathers them."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("datacollab.discussion.views.channels")),
+    path("", include("datacollab.discussion.views.threads")),
+    path("", include("datacollab.discussion.views.email")),
+]
