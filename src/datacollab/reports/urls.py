@@ -1,5 +1,7 @@
 """Report pages, mounted under /collaborations/ (they read collaborations, datasets, network)."""
 
-from datacollab.reports.views import urlpatterns
+from django.urls import include, path
 
-__all__ = ["urlpatterns"]
+urlpatterns = [
+    path("", include("datacollab.reports.views.scorecard")),
+]

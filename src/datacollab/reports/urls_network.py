@@ -1,3 +1,8 @@
-from django.urls import URLPattern, URLResolver
+"""Report pages mounted at the site root: cohorts' output reports and the conveners' dashboards."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("datacollab.reports.views.cohort_report")),
+    path("", include("datacollab.reports.views.dashboard")),
+]

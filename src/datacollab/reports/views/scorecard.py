@@ -1,4 +1,4 @@
-"""Report pages: the principles scorecard of a collaboration."""
+"""The principles scorecard page of a collaboration."""
 
 from __future__ import annotations
 

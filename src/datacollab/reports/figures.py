@@ -1,0 +1,240 @@
+"""Charts of the figures, shared by the output report and the dashboards (labels translated)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from datacollab.core.templatetags.datacollab import money
+from datacollab.reports.charts import (
+    Bar,
+    Chart,
+    Group,
+    bar_chart,
+    grouped_bar_chart,
+    stacked_bar_chart,
+)
+from datacollab.reports.charts import funnel_chart as draw_funnel
+from datacollab.reports.selectors.figures import (
+    STAGES,
+    Diversity,
+    Funding,
+    Funnel,
+    OrganisationAttendance,
+    SessionAttendance,
+    kind_labels,
+)
+
+
+def stage_labels() -> dict[str, str]:
+    return {
+        "applied": _("Applied"),
+        "eligible": _("Eligible"),
+        "shortlisted": _("Shortlisted"),
+        "selected": _("Selected"),
+    }
+
+
+def _of(part: int, whole: int) -> str:
+    return _("%(part)s of %(whole)s") % {"part": part, "whole": whole}
+
+
+def _percent(value: int | None) -> str:
+    return "–" if value is None else f"{value} %"
+
+
+def region_chart(key: str, diversity: Diversity) -> Chart:
+    return bar_chart(
+        key=key,
+        title=_("Organisations by region"),
+        description=_(
+            "%(total)s organisations; %(south)s of them (%(percent)s) in the Global South."
+        )
+        % {
+            "total": diversity.total,
+            "south": diversity.global_south,
+            "percent": _percent(diversity.global_south_percent),
+        },
+        bars=[
+            Bar(region if region != "?" else _("Unknown"), n) for region, n in diversity.by_region
+        ],
+        headers=(_("Region (UN M49)"), _("Organisations")),
+    )
+
+
+def kind_chart(key: str, diversity: Diversity) -> Chart:
+    labels = kind_labels()
+    return bar_chart(
+        key=key,
+        title=_("Organisations by kind"),
+        description=_("How many of the %(total)s organisations are of each kind.")
+        % {"total": diversity.total},
+        bars=[Bar(labels.get(kind, kind), n) for kind, n in diversity.by_kind],
+        headers=(_("Kind"), _("Organisations")),
+    )
+
+
+def funding_chart(key: str, rows: Sequence[tuple[str, Funding]]) -> Chart:
+    """One stacked bar per (label, funding): paid, committed but unpaid, budget left."""
+    series = (_("Paid"), _("Committed, not yet paid"), _("Budget not committed"))
+    groups = [
+        Group(
+            label,
+            (float(f.paid), float(f.unpaid), float(f.uncommitted)),
+            (
+                money(f.paid, f.currency),
+                money(f.unpaid, f.currency),
+                money(f.uncommitted, f.currency),
+            ),
+        )
+        for label, f in rows
+    ]
+    summary = "; ".join(
+        _("%(label)s: %(committed)s committed of a %(budget)s budget, %(paid)s paid")
+        % {
+            "label": label,
+            "committed": money(f.committed, f.currency),
+            "budget": money(f.budget, f.currency),
+            "paid": money(f.paid, f.currency),
+        }
+        for label, f in rows
+    )
+    return stacked_bar_chart(
+        key=key,
+        title=_("Funding committed and paid"),
+        description=summary or _("No budget yet."),
+        series=series,
+        groups=groups,
+        label_header=_("Budget"),
+        totals=[money(f.budget, f.currency) for _label, f in rows],
+    )
+
+
+def session_attendance_chart(key: str, rows: Sequence[SessionAttendance]) -> Chart:
+    return bar_chart(
+        key=key,
+        title=_("Attendance per session"),
+        description=_(
+            "People present at each session, as a share of the people invited "
+            "(or, without invitations, of those whose attendance was recorded)."
+        ),
+        bars=[
+            Bar(
+                row.title,
+                row.percent or 0,
+                f"{_percent(row.percent)} ({_of(row.present, row.expected)})",
+            )
+            for row in rows
+        ],
+        headers=(_("Session"), _("Present")),
+        maximum=100,
+    )
+
+
+def organisation_attendance_chart(key: str, rows: Sequence[OrganisationAttendance]) -> Chart:
+    return bar_chart(
+        key=key,
+        title=_("Attendance per organisation"),
+        description=_("Sessions at which each member organisation was present."),
+        bars=[
+            Bar(
+                row.name,
+                row.percent or 0,
+                f"{_percent(row.percent)} ({_of(row.attended, row.held)})",
+            )
+            for row in rows
+        ],
+        headers=(_("Organisation"), _("Sessions attended")),
+        maximum=100,
+    )
+
+
+def funnel_chart(key: str, data: Funnel) -> Chart:
+    labels = stage_labels()
+    return draw_funnel(
+        key=key,
+        title=_("Application funnel"),
+        description=", ".join(f"{labels[stage]}: {data.total[stage]}" for stage in STAGES),
+        stages=[Bar(labels[stage], data.total[stage]) for stage in STAGES],
+        headers=(_("Stage"), _("Applications"), _("Share of applied")),
+    )
+
+
+def funnel_breakdown_chart(
+    key: str, title: str, header: str, rows: Sequence[tuple[str, dict[str, int]]]
+) -> Chart:
+    labels = stage_labels()
+    return grouped_bar_chart(
+        key=key,
+        title=title,
+        description=_("Applications at each stage (applied, eligible, shortlisted, selected)."),
+        series=[labels[stage] for stage in STAGES],
+        groups=[Group(label, tuple(float(counts[s]) for s in STAGES)) for label, counts in rows],
+        label_header=header,
+    )
+
+
+def funnel_charts(prefix: str, data: Funnel) -> list[Chart]:
+    kinds = kind_labels()
+    regions = sorted(data.by_region.items(), key=lambda item: (-item[1]["applied"], item[0]))
+    south = [
+        (_("Global South") if flag else _("Global North"), data.by_south[flag])
+        for flag in (True, False)
+        if flag in data.by_south
+    ]
+    return [
+        funnel_chart(f"{prefix}-funnel", data),
+        funnel_breakdown_chart(
+            f"{prefix}-funnel-region",
+            _("Funnel by region"),
+            _("Region (UN M49)"),
+            [(region if region != "?" else _("Unknown"), counts) for region, counts in regions],
+        ),
+        funnel_breakdown_chart(
+            f"{prefix}-funnel-south", _("Funnel by Global South"), _("Where"), south
+        ),
+        funnel_breakdown_chart(
+            f"{prefix}-funnel-kind",
+            _("Funnel by organisation kind"),
+            _("Kind"),
+            [(kinds.get(kind, kind), data.by_kind[kind]) for kind in kinds if kind in data.by_kind],
+        ),
+    ]
+
+
+def count_chart(
+    key: str,
+    title: str,
+    description: str,
+    headers: tuple[str, str],
+    rows: Sequence[tuple[str, int]],
+) -> Chart:
+    return bar_chart(
+        key=key,
+        title=title,
+        description=description,
+        bars=[Bar(label, n, formats.number_format(n)) for label, n in rows],
+        headers=headers,
+    )
+
+
+def attendance_rate_chart(key: str, rows: Sequence[tuple[str, int]]) -> Chart:
+    return bar_chart(
+        key=key,
+        title=_("Attendance per cohort"),
+        description=_(
+            "People present at the cohort's sessions, as a share of the people expected, over "
+            "every session whose attendance was recorded."
+        ),
+        bars=[Bar(label, percent, f"{percent} %") for label, percent in rows],
+        headers=(_("Cohort"), _("Present")),
+        maximum=100,
+    )
+
+
+def south_shares(data: Funnel) -> list[tuple[str, int | None]]:
+    """(stage, percent of its applications from the Global South) for the funnel's table."""
+    labels = stage_labels()
+    return [(labels[stage], data.south_percent(stage)) for stage in STAGES]

@@ -1,0 +1,3 @@
+from datacollab.reports.models.cohort_report import CohortReport, ReportSection
+
+__all__ = ["CohortReport", "ReportSection"]

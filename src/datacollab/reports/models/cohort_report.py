@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from datacollab.network.models import Cohort
+
+
+class ReportSection(models.TextChoices):
+    """The parts of a cohort's output report after the introduction, in the order shown."""
+
+    SESSIONS = "sessions", _("Sessions and their summaries")
+    LEARNINGS = "learnings", _("Learnings by theme")
+    PARTICIPANTS = "participants", _("Participant profiles")
+    FIGURES = "figures", _("Figures")
+
+
+def all_sections() -> list[str]:
+    return list(ReportSection.values)
+
+
+class CohortReport(models.Model):
+    """The output of a cohort, assembled by a convener: public once published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="report")
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("empty: “The output of <cohort>”")
+    )
+    introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown"))
+    # Section keys (ReportSection values) the convener chose to show, in display order.
+    sections = models.JSONField(_("sections"), default=all_sections, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("cohort output report")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="published_report_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(self.cohort)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED

@@ -1,0 +1,352 @@
+"""The numbers behind the output report and the dashboards, each in a fixed number of queries.
+
+Every function takes cohort ids (one cohort for a report or a cohort's dashboard, all of them
+for the network's) and aggregates in the database, so the number of queries never grows with
+the number of applications, sessions or learnings. Only counts and sums leave this module.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from datacollab.core import countries
+from datacollab.events.models import Attendance, Session, SessionKind
+from datacollab.learnings.models import Learning, Visibility
+from datacollab.network.models import (
+    Application,
+    Award,
+    Call,
+    Cohort,
+    CohortMembership,
+    Instalment,
+    SelectionProposal,
+)
+from datacollab.organisations.models import OrganisationKind
+
+STAGES = ("applied", "eligible", "shortlisted", "selected")
+# Sessions whose attendance says something about the cohort: 1:1 support is booked, not held.
+GROUP_KINDS = (SessionKind.ROUNDTABLE, SessionKind.WORKSHOP, SessionKind.NETWORKING)
+
+
+def region_name(code: str) -> str:
+    return countries.region_of(code) or "?"
+
+
+def kind_labels() -> dict[str, str]:
+    return {str(value): str(label) for value, label in OrganisationKind.choices}
+
+
+# --- diversity ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Diversity:
+    total: int
+    global_south: int
+    by_region: list[tuple[str, int]]  # (UN M49 region, organisations), largest first
+    by_kind: list[tuple[str, int]]  # (kind value, organisations), in the kinds' own order
+
+    @property
+    def global_south_percent(self) -> int | None:
+        return round(100 * self.global_south / self.total) if self.total else None
+
+
+def _sorted_counts(counter: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+
+
+def cohort_diversity(cohort_id: int) -> Diversity:
+    """The cohort's member organisations by region and by kind (one query)."""
+    members = list(
+        CohortMembership.objects.filter(cohort_id=cohort_id).values_list(
+            "organisation__country", "organisation__kind"
+        )
+    )
+    regions = Counter(region_name(country) for country, _kind in members)
+    kinds = Counter(kind for _country, kind in members)
+    return Diversity(
+        total=len(members),
+        global_south=sum(1 for country, _kind in members if countries.is_global_south(country)),
+        by_region=_sorted_counts(regions),
+        by_kind=[(kind, kinds[kind]) for kind in OrganisationKind.values if kinds[kind]],
+    )
+
+
+def member_counts(cohort_ids: Collection[int]) -> dict[int, tuple[int, int]]:
+    """(members, of them in the Global South) per cohort, in one query."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for cohort_id, country in CohortMembership.objects.filter(cohort_id__in=cohort_ids).values_list(
+        "cohort_id", "organisation__country"
+    ):
+        counts[cohort_id][0] += 1
+        counts[cohort_id][1] += countries.is_global_south(country)
+    return {pk: (total, south) for pk, (total, south) in counts.items()}
+
+
+# --- funding --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Funding:
+    currency: str
+    budget: Decimal
+    committed: Decimal
+    paid: Decimal
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.committed - self.paid
+
+    @property
+    def uncommitted(self) -> Decimal:
+        return max(Decimal(0), self.budget - self.committed)
+
+
+def funding(cohorts: Iterable[Cohort]) -> dict[int, Funding]:
+    """Budget, awards committed and instalments paid per cohort, in two queries.
+
+    Awards and instalments are summed apart: one query joining both would count an award's
+    amount once per instalment.
+    """
+    cohorts = list(cohorts)
+    ids = [cohort.pk for cohort in cohorts]
+    committed = dict(
+        Award.objects.filter(cohort_id__in=ids)
+        .values("cohort_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("cohort_id", "total")
+    )
+    paid = dict(
+        Instalment.objects.filter(award__cohort_id__in=ids, paid_on__isnull=False)
+        .values("award__cohort_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("award__cohort_id", "total")
+    )
+    return {
+        cohort.pk: Funding(
+            currency=cohort.currency,
+            budget=cohort.budget,
+            committed=committed.get(cohort.pk) or Decimal(0),
+            paid=paid.get(cohort.pk) or Decimal(0),
+        )
+        for cohort in cohorts
+    }
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionAttendance:
+    session_id: int
+    cohort_id: int
+    title: str
+    starts_at: Any
+    present: int
+    expected: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.present / self.expected) if self.expected else None
+
+
+def _held_sessions(cohort_ids: Collection[int]) -> QuerySet[Session]:
+    return Session.objects.filter(
+        cohort_id__in=cohort_ids, kind__in=GROUP_KINDS, status=Session.Status.SCHEDULED
+    )
+
+
+def session_attendance(cohort_ids: Collection[int]) -> list[SessionAttendance]:
+    """Sessions of the cohorts whose attendance was recorded: people present ÷ people expected.
+
+    Expected are the invited people; a session nobody was invited to through the platform
+    counts the people whose attendance was recorded instead. One query.
+    """
+    sessions = (
+        _held_sessions(cohort_ids)
+        .annotate(
+            n_present=Count("attendances", filter=Q(attendances__attended=True), distinct=True),
+            n_recorded=Count("attendances", distinct=True),
+            n_invited=Count("invitations", distinct=True),
+        )
+        .filter(n_recorded__gt=0)
+        .order_by("starts_at", "pk")
+        .values_list(
+            "pk", "cohort_id", "title", "starts_at", "n_present", "n_recorded", "n_invited"
+        )
+    )
+    return [
+        SessionAttendance(pk, cohort_id, title, starts_at, present, max(invited, recorded))
+        for pk, cohort_id, title, starts_at, present, recorded, invited in sessions
+    ]
+
+
+@dataclass(frozen=True)
+class OrganisationAttendance:
+    name: str
+    attended: int  # sessions at which someone of the organisation was present
+    held: int  # sessions of the cohort with attendance recorded
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.attended / self.held) if self.held else None
+
+
+def organisation_attendance(cohort_id: int, held: int) -> list[OrganisationAttendance]:
+    """Each member organisation: at how many of the `held` sessions it was present (one query)."""
+    present = dict(
+        Attendance.objects.filter(
+            session__in=_held_sessions([cohort_id]), attended=True, organisation__isnull=False
+        )
+        .values("organisation_id")
+        .annotate(n=Count("session_id", distinct=True))
+        .order_by()
+        .values_list("organisation_id", "n")
+    )
+    members = CohortMembership.objects.filter(cohort_id=cohort_id).values_list(
+        "organisation_id", "organisation__name"
+    )
+    rows = [OrganisationAttendance(name, present.get(pk, 0), held) for pk, name in members]
+    return sorted(rows, key=lambda row: (-row.attended, row.name))
+
+
+# --- learnings ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearningCounts:
+    public: int = 0
+    cohort_only: int = 0
+    drafts: int = 0
+
+    @property
+    def published(self) -> int:
+        return self.public + self.cohort_only
+
+
+def learning_counts(cohort_ids: Collection[int]) -> dict[int, LearningCounts]:
+    published = Q(status=Learning.Status.PUBLISHED)
+    rows = (
+        Learning.objects.filter(cohort_id__in=cohort_ids)
+        .values("cohort_id")
+        .annotate(
+            public=Count("pk", filter=published & Q(visibility=Visibility.PUBLIC)),
+            cohort_only=Count("pk", filter=published & Q(visibility=Visibility.COHORT)),
+            drafts=Count("pk", filter=Q(status=Learning.Status.DRAFT)),
+        )
+        .order_by()
+    )
+    return {
+        row["cohort_id"]: LearningCounts(row["public"], row["cohort_only"], row["drafts"])
+        for row in rows
+    }
+
+
+def published_by_theme(cohort_id: int) -> list[tuple[str, int]]:
+    """Published learnings of the cohort per programme theme (a learning counts in each)."""
+    rows = (
+        Learning.objects.filter(
+            cohort_id=cohort_id, status=Learning.Status.PUBLISHED, tags__is_theme=True
+        )
+        .values("tags__pk", "tags__name")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("tags__pk")
+    )
+    return [(row["tags__name"], row["n"]) for row in rows]
+
+
+# --- the application funnel -----------------------------------------------------------------
+
+
+@dataclass
+class Funnel:
+    """Applications at each stage, overall and by region, Global South and organisation kind."""
+
+    total: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
+    by_region: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_south: dict[bool, dict[str, int]] = field(default_factory=dict)
+    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, country: str, kind: str, counts: dict[str, int]) -> None:
+        for key, table in (
+            (region_name(country), self.by_region),
+            (countries.is_global_south(country), self.by_south),
+            (kind, self.by_kind),
+        ):
+            row = table.setdefault(key, dict.fromkeys(STAGES, 0))  # type: ignore[attr-defined]
+            for stage in STAGES:
+                row[stage] += counts[stage]
+        for stage in STAGES:
+            self.total[stage] += counts[stage]
+
+    def south_percent(self, stage: str) -> int | None:
+        total = self.total[stage]
+        south = self.by_south.get(True, {}).get(stage, 0)
+        return round(100 * south / total) if total else None
+
+
+def shortlisted_ids(calls: QuerySet[Call]) -> tuple[set[int], set[int]]:
+    """(application ids in each call's shortlist, ids of calls that have no proposal).
+
+    A call's shortlist is its confirmed selection proposal's choice, else its latest
+    proposal's. Two queries: the proposals' ids, then the chosen ones' `selected` lists only
+    (the full result snapshot lists every candidate, and would grow with the applications).
+    """
+    proposals = (
+        SelectionProposal.objects.filter(call__in=calls)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "call_id", "status")
+    )
+    chosen: dict[int, int] = {}
+    confirmed: set[int] = set()
+    for pk, call_id, status in proposals:
+        if status == SelectionProposal.Status.CONFIRMED and call_id not in confirmed:
+            chosen[call_id] = pk
+            confirmed.add(call_id)
+        elif call_id not in chosen:
+            chosen[call_id] = pk
+    ids: set[int] = set()
+    if chosen:
+        for selected in SelectionProposal.objects.filter(pk__in=chosen.values()).values_list(
+            "result__selected", flat=True
+        ):
+            ids.update(i for i in (selected or []) if isinstance(i, int))
+    without = set(calls.exclude(pk__in=chosen.keys()).values_list("pk", flat=True))
+    return ids, without
+
+
+def funnel(calls: QuerySet[Call]) -> Funnel:
+    """The funnel of the calls' applications, in four queries whatever their number.
+
+    Applied: submitted (not drafts, not withdrawn). Eligible: submitted and found eligible.
+    Shortlisted: in the call's confirmed (else latest) selection proposal; for a call decided
+    without the optimiser, its selected applications. Selected: the decision.
+    """
+    shortlist, without_proposal = shortlisted_ids(calls)
+    in_shortlist = Q(pk__in=shortlist) if shortlist else Q(pk__isnull=True)
+    selected = Q(decision=Application.Decision.SELECTED)
+    if without_proposal:
+        in_shortlist |= selected & Q(call_id__in=without_proposal)
+    rows = (
+        Application.objects.filter(call__in=calls, status=Application.Status.SUBMITTED)
+        .values("organisation__country", "organisation__kind")
+        .annotate(
+            applied=Count("pk"),
+            eligible=Count("pk", filter=Q(eligible=True)),
+            shortlisted=Count("pk", filter=in_shortlist),
+            selected=Count("pk", filter=selected),
+        )
+        .order_by()
+    )
+    result = Funnel()
+    for row in rows:
+        result.add(row["organisation__country"], row["organisation__kind"], row)
+    return result
