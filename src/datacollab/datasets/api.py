@@ -3,30 +3,38 @@
 The same rule as the pages on every endpoint: lists come from `visible_datasets`, a dataset
 the caller may not see is 404 (as if it did not exist), reading rows or a diff asks
 `rules.data_access` (401 to log in, 403 with the reason and what to do) and is audited for
-non-open data. Authentication: the browser session (API keys come later).
+non-open data. Authentication (api/auth.py): a personal API token (`Authorization: Bearer`),
+the browser session (with the CSRF token for unsafe methods), or none.
 
 Errors are JSON: {"error": code, "message": readable text, "parameter"?: name, "action"?: ...}.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.decorators import decorate_view
+from ninja.files import UploadedFile
 
 from datacollab.core.errors import DomainError, NotFound
 from datacollab.datasets import dcat
 from datacollab.datasets.diff import diff_versions
-from datacollab.datasets.models import Dataset, DatasetVersion
+from datacollab.datasets.models import Dataset, DatasetVersion, Upload
 from datacollab.datasets.rows import QueryError, fetch_rows, parse_query
 from datacollab.datasets.rules import data_access
 from datacollab.datasets.selectors import datasets as selectors
+from datacollab.datasets.selectors import uploads as upload_selectors
 from datacollab.datasets.selectors.access import visible_datasets
 from datacollab.datasets.services.audit_access import record_data_access
+from datacollab.datasets.services.uploads import TooLarge, receive_upload, too_large_message
+from datacollab.datasets.views.uploads import _SizeLimit as UploadSizeLimit
 
 router = Router(tags=["datasets"])
 
@@ -101,20 +109,28 @@ class RowsOut(Schema):
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def _error(exc: DomainError) -> Status[dict[str, Any]]:
+ERROR_CODES = {400: "refused", 401: "login_required", 403: "forbidden", 404: "not_found"}
+ERROR_CODES |= {409: "conflict", 413: "too_large"}
+
+
+def error_body(exc: DomainError) -> tuple[int, dict[str, Any]]:
+    """The status and JSON body of a refusal: every API error has this shape."""
     if isinstance(exc, QueryError):
-        return Status(
-            400, {"error": "bad_query", "message": exc.message, "parameter": exc.parameter}
-        )
+        return 400, {"error": "bad_query", "message": exc.message, "parameter": exc.parameter}
     if isinstance(exc, selectors.DataRefused):
         action = exc.access.action
         if action == "login":
-            body = {"error": "login_required", "message": exc.message, "action": action}
-            return Status(401, body)
-        return Status(403, {"error": "forbidden", "message": exc.message, "action": action or None})
+            return 401, {"error": "login_required", "message": exc.message, "action": action}
+        return 403, {"error": "forbidden", "message": exc.message, "action": action or None}
     if isinstance(exc, NotFound):
-        return Status(404, {"error": "not_found", "message": exc.message})
-    return Status(exc.status, {"error": "refused", "message": exc.message, "parameter": exc.field})
+        return 404, {"error": "not_found", "message": exc.message}
+    code = getattr(exc, "code", None) or ERROR_CODES.get(exc.status, "refused")
+    return exc.status, {"error": code, "message": exc.message, "parameter": exc.field}
+
+
+def _error(exc: DomainError) -> Status[dict[str, Any]]:
+    status, body = error_body(exc)
+    return Status(status, body)
 
 
 def _int_param(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
@@ -287,3 +303,217 @@ def version_diff(request: HttpRequest, slug: str) -> Any:
     with selectors.local_parquet(old) as old_path, selectors.local_parquet(new) as new_path:
         result = diff_versions(old_path, old.schema, new_path, new.schema)
     return {"dataset": dataset.slug, "from": old.number, "to": new.number, **result}
+
+
+# --- Uploads: the web page's pipeline (services/uploads.py), for scripts -----------------------
+
+UPLOAD_ERRORS = {**ERRORS, 409: ErrorOut, 413: ErrorOut}
+SHOWN_UPLOAD_ERRORS = 20
+
+
+class LoginRequired(DomainError):
+    status = 401
+    code = "login_required"
+
+
+class DetectedOut(Schema):
+    format: str | None = None
+    compression: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+
+class ValidationOut(Schema):
+    valid: bool | None
+    error_count: int
+    errors: list[dict[str, Any]]
+
+
+class UploadVersionOut(Schema):
+    number: int
+    row_count: int
+    rows_url: str
+
+
+class UploadOut(Schema):
+    id: int
+    dataset: str
+    status: str
+    status_label: str
+    original_name: str
+    byte_size: int
+    created_at: str
+    updated_at: str
+    created_by: str
+    schema_given: bool
+    detected: DetectedOut
+    validation: ValidationOut | None
+    version: UploadVersionOut | None
+    refusal: str | None
+    url: str
+    page_url: str
+
+
+class UploadListOut(Schema):
+    count: int
+    results: list[UploadOut]
+
+
+def _owned(request: HttpRequest, slug: str) -> Dataset:
+    """The dataset if the caller manages it: 401 anonymous, 404 unseen, 403 not an owner."""
+    if not request.user.is_authenticated:
+        raise LoginRequired(
+            _("Log in, or send a personal API token: Authorization: Bearer <token>.")
+        )
+    return upload_selectors.owned_dataset(request.user, slug)
+
+
+def _version_of(upload: Upload) -> DatasetVersion | None:
+    try:
+        return upload.version  # selected with the upload: no query
+    except DatasetVersion.DoesNotExist:
+        return None
+
+
+def _upload_out(request: HttpRequest, dataset: Dataset, upload: Upload) -> dict[str, Any]:
+    version = _version_of(upload)
+    report = upload.report
+    detected = upload.detected or {}
+    absolute = request.build_absolute_uri
+    return {
+        "id": upload.pk,
+        "dataset": dataset.slug,
+        "status": upload.status,
+        "status_label": str(upload.get_status_display()),
+        "original_name": upload.original_name,
+        "byte_size": upload.byte_size,
+        "created_at": upload.created_at.isoformat(),
+        "updated_at": upload.updated_at.isoformat(),
+        "created_by": str(upload.created_by),
+        "schema_given": upload.schema is not None,
+        "detected": {key: detected.get(key) for key in DetectedOut.model_fields},
+        "validation": None
+        if report is None
+        else {
+            "valid": report.get("valid"),
+            "error_count": upload_selectors.error_count(report),
+            "errors": upload_selectors.report_errors(report, limit=SHOWN_UPLOAD_ERRORS),
+        },
+        "version": None
+        if version is None
+        else {
+            "number": version.number,
+            "row_count": version.row_count,
+            "rows_url": absolute(reverse("api:version_rows", args=[dataset.slug, version.number])),
+        },
+        "refusal": upload.error or None,
+        "url": absolute(reverse("api:upload_get", args=[dataset.slug, upload.pk])),
+        "page_url": absolute(reverse("dataset-upload-status", args=[dataset.slug, upload.pk])),
+    }
+
+
+def _size_limited(run: Any) -> Any:
+    """Put the upload limit in place before anything (the CSRF check, the parameters) reads
+    the body, so a file past DATASETS_MAX_UPLOAD_BYTES is never spooled whole."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        request.upload_handlers.insert(0, UploadSizeLimit(request))
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _given_schema(text: str | None) -> dict[str, Any] | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        schema = json.loads(text)
+    except ValueError as exc:
+        raise DomainError(
+            _("The schema is not valid JSON: %(error)s.") % {"error": exc}, field="schema"
+        ) from exc
+    if not isinstance(schema, dict):
+        raise DomainError(
+            _("The schema must be a JSON object (a Table Schema with a fields list)."),
+            field="schema",
+        )
+    return schema
+
+
+@router.get(
+    "/{slug}/uploads",
+    response={200: UploadListOut, **ERRORS},
+    summary="Recent uploads of a dataset",
+)
+def upload_list(request: HttpRequest, slug: str) -> Any:
+    """The dataset's 20 most recent uploads with their status; members of the owning
+    organisation only."""
+    try:
+        dataset = _owned(request, slug)
+    except DomainError as exc:
+        return _error(exc)
+    uploads = upload_selectors.recent_uploads(dataset)
+    return {"count": len(uploads), "results": [_upload_out(request, dataset, u) for u in uploads]}
+
+
+@router.post(
+    "/{slug}/uploads",
+    response={202: UploadOut, **UPLOAD_ERRORS},
+    summary="Upload a file as the next version",
+)
+@decorate_view(_size_limited)
+def upload_create(
+    request: HttpRequest,
+    slug: str,
+    file: UploadedFile | None = File(None),  # noqa: B008 - ninja's way to declare a part
+    table_schema: str | None = Form(None, alias="schema"),
+) -> Any:
+    """Send a CSV, TSV (also .csv.gz), Parquet or XLSX file as the multipart field `file`;
+    members of the owning organisation only.
+
+    The file is streamed to disk under the upload limit (413 past it), then checked in the
+    background exactly as on the upload page: format, encoding and delimiter detected, the
+    schema inferred (or `schema`, a Table Schema as JSON text, used instead), every row
+    validated, and a valid file published as the next immutable version. The answer (202)
+    holds the upload's `url`: poll it until `status` is `published`, `invalid` or `failed`.
+    """
+    try:
+        dataset = _owned(request, slug)
+        if getattr(request, "upload_too_large", False):
+            raise TooLarge(too_large_message())
+        if file is None:
+            raise DomainError(
+                _("Send the data file as the multipart form field “file”."), field="file"
+            )
+        upload = receive_upload(
+            actor=request.user,
+            dataset=dataset,
+            stream=file,
+            name=file.name or "upload",
+            size_hint=file.size,
+            schema=_given_schema(table_schema),
+        )
+    except DomainError as exc:
+        return _error(exc)
+    # Processing may already have run (a worker that was quick, or tests): read it afresh.
+    upload = upload_selectors.upload_of(dataset, upload.pk)
+    return Status(202, _upload_out(request, dataset, upload))
+
+
+@router.get(
+    "/{slug}/uploads/{int:upload_id}",
+    response={200: UploadOut, **ERRORS},
+    summary="One upload: status and result",
+)
+def upload_get(request: HttpRequest, slug: str, upload_id: int) -> Any:
+    """Status (`received`, `processing`, `published`, `invalid`, `failed`), what was
+    detected, the validation summary with the first 20 errors, the version it became or
+    the reason it was refused; members of the owning organisation only."""
+    try:
+        dataset = _owned(request, slug)
+        upload = upload_selectors.upload_of(dataset, upload_id)
+    except DomainError as exc:
+        return _error(exc)
+    return _upload_out(request, dataset, upload)

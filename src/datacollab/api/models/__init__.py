@@ -1,0 +1,3 @@
+from datacollab.api.models.tokens import ApiToken
+
+__all__ = ["ApiToken"]
