@@ -6,6 +6,7 @@ from datacollab.api.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("accounts/api-tokens/", include("datacollab.api.urls")),
     path("accounts/", include("datacollab.organisations.urls")),
     path("api/", api.urls),
     path("collaborations/", include("datacollab.collaborations.urls")),
