@@ -101,6 +101,7 @@ def _values() -> dict[str, list[Any]]:
         "grant_id": [*AccessGrant.objects.values_list("pk", flat=True)[:1], 999999],
         "request_id": [*AccessRequest.objects.values_list("pk", flat=True)[:1], 999999],
         "upload_id": [*Upload.objects.values_list("pk", flat=True)[:1], 999999],
+        "token_id": [999999],
     }
 
 
