@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from datacollab.collaborations.models import Agreement, CollaborationMember, DataCollaboration
 from datacollab.datasets.models import AccessGrant, AccessRequest, Dataset, Upload
 from datacollab.demo.builder import load_demo
+from datacollab.learnings.models import Learning, Resource
 from datacollab.network.models import (
     Application,
     Call,
@@ -102,6 +103,11 @@ def _values() -> dict[str, list[Any]]:
         "request_id": [*AccessRequest.objects.values_list("pk", flat=True)[:1], 999999],
         "upload_id": [*Upload.objects.values_list("pk", flat=True)[:1], 999999],
         "token_id": [999999],
+        "learning_slug": [
+            *Learning.objects.order_by("visibility", "slug").values_list("slug", flat=True)[:2],
+            "nope",
+        ],
+        "resource_slug": [*Resource.objects.values_list("slug", flat=True)[:1], "nope"],
     }
 
 
