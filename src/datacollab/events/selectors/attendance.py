@@ -91,12 +91,20 @@ def _rate(attended: int, recorded: int) -> float | None:
     return attended / recorded if recorded else None
 
 
+def _percent(rate: float | None) -> int | None:
+    return None if rate is None else round(rate * 100)
+
+
 @dataclass(frozen=True)
 class SessionRate:
     session: Session
     attended: int  # people recorded as present
     recorded: int  # people recorded, present or absent
     rate: float | None  # attended / recorded; None when nothing was recorded
+
+    @property
+    def percent(self) -> int | None:
+        return _percent(self.rate)
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,14 @@ class OrganisationRate:
     sessions_present: int  # sessions where at least one of its people was present
     sessions_held: int  # the cohort's sessions with attendance recorded
     session_rate: float | None  # sessions_present / sessions_held
+
+    @property
+    def percent(self) -> int | None:
+        return _percent(self.rate)
+
+    @property
+    def session_percent(self) -> int | None:
+        return _percent(self.session_rate)
 
 
 @dataclass(frozen=True)
@@ -121,6 +137,10 @@ class AttendanceRates:
     @property
     def rate(self) -> float | None:
         return _rate(self.attended, self.recorded)
+
+    @property
+    def percent(self) -> int | None:
+        return _percent(self.rate)
 
 
 def attendance_rates(cohort: Cohort) -> AttendanceRates:

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from datacollab.events.models import Booking, CalendarFeed, Invitation, Session
+from datacollab.events.rules import can_see_cohort_sessions
 from datacollab.events.selectors.sessions import visible_sessions
 from datacollab.network.models import Cohort
 from datacollab.organisations.models import User
@@ -49,3 +50,8 @@ def personal_bookings(user: Any) -> QuerySet[Booking]:
 def cohort_sessions(user: Any, cohort: Cohort) -> QuerySet[Session]:
     """The cohort's own sessions the person may see, cancelled ones included."""
     return visible_sessions(user).filter(cohort=cohort).order_by("starts_at", "pk")
+
+
+def calendar_cohorts(user: Any) -> list[Cohort]:
+    """The cohorts whose calendar the person may subscribe to, newest first."""
+    return [c for c in Cohort.objects.order_by("-starts_on") if can_see_cohort_sessions(user, c)]

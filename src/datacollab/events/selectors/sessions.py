@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,3 +90,31 @@ def invitation_of(user: Any, session: Session) -> Invitation | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Invitation.objects.filter(session=session, user=user).first()
+
+
+def invitations_to(session: Session) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(session=session)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    )
+
+
+def answer_counts(session: Session) -> dict[str, int]:
+    """How many invitees answered yes, maybe, no, or not yet."""
+    counts = dict.fromkeys(Invitation.Response.values, 0)
+    for response, n in (
+        Invitation.objects.filter(session=session)
+        .values_list("response")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[response] = n
+    return counts
+
+
+def cohort_by_slug(slug: str) -> Cohort:
+    cohort = Cohort.objects.filter(slug=slug).first()
+    if cohort is None:
+        raise NotFound(_("There is no cohort %(slug)r.") % {"slug": slug})
+    return cohort

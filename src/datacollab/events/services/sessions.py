@@ -24,6 +24,7 @@ from datacollab.events.services._checks import check_text, check_times, check_ur
 from datacollab.events.services.invitations import add_invitations
 from datacollab.network.models import Cohort, CohortMembership, Network
 from datacollab.organisations.models import Organisation, User
+from datacollab.search import index
 
 
 class _Unset:
@@ -127,10 +128,6 @@ def _check_kind(kind: str) -> str:
 
 def _after_commit(session: Session) -> None:
     """Keep the full-text index in step with the session."""
-    try:
-        from datacollab.search import index
-    except ImportError:  # the search app is optional until its index exists
-        return
     pk = session.pk
     transaction.on_commit(lambda: index.refresh("session", pk))
 

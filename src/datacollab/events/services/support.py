@@ -165,7 +165,9 @@ def book_slot(*, actor: Any, slot: SupportSlot, question: str = "") -> Booking:
         required=False,
     )
     # The lock queues concurrent bookers of this slot; each then sees the others' booking.
-    locked = SupportSlot.objects.select_for_update().select_related("cohort").get(pk=slot.pk)
+    locked = (
+        SupportSlot.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=slot.pk)
+    )
     if locked.expert_id == getattr(actor, "pk", None):
         raise DomainError(_("You cannot book your own slot."))
     if not can_book_support(actor, locked.cohort_id):
@@ -219,7 +221,9 @@ def book_slot(*, actor: Any, slot: SupportSlot, question: str = "") -> Booking:
 def cancel_booking(*, actor: Any, booking: Booking, reason: str = "") -> Booking:
     """Cancel (the participant, the expert or a convener): the slot is free again, and both
     people get the cancellation by email."""
-    locked = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+    locked = (
+        Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking.pk)
+    )
     actor_id = getattr(actor, "pk", None)
     if actor_id not in (locked.participant_id, locked.slot.expert_id) and not is_convener(actor):
         raise NotAllowed(_("Only the participant or the expert can cancel this booking."))
