@@ -81,6 +81,9 @@ KIND = {
     "dataset-requests": "owner",
     "dataset-upload": "owner",
     "dataset-upload-status": "owner",
+    "api:upload_list": "api_owner",
+    "api:upload_create": "api_owner",  # the same path as upload_list: a GET lists
+    "api:upload_get": "api_owner",
     "dataset-request": "request",
     "dataset-upload-retry": "post_only",
     "dataset-access-remove": "post_only",
@@ -127,6 +130,8 @@ def expected(kind: str, role: str, level: str) -> int:
         return 404 if not see else 200 if read else 403
     if kind == "owner":
         return 302 if anonymous else 404 if not see else 200 if role == "owner" else 403
+    if kind == "api_owner":  # no login page to send anyone to: 401 says how to authenticate
+        return 401 if anonymous else 404 if not see else 200 if role == "owner" else 403
     if kind == "request":
         if anonymous:
             return 302
@@ -379,3 +384,23 @@ def test_owner_writes_refused_to_everyone_else_and_change_nothing(world, role):
                 failures.append(f"{role} POST {url}: redirected to {response['Location']}")
     assert failures == [], "\n".join(failures)
     assert _state() == before
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "owner"])
+def test_api_upload_refused_to_everyone_else_and_stores_nothing(world, role, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATASETS_UPLOAD_DIR = tmp_path / "matrix-uploads"
+    client = _client(world["users"][role])
+    before = _state()
+    failures = []
+    for level in LEVELS:
+        url = reverse("api:upload_create", kwargs={"slug": world["datasets"][level].slug})
+        data = {"file": SimpleUploadedFile("take.csv", b"a,b\n1,2\n")}
+        response = client.post(url, data)
+        want = 401 if role == "anonymous" else 404 if level not in SEE[role] else 403
+        if response.status_code != want:
+            failures.append(f"{role} POST {url}: {response.status_code}, expected {want}")
+    assert failures == [], "\n".join(failures)
+    assert _state() == before
+    assert not settings.DATASETS_UPLOAD_DIR.exists()
