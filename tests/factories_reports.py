@@ -4,8 +4,7 @@ test do not depend on other apps' services (sessions, grants, selection) being i
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -48,9 +47,7 @@ def make_session(
     **fields: Any,
 ) -> Session:
     n = next(_seq)
-    starts_at = starts_at or datetime(2027, 2, 1, 14, 0, tzinfo=dt_timezone.utc) + timedelta(
-        days=n
-    )
+    starts_at = starts_at or datetime(2027, 2, 1, 14, 0, tzinfo=UTC) + timedelta(days=n)
     session = Session.objects.create(
         network=cohort.network,
         cohort=cohort,

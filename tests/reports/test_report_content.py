@@ -120,9 +120,7 @@ def test_report_figures_cover_diversity_funding_and_attendance(output):
     assert charts["report-funding"].rows == [
         ("River Data 2027", "£20,000.00", "£10,000.00", "£70,000.00")
     ]
-    assert charts["report-attendance"].rows == [
-        ("Roundtable on value and impact", "67 % (2 of 3)")
-    ]
+    assert charts["report-attendance"].rows == [("Roundtable on value and impact", "67 % (2 of 3)")]
     assert content.global_south_percent == 67
 
 

@@ -18,16 +18,18 @@ from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#999999")
 WIDTH = 600
-LABEL_WIDTH = 170
+LABEL_WIDTH = 190
 VALUE_WIDTH = 110
 ROW = 26
 BAR = 16
 TOP = 10
 LEGEND = 24
 FONT = 'font-family="DejaVu Sans, Verdana, sans-serif" font-size="12"'
-MAX_LABEL = 26
+MAX_LABEL = 24
 # Text is placed by its baseline: this far below a row's middle centres 12 px glyphs on it.
 BASELINE = 4
+# A generous average glyph width of the font at 12 px, to lay out legends.
+CHAR_WIDTH = 7.5
 
 
 @dataclass(frozen=True)
@@ -108,17 +110,26 @@ def _value(x: float, y: float, text: str) -> str:
     )
 
 
-def _legend(series: Sequence[str], y: float) -> list[str]:
-    parts, x = [], float(LABEL_WIDTH)
+def _legend(series: Sequence[str], y: float) -> tuple[list[str], float]:
+    """Swatch and name per series, wrapped onto more lines when wider than the chart.
+
+    Returns the SVG parts and the height they take.
+    """
+    parts: list[str] = []
+    x, line = float(LABEL_WIDTH), 0
     for index, name in enumerate(series):
+        width = 16 + CHAR_WIDTH * len(name) + 14
+        if x > LABEL_WIDTH and x + width > WIDTH:
+            x, line = float(LABEL_WIDTH), line + 1
+        top = y + line * LEGEND
         colour = PALETTE[index % len(PALETTE)]
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<rect x="{x:.1f}" y="{top:.1f}" width="12" height="12" fill="{colour}"/>')
         parts.append(
-            f'<text x="{x + 16:.1f}" y="{y + 6 + BASELINE:.1f}" fill="#1b1f24" '
+            f'<text x="{x + 16:.1f}" y="{top + 6 + BASELINE:.1f}" fill="#1b1f24" '
             f"{FONT}>{escape(name)}</text>"
         )
-        x += 16 + 7.5 * len(name) + 14
-    return parts
+        x += width
+    return parts, (line + 1) * LEGEND if series else 0
 
 
 def _scale(values: Sequence[float], maximum: float | None) -> float:
@@ -171,12 +182,12 @@ def grouped_bar_chart(
     """For each category, one thin bar per series (e.g. per region: applied, eligible...)."""
     thin = BAR * 0.75
     per_group = thin * len(series) + 10
-    height = int(TOP * 2 + LEGEND + per_group * max(len(groups), 1))
+    legend, legend_height = _legend(series, TOP - 4)
+    height = int(TOP * 2 + legend_height + per_group * max(len(groups), 1))
     scale = _scale([value for group in groups for value in group.values], None)
-    parts = _open(key, title, description, height)
-    parts += _legend(series, TOP - 4)
+    parts = _open(key, title, description, height) + legend
     for index, group in enumerate(groups):
-        y = TOP + LEGEND + index * per_group
+        y = TOP + legend_height + index * per_group
         parts.append(_label(y + thin * len(series) / 2, group.label))
         for position, name in enumerate(series):
             value = group.values[position]
@@ -210,12 +221,12 @@ def stacked_bar_chart(
     totals: Sequence[str] = (),
 ) -> Chart:
     """One bar per category made of its series end to end (e.g. paid, committed, left)."""
-    height = TOP * 2 + LEGEND + ROW * max(len(groups), 1)
+    legend, legend_height = _legend(series, TOP - 4)
+    height = int(TOP * 2 + legend_height + ROW * max(len(groups), 1))
     scale = _scale([sum(group.values) for group in groups], None)
-    parts = _open(key, title, description, height)
-    parts += _legend(series, TOP - 4)
+    parts = _open(key, title, description, height) + legend
     for index, group in enumerate(groups):
-        middle = TOP + LEGEND + index * ROW + ROW / 2
+        middle = TOP + legend_height + index * ROW + ROW / 2
         parts.append(_label(middle, group.label))
         x = float(LABEL_WIDTH)
         for position, name in enumerate(series):
@@ -253,7 +264,7 @@ def funnel_chart(
     scale = _scale([stage.value for stage in stages], None)
     first = stages[0].value if stages else 0
     parts = _open(key, title, description, height)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for index, stage in enumerate(stages):
         middle = TOP + index * ROW + ROW / 2
         width = stage.value * scale

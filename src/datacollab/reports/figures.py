@@ -107,7 +107,7 @@ def funding_chart(key: str, rows: Sequence[tuple[str, Funding]]) -> Chart:
         description=summary or _("No budget yet."),
         series=series,
         groups=groups,
-        label_header=_("Budget"),
+        label_header=_("Cohort"),
         totals=[money(f.budget, f.currency) for _label, f in rows],
     )
 

@@ -146,8 +146,8 @@ def network_dashboard(*, actor: Any) -> NetworkDashboard:
     funding = numbers.funding(cohorts)
     learnings = numbers.learning_counts(ids)
     attendance: dict[int, list[numbers.SessionAttendance]] = defaultdict(list)
-    for row in numbers.session_attendance(ids):
-        attendance[row.cohort_id].append(row)
+    for session in numbers.session_attendance(ids):
+        attendance[session.cohort_id].append(session)
     reports = dict(CohortReport.objects.values_list("cohort_id", "status"))
     rows = [
         CohortRow(

@@ -276,16 +276,15 @@ class Funnel:
     by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add(self, country: str, kind: str, counts: dict[str, int]) -> None:
-        for key, table in (
-            (region_name(country), self.by_region),
-            (countries.is_global_south(country), self.by_south),
-            (kind, self.by_kind),
-        ):
-            row = table.setdefault(key, dict.fromkeys(STAGES, 0))  # type: ignore[attr-defined]
+        rows = [
+            self.by_region.setdefault(region_name(country), dict.fromkeys(STAGES, 0)),
+            self.by_south.setdefault(countries.is_global_south(country), dict.fromkeys(STAGES, 0)),
+            self.by_kind.setdefault(kind, dict.fromkeys(STAGES, 0)),
+            self.total,
+        ]
+        for row in rows:
             for stage in STAGES:
                 row[stage] += counts[stage]
-        for stage in STAGES:
-            self.total[stage] += counts[stage]
 
     def south_percent(self, stage: str) -> int | None:
         total = self.total[stage]
@@ -348,5 +347,11 @@ def funnel(calls: QuerySet[Call]) -> Funnel:
     )
     result = Funnel()
     for row in rows:
-        result.add(row["organisation__country"], row["organisation__kind"], row)
+        counts = {
+            "applied": row["applied"],
+            "eligible": row["eligible"],
+            "shortlisted": row["shortlisted"],
+            "selected": row["selected"],
+        }
+        result.add(row["organisation__country"], row["organisation__kind"], counts)
     return result

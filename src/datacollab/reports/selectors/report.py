@@ -158,7 +158,7 @@ def _themes(cohort: Cohort) -> list[ThemeGroup]:
 def _participants(cohort: Cohort) -> list[Participant]:
     members = list(Organisation.objects.filter(cohort_memberships__cohort=cohort).order_by("name"))
     applications: dict[int, Application] = {}
-    for app in (
+    for candidate in (
         Application.objects.filter(
             call__cohort=cohort,
             organisation__in=members,
@@ -167,9 +167,9 @@ def _participants(cohort: Cohort) -> list[Participant]:
         .select_related("collaboration")
         .order_by("created_at", "pk")
     ):
-        current = applications.get(app.organisation_id)
-        if current is None or app.decision == Application.Decision.SELECTED:
-            applications[app.organisation_id] = app
+        current = applications.get(candidate.organisation_id)
+        if current is None or candidate.decision == Application.Decision.SELECTED:
+            applications[candidate.organisation_id] = candidate
     rows = []
     for org in members:
         app = applications.get(org.pk)
