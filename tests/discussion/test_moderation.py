@@ -5,6 +5,7 @@ from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
 from datacollab.discussion import selectors
 from datacollab.discussion.services import hide_post, reply, start_thread, unhide_post
+from datacollab.search.models import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +161,21 @@ def test_hide_page_refused_to_someone_outside_the_channel(world, thread, login):
     response = login(world.outsider).post(reverse("post-hide", args=[post.pk]), {"reason": "x"})
 
     assert response.status_code == 403
+
+
+def test_search_finds_a_post_until_it_is_hidden(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = start_thread(
+            actor=world.alice, channel=world.channel, title="Findable", body="Zanzibar"
+        )
+    post = thread.posts.get()
+    indexed = Document.objects.filter(kind="post", object_id=post.pk)
+    assert indexed.count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hide_post(actor=world.convener, post=post, reason="Spam")
+    assert indexed.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unhide_post(actor=world.convener, post=post)
+    assert indexed.count() == 1

@@ -16,6 +16,7 @@ from datacollab.discussion import rules, selectors
 from datacollab.discussion.markdown import MAX_MENTIONS, mention_key, mentioned_names
 from datacollab.discussion.models import Channel, EmailPreference, Notification, Post, Thread
 from datacollab.organisations.models import User
+from datacollab.search import index
 
 MAX_TITLE = 200
 MAX_BODY = 20_000
@@ -105,10 +106,6 @@ def _after_commit(post: Post) -> None:
 
 def on_post_changed(post_id: int) -> None:
     """Refresh the post's search entry once the change is committed."""
-    try:
-        from datacollab.search import index
-    except ImportError:  # the search app is optional to this one
-        return
     transaction.on_commit(lambda: index.refresh("post", post_id))
 
 
