@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from datacollab.collaborations.models import Agreement, CollaborationMember, DataCollaboration
 from datacollab.datasets.models import AccessGrant, AccessRequest, Dataset, Upload
 from datacollab.demo.builder import load_demo
+from datacollab.discussion.models import Channel, EmailPreference, Post, Thread
 from datacollab.learnings.models import Learning, Resource
 from datacollab.network.models import (
     Application,
@@ -108,6 +109,17 @@ def _values() -> dict[str, list[Any]]:
             "nope",
         ],
         "resource_slug": [*Resource.objects.values_list("slug", flat=True)[:1], "nope"],
+        "channel_slug": [
+            *Channel.objects.order_by("scope").values_list("slug", flat=True)[:1],
+            "nope",
+        ],
+        "thread_id": [*Thread.objects.values_list("pk", flat=True)[:1], 999999],
+        "post_id": [*Post.objects.values_list("pk", flat=True)[:1], 999999],
+        "person_id": [User.objects.get(email="convener@demo.datacollab.org").pk, 999999],
+        "unsubscribe_token": [
+            *EmailPreference.objects.values_list("unsubscribe_token", flat=True)[:1],
+            "nope",
+        ],
     }
 
 
