@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+"""Each views module owns its URLs; this file only gathers them."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, include, path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("datacollab.matching.views")),
+]
