@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("datacollab.network.views.reviews")),
     path("", include("datacollab.network.views.selection")),
     path("", include("datacollab.network.views.grants")),
+    path("", include("datacollab.network.views.alumni")),
 ]
