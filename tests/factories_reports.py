@@ -47,7 +47,7 @@ def make_session(
     **fields: Any,
 ) -> Session:
     n = next(_seq)
-    starts_at = starts_at or datetime(2027, 2, 1, 14, 0, tzinfo=UTC) + timedelta(days=n)
+    starts_at = starts_at or datetime(2026, 2, 1, 14, 0, tzinfo=UTC) + timedelta(days=n)
     session = Session.objects.create(
         network=cohort.network,
         cohort=cohort,

@@ -42,8 +42,8 @@ def output(db) -> CohortWithOutput:
     cohort = factories.make_cohort(
         slug="river-data-2027",
         name="River Data 2027",
-        starts_on=date(2027, 1, 1),
-        ends_on=date(2027, 6, 30),
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 6, 30),
     )
     kenya = make_member(cohort, name="Nairobi Water Commons", kind="non_profit", country="KE")
     kenya.description = "We open **river gauge** data."

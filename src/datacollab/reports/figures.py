@@ -8,6 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from datacollab.core.templatetags.datacollab import money
+from datacollab.events.selectors.attendance import OrganisationRate, SessionRate
 from datacollab.reports.charts import (
     Bar,
     Chart,
@@ -22,8 +23,6 @@ from datacollab.reports.selectors.figures import (
     Diversity,
     Funding,
     Funnel,
-    OrganisationAttendance,
-    SessionAttendance,
     kind_labels,
 )
 
@@ -112,39 +111,44 @@ def funding_chart(key: str, rows: Sequence[tuple[str, Funding]]) -> Chart:
     )
 
 
-def session_attendance_chart(key: str, rows: Sequence[SessionAttendance]) -> Chart:
+def session_attendance_chart(key: str, rows: Sequence[SessionRate]) -> Chart:
+    """Sessions with attendance recorded: people present ÷ people recorded (the events rule)."""
+    recorded = [row for row in rows if row.recorded]
     return bar_chart(
         key=key,
         title=_("Attendance per session"),
         description=_(
-            "People present at each session, as a share of the people invited "
-            "(or, without invitations, of those whose attendance was recorded)."
+            "People recorded as present at each session, as a share of the people whose "
+            "attendance was recorded."
         ),
         bars=[
             Bar(
-                row.title,
+                row.session.title,
                 row.percent or 0,
-                f"{_percent(row.percent)} ({_of(row.present, row.expected)})",
+                f"{_percent(row.percent)} ({_of(row.attended, row.recorded)})",
             )
-            for row in rows
+            for row in recorded
         ],
         headers=(_("Session"), _("Present")),
         maximum=100,
     )
 
 
-def organisation_attendance_chart(key: str, rows: Sequence[OrganisationAttendance]) -> Chart:
+def organisation_attendance_chart(key: str, rows: Sequence[OrganisationRate]) -> Chart:
     return bar_chart(
         key=key,
         title=_("Attendance per organisation"),
-        description=_("Sessions at which each member organisation was present."),
+        description=_(
+            "Sessions at which someone of each member organisation was present, of the "
+            "sessions with attendance recorded."
+        ),
         bars=[
             Bar(
-                row.name,
-                row.percent or 0,
-                f"{_percent(row.percent)} ({_of(row.attended, row.held)})",
+                row.organisation.name,
+                row.session_percent or 0,
+                f"{_percent(row.session_percent)} ({_of(row.sessions_present, row.sessions_held)})",
             )
-            for row in rows
+            for row in sorted(rows, key=lambda r: (-r.sessions_present, r.organisation.name))
         ],
         headers=(_("Organisation"), _("Sessions attended")),
         maximum=100,
@@ -225,8 +229,8 @@ def attendance_rate_chart(key: str, rows: Sequence[tuple[str, int]]) -> Chart:
         key=key,
         title=_("Attendance per cohort"),
         description=_(
-            "People present at the cohort's sessions, as a share of the people expected, over "
-            "every session whose attendance was recorded."
+            "People recorded as present at the cohort's sessions, as a share of the people "
+            "whose attendance was recorded."
         ),
         bars=[Bar(label, percent, f"{percent} %") for label, percent in rows],
         headers=(_("Cohort"), _("Present")),

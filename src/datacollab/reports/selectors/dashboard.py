@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from datacollab.core.errors import NotAllowed
+from datacollab.events.selectors.attendance import attendance_rates
 from datacollab.network.models import Application, Call, Cohort
 from datacollab.reports import figures, rules
 from datacollab.reports.charts import Chart
@@ -32,9 +33,8 @@ def require_convener(actor: Any) -> None:
         )
 
 
-def _rate(rows: list[numbers.SessionAttendance]) -> int | None:
-    expected = sum(row.expected for row in rows)
-    return round(100 * sum(row.present for row in rows) / expected) if expected else None
+def _percent(attended: int, recorded: int) -> int | None:
+    return round(100 * attended / recorded) if recorded else None
 
 
 @dataclass
@@ -61,8 +61,7 @@ def cohort_dashboard(*, actor: Any, cohort_slug: str) -> CohortDashboard:
     funnel = numbers.funnel(Call.objects.filter(cohort=cohort))
     diversity = numbers.cohort_diversity(cohort.pk)
     funding = numbers.funding([cohort])[cohort.pk]
-    sessions = numbers.session_attendance([cohort.pk])
-    organisations = numbers.organisation_attendance(cohort.pk, held=len(sessions))
+    attendance = attendance_rates(cohort)
     learnings = numbers.learning_counts([cohort.pk]).get(cohort.pk, numbers.LearningCounts())
     themes = numbers.published_by_theme(cohort.pk)
     return CohortDashboard(
@@ -72,8 +71,8 @@ def cohort_dashboard(*, actor: Any, cohort_slug: str) -> CohortDashboard:
         diversity=diversity,
         funding=funding,
         learnings=learnings,
-        sessions_held=len(sessions),
-        attendance_percent=_rate(sessions),
+        sessions_held=sum(1 for row in attendance.sessions if row.recorded),
+        attendance_percent=attendance.percent,
         funnel_charts=figures.funnel_charts("cohort", funnel),
         south_shares=figures.south_shares(funnel),
         diversity_charts=[
@@ -81,8 +80,10 @@ def cohort_dashboard(*, actor: Any, cohort_slug: str) -> CohortDashboard:
             figures.kind_chart("cohort-kinds", diversity),
         ],
         attendance_charts=[
-            figures.session_attendance_chart("cohort-attendance-sessions", sessions),
-            figures.organisation_attendance_chart("cohort-attendance-orgs", organisations),
+            figures.session_attendance_chart("cohort-attendance-sessions", attendance.sessions),
+            figures.organisation_attendance_chart(
+                "cohort-attendance-orgs", attendance.organisations
+            ),
         ],
         funding_chart=figures.funding_chart("cohort-funding", [(cohort.name, funding)]),
         learnings_chart=figures.count_chart(
@@ -145,9 +146,7 @@ def network_dashboard(*, actor: Any) -> NetworkDashboard:
     applications = _applications_by_cohort()
     funding = numbers.funding(cohorts)
     learnings = numbers.learning_counts(ids)
-    attendance: dict[int, list[numbers.SessionAttendance]] = defaultdict(list)
-    for session in numbers.session_attendance(ids):
-        attendance[session.cohort_id].append(session)
+    attendance = numbers.attendance_by_cohort(ids)
     reports = dict(CohortReport.objects.values_list("cohort_id", "status"))
     rows = [
         CohortRow(
@@ -156,7 +155,7 @@ def network_dashboard(*, actor: Any) -> NetworkDashboard:
             global_south=members.get(cohort.pk, (0, 0))[1],
             applied=applications.get(cohort.pk, (0, 0))[0],
             selected=applications.get(cohort.pk, (0, 0))[1],
-            attendance_percent=_rate(attendance[cohort.pk]),
+            attendance_percent=_percent(*attendance.get(cohort.pk, (0, 0))),
             funding=funding[cohort.pk],
             learnings=learnings.get(cohort.pk, numbers.LearningCounts()),
             report_status=reports.get(cohort.pk, ""),

@@ -11,12 +11,12 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from datacollab.core import countries
-from datacollab.events.models import Attendance, Session, SessionKind
+from datacollab.events.models import Attendance, Audience, Session
 from datacollab.learnings.models import Learning, Visibility
 from datacollab.network.models import (
     Application,
@@ -30,8 +30,6 @@ from datacollab.network.models import (
 from datacollab.organisations.models import OrganisationKind
 
 STAGES = ("applied", "eligible", "shortlisted", "selected")
-# Sessions whose attendance says something about the cohort: 1:1 support is booked, not held.
-GROUP_KINDS = (SessionKind.ROUNDTABLE, SessionKind.WORKSHOP, SessionKind.NETWORKING)
 
 
 def region_name(code: str) -> str:
@@ -142,80 +140,25 @@ def funding(cohorts: Iterable[Cohort]) -> dict[int, Funding]:
 
 
 # --- attendance -----------------------------------------------------------------------------
+# One cohort's rates come from `events.selectors.attendance_rates`, the events app's own rule
+# (people recorded present ÷ people recorded, over the cohort's sessions that have started).
+# The network's page needs every cohort's total at once: the same rule, grouped in one query.
 
 
-@dataclass(frozen=True)
-class SessionAttendance:
-    session_id: int
-    cohort_id: int
-    title: str
-    starts_at: Any
-    present: int
-    expected: int
-
-    @property
-    def percent(self) -> int | None:
-        return round(100 * self.present / self.expected) if self.expected else None
-
-
-def _held_sessions(cohort_ids: Collection[int]) -> QuerySet[Session]:
-    return Session.objects.filter(
-        cohort_id__in=cohort_ids, kind__in=GROUP_KINDS, status=Session.Status.SCHEDULED
-    )
-
-
-def session_attendance(cohort_ids: Collection[int]) -> list[SessionAttendance]:
-    """Sessions of the cohorts whose attendance was recorded: people present ÷ people expected.
-
-    Expected are the invited people; a session nobody was invited to through the platform
-    counts the people whose attendance was recorded instead. One query.
-    """
-    sessions = (
-        _held_sessions(cohort_ids)
-        .annotate(
-            n_present=Count("attendances", filter=Q(attendances__attended=True), distinct=True),
-            n_recorded=Count("attendances", distinct=True),
-            n_invited=Count("invitations", distinct=True),
-        )
-        .filter(n_recorded__gt=0)
-        .order_by("starts_at", "pk")
-        .values_list(
-            "pk", "cohort_id", "title", "starts_at", "n_present", "n_recorded", "n_invited"
-        )
-    )
-    return [
-        SessionAttendance(pk, cohort_id, title, starts_at, present, max(invited, recorded))
-        for pk, cohort_id, title, starts_at, present, recorded, invited in sessions
-    ]
-
-
-@dataclass(frozen=True)
-class OrganisationAttendance:
-    name: str
-    attended: int  # sessions at which someone of the organisation was present
-    held: int  # sessions of the cohort with attendance recorded
-
-    @property
-    def percent(self) -> int | None:
-        return round(100 * self.attended / self.held) if self.held else None
-
-
-def organisation_attendance(cohort_id: int, held: int) -> list[OrganisationAttendance]:
-    """Each member organisation: at how many of the `held` sessions it was present (one query)."""
-    present = dict(
+def attendance_by_cohort(cohort_ids: Collection[int]) -> dict[int, tuple[int, int]]:
+    """(people recorded present, people recorded) per cohort, as `attendance_rates` totals."""
+    rows = (
         Attendance.objects.filter(
-            session__in=_held_sessions([cohort_id]), attended=True, organisation__isnull=False
+            session__cohort_id__in=cohort_ids,
+            session__audience=Audience.COHORT,
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at__lte=timezone.now(),
         )
-        .values("organisation_id")
-        .annotate(n=Count("session_id", distinct=True))
+        .values("session__cohort_id")
+        .annotate(attended=Count("pk", filter=Q(attended=True)), recorded=Count("pk"))
         .order_by()
-        .values_list("organisation_id", "n")
     )
-    members = CohortMembership.objects.filter(cohort_id=cohort_id).values_list(
-        "organisation_id", "organisation__name"
-    )
-    rows = [OrganisationAttendance(name, present.get(pk, 0), held) for pk, name in members]
-    return sorted(rows, key=lambda row: (-row.attended, row.name))
+    return {row["session__cohort_id"]: (row["attended"], row["recorded"]) for row in rows}
 
 
 # --- learnings ------------------------------------------------------------------------------

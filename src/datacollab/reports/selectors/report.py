@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from datacollab.collaborations.models import DataCollaboration
 from datacollab.core.errors import NotFound
 from datacollab.events.models import Session
+from datacollab.events.selectors.attendance import attendance_rates
 from datacollab.learnings.models import Learning, Tag
 from datacollab.learnings.selectors import visible_learnings
 from datacollab.network.models import Application, Cohort
@@ -187,7 +188,7 @@ def _participants(cohort: Cohort) -> list[Participant]:
 def _charts(cohort: Cohort) -> tuple[list[Chart], int | None]:
     diversity = numbers.cohort_diversity(cohort.pk)
     funding = numbers.funding([cohort])[cohort.pk]
-    attendance = numbers.session_attendance([cohort.pk])
+    attendance = [row for row in attendance_rates(cohort).sessions if row.recorded]
     charts = [
         figures.region_chart("report-regions", diversity),
         figures.kind_chart("report-kinds", diversity),
