@@ -206,3 +206,12 @@ def test_network_dashboard_queries_do_not_grow_with_cohorts(
         response = client.get(reverse("network-dashboard"))
 
     assert len(response.context["board"].rows) == 5
+
+
+def test_network_attendance_is_the_events_rule_per_cohort(output, convener, login):
+    from datacollab.events.selectors.attendance import attendance_rates
+
+    response = login(convener).get(reverse("network-dashboard"))
+
+    (row,) = response.context["board"].rows
+    assert row.attendance_percent == attendance_rates(output.cohort).percent == 67
