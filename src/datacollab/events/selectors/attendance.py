@@ -44,7 +44,11 @@ def organisations_for(session: Session, users: Iterable[User]) -> dict[int, Orga
         else set()
     )
     contributors = set(session.contributors.values_list("pk", flat=True))
-    in_any_cohort = set(CohortMembership.objects.values_list("organisation_id", flat=True))
+    in_any_cohort = set(
+        CohortMembership.objects.filter(
+            organisation_id__in={m.organisation_id for m in memberships}
+        ).values_list("organisation_id", flat=True)
+    )
     ranked: dict[int, list[tuple[int, Organisation]]] = defaultdict(list)
     for membership in memberships:
         org_id = membership.organisation_id
