@@ -69,7 +69,7 @@ class ZonedTimesMixin(forms.Form):
     """`starts_at`, `ends_at` and `time_zone` fields cleaned into aware datetimes."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         zone = data.get("time_zone")
         if not zone:
             return data

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.events.forms.fields import WallClockField, ZonedTimesMixin, zone_choices
@@ -135,7 +135,7 @@ class InviteForm(forms.Form):
         return found
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.errors and not (data.get("cohort") or data.get("alumni") or data.get("emails")):
             raise forms.ValidationError(
                 _("Choose whom to invite: a cohort, the alumni or people by email.")
@@ -167,5 +167,5 @@ class AttendanceForm(forms.Form):
         }
 
 
-def cohort_filter_choices(cohorts: QuerySet[Cohort]) -> list[tuple[str, str]]:
+def cohort_filter_choices(cohorts: Iterable[Cohort]) -> list[tuple[str, Any]]:
     return [("", _("All cohorts")), *((c.slug, c.name) for c in cohorts)]

@@ -68,7 +68,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "past": past,
-            "cohort_choices": cohort_filter_choices(cohorts),  # type: ignore[arg-type]
+            "cohort_choices": cohort_filter_choices(cohorts),
             "kind_choices": [("", _("All kinds")), *SessionKind.choices],
             "chosen_cohort": cohort.slug if cohort else "",
             "chosen_kind": kind,
