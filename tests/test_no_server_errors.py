@@ -15,6 +15,7 @@ from datacollab.collaborations.models import Agreement, CollaborationMember, Dat
 from datacollab.datasets.models import AccessGrant, AccessRequest, Dataset, Upload
 from datacollab.demo.builder import load_demo
 from datacollab.discussion.models import Channel, EmailPreference, Post, Thread
+from datacollab.events.models import Booking, CalendarFeed, Session, SupportSlot
 from datacollab.learnings.models import Learning, Resource
 from datacollab.network.models import (
     Application,
@@ -116,6 +117,14 @@ def _values() -> dict[str, list[Any]]:
         "thread_id": [*Thread.objects.values_list("pk", flat=True)[:1], 999999],
         "post_id": [*Post.objects.values_list("pk", flat=True)[:1], 999999],
         "person_id": [User.objects.get(email="convener@demo.datacollab.org").pk, 999999],
+        "session_slug": [
+            *Session.objects.order_by("starts_at").values_list("slug", flat=True)[:1],
+            *Session.objects.order_by("-starts_at").values_list("slug", flat=True)[:1],
+            "nope",
+        ],
+        "token": [*CalendarFeed.objects.values_list("token", flat=True)[:1], "nope"],
+        "slot_id": [*SupportSlot.objects.values_list("pk", flat=True)[:1], 999999],
+        "booking_id": [*Booking.objects.values_list("pk", flat=True)[:1], 999999],
         "unsubscribe_token": [
             *EmailPreference.objects.values_list("unsubscribe_token", flat=True)[:1],
             "nope",
