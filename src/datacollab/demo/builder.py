@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from datacollab.demo import applicants as synthetic
 from datacollab.demo import content, seeds
+from datacollab.demo.cohort_life import ensure_cohort_life
 from datacollab.demo.cohorts import ensure_cohort
 from datacollab.demo.collaborations import ensure_collaborations
 from datacollab.demo.datasets import ensure_datasets
@@ -25,6 +26,7 @@ from datacollab.demo.people import People, Person, email, ensure_memberships
 from datacollab.demo.reviews import ensure_reviews
 from datacollab.network.models import Network
 from datacollab.organisations.models import Organisation, Role
+from datacollab.search import index as search_index
 
 REVIEWER_ZONES = [
     "Africa/Lagos",
@@ -104,6 +106,9 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         ensure_reviews(opened=opened, reviewers=reviewers, convener=convener)
         collabs = ensure_collaborations(people=people, convener=convener)
         ensure_datasets(collabs=collabs)
+        life = ensure_cohort_life(network=network, people=people, convener=convener, now=now)
+        # Everything above was written by the demo, not through the services: index it all.
+        search_index.rebuild()
     logins = [
         DemoLogin(convener.email, "convener", "runs calls, selection and grants"),
         *[
@@ -115,7 +120,12 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
             "applicant",
             f"has a draft for {synthetic.DEMO_APPLICANT_ORGANISATION}",
         ),
-        DemoLogin(email("gbif"), "participant", "a member of the second cohort"),
+        DemoLogin(
+            email("gbif"),
+            "participant",
+            "an alumnus of the second cohort: RSVPs, posts, publishes a draft learning",
+        ),
+        DemoLogin(life.expert.email, "expert", "publishes 1:1 support slots"),
         DemoLogin(
             email("data-cargo"),
             "data owner",
