@@ -106,10 +106,17 @@ def _values() -> dict[str, list[Any]]:
         "upload_id": [*Upload.objects.values_list("pk", flat=True)[:1], 999999],
         "token_id": [999999],
         "learning_slug": [
-            *Learning.objects.order_by("visibility", "slug").values_list("slug", flat=True)[:2],
+            *Learning.objects.filter(visibility="public").values_list("slug", flat=True)[:1],
+            *Learning.objects.filter(visibility="cohort").values_list("slug", flat=True)[:1],
             "nope",
         ],
-        "resource_slug": [*Resource.objects.values_list("slug", flat=True)[:1], "nope"],
+        "resource_slug": [
+            *Resource.objects.filter(visibility="public")
+            .exclude(file="")
+            .values_list("slug", flat=True)[:1],
+            *Resource.objects.filter(visibility="cohort").values_list("slug", flat=True)[:1],
+            "nope",
+        ],
         "channel_slug": [
             *Channel.objects.order_by("scope").values_list("slug", flat=True)[:1],
             "nope",
