@@ -231,3 +231,20 @@ def test_record_minutes_before_event_refused(convener):
     assert error.value.message == (
         "Value and impact of open data has not started yet: record its minutes after the event."
     )
+
+
+def test_create_and_change_session_refresh_search_entry(
+    convener, django_capture_on_commit_callbacks
+):
+    from datacollab.search.models import Document
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session = make_session(actor=convener, title="Governance models")
+    assert list(Document.objects.filter(kind="session").values_list("object_id", "title")) == [
+        (session.pk, "Governance models")
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        update_session(actor=convener, session=session, title="Governance, revisited")
+    assert list(Document.objects.filter(kind="session").values_list("title", flat=True)) == [
+        "Governance, revisited"
+    ]
