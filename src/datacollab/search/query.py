@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -42,7 +43,10 @@ def _scope(scopes: Mapping[str, QuerySet[Any]]) -> tuple[str, list[Any]]:
     params: list[Any] = []
     for kind, queryset in scopes.items():
         ids = queryset.order_by().values("pk")
-        sql, sub_params = ids.query.get_compiler(using=ids.db).as_sql()
+        try:
+            sql, sub_params = ids.query.get_compiler(using=ids.db).as_sql()
+        except EmptyResultSet:  # `.none()`: this person sees nothing of that kind
+            continue
         parts.append(f"(d.kind = %s AND d.object_id IN ({sql}))")
         params += [kind, *sub_params]
     return (" OR ".join(parts) or "1 = 0"), params

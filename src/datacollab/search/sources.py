@@ -104,3 +104,174 @@ register(
         stamp="updated_at",
     )
 )
+
+
+# Sessions -------------------------------------------------------------------------------------
+
+
+def _sessions() -> QuerySet[Any]:
+    from datacollab.events.models import Session
+
+    return Session.objects.select_related("cohort").prefetch_related("contributors")
+
+
+def _session_entry(session: Any) -> Entry:
+    return Entry(
+        title=session.title,
+        body=_join(
+            plain(session.description),
+            plain(session.reflective_questions),
+            plain(session.minutes),
+        ),
+        extra=_join(
+            session.theme,
+            session.get_kind_display(),
+            session.cohort.name if session.cohort else "",
+            session.place,
+            *(organisation.name for organisation in session.contributors.all()),
+        ),
+    )
+
+
+def _visible_sessions(user: Any) -> QuerySet[Any]:
+    from datacollab.events.selectors import visible_sessions
+
+    return visible_sessions(user)
+
+
+register(
+    Source(
+        kind="session",
+        label=_("Sessions"),
+        indexed=_sessions,
+        entry=_session_entry,
+        visible=_visible_sessions,
+        url=lambda session: reverse("session-detail", kwargs={"slug": session.slug}),
+        stamp="updated_at",
+    )
+)
+
+
+# Learnings and resources ----------------------------------------------------------------------
+
+
+def _learnings() -> QuerySet[Any]:
+    from datacollab.learnings.models import Learning
+
+    return Learning.objects.select_related("cohort", "session", "collaboration").prefetch_related(
+        "tags", "contributors"
+    )
+
+
+def _learning_entry(learning: Any) -> Entry:
+    return Entry(
+        title=learning.title,
+        body=plain(learning.body),
+        extra=_join(
+            *(tag.name for tag in learning.tags.all()),
+            *(organisation.name for organisation in learning.contributors.all()),
+            learning.session.title if learning.session else "",
+            learning.collaboration.name if learning.collaboration else "",
+            learning.cohort.name,
+        ),
+    )
+
+
+def _visible_learnings(user: Any) -> QuerySet[Any]:
+    from datacollab.learnings.selectors import visible_learnings
+
+    return visible_learnings(user)
+
+
+register(
+    Source(
+        kind="learning",
+        label=_("Learnings"),
+        indexed=_learnings,
+        entry=_learning_entry,
+        visible=_visible_learnings,
+        url=lambda learning: reverse("learning-detail", kwargs={"learning_slug": learning.slug}),
+        stamp="updated_at",
+    )
+)
+
+
+def _resources() -> QuerySet[Any]:
+    from datacollab.learnings.models import Resource
+
+    return Resource.objects.select_related("session").prefetch_related("tags")
+
+
+def _resource_entry(resource: Any) -> Entry:
+    return Entry(
+        title=resource.title,
+        body=plain(resource.description),
+        extra=_join(
+            resource.get_kind_display(),
+            *(tag.name for tag in resource.tags.all()),
+            resource.session.title if resource.session else "",
+        ),
+    )
+
+
+def _visible_resources(user: Any) -> QuerySet[Any]:
+    from datacollab.learnings.selectors import visible_resources
+
+    return visible_resources(user)
+
+
+register(
+    Source(
+        kind="resource",
+        label=_("Resources"),
+        indexed=_resources,
+        entry=_resource_entry,
+        visible=_visible_resources,
+        url=lambda resource: reverse("resource-detail", kwargs={"resource_slug": resource.slug}),
+        # Resources have no change time: catching up adds missing entries only.
+        stamp="created_at",
+    )
+)
+
+
+# Discussion posts -----------------------------------------------------------------------------
+
+
+def _posts() -> QuerySet[Any]:
+    from datacollab.discussion.models import Post
+
+    # A hidden post has no entry: hiding it through the service removes it.
+    return Post.objects.filter(hidden_at__isnull=True).select_related("thread__channel", "author")
+
+
+def _post_entry(post: Any) -> Entry:
+    return Entry(
+        title=post.thread.title,
+        body=plain(post.body),
+        # The name people go by, never their e-mail address.
+        extra=_join(post.author.display_name, post.thread.channel.name),
+    )
+
+
+def _visible_posts(user: Any) -> QuerySet[Any]:
+    from datacollab.discussion.selectors import visible_posts
+
+    return visible_posts(user)
+
+
+def _post_url(post: Any) -> str:
+    return reverse("thread-detail", kwargs={"thread_id": post.thread_id}) + f"#post-{post.pk}"
+
+
+register(
+    Source(
+        kind="post",
+        label=_("Discussion"),
+        indexed=_posts,
+        entry=_post_entry,
+        visible=_visible_posts,
+        url=_post_url,
+        # Edits are refreshed by the discussion services; catching up adds missing entries.
+        stamp="created_at",
+    )
+)
