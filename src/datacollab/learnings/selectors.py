@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.core.errors import NotFound
 from datacollab.events.models import Session, SessionKind
+from datacollab.events.selectors import visible_sessions
 from datacollab.learnings.models import Learning, Resource, Tag, Visibility
 from datacollab.network.models import Cohort
 from datacollab.network.selectors.participation import cohort_ids_of
@@ -150,13 +151,20 @@ def writable_cohorts(user: Any) -> QuerySet[Cohort]:
 
 
 def linkable_sessions(user: Any) -> QuerySet[Session]:
-    """Sessions of those cohorts, and network-wide or alumni ones."""
-    sessions = Session.objects.exclude(kind=SessionKind.ONE_TO_ONE)
+    """Sessions the person may see, of those cohorts or network-wide and alumni ones."""
+    sessions = visible_sessions(user).exclude(kind=SessionKind.ONE_TO_ONE)
     if is_convener(user):
         return sessions.order_by("-starts_at")
     return sessions.filter(Q(cohort__isnull=True) | Q(cohort_id__in=cohort_ids_of(user))).order_by(
         "-starts_at"
     )
+
+
+def session_title(user: Any, slug: str) -> str:
+    """The title of a session the person may see (for a list filtered by it), else ""."""
+    if not slug:
+        return ""
+    return visible_sessions(user).filter(slug=slug).values_list("title", flat=True).first() or ""
 
 
 def creditable_organisations(user: Any) -> QuerySet[Organisation]:

@@ -64,7 +64,7 @@ CONTENT_TYPES = {
 MAX_DESCRIPTION = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass
 class _FileRule:
     """The limits `check_upload` applies (it reads them like an application's file question)."""
 

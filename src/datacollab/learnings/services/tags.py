@@ -65,9 +65,9 @@ def resolve_tags(
         )
     existing = Tag.objects.in_bulk(list(wanted), field_name="slug")
     for slug, name in wanted.items():
-        tag = existing.get(slug)
-        if tag is None:
+        found = existing.get(slug)
+        if found is None:
             # get_or_create survives a colleague creating the same tag at the same moment.
-            tag, _created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
-        chosen[slug] = tag
+            found, _created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+        chosen[slug] = found
     return list(chosen.values())

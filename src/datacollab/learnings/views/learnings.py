@@ -60,6 +60,7 @@ def learning_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "learnings": page.object_list,
             "filters": filters,
+            "session_title": selectors.session_title(request.user, filters.session),
             "page_query": _page_query(request),
             "themes": [t for t in tags if t.is_theme],
             "custom_tags": [t for t in tags if not t.is_theme],
@@ -92,7 +93,8 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     cohort = cohorts.filter(slug=request.GET.get("cohort", "")).first()
     if session is not None:
         initial["session"] = session
-        cohort = cohort or (cohorts.filter(pk=session.cohort_id).first())
+        if cohort is None and session.cohort_id is not None:
+            cohort = cohorts.filter(pk=session.cohort_id).first()
     if cohort is None and len(ids := cohort_ids_of(request.user)) == 1:
         cohort = cohorts.filter(pk__in=ids).first()
     if cohort is not None:

@@ -66,6 +66,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "resources": page.object_list,
             "filters": filters,
+            "session_title": selectors.session_title(request.user, filters.session),
             "page_query": _page_query(request),
             "kinds": Resource.Kind.choices,
             "themes": [t for t in tags if t.is_theme],
@@ -161,7 +162,7 @@ def resource_detail(request: HttpRequest, resource_slug: str) -> HttpResponse:
         "learnings/resource_detail.html",
         {
             "resource": resource,
-            "file_name": resource.file.name.rsplit("/", 1)[-1] if resource.file else "",
+            "file_name": (resource.file.name or "").rsplit("/", 1)[-1],
             "may_edit": rules.may_edit_resource(request.user, resource),
         },
     )
@@ -226,7 +227,7 @@ def resource_file(request: HttpRequest, resource_slug: str) -> FileResponse:
     resource = selectors.resource_for(request.user, resource_slug)
     if not resource.file:
         raise NotFound(_("This resource is a link, not a file: follow its link instead."))
-    name = resource.file.name.rsplit("/", 1)[-1]
+    name = (resource.file.name or "").rsplit("/", 1)[-1]
     try:
         handle = resource.file.open("rb")
     except FileNotFoundError:
