@@ -162,6 +162,11 @@ def _emails_at_once(notification: Notification, mode: str) -> bool:
     return notification.reason == Notification.Reason.MENTION and mode != EmailPreference.Mode.OFF
 
 
+def _locked_preference(user: User) -> EmailPreference:
+    """The person's preference row, locked until the end of the transaction."""
+    return EmailPreference.objects.select_for_update().get(pk=ensure_preference(user=user).pk)
+
+
 def thread_url(post: Post) -> str:
     return site_url(reverse("thread-detail", args=[post.thread_id])) + f"#post-{post.pk}"
 
@@ -190,12 +195,15 @@ def send_post_emails(*, post_id: int) -> int:
         if not user.is_active or not rules.can_read_channel(user, post.thread.channel):
             continue
         with transaction.atomic():
+            # The same per-person lock as the digest's: the two never mail one notification twice.
+            preference = _locked_preference(user)
+            if not _emails_at_once(notification, preference.mode):
+                continue
             claimed = Notification.objects.filter(
                 pk=notification.pk, emailed_at__isnull=True
             ).update(emailed_at=timezone.now())
             if not claimed:
                 continue
-            preference = preferences.get(user.pk) or ensure_preference(user=user)
             mention = notification.reason == Notification.Reason.MENTION
             subject = (
                 _("%(author)s mentioned you in “%(title)s”")
@@ -233,9 +241,7 @@ def _send_digest(*, user_id: int, now: datetime) -> bool:
         if user is None:
             return False
         # The row lock makes a second, concurrent run wait, then find nothing left to send.
-        preference = EmailPreference.objects.select_for_update().get(
-            pk=ensure_preference(user=user).pk
-        )
+        preference = _locked_preference(user)
         if preference.mode == EmailPreference.Mode.OFF:
             return False
         pending = _pending_for_digest(user, preference)
