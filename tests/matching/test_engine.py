@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from datacollab.matching import synthetic
-from datacollab.matching.engine import Profile, explain, suggest
+from datacollab.matching.engine import Profile, analyse, explain, suggest
 
 MOBILITY = "Sharing bus ridership data with the city to plan mobility routes and transit."
 MOBILITY_TOO = "Mobility routes: ridership data from buses helps plan transit for commuters."
@@ -183,3 +183,20 @@ def test_explain_gives_similarity_and_terms_of_a_chosen_pair():
     assert result[(1, 2)].shared_terms == ()
     assert result[(1, 2)].cross_region is True
     assert sorted(result) == [(1, 2), (1, 3)]
+
+
+def test_analyse_makes_phrases_only_of_neighbouring_words():
+    terms = analyse("We decide what is prevented. **Open**-source transport data; Café")
+
+    assert terms == [
+        "decide",
+        "prevented",
+        "open",
+        "source",
+        "transport",
+        "data",
+        "open source",
+        "source transport",
+        "transport data",
+        "cafe",
+    ]

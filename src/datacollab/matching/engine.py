@@ -17,18 +17,29 @@ the benchmark and the tests pass synthetic ones.
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer, strip_accents_unicode
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 DEFAULT_TOP_K = 3
 DEFAULT_REGION_BONUS = 0.25
 DEFAULT_REASON_TERMS = 5
+COMMON_TERM_SHARE = 0.5
+COMMON_TERMS_FROM = 10
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
+_TOKEN = re.compile(r"\b\w\w+\b")
+# A phrase never spans punctuation: "... transport data. Cities ..." has no "data cities".
+# Markdown emphasis and hyphens do not: "**open**-source data" gives "open source".
+_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\n|/]+")
 
 
 @dataclass(frozen=True)
@@ -54,18 +65,43 @@ class Suggestion:
 
 def _preprocess(text: str) -> str:
     # Links name hosts and paths, not challenges: drop them before counting words.
-    return strip_accents_unicode(_URL.sub(" ", text).lower())
+    folded = unicodedata.normalize("NFKD", _URL.sub(" ", text).lower())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
 
-def _vectorizer() -> TfidfVectorizer:
+def analyse(text: str) -> list[str]:
+    """Words and two-word phrases of a text, English stop words left out.
+
+    A phrase is two words next to each other in the text, neither a stop word, with no
+    punctuation between them. (scikit-learn's own analyser removes stop words first and then
+    pairs what is left, making phrases nobody wrote, such as "decide prevented" out of
+    "decide what is prevented".)
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    terms: list[str] = []
+    for segment in _BREAK.split(_preprocess(text)):
+        words = [None if w in ENGLISH_STOP_WORDS else w for w in _TOKEN.findall(segment)]
+        terms.extend(w for w in words if w)
+        terms.extend(f"{a} {b}" for a, b in itertools.pairwise(words) if a and b)
+    return terms
+
+
+def _vectorizer(profiles: int) -> TfidfVectorizer:
+    # Imported here: scikit-learn takes seconds to import, and every process that loads the
+    # URLs imports this module; only a request that matches should pay for it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
-        preprocessor=_preprocess,
-        stop_words="english",
-        ngram_range=(1, 2),
+        analyzer=analyse,
         sublinear_tf=True,
         # A term only one organisation uses can never be shared; kept, it would only lengthen
         # that profile's vector and lower all of its similarities.
         min_df=2,
+        # In a pool of COMMON_TERMS_FROM or more, a term used by more than half of the
+        # organisations says what they all do ("data", "organisations"), not what two share.
+        # Smaller pools keep it: with three profiles, any shared term is in two thirds of them.
+        max_df=COMMON_TERM_SHARE if profiles >= COMMON_TERMS_FROM else 1.0,
         dtype=np.float64,
     )
 
@@ -100,7 +136,7 @@ class _Model:
         if len(set(self.keys)) != len(self.keys):
             raise ValueError("profile keys must be unique")
         self.position = {key: i for i, key in enumerate(self.keys)}
-        vectorizer = _vectorizer()
+        vectorizer = _vectorizer(len(profiles))
         try:
             self.matrix = vectorizer.fit_transform([p.text for p in profiles]).tocsr()
         except ValueError:
@@ -110,7 +146,6 @@ class _Model:
         self.matrix.sort_indices()
         self.vocabulary = vectorizer.get_feature_names_out()
         self.index_of_term = vectorizer.vocabulary_
-        self.analyse = vectorizer.build_analyzer()
         self._shown: dict[int, np.ndarray | None] = {}
 
     def similarities(self, rows: list[int]) -> np.ndarray:
@@ -126,11 +161,7 @@ class _Model:
                 if shown is None
                 else np.unique(
                     np.array(
-                        [
-                            self.index_of_term[t]
-                            for t in self.analyse(shown)
-                            if t in self.index_of_term
-                        ],
+                        [self.index_of_term[t] for t in analyse(shown) if t in self.index_of_term],
                         dtype=np.int64,
                     )
                 )
