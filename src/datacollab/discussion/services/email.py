@@ -92,8 +92,9 @@ def preference_by_token(token: str) -> EmailPreference:
     if preference is None:
         raise NotFound(
             _(
-                "This unsubscribe link is not valid: it may be incomplete, or older than a newer "
-                "one. Log in and choose what you receive under Discussion → Email settings."
+                "This unsubscribe link is not valid: it may be incomplete (some mail programs "
+                "cut long links). Log in and choose what you receive under Discussion → Email "
+                "settings."
             )
         )
     return preference
