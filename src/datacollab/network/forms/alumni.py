@@ -34,6 +34,6 @@ class AlumniFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("Any"))] + [
-            (region, region) for region in selectors.regions()
-        ]
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = [("", _("Any"))] + [(name, name) for name in selectors.regions()]
