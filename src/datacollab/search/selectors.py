@@ -122,7 +122,8 @@ def search(
     counts = query.counts(terms, scopes)
     shown = {kind: scopes[kind]} if kind and terms else scopes
     total_shown = counts.get(kind, 0) if kind else sum(counts.values())
-    current = Paginator(_Rows(terms, shown, total_shown), page_size).get_page(page)
+    paginator: Paginator[Any] = Paginator(_Rows(terms, shown, total_shown), page_size)
+    current = paginator.get_page(page)
     current.object_list = _hits(user, list(current.object_list), terms)
     kinds = [
         KindCount(name, str(source.label), counts.get(name, 0), name == kind)
