@@ -81,6 +81,7 @@ KIND = {
     "dataset-requests": "owner",
     "dataset-upload": "owner",
     "dataset-upload-status": "owner",
+    "dataset-schema-edit": "owner",
     "api:upload_list": "api_owner",
     "api:upload_create": "api_owner",  # the same path as upload_list: a GET lists
     "api:upload_get": "api_owner",
@@ -349,6 +350,7 @@ OWNER_WRITES = {
     "dataset-request-decide": {"decision": "approve"},
     "dataset-upload": {},
     "dataset-upload-retry": {},
+    "dataset-schema-edit": {"action": "publish", "base_version": "2", "primary_key": "station"},
 }
 
 
