@@ -172,3 +172,16 @@ def test_excerpt_marks_paragraphs_left_out():
 
 def test_excerpt_of_no_minutes_is_empty():
     assert excerpt("") == ""
+
+
+def test_excerpt_keeps_whole_list_items_that_fit():
+    minutes = (
+        "**Primary contributors:** A, B.\n\n"
+        "- **One.** First point\n  continues here.\n"
+        "- **Two.** Second point.\n"
+        "- **Three.** " + "long " * 50
+    )
+
+    text = excerpt(minutes, limit=70)
+
+    assert text == ("- **One.** First point\n  continues here.\n- **Two.** Second point.\n\n…")

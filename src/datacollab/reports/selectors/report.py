@@ -59,28 +59,50 @@ def report_for_viewer(*, viewer: Any, cohort_slug: str) -> CohortReport:
     return report
 
 
-def excerpt(minutes: str, limit: int = EXCERPT_CHARS) -> str:
-    """The opening paragraphs of Markdown minutes, headings skipped, at most about `limit` long.
+_BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s")
 
-    A first paragraph longer than that is cut at a word; "…" says something was left out.
+
+def _units(block: str) -> tuple[list[str], str]:
+    """A block's units: a list's items (joined back with newlines), else the paragraph."""
+    lines = block.splitlines()
+    if not _BULLET.match(lines[0]):
+        return [block], "\n\n"
+    items: list[str] = []
+    for line in lines:
+        if _BULLET.match(line) or not items:
+            items.append(line)
+        else:
+            items[-1] += "\n" + line
+    return items, "\n"
+
+
+def excerpt(minutes: str, limit: int = EXCERPT_CHARS) -> str:
+    """The opening of Markdown minutes, at most about `limit` characters, as Markdown.
+
+    Headings are skipped, and so is a paragraph restating the primary contributors (the report
+    lists them). Whole paragraphs and list items are kept while they fit; a first one longer
+    than the limit is cut at a word. "…" says something was left out.
     """
-    paragraphs = [
-        p.strip()
-        for p in re.split(r"\n\s*\n", minutes or "")
-        if p.strip() and not p.strip().startswith("#")
+    label = _("Primary contributors")
+    blocks = [
+        block.strip("\n")
+        for block in re.split(r"\n\s*\n", minutes or "")
+        if block.strip()
+        and not block.strip().startswith("#")
+        and not block.strip().lstrip("*_").startswith((label, "Primary contributors"))
     ]
-    kept: list[str] = []
-    length = 0
-    for paragraph in paragraphs:
-        if length + len(paragraph) > limit:
-            if not kept:
-                kept.append(paragraph[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + " …")
-            else:
-                kept.append("…")
-            break
-        kept.append(paragraph)
-        length += len(paragraph)
-    return "\n\n".join(kept)
+    out = ""
+    for block in blocks:
+        units, joiner = _units(block)
+        for index, unit in enumerate(units):
+            separator = ("\n\n" if index == 0 else joiner) if out else ""
+            if len(out) + len(separator) + len(unit) <= limit:
+                out += separator + unit
+                continue
+            if not out:
+                return unit[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + " …"
+            return out + "\n\n…"
+    return out
 
 
 @dataclass(frozen=True)
