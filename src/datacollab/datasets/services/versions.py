@@ -135,7 +135,11 @@ def publish_parquet(
 
 
 def _stored_keys(storage: Any, folder: str) -> list[str]:
-    directories, files = storage.listdir(folder)
+    # Listing, not exists(): on S3 a folder is only a key prefix, which exists() never finds.
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return []
     keys = [f"{folder}/{name}" for name in files]
     for directory in directories:
         keys.extend(_stored_keys(storage, f"{folder}/{directory}"))
@@ -152,7 +156,7 @@ def remove_orphan_files(*, older_than: dt.timedelta, dry_run: bool = False) -> l
     cutoff = timezone.now() - older_than
     removed: list[str] = []
     storage = version_storage()
-    keys = _stored_keys(storage, "datasets") if storage.exists("datasets") else []
+    keys = _stored_keys(storage, "datasets")
     referenced = set(
         DatasetVersion.objects.filter(storage_key__in=keys).values_list("storage_key", flat=True)
     )
