@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from datacollab.datasets.tableschema import CHECKED_TYPES, SUPPORTED_CONSTRAINTS, UNCHECKED_TYPES
 
 # The constraints the form edits; any other constraint of a field is kept as it was.
-EDITED_CONSTRAINTS = ("required", "unique", "enum", "minimum", "maximum", "minLength")
-EDITED_CONSTRAINTS += ("maxLength", "pattern")
+EDITED_CONSTRAINTS = frozenset(
+    ("required", "unique", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern")
+)
 TYPE_CHOICES = [(t, t) for t in CHECKED_TYPES] + [
     (t, gettext_lazy("%(type)s (not checked)") % {"type": t}) for t in UNCHECKED_TYPES
 ]
@@ -84,7 +85,7 @@ class FieldForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("type")
         if kind is None:
             return data
@@ -213,7 +214,9 @@ class SchemaForm(forms.Form):
 
     def __init__(self, *args: Any, field_names: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["primary_key"].choices = [(n, n) for n in field_names]
+        key_field = self.fields["primary_key"]
+        assert isinstance(key_field, forms.MultipleChoiceField)
+        key_field.choices = [(n, n) for n in field_names]
 
     @staticmethod
     def initial_for(schema: dict[str, Any], base_number: int) -> dict[str, Any]:

@@ -112,7 +112,7 @@ def _text_where_retyped(
     limits = Limits.from_settings()
     work.mkdir(parents=True, exist_ok=True)
     target = work / f"v{base.number}-text.parquet"
-    config = {
+    config: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": f"{limits.duckdb_memory_mb}MB",
         "threads": limits.threads,
         "temp_directory": str(work / "spill"),
@@ -155,7 +155,8 @@ def check_schema_edit(*, actor: Any, dataset: Dataset, schema: dict[str, Any]) -
     base = latest_version(dataset)
     _check_usable(schema, base)
     with _worker_run(base, schema) as outcome:
-        refusal = refusal_message(outcome.refusal) if outcome.status == "refused" else ""
+        refused = outcome.status == "refused"
+        refusal = refusal_message(outcome.refusal or {}) if refused else ""
         return SchemaCheck(
             base=base,
             schema=schema,
