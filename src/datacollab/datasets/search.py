@@ -27,4 +27,4 @@ def search_ids(queryset: QuerySet[Dataset], q: str) -> list[int]:
         return list(queryset.order_by("title", "pk").values_list("pk", flat=True))
     # Datasets written outside the services (admin, factories) get their entry first.
     index.catch_up(KIND, queryset)
-    return [row.object_id for row in query.ranked(terms, {KIND: queryset})]
+    return [object_id for _kind, object_id in query.ids(terms, {KIND: queryset})]

@@ -52,8 +52,11 @@ def _scope(scopes: Mapping[str, QuerySet[Any]]) -> tuple[str, list[Any]]:
     return (" OR ".join(parts) or "1 = 0"), params
 
 
-def _match(terms: list[str]) -> tuple[str, str, list[Any]]:
-    """FROM ... WHERE clause matching `terms`, the rank expression (lower is better)."""
+def _match(terms: list[str], *, rank: bool = True) -> tuple[str, str, list[Any]]:
+    """FROM ... WHERE clause matching `terms`, the rank expression (lower is better).
+
+    Without `rank`, SQLite skips bm25 (counting thousands of matches is then 3 times faster).
+    """
     if connection.vendor == "postgresql":
         return (
             "search_document d CROSS JOIN to_tsquery('simple', %s) AS q(query)"
@@ -61,13 +64,10 @@ def _match(terms: list[str]) -> tuple[str, str, list[Any]]:
             "-ts_rank(d.vector, q.query)",
             [text.tsquery(terms)],
         )
-    return (
-        "(SELECT rowid AS id, bm25(search_document_fts, 10.0, 1.0, 4.0) AS rank"
-        " FROM search_document_fts WHERE search_document_fts MATCH %s) m"
-        " JOIN search_document d ON d.id = m.id WHERE 1 = 1",
-        "m.rank",
-        [text.fts5_query(terms)],
-    )
+    score = "bm25(search_document_fts, 10.0, 1.0, 4.0)" if rank else "0"
+    source = f"(SELECT rowid AS id, {score} AS rank FROM search_document_fts"  # noqa: S608
+    source += " WHERE search_document_fts MATCH %s) m JOIN search_document d ON d.id = m.id"
+    return source + " WHERE 1 = 1", "m.rank", [text.fts5_query(terms)]
 
 
 def ranked(
@@ -93,10 +93,23 @@ def ranked(
         return [Row(*row) for row in cursor.fetchall()]
 
 
+def ids(terms: list[str], scopes: Mapping[str, QuerySet[Any]]) -> list[tuple[str, int]]:
+    """(kind, object id) of every match, best first: `ranked` without the text, for long lists."""
+    if not terms or not scopes:
+        return []
+    source, rank, params = _match(terms)
+    scope, scope_params = _scope(scopes)
+    sql = f"SELECT d.kind, d.object_id FROM {source}"  # noqa: S608
+    sql += f" AND ({scope}) ORDER BY {rank}, d.title, d.id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *scope_params])
+        return [(kind, object_id) for kind, object_id in cursor.fetchall()]
+
+
 def counts(terms: list[str], scopes: Mapping[str, QuerySet[Any]]) -> dict[str, int]:
     if not terms or not scopes:
         return {}
-    source, _rank, params = _match(terms)
+    source, _rank, params = _match(terms, rank=False)
     scope, scope_params = _scope(scopes)
     sql = f"SELECT d.kind, COUNT(*) FROM {source} AND ({scope}) GROUP BY d.kind"  # noqa: S608
     with connection.cursor() as cursor:
