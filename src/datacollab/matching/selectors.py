@@ -223,7 +223,8 @@ def _rows(
     candidates: set[int] | None,
     favour_other_regions: bool,
 ) -> list[OrganisationSuggestions]:
-    wanted = [pk for pk in entries if pk in set(for_ids)]
+    asked = set(for_ids)
+    wanted = [pk for pk in entries if pk in asked]
     result = engine.suggest(
         profiles(viewer=viewer, entries=entries),
         top_k=TOP_K,
