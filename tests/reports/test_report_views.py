@@ -234,3 +234,21 @@ def test_report_page_queries_do_not_grow_with_its_content(
 
     assert response.status_code == 200
     assert response.content.decode().count('class="learning"') == 12
+
+
+def test_cohort_page_links_to_the_report_only_once_published(output, convener):
+    cohort_page = reverse("cohort-detail", kwargs={"slug": output.cohort.slug})
+    report_link = f'href="{_url("cohort-report", output)}"'
+    edit_report(
+        actor=convener,
+        cohort=output.cohort,
+        title="Draft",
+        introduction="Soon.",
+        sections=["figures"],
+    )
+
+    before = Client().get(cohort_page).content.decode()
+    publish_report(actor=convener, cohort=output.cohort)
+    after = Client().get(cohort_page).content.decode()
+
+    assert (report_link in before, report_link in after) == (False, True)
