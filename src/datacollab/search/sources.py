@@ -8,18 +8,16 @@ Imports of the owning apps are made inside the functions: those apps call `searc
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-
-from datacollab.core.markdown import render_markdown
+from markdown_it import MarkdownIt
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,30 @@ def register(source: Source) -> Source:
     return source
 
 
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # The syntax of core.markdown; raw HTML stays text, as it is shown escaped there.
+    return MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
+
+
 def plain(markdown: str) -> str:
-    """The words of a Markdown text, as a reader sees them (no markup, no raw HTML)."""
-    return html.unescape(strip_tags(render_markdown(markdown or ""))).strip()
+    """The words of a Markdown text as a reader sees them: no markup, link and image texts kept.
+
+    Read from the parser's tokens, not from rendered HTML: half the time, which counts when
+    rebuilding thousands of entries.
+    """
+    parts: list[str] = []
+    for token in _markdown().parse(markdown or ""):
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("text", "code_inline", "image"):
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+            parts.append("\n")
+        elif token.type in ("fence", "code_block"):
+            parts.append(token.content)
+    return "".join(parts).strip()
 
 
 def _join(*parts: Any) -> str:
