@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.utils import timezone
 
 from datacollab.core import audit
@@ -267,3 +268,14 @@ def test_seed_text_names_the_roundtables_and_their_contributors() -> None:
         credit = section[start : section.index(", participants", start)]
         named = {slug for slug, name in names.items() if name in credit}
         assert named == set(roundtable.contributors), roundtable.title
+
+
+def test_demo_second_cohort_report_is_published_with_its_roundtables():
+    load_demo()
+    cohort_slug = content.SECOND.slug
+
+    response = Client().get(f"/cohorts/{cohort_slug}/report/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert [title in html for title in ROUNDTABLE_CONTRIBUTORS] == [True] * 4

@@ -10,6 +10,7 @@ from datacollab.demo import content
 from datacollab.demo.discussion import ensure_discussion
 from datacollab.demo.learnings import ensure_learnings
 from datacollab.demo.people import People, Person, email
+from datacollab.demo.report import ensure_report
 from datacollab.demo.sessions import DemoSessions, ensure_sessions
 from datacollab.network.models import Cohort, Network
 from datacollab.organisations.models import Role, User
@@ -35,4 +36,5 @@ def ensure_cohort_life(
     )
     ensure_discussion(network=network, cohort=cohort, now=now)
     ensure_learnings(convener=convener, sessions=sessions.roundtables)
+    ensure_report(cohort=cohort, convener=convener)
     return CohortLife(expert=expert, sessions=sessions)
