@@ -36,6 +36,7 @@ PEER = "duckdb-copy"
 def generate(path: Path, rows: int) -> None:
     """Six columns of e-cargo-bike readings; every value a fixed function of the row and SEED."""
     con = duckdb.connect(config={"memory_limit": "1GB", "threads": 2})
+    con.execute("SET enable_progress_bar = false")
     # Numbers and our own temporary path only.
     sql = f"""
         COPY (
@@ -85,6 +86,7 @@ def main() -> None:
     django.setup()  # the worker's limits come from the same settings as the service's
     console = Console()
     limits = Limits.from_settings()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as folder:
         work = Path(folder)
         source = work / "sensors.csv"
@@ -128,13 +130,24 @@ def main() -> None:
         f"{peer_mb:.0f}",
     )
     console.print(table)
-    console.print(
-        "worker phases (s): "
-        + ", ".join(f"{name} {seconds:.2f}" for name, seconds in outcome.phases.items())
-    )
+    phases = Table(title="Worker phases (wall and CPU seconds, peak RSS by the phase's end)")
+    for column in ("phase", "seconds", "CPU seconds", "peak RSS (MB)"):
+        phases.add_column(column, justify="left" if column == "phase" else "right")
+    for name, seconds in outcome.phases.items():
+        phases.add_row(
+            name,
+            f"{seconds:.2f}",
+            f"{outcome.phase_cpu_seconds.get(name, 0.0):.2f}",
+            f"{outcome.phase_peaks_mb.get(name, 0)}",
+        )
+    console.print(phases)
     console.print(
         f"{PEER}: read_csv with auto-detected types straight to Parquet (no schema, no "
         "validation, no limits)"
+    )
+    console.print(
+        f"machine: {os.cpu_count()} cores, load average {load_before:.2f} before the run and "
+        f"{os.getloadavg()[0]:.2f} after (other work on the machine slows both runs)"
     )
     console.print(
         f"worker limits: address space {limits.memory_mb} MB, DuckDB memory_limit "
@@ -143,7 +156,8 @@ def main() -> None:
     )
     print(
         f"bench ingest: rows={rows} seconds={ours_seconds:.2f} peak_rss_mb={ours_peak} "
-        f"peer={PEER} peer_seconds={peer_seconds:.2f} peer_peak_rss_mb={peer_peak}"
+        f"peer={PEER} peer_seconds={peer_seconds:.2f} peer_peak_rss_mb={peer_peak} "
+        f"ratio={ours_seconds / peer_seconds:.2f}"
     )
 
 

@@ -30,7 +30,7 @@ class Limits:
         # DuckDB's limit covers its buffer pool only. Measured with DuckDB 2.0 (one I/O
         # thread, see worker._connect): pyarrow and DuckDB reserve about 500 MB of address
         # space beyond it, and RLIMIT_AS counts reservations, not resident memory.
-        return max(128, min(int(self.memory_mb * 0.4), self.memory_mb - 700))
+        return max(128, min(int(self.memory_mb * 0.4), (self.memory_mb - 700) // 2))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -42,6 +42,11 @@ class Outcome:
     pid: int = 0
     stderr: str = ""
     phases: dict[str, float] = field(default_factory=dict)  # seconds per worker phase
+    # The worker's peak RSS (MB) at the end of each phase: the first phase to reach the
+    # overall peak is the one that needed it.
+    phase_peaks_mb: dict[str, int] = field(default_factory=dict)
+    # CPU seconds (all threads) per phase: steadier than wall time on a busy machine.
+    phase_cpu_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _read_stderr(
@@ -80,6 +85,13 @@ def _child_environment() -> dict[str, str]:
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[name] = "1"
     env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+    # glibc's malloc keeps what DuckDB frees mapped (an arena per thread, and blocks below
+    # a threshold that rises as large blocks are freed), so the address space grows to
+    # about twice what is in use. One arena, a fixed threshold (DuckDB's 256 KiB blocks
+    # are mapped and unmapped on their own) and trimming keep it close to what is used.
+    env["MALLOC_ARENA_MAX"] = "1"
+    env["MALLOC_MMAP_THRESHOLD_"] = str(128 * 1024)
+    env["MALLOC_TRIM_THRESHOLD_"] = str(1024 * 1024)
     env["ARROW_IO_THREADS"] = "2"
     return env
 
@@ -173,6 +185,8 @@ def _read_result(work_dir: Path, outcome: Outcome, limits: Limits) -> Outcome:
         return outcome
     outcome.detected = result.get("detected") or {}
     outcome.phases = result.get("phases") or {}
+    outcome.phase_peaks_mb = result.get("phase_peaks_mb") or {}
+    outcome.phase_cpu_seconds = result.get("phase_cpu_seconds") or {}
     if not result.get("ok"):
         refusal = result["refusal"]
         if refusal["code"] == "out-of-memory":

@@ -30,10 +30,27 @@ OUTPUT_NAME = "typed.parquet"
 
 
 _PHASES: dict[str, float] = {}  # phase -> when it started (monotonic)
+_CPU: dict[str, float] = {}  # phase -> the process's CPU seconds (all threads) when it started
+_PEAKS: dict[str, int] = {}  # phase -> the process's peak RSS (MB) when it ended
+
+
+def _mark_end() -> None:
+    """Note the peak RSS reached by the end of the phase in progress (it never decreases:
+    the first phase whose figure is the overall peak is the one that needed it)."""
+    if _PHASES:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        _PEAKS[max(_PHASES, key=_PHASES.__getitem__)] = int(usage.ru_maxrss / 1024)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def progress(phase: str) -> None:
+    _mark_end()
     _PHASES[phase] = time.monotonic()
+    _CPU[phase] = _cpu_seconds()
     sys.stderr.write(f"@@progress {phase}\n")
     sys.stderr.flush()
 
@@ -44,6 +61,14 @@ def _phase_seconds(finished: float) -> dict[str, float]:
         return {}
     ends = [when for _, when in marks[1:]] + [finished]
     return {name: round(end - start, 3) for (name, start), end in zip(marks, ends, strict=True)}
+
+
+def _phase_cpu_seconds(finished: float) -> dict[str, float]:
+    starts = list(_CPU.items())  # in the order the phases began
+    if not starts:
+        return {}
+    ends = [cpu for _, cpu in starts[1:]] + [finished]
+    return {name: round(end - start, 2) for (name, start), end in zip(starts, ends, strict=True)}
 
 
 def _sql_string(path: Path) -> str:
@@ -127,6 +152,8 @@ def _read_error(exc: BaseException) -> Refusal:
     if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:  # e.g. mmap past RLIMIT_AS
         return Refusal("out-of-memory")
     text = str(exc).strip()
+    if "Out of Memory Error" in text:  # DuckDB's, passed on inside a validation error
+        return Refusal("out-of-memory")
     detail = text.splitlines()[0][:400] if text else type(exc).__name__
     if type(exc).__name__ == "SchemaError":
         return Refusal("schema-invalid", detail=detail)
@@ -245,6 +272,9 @@ def main(argv: list[str]) -> int:
     finished = time.monotonic()
     result["seconds"] = round(finished - started, 3)
     result["phases"] = _phase_seconds(finished)
+    _mark_end()
+    result["phase_peaks_mb"] = dict(_PEAKS)
+    result["phase_cpu_seconds"] = _phase_cpu_seconds(_cpu_seconds())
     try:
         _write_result(work, result)
     except OSError:

@@ -1,9 +1,18 @@
-"""Schema inference over the whole file: one aggregate query decides every field's type.
+"""Schema inference over the whole file: a sample rules types out, one scan decides.
 
-For each column it counts the present cells (not missing: neither absent nor "") and,
-for each candidate type, how many of them read as that type with the same SQL that
-validation uses. A column takes the first candidate every present cell reads as
-(integer, number, boolean, date, datetime, time), else string.
+A column takes the first candidate type (integer, number, boolean, date, datetime,
+time) that every present cell (neither absent nor "") reads as, with the same rules
+validation applies (cells.py), else string. Testing six rules on every cell is costly
+(a failing cast or a Unicode-aware regex per cell and per type), but one cell that does
+not read as a type rules that type out for the whole column, so:
+
+1. the first SAMPLE_ROWS rows are read with every rule: a type any of their cells fails
+   is out (for most columns all but one or two are: a text column needs no more tests);
+2. one scan over every row counts, per column, the present cells, an approximate count
+   of distinct values, and for each type still in, the present cells that fail its rule
+   (each rule tries its fast path first, so a cell that reads costs one cast or regex);
+3. only columns that may be unique (integer or string, the approximate count close to
+   the present cells) get an exact count of distinct values, in a third scan.
 """
 
 # ruff: noqa: S608 -- this module writes SQL; every value in it goes through sql.lit/ident.
@@ -12,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +38,16 @@ from datacollab.datasets.validation.source import (
 )
 
 CANDIDATES = ("integer", "number", "boolean", "date", "datetime", "time")
+# Rows read with every rule first; any subset of the rows would do (a cell that fails a
+# rule rules the type out), the first rows cost least to read.
+SAMPLE_ROWS = 10_000
 # Fields named like an identifier make the preferred primary key.
 _KEY_NAME = re.compile(r"(^|[_\s-])(id|key|uuid|code)$", re.IGNORECASE)
 # Only identifier-like types are marked unique: a unique price or date is a coincidence.
 _UNIQUE_TYPES = ("integer", "string")
+# A column is counted exactly for uniqueness only when its approximate distinct count
+# (HyperLogLog, a few per cent off) reaches this share of its present cells.
+_MAYBE_UNIQUE = 0.9
 _PARQUET_TYPES = {
     "BOOLEAN": "boolean",
     "DATE": "date",
@@ -40,6 +56,18 @@ _PARQUET_TYPES = {
     "FLOAT": "number",
     "DECIMAL": "number",
 }
+
+
+@dataclass
+class _Column:
+    """What the scans found about one column."""
+
+    text: bool  # read as text (CSV, or a Parquet string column): its type is inferred
+    kind: str = "string"
+    present: int = 0
+    candidates: list[str] = field(default_factory=list)  # types the sample left in
+    approx_distinct: int = 0
+    distinct: int = 0
 
 
 def infer(
@@ -62,10 +90,12 @@ def infer(
                     "a schema."
                 )
             types: list[str] = ["VARCHAR"] * len(labels)
-            base = "(SELECT row_number() OVER () AS _j, * FROM {scan})"
-            scan = src.scan_sql
-            width = len(labels)
-            where = "_j > 1"
+
+            def base(parallel: bool) -> str:
+                # The header row is skipped by the reader: no row numbers needed, so the
+                # scan runs on every thread.
+                return src.scan_sql(len(labels), parallel=parallel, header=True)
+
         else:
             try:
                 described = db.execute(f"DESCRIBE SELECT * FROM {src.scan_sql(0)}").fetchall()
@@ -75,15 +105,15 @@ def infer(
             labels = [str(r[0]) for r in described]
             types = [str(r[1]) for r in described]
             columns = ", ".join(f"#{i} AS c{i}" for i in range(1, len(labels) + 1))
-            base = f"(SELECT {columns} FROM {{scan}})"
-            scan = src.scan_sql
-            width = 0
-            where = "true"
+
+            def base(parallel: bool) -> str:
+                return f"(SELECT {columns} FROM {src.scan_sql(0)})"
+
         names = _field_names(labels)
 
         def run(select: str) -> tuple[Any, ...]:
             def sql(parallel: bool) -> str:
-                return select.replace("{base}", base.format(scan=scan(width, parallel=parallel)))
+                return select.replace("{base}", base(parallel))
 
             try:
                 row = execute_scan(db, sql).fetchone()
@@ -92,15 +122,16 @@ def infer(
             assert row is not None
             return tuple(row)
 
-        fields = _infer_columns(run, where, types)
+        rows, columns_found = _infer_columns(run, types)
     descriptors = []
-    for name, (kind, present, rows, distinct) in zip(names, fields, strict=True):
+    for name, column in zip(names, columns_found, strict=True):
         constraints: dict[str, Any] = {}
-        if present and present == rows:
+        if column.present and column.present == rows:
             constraints["required"] = True
-        if kind in _UNIQUE_TYPES and present > 1 and distinct == present:
+        unique = column.kind in _UNIQUE_TYPES and column.present > 1
+        if unique and column.distinct == column.present:
             constraints["unique"] = True
-        descriptor: dict[str, Any] = {"name": name, "type": kind, "format": "default"}
+        descriptor: dict[str, Any] = {"name": name, "type": column.kind, "format": "default"}
         if constraints:
             descriptor["constraints"] = constraints
         descriptors.append(descriptor)
@@ -126,51 +157,92 @@ def _field_names(labels: list[str]) -> list[str]:
     return names
 
 
+def _ok(kind: str, c: str) -> str:
+    """Whether a present text cell reads as `kind` (the rule validation applies)."""
+    return f"coalesce({cell_sql(Field(name='x', type=kind), c).ok}, false)"
+
+
+def _present(c: str) -> str:
+    return f"({c} IS NOT NULL AND {c} <> '')"
+
+
 def _infer_columns(
-    run: Callable[[str], tuple[Any, ...]], where: str, types: list[str]
-) -> list[tuple[str, int, int, int]]:
-    """(type, present cells, rows, distinct present values) of each column: two scans."""
+    run: Callable[[str], tuple[Any, ...]], types: list[str]
+) -> tuple[int, list[_Column]]:
+    """The row count and what each column holds (its type, present cells, distinct
+    values when it may be unique)."""
+    columns = [_Column(text=t == "VARCHAR") for t in types]
+    _sample(run, columns)
     aggregates = ["count(*)"]
-    for i, column_type in enumerate(types, start=1):
+    for i, column in enumerate(columns, start=1):
         c = f"c{i}"
-        if column_type != "VARCHAR":
-            aggregates.append(f"count({c})")
+        if not column.text:
+            aggregates += [f"count({c})", f"approx_count_distinct({c})"]
             continue
-        present = f"({c} IS NOT NULL AND {c} <> '')"
-        checks = [cell_sql(Field(name="x", type=kind), c) for kind in CANDIDATES]
-        aggregates.append(f"count(*) FILTER (WHERE {present})")
-        aggregates += [f"count(*) FILTER (WHERE {present} AND {cell.ok})" for cell in checks]
-    row = run(f"SELECT {', '.join(aggregates)} FROM {{base}} WHERE {where}")
-    rows, position = row[0], 1
-    found: list[tuple[str, int]] = []
-    for column_type in types:
-        if column_type != "VARCHAR":
-            found.append((_parquet_type(column_type), row[position]))
-            position += 1
+        present = _present(c)
+        aggregates += [
+            f"count(*) FILTER (WHERE {present})",
+            f"approx_count_distinct({c}) FILTER (WHERE {present})",
+        ]
+        for kind in column.candidates:
+            aggregates.append(f"count(*) FILTER (WHERE {present} AND NOT {_ok(kind, c)})")
+    row = run(f"SELECT {', '.join(aggregates)} FROM {{base}}")
+    rows, position = int(row[0]), 1
+    for column, column_type in zip(columns, types, strict=True):
+        column.present, column.approx_distinct = int(row[position]), int(row[position + 1])
+        position += 2
+        if not column.text:
+            column.kind = _parquet_type(column_type)
             continue
-        n_present = row[position]
-        oks = row[position + 1 : position + 1 + len(CANDIDATES)]
-        position += 1 + len(CANDIDATES)
-        kind = "string"
-        for candidate, n_ok in zip(CANDIDATES, oks, strict=True):
-            if n_present and n_ok == n_present:
-                kind = candidate
-                break
-        found.append((kind, n_present))
-    distinct = []
-    for i, ((kind, _), column_type) in enumerate(zip(found, types, strict=True), start=1):
+        failures = row[position : position + len(column.candidates)]
+        position += len(column.candidates)
+        passing = [k for k, n in zip(column.candidates, failures, strict=True) if not n]
+        if column.present and passing:
+            column.kind = passing[0]
+    _count_distinct(run, columns)
+    return rows, columns
+
+
+def _sample(run: Callable[[str], tuple[Any, ...]], columns: list[_Column]) -> None:
+    """The candidate types of each text column: those no cell of the sample fails."""
+    aggregates: list[str] = []
+    for i, column in enumerate(columns, start=1):
+        if column.text:
+            c = f"c{i}"
+            aggregates += [f"bool_and(NOT {_present(c)} OR {_ok(kind, c)})" for kind in CANDIDATES]
+    if not aggregates:
+        return
+    row = run(f"SELECT {', '.join(aggregates)} FROM (SELECT * FROM {{base}} LIMIT {SAMPLE_ROWS})")
+    position = 0
+    for column in columns:
+        if column.text:
+            verdicts = row[position : position + len(CANDIDATES)]
+            # bool_and over no rows is NULL: an empty file rules nothing out.
+            column.candidates = [
+                k for k, v in zip(CANDIDATES, verdicts, strict=True) if v is not False
+            ]
+            position += len(CANDIDATES)
+
+
+def _count_distinct(run: Callable[[str], tuple[Any, ...]], columns: list[_Column]) -> None:
+    """Exact distinct values of the columns that may be unique (integer or string)."""
+    counted: list[tuple[_Column, str]] = []
+    for i, column in enumerate(columns, start=1):
+        if column.kind not in _UNIQUE_TYPES or column.present < 2:
+            continue
+        if column.approx_distinct < _MAYBE_UNIQUE * column.present:
+            continue
         c = f"c{i}"
-        if kind not in _UNIQUE_TYPES:
-            distinct.append("0")
-        elif column_type != "VARCHAR":
-            distinct.append(f"count(DISTINCT {c})")
-        else:
-            value = cell_sql(Field(name="x", type=kind), c).value
-            distinct.append(
-                f"count(DISTINCT CASE WHEN {c} IS NOT NULL AND {c} <> '' THEN {value} END)"
-            )
-    counted = run(f"SELECT {', '.join(distinct)} FROM {{base}} WHERE {where}")
-    return [(kind, n, rows, d) for (kind, n), d in zip(found, counted, strict=True)]
+        if not column.text:
+            counted.append((column, f"count(DISTINCT {c})"))
+            continue
+        value = cell_sql(Field(name="x", type=column.kind), c).value
+        counted.append((column, f"count(DISTINCT CASE WHEN {_present(c)} THEN {value} END)"))
+    if not counted:
+        return
+    row = run(f"SELECT {', '.join(sql for _, sql in counted)} FROM {{base}}")
+    for (column, _), distinct in zip(counted, row, strict=True):
+        column.distinct = int(distinct)
 
 
 def _parquet_type(column_type: str) -> str:

@@ -15,7 +15,8 @@ from typing import Any
 import duckdb
 
 from datacollab.datasets.tableschema import Field, parse_schema
-from datacollab.datasets.validation.cells import CellSQL, cell_sql, missing_sql, typed_cell_sql
+from datacollab.datasets.validation.cells import cell_sql, missing_sql, typed_cell_sql
+from datacollab.datasets.validation.checks import Plan, _ok_excludes_missing
 from datacollab.datasets.validation.source import (
     _NATIVE,
     SourceError,
@@ -83,14 +84,23 @@ def typed_select(
             header=header,
             skip_initial_space=skip,
         )
-    parts = []
+    # Each cell's steps, `ok` and value are computed once, as columns (the plan validation
+    # uses): written inline, a cast or a regex would run once per place it appears.
+    plan = Plan(list(parsed.fields), [], [], width=n, text=column_types is None)
     for i, f in enumerate(parsed.fields, start=1):
         column_type = column_types[i - 1] if column_types else "VARCHAR"
         text = column_type == "VARCHAR"
-        cell = cell_sql(f, f"c{i}") if text else typed_cell_sql(f, f"c{i}", column_type)
-        missing = missing_sql(f.missing_values, f"c{i}", text=text)
-        parts.append(f"{_typed(f, cell, missing)} AS {ident(f.name)}")
-    return f"SELECT {', '.join(parts)} FROM {base}"
+        cell = (
+            cell_sql(f, f"c{i}", inline=False) if text else typed_cell_sql(f, f"c{i}", column_type)
+        )
+        plan.cells.append(cell)
+        plan.missing.append(missing_sql(f.missing_values, f"c{i}", text=text))
+        plan.ok_excludes_missing.append(_ok_excludes_missing(f, text))
+    layered = plan.layer1(f"(SELECT NULL::BIGINT AS _j, * FROM {base})")
+    parts = [
+        f"{_typed(f, plan, i)} AS {ident(f.name)}" for i, f in enumerate(parsed.fields, start=1)
+    ]
+    return f"SELECT {', '.join(parts)} FROM ({layered})"
 
 
 def parquet_types(source: Path) -> list[str]:
@@ -100,9 +110,11 @@ def parquet_types(source: Path) -> list[str]:
     return [str(row[1]) for row in rows]
 
 
-def _typed(f: Field, cell: CellSQL, missing: str) -> str:
-    value = f"CASE WHEN {missing} OR NOT coalesce({cell.ok}, false) THEN NULL ELSE {cell.value} END"
+def _typed(f: Field, plan: Plan, i: int) -> str:
+    """Field i's value where its cell is present and reads as its type, else NULL."""
+    value = f"CASE WHEN {plan.present(i)} THEN v{i} END"
     if f.type == "yearmonth":
         return f"strftime({value}, '%Y-%m')"
-    output = OUTPUT_TYPES.get(f.type) if cell.duck_type != "VARCHAR" else None
+    duck_type = plan.cells[i - 1].duck_type
+    output = OUTPUT_TYPES.get(f.type) if duck_type != "VARCHAR" else None
     return f"CAST({value} AS {output or 'VARCHAR'})"

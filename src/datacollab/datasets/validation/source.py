@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import mmap
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +37,10 @@ MAX_COLUMNS = 4096
 # The longest record read (frictionless stops at 128 KiB per cell). DuckDB sizes its read
 # buffers from it, and much larger buffers leave one thread reading the whole file.
 MAX_LINE_BYTES = 8 << 20
+# DuckDB's read buffers (by default 16 times the longest record: 128 MiB each, several at
+# once, enough to exhaust a parsing worker's address space). Twice the longest record
+# still holds any record whole, and keeps every thread reading.
+BUFFER_BYTES = 2 * MAX_LINE_BYTES
 
 
 class SourceError(ValueError):
@@ -61,8 +64,9 @@ class Source:
     def is_text(self) -> bool:
         return self.fmt in ("csv", "tsv")
 
-    def scan_sql(self, n_columns: int, *, parallel: bool = True) -> str:
-        """A DuckDB table function reading every cell as text, header row included."""
+    def scan_sql(self, n_columns: int, *, parallel: bool = True, header: bool = False) -> str:
+        """A DuckDB table function reading every cell as text, header row included unless
+        `header` (then the reader skips the first record)."""
         if not self.is_text:
             return f"read_parquet({lit(str(self.path))})"
         return csv_sql(
@@ -70,7 +74,7 @@ class Source:
             delimiter=self.delimiter,
             encoding=self.encoding,
             n_columns=n_columns,
-            header=False,
+            header=header,
             parallel=parallel,
             skip_initial_space=self.skip_initial_space,
         )
@@ -94,7 +98,8 @@ def csv_sql(
         f"auto_detect = false, delim = {lit(delimiter)}, quote = '\"', escape = '\"', "
         f"columns = {{{columns}}}, null_padding = true, strict_mode = false, "
         f"nullstr = {lit(NULLSTR)}, encoding = {lit(encoding)}, "
-        f"max_line_size = {MAX_LINE_BYTES}, parallel = {'true' if parallel else 'false'})"
+        f"max_line_size = {MAX_LINE_BYTES}, buffer_size = {BUFFER_BYTES}, "
+        f"parallel = {'true' if parallel else 'false'})"
     )
     if not skip_initial_space:
         return scan
@@ -242,77 +247,105 @@ def read_labels(
     return [cell.strip() for cell in first]
 
 
-def _bytes(path: Path) -> np.ndarray:
-    """The file as a read-only array of bytes, memory-mapped; the map closes when the
-    last view of it goes (closing it by hand fails while any view is alive)."""
+def _blocks(path: Path, size: int = _CHUNK) -> Iterator[tuple[int, np.ndarray]]:
+    """(offset, bytes) of the file in blocks of `size`: memory stays bounded by one block
+    whatever the file's size (a whole-file map would count against the worker's address
+    space limit and its pages against its resident memory)."""
     with path.open("rb") as handle:
-        return np.frombuffer(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ), np.uint8)
+        offset = 0
+        while block := handle.read(size):
+            yield offset, np.frombuffer(block, np.uint8)
+            offset += len(block)
 
 
-def empty_records(path: Path) -> list[int]:
+def empty_records(path: Path, *, block: int = _CHUNK) -> list[int]:
     """Record numbers (1 = header) of the empty lines outside quoted cells."""
-    if path.stat().st_size == 0:
+    if path.stat().st_size == 0 or not _may_have_empty_line(path, block // 4):
         return []
-    data = _bytes(path)
-    if not _may_have_empty_line(data):
-        return []
-    ends = record_ends(data)
-    gap = np.diff(ends, prepend=-1)
-    before = np.where(ends > 0, data[np.maximum(ends - 1, 0)], 0)
-    empty = (gap == 1) | ((gap == 2) & (before == 13))
-    return [int(n) + 1 for n in np.flatnonzero(empty)]
+    found: list[int] = []
+    seen = 0  # records ended before the block
+    previous_end, last_byte = -1, 0  # the last record end and byte before the block
+    for offset, data, ends in _record_end_blocks(path, block):
+        gap = np.diff(ends, prepend=previous_end)
+        local = ends - offset - 1
+        before = np.where(local >= 0, data[np.maximum(local, 0)], last_byte)
+        before = np.where(ends > 0, before, 0)
+        empty = (gap == 1) | ((gap == 2) & (before == 13))
+        found += [seen + int(n) + 1 for n in np.flatnonzero(empty)]
+        seen += len(ends)
+        if len(ends):
+            previous_end = int(ends[-1])
+        last_byte = int(data[-1])
+    return found
 
 
-def _may_have_empty_line(data: np.ndarray) -> bool:
+def _may_have_empty_line(path: Path, block: int) -> bool:
     """A newline right after a newline (or after CR LF), or one at the very start: cheap,
     and false positives (inside quotes) only cost the exact scan."""
-    if data[0] in (10, 13):
-        return True
-    step = _CHUNK // 4
-    for start in range(0, len(data), step):
-        newlines = np.flatnonzero(data[start : start + step + 1] == 10) + start
+    carry = np.zeros(0, np.uint8)  # the previous block's last two bytes
+    for offset, bytes_ in _blocks(path, max(block, 1)):
+        if offset == 0 and bytes_[0] in (10, 13):
+            return True
+        data = np.concatenate([carry, bytes_])
+        newlines = np.flatnonzero(data == 10)
         close = np.flatnonzero(np.diff(newlines) <= 2)
         for k in close:
             first, second = newlines[k], newlines[k + 1]
             if second - first == 1 or data[first + 1] == 13:
                 return True
+        carry = data[-2:]
     return False
 
 
-def record_ends(data: np.ndarray, *, records: int | None = None) -> np.ndarray:
-    """Positions of the newlines that end records: those after an even number of quotes
-    (a quoted cell, its doubled quotes included, holds an even number). With `records`,
-    stops once that many are found."""
-    found: list[np.ndarray] = []
-    quotes_before = seen = 0
-    for start in range(0, len(data), _CHUNK):
-        chunk = data[start : start + _CHUNK]
+def _record_end_blocks(
+    path: Path, block: int = _CHUNK
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(offset, bytes, positions in the file of the newlines that end records) per block:
+    newlines after an even number of quotes (a quoted cell, its doubled quotes included,
+    holds an even number)."""
+    quotes_before = 0
+    for offset, chunk in _blocks(path, block):
         quotes = np.flatnonzero(chunk == 34)
         newlines = np.flatnonzero(chunk == 10)
         inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
-        found.append(newlines[~inside] + start)
+        yield offset, chunk, newlines[~inside] + offset
         quotes_before += len(quotes)
-        seen += len(found[-1])
-        if records is not None and seen >= records:
-            break
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def read_records(
-    path: Path, encoding: str, delimiter: str, records: list[int], skip_initial_space: bool
+    path: Path,
+    encoding: str,
+    delimiter: str,
+    records: list[int],
+    skip_initial_space: bool,
+    *,
+    block: int = _CHUNK,
 ) -> dict[int, list[str]]:
     """The cells of a few records (1 = header), parsed by Python's csv module as
     frictionless parses them, without reading the rest of the file into Python."""
     python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    # Record r runs from after the (r-1)th record end to the r-th one (or the file's end).
+    wanted = {bound for record in records for bound in (record - 1, record)}
+    ends: dict[int, int] = {0: -1}
+    last = max(wanted, default=0)
+    seen = 0
+    size = path.stat().st_size
+    for _, _, block_ends in _record_end_blocks(path, block):
+        for n in [w for w in wanted if seen < w <= seen + len(block_ends)]:
+            ends[n] = int(block_ends[n - seen - 1])
+        seen += len(block_ends)
+        if seen >= last:
+            break
     got: dict[int, list[str]] = {}
-    data = _bytes(path)
-    ends = record_ends(data, records=max(records, default=0))
-    for record in records:
-        start = int(ends[record - 2]) + 1 if record >= 2 else 0
-        stop = int(ends[record - 1]) if record - 1 < len(ends) else len(data)
-        text = data[start:stop].tobytes().decode(python_encoding, errors="replace")
-        reader = csv.reader(
-            io.StringIO(text), delimiter=delimiter, skipinitialspace=skip_initial_space
-        )
-        got[record] = next(reader, [])
+    with path.open("rb") as handle:
+        for record in records:
+            start = ends.get(record - 1, size) + 1
+            stop = ends.get(record, size)
+            handle.seek(min(start, size))
+            raw = handle.read(max(stop - start, 0))
+            text = raw.decode(python_encoding, errors="replace")
+            reader = csv.reader(
+                io.StringIO(text), delimiter=delimiter, skipinitialspace=skip_initial_space
+            )
+            got[record] = next(reader, [])
     return got
