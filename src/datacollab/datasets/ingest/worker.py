@@ -241,9 +241,22 @@ def _load_libraries() -> None:
         raise
 
 
+def _vm_peak_mb() -> int:
+    """The most address space the process has held (Linux's VmPeak), 0 where unknown."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmPeak:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
 def _write_result(work: Path, result: dict[str, Any]) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["peak_rss_mb"] = int(usage.ru_maxrss / 1024)
+    result["vm_peak_mb"] = _vm_peak_mb()
     tmp = work / (RESULT_NAME + ".tmp")
     tmp.write_text(json.dumps(result, default=str), encoding="utf-8")
     os.replace(tmp, work / RESULT_NAME)

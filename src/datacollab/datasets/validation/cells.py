@@ -253,11 +253,11 @@ def _datetime(field: Field, c: str) -> CellSQL:
         ("fast", fast),
         ("ok", f"(CASE WHEN @fast@ THEN {real_day} ELSE {slow} IS NOT NULL END)"),
     )
-    # A fast-path cell without an offset (nothing but digits and '.' after the seconds) is
-    # a wall-clock reading: the plain TIMESTAMP cast gives it, several times cheaper than
-    # going through TIMESTAMPTZ (which, in the UTC session validation runs in, gives the
-    # same reading).
-    plain = f"ltrim(substr({c}, 20), '.0123456789') = ''"
+    # A fast-path cell without an offset (it ends in the seconds or their fraction, so
+    # neither in 'Z' nor in '+HH:MM' or '-HH:MM') is a wall-clock reading: the plain
+    # TIMESTAMP cast gives it, several times cheaper than going through TIMESTAMPTZ
+    # (which, in the UTC session validation runs in, gives the same reading).
+    plain = f"(strlen({c}) = 19 OR (NOT suffix({c}, 'Z') AND substr({c}, -6, 1) NOT IN ('+', '-')))"
     fast_value = f"CASE WHEN {plain} THEN TRY_CAST({c} AS TIMESTAMP) ELSE {cast.format(c)} END"
     value = f"CASE WHEN @ok@ THEN CASE WHEN @fast@ THEN {fast_value} ELSE {slow} END END"
     return CellSQL(ok="@ok@", value=value, duck_type="TIMESTAMP", steps=steps)

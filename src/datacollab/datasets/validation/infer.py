@@ -66,7 +66,7 @@ class _Column:
     kind: str = "string"
     present: int = 0
     candidates: list[str] = field(default_factory=list)  # types the sample left in
-    approx_distinct: int = 0
+    approx_distinct: int | None = None  # None: not counted (the sample ruled it out)
     distinct: int = 0
 
 
@@ -174,33 +174,40 @@ def _infer_columns(
     columns = [_Column(text=t == "VARCHAR") for t in types]
     _sample(run, columns)
     aggregates = ["count(*)"]
-    for i, column in enumerate(columns, start=1):
+    for i, (column, column_type) in enumerate(zip(columns, types, strict=True), start=1):
         c = f"c{i}"
-        if not column.text:
-            aggregates += [f"count({c})", f"approx_count_distinct({c})"]
-            continue
-        present = _present(c)
+        present = _present(c) if column.text else f"{c} IS NOT NULL"
+        aggregates.append(f"count(*) FILTER (WHERE {present})")
+        # Distinct values matter only to a column that may end integer or string.
+        if _may_be_unique(column, column_type):
+            aggregates.append(f"approx_count_distinct({c}) FILTER (WHERE {present})")
         aggregates += [
-            f"count(*) FILTER (WHERE {present})",
-            f"approx_count_distinct({c}) FILTER (WHERE {present})",
+            f"count(*) FILTER (WHERE {present} AND NOT {_ok(kind, c)})"
+            for kind in column.candidates
         ]
-        for kind in column.candidates:
-            aggregates.append(f"count(*) FILTER (WHERE {present} AND NOT {_ok(kind, c)})")
-    row = run(f"SELECT {', '.join(aggregates)} FROM {{base}}")
-    rows, position = int(row[0]), 1
+    row = iter(run(f"SELECT {', '.join(aggregates)} FROM {{base}}"))
+    rows = int(next(row))
     for column, column_type in zip(columns, types, strict=True):
-        column.present, column.approx_distinct = int(row[position]), int(row[position + 1])
-        position += 2
+        column.present = int(next(row))
+        if _may_be_unique(column, column_type):
+            column.approx_distinct = int(next(row))
         if not column.text:
             column.kind = _parquet_type(column_type)
             continue
-        failures = row[position : position + len(column.candidates)]
-        position += len(column.candidates)
+        failures = [next(row) for _ in column.candidates]
         passing = [k for k, n in zip(column.candidates, failures, strict=True) if not n]
         if column.present and passing:
             column.kind = passing[0]
     _count_distinct(run, columns)
     return rows, columns
+
+
+def _may_be_unique(column: _Column, column_type: str) -> bool:
+    """Whether the column may end as a type marked unique (integer or string) once the
+    sample has ruled types out."""
+    if not column.text:
+        return _parquet_type(column_type) in _UNIQUE_TYPES
+    return not column.candidates or "integer" in column.candidates
 
 
 def _sample(run: Callable[[str], tuple[Any, ...]], columns: list[_Column]) -> None:
@@ -230,7 +237,10 @@ def _count_distinct(run: Callable[[str], tuple[Any, ...]], columns: list[_Column
     for i, column in enumerate(columns, start=1):
         if column.kind not in _UNIQUE_TYPES or column.present < 2:
             continue
-        if column.approx_distinct < _MAYBE_UNIQUE * column.present:
+        # A column whose every candidate failed after the sample ends as text with no
+        # approximate count: rare, it is counted exactly.
+        approx = column.approx_distinct
+        if approx is not None and approx < _MAYBE_UNIQUE * column.present:
             continue
         c = f"c{i}"
         if not column.text:
