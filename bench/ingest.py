@@ -150,6 +150,10 @@ def main() -> None:
         f"{os.getloadavg()[0]:.2f} after (other work on the machine slows both runs)"
     )
     console.print(
+        f"worker address space at its peak: {outcome.vm_peak_mb} MB (VmPeak; the limit is on "
+        "this, reserved but untouched memory included)"
+    )
+    console.print(
         f"worker limits: address space {limits.memory_mb} MB, DuckDB memory_limit "
         f"{limits.duckdb_memory_mb} MB, {limits.threads} threads; goal: peak RSS under 1024 MB "
         f"({'met' if ours_peak < 1024 else 'NOT met'})"
