@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A refused request. `status` is the HTTP status a view should answer with."""
@@ -12,6 +14,11 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+    def show_on(self, form: Any) -> int:
+        """Put the message on the form (on its field when the form has one); give the status."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)
+        return self.status
 
 
 class NotAllowed(DomainError):

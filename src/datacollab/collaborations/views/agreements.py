@@ -28,11 +28,6 @@ from datacollab.collaborations.terms import purpose_label
 from datacollab.core.errors import DomainError
 
 
-def _form_error(form: Any, error: DomainError) -> int:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-    return error.status
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def agreement_create(request: HttpRequest, collaboration_slug: str) -> HttpResponse:
@@ -57,7 +52,7 @@ def agreement_create(request: HttpRequest, collaboration_slug: str) -> HttpRespo
                     terms=form.terms(),
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(request, _("Agreement created: version 1."))
                 return redirect("agreement-detail", agreement_slug=agreement.slug)
@@ -187,7 +182,7 @@ def agreement_edit(request: HttpRequest, agreement_slug: str) -> HttpResponse:
                     terms=form.terms(),
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 if revision.new_version:
                     messages.success(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,11 +20,6 @@ from datacollab.collaborations.forms import (
 from datacollab.collaborations.models import CollaborationMember, DataCollaboration
 from datacollab.collaborations.services import collaborations as services
 from datacollab.core.errors import DomainError
-
-
-def _form_error(form: Any, error: DomainError) -> int:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-    return error.status
 
 
 @require_safe
@@ -63,7 +56,7 @@ def collaboration_create(request: HttpRequest) -> HttpResponse:
                     goals=data["goals"],
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(request, _("%(name)s created.") % {"name": collaboration.name})
                 return redirect("collaboration-detail", collaboration_slug=collaboration.slug)
@@ -113,7 +106,7 @@ def collaboration_edit(request: HttpRequest, collaboration_slug: str) -> HttpRes
                     actor=request.user, collaboration=collaboration, **form.cleaned_data
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("collaboration-detail", collaboration_slug=collaboration.slug)
@@ -174,7 +167,7 @@ def collaboration_members(request: HttpRequest, collaboration_slug: str) -> Http
                     role=form.cleaned_data["role"],
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(
                     request,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,11 +18,6 @@ from datacollab.discussion.markdown import post_html
 from datacollab.discussion.models import Post, Thread
 
 POSTS_PER_PAGE = 50
-
-
-def _form_error(form: Any, error: DomainError) -> int:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-    return error.status
 
 
 @login_required
@@ -45,7 +38,7 @@ def thread_create(request: HttpRequest, channel_slug: str) -> HttpResponse:
             except DomainError as error:
                 if error.field is None:
                     raise
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 return redirect("thread-detail", thread_id=thread.pk)
         else:
@@ -122,7 +115,7 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     except DomainError as error:
         if error.field is None:
             raise
-        status = _form_error(form, error)
+        status = error.show_on(form)
         return _thread_page(request, thread, reply_form=form, status=status)
     return _to_post(post)
 

@@ -40,11 +40,6 @@ from datacollab.network.selectors.participation import alumni_people, cohort_peo
 PER_PAGE = 30
 
 
-def _form_error(form: Any, error: DomainError) -> int:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-    return error.status
-
-
 def _require_manager(request: HttpRequest, doing: str) -> None:
     if not rules.can_manage_sessions(request.user):
         raise NotAllowed(_("Only a convener can %(doing)s.") % {"doing": doing})
@@ -147,7 +142,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
                     invitees=_invitees(data),
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(request, _("%(title)s is scheduled.") % {"title": session.title})
                 return redirect("session-detail", session_slug=session.slug)
@@ -203,7 +198,7 @@ def session_edit(request: HttpRequest, session_slug: str) -> HttpResponse:
                     contributors=data["contributors"],
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("session-detail", session_slug=session.slug)
@@ -246,7 +241,7 @@ def session_cancel(request: HttpRequest, session_slug: str) -> HttpResponse:
                     actor=request.user, session=session, reason=form.cleaned_data["reason"]
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(
                     request,
@@ -275,7 +270,7 @@ def session_minutes(request: HttpRequest, session_slug: str) -> HttpResponse:
                     actor=request.user, session=session, minutes=form.cleaned_data["minutes"]
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(request, _("Minutes saved."))
                 return redirect("session-detail", session_slug=session.slug)
@@ -324,7 +319,7 @@ def session_invite(request: HttpRequest, session_slug: str) -> HttpResponse:
                     alumni=data["alumni"],
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(request, _("%(n)d new people invited.") % {"n": added})
                 return redirect("session-invite", session_slug=session.slug)
@@ -356,7 +351,7 @@ def session_attendance(request: HttpRequest, session_slug: str) -> HttpResponse:
                     actor=request.user, session=session, attended=form.attended()
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(
                     request,

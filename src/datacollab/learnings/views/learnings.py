@@ -24,11 +24,6 @@ from datacollab.network.selectors.participation import cohort_ids_of
 PER_PAGE = 30
 
 
-def _form_error(form: Any, error: DomainError) -> int:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-    return error.status
-
-
 def _page_query(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -132,7 +127,7 @@ def learning_create(request: HttpRequest) -> HttpResponse:
             try:
                 learning = services.create_learning(actor=request.user, **_saved_fields(form))
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(
                     request, _("Draft saved. Publish it when your co-authors have read it.")
@@ -180,7 +175,7 @@ def learning_edit(request: HttpRequest, learning_slug: str) -> HttpResponse:
                     actor=request.user, learning=learning, **_saved_fields(form)
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("learning-detail", learning_slug=learning.slug)

@@ -29,11 +29,6 @@ from datacollab.organisations.rules import is_convener
 PER_PAGE = 30
 
 
-def _form_error(form: Any, error: DomainError) -> int:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-    return error.status
-
-
 def _page_query(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -138,7 +133,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, upload=form.cleaned_data["file"], **_saved_fields(form)
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(request, _("Added to the library."))
                 return redirect("resource-detail", resource_slug=resource.slug)
@@ -183,7 +178,7 @@ def resource_edit(request: HttpRequest, resource_slug: str) -> HttpResponse:
                     actor=request.user, resource=resource, **_saved_fields(form)
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = error.show_on(form)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("resource-detail", resource_slug=resource.slug)
