@@ -2,7 +2,7 @@
 
 Everything starts from `visible_datasets(actor)`: results, counts and facet counts never include
 a dataset the person may not learn exists. The query count does not grow with the catalog:
-one query for the search, one for the facet rows, one for the page shown.
+a few for the search (see `search.index.catch_up`), one for the facet rows, one for the page.
 """
 
 from __future__ import annotations
