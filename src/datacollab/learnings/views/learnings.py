@@ -24,12 +24,6 @@ from datacollab.network.selectors.participation import cohort_ids_of
 PER_PAGE = 30
 
 
-def _page_query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _filters(request: HttpRequest) -> selectors.Filters:
     form = LearningFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
@@ -56,7 +50,6 @@ def learning_list(request: HttpRequest) -> HttpResponse:
             "learnings": page.object_list,
             "filters": filters,
             "session_title": selectors.session_title(request.user, filters.session),
-            "page_query": _page_query(request),
             "themes": [t for t in tags if t.is_theme],
             "custom_tags": [t for t in tags if not t.is_theme],
             "cohorts": Cohort.objects.order_by("-starts_on"),

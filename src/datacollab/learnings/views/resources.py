@@ -29,12 +29,6 @@ from datacollab.organisations.rules import is_convener
 PER_PAGE = 30
 
 
-def _page_query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _filters(request: HttpRequest) -> selectors.Filters:
     form = ResourceFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
@@ -62,7 +56,6 @@ def resource_list(request: HttpRequest) -> HttpResponse:
             "resources": page.object_list,
             "filters": filters,
             "session_title": selectors.session_title(request.user, filters.session),
-            "page_query": _page_query(request),
             "kinds": Resource.Kind.choices,
             "themes": [t for t in tags if t.is_theme],
             "custom_tags": [t for t in tags if not t.is_theme],
