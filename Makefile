@@ -5,6 +5,8 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The suite over every core, a test module per worker (module fixtures are built once).
+XDIST  ?= -n auto --dist loadfile
 
 .PHONY: install demo serve test test-sqlite test-postgres lint bench clean
 
@@ -29,13 +31,13 @@ test: install
 
 test-sqlite: install
 	@echo "== test suite on SQLite"
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # Starts a throwaway PostgreSQL cluster on loopback, runs the suite against it, removes it.
 # Fails when PostgreSQL is not installed, unless ALLOW_NO_POSTGRES=1 (a laptop without it).
 test-postgres: install
 	@echo "== test suite on PostgreSQL"
-	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

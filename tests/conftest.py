@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test import Client
 
@@ -55,6 +56,7 @@ def login():
 
 
 _triggers = importlib.import_module("datacollab.core.migrations.0002_audit_append_only")
+_themes = importlib.import_module("datacollab.learnings.migrations.0002_programme_themes")
 
 
 def _run_sql(statements: list[str]) -> None:
@@ -76,4 +78,7 @@ def audit_triggers_lifted(django_db_setup: None, django_db_blocker: Any) -> Iter
     yield
     with django_db_blocker.unblock():
         _run_sql(_triggers.SQLITE if vendor == "sqlite" else _triggers.POSTGRES)
+        # The closing flush also emptied the rows that migrations seed (the programme's
+        # themes); put them back so tests that run later in this process see a migrated DB.
+        _themes.add_themes(django_apps, None)
         connection.close()

@@ -141,6 +141,8 @@ class Command(BaseCommand):
                 f"VALID: {task['place']}: {stats['rows']:,} rows, {stats['fields']} fields, "
                 f"no errors ({stats['seconds']:.2f} s)",
                 markup=False,
+                # One line whatever the path's length: scripts grep it.
+                soft_wrap=True,
             )
 
 
