@@ -199,19 +199,18 @@ def answers_of(application: Application) -> list[AnswerView]:
     for question in Question.objects.filter(call_id=application.call_id).order_by("position", "id"):
         answer = answers.get(question.pk)
         value = answer.value if answer is not None else None
-        if isinstance(value, list):
+        file_name = ""
+        if answer is not None and answer.file:
+            # A file answer's value is {"name": the uploaded name}: shown as the file, not text.
+            stored = value.get("name") if isinstance(value, dict) else None
+            file_name = str(stored or (answer.file.name or "").rsplit("/", 1)[-1])
+            text = ""
+        elif isinstance(value, list):
             text = ", ".join(str(v) for v in value)
         else:
             text = "" if value is None else str(value)
         shown.append(
-            AnswerView(
-                question=question.label,
-                kind=question.kind,
-                value=text,
-                file_name=(answer.file.name or "").rsplit("/", 1)[-1]
-                if answer and answer.file
-                else "",
-            )
+            AnswerView(question=question.label, kind=question.kind, value=text, file_name=file_name)
         )
     return shown
 
