@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from datacollab.core.models import AuditEntry
 from datacollab.network.models import ReviewAssignment, ReviewerConflict, ReviewScore
+from datacollab.network.services.selection import propose_selection
 from tests.factories import make_application, make_call, make_org
 from tests.network.factories_reviews import assign, confirm_selection, make_review, make_reviewer
+from tests.network.factories_selection import scored_call
 
 
 @pytest.fixture
@@ -237,3 +239,12 @@ def test_application_reviews_after_confirmation_offers_no_changes(call, convener
     assert "send to the applicant" not in html
     assert AuditEntry.objects.filter(action="reviews.assigned_manually").count() == 0
     assert ReviewScore.objects.filter(share_comment=True).count() == 0
+
+
+def test_call_selection_links_each_proposed_application_to_its_reviews(convener, login):
+    call, apps = scored_call([{"name": "Flood maps", "score": 5}, {"name": "Bus data", "score": 3}])
+    propose_selection(actor=convener, call=call)
+
+    html = login(convener).get(reverse("call-selection", args=[call.slug])).content.decode()
+
+    assert [f'href="{_page(call, app)}"' in html for app in apps] == [True, True]
