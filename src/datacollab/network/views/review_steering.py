@@ -56,7 +56,7 @@ def _not_convener() -> NotAllowed:
 def application_reviews_page(
     request: HttpRequest,
     call_slug: str,
-    application_pk: int,
+    pk: int,
     *,
     add_form: ApplicationReviewerForm | None = None,
     feedback_error: str = "",
@@ -64,7 +64,7 @@ def application_reviews_page(
 ) -> HttpResponse:
     call = _call(call_slug)
     try:
-        page = application_reviews(actor=_user(request), call=call, application_id=application_pk)
+        page = application_reviews(actor=_user(request), call=call, application_id=pk)
     except DomainError as error:
         return _refused(request, error)
     context = {
@@ -79,39 +79,33 @@ def application_reviews_page(
 
 @login_required
 @require_POST
-def application_reviewer_add(
-    request: HttpRequest, call_slug: str, application_pk: int
-) -> HttpResponse:
+def application_reviewer_add(request: HttpRequest, call_slug: str, pk: int) -> HttpResponse:
     call = _call(call_slug)
     if not is_convener(_user(request)):
         return _refused(request, _not_convener())
     application = get_object_or_404(
-        Application.objects.select_related("call", "organisation"), pk=application_pk, call=call
+        Application.objects.select_related("call", "organisation"), pk=pk, call=call
     )
     form = ApplicationReviewerForm(request.POST)
     if not form.is_valid():
-        return application_reviews_page(
-            request, call_slug, application_pk, add_form=form, status=400
-        )
+        return application_reviews_page(request, call_slug, pk, add_form=form, status=400)
     try:
         services.assign_manually(
             actor=_user(request), application=application, reviewer=form.cleaned_data["reviewer"]
         )
     except DomainError as error:
         form.add_error(None, error.message)
-        return application_reviews_page(
-            request, call_slug, application_pk, add_form=form, status=error.status
-        )
+        return application_reviews_page(request, call_slug, pk, add_form=form, status=error.status)
     messages.success(request, _("Reviewer added."))
-    return redirect("application-reviews", call_slug=call.slug, application_pk=application.pk)
+    return redirect("application-reviews", call_slug=call.slug, pk=application.pk)
 
 
 @login_required
 @require_POST
-def application_feedback(request: HttpRequest, call_slug: str, application_pk: int) -> HttpResponse:
+def application_feedback(request: HttpRequest, call_slug: str, pk: int) -> HttpResponse:
     call = _call(call_slug)
     try:
-        page = application_reviews(actor=_user(request), call=call, application_id=application_pk)
+        page = application_reviews(actor=_user(request), call=call, application_id=pk)
     except DomainError as error:
         return _refused(request, error)
     form = FeedbackForm(
@@ -121,9 +115,7 @@ def application_feedback(request: HttpRequest, call_slug: str, application_pk: i
     )
     if not form.is_valid():
         message = _("Only comments of this application's submitted reviews can be shared.")
-        return application_reviews_page(
-            request, call_slug, application_pk, feedback_error=message, status=400
-        )
+        return application_reviews_page(request, call_slug, pk, feedback_error=message, status=400)
     try:
         redrafted = choose_feedback(
             actor=_user(request),
@@ -133,7 +125,7 @@ def application_feedback(request: HttpRequest, call_slug: str, application_pk: i
         )
     except DomainError as error:
         return application_reviews_page(
-            request, call_slug, application_pk, feedback_error=error.message, status=error.status
+            request, call_slug, pk, feedback_error=error.message, status=error.status
         )
     shared = len(form.cleaned_data["review"]) + len(form.cleaned_data["score"])
     text = ngettext(
@@ -144,7 +136,7 @@ def application_feedback(request: HttpRequest, call_slug: str, application_pk: i
     if redrafted:
         text += " " + _("Its decision mail, not yet sent, was re-drafted with them.")
     messages.success(request, text)
-    return redirect("application-reviews", call_slug=call.slug, application_pk=application_pk)
+    return redirect("application-reviews", call_slug=call.slug, pk=pk)
 
 
 # --- the call's review settings and reminders -----------------------------------------------
@@ -210,17 +202,17 @@ def remind(request: HttpRequest, call_slug: str) -> HttpResponse:
 
 urlpatterns = [
     path(
-        "convener/calls/<slug:call_slug>/applications/<int:application_pk>/reviews/",
+        "convener/calls/<slug:call_slug>/applications/<int:pk>/reviews/",
         application_reviews_page,
         name="application-reviews",
     ),
     path(
-        "convener/calls/<slug:call_slug>/applications/<int:application_pk>/reviews/assign/",
+        "convener/calls/<slug:call_slug>/applications/<int:pk>/reviews/assign/",
         application_reviewer_add,
         name="application-reviewer-add",
     ),
     path(
-        "convener/calls/<slug:call_slug>/applications/<int:application_pk>/reviews/feedback/",
+        "convener/calls/<slug:call_slug>/applications/<int:pk>/reviews/feedback/",
         application_feedback,
         name="application-feedback",
     ),

@@ -212,9 +212,7 @@ def assignment_remove(request: HttpRequest, call_slug: str, assignment_pk: int) 
         return _refused(request, error)
     messages.success(request, _("Reviewer removed."))
     if request.POST.get("back") == "application":
-        return redirect(
-            "application-reviews", call_slug=call.slug, application_pk=assignment.application_id
-        )
+        return redirect("application-reviews", call_slug=call.slug, pk=assignment.application_id)
     return redirect("call-assignments", call_slug=call.slug)
 
 
