@@ -248,3 +248,19 @@ def test_call_selection_links_each_proposed_application_to_its_reviews(convener,
     html = login(convener).get(reverse("call-selection", args=[call.slug])).content.decode()
 
     assert [f'href="{_page(call, app)}"' in html for app in apps] == [True, True]
+
+
+def test_application_detail_links_conveners_to_its_reviews(call, convener, login):
+    app = make_application(call=call)
+
+    html = login(convener).get(reverse("application-detail", args=[app.pk])).content.decode()
+
+    assert f'href="{_page(call, app)}"' in html
+
+
+def test_application_detail_does_not_link_applicants_to_reviews(call, applicant, login):
+    app = make_application(call=call, user=applicant)
+
+    html = login(applicant).get(reverse("application-detail", args=[app.pk])).content.decode()
+
+    assert "/reviews/" not in html

@@ -11,6 +11,7 @@ from datacollab.network.models import Application, EmailTemplate, OutgoingMail
 from datacollab.network.selectors.feedback import feedback_text
 from datacollab.network.services.decisions import draft_decision_mails, send_decision_mails
 from datacollab.network.services.feedback import choose_feedback
+from datacollab.network.services.reviews import submit_review
 from tests.factories import make_application, make_call
 from tests.network.factories_reviews import assign, make_review, make_reviewer
 
@@ -138,3 +139,29 @@ def test_application_feedback_view_refuses_an_unknown_comment(reviewed, convener
 
     assert response.status_code == 400
     assert feedback_text(app) == ""
+
+
+def test_an_edited_comment_is_no_longer_shared(reviewed, convener):
+    app, (rita, _sam) = reviewed
+    impact, feasibility = rita.scores.order_by("criterion__position")
+    choose_feedback(
+        actor=convener,
+        application=app,
+        review_ids=[rita.pk],
+        score_ids=[impact.pk, feasibility.pk],
+    )
+
+    submit_review(
+        actor=rita.assignment.reviewer,
+        assignment=rita.assignment,
+        scores={impact.criterion_id: 4, feasibility.criterion_id: 3},
+        comment="Overall the plan is clear.",  # unchanged: still shared
+        criterion_comments={
+            impact.criterion_id: "Looks clear.",  # unchanged: still shared
+            feasibility.criterion_id: "Rita thinks it is too slow.",  # edited: withdrawn
+        },
+    )
+
+    assert feedback_text(app) == (
+        "Feedback from the reviewers:\n- Impact: Looks clear.\n- Overall the plan is clear.\n"
+    )
