@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from datacollab.network.models import Answer, Question, QuestionKind
@@ -98,3 +100,18 @@ def test_open_call_shows_the_applicant_to_its_reviewer(
     seen = _reviewer_sees(call, login, django_capture_on_commit_callbacks)
 
     assert [ORG in text for text in seen] == [True, True, True]
+
+
+def _my_reviews_queries(login, count: int) -> int:
+    call = make_call(blind_review=True)
+    person = make_reviewer()
+    for _ in range(count):
+        assign(make_application(call=call), person)
+    client = login(person)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("my-reviews")).status_code == 200
+    return len(queries)
+
+
+def test_my_reviews_of_a_blind_call_query_count_does_not_grow(db, login):
+    assert _my_reviews_queries(login, 1) == _my_reviews_queries(login, 5)

@@ -9,6 +9,8 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -220,3 +222,17 @@ def test_call_assignments_shows_submitted_against_reviews_per_application(call, 
 
     assert [(r.submitted, r.missing) for r in response.context["overview"].rows] == [(1, 0)]
     assert "1 of 2" in response.content.decode()
+
+
+def _remind_page_queries(login, convener, count: int) -> int:
+    call = make_call()
+    for _ in range(count):
+        assign(make_application(call=call), make_reviewer())
+    client = login(convener)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("call-remind", args=[call.slug])).status_code == 200
+    return len(queries)
+
+
+def test_call_remind_query_count_does_not_grow_with_reviewers(db, convener, login):
+    assert _remind_page_queries(login, convener, 1) == _remind_page_queries(login, convener, 5)

@@ -43,12 +43,20 @@ def hidden_label() -> str:
     return _("Applicant (hidden: blind review)")
 
 
-def _identifying_names(application: Application) -> list[str]:
+def _identifying_names(
+    application: Application, members: list[tuple[str, str]] | None = None
+) -> list[str]:
+    """The organisation's names and its people's; `members` as (display name, email) pairs
+    when the caller already read them."""
     org = application.organisation
     names = {org.name, org.slug}
-    for display_name, email in Membership.objects.filter(organisation=org).values_list(
-        "user__display_name", "user__email"
-    ):
+    if members is None:
+        members = list(
+            Membership.objects.filter(organisation=org).values_list(
+                "user__display_name", "user__email"
+            )
+        )
+    for display_name, email in members:
         names.update({display_name, email, email.split("@", 1)[0]})
     names.update({application.created_by.display_name, application.created_by.email})
     # Longest first, so "Data Cargo Ltd" goes before "Data Cargo".
@@ -121,9 +129,25 @@ def shown_organisation(application: Application) -> str:
 def label_assignments(assignments: Iterable[ReviewAssignment]) -> None:
     """Attach `shown_title` and `shown_organisation` to each assignment, for reviewer lists.
 
-    Names to strike out are read only for blind calls, so an ordinary list stays at one query.
+    The people of blind calls' applicants are read in one query, so the list stays at a fixed
+    number of queries however long it is.
     """
+    assignments = list(assignments)
+    blind_orgs = {
+        a.application.organisation_id for a in assignments if a.application.call.blind_review
+    }
+    members: dict[int, list[tuple[str, str]]] = {org: [] for org in blind_orgs}
+    for org, display_name, email in Membership.objects.filter(
+        organisation_id__in=blind_orgs
+    ).values_list("organisation_id", "user__display_name", "user__email"):
+        members[org].append((display_name, email))
     for assignment in assignments:
         application = assignment.application
-        assignment.shown_title = shown_title(application)  # type: ignore[attr-defined]
-        assignment.shown_organisation = shown_organisation(application)  # type: ignore[attr-defined]
+        if application.call.blind_review:
+            people = members[application.organisation_id]
+            pattern = _redactor(_identifying_names(application, people))
+            title, organisation = _strike(application.title, pattern), hidden_label()
+        else:
+            title, organisation = application.title, application.organisation.name
+        assignment.shown_title = title  # type: ignore[attr-defined]
+        assignment.shown_organisation = organisation  # type: ignore[attr-defined]
