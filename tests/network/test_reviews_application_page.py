@@ -7,8 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from datacollab.core.models import AuditEntry
-from datacollab.network.models import ReviewAssignment, ReviewerConflict, ReviewScore
+from datacollab.network.models import OutgoingMail, ReviewAssignment, ReviewerConflict
 from datacollab.network.services.selection import propose_selection
 from tests.factories import make_application, make_call, make_org
 from tests.network.factories_reviews import assign, confirm_selection, make_review, make_reviewer
@@ -236,9 +235,9 @@ def test_application_reviews_after_confirmation_offers_no_changes(call, convener
     html = login(convener).get(_page(call, app)).content.decode()
 
     assert "Add reviewer" not in html
-    assert "send to the applicant" not in html
-    assert AuditEntry.objects.filter(action="reviews.assigned_manually").count() == 0
-    assert ReviewScore.objects.filter(share_comment=True).count() == 0
+    assert "Remove " not in html
+    # Feedback is chosen after the decision, until its mail is sent.
+    assert "Save the feedback choice" in html
 
 
 def test_call_selection_links_each_proposed_application_to_its_reviews(convener, login):
@@ -264,3 +263,20 @@ def test_application_detail_does_not_link_applicants_to_reviews(call, applicant,
     html = login(applicant).get(reverse("application-detail", args=[app.pk])).content.decode()
 
     assert "/reviews/" not in html
+
+
+def test_application_reviews_after_the_mail_was_sent_offers_no_feedback_choice(
+    call, convener, login
+):
+    app = make_application(call=call)
+    review = make_review(assign(app, make_reviewer()), [4, 4])
+    review.comment = "Good."
+    review.save()
+    OutgoingMail.objects.create(
+        application=app, kind="selected", to=["a@example.org"], subject="s", body="b", status="sent"
+    )
+
+    html = login(convener).get(_page(call, app)).content.decode()
+
+    assert "send to the applicant" not in html
+    assert "The decision mail was sent" in html

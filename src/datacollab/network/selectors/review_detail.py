@@ -13,6 +13,7 @@ from datacollab.core.errors import NotFound
 from datacollab.network.models import (
     Application,
     Call,
+    OutgoingMail,
     ReviewAssignment,
     ReviewerConflict,
     ReviewScore,
@@ -70,6 +71,7 @@ class ApplicationReviews:
     raw_mean: float | None
     normalised_mean: float | None
     deadline_passed: bool
+    feedback_open: bool  # no decision mail sent yet: the feedback choice may still change
 
 
 def reviewer_label(*, call: Call, reviewer: User, position: int) -> str:
@@ -149,6 +151,9 @@ def application_reviews(*, actor: User, call: Call, application_id: int) -> Appl
         raw_mean=statistics.fmean(raws) if raws else None,
         normalised_mean=statistics.fmean(zs) if zs else None,
         deadline_passed=late,
+        feedback_open=not application.outgoing_mails.filter(
+            status=OutgoingMail.Status.SENT
+        ).exists(),
     )
 
 
