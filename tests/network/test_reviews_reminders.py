@@ -44,7 +44,7 @@ def test_remind_reviewers_mails_only_unfinished_reviews(
 
     assert queued == 1
     assert [m.to for m in mail.outbox] == [[owing.email]]
-    assert mail.outbox[0].subject == "Reminder: 1 review(s) to finish for Flood call"
+    assert mail.outbox[0].subject == "Reminder: 1 review to finish for Flood call"
     assert "Flood maps" in mail.outbox[0].body
     assert list(ReviewReminder.objects.values_list("reviewer", "unfinished")) == [(owing.pk, 1)]
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, NotAllowed
@@ -64,7 +65,11 @@ def _reminder_body(call: Call, reviewer: User, assignments: list[ReviewAssignmen
     lines = [
         _("Dear %(name)s,") % {"name": reviewer.display_name or reviewer.email},
         "",
-        _("You have %(n)d unfinished review(s) for “%(call)s”:")
+        ngettext(
+            "You have %(n)d unfinished review for “%(call)s”:",
+            "You have %(n)d unfinished reviews for “%(call)s”:",
+            len(assignments),
+        )
         % {"n": len(assignments), "call": call.title},
         "",
     ]
@@ -105,7 +110,11 @@ def deliver_reminder(*, call_id: int, reviewer_id: int) -> bool:
     )
     if not assignments:
         return False
-    subject = _("Reminder: %(n)d review(s) to finish for %(call)s") % {
+    subject = ngettext(
+        "Reminder: %(n)d review to finish for %(call)s",
+        "Reminder: %(n)d reviews to finish for %(call)s",
+        len(assignments),
+    ) % {
         "n": len(assignments),
         "call": call.title,
     }
