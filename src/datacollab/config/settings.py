@@ -261,6 +261,8 @@ GIVING360_FUNDER_NAME = os.environ.get("GIVING360_FUNDER_NAME", "The Open Data I
 NETWORK_NAME = os.environ.get(
     "DATACOLLAB_NETWORK_NAME", "Peer Learning Network for Data Collaborations"
 )
+# A reviewer gets at most one reminder per call in this many hours, however often asked.
+REVIEW_REMINDER_INTERVAL_HOURS = int(os.environ.get("REVIEW_REMINDER_INTERVAL_HOURS", "72"))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -11,6 +11,7 @@ from datacollab.network.models.call import (
 from datacollab.network.models.cohort import Cohort, CohortMembership, Network
 from datacollab.network.models.decision import EmailTemplate, OutgoingMail, SelectionProposal
 from datacollab.network.models.grant import Award, Instalment
+from datacollab.network.models.reminder import ReviewReminder
 from datacollab.network.models.review import Review, ReviewAssignment, ReviewerConflict, ReviewScore
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "QuestionKind",
     "Review",
     "ReviewAssignment",
+    "ReviewReminder",
     "ReviewScore",
     "ReviewerConflict",
     "RubricCriterion",

@@ -33,6 +33,17 @@ class Call(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
+    review_deadline = models.DateTimeField(
+        _("review deadline"),
+        null=True,
+        blank=True,
+        help_text=_("when reviewers should have submitted; empty: no deadline"),
+    )
+    blind_review = models.BooleanField(
+        _("blind review"),
+        default=False,
+        help_text=_("reviewers do not see the applicant's organisation, people or file names"),
+    )
 
     class Meta:
         ordering = ["-deadline"]

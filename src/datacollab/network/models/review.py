@@ -66,6 +66,8 @@ class Review(models.Model):
         ReviewAssignment, on_delete=models.CASCADE, related_name="review"
     )
     comment = models.TextField(_("overall comment"), blank=True)
+    # Chosen by a convener for the applicant's decision mail (never with the reviewer's name).
+    share_comment = models.BooleanField(_("share the overall comment"), default=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     weighted_score = models.DecimalField(
         max_digits=6,
@@ -87,6 +89,7 @@ class ReviewScore(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(blank=True)
+    share_comment = models.BooleanField(_("share this comment"), default=False)
 
     class Meta:
         constraints = [

@@ -169,7 +169,9 @@ def assignments_of(reviewer: User) -> list[ReviewAssignment]:
     """A reviewer's own assignments, newest call first, with their review state attached."""
     assignments = list(
         ReviewAssignment.objects.filter(reviewer=reviewer)
-        .select_related("application__call", "application__organisation", "review")
+        .select_related(
+            "application__call", "application__organisation", "application__created_by", "review"
+        )
         .order_by("-application__call__deadline", "application__title", "id")
     )
     for assignment in assignments:
@@ -197,19 +199,18 @@ def answers_of(application: Application) -> list[AnswerView]:
     for question in Question.objects.filter(call_id=application.call_id).order_by("position", "id"):
         answer = answers.get(question.pk)
         value = answer.value if answer is not None else None
-        if isinstance(value, list):
+        file_name = ""
+        if answer is not None and answer.file:
+            # A file answer's value is {"name": the uploaded name}: shown as the file, not text.
+            stored = value.get("name") if isinstance(value, dict) else None
+            file_name = str(stored or (answer.file.name or "").rsplit("/", 1)[-1])
+            text = ""
+        elif isinstance(value, list):
             text = ", ".join(str(v) for v in value)
         else:
             text = "" if value is None else str(value)
         shown.append(
-            AnswerView(
-                question=question.label,
-                kind=question.kind,
-                value=text,
-                file_name=(answer.file.name or "").rsplit("/", 1)[-1]
-                if answer and answer.file
-                else "",
-            )
+            AnswerView(question=question.label, kind=question.kind, value=text, file_name=file_name)
         )
     return shown
 
@@ -227,6 +228,7 @@ class AssignmentRow:
     application: Application
     assignments: list[ReviewAssignment]
     missing: int
+    submitted: int = 0
 
 
 @dataclass(frozen=True)
@@ -261,6 +263,11 @@ def assignment_overview(*, actor: User, call: Call) -> AssignmentOverview:
             application=app,
             assignments=app.ordered_assignments,  # type: ignore[attr-defined]
             missing=max(0, need - len(app.ordered_assignments)),  # type: ignore[attr-defined]
+            submitted=sum(
+                1
+                for a in app.ordered_assignments  # type: ignore[attr-defined]
+                if getattr(a, "review", None) is not None and a.review.submitted_at
+            ),
         )
         for app in applications
     ]
@@ -292,6 +299,7 @@ class ScoredReview:
     reviewer: User
     weighted_score: float | None  # None: not submitted yet
     z_score: float | None
+    label: str = ""  # the reviewer's name, or "Reviewer N" when the call is blind
 
 
 @dataclass(frozen=True)
@@ -305,7 +313,7 @@ class ScoreRow:
 SCORE_SORTS = ("normalised", "raw")
 
 
-def _reviewer_spread(call: Call) -> dict[int, tuple[float, float]]:
+def reviewer_spread(call: Call) -> dict[int, tuple[float, float]]:
     """Mean and population standard deviation of each reviewer's submitted scores in a call."""
     by_reviewer: dict[int, list[float]] = {}
     for reviewer, score in Review.objects.filter(
@@ -324,7 +332,7 @@ def score_table(*, actor: User, call: Call, sort: str = "normalised") -> list[Sc
     """Every reviewable application with each reviewer's raw and z-score, best first."""
     _require_convener(actor)
     merit = merit_by_application(call)
-    spread = _reviewer_spread(call)
+    spread = reviewer_spread(call)
     ordered = ReviewAssignment.objects.select_related("reviewer", "review").order_by(
         "reviewer__display_name", "reviewer__email"
     )
@@ -336,6 +344,8 @@ def score_table(*, actor: User, call: Call, sort: str = "normalised") -> list[Sc
     rows = []
     for app in applications:
         reviews = []
+        in_order = sorted(app.ordered_assignments, key=lambda a: (a.created_at, a.pk))  # type: ignore[attr-defined]
+        position = {a.pk: n for n, a in enumerate(in_order, start=1)}
         for assignment in app.ordered_assignments:  # type: ignore[attr-defined]
             review = getattr(assignment, "review", None)
             raw = (
@@ -347,7 +357,12 @@ def score_table(*, actor: User, call: Call, sort: str = "normalised") -> list[Sc
             if raw is not None:
                 mean, sd = spread[assignment.reviewer_id]
                 z = (raw - mean) / sd if sd > 0 else 0.0
-            reviews.append(ScoredReview(assignment.reviewer, raw, z))
+            label = (
+                _("Reviewer %(n)d") % {"n": position[assignment.pk]}
+                if call.blind_review
+                else str(assignment.reviewer)
+            )
+            reviews.append(ScoredReview(assignment.reviewer, raw, z, label))
         found = merit.get(app.pk)
         rows.append(
             ScoreRow(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError
 from datacollab.network.models import Application, Call, EmailTemplate, OutgoingMail
+from datacollab.network.selectors.feedback import feedback_text
 from datacollab.network.selectors.selection import default_template, require_convener
 from datacollab.organisations.models import Membership
 
@@ -26,6 +27,7 @@ PLACEHOLDERS = [
     ("call", gettext_lazy("the title of the call")),
     ("cohort", gettext_lazy("the name of the cohort")),
     ("convener", gettext_lazy("the name of the convener who confirmed or edited")),
+    ("feedback", gettext_lazy("the review comments chosen for the applicant, without names")),
 ]
 SUBJECT_MAX = 200
 
@@ -70,6 +72,7 @@ def mail_context(*, application: Application, convener: Any) -> dict[str, str]:
         "call": call.title,
         "cohort": call.cohort.name,
         "convener": str(convener),
+        "feedback": feedback_text(application),
     }
 
 
@@ -80,6 +83,7 @@ def sample_context(*, call: Call, convener: Any) -> dict[str, str]:
         "call": call.title,
         "cohort": call.cohort.name,
         "convener": str(convener),
+        "feedback": _("Feedback from the reviewers:\n- Impact: an example comment.\n"),
     }
 
 

@@ -326,6 +326,14 @@ def submit_review(
     comments = criterion_comments or {}
     score = weighted_mean(criteria, scores) if final else None
     review = review or Review(assignment=assignment)
+    # A convener chose a comment's text for the applicant: an edited comment is not that text,
+    # so its choice lapses; an unchanged one keeps it.
+    shared = {
+        s.criterion_id: s.comment
+        for s in ReviewScore.objects.filter(review_id=review.pk, share_comment=True)
+    }
+    if review.comment != comment.strip():
+        review.share_comment = False
     review.comment = comment.strip()
     review.weighted_score = score
     review.submitted_at = timezone.now() if final else None
@@ -333,7 +341,11 @@ def submit_review(
     review.scores.all().delete()
     ReviewScore.objects.bulk_create(
         ReviewScore(
-            review=review, criterion_id=cid, score=value, comment=comments.get(cid, "").strip()
+            review=review,
+            criterion_id=cid,
+            score=value,
+            comment=comments.get(cid, "").strip(),
+            share_comment=shared.get(cid) == comments.get(cid, "").strip(),
         )
         for cid, value in sorted(scores.items())
     )

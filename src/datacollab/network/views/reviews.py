@@ -20,8 +20,11 @@ from datacollab.network.forms.reviews import (
     ReviewForm,
 )
 from datacollab.network.models import Call, Review, ReviewAssignment, RubricCriterion
+from datacollab.network.selectors import blind
 from datacollab.network.selectors import reviews as selectors
+from datacollab.network.selectors.review_progress import deadline_passed, reviewer_progress
 from datacollab.network.services import reviews as services
+from datacollab.network.views import review_steering
 from datacollab.organisations.models import User
 from datacollab.organisations.rules import is_convener
 
@@ -41,6 +44,7 @@ def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
 @login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
     assignments = selectors.assignments_of(_user(request))
+    blind.label_assignments(assignments)
     return render(request, "network/reviews/my_reviews.html", {"assignments": assignments})
 
 
@@ -83,10 +87,9 @@ def review_edit(request: HttpRequest, assignment_pk: int) -> HttpResponse:
         status = 400 if form.errors else 200
     context = {
         "assignment": assignment,
-        "application": application,
+        "shown": blind.for_reviewer(application),
         "review": review,
         "form": form,
-        "answers": selectors.answers_of(application),
         "locked": selectors.selection_confirmed(application.call),
     }
     return render(request, "network/reviews/review_edit.html", context, status=status)
@@ -138,9 +141,13 @@ def call_assignments(
         overview = selectors.assignment_overview(actor=_user(request), call=call)
     except DomainError as error:
         return _refused(request, error)
+    progress = reviewer_progress(actor=_user(request), call=call)
     context = {
         "call": call,
         "overview": overview,
+        "progress": progress,
+        "due": sum(1 for p in progress if p.due_for_reminder),
+        "deadline_passed": deadline_passed(call),
         "add_form": add_form or ManualAssignmentForm(call=call, prefix="add"),
         "conflict_form": conflict_form or ConvenerConflictForm(call=call, prefix="conflict"),
         "locked": selectors.selection_confirmed(call),
@@ -204,6 +211,8 @@ def assignment_remove(request: HttpRequest, call_slug: str, assignment_pk: int) 
     except DomainError as error:
         return _refused(request, error)
     messages.success(request, _("Reviewer removed."))
+    if request.POST.get("back") == "application":
+        return redirect("application-reviews", call_slug=call.slug, pk=assignment.application_id)
     return redirect("call-assignments", call_slug=call.slug)
 
 
@@ -273,4 +282,5 @@ urlpatterns = [
         name="call-conflict-add",
     ),
     path("convener/calls/<slug:call_slug>/scores/", call_scores, name="call-scores"),
+    *review_steering.urlpatterns,
 ]

@@ -1,0 +1,72 @@
+"""A call's review settings: the review deadline (in the call's zone) and blind review."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from datacollab.core.models import AuditEntry
+from datacollab.network.models import Call
+from tests.factories import make_call
+from tests.network.factories_reviews import confirm_selection
+
+
+@pytest.fixture
+def call(db):
+    return make_call(slug="flood-call", timezone="Africa/Lagos")
+
+
+def _url(call) -> str:
+    return reverse("call-review-settings", args=[call.slug])
+
+
+def test_review_settings_saves_deadline_in_the_calls_zone_and_blind(call, convener, login):
+    response = login(convener).post(
+        _url(call), {"review_deadline": "2030-03-01T17:00", "blind_review": "on"}
+    )
+
+    call.refresh_from_db()
+    assert response.status_code == 302
+    # 17:00 in Lagos (UTC+1) is 16:00 UTC.
+    assert (call.review_deadline, call.blind_review) == (datetime(2030, 3, 1, 16, tzinfo=UTC), True)
+    assert AuditEntry.objects.filter(action="reviews.settings_changed").count() == 1
+
+
+def test_review_settings_empty_deadline_clears_it(call, convener, login):
+    call.review_deadline = datetime(2030, 3, 1, tzinfo=UTC)
+    call.save()
+
+    login(convener).post(_url(call), {"review_deadline": ""})
+
+    assert Call.objects.values_list("review_deadline", "blind_review").get(pk=call.pk) == (
+        None,
+        False,
+    )
+
+
+def test_review_settings_refuses_a_deadline_before_the_call_opens(call, convener, login):
+    response = login(convener).post(_url(call), {"review_deadline": "2001-01-01T12:00"})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "review_deadline": ["The review deadline must come after the call opens."]
+    }
+    assert Call.objects.get(pk=call.pk).review_deadline is None
+
+
+def test_review_settings_by_a_reviewer_is_403(call, reviewer, login):
+    response = login(reviewer).post(_url(call), {"blind_review": "on"})
+
+    assert response.status_code == 403
+    assert Call.objects.get(pk=call.pk).blind_review is False
+
+
+def test_review_settings_after_confirmation_is_409(call, convener, login):
+    confirm_selection(call, convener)
+
+    response = login(convener).post(_url(call), {"blind_review": "on"})
+
+    assert response.status_code == 409
+    assert Call.objects.get(pk=call.pk).blind_review is False
