@@ -143,6 +143,8 @@ def start_application(
                 "org": organisation.name,
             }
         )
+    # The call as stored now, under its lock: a page's copy may predate the call's closing.
+    call = Call.objects.select_for_update().select_related("cohort").get(pk=call.pk)
     _require_accepting(call, organisation, now)
     if Application.objects.filter(call=call, organisation=organisation).exists():
         raise Conflict(

@@ -47,7 +47,7 @@ def _page(
 @require_http_methods(["GET", "HEAD", "POST"])
 def call_open(request: HttpRequest, call_slug: str) -> HttpResponse:
     call = call_for_convener(actor=request.user, slug=call_slug)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -70,7 +70,7 @@ def call_open(request: HttpRequest, call_slug: str) -> HttpResponse:
 def call_close(request: HttpRequest, call_slug: str) -> HttpResponse:
     call = call_for_convener(actor=request.user, slug=call_slug)
     preview = call_lifecycle.close_preview(actor=request.user, call=call)
-    form = CloseCallForm(request.POST or None)
+    form = CloseCallForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -92,7 +92,7 @@ def call_close(request: HttpRequest, call_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def call_start_review(request: HttpRequest, call_slug: str) -> HttpResponse:
     call = call_for_convener(actor=request.user, slug=call_slug)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -77,7 +77,7 @@ def call_selection_confirm(request: HttpRequest, call_slug: str, proposal_id: in
     proposal = selectors.proposal_for_convener(
         actor=request.user, call=call, proposal_id=proposal_id
     )
-    form = ConfirmSelectionForm(request.POST or None)
+    form = ConfirmSelectionForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -207,7 +207,7 @@ def call_mail_cancel(request: HttpRequest, call_slug: str, mail_id: int) -> Http
 def call_mails_send(request: HttpRequest, call_slug: str) -> HttpResponse:
     """A confirmation page: how many mails of each kind will go; the POST needs `confirm`."""
     call = selectors.call_for_convener(actor=request.user, slug=call_slug)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method != "POST" or not form.is_valid():
         return render(
             request,
