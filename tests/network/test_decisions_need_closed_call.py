@@ -42,7 +42,7 @@ def _open_refusal(call: Call) -> str:
 
 
 def test_confirm_selection_refused_while_the_call_is_open(convener):
-    call, apps = _open_call()
+    call, _apps = _open_call()
     proposal = propose_selection(actor=convener, call=call)
 
     with pytest.raises(Conflict) as refused:
