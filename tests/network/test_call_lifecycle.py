@@ -16,6 +16,7 @@ from datacollab.network.models import Call
 from datacollab.network.selectors.applications import format_in_zone
 from datacollab.network.services import call_lifecycle as lifecycle
 from datacollab.network.services.applications import start_application, submit_application
+from datacollab.network.services.calls import grant_extension
 from tests import factories
 from tests.network.factories_applications import answer_all, draft, extend
 
@@ -330,3 +331,22 @@ def test_closing_is_not_undone_by_time(convener):
 
     call.refresh_from_db()
     assert lifecycle.effective_status(call, timezone.now() - timedelta(days=1)) == S.CLOSED
+
+
+@pytest.mark.parametrize("status", [S.DRAFT, S.REVIEWING, S.DECIDED])
+def test_grant_extension_refused_outside_open_and_closed(convener, status):
+    call = _call(status, past=True)
+
+    with pytest.raises(Conflict) as refused:
+        grant_extension(
+            actor=convener,
+            call=call,
+            organisation=factories.make_org(),
+            until=timezone.now() + timedelta(days=2),
+            reason="Power cut",
+        )
+
+    assert refused.value.message == (
+        f"“{call.title}” is {call.get_status_display().lower()}: extensions are granted only "
+        "while a call is open or closed, before a selection is confirmed."
+    )

@@ -28,6 +28,7 @@ from datacollab.network.forms.applications import (
 from datacollab.network.models import Answer, Application, Call, Question
 from datacollab.network.selectors import applications as selectors
 from datacollab.network.services import applications as services
+from datacollab.network.services import call_lifecycle
 from datacollab.network.services.attachments import open_attachment
 from datacollab.network.services.calls import grant_extension
 from datacollab.organisations.rules import is_convener, is_member
@@ -276,6 +277,8 @@ def _convener_page(
             "extension_form": extension_form,
             "extensions": selectors.extensions_of_call(actor=request.user, call=call),
             "now": timezone.now(),
+            "call_status_label": Call.Status(call_lifecycle.effective_status(call)).label,
+            "call_moves": call_lifecycle.allowed_moves(actor=request.user, call=call),
             **_deadlines(call),
         },
         status=status,
