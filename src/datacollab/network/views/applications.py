@@ -228,12 +228,14 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def application_file(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+def application_file(
+    request: HttpRequest, pk: int, question_id: int
+) -> HttpResponse | FileResponse:
     attachment = open_attachment(actor=request.user, application_id=pk, question_id=question_id)
     stored = str(attachment.answer.file.name)
     content_type = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
     prefix = settings.PRIVATE_MEDIA_ACCEL_REDIRECT
-    response: HttpResponse
+    response: HttpResponse | FileResponse
     if prefix:
         # The web server sends the bytes from its internal location; we only said who may.
         response = HttpResponse(content_type=content_type)
