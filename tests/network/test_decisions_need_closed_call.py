@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail as django_mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -286,3 +288,27 @@ def test_move_pages_refuse_non_conveners_and_impossible_moves(convener, applican
     ]
 
     assert (refused, impossible) == ([403, 403, 403], [409, 409, 409])
+
+
+def test_selection_confirm_page_query_count_is_constant_in_shortfall_rows(convener, login):
+    few = [*GS_SPECS, {"name": "Unread 0", "reviewed": False}]
+    many = [*GS_SPECS, *({"name": f"Unread {i}", "reviewed": False} for i in range(6))]
+    few_call, _ = scored_call(few, reviews_per_application=1)
+    many_call, _ = scored_call(many, reviews_per_application=1)
+    urls = [
+        reverse(
+            "call-selection-confirm",
+            args=[c.slug, propose_selection(actor=convener, call=c).pk],
+        )
+        for c in (few_call, many_call)
+    ]
+    client = login(convener)
+    client.get(urls[0])
+
+    with CaptureQueriesContext(connection) as few_queries:
+        client.get(urls[0])
+    with CaptureQueriesContext(connection) as many_queries:
+        response = client.get(urls[1])
+
+    assert page_text(response).count("Project of Unread") == 6
+    assert len(few_queries.captured_queries) == len(many_queries.captured_queries)
