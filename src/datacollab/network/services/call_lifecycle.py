@@ -57,7 +57,6 @@ MOVE_LABELS = {
     "start_review": gettext_lazy("Start review and selection"),
     "decide": gettext_lazy("Send the decisions"),
 }
-DECIDABLE = frozenset({Status.CLOSED, Status.REVIEWING})
 TAKES_EXTENSIONS = frozenset({Status.OPEN, Status.CLOSED})
 
 

@@ -1,4 +1,5 @@
-"""Public pages: no login needed. Read-only, so no services; selectors do the reading."""
+"""Public pages: no login needed. Read-only: selectors do the reading, and the call's status
+as the rules see it comes from call_lifecycle's reads (it writes nothing here)."""
 
 from __future__ import annotations
 
