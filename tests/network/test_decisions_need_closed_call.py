@@ -312,3 +312,17 @@ def test_selection_confirm_page_query_count_is_constant_in_shortfall_rows(conven
 
     assert page_text(response).count("Project of Unread") == 6
     assert len(few_queries.captured_queries) == len(many_queries.captured_queries)
+
+
+def test_selection_confirm_page_of_a_superseded_proposal_offers_no_button(convener, login):
+    call, _apps = scored_call(GS_SPECS)
+    old = propose_selection(actor=convener, call=call)
+    propose_selection(actor=convener, call=call, min_global_south_share=0.5)
+
+    response = login(convener).get(reverse("call-selection-confirm", args=[call.slug, old.pk]))
+
+    assert page_errors(response) == [
+        "A newer proposal replaced this one. Review the latest proposal and confirm that "
+        "one instead."
+    ]
+    assert 'name="confirm"' not in response.content.decode()

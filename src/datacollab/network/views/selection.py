@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from datacollab.core.errors import DomainError
 from datacollab.network.forms.confirm import ConfirmForm, ConfirmSelectionForm
 from datacollab.network.forms.selection import MailForm, MailTemplateForm, SelectionForm
-from datacollab.network.models import Call, EmailTemplate
+from datacollab.network.models import Call, EmailTemplate, SelectionProposal
 from datacollab.network.selectors import decisions as decision_selectors
 from datacollab.network.selectors import selection as selectors
 from datacollab.network.services import call_lifecycle, decisions
@@ -68,6 +68,18 @@ def call_selection(request: HttpRequest, call_slug: str) -> HttpResponse:
     )
 
 
+def _proposal_refusal(proposal: SelectionProposal) -> str:
+    """Said up front on the confirmation page; the service refuses the same with 409."""
+    if proposal.status == SelectionProposal.Status.CONFIRMED:
+        return _("This selection is already confirmed; it cannot be confirmed twice.")
+    if proposal.status == SelectionProposal.Status.SUPERSEDED:
+        return _(
+            "A newer proposal replaced this one. Review the latest proposal and "
+            "confirm that one instead."
+        )
+    return ""
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def call_selection_confirm(request: HttpRequest, call_slug: str, proposal_id: int) -> HttpResponse:
@@ -106,7 +118,7 @@ def call_selection_confirm(request: HttpRequest, call_slug: str, proposal_id: in
             "proposal": proposal,
             "preview": decision_selectors.confirm_preview(proposal),
             "form": form,
-            "refusal": call_lifecycle.decision_refusal(call),
+            "refusal": call_lifecycle.decision_refusal(call) or _proposal_refusal(proposal),
         },
         status=status,
     )
