@@ -3,10 +3,12 @@ checked and audited, every refused move refused with a readable message."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -350,3 +352,18 @@ def test_grant_extension_refused_outside_open_and_closed(convener, status):
         f"“{call.title}” is {call.get_status_display().lower()}: extensions are granted only "
         "while a call is open or closed, before a selection is confirmed."
     )
+
+
+def test_migration_maps_published_calls_to_their_place_in_the_life(convener):
+    migration = importlib.import_module(
+        "datacollab.network.migrations.0004_call_lifecycle_private_attachments"
+    )
+    running, past = _call(S.OPEN), _call(S.OPEN, past=True)
+    Call.objects.update(status="published")
+
+    migration.statuses_forward(django_apps, None)
+
+    assert dict(Call.objects.values_list("pk", "status")) == {
+        running.pk: S.OPEN,
+        past.pk: S.CLOSED,
+    }
