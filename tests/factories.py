@@ -98,7 +98,7 @@ def make_call(
         "slug": f"call-{n}",
         "title": f"Open call {n}",
         "description": "We fund **data collaborations**.",
-        "status": Call.Status.PUBLISHED,
+        "status": Call.Status.OPEN,
         "opens_at": now - timedelta(days=10),
         "deadline": now + timedelta(days=10) if open else now - timedelta(hours=1),
         "reviews_per_application": 2,

@@ -147,7 +147,8 @@ def test_requests_page_approve_and_decline(login, owner_user, named):
     page = client.get("/datasets/fleet/requests/")
     assert page.status_code == 200
     response = client.post(
-        f"/datasets/fleet/requests/{approve.pk}/decide/", {f"r{approve.pk}-decision": "approve"}
+        f"/datasets/fleet/requests/{approve.pk}/decide/",
+        {f"r{approve.pk}-decision": "approve", "confirm": "1"},
     )
     assert (response.status_code, response["Location"]) == (302, "/datasets/fleet/requests/")
     refused = client.post(
@@ -162,7 +163,8 @@ def test_requests_page_approve_and_decline(login, owner_user, named):
     statuses = dict(AccessRequest.objects.values_list("pk", "status"))
     assert statuses == {approve.pk: "approved", decline.pk: "declined"}
     again = client.post(
-        f"/datasets/fleet/requests/{approve.pk}/decide/", {f"r{approve.pk}-decision": "approve"}
+        f"/datasets/fleet/requests/{approve.pk}/decide/",
+        {f"r{approve.pk}-decision": "approve", "confirm": "1"},
     )
     assert again.status_code == 409
 
@@ -214,3 +216,31 @@ def test_my_requests_queries_constant_in_requests(login, owner):
     few = _queries(client, "/datasets/requests/mine/")
     ask(4)
     assert _queries(client, "/datasets/requests/mine/") == few
+
+
+def test_requests_page_ticks_no_decision_by_default(login, owner_user, named):
+    (request,) = _ask(named, 1)
+
+    page = login(owner_user).get("/datasets/fleet/requests/").content.decode()
+
+    assert page.count(f'name="r{request.pk}-decision"') == 2
+    assert "checked" not in page
+
+
+def test_approve_without_confirmation_shows_who_gets_access_and_grants_nothing(
+    login, owner_user, named
+):
+    (request,) = _ask(named, 1)
+    client = login(owner_user)
+    url = f"/datasets/fleet/requests/{request.pk}/decide/"
+
+    page = client.post(url, {f"r{request.pk}-decision": "approve"})
+    no_choice = client.post(url, {"confirm": "1"})
+
+    text = " ".join(page.content.decode().split())
+    assert page.status_code == 200
+    assert "can read this dataset" in text
+    assert 'name="confirm" value="1"' in text
+    assert no_choice.status_code == 400
+    assert "Choose to approve or to decline." in no_choice.content.decode()
+    assert AccessRequest.objects.get().status == "pending"

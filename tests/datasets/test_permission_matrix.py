@@ -347,7 +347,7 @@ OWNER_WRITES = {
     "dataset-edit": {"title": "Taken over", "spectrum": "open", "licence_choice": "CC0-1.0"},
     "dataset-access": {"email": "intruder@example.org"},
     "dataset-access-remove": {},
-    "dataset-request-decide": {"decision": "approve"},
+    "dataset-request-decide": {"decision": "approve", "confirm": "1"},
     "dataset-upload": {},
     "dataset-upload-retry": {},
     "dataset-schema-edit": {"action": "publish", "base_version": "2", "primary_key": "station"},

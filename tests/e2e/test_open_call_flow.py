@@ -1,4 +1,4 @@
-"""The whole open-call flow in a real browser: apply, review, select, confirm, award."""
+"""The whole open-call flow in a real browser: apply, review, close, select, confirm, award."""
 
 from __future__ import annotations
 
@@ -69,11 +69,27 @@ def test_open_call_flow_from_application_to_award(live_server, browser):
     review = application.assignments.get().review
     assert review.weighted_score == Decimal("4.667")
 
-    # The convener runs the selection, confirms it and awards the grant.
+    # The convener runs the selection; confirming is refused while the call is open.
     convener_page.goto(f"{base}/convener/calls/{call.slug}/selection/")
     convener_page.get_by_role("button", name="Run the optimiser").click()
+    convener_page.get_by_text("is open until", exact=False).first.wait_for()
+    proposal = call.proposals.get()
+    convener_page.goto(f"{base}/convener/calls/{call.slug}/selection/{proposal.pk}/confirm/")
+    convener_page.get_by_role("alert").get_by_text("is open until", exact=False).wait_for()
+    application.refresh_from_db()
+    assert application.decision == "pending"
+
+    # So the convener closes it early, with a reason, then confirms on the confirmation page.
+    convener_page.get_by_role("link", name="Close the call").click()
+    convener_page.get_by_text("0 applications are still drafts", exact=False).wait_for()
+    convener_page.get_by_label("Why close early?").fill("Every review is in.")
+    convener_page.get_by_role("button", name="Close the call").click()
+    convener_page.get_by_text("The call is closed", exact=False).first.wait_for()
+    convener_page.goto(f"{base}/convener/calls/{call.slug}/selection/")
+    convener_page.get_by_role("link", name="Confirm this selection…").click()
+    convener_page.get_by_text("1 application is selected", exact=False).wait_for()
     convener_page.get_by_role("button", name="Confirm this selection").click()
-    convener_page.wait_for_load_state()
+    convener_page.get_by_text("Selection confirmed.", exact=False).wait_for()
     application.refresh_from_db()
     assert application.decision == "selected"
     assert CohortMembership.objects.filter(cohort=cohort, organisation=org).count() == 1
@@ -83,6 +99,9 @@ def test_open_call_flow_from_application_to_award(live_server, browser):
     convener_page.get_by_label("Organisation:").select_option(label=org.name)
     convener_page.get_by_label("Amount:", exact=True).fill("18000")
     convener_page.get_by_label("Title:", exact=True).fill("Shared matatu routes")
+    convener_page.get_by_role("button", name="Continue to confirm").click()
+    convener_page.get_by_text("is awarded £18,000.00", exact=False).wait_for()
+    assert Award.objects.count() == 0
     convener_page.get_by_role("button", name="Award").click()
     convener_page.get_by_text("£18,000.00").first.wait_for()
 

@@ -26,6 +26,8 @@ def scored_call(
     """One application per spec (name, country, score, kind, amount, eligible, reviewed),
     all scored by one reviewer, so the ranking by normalised merit is the ranking by score."""
     cohort = make_cohort(capacity=capacity, budget=Decimal(budget))
+    # One reviewer scores each application, so the call asks for one review each.
+    call.setdefault("reviews_per_application", 1)
     the_call = make_call(cohort=cohort, open=False, **call)
     reviewer = make_user(roles=["reviewer"])
     apps = []

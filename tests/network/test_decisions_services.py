@@ -200,10 +200,12 @@ def test_send_decision_mails_sends_each_once(convener, django_capture_on_commit_
 
     with django_capture_on_commit_callbacks(execute=True):
         first = send_decision_mails(actor=convener, call=call)
-    with django_capture_on_commit_callbacks(execute=True):
-        second = send_decision_mails(actor=convener, call=call)
+    # Sending moved the call to `decided`, which is final: a second send is refused.
+    with pytest.raises(Conflict) as second:
+        send_decision_mails(actor=convener, call=call)
 
-    assert (first, second) == (4, 0)
+    assert first == 4
+    assert second.value.message == f"The decisions for “{call.title}” are already sent."
     sent = {m.to[0]: m.subject for m in django_mail.outbox}
     assert sent == {
         apps[0].created_by.email: f"{call.title}: your application has been selected",

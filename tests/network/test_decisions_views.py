@@ -174,14 +174,16 @@ def test_call_mails_send_sends_drafts_once(convener, login, django_capture_on_co
     call, apps = _confirmed(convener)
     client = login(convener)
 
+    url = reverse("call-mails-send", args=[call.slug])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("call-mails-send", args=[call.slug]), follow=True)
+        response = client.post(url, {"confirm": "1"}, follow=True)
     with django_capture_on_commit_callbacks(execute=True):
-        again = client.post(reverse("call-mails-send", args=[call.slug]), follow=True)
+        again = client.post(url, {"confirm": "1"}, follow=True)
 
     assert response.status_code == 200
     assert "4 mails are being sent." in response.content.decode()
-    assert "No mails are awaiting review; nothing was sent." in again.content.decode()
+    assert again.status_code == 409
+    assert escape(f"The decisions for “{call.title}” are already sent.") in again.content.decode()
     assert sorted((m.to, m.subject) for m in django_mail.outbox) == sorted(
         [
             ([apps[0].created_by.email], f"{call.title}: your application has been selected"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -31,14 +32,16 @@ def _new_url(cohort) -> str:
 
 
 def _post_award(client, cohort, org, **fields):
+    """The POST of the confirmation page's button (confirm=1), unless told otherwise."""
     data = {
         "organisation": org.slug,
         "amount": "10000.00",
         "kind": "grant",
         "title": "A grant",
+        "confirm": "1",
         **fields,
     }
-    return client.post(_new_url(cohort), data)
+    return client.post(_new_url(cohort), {k: v for k, v in data.items() if v is not None})
 
 
 def test_cohort_grants_page_shows_budget_committed_paid_remaining(convener, login):
@@ -430,3 +433,41 @@ def test_export_non_convener_forbidden(convener, applicant, login):
     make_award(actor=convener, cohort=cohort)
     response = login(applicant).get(reverse("cohort-grants-export", args=["exp", "json"]))
     assert response.status_code == 403
+
+
+def test_award_create_first_post_shows_the_consequences_and_awards_nothing(convener, login):
+    cohort = factories.make_cohort(name="Tight", budget=Decimal("25000.00"))
+    org = make_member(cohort, name="Water Org")
+
+    response = _post_award(login(convener), cohort, org, amount="9000.00", confirm=None)
+
+    text = " ".join(_text(response).split())
+    assert response.status_code == 200
+    assert "Water Org is awarded £9,000.00 for “A grant”." in text
+    assert "The cohort's remaining budget goes from £25,000.00 to £16,000.00." in text
+    assert "2 instalments are scheduled:" in text
+    assert 'name="confirm" value="1"' in text
+    assert Award.objects.count() == 0
+
+
+def test_award_create_confirmation_page_posts_back_the_same_award(convener, login):
+    cohort = factories.make_cohort()
+    org = make_member(cohort)
+    client = login(convener)
+    page = _post_award(client, cohort, org, amount="9000.00", confirm=None)
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', _text(page)))
+
+    response = client.post(_new_url(cohort), {**hidden, "confirm": "1"})
+
+    assert response.status_code == 302
+    assert Award.objects.get().amount == Decimal("9000.00")
+
+
+def test_award_create_first_post_refuses_at_once_what_the_award_would_refuse(convener, login):
+    cohort = factories.make_cohort()
+    org = make_member(cohort)
+
+    response = _post_award(login(convener), cohort, org, amount="25000.00", confirm=None)
+
+    assert response.status_code == 400
+    assert "£25,000.00 is above the cap of £20,000.00 per award." in _text(response)

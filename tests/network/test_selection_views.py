@@ -238,7 +238,7 @@ def test_call_selection_confirm_records_and_redirects_to_mails(convener, login):
     proposal = propose_selection(actor=convener, call=call)
 
     response = login(convener).post(
-        reverse("call-selection-confirm", args=[call.slug, proposal.pk])
+        reverse("call-selection-confirm", args=[call.slug, proposal.pk]), {"confirm": "1"}
     )
 
     assert response.status_code == 302
@@ -252,9 +252,10 @@ def test_call_selection_confirm_twice_is_409(convener, login):
     call, _apps = scored_call(GS_SPECS)
     proposal = propose_selection(actor=convener, call=call)
     client = login(convener)
-    client.post(reverse("call-selection-confirm", args=[call.slug, proposal.pk]))
+    url = reverse("call-selection-confirm", args=[call.slug, proposal.pk])
+    client.post(url, {"confirm": "1"})
 
-    response = client.post(reverse("call-selection-confirm", args=[call.slug, proposal.pk]))
+    response = client.post(url, {"confirm": "1"})
 
     assert response.status_code == 409
     assert (
@@ -268,7 +269,9 @@ def test_call_selection_confirm_superseded_is_409(convener, login):
     old = propose_selection(actor=convener, call=call)
     propose_selection(actor=convener, call=call, min_global_south_share=0.5)
 
-    response = login(convener).post(reverse("call-selection-confirm", args=[call.slug, old.pk]))
+    response = login(convener).post(
+        reverse("call-selection-confirm", args=[call.slug, old.pk]), {"confirm": "1"}
+    )
 
     assert response.status_code == 409
     assert "A newer proposal replaced this one." in response.content.decode()

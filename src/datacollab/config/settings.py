@@ -191,6 +191,9 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Private uploads are never served from MEDIA_ROOT by URL; a checked view hands them out, and
+# with this prefix set, lets the web server send the bytes (nginx X-Accel-Redirect).
+PRIVATE_MEDIA_ACCEL_REDIRECT = os.environ.get("PRIVATE_MEDIA_ACCEL_REDIRECT", "").strip()
 
 DATASETS_STORAGE = os.environ.get("DATASETS_STORAGE", "local").strip().lower()
 if DATASETS_STORAGE not in {"local", "s3"}:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -21,7 +20,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("datacollab.network.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is not served at /media/, not even with DEBUG: every upload in it is private
+# and handed out by a view that checks who asks (application attachments, resource files).

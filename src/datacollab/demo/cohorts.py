@@ -86,7 +86,7 @@ def ensure_cohort(
             "title": spec.call_title,
             "summary": spec.call_summary,
             "description": spec.description,
-            "status": Call.Status.PUBLISHED,
+            "status": Call.Status.DECIDED,
             "opens_at": opens_at,
             "deadline": deadline,
             "timezone": "Europe/London",

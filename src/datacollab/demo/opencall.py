@@ -103,7 +103,7 @@ def ensure_open_call(*, network: Network, now: datetime, people: People) -> Open
             "title": content.THIRD_CALL_TITLE,
             "summary": content.THIRD_CALL_SUMMARY,
             "description": content.THIRD_CALL_DESCRIPTION,
-            "status": Call.Status.PUBLISHED,
+            "status": Call.Status.OPEN,
             "opens_at": opens_at,
             "deadline": deadline,
             "timezone": "Europe/London",

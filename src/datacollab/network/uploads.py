@@ -1,4 +1,5 @@
-"""File answers: check the extension, the size and the first bytes, never the client's word.
+"""File answers: check the extension, the size and the first bytes, never the client's word;
+store them where nobody can guess or browse to them.
 
 A browser's content type is whatever the client says; the extension is only a name. A file
 passes when its extension is allowed by the question AND its first bytes look like that type.
@@ -6,8 +7,10 @@ passes when its extension is allowed by the question AND its first bytes look li
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, Protocol
 
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from datacollab.core.errors import DomainError
@@ -31,6 +34,31 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 # Plain-text types have no signature: they must decode as UTF-8 and hold no NUL byte.
 TEXT_TYPES = frozenset({"txt", "csv", "md", "json"})
 SNIFF_BYTES = 2048
+# Attachments live under MEDIA_ROOT/private/, which no URL serves: only the checked view in
+# views/applications.py reads them. The random folder (32 bytes) makes the key unguessable
+# even if a web server were ever pointed at MEDIA_ROOT by mistake.
+PRIVATE_PREFIX = "private/applications"
+NAME_MAX = 120
+
+
+def safe_name(name: str) -> str:
+    """A file name safe on every file system, at most NAME_MAX characters, extension kept."""
+    cleaned = get_valid_filename(name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "upload")
+    if len(cleaned) <= NAME_MAX:
+        return cleaned
+    stem, dot, ext = cleaned.rpartition(".")
+    if not dot or len(ext) > 10:
+        return cleaned[:NAME_MAX]
+    return f"{stem[: NAME_MAX - len(ext) - 1]}.{ext}"
+
+
+def private_key(name: str) -> str:
+    return f"{PRIVATE_PREFIX}/{secrets.token_urlsafe(32)}/{safe_name(name)}"
+
+
+def application_upload_to(instance: Any, filename: str) -> str:
+    """FileField.upload_to for application answers (referenced by migrations: keep the name)."""
+    return private_key(filename)
 
 
 class UploadLike(Protocol):

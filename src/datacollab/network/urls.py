@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("datacollab.network.views.selection")),
     path("", include("datacollab.network.views.grants")),
     path("", include("datacollab.network.views.alumni")),
+    path("", include("datacollab.network.views.call_lifecycle")),
 ]

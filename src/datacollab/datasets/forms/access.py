@@ -56,9 +56,12 @@ class AccessRequestForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    # Radio buttons with none ticked: approving grants access, so it is never the default.
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
         choices=[("approve", gettext_lazy("Approve")), ("decline", gettext_lazy("Decline"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose to approve or to decline.")},
     )
     note = forms.CharField(
         label=gettext_lazy("Note to the requester"),

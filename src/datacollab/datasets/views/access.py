@@ -147,6 +147,14 @@ def access_request_decide(request: HttpRequest, slug: str, request_id: int) -> H
             status=400,
         )
     approve = form.cleaned_data["decision"] == "approve"
+    if approve and request.POST.get("confirm") != "1":
+        # Approving hands out non-open data: say to whom before doing it.
+        people = found.organisation.memberships.count() if found.organisation else 1
+        return render(
+            request,
+            "datasets/access_request_confirm.html",
+            {"dataset": dataset, "item": found, "form": form, "people": people},
+        )
     services.decide_access_request(
         actor=request.user, access_request=found, approve=approve, note=form.cleaned_data["note"]
     )

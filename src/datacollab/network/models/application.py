@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from datacollab.collaborations.models import DataCollaboration
 from datacollab.network.models.call import Call, Question
+from datacollab.network.uploads import application_upload_to
 from datacollab.organisations.models import Organisation
 
 
@@ -70,7 +71,8 @@ class Answer(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     value = models.JSONField(null=True, blank=True)
-    file = models.FileField(upload_to="applications/%Y/%m/", blank=True)
+    # Private: an unguessable key under MEDIA_ROOT/private/, served only by a checked view.
+    file = models.FileField(upload_to=application_upload_to, max_length=255, blank=True)
 
     class Meta:
         constraints = [

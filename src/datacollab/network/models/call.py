@@ -14,8 +14,12 @@ from datacollab.organisations.models import Organisation
 
 class Call(models.Model):
     class Status(models.TextChoices):
+        # The moves between these live in network/services/call_lifecycle.py, and only there.
         DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        REVIEWING = "reviewing", _("Reviewing and selecting")
+        DECIDED = "decided", _("Decided")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="calls")
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -44,6 +48,10 @@ class Call(models.Model):
         default=False,
         help_text=_("reviewers do not see the applicant's organisation, people or file names"),
     )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("reason for closing early"), max_length=500, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-deadline"]
@@ -59,9 +67,16 @@ class Call(models.Model):
         return self.title
 
     @property
+    def is_public(self) -> bool:
+        """Anyone may see the call's page once it has been opened, for good."""
+        return self.status != self.Status.DRAFT
+
+    @property
     def is_open(self) -> bool:
+        """Taking applications from everyone now (extensions aside): the same rule as
+        call_lifecycle.require_accepting, which past-deadline `open` calls also fail."""
         now = timezone.now()
-        return self.status == self.Status.PUBLISHED and self.opens_at <= now < self.deadline
+        return self.status == self.Status.OPEN and self.opens_at <= now < self.deadline
 
 
 class QuestionKind(models.TextChoices):

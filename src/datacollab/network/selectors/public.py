@@ -27,9 +27,9 @@ def current_network() -> Network | None:
 
 
 def open_calls() -> QuerySet[Call]:
-    """Published calls whose deadline is still ahead, the soonest deadline first."""
+    """Open calls whose deadline is still ahead, the soonest deadline first."""
     return (
-        Call.objects.filter(status=Call.Status.PUBLISHED, deadline__gt=timezone.now())
+        Call.objects.filter(status=Call.Status.OPEN, deadline__gt=timezone.now())
         .select_related("cohort")
         .order_by("deadline", "id")
     )
@@ -72,7 +72,7 @@ def awards_by_organisation(cohort: Cohort) -> dict[int, Award]:
 
 
 def call_for_viewer(slug: str, viewer: Any) -> Call:
-    """A published call for anyone; a draft only for conveners (everyone else gets a 404,
+    """A call that has been opened for anyone; a draft only for conveners (everyone else gets a 404,
     so the existence of a draft does not leak)."""
     call = (
         Call.objects.filter(slug=slug)
@@ -80,6 +80,6 @@ def call_for_viewer(slug: str, viewer: Any) -> Call:
         .prefetch_related("criteria", "questions")
         .first()
     )
-    if call is None or (call.status != Call.Status.PUBLISHED and not rules.is_convener(viewer)):
+    if call is None or (not call.is_public and not rules.is_convener(viewer)):
         raise Http404(_("There is no open call at this address."))
     return call

@@ -2,8 +2,9 @@
 
 Rules (also in docs/guide/applications.md):
 - only members of the organisation write its application; conveners read it;
-- nothing is started, saved or submitted before the call opens or after its deadline, unless
-  the organisation holds a named extension that has not yet run out;
+- nothing is started, saved or submitted unless the call is open, from its opening until its
+  deadline, or the organisation holds a named extension that has not yet run out and no
+  selection is confirmed (services/call_lifecycle.py holds the rule);
 - a submitted application may still be edited until the deadline and stays submitted; every
   edit re-checks required answers and eligibility;
 - an ineligible application is still submitted, marked ineligible with its reasons, and never
@@ -22,7 +23,6 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from datacollab.collaborations.models import CollaborationMember, DataCollaboration
@@ -31,12 +31,9 @@ from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from datacollab.core.templatetags.datacollab import money
 from datacollab.network import eligibility
 from datacollab.network.models import Answer, Application, Call, Question, QuestionKind
-from datacollab.network.selectors.applications import (
-    answers_by_question,
-    extension_for,
-    format_in_zone,
-)
-from datacollab.network.uploads import check_upload
+from datacollab.network.selectors.applications import answers_by_question, extension_for
+from datacollab.network.services import call_lifecycle
+from datacollab.network.uploads import check_upload, safe_name
 from datacollab.organisations.models import Organisation
 from datacollab.organisations.rules import is_member
 
@@ -60,44 +57,8 @@ def _require_member(actor: Any, organisation: Organisation) -> None:
 
 
 def _require_accepting(call: Call, organisation: Organisation | None, now: datetime) -> None:
-    """Refuse unless the call is published, open, and this organisation is within its time."""
-    if call.status != Call.Status.PUBLISHED:
-        raise NotFound(_("This call is not published, so it does not take applications."))
-    if now < call.opens_at:
-        raise NotAllowed(
-            _("The call “%(call)s” is not open yet: it opens on %(opens)s.")
-            % {
-                "call": call.title,
-                "opens": format_in_zone(call.opens_at, call.timezone),
-            }
-        )
-    if now >= call.deadline:
-        extension = extension_for(call, organisation) if organisation is not None else None
-        if extension is not None and now < extension.until:
-            return
-        if extension is not None and extension.until > call.deadline:
-            assert organisation is not None
-            raise NotAllowed(
-                _(
-                    "The extension for %(org)s to “%(call)s” ran out on %(until)s; ask the "
-                    "convener for a new one."
-                )
-                % {
-                    "org": organisation.name,
-                    "call": call.title,
-                    "until": format_in_zone(extension.until, call.timezone),
-                }
-            )
-        raise NotAllowed(
-            _(
-                "The deadline for “%(call)s” passed on %(deadline)s; ask the convener for an "
-                "extension."
-            )
-            % {
-                "call": call.title,
-                "deadline": format_in_zone(call.deadline, call.timezone),
-            }
-        )
+    # The rule belongs to the call's life: one place decides when a call takes applications.
+    call_lifecycle.require_accepting(call, organisation, now)
 
 
 def _require_changeable(application: Application) -> None:
@@ -182,6 +143,8 @@ def start_application(
                 "org": organisation.name,
             }
         )
+    # The call as stored now, under its lock: a page's copy may predate the call's closing.
+    call = Call.objects.select_for_update().select_related("cohort").get(pk=call.pk)
     _require_accepting(call, organisation, now)
     if Application.objects.filter(call=call, organisation=organisation).exists():
         raise Conflict(
@@ -259,7 +222,8 @@ def _store_answers(
             # Remove the replaced file only once the new answer is committed; a rollback
             # must not leave the stored answer pointing at nothing.
             transaction.on_commit(partial(answer.file.storage.delete, str(answer.file.name)))
-        original = get_valid_filename(upload.name or "upload")
+        original = safe_name(upload.name or "upload")
+        # upload_to puts it under an unguessable private key; the name is kept for downloads.
         answer.file.save(original, upload, save=False)
         answer.value = {"name": original, "size": upload.size}
         answer.save()

@@ -1,4 +1,6 @@
-"""Writes on a call that conveners make while it runs: named late extensions."""
+"""Writes on a call that conveners make while it runs: named late extensions.
+
+The call's moves (open, close, review, decide) are in call_lifecycle.py."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit
-from datacollab.core.errors import DomainError, NotAllowed
+from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.network.models import Call, Extension
 from datacollab.network.selectors.applications import format_in_zone
+from datacollab.network.services import call_lifecycle
 from datacollab.organisations.models import Organisation
 from datacollab.organisations.rules import is_convener
 
@@ -32,6 +35,14 @@ def grant_extension(
     now = now or timezone.now()
     if not is_convener(actor):
         raise NotAllowed(_("Only conveners can grant extensions."))
+    if call.status not in call_lifecycle.TAKES_EXTENSIONS:
+        raise Conflict(
+            _(
+                "“%(call)s” is %(status)s: extensions are granted only while a call is open "
+                "or closed, before a selection is confirmed."
+            )
+            % {"call": call.title, "status": call.get_status_display().lower()}
+        )
     if not reason.strip():
         raise DomainError(
             _("Give a reason for the extension; it is kept in the audit log."), field="reason"

@@ -17,6 +17,7 @@ from datacollab.core.errors import Conflict, DomainError
 from datacollab.network.models import Application, Call, EmailTemplate, OutgoingMail
 from datacollab.network.selectors.feedback import feedback_text
 from datacollab.network.selectors.selection import default_template, require_convener
+from datacollab.network.services import call_lifecycle
 from datacollab.organisations.models import Membership
 
 # The whole context a template sees: plain strings, so a template cannot walk from a
@@ -151,6 +152,7 @@ def _recipients(applications: list[Application]) -> dict[int, list[str]]:
 def draft_decision_mails(*, actor: Any, call: Call) -> list[OutgoingMail]:
     """Draft one mail per decided application that has none awaiting review or sent."""
     require_convener(actor)
+    call_lifecycle.require_decidable(actor=actor, call=call)
     templates = ensure_default_templates(actor=actor, call=call)
     applications = list(
         Application.objects.filter(
@@ -218,10 +220,16 @@ def cancel_mail(*, actor: Any, mail: OutgoingMail) -> OutgoingMail:
 
 @transaction.atomic
 def send_decision_mails(*, actor: Any, call: Call) -> int:
-    """Queue every mail awaiting review; each is sent by a task once this commits."""
+    """Queue every mail awaiting review; each is sent by a task once this commits.
+
+    The call needs a confirmed selection (it is `reviewing`) and moves to `decided`: the
+    call page then says it is closed, and no application can be started or changed."""
     from datacollab.network.tasks import send_outgoing_mail
 
     require_convener(actor)
+    call = call_lifecycle.require_decidable(actor=actor, call=call)
+    if refusal := call_lifecycle.send_refusal(call):
+        raise Conflict(refusal)
     ids = list(
         OutgoingMail.objects.filter(application__call=call, status=OutgoingMail.Status.DRAFT)
         .order_by("id")
@@ -237,6 +245,7 @@ def send_decision_mails(*, actor: Any, call: Call) -> int:
         obj=call,
         details={"mails": ids, "count": len(ids)},
     )
+    call_lifecycle.mark_decided(actor=actor, call=call, mails=len(ids))
     return len(ids)
 
 

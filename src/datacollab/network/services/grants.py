@@ -8,6 +8,7 @@ together overspend the budget.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
@@ -109,8 +110,29 @@ def _check_application(
         )
 
 
+@dataclass(frozen=True)
+class AwardPlan:
+    """An award that passed every check, not yet made: what the confirmation page states."""
+
+    cohort: Cohort
+    organisation: Organisation
+    application: Application | None
+    kind: str
+    title: str
+    description: str
+    amount: Decimal
+    currency: str
+    awarded_on: date
+    schedule: list[tuple[date, Decimal]]
+    remaining_before: Decimal
+
+    @property
+    def remaining_after(self) -> Decimal:
+        return self.remaining_before - self.amount
+
+
 @transaction.atomic
-def award_grant(
+def plan_award(
     *,
     actor: Any,
     cohort: Cohort,
@@ -122,8 +144,9 @@ def award_grant(
     instalments: Sequence[tuple[date, Decimal]] | None = None,
     application: Application | None = None,
     awarded_on: date | None = None,
-) -> Award:
-    """Award `organisation` (a member of `cohort`) a grant or contract with its instalments."""
+) -> AwardPlan:
+    """Every check award_grant makes, writing nothing: the confirmation page shows the plan,
+    and award_grant makes it under the same lock."""
     _require_convener(actor, _("award grants"))
     amount = _to_money(amount, "amount")
     currency = cohort.currency
@@ -183,6 +206,50 @@ def award_grant(
             },
             field="amount",
         )
+    return AwardPlan(
+        cohort=locked,
+        organisation=organisation,
+        application=application,
+        kind=kind,
+        title=title,
+        description=description.strip(),
+        amount=amount,
+        currency=currency,
+        awarded_on=awarded_on,
+        schedule=list(schedule),
+        remaining_before=remaining,
+    )
+
+
+@transaction.atomic
+def award_grant(
+    *,
+    actor: Any,
+    cohort: Cohort,
+    organisation: Organisation,
+    amount: Decimal,
+    kind: str = Award.Kind.GRANT,
+    title: str,
+    description: str = "",
+    instalments: Sequence[tuple[date, Decimal]] | None = None,
+    application: Application | None = None,
+    awarded_on: date | None = None,
+) -> Award:
+    """Award `organisation` (a member of `cohort`) a grant or contract with its instalments."""
+    plan = plan_award(
+        actor=actor,
+        cohort=cohort,
+        organisation=organisation,
+        amount=amount,
+        kind=kind,
+        title=title,
+        description=description,
+        instalments=instalments,
+        application=application,
+        awarded_on=awarded_on,
+    )
+    locked, amount, currency, schedule = plan.cohort, plan.amount, plan.currency, plan.schedule
+    remaining = plan.remaining_before
     try:
         # A savepoint, so a lost race surfaces as a Conflict and not a broken transaction.
         with transaction.atomic():
@@ -191,12 +258,12 @@ def award_grant(
                 organisation=organisation,
                 application=application,
                 identifier=award_identifier(locked, organisation),
-                kind=kind,
-                title=title,
-                description=description.strip(),
+                kind=plan.kind,
+                title=plan.title,
+                description=plan.description,
                 amount=amount,
                 currency=currency,
-                awarded_on=awarded_on,
+                awarded_on=plan.awarded_on,
                 awarded_by=actor,
             )
     except IntegrityError:
@@ -218,7 +285,7 @@ def award_grant(
         details={
             "cohort": locked.slug,
             "organisation": organisation.slug,
-            "kind": kind,
+            "kind": plan.kind,
             "amount": str(amount),
             "currency": currency,
             "identifier": award.identifier,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError
@@ -19,11 +21,13 @@ from datacollab.network.models import (
     SelectionProposal,
 )
 from datacollab.network.selection_engine import Candidate, SelectionConstraints, solve_selection
+from datacollab.network.selectors.decisions import ShortfallRow, review_shortfall
 from datacollab.network.selectors.selection import (
     remaining_room,
     require_convener,
     selection_candidates,
 )
+from datacollab.network.services import call_lifecycle
 from datacollab.network.services.decisions import draft_decision_mails
 from datacollab.organisations.models import OrganisationKind
 
@@ -87,6 +91,9 @@ def propose_selection(
     already committed. Earlier open proposals of the call are superseded.
     """
     require_convener(actor)
+    # A proposal decides nothing, so it may run while the call is open; a deadline already
+    # passed is recorded as the call's closing here, the convener's first selection step.
+    call_lifecycle.close_if_due(actor=actor, call=call)
     # Lock the call so two conveners' runs and a confirmation cannot interleave.
     call = Call.objects.select_for_update().select_related("cohort").get(pk=call.pk)
     if SelectionProposal.objects.filter(
@@ -182,10 +189,44 @@ def propose_selection(
     )
 
 
+def _require_shortfall_acknowledged(call: Call, acknowledged: bool) -> list[ShortfallRow]:
+    shortfall = review_shortfall(call)
+    if shortfall and not acknowledged:
+        raise DomainError(
+            ngettext(
+                "%(n)d eligible application has fewer than %(needed)d submitted reviews: "
+                "%(list)s. Tick the acknowledgement to decide on it all the same.",
+                "%(n)d eligible applications have fewer than %(needed)d submitted reviews: "
+                "%(list)s. Tick the acknowledgement to decide on them all the same.",
+                len(shortfall),
+            )
+            % {
+                "n": len(shortfall),
+                "needed": call.reviews_per_application,
+                "list": "; ".join(
+                    f"{row.application.organisation.name} ({row.reviews})" for row in shortfall
+                ),
+            },
+            field="acknowledge_review_shortfall",
+        )
+    return shortfall
+
+
 @transaction.atomic
-def confirm_selection(*, actor: Any, proposal: SelectionProposal) -> None:
-    """Make a proposal the call's decision: decisions, cohort members, audit entry, mail drafts."""
+def confirm_selection(
+    *,
+    actor: Any,
+    proposal: SelectionProposal,
+    acknowledge_review_shortfall: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """Make a proposal the call's decision: decisions, cohort members, audit entry, mail drafts.
+
+    Needs a closed call (services/call_lifecycle.py) and, when eligible applications have
+    fewer submitted reviews than the call asks for, an explicit acknowledgement. The call
+    moves to `reviewing`: no application is taken after this, even under an extension."""
     require_convener(actor)
+    call_lifecycle.require_decidable(actor=actor, call=proposal.call, now=now)
     call = Call.objects.select_for_update().select_related("cohort").get(pk=proposal.call_id)
     proposal = SelectionProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status == SelectionProposal.Status.CONFIRMED:
@@ -209,6 +250,7 @@ def confirm_selection(*, actor: Any, proposal: SelectionProposal) -> None:
                 "Change the constraints and run the optimiser again."
             )
         )
+    shortfall = _require_shortfall_acknowledged(call, acknowledge_review_shortfall)
     selected = set(result["selected"])
     submitted = Application.objects.filter(call=call, status=Application.Status.SUBMITTED)
     chosen = list(submitted.filter(pk__in=selected, eligible=True).select_related("organisation"))
@@ -240,6 +282,10 @@ def confirm_selection(*, actor: Any, proposal: SelectionProposal) -> None:
             "parameters": proposal.parameters,
             "objective": result["objective"],
             "binding": result["binding"],
+            "review_shortfall_acknowledged": {
+                str(row.application.pk): row.reviews for row in shortfall
+            },
         },
     )
+    call_lifecycle.enter_review(actor=actor, call=call, now=now)
     draft_decision_mails(actor=actor, call=call)

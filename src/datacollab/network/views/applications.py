@@ -5,13 +5,16 @@ from __future__ import annotations
 import mimetypes
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +28,8 @@ from datacollab.network.forms.applications import (
 from datacollab.network.models import Answer, Application, Call, Question
 from datacollab.network.selectors import applications as selectors
 from datacollab.network.services import applications as services
+from datacollab.network.services import call_lifecycle
+from datacollab.network.services.attachments import open_attachment
 from datacollab.network.services.calls import grant_extension
 from datacollab.organisations.rules import is_convener, is_member
 from datacollab.organisations.selectors import organisations_of
@@ -223,17 +228,31 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def application_file(request: HttpRequest, pk: int, question_id: int) -> FileResponse:
-    application = selectors.application_for(actor=request.user, pk=pk)
-    answer = Answer.objects.filter(application=application, question_id=question_id).first()
-    if answer is None or not answer.file:
-        raise NotFound(_("No file was uploaded for this question."))
-    name = str((answer.value or {}).get("name") or (answer.file.name or "").rsplit("/", 1)[-1])
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+def application_file(
+    request: HttpRequest, pk: int, question_id: int
+) -> HttpResponse | FileResponse:
+    attachment = open_attachment(actor=request.user, application_id=pk, question_id=question_id)
+    stored = str(attachment.answer.file.name)
+    content_type = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
+    prefix = settings.PRIVATE_MEDIA_ACCEL_REDIRECT
+    response: HttpResponse | FileResponse
+    if prefix:
+        # The web server sends the bytes from its internal location; we only said who may.
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(stored)
+    else:
+        try:
+            handle = attachment.answer.file.open("rb")
+        except FileNotFoundError:
+            raise NotFound(_("The file is missing from storage; tell a convener.")) from None
+        response = FileResponse(handle, content_type=content_type)
     # Always a download, never rendered inline: the file came from outside.
-    return FileResponse(
-        answer.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=attachment.name
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _convener_page(
@@ -260,6 +279,8 @@ def _convener_page(
             "extension_form": extension_form,
             "extensions": selectors.extensions_of_call(actor=request.user, call=call),
             "now": timezone.now(),
+            "call_status_label": Call.Status(call_lifecycle.effective_status(call)).label,
+            "call_moves": call_lifecycle.allowed_moves(actor=request.user, call=call),
             **_deadlines(call),
         },
         status=status,

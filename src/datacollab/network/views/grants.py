@@ -65,6 +65,18 @@ def award_create(request: HttpRequest, cohort_slug: str) -> HttpResponse:
             if amount is None and application is not None:
                 amount = application.requested_amount
             title = data["title"] or (application.title if application else "")
+            arguments = {
+                "actor": request.user,
+                "cohort": cohort,
+                "organisation": organisation,
+                "amount": amount,
+                "kind": data["kind"],
+                "title": title,
+                "description": data["description"],
+                "instalments": data["instalments"],
+                "application": application,
+                "awarded_on": data["awarded_on"],
+            }
             try:
                 if amount is None:
                     raise DomainError(
@@ -72,21 +84,18 @@ def award_create(request: HttpRequest, cohort_slug: str) -> HttpResponse:
                         % {"org": organisation.name},
                         field="amount",
                     )
-                award = services.award_grant(
-                    actor=request.user,
-                    cohort=cohort,
-                    organisation=organisation,
-                    amount=amount,
-                    kind=data["kind"],
-                    title=title,
-                    description=data["description"],
-                    instalments=data["instalments"],
-                    application=application,
-                    awarded_on=data["awarded_on"],
-                )
+                if request.POST.get("confirm") != "1":
+                    # An award commits budget and is not undone from the site: the first POST
+                    # only checks it and shows what it will do; the confirm button makes it.
+                    plan = services.plan_award(**arguments)
+                    return render(
+                        request,
+                        "network/grants/award_confirm.html",
+                        {"cohort": cohort, "form": form, "plan": plan},
+                    )
+                award = services.award_grant(**arguments)
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-                status = error.status
+                status = error.show_on(form)
             else:
                 messages.success(
                     request,

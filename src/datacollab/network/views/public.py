@@ -1,4 +1,5 @@
-"""Public pages: no login needed. Read-only, so no services; selectors do the reading."""
+"""Public pages: no login needed. Read-only: selectors do the reading, and the call's status
+as the rules see it comes from call_lifecycle's reads (it writes nothing here)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from datacollab.network.models import Call
 from datacollab.network.selectors import public as selectors
+from datacollab.network.services import call_lifecycle
 
 
 @require_safe
@@ -40,7 +42,7 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cohort": cohort,
             "members": members,
             "totals": selectors.cohort_totals(cohort),
-            "calls": [c for c in cohort.calls.all() if c.status == Call.Status.PUBLISHED],
+            "calls": [c for c in cohort.calls.all() if c.is_public],
         },
     )
 
@@ -49,15 +51,27 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     call = selectors.call_for_viewer(slug, request.user)
     now = timezone.now()
-    if call.status != Call.Status.PUBLISHED:
+    # The page offers "Apply" only when call_lifecycle would accept an application now.
+    status = call_lifecycle.effective_status(call, now)
+    if status == Call.Status.DRAFT:
         state = "draft"
-    elif now < call.opens_at:
-        state = "upcoming"
-    elif now < call.deadline:
-        state = "open"
+    elif status == Call.Status.OPEN:
+        state = "upcoming" if now < call.opens_at else "open"
+    elif status == Call.Status.DECIDED:
+        state = "decided"
     else:
         state = "closed"
-    return render(request, "network/public/call_detail.html", {"call": call, "state": state})
+    early = bool(call.closed_at and call.closed_at < call.deadline and call.close_reason)
+    return render(
+        request,
+        "network/public/call_detail.html",
+        {
+            "call": call,
+            "state": state,
+            "closed_early": early,
+            "moves": call_lifecycle.allowed_moves(actor=request.user, call=call, now=now),
+        },
+    )
 
 
 urlpatterns = [

@@ -12,10 +12,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from datacollab.core.errors import DomainError
+from datacollab.network.forms.confirm import ConfirmForm, ConfirmSelectionForm
 from datacollab.network.forms.selection import MailForm, MailTemplateForm, SelectionForm
-from datacollab.network.models import Call, EmailTemplate
+from datacollab.network.models import Call, EmailTemplate, SelectionProposal
+from datacollab.network.selectors import decisions as decision_selectors
 from datacollab.network.selectors import selection as selectors
-from datacollab.network.services import decisions
+from datacollab.network.services import call_lifecycle, decisions
 from datacollab.network.services import selection as services
 
 
@@ -60,21 +62,66 @@ def call_selection(request: HttpRequest, call_slug: str) -> HttpResponse:
             "form": form,
             "forced_in": form.forced("forced_in"),
             "forced_out": form.forced("forced_out"),
+            "decision_refusal": call_lifecycle.decision_refusal(call),
         },
         status=400 if form.errors else 200,
     )
 
 
+def _proposal_refusal(proposal: SelectionProposal) -> str:
+    """Said up front on the confirmation page; the service refuses the same with 409."""
+    if proposal.status == SelectionProposal.Status.CONFIRMED:
+        return _("This selection is already confirmed; it cannot be confirmed twice.")
+    if proposal.status == SelectionProposal.Status.SUPERSEDED:
+        return _(
+            "A newer proposal replaced this one. Review the latest proposal and "
+            "confirm that one instead."
+        )
+    return ""
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def call_selection_confirm(request: HttpRequest, call_slug: str, proposal_id: int) -> HttpResponse:
+    """A confirmation page with the counts; its POST carries `confirm` and, when applications
+    lack reviews, the acknowledgement the service requires."""
     call = selectors.call_for_convener(actor=request.user, slug=call_slug)
     proposal = selectors.proposal_for_convener(
         actor=request.user, call=call, proposal_id=proposal_id
     )
-    services.confirm_selection(actor=request.user, proposal=proposal)
-    messages.success(request, _("Selection confirmed. Review the decision mails, then send them."))
-    return redirect("call-mails", call_slug=call.slug)
+    form = ConfirmSelectionForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.confirm_selection(
+                    actor=request.user,
+                    proposal=proposal,
+                    acknowledge_review_shortfall=form.cleaned_data["acknowledge_review_shortfall"],
+                )
+            except DomainError as exc:
+                if exc.status != 400:
+                    raise
+                status = exc.show_on(form)
+            else:
+                messages.success(
+                    request, _("Selection confirmed. Review the decision mails, then send them.")
+                )
+                return redirect("call-mails", call_slug=call.slug)
+        else:
+            status = 400
+    return render(
+        request,
+        "network/selection/confirm.html",
+        {
+            "call": call,
+            "proposal": proposal,
+            "preview": decision_selectors.confirm_preview(proposal),
+            "form": form,
+            "refusal": call_lifecycle.decision_refusal(call) or _proposal_refusal(proposal),
+        },
+        status=status,
+    )
 
 
 def _mails_page(
@@ -99,6 +146,7 @@ def _mails_page(
             "call": call,
             "template_forms": template_forms,
             "placeholders": decisions.PLACEHOLDERS,
+            "can_send": not call_lifecycle.send_refusal(call),
         },
         status=status,
     )
@@ -167,9 +215,24 @@ def call_mail_cancel(request: HttpRequest, call_slug: str, mail_id: int) -> Http
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def call_mails_send(request: HttpRequest, call_slug: str) -> HttpResponse:
+    """A confirmation page: how many mails of each kind will go; the POST needs `confirm`."""
     call = selectors.call_for_convener(actor=request.user, slug=call_slug)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST" or not form.is_valid():
+        return render(
+            request,
+            "network/selection/send_confirm.html",
+            {
+                "call": call,
+                "preview": decision_selectors.send_preview(call),
+                "form": form,
+                "refusal": call_lifecycle.decision_refusal(call)
+                or call_lifecycle.send_refusal(call),
+            },
+            status=400 if form.is_bound else 200,
+        )
     count = decisions.send_decision_mails(actor=request.user, call=call)
     if count:
         messages.success(

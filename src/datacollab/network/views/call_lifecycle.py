@@ -1,0 +1,129 @@
+"""Convener pages that move a call through its life: open, close, start review.
+
+Each is a confirmation page (GET) that states what the move does, with counts, and a form
+whose POST carries an explicit confirm field. The rules are in services/call_lifecycle.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from datacollab.core.errors import DomainError
+from datacollab.network.forms.confirm import CloseCallForm, ConfirmForm
+from datacollab.network.models import Call
+from datacollab.network.selectors.applications import format_in_zone
+from datacollab.network.selectors.selection import call_for_convener
+from datacollab.network.services import call_lifecycle
+
+
+def _page(
+    request: HttpRequest, call: Call, move: str, form: ConfirmForm, status: int, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "network/calls/move.html",
+        {
+            "call": call,
+            "move": move,
+            "title": call_lifecycle.MOVE_LABELS[move],
+            "form": form,
+            "deadline": format_in_zone(call.deadline, call.timezone),
+            "opens": format_in_zone(call.opens_at, call.timezone),
+            **extra,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def call_open(request: HttpRequest, call_slug: str) -> HttpResponse:
+    call = call_for_convener(actor=request.user, slug=call_slug)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                call_lifecycle.open_call(actor=request.user, call=call)
+            except DomainError as exc:
+                status = exc.show_on(form)
+            else:
+                messages.success(request, _("The call is open and public."))
+                return redirect("call-detail", slug=call.slug)
+        else:
+            status = 400
+    else:
+        call_lifecycle.check_move(actor=request.user, call=call, move="open")
+    return _page(request, call, "open", form, status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def call_close(request: HttpRequest, call_slug: str) -> HttpResponse:
+    call = call_for_convener(actor=request.user, slug=call_slug)
+    preview = call_lifecycle.close_preview(actor=request.user, call=call)
+    form = CloseCallForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                call_lifecycle.close_call(
+                    actor=request.user, call=call, reason=form.cleaned_data["reason"]
+                )
+            except DomainError as exc:
+                status = exc.show_on(form)
+            else:
+                messages.success(request, _("The call is closed: it takes no more applications."))
+                return redirect("call-applications", call_slug=call.slug)
+        else:
+            status = 400
+    return _page(request, call, "close", form, status, preview=preview, now=timezone.now())
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def call_start_review(request: HttpRequest, call_slug: str) -> HttpResponse:
+    call = call_for_convener(actor=request.user, slug=call_slug)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                call_lifecycle.start_review(actor=request.user, call=call)
+            except DomainError as exc:
+                status = exc.show_on(form)
+            else:
+                messages.success(request, _("The call is in review and selection."))
+                return redirect("call-selection", call_slug=call.slug)
+        else:
+            status = 400
+    else:
+        call_lifecycle.check_move(actor=request.user, call=call, move="start_review")
+    return _page(
+        request,
+        call,
+        "start_review",
+        form,
+        status,
+        extensions=call_lifecycle.live_extensions(call),
+        drafts=call_lifecycle.draft_count(call),
+    )
+
+
+urlpatterns = [
+    path("convener/calls/<slug:call_slug>/open/", call_open, name="call-open"),
+    path("convener/calls/<slug:call_slug>/close/", call_close, name="call-close"),
+    path(
+        "convener/calls/<slug:call_slug>/start-review/",
+        call_start_review,
+        name="call-start-review",
+    ),
+]
