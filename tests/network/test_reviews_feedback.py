@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
-from datacollab.network.models import Application, EmailTemplate, OutgoingMail
+from datacollab.network.models import Application, Call, EmailTemplate, OutgoingMail
 from datacollab.network.selectors.feedback import feedback_text
 from datacollab.network.services.decisions import draft_decision_mails, send_decision_mails
 from datacollab.network.services.feedback import choose_feedback
@@ -19,7 +19,8 @@ from tests.network.factories_reviews import assign, make_review, make_reviewer
 @pytest.fixture
 def reviewed(db):
     """A not-selected application with two submitted reviews, every comment written."""
-    call = make_call(slug="flood-call")
+    # Decided in a confirmed selection: the call is closed and in review.
+    call = make_call(slug="flood-call", open=False, status=Call.Status.REVIEWING)
     app = make_application(call=call, title="Flood maps", decision="not_selected")
     reviews = []
     for name, words in [("Rita Reviewer", "clear"), ("Sam Scorer", "vague")]:
