@@ -36,6 +36,7 @@ from datacollab.network.selectors.applications import (
     extension_for,
     format_in_zone,
 )
+from datacollab.network.services import stages
 from datacollab.network.uploads import check_upload
 from datacollab.organisations.models import Organisation
 from datacollab.organisations.rules import is_member
@@ -147,6 +148,7 @@ def ensure_editable(*, actor: Any, application: Application, now: datetime | Non
     _require_member(actor, application.organisation)
     _require_changeable(application)
     _require_accepting(application.call, application.organisation, now or timezone.now())
+    stages.require_editable_in_stage(application, now or timezone.now())
 
 
 def ensure_accepting(
@@ -183,6 +185,7 @@ def start_application(
             }
         )
     _require_accepting(call, organisation, now)
+    stages.require_eoi_open(call, now)
     if Application.objects.filter(call=call, organisation=organisation).exists():
         raise Conflict(
             _(
@@ -288,7 +291,10 @@ def save_draft(
     _require_changeable(application)
     _require_accepting(application.call, application.organisation, now)
     _require_within_cap(application, requested_amount)
-    questions = {q.pk: q for q in Question.objects.filter(call_id=application.call_id)}
+    stages.require_editable_in_stage(application, now)
+    # In a two-stage call's first stage, only the expression-of-interest questions are open.
+    questions = {q.pk: q for q in stages.questions_for(application)}
+    stages.check_word_limits(questions.values(), answers)
     application.title = title.strip()
     application.summary = summary
     application.requested_amount = requested_amount
@@ -381,8 +387,10 @@ def submit_application(
             _("This application is already submitted. You can still edit it until the deadline.")
         )
     _require_accepting(application.call, application.organisation, now)
+    stages.require_full_stage(application)
     _require_within_cap(application, application.requested_amount)
     questions = list(Question.objects.filter(call_id=application.call_id))
+    stages.check_word_limits(questions, answers_by_question(application))
     missing = _missing_required(application, questions, answers_by_question(application))
     if missing:
         raise DomainError(

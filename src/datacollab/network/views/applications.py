@@ -22,9 +22,10 @@ from datacollab.network.forms.applications import (
     ExtensionForm,
     StartForm,
 )
-from datacollab.network.models import Answer, Application, Call, Question
+from datacollab.network.models import Answer, Application, Call
 from datacollab.network.selectors import applications as selectors
 from datacollab.network.services import applications as services
+from datacollab.network.services import stages
 from datacollab.network.services.calls import grant_extension
 from datacollab.organisations.rules import is_convener, is_member
 from datacollab.organisations.selectors import organisations_of
@@ -102,7 +103,7 @@ def _edit_context(application: Application, form: ApplicationForm) -> dict[str, 
 
 
 def _form_for(request: HttpRequest, application: Application) -> ApplicationForm:
-    questions = list(Question.objects.filter(call_id=application.call_id))
+    questions = stages.questions_for(application)
     answers = {a.question_id: a for a in Answer.objects.filter(application=application)}
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     return ApplicationForm(*data, application=application, questions=questions, answers=answers)
