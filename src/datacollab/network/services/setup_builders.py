@@ -371,7 +371,12 @@ def add_criterion(
         action="call.criterion_added",
         actor=actor,
         obj=criterion,
-        details={"call": call.slug, "kind": kind, "value": value, "question": question and question.pk},
+        details={
+            "call": call.slug,
+            "kind": kind,
+            "value": value,
+            "question": question.pk if question else None,
+        },
     )
     return criterion
 

@@ -134,9 +134,7 @@ def submit_expression_of_interest(
     answers = answers_by_question(application)
     missing = [] if application.title.strip() else [_("Project title")]
     missing += [
-        q.label
-        for q in questions
-        if q.required and answers.get(q.pk) in (None, "", [], {})
+        q.label for q in questions if q.required and answers.get(q.pk) in (None, "", [], {})
     ]
     if missing:
         raise DomainError(
@@ -195,7 +193,9 @@ def invite_to_full_proposal(
     if already:
         raise Conflict(
             ngettext(
-                "%(n)d of them is already invited.", "%(n)d of them are already invited.", len(already)
+                "%(n)d of them is already invited.",
+                "%(n)d of them are already invited.",
+                len(already),
             )
             % {"n": len(already)}
         )
