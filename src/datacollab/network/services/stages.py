@@ -13,6 +13,7 @@ Word limits are checked here too, for either stage: services/applications.py cal
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -39,6 +40,29 @@ from datacollab.network.selectors.applications import answers_by_question, forma
 from datacollab.network.services.setup import require_convener
 from datacollab.organisations.models import User
 from datacollab.organisations.rules import is_member
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    """Where an application stands in a two-stage call, for its pages."""
+
+    two_stage: bool
+    in_eoi: bool
+    eoi: ExpressionOfInterest | None
+    eoi_deadline: str
+
+
+def stage_info(application: Application) -> StageInfo:
+    call = application.call
+    if call.eoi_deadline is None:
+        return StageInfo(two_stage=False, in_eoi=False, eoi=None, eoi_deadline="")
+    eoi = eoi_of(application)
+    return StageInfo(
+        two_stage=True,
+        in_eoi=eoi is None or eoi.status != ExpressionOfInterest.Status.INVITED,
+        eoi=eoi,
+        eoi_deadline=format_in_zone(call.eoi_deadline, call.timezone),
+    )
 
 
 def has_eoi_stage(call: Call) -> bool:

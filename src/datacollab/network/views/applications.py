@@ -175,6 +175,7 @@ def _detail(
             and application.status != Application.Status.WITHDRAWN
             and application.decision == Application.Decision.PENDING,
             "preview": preview,
+            "stage": stages.stage_info(application),
             "error": error,
             **_deadlines(application.call, application),
         },
