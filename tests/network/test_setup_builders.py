@@ -47,7 +47,9 @@ def question_values(**overrides: Any) -> dict[str, Any]:
 
 
 def labels(call) -> list[str]:
-    return list(Question.objects.filter(call=call).order_by("position").values_list("label", flat=True))
+    return list(
+        Question.objects.filter(call=call).order_by("position").values_list("label", flat=True)
+    )
 
 
 # --- questions: services --------------------------------------------------------------------
@@ -275,7 +277,9 @@ def test_add_rule_after_a_submission_is_refused(convener):
     factories.make_application(call=call)
 
     with pytest.raises(Conflict):
-        builders.add_criterion(actor=convener, call=call, kind=CriterionKind.GLOBAL_SOUTH, values=[])
+        builders.add_criterion(
+            actor=convener, call=call, kind=CriterionKind.GLOBAL_SOUTH, values=[]
+        )
 
     assert EligibilityCriterion.objects.filter(call=call).count() == 0
 
@@ -394,9 +398,7 @@ def test_questions_page_delete_refusal_is_a_409_with_the_reason(convener, applic
     application = draft(call, applicant)
     Answer.objects.create(application=application, question=question, value="We share.")
 
-    response = login(convener).post(
-        reverse("setup-question-delete", args=[call.slug, question.pk])
-    )
+    response = login(convener).post(reverse("setup-question-delete", args=[call.slug, question.pk]))
 
     assert response.status_code == 409
     assert page_errors(response) == [
@@ -438,6 +440,8 @@ def test_rubric_page_adds_and_moves_criteria(convener, login):
     client.post(reverse("setup-rubric-move", args=[call.slug, added.pk]), {"direction": "up"})
 
     names = list(
-        RubricCriterion.objects.filter(call=call).order_by("position").values_list("name", flat=True)
+        RubricCriterion.objects.filter(call=call)
+        .order_by("position")
+        .values_list("name", flat=True)
     )
     assert names == ["Impact", "Openness", "Feasibility"]
