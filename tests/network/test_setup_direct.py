@@ -12,7 +12,9 @@ from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
 from datacollab.network.models import Application, DirectApproach, Recommendation
 from datacollab.network.selectors.selection import selection_candidates
+from datacollab.network.services import applications as application_services
 from datacollab.network.services import direct
+from datacollab.organisations.models import Membership
 from tests import factories
 from tests.network.factories_applications import page_errors
 
@@ -181,3 +183,29 @@ def test_interview_page_makes_a_candidate(convener, login):
 
     assert response.status_code == 302
     assert [r.application.pk for r in selection_candidates(call)] == [approach.application_id]
+
+
+def test_member_of_an_approached_organisation_cannot_edit_the_candidacy(convener):
+    call = factories.make_call()
+    approach = approached(call, convener)
+    interview(approach, convener)
+    member = factories.make_user()
+    Membership.objects.create(
+        user=member, organisation=approach.application.organisation, role=Membership.Role.MEMBER
+    )
+
+    with pytest.raises(Conflict) as exc:
+        application_services.save_draft(
+            actor=member,
+            application=approach.application,
+            title="Ours",
+            summary="",
+            requested_amount=Decimal("1"),
+            answers={},
+        )
+
+    assert exc.value.message == (
+        "The convener approached your organisation directly and records this candidacy from "
+        "your interview; write to the convener to change it."
+    )
+    assert Application.objects.get(pk=approach.application_id).title == "Sustaining the map"

@@ -109,6 +109,7 @@ def check_word_limits(questions: Iterable[Question], answers: dict[int, Any]) ->
 
 def require_full_stage(application: Application) -> None:
     """Refuse a full submission while the application is still in the EOI stage."""
+    require_applicant_source(application)
     if in_eoi_stage(application):
         raise Conflict(
             _(
@@ -131,9 +132,23 @@ def require_eoi_open(call: Call, now: datetime) -> None:
 
 
 def require_editable_in_stage(application: Application, now: datetime) -> None:
-    """An EOI-stage application is edited only until expressions of interest close."""
+    """An EOI-stage application is edited only until expressions of interest close, and a
+    direct approach's application is written by the convener, not the applicant."""
+    require_applicant_source(application)
     if in_eoi_stage(application):
         require_eoi_open(application.call, now)
+
+
+def require_applicant_source(application: Application) -> None:
+    # The convener records a direct candidate from the interview (services/direct.py); an
+    # applicant's edit would overwrite the amount and title the convener agreed.
+    if application.source == Application.Source.DIRECT:
+        raise Conflict(
+            _(
+                "The convener approached your organisation directly and records this "
+                "candidacy from your interview; write to the convener to change it."
+            )
+        )
 
 
 @transaction.atomic
