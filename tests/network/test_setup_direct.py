@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
-from datacollab.network.models import Application, DirectApproach, Recommendation
+from datacollab.network.models import Application, DirectApproach, Recommendation, SelectionProposal
 from datacollab.network.selectors.selection import selection_candidates
 from datacollab.network.services import applications as application_services
 from datacollab.network.services import direct
@@ -209,3 +209,22 @@ def test_member_of_an_approached_organisation_cannot_edit_the_candidacy(convener
         "your interview; write to the convener to change it."
     )
     assert Application.objects.get(pk=approach.application_id).title == "Sustaining the map"
+
+
+def test_approach_after_the_selection_is_confirmed_is_refused(convener):
+    call = factories.make_call()
+    SelectionProposal.objects.create(
+        call=call,
+        created_by=convener,
+        status=SelectionProposal.Status.CONFIRMED,
+        parameters={},
+        result={},
+    )
+
+    with pytest.raises(Conflict) as exc:
+        approached(call, convener)
+
+    assert exc.value.message == (
+        "The selection for this call is confirmed; no new candidate can join it."
+    )
+    assert DirectApproach.objects.count() == 0

@@ -20,10 +20,11 @@ from datacollab.network.models import (
     QuestionKind,
     QuestionStage,
 )
+from datacollab.network.selectors.applications import format_in_zone
 from datacollab.network.services import applications as application_services
 from datacollab.network.services import setup_builders, stages
 from tests import factories
-from tests.network.factories_applications import draft, page_errors
+from tests.network.factories_applications import draft, page_errors, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +260,24 @@ def test_eois_page_query_count_does_not_grow_with_eois(convener, login, django_a
 
     with django_assert_num_queries(7):
         client.get(reverse("setup-eois", args=[call.slug]))
+
+
+def test_public_call_page_names_when_expressions_of_interest_close(client):
+    call = two_stage_call(timezone="Africa/Nairobi")
+    expected = format_in_zone(call.eoi_deadline, "Africa/Nairobi")
+
+    text = page_text(client.get(reverse("call-detail", args=[call.slug])))
+
+    assert f"Expressions of interest close {expected}" in text
+
+
+def test_invite_a_withdrawn_eoi_is_refused(convener, applicant):
+    call = two_stage_call()
+    application = eoi_draft(call, applicant)
+    stages.submit_expression_of_interest(actor=applicant, application=application)
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.WITHDRAWN)
+
+    with pytest.raises(Conflict):
+        stages.invite_to_full_proposal(actor=convener, call=call, application_ids=[application.pk])
+
+    assert ExpressionOfInterest.objects.get(application=application).status == "submitted"

@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError
 from datacollab.core.templatetags.datacollab import money
-from datacollab.network.models import Application, Call, DirectApproach, Recommendation
+from datacollab.network.models import (
+    Application,
+    Call,
+    DirectApproach,
+    Recommendation,
+    SelectionProposal,
+)
 from datacollab.network.services.setup import require_convener
 from datacollab.organisations.models import Organisation
 
@@ -39,6 +45,14 @@ def _invitation(call: Call, organisation: Organisation, message: str) -> tuple[s
     return subject, body
 
 
+def _require_selection_pending(call: Call) -> None:
+    confirmed = SelectionProposal.objects.filter(
+        call=call, status=SelectionProposal.Status.CONFIRMED
+    ).exists()
+    if confirmed:
+        raise Conflict(_("The selection for this call is confirmed; no new candidate can join it."))
+
+
 @transaction.atomic
 def approach_organisation(
     *,
@@ -52,6 +66,7 @@ def approach_organisation(
     """Invite `organisation` to an interview for `call`; a mail goes to `contact_email`."""
     now = now or timezone.now()
     require_convener(actor)
+    _require_selection_pending(call)
     if not contact_email.strip():
         raise DomainError(_("Give the address the invitation goes to."), field="contact_email")
     if Application.objects.filter(call=call, organisation=organisation).exists():
@@ -112,6 +127,7 @@ def record_interview(
         .get(pk=approach.application_id)
     )
     cohort = application.call.cohort
+    _require_selection_pending(application.call)
     if application.decision != Application.Decision.PENDING:
         raise Conflict(_("A decision is made on this candidate; the interview is closed."))
     if not notes.strip():

@@ -228,6 +228,12 @@ def invite_to_full_proposal(
     )
     if len(eois) != len(set(application_ids)):
         raise NotFound(_("Some of the chosen applications sent no expression of interest."))
+    withdrawn = [e for e in eois if e.application.status == Application.Status.WITHDRAWN]
+    if withdrawn:
+        raise Conflict(
+            _("%(org)s has withdrawn; it cannot be invited.")
+            % {"org": withdrawn[0].application.organisation.name}
+        )
     already = [e for e in eois if e.status == ExpressionOfInterest.Status.INVITED]
     if already:
         raise Conflict(
