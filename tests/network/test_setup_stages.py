@@ -281,3 +281,18 @@ def test_invite_a_withdrawn_eoi_is_refused(convener, applicant):
         stages.invite_to_full_proposal(actor=convener, call=call, application_ids=[application.pk])
 
     assert ExpressionOfInterest.objects.get(application=application).status == "submitted"
+
+
+def test_edit_page_in_the_eoi_stage_asks_only_the_eoi_question(applicant, login):
+    call = two_stage_call()
+    application = eoi_draft(call, applicant)
+    eoi_question = Question.objects.get(call=call, stage=QuestionStage.EOI)
+    full_question = Question.objects.filter(call=call, stage=QuestionStage.FULL).first()
+
+    body = login(applicant).get(reverse("application-edit", args=[application.pk])).content.decode()
+
+    assert (f'name="q_{eoi_question.pk}"' in body, f'name="q_{full_question.pk}"' in body) == (
+        True,
+        False,
+    )
+    assert "This call starts with a short expression of interest" in body

@@ -98,6 +98,7 @@ def _edit_context(application: Application, form: ApplicationForm) -> dict[str, 
         "application": application,
         "call": application.call,
         "form": form,
+        "stage": stages.stage_info(application),
         **_deadlines(application.call, application),
     }
 
