@@ -32,8 +32,6 @@ from datacollab.network.models import (
 from datacollab.network.services.setup import require_convener
 from datacollab.organisations.models import Organisation
 
-DIRECT_ELIGIBILITY_REASON = "Approached directly and interviewed by the convener"
-
 
 def _invitation(call: Call, organisation: Organisation, message: str) -> tuple[str, str]:
     subject = _("%(call)s: an invitation to talk") % {"call": call.title}
@@ -155,7 +153,7 @@ def record_interview(
     # The open call's eligibility questions were never asked; the convener's invitation and
     # interview stand in for them, and the reason says so wherever eligibility is shown.
     application.eligible = True
-    application.eligibility_reasons = [_(DIRECT_ELIGIBILITY_REASON)]
+    application.eligibility_reasons = [_("Approached directly and interviewed by the convener")]
     application.save()
     audit.record(
         action="direct_approach.interviewed",
