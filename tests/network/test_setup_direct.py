@@ -16,7 +16,7 @@ from datacollab.network.services import applications as application_services
 from datacollab.network.services import direct
 from datacollab.organisations.models import Membership
 from tests import factories
-from tests.network.factories_applications import page_errors
+from tests.network.factories_applications import page_errors, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +228,12 @@ def test_approach_after_the_selection_is_confirmed_is_refused(convener):
         "The selection for this call is confirmed; no new candidate can join it."
     )
     assert DirectApproach.objects.count() == 0
+
+
+def test_selection_page_marks_a_direct_candidate(convener, login):
+    call = factories.make_call()
+    interview(approached(call, convener), convener)
+
+    text = page_text(login(convener).get(reverse("call-selection", args=[call.slug])))
+
+    assert "direct approach: merit from the interview" in text

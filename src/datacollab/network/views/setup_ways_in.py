@@ -38,7 +38,7 @@ def _eois_page(request: HttpRequest, call: Call, *, error: str = "", status: int
 def call_eois(request: HttpRequest, call_slug: str) -> HttpResponse:
     call = selectors.call_for_setup(actor=request.user, slug=call_slug)
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("application") if v.isdigit()]
+        ids = [int(v) for v in request.POST.getlist("application") if v.isdigit() and len(v) < 12]
         try:
             n = stages.invite_to_full_proposal(actor=request.user, call=call, application_ids=ids)
         except DomainError as exc:
