@@ -445,3 +445,16 @@ def test_rubric_page_adds_and_moves_criteria(convener, login):
         .values_list("name", flat=True)
     )
     assert names == ["Impact", "Openness", "Feasibility"]
+
+
+def test_questions_page_query_count_does_not_grow_with_questions(
+    convener, login, django_assert_num_queries
+):
+    call = factories.make_call(status="draft")
+    for n in range(3):
+        builders.add_question(actor=convener, call=call, values=question_values(label=f"Q{n}"))
+    client = login(convener)
+    client.get(reverse("setup-questions", args=[call.slug]))
+
+    with django_assert_num_queries(9):
+        client.get(reverse("setup-questions", args=[call.slug]))

@@ -237,3 +237,16 @@ def test_selection_page_marks_a_direct_candidate(convener, login):
     text = page_text(login(convener).get(reverse("call-selection", args=[call.slug])))
 
     assert "direct approach: merit from the interview" in text
+
+
+def test_direct_page_query_count_does_not_grow_with_approaches(
+    convener, login, django_assert_num_queries
+):
+    call = factories.make_call()
+    for n in range(3):
+        interview(approached(call, convener, name=f"Steward {n}"), convener)
+    client = login(convener)
+    client.get(reverse("setup-direct", args=[call.slug]))
+
+    with django_assert_num_queries(6):
+        client.get(reverse("setup-direct", args=[call.slug]))
