@@ -11,3 +11,19 @@ from datacollab.network.services.decisions import deliver_mail
 def send_outgoing_mail(mail_id: int) -> bool:
     """Send one decision mail; safe to run twice (a sent mail is not sent again)."""
     return deliver_mail(mail_id=mail_id)
+
+
+@task()
+def send_eoi_invitation(application_id: int) -> int:
+    """Mail an organisation its invitation to send a full proposal."""
+    from datacollab.network.services.stages import deliver_eoi_invitation
+
+    return deliver_eoi_invitation(application_id=application_id)
+
+
+@task()
+def send_direct_invitation(approach_id: int) -> int:
+    """Mail a directly approached organisation its invitation to an interview."""
+    from datacollab.network.services.direct import deliver_approach_invitation
+
+    return deliver_approach_invitation(approach_id=approach_id)

@@ -51,6 +51,16 @@ def _require_selection_pending(call: Call) -> None:
         raise Conflict(_("The selection for this call is confirmed; no new candidate can join it."))
 
 
+def deliver_approach_invitation(*, approach_id: int) -> int:
+    """Mail the invitation to an interview (task work, once the approach is committed)."""
+    approach = DirectApproach.objects.select_related(
+        "application__call__cohort", "application__organisation"
+    ).get(pk=approach_id)
+    application = approach.application
+    subject, body = _invitation(application.call, application.organisation, approach.message)
+    return send_mail(subject, body, None, [approach.contact_email])
+
+
 @transaction.atomic
 def approach_organisation(
     *,
@@ -62,6 +72,8 @@ def approach_organisation(
     now: datetime | None = None,
 ) -> DirectApproach:
     """Invite `organisation` to an interview for `call`; a mail goes to `contact_email`."""
+    from datacollab.network.tasks import send_direct_invitation
+
     now = now or timezone.now()
     require_convener(actor)
     _require_selection_pending(call)
@@ -92,8 +104,7 @@ def approach_organisation(
         invited_by=actor,
         invited_at=now,
     )
-    subject, body = _invitation(call, organisation, message)
-    transaction.on_commit(partial(send_mail, subject, body, None, [approach.contact_email]))
+    transaction.on_commit(partial(send_direct_invitation.enqueue, approach.pk))
     audit.record(
         action="direct_approach.invited",
         actor=actor,

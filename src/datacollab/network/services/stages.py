@@ -191,6 +191,21 @@ def submit_expression_of_interest(
     return eoi
 
 
+def _members_of(application: Application) -> list[str]:
+    return list(
+        User.objects.filter(memberships__organisation=application.organisation)
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+
+
+def deliver_eoi_invitation(*, application_id: int) -> int:
+    """Mail the invitation to a full proposal to the organisation's members (task work)."""
+    application = Application.objects.select_related("call", "organisation").get(pk=application_id)
+    subject, body = _invitation_mail(application)
+    return send_mail(subject, body, None, _members_of(application))
+
+
 def _invitation_mail(application: Application) -> tuple[str, str]:
     call = application.call
     link = settings.SITE_URL + reverse("application-edit", kwargs={"pk": application.pk})
@@ -215,6 +230,8 @@ def invite_to_full_proposal(
     *, actor: Any, call: Call, application_ids: list[int], now: datetime | None = None
 ) -> int:
     """Invite the chosen expressions of interest; each organisation's members get a mail."""
+    from datacollab.network.tasks import send_eoi_invitation
+
     now = now or timezone.now()
     require_convener(actor)
     if not application_ids:
@@ -249,13 +266,10 @@ def invite_to_full_proposal(
         eoi.invited_at = now
         eoi.invited_by = actor
         eoi.save(update_fields=["status", "invited_at", "invited_by"])
-        to = list(
-            User.objects.filter(memberships__organisation=eoi.application.organisation)
-            .order_by("email")
-            .values_list("email", flat=True)
-        )
-        subject, body = _invitation_mail(eoi.application)
-        transaction.on_commit(partial(send_mail, subject, body, None, to))
+        to = _members_of(eoi.application)
+        # A worker sends it once this commits: a mail server that is down fails the task,
+        # not the convener's request, and the task can be retried.
+        transaction.on_commit(partial(send_eoi_invitation.enqueue, eoi.application_id))
         audit.record(
             action="application.eoi_invited",
             actor=actor,
