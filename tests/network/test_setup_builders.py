@@ -458,3 +458,41 @@ def test_questions_page_query_count_does_not_grow_with_questions(
 
     with django_assert_num_queries(9):
         client.get(reverse("setup-questions", args=[call.slug]))
+
+
+def test_question_edit_page_rewords_after_applications_started(convener, applicant, login):
+    call = factories.make_call()
+    question = Question.objects.get(call=call, kind=QuestionKind.NUMBER)
+    draft(call, applicant)
+
+    response = login(convener).post(
+        reverse("setup-question-edit", args=[call.slug, question.pk]),
+        {
+            "kind": "number",
+            "label": "How many organisations are partners?",
+            "required": "on",
+            "min_value": "2",
+            "max_value": "100",
+            "max_file_kb": str(question.max_file_bytes // 1024),
+        },
+    )
+
+    question.refresh_from_db()
+    assert (response.status_code, question.label) == (302, "How many organisations are partners?")
+
+
+def test_rubric_edit_page_refuses_a_new_weight_after_scores_with_a_409(convener, reviewer, login):
+    call = factories.make_call()
+    _scored(call, reviewer)
+    criterion = RubricCriterion.objects.filter(call=call).first()
+
+    response = login(convener).post(
+        reverse("setup-rubric-edit", args=[call.slug, criterion.pk]),
+        {"name": "Impact", "weight": "3"},
+    )
+
+    assert response.status_code == 409
+    assert page_errors(response) == [
+        "Reviewers have given 1 score against this rubric; its criteria and weights are fixed "
+        "so every application is judged alike. You can still reword a criterion."
+    ]
