@@ -18,3 +18,19 @@ def send_outgoing_mail(mail_id: int) -> bool:
 def send_review_reminder(call_id: int, reviewer_id: int) -> bool:
     """Remind one reviewer of their unfinished reviews; skipped if reminded recently."""
     return deliver_reminder(call_id=call_id, reviewer_id=reviewer_id)
+
+
+@task()
+def send_eoi_invitation(application_id: int) -> int:
+    """Mail an organisation its invitation to send a full proposal."""
+    from datacollab.network.services.stages import deliver_eoi_invitation
+
+    return deliver_eoi_invitation(application_id=application_id)
+
+
+@task()
+def send_direct_invitation(approach_id: int) -> int:
+    """Mail a directly approached organisation its invitation to an interview."""
+    from datacollab.network.services.direct import deliver_approach_invitation
+
+    return deliver_approach_invitation(approach_id=approach_id)

@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("datacollab.network.views.grants")),
     path("", include("datacollab.network.views.alumni")),
     path("", include("datacollab.network.views.call_lifecycle")),
+    path("", include("datacollab.network.views.setup")),
+    path("", include("datacollab.network.views.setup_builders")),
+    path("", include("datacollab.network.views.setup_ways_in")),
 ]

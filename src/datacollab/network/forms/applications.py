@@ -45,6 +45,9 @@ def _question_field(question: Question) -> forms.Field:
         "help_text": question.help_text,
         "required": False,
     }
+    if question.max_words:
+        limit = _("At most %(n)d words.") % {"n": question.max_words}
+        common["help_text"] = f"{question.help_text} {limit}".strip()
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:
         return forms.CharField(max_length=question.max_length or DEFAULT_SHORT_TEXT, **common)

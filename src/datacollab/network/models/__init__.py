@@ -6,13 +6,16 @@ from datacollab.network.models.call import (
     Extension,
     Question,
     QuestionKind,
+    QuestionStage,
     RubricCriterion,
 )
 from datacollab.network.models.cohort import Cohort, CohortMembership, Network
 from datacollab.network.models.decision import EmailTemplate, OutgoingMail, SelectionProposal
+from datacollab.network.models.direct import DirectApproach, Recommendation
 from datacollab.network.models.grant import Award, Instalment
 from datacollab.network.models.reminder import ReviewReminder
 from datacollab.network.models.review import Review, ReviewAssignment, ReviewerConflict, ReviewScore
+from datacollab.network.models.stages import ExpressionOfInterest
 
 __all__ = [
     "Answer",
@@ -22,14 +25,18 @@ __all__ = [
     "Cohort",
     "CohortMembership",
     "CriterionKind",
+    "DirectApproach",
     "EligibilityCriterion",
     "EmailTemplate",
+    "ExpressionOfInterest",
     "Extension",
     "Instalment",
     "Network",
     "OutgoingMail",
     "Question",
     "QuestionKind",
+    "QuestionStage",
+    "Recommendation",
     "Review",
     "ReviewAssignment",
     "ReviewReminder",

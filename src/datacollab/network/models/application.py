@@ -24,6 +24,10 @@ class Application(models.Model):
         SELECTED = "selected", _("Selected")
         NOT_SELECTED = "not_selected", _("Not selected")
 
+    class Source(models.TextChoices):
+        OPEN_CALL = "open_call", _("Open call")
+        DIRECT = "direct", _("Direct approach")
+
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="applications"
@@ -52,6 +56,9 @@ class Application(models.Model):
     eligible = models.BooleanField(null=True, blank=True)
     eligibility_reasons = models.JSONField(default=list, blank=True)
     decision = models.CharField(max_length=15, choices=Decision.choices, default=Decision.PENDING)
+    source = models.CharField(
+        _("way in"), max_length=10, choices=Source.choices, default=Source.OPEN_CALL
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -52,6 +52,11 @@ class Call(models.Model):
     close_reason = models.CharField(
         _("reason for closing early"), max_length=500, blank=True, default=""
     )
+    # Set: the call has two stages, a short expression of interest until this moment, then
+    # full proposals from the organisations the convener invites (services/stages.py).
+    eoi_deadline = models.DateTimeField(
+        _("expressions of interest close at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-deadline"]
@@ -89,6 +94,11 @@ class QuestionKind(models.TextChoices):
     FILE = "file", _("File upload")
 
 
+class QuestionStage(models.TextChoices):
+    EOI = "eoi", _("Expression of interest")
+    FULL = "full", _("Full proposal")
+
+
 class Question(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(default=0)
@@ -100,6 +110,10 @@ class Question(models.Model):
         default=list, blank=True, help_text=_("options for single and multiple choice")
     )
     max_length = models.PositiveIntegerField(null=True, blank=True)
+    max_words = models.PositiveIntegerField(_("word limit"), null=True, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=4, choices=QuestionStage.choices, default=QuestionStage.FULL
+    )
     min_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     max_file_bytes = models.PositiveIntegerField(default=5 * 1024 * 1024)

@@ -22,6 +22,7 @@ from datacollab.network.models import (
     OutgoingMail,
     SelectionProposal,
 )
+from datacollab.network.selectors.direct import direct_merit
 from datacollab.network.selectors.reviews import merit_by_application
 from datacollab.organisations.models import OrganisationKind
 from datacollab.organisations.rules import is_convener
@@ -128,8 +129,10 @@ def remaining_room(cohort: Cohort) -> Room:
 
 
 def selection_candidates(call: Call) -> list[CandidateRow]:
-    """Submitted, eligible applications with at least one submitted review, best first."""
-    merit = merit_by_application(call)
+    """Submitted, eligible applications with at least one submitted review (or an interview
+    recommendation, for a direct approach), best first."""
+    # Directly approached candidates bring merit from their interview, not from reviews.
+    merit = merit_by_application(call) | direct_merit(call)
     apps = Application.objects.filter(
         call=call, status=Application.Status.SUBMITTED, eligible=True, pk__in=list(merit)
     ).select_related("organisation")

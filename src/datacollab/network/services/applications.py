@@ -31,8 +31,11 @@ from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from datacollab.core.templatetags.datacollab import money
 from datacollab.network import eligibility
 from datacollab.network.models import Answer, Application, Call, Question, QuestionKind
-from datacollab.network.selectors.applications import answers_by_question, extension_for
-from datacollab.network.services import call_lifecycle
+from datacollab.network.selectors.applications import (
+    answers_by_question,
+    extension_for,
+)
+from datacollab.network.services import call_lifecycle, stages
 from datacollab.network.uploads import check_upload, safe_name
 from datacollab.organisations.models import Organisation
 from datacollab.organisations.rules import is_member
@@ -108,6 +111,7 @@ def ensure_editable(*, actor: Any, application: Application, now: datetime | Non
     _require_member(actor, application.organisation)
     _require_changeable(application)
     _require_accepting(application.call, application.organisation, now or timezone.now())
+    stages.require_editable_in_stage(application, now or timezone.now())
 
 
 def ensure_accepting(
@@ -146,6 +150,7 @@ def start_application(
     # The call as stored now, under its lock: a page's copy may predate the call's closing.
     call = Call.objects.select_for_update().select_related("cohort").get(pk=call.pk)
     _require_accepting(call, organisation, now)
+    stages.require_eoi_open(call, now)
     if Application.objects.filter(call=call, organisation=organisation).exists():
         raise Conflict(
             _(
@@ -252,7 +257,10 @@ def save_draft(
     _require_changeable(application)
     _require_accepting(application.call, application.organisation, now)
     _require_within_cap(application, requested_amount)
-    questions = {q.pk: q for q in Question.objects.filter(call_id=application.call_id)}
+    stages.require_editable_in_stage(application, now)
+    # In a two-stage call's first stage, only the expression-of-interest questions are open.
+    questions = {q.pk: q for q in stages.questions_for(application)}
+    stages.check_word_limits(questions.values(), answers)
     application.title = title.strip()
     application.summary = summary
     application.requested_amount = requested_amount
@@ -345,8 +353,10 @@ def submit_application(
             _("This application is already submitted. You can still edit it until the deadline.")
         )
     _require_accepting(application.call, application.organisation, now)
+    stages.require_full_stage(application)
     _require_within_cap(application, application.requested_amount)
     questions = list(Question.objects.filter(call_id=application.call_id))
+    stages.check_word_limits(questions, answers_by_question(application))
     missing = _missing_required(application, questions, answers_by_question(application))
     if missing:
         raise DomainError(

@@ -25,10 +25,10 @@ from datacollab.network.forms.applications import (
     ExtensionForm,
     StartForm,
 )
-from datacollab.network.models import Answer, Application, Call, Question
+from datacollab.network.models import Answer, Application, Call
 from datacollab.network.selectors import applications as selectors
 from datacollab.network.services import applications as services
-from datacollab.network.services import call_lifecycle
+from datacollab.network.services import call_lifecycle, stages
 from datacollab.network.services.attachments import open_attachment
 from datacollab.network.services.calls import grant_extension
 from datacollab.organisations.rules import is_convener, is_member
@@ -102,12 +102,13 @@ def _edit_context(application: Application, form: ApplicationForm) -> dict[str, 
         "application": application,
         "call": application.call,
         "form": form,
+        "stage": stages.stage_info(application),
         **_deadlines(application.call, application),
     }
 
 
 def _form_for(request: HttpRequest, application: Application) -> ApplicationForm:
-    questions = list(Question.objects.filter(call_id=application.call_id))
+    questions = stages.questions_for(application)
     answers = {a.question_id: a for a in Answer.objects.filter(application=application)}
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     return ApplicationForm(*data, application=application, questions=questions, answers=answers)
@@ -179,6 +180,7 @@ def _detail(
             and application.status != Application.Status.WITHDRAWN
             and application.decision == Application.Decision.PENDING,
             "preview": preview,
+            "stage": stages.stage_info(application),
             "error": error,
             **_deadlines(application.call, application),
         },
