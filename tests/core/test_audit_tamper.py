@@ -101,7 +101,7 @@ def test_audit_attack_truncate_tail_and_put_back_an_older_signed_head_detected()
     [(seq, message)] = _problems()
     assert seq == 3
     assert message.startswith("entries 3..3 are missing: the checkpoint of ")
-    assert message.endswith(" saw 3 entries (deleted from the end)")
+    assert message.endswith(" saw 3 entries (deleted)")
 
 
 def test_audit_attack_edit_and_recompute_later_hashes_detected():

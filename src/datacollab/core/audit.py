@@ -216,7 +216,7 @@ def verify() -> VerifyResult:
             Problem(
                 last_seq + 1,
                 f"entries {last_seq + 1}..{seen} are missing: the checkpoint of "
-                f"{pinned[seen][0].created_at} saw {seen} entries (deleted from the end)",
+                f"{pinned[seen][0].created_at} saw {seen} entries (deleted)",
             )
         )
     problems.extend(_head_problems(AuditHead.objects.filter(id=1).first(), last_seq, prev))
