@@ -244,3 +244,18 @@ def test_admin_audit_entry_in_same_transaction_as_change(login, root):
 
     assert response.status_code == 200
     assert _admin_entries() == []
+
+
+def test_admin_role_granted_by_superuser_goes_through_the_service(login, root):
+    person = make_user(email="new.reviewer@example.org")
+    client = login(root)
+
+    response = client.post(
+        "/admin/organisations/rolegrant/add/", {"user": person.pk, "role": "reviewer"}
+    )
+
+    assert response.status_code == 302
+    entries = list(AuditEntry.objects.order_by("seq"))
+    assert [(e.action, e.object_id, e.details) for e in entries] == [
+        ("role.granted", str(person.pk), {"role": "reviewer"})
+    ]

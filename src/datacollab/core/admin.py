@@ -10,7 +10,7 @@ tests/test_admin_registry.py fails for any registered admin that does not use th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
@@ -120,7 +120,7 @@ class AuditedModelAdmin(SuperuserOnlyMixin, admin.ModelAdmin):  # type: ignore[t
     ) -> None:
         parent = form.instance
         where = {"via": "admin", "parent": f"{parent._meta.label_lower}:{parent.pk}"}
-        model = formset.model
+        model = cast(type[Model], formset.model)
         existing = [f.instance.pk for f in formset.initial_forms if f.instance.pk is not None]
         before = {o.pk: snapshot(o) for o in model._base_manager.filter(pk__in=existing)}
         for deleted in formset.deleted_forms:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.admin.utils import NestedObjects
 from django.core.serializers.json import DjangoJSONEncoder
@@ -80,6 +80,6 @@ def cascade(obj: Model) -> dict[str, int]:
     collector.collect([obj])
     counts: dict[str, int] = {}
     for model, objs in collector.model_objs.items():
-        label = model._meta.label_lower
-        counts[label] = len(objs) - (1 if model is type(obj) else 0)
+        deleted = cast(type[Model], model)  # the stubs type the keys as labels; they are models
+        counts[deleted._meta.label_lower] = len(objs) - (1 if deleted is type(obj) else 0)
     return {label: n for label, n in sorted(counts.items()) if n}

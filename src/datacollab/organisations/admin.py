@@ -67,6 +67,10 @@ class RoleGrantAdmin(AuditedModelAdmin):
     list_filter = ("role",)
     autocomplete_fields = ["user"]
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a grant is given or taken away (deleted, audited), never edited
+
     def save_model(self, request: HttpRequest, obj: RoleGrant, form: Any, change: bool) -> None:
         # Through the service, which checks the role and audits `role.granted`.
-        services.grant_role(actor=request.user, user=obj.user, role=obj.role)  # type: ignore[arg-type]
+        grant = services.grant_role(actor=request.user, user=obj.user, role=obj.role)  # type: ignore[arg-type]
+        obj.pk = grant.pk  # the admin's next page links to the saved object
