@@ -27,7 +27,7 @@ class MembershipInline(AuditedTabularInline):
 
 @admin.register(User)
 class PersonAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
-    list_display = ("email", "display_name", "is_staff", "is_active")
+    list_display = ("email", "display_name", "is_superuser", "is_active")
     search_fields = ("email", "display_name")
     ordering = ("email",)
     fieldsets = (
