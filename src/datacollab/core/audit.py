@@ -98,7 +98,9 @@ def record(
         if every and entry.seq % every == 0:
             from datacollab.core.tasks import write_audit_checkpoint
 
-            transaction.on_commit(write_audit_checkpoint.enqueue)
+            # robust: a checkpoint that cannot be queued is logged, never fails the request
+            # whose change is already committed.
+            transaction.on_commit(write_audit_checkpoint.enqueue, robust=True)
     return entry
 
 
