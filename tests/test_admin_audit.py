@@ -259,3 +259,25 @@ def test_admin_role_granted_by_superuser_goes_through_the_service(login, root):
     assert [(e.action, e.object_id, e.details) for e in entries] == [
         ("role.granted", str(person.pk), {"role": "reviewer"})
     ]
+
+
+def test_admin_user_created_by_superuser_is_audited_with_password_redacted(login, root):
+    client = login(root)
+    data = form_data(client, "/admin/organisations/user/add/")
+    data.update(
+        {
+            "email": "made.in.admin@example.org",
+            "username": "made.in.admin@example.org",
+            "password1": "another horse battery 77",
+            "password2": "another horse battery 77",
+            "usable_password": "true",
+        }
+    )
+
+    response = client.post("/admin/organisations/user/add/", data)
+
+    assert response.status_code == 302
+    [entry] = _admin_entries()
+    assert entry.action == "admin.organisations.user.created"
+    assert entry.details["values"]["email"] == "made.in.admin@example.org"
+    assert entry.details["values"]["password"] == "[redacted]"

@@ -34,6 +34,16 @@ class PersonAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
         *(UserAdmin.fieldsets or ()),
         ("datacollab", {"fields": ("display_name", "timezone")}),
     )
+    # People log in with their email: without it here, a person added in the admin had none.
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "username", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
 
     @transaction.atomic
     def user_change_password(
