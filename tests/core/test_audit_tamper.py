@@ -232,7 +232,7 @@ def test_audit_unknown_key_is_a_problem(settings):
     settings.AUDIT_HMAC_KEY = "another-key-" + "1" * 52
     assert _problems() == [
         (1, f"is signed with key {old_id!r}, which is not configured here"),
-        (None, "head is not signed by the audit key (edited or put back)"),
+        (None, f"head is signed with key {old_id!r}, not configured here"),
     ]
 
 

@@ -159,6 +159,8 @@ def _head_problems(head: AuditHead | None, count: int, last_hash: str) -> list[P
     valid = audit_keys.check(
         head.key_id, audit_keys.head_message(head.key_id, head.count, head.last_hash), head.mac
     )
+    if valid is None:
+        return [Problem(None, f"head is signed with key {head.key_id!r}, not configured here")]
     if not valid:
         return [Problem(None, "head is not signed by the audit key (edited or put back)")]
     return []
