@@ -28,6 +28,8 @@ def _media_and_tasks(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Signed audit checkpoints, too (core/audit_checkpoints.py).
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
 
 
 @pytest.fixture

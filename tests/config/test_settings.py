@@ -55,6 +55,7 @@ def test_production_check_deploy_is_clean(tmp_path):
         {
             "DATACOLLAB_ENV": "production",
             "SECRET_KEY": PROD_SECRET,
+            "AUDIT_HMAC_KEY": PROD_SECRET[::-1],
             "ALLOWED_HOSTS": "example.org",
             "DATACOLLAB_VAR_DIR": str(tmp_path),
         },

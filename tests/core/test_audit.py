@@ -90,6 +90,6 @@ def test_audit_verify_command_ok(capsys):
 def test_audit_verify_command_fails_on_tampering(capsys):
     _three_entries()
     _tamper("UPDATE core_auditentry SET details = %s WHERE seq = %s", ['{"i": 99}', 1])
-    with pytest.raises(CommandError, match="FAILED verification: 1 problem"):
+    with pytest.raises(CommandError, match="FAILED verification: first bad entry: 1; 1 problem"):
         call_command("audit", "verify")
     assert capsys.readouterr().err == "entry 1: content does not match its hash (edited)\n"

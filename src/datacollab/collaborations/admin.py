@@ -1,6 +1,6 @@
-"""Admin for conveners: look collaborations and agreements up. Changes go through the pages,
-whose services check permission and write the audit log; versions and acceptances are
-signatures and never change, so the admin shows them read-only."""
+"""Admin (superusers only, core/admin.py): look collaborations and agreements up. Changes go
+through the pages, whose services check permission and write the audit log; versions and
+acceptances are signatures and never change, so the admin shows them read-only."""
 
 from __future__ import annotations
 
@@ -17,27 +17,14 @@ from datacollab.collaborations.models import (
     DataCollaboration,
     SelfAssessment,
 )
-from datacollab.organisations.admin_access import ConvenerAdmin
-from datacollab.organisations.rules import is_convener
+from datacollab.core.admin import AuditedTabularInline, ReadOnlyAuditedAdmin
+
+ReadOnlyAdmin = ReadOnlyAuditedAdmin
 
 
-class ReadOnlyAdmin(ConvenerAdmin):
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(AuditedTabularInline):
     extra = 0
     can_delete = False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_convener(request.user)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

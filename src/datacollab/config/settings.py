@@ -66,6 +66,47 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _audit_hmac_key() -> str:
+    """The audit log's HMAC key: never in the database, so a database writer cannot re-sign."""
+    key = os.environ.get("AUDIT_HMAC_KEY", "")
+    if key:
+        return key
+    key_file = os.environ.get("AUDIT_HMAC_KEY_FILE", "")
+    if key_file:
+        try:
+            key = Path(key_file).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"AUDIT_HMAC_KEY_FILE={key_file!r}: {exc}") from exc
+        if not key:
+            raise ImproperlyConfigured(f"AUDIT_HMAC_KEY_FILE={key_file!r} is empty.")
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "AUDIT_HMAC_KEY (or AUDIT_HMAC_KEY_FILE) is not set. In production the audit log "
+            "needs a key kept outside the database, e.g. the output of: "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    # Development: made once, mode 600, beside secret_key (docs/security.md says why that
+    # is not enough for production).
+    path = VAR_DIR / "audit_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+AUDIT_HMAC_KEY = _audit_hmac_key()
+# Keys that signed older entries: they verify, never sign (rotation: docs/security.md).
+AUDIT_HMAC_RETIRED_KEYS = env_list("AUDIT_HMAC_RETIRED_KEYS", [])
+# Signed checkpoints of the audit chain's head, outside the database.
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints")
+).resolve()
+# A checkpoint is exported by the task worker every this many entries (0: only by command).
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "1000"))
+
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
@@ -74,7 +115,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with a superuser-only site whose writes are audited (core/admin.py).
+    "datacollab.core.admin_apps.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

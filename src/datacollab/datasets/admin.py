@@ -1,8 +1,9 @@
-"""Admin for conveners: look datasets, versions, uploads, grants and requests up, read-only.
+"""Admin (superusers only, core/admin.py): look datasets, versions, uploads, grants and
+requests up, read-only.
 
 Two rules hold here as everywhere: writes go through the pages (whose services check
-permission and write the audit log), and a convener sees only the datasets the Data Spectrum
-rule lets them see (`visible_datasets`): the convener role opens no closed data.
+permission and write the audit log), and the list holds only the datasets the Data Spectrum
+rule lets the viewer see (`visible_datasets`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from datacollab.core.admin import ReadOnlyAuditedAdmin
 from datacollab.datasets.models import (
     AccessGrant,
     AccessRequest,
@@ -21,10 +23,9 @@ from datacollab.datasets.models import (
     Upload,
 )
 from datacollab.datasets.selectors.access import visible_datasets
-from datacollab.organisations.admin_access import ConvenerAdmin
 
 
-class VisibleOnlyAdmin(ConvenerAdmin):
+class VisibleOnlyAdmin(ReadOnlyAuditedAdmin):
     """Read-only, and limited to the rows of datasets this person may see."""
 
     dataset_path = "dataset"
@@ -33,15 +34,6 @@ class VisibleOnlyAdmin(ConvenerAdmin):
         visible = visible_datasets(request.user).values("pk")
         lookup = "pk__in" if not self.dataset_path else f"{self.dataset_path}__in"
         return super().get_queryset(request).filter(**{lookup: visible})
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Dataset)

@@ -1,8 +1,14 @@
-"""The Django admin for conveners. Writes that carry rules (awards, decisions) stay in the pages,
-which go through services; the admin is for set-up (cohorts, calls, questions, rubrics)."""
+"""The Django admin (superusers only, every change audited: core/admin.py). Writes that carry
+rules (awards, payments, decisions) stay in the pages, which go through services; conveners
+set cohorts and calls up on their own pages."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from datacollab.core.admin import AuditedModelAdmin, AuditedStackedInline, AuditedTabularInline
 from datacollab.network.models import (
     Application,
     Award,
@@ -21,49 +27,48 @@ from datacollab.network.models import (
     RubricCriterion,
     SelectionProposal,
 )
-from datacollab.organisations.admin_access import ConvenerAdmin, ConvenerInline
 
 
 @admin.register(Network)
-class NetworkAdmin(ConvenerAdmin):
+class NetworkAdmin(AuditedModelAdmin):
     list_display = ("name", "slug")
 
 
-class CohortMembershipInline(ConvenerInline, admin.TabularInline):
+class CohortMembershipInline(AuditedTabularInline):
     model = CohortMembership
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(Cohort)
-class CohortAdmin(ConvenerAdmin):
+class CohortAdmin(AuditedModelAdmin):
     list_display = ("name", "slug", "starts_on", "ends_on", "capacity", "budget", "currency")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [CohortMembershipInline]
 
 
-class QuestionInline(ConvenerInline, admin.StackedInline):
+class QuestionInline(AuditedStackedInline):
     model = Question
     extra = 0
 
 
-class CriterionInline(ConvenerInline, admin.TabularInline):
+class CriterionInline(AuditedTabularInline):
     model = EligibilityCriterion
     extra = 0
 
 
-class RubricInline(ConvenerInline, admin.TabularInline):
+class RubricInline(AuditedTabularInline):
     model = RubricCriterion
     extra = 0
 
 
-class EmailTemplateInline(ConvenerInline, admin.StackedInline):
+class EmailTemplateInline(AuditedStackedInline):
     model = EmailTemplate
     extra = 0
 
 
 @admin.register(Call)
-class CallAdmin(ConvenerAdmin):
+class CallAdmin(AuditedModelAdmin):
     list_display = ("title", "cohort", "status", "opens_at", "deadline")
     list_filter = ("status",)
     prepopulated_fields = {"slug": ("title",)}
@@ -71,7 +76,7 @@ class CallAdmin(ConvenerAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ConvenerAdmin):
+class ApplicationAdmin(AuditedModelAdmin):
     list_display = ("title", "organisation", "call", "status", "eligible", "decision")
     list_filter = ("call", "status", "eligible", "decision")
     search_fields = ("title", "organisation__name")
@@ -80,40 +85,54 @@ class ApplicationAdmin(ConvenerAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(ConvenerAdmin):
+class ExtensionAdmin(AuditedModelAdmin):
     list_display = ("organisation", "call", "until", "granted_by")
 
 
 @admin.register(ReviewerConflict)
-class ReviewerConflictAdmin(ConvenerAdmin):
+class ReviewerConflictAdmin(AuditedModelAdmin):
     list_display = ("reviewer", "organisation", "call", "reason")
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(ConvenerAdmin):
+class ReviewAssignmentAdmin(AuditedModelAdmin):
     list_display = ("application", "reviewer", "source")
     list_filter = ("source",)
 
 
 @admin.register(SelectionProposal)
-class SelectionProposalAdmin(ConvenerAdmin):
+class SelectionProposalAdmin(AuditedModelAdmin):
     list_display = ("call", "status", "created_at", "created_by")
     readonly_fields = ("parameters", "result", "status", "confirmed_at", "confirmed_by")
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(ConvenerAdmin):
+class OutgoingMailAdmin(AuditedModelAdmin):
     list_display = ("subject", "application", "status", "sent_at")
     list_filter = ("status", "kind")
 
 
-class InstalmentInline(ConvenerInline, admin.TabularInline):
+class InstalmentInline(AuditedTabularInline):
+    """Read-only: payments are recorded on the cohort's grants page (mark_instalment_paid checks
+    the date and a contract's invoice, and audits `grant.instalment_paid`); the schedule is set
+    when the award is made."""
+
     model = Instalment
     extra = 0
+    can_delete = False
+    fields = ("position", "due_on", "amount", "invoice_reference", "paid_on")
+    readonly_fields = fields
+    verbose_name_plural = _("instalments (record payments on the cohort's grants page)")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Award)
-class AwardAdmin(ConvenerAdmin):
+class AwardAdmin(AuditedModelAdmin):
     list_display = ("organisation", "cohort", "kind", "amount", "currency", "awarded_on")
     list_filter = ("cohort", "kind")
     readonly_fields = ("amount", "cohort", "organisation", "application")

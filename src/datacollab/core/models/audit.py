@@ -20,6 +20,10 @@ class AuditEntry(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # HMAC-SHA256 of the hash with a key outside the database (core/audit_keys.py), and the
+    # id of that key, so keys can rotate while old entries still verify.
+    key_id = models.CharField(_("key id"), max_length=16, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]
@@ -32,11 +36,14 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The chain's head (count and last hash), so truncating the tail is detected too."""
+    """The chain's head (count and last hash), so truncating the tail is detected too; signed,
+    so it cannot be fixed up after entries are deleted from the end."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     count = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    key_id = models.CharField(max_length=16, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit head")
