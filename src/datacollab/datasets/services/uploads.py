@@ -30,6 +30,7 @@ from datacollab.datasets.ingest.messages import refusal_message
 from datacollab.datasets.ingest.runner import run_worker
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
 from datacollab.datasets.rules import is_owner
+from datacollab.datasets.schema_limits import SchemaLimits, check_schema_structure
 from datacollab.datasets.services.versions import publish_parquet
 from datacollab.datasets.tableschema import SchemaError, parse_schema
 
@@ -66,7 +67,11 @@ def _chunks(stream: Any) -> Iterable[bytes]:
 
 
 def check_given_schema(schema: Any) -> None:
-    """Refuse a Table Schema that cannot be used, listing every problem."""
+    """Refuse a Table Schema that cannot be used, listing every problem.
+
+    Its size, depth and field count are bounded first, so the checks after are cheap.
+    """
+    check_schema_structure(schema, SchemaLimits.from_settings())
     try:
         parse_schema(schema)
     except SchemaError as exc:
