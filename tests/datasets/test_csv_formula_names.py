@@ -68,7 +68,7 @@ def test_is_formula_and_its_sql_twin_agree(text, formula):
 
 
 def test_download_csv_escapes_a_formula_header():
-    _dataset, _version_ = _version()
+    _version()
 
     response = Client().get("/datasets/hostile-header/v1/download.csv")
 
