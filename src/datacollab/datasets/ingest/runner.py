@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import datacollab
 from datacollab.datasets.ingest.limits import Limits
 from datacollab.datasets.ingest.worker import RESULT_NAME
 
@@ -92,6 +93,12 @@ def _child_environment() -> dict[str, str]:
     # (A fixed mmap threshold and trimming would save more, at a quarter more CPU time.)
     env["MALLOC_ARENA_MAX"] = "2"
     env["ARROW_IO_THREADS"] = "2"
+    # The worker runs the same code as its parent, wherever that was imported from (a
+    # checkout on sys.path first, not another installed copy).
+    package_root = str(Path(datacollab.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [package_root, *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    )
     return env
 
 

@@ -157,7 +157,9 @@ def prepare(source: Path, name: str, work: Path, limits: Limits, detected: dict[
 
 def _check_rows(rows: int, limits: Limits, *, lines: bool = False) -> None:
     if rows > limits.max_rows:
-        raise Refusal("too-many-lines" if lines else "too-many-rows", rows=rows, limit=limits.max_rows)
+        raise Refusal(
+            "too-many-lines" if lines else "too-many-rows", rows=rows, limit=limits.max_rows
+        )
 
 
 def _read_error(exc: BaseException) -> Refusal:

@@ -31,9 +31,9 @@ from datacollab.datasets.ingest.messages import refusal_message
 from datacollab.datasets.ingest.runner import run_worker
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
 from datacollab.datasets.rules import is_owner
+from datacollab.datasets.schema_limits import SchemaLimits, check_schema_structure
 from datacollab.datasets.selectors.uploads import worker_stopped, worker_stopped_message
 from datacollab.datasets.services.quotas import check_quota, remaining, row_limit
-from datacollab.datasets.schema_limits import SchemaLimits, check_schema_structure
 from datacollab.datasets.services.versions import publish_parquet
 from datacollab.datasets.tableschema import SchemaError, parse_schema
 
