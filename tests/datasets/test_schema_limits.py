@@ -191,3 +191,24 @@ def test_ingest_command_refuses_a_huge_schema_file_without_reading_it_whole(
         f"{schema}: The schema is 1048577 bytes, more than the 1048576 allowed "
         "(DATASETS_SCHEMA_MAX_BYTES)."
     )
+
+
+def test_schema_editor_service_refuses_a_schema_past_the_limits_before_the_worker(
+    owner_token, settings
+):
+    from datacollab.datasets.services.schema_edit import check_schema_edit
+    from tests.datasets.factories_formats import make_version
+
+    owner, dataset, _ = owner_token
+    base = make_version(dataset, {"id": [1]}, {"fields": [{"name": "id", "type": "integer"}]})
+    settings.DATASETS_SCHEMA_MAX_DEPTH = 4
+    deep = {"fields": [{"name": "id", "type": "integer", "constraints": {"enum": [[[1]]]}}]}
+
+    with pytest.raises(SchemaTooLarge) as caught:
+        check_schema_edit(actor=owner, dataset=dataset, schema=deep)
+
+    assert caught.value.message == (
+        "The schema nests objects and lists more than 4 levels deep "
+        "(DATASETS_SCHEMA_MAX_DEPTH): a Table Schema needs four."
+    )
+    assert base.schema == {"fields": [{"name": "id", "type": "integer"}]}

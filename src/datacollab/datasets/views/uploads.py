@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from datacollab.core.errors import DomainError
 from datacollab.datasets.forms.uploads import UploadForm
 from datacollab.datasets.models import Dataset, Upload
+from datacollab.datasets.selectors import quotas
 from datacollab.datasets.selectors import uploads as selectors
 from datacollab.datasets.services.uploads import (
     discard_upload,
@@ -51,6 +52,9 @@ def _upload_page(
             "form": form,
             "uploads": selectors.recent_uploads(dataset),
             "limit": settings.DATASETS_MAX_UPLOAD_BYTES,
+            "storage_used": quotas.person_use(request.user),
+            "storage_quota": settings.DATASETS_QUOTA_PERSON_BYTES,
+            "row_limit": quotas.row_limit(dataset),
         },
         status=status,
     )
