@@ -96,14 +96,14 @@ def _typed(text: str, ftype: str, *, column: str, parameter: str) -> Any:
     """The request's text as the column's type, or a QueryError saying what was expected."""
     try:
         if ftype in ("integer", "year"):
-            number = _parse_int(text, what=_("column %(c)s") % {"c": column}, parameter=parameter)
-            if not _INT64[0] <= number <= _INT64[1]:
+            whole = _parse_int(text, what=_("column %(c)s") % {"c": column}, parameter=parameter)
+            if not _INT64[0] <= whole <= _INT64[1]:
                 raise QueryError(
                     _("%(parameter)s: %(value)s is beyond the largest whole number stored.")
                     % {"parameter": parameter, "value": text},
                     parameter=parameter,
                 )
-            return number
+            return whole
         if ftype == "number":
             number = float(text)
             if not math.isfinite(number):
