@@ -13,11 +13,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
+from hypothesis import given
+from hypothesis import settings as fuzz_settings
+from hypothesis import strategies as st
 
 from datacollab.datasets.models import Upload
 from datacollab.datasets.schema_limits import (
     SchemaLimits,
     SchemaTooLarge,
+    _depth_of,
     check_schema_structure,
     check_schema_text,
     load_schema_text,
@@ -212,3 +216,21 @@ def test_schema_editor_service_refuses_a_schema_past_the_limits_before_the_worke
         "(DATASETS_SCHEMA_MAX_DEPTH): a Table Schema needs four."
     )
     assert base.schema == {"fields": [{"name": "id", "type": "integer"}]}
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab,:\n'),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(alphabet='[]{}"\\ab', max_size=5), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@fuzz_settings(max_examples=300, deadline=None)
+@given(value=JSON)
+def test_nesting_depth_of_any_json_text_is_its_parsed_depth(value):
+    # The text scan (before parsing) and the walk of the parsed value agree, whatever
+    # brackets, quotes and backslashes the strings hold.
+    assert nesting_depth(json.dumps(value)) == _depth_of(value, limit=10**6)
