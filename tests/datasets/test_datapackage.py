@@ -96,8 +96,9 @@ def test_datapackage_download_is_a_valid_data_package_v2(tmp_path):
     )
     data = (tmp_path / "data.csv").read_bytes()
     note = (
-        "Cells starting with = + - @ tab or carriage return carry a leading ' in this CSV, so "
-        "spreadsheets do not run them as formulas."
+        "Cells that start like a formula (= + - @, also after spaces or in full-width form, "
+        "or a tab or carriage return) carry a leading ' in this CSV, so spreadsheets do not "
+        "run them as formulas."
     )
     assert descriptor == {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",

@@ -109,7 +109,7 @@ def test_ingest_reports_a_refused_file(ingest_dirs):
         ),
         (
             ["{file}", "--dataset", "{slug}", "--as", "{email}", "--schema", "{file}"],
-            "The schema {file} is not valid JSON: Expecting value: line 1 column 1 (char 0)",
+            "{file}: The schema is not valid JSON: Expecting value: line 1 column 1 (char 0).",
         ),
     ],
     ids=["missing-file", "unknown-dataset", "no-as", "unknown-person", "not-owner", "bad-schema"],

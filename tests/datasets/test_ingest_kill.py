@@ -1,24 +1,35 @@
-"""kill -9 of the parsing worker part-way: no version, no partial file, and a retry succeeds."""
+"""kill -9 of the parsing worker, or of the process running it, part-way: no version, no partial
+file, and a retry succeeds (at once, for a killed runner)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import psutil
 import pytest
+from django.test import Client
+from django.utils import timezone
 
+import datacollab
+from datacollab.core.errors import Conflict
+from datacollab.core.models import AuditEntry
+from datacollab.datasets.ingest.lease import this_process
 from datacollab.datasets.models import DatasetVersion, Upload
-from datacollab.datasets.services.uploads import process_upload
+from datacollab.datasets.selectors.uploads import worker_stopped
+from datacollab.datasets.services.uploads import process_upload, retry_upload
 from tests.datasets.factories_ingest import (
     ingest_dirs_fixture,  # noqa: F401 - a fixture, used by name
     owner_and_dataset,
     sensor_csv,
     upload_file,
 )
-
-pytestmark = pytest.mark.django_db
+from tests.factories_api import bearer, make_token
 
 ROWS = 200_000
 
@@ -35,6 +46,7 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("phase", ["check-text", "validate", "write"])
 def test_sigkill_of_the_worker_leaves_no_version_and_a_retry_succeeds(ingest_dirs, phase):
     owner, dataset = owner_and_dataset()
@@ -69,3 +81,157 @@ def test_sigkill_of_the_worker_leaves_no_version_and_a_retry_succeeds(ingest_dir
     assert upload.status == Upload.Status.PUBLISHED
     assert (version.number, version.row_count) == (1, ROWS)
     assert _files(ingest_dirs / "store") == [ingest_dirs / "store" / version.storage_key]
+
+
+# --- Red-team finding 11: kill -9 of the process that runs the worker (the task worker) -------
+# The upload stayed "processing" and a retry was refused for about 31 minutes. Now the runner
+# records its host, pid and start time and renews a lease: a dead runner shows at once.
+
+
+def _wait_for(condition, what: str, seconds: float = 60.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        return [child.pid for child in psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+@pytest.fixture
+def shared_db(audit_triggers_lifted: None, transactional_db: None) -> None:
+    """Committed rows, so the runner in another process sees them (triggers lifted first:
+    the test ends by emptying every table)."""
+
+
+def test_sigkill_of_the_task_worker_shows_failed_and_allows_a_retry_at_once(
+    shared_db, ingest_dirs, settings, django_capture_on_commit_callbacks
+):
+    owner, dataset = owner_and_dataset()
+    _, secret = make_token(owner)
+    data = sensor_csv(ingest_dirs / "big.csv", ROWS)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{settings.DATABASES['default']['NAME']}",
+        "DATASETS_UPLOAD_DIR": str(ingest_dirs / "uploads"),
+        "DATASETS_ROOT": str(ingest_dirs / "store"),
+        "DATASETS_WORKER_CPU_SECONDS": "120",
+        # This checkout's code, as the test's own.
+        "PYTHONPATH": str(Path(datacollab.__file__).resolve().parent.parent),
+    }
+    # The ingest command runs the worker in the foreground, as a task worker would.
+    command = ["ingest", str(data), "--dataset", dataset.slug, "--as", owner.email]
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "datacollab", *command],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        upload = _wait_for(
+            lambda: Upload.objects.filter(dataset=dataset, status="processing").first(),
+            "the upload to be processing",
+        )
+        worker = _wait_for(lambda: _descendants(runner.pid), "the parsing worker")[0]
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(timeout=30)
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+    # The parsing worker dies with its parent (PR_SET_PDEATHSIG): no orphan parses on.
+    _wait_for(lambda: not psutil.pid_exists(worker) or _zombie(worker), "the worker to die")
+    upload.refresh_from_db()
+    assert (upload.status, upload.runner_pid) == ("processing", runner.pid)
+
+    shown = Client().get(f"/api/datasets/{dataset.slug}/uploads/{upload.pk}", **bearer(secret))
+    assert (shown.json()["status"], shown.json()["refusal"]) == (
+        "failed",
+        "The worker stopped before it finished (its process was killed or its machine "
+        "restarted). Nothing was published: retry the upload.",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retry_upload(actor=owner, upload=upload)
+
+    upload.refresh_from_db()
+    assert upload.status == Upload.Status.PUBLISHED
+    version = DatasetVersion.objects.get(dataset=dataset)
+    assert (version.number, version.row_count) == (1, ROWS)
+    entry = AuditEntry.objects.filter(action="dataset.upload_retried").get()
+    assert entry.details == {"upload": upload.pk, "worker_stopped": True}
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def _processing(upload: Upload, **runner: object) -> Upload:
+    Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.PROCESSING, **runner)
+    upload.refresh_from_db()
+    return upload
+
+
+@pytest.mark.django_db
+def test_retry_of_an_upload_whose_runner_is_alive_is_refused(ingest_dirs):
+    owner, dataset = owner_and_dataset()
+    upload = upload_file(actor=owner, dataset=dataset, path=sensor_csv(ingest_dirs / "a.csv", 5))
+    me = this_process()
+    upload = _processing(
+        upload,
+        runner_host=me.host,
+        runner_pid=me.pid,
+        runner_started=me.started,
+        lease_expires_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+
+    with pytest.raises(Conflict) as caught:
+        retry_upload(actor=owner, upload=upload)
+
+    assert caught.value.message == (
+        "This upload is processing: only a refused or invalid upload can be retried."
+    )
+
+
+@pytest.mark.django_db
+def test_an_upload_whose_pid_was_reused_counts_as_stopped(ingest_dirs):
+    owner, dataset = owner_and_dataset()
+    upload = upload_file(actor=owner, dataset=dataset, path=sensor_csv(ingest_dirs / "a.csv", 5))
+    me = this_process()
+    # Same pid, another start time: the pid now belongs to another process.
+    upload = _processing(
+        upload,
+        runner_host=me.host,
+        runner_pid=me.pid,
+        runner_started=(me.started or 0) + 1,
+        lease_expires_at=timezone.now() + dt.timedelta(minutes=5),
+    )
+
+    assert worker_stopped(upload) is True
+
+
+@pytest.mark.django_db
+def test_an_upload_on_another_host_is_stopped_once_its_lease_runs_out(ingest_dirs):
+    owner, dataset = owner_and_dataset()
+    upload = upload_file(actor=owner, dataset=dataset, path=sensor_csv(ingest_dirs / "a.csv", 5))
+    upload = _processing(
+        upload,
+        runner_host="elsewhere.invalid",
+        runner_pid=4242,
+        runner_started=1,
+        lease_expires_at=timezone.now() + dt.timedelta(seconds=30),
+    )
+    assert worker_stopped(upload) is False
+
+    later = timezone.now() + dt.timedelta(seconds=31)
+
+    assert worker_stopped(upload, now=later) is True

@@ -135,7 +135,18 @@ def test_status_page_shows_a_refusal_and_retry(ingest_dirs, login):
     response = login(owner).get(_status_url(upload))
     assert response.status_code == 200
     assert "The file has a header row but no data rows." in response.text
+    # Nothing in a header-only file can become a version: its file is gone, so no retry.
+    assert (response.context["retryable"], response.context["file_removed"]) == (False, True)
+    assert "The file of this upload has been removed from the server" in response.text
+
+
+def test_status_page_offers_retry_and_removal_while_the_file_is_kept(ingest_dirs, login):
+    owner, dataset = owner_and_dataset(max_rows=1)
+    upload = upload_bytes(actor=owner, dataset=dataset, data=b"id\n1\n2\n", name="two.csv")
+    process_upload(upload_id=upload.pk)
+    response = login(owner).get(_status_url(upload))
     assert response.context["retryable"] is True
+    assert "Remove the file now (frees your storage)" in response.text
 
 
 def test_status_page_refused_to_others(ingest_dirs, login):

@@ -87,6 +87,7 @@ KIND = {
     "api:upload_get": "api_owner",
     "dataset-request": "request",
     "dataset-upload-retry": "post_only",
+    "dataset-upload-discard": "post_only",
     "dataset-access-remove": "post_only",
     "dataset-request-decide": "post_only",
 }
@@ -350,6 +351,7 @@ OWNER_WRITES = {
     "dataset-request-decide": {"decision": "approve", "confirm": "1"},
     "dataset-upload": {},
     "dataset-upload-retry": {},
+    "dataset-upload-discard": {},
     "dataset-schema-edit": {"action": "publish", "base_version": "2", "primary_key": "station"},
 }
 
@@ -361,7 +363,7 @@ def _state() -> tuple[Any, ...]:
         sorted(Dataset.objects.values_list("slug", "title", "spectrum")),
         sorted(AccessGrant.objects.values_list("pk", flat=True)),
         sorted(AccessRequest.objects.values_list("pk", "status")),
-        sorted(Upload.objects.values_list("pk", "status")),
+        sorted(Upload.objects.values_list("pk", "status", "path")),
     )
 
 

@@ -269,6 +269,24 @@ DATASETS_MAX_UPLOAD_BYTES = int(os.environ.get("DATASETS_MAX_UPLOAD_BYTES", str(
 # exhaust the machine.
 DATASETS_WORKER_MEMORY_MB = int(os.environ.get("DATASETS_WORKER_MEMORY_MB", "1536"))
 DATASETS_WORKER_CPU_SECONDS = int(os.environ.get("DATASETS_WORKER_CPU_SECONDS", "900"))
+# A Table Schema given with an upload is refused past these before it is parsed.
+DATASETS_SCHEMA_MAX_BYTES = int(os.environ.get("DATASETS_SCHEMA_MAX_BYTES", str(1024**2)))
+DATASETS_SCHEMA_MAX_DEPTH = int(os.environ.get("DATASETS_SCHEMA_MAX_DEPTH", "32"))
+DATASETS_SCHEMA_MAX_FIELDS = int(os.environ.get("DATASETS_SCHEMA_MAX_FIELDS", "2000"))
+# Storage a person, and a data collaboration's datasets, may hold (versions + waiting uploads).
+DATASETS_QUOTA_PERSON_BYTES = int(os.environ.get("DATASETS_QUOTA_PERSON_BYTES", str(20 * 1024**3)))
+DATASETS_QUOTA_COLLABORATION_BYTES = int(
+    os.environ.get("DATASETS_QUOTA_COLLABORATION_BYTES", str(100 * 1024**3))
+)
+# Rows a version may have: each dataset's own limit (its owner may raise it up to the maximum).
+DATASETS_DEFAULT_MAX_ROWS = int(os.environ.get("DATASETS_DEFAULT_MAX_ROWS", "20000000"))
+DATASETS_MAX_ROWS_LIMIT = int(os.environ.get("DATASETS_MAX_ROWS_LIMIT", "1000000000"))
+# A compressed upload may expand at most this many times its size (past 16 MiB expanded).
+DATASETS_MAX_EXPANSION_RATIO = int(os.environ.get("DATASETS_MAX_EXPANSION_RATIO", "100"))
+# Hours a refused or invalid upload's file is kept for a retry before datasets-gc removes it.
+DATASETS_UPLOAD_RETENTION_HOURS = float(os.environ.get("DATASETS_UPLOAD_RETENTION_HOURS", "24"))
+# A processing upload whose worker has not renewed its lease for this long has stopped.
+DATASETS_WORKER_LEASE_SECONDS = int(os.environ.get("DATASETS_WORKER_LEASE_SECONDS", "60"))
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -12,7 +12,6 @@ Errors are JSON: {"error": code, "message": readable text, "parameter"?: name, "
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,6 +28,7 @@ from datacollab.datasets.diff import diff_versions
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
 from datacollab.datasets.rows import QueryError, fetch_rows, parse_query
 from datacollab.datasets.rules import data_access
+from datacollab.datasets.schema_limits import load_schema_text
 from datacollab.datasets.selectors import datasets as selectors
 from datacollab.datasets.selectors import uploads as upload_selectors
 from datacollab.datasets.selectors.access import visible_datasets
@@ -428,18 +428,8 @@ def _size_limited(run: Any) -> Any:
 def _given_schema(text: str | None) -> dict[str, Any] | None:
     if text is None or not text.strip():
         return None
-    try:
-        schema = json.loads(text)
-    except ValueError as exc:
-        raise DomainError(
-            _("The schema is not valid JSON: %(error)s.") % {"error": exc}, field="schema"
-        ) from exc
-    if not isinstance(schema, dict):
-        raise DomainError(
-            _("The schema must be a JSON object (a Table Schema with a fields list)."),
-            field="schema",
-        )
-    return schema
+    # Bounded (bytes, depth, fields) before json.loads: see datasets/schema_limits.py.
+    return load_schema_text(text)
 
 
 @router.get(

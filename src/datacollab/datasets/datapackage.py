@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
-from datacollab.datasets.csvsafe import FORMULA_PREFIXES, escape_sql
+from datacollab.datasets.csvsafe import escape_name, escape_sql, formula_sql
 from datacollab.datasets.models import Dataset, DatasetVersion
 from datacollab.datasets.rows import connect, one, quote
 from datacollab.datasets.selectors.datasets import local_parquet, require_data_access
@@ -57,7 +57,8 @@ def package_schema(schema: Mapping[str, Any], escaped: set[str]) -> dict[str, An
         f.pop("missingValues", None)
         if f.get("type") in _FORMATTED_TYPES:
             f.pop("format", None)
-        if f["name"] in escaped:
+        name = f["name"]
+        if name in escaped:
             if f.get("type", "string") not in ("string", "any"):
                 # A typed value stored as text (a geopoint "-1.5,52", say) no longer parses
                 # once escaped: the CSV describes it as the text it now is.
@@ -70,35 +71,70 @@ def package_schema(schema: Mapping[str, Any], escaped: set[str]) -> dict[str, An
             for key in _TEXT_CONSTRAINTS:
                 constraints.pop(key, None)
             note = _(
-                "Cells starting with = + - @ tab or carriage return carry a leading ' in this "
-                "CSV, so spreadsheets do not run them as formulas."
+                "Cells that start like a formula (= + - @, also after spaces or in full-width "
+                "form, or a tab or carriage return) carry a leading ' in this CSV, so "
+                "spreadsheets do not run them as formulas."
             )
             f["description"] = f"{f['description']} {note}" if f.get("description") else note
+        # The CSV's header holds the escaped name, and a Data Package's fields match the
+        # header by name: the descriptor says the name as written, and what it was.
+        f["name"] = escape_name(name)
+        if f["name"] != name:
+            f.setdefault("title", name)
+    renamed = {f: escape_name(f) for f in _key_names(result)}
+    if any(old != new for old, new in renamed.items()):
+        _rename_keys(result, renamed)
     return result
 
 
+def _key_names(schema: Mapping[str, Any]) -> set[str]:
+    key = schema.get("primaryKey") or []
+    names = {key} if isinstance(key, str) else set(key)
+    for foreign in schema.get("foreignKeys") or []:
+        fields = foreign.get("fields") or []
+        names |= {fields} if isinstance(fields, str) else set(fields)
+    return names
+
+
+def _rename_keys(schema: dict[str, Any], renamed: Mapping[str, str]) -> None:
+    key = schema.get("primaryKey")
+    if isinstance(key, str):
+        schema["primaryKey"] = renamed.get(key, key)
+    elif isinstance(key, list):
+        schema["primaryKey"] = [renamed.get(k, k) for k in key]
+    for foreign in schema.get("foreignKeys") or []:
+        fields = foreign.get("fields")
+        if isinstance(fields, str):
+            foreign["fields"] = renamed.get(fields, fields)
+        elif isinstance(fields, list):
+            foreign["fields"] = [renamed.get(k, k) for k in fields]
+
+
 def _csv_select(con: Any, parquet: Path) -> tuple[str, list[str]]:
-    """SELECT list for the CSV (escaped text, JSON for nested values) and the text columns."""
+    """SELECT list for the CSV (escaped text, JSON for nested values) and the text columns.
+
+    Each column is named in the header as `escape_name` says, so a column named like a
+    formula is as harmless in the header row as in the cells.
+    """
     columns = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(parquet)]).fetchall()
     parts: list[str] = []
     text: list[str] = []
     for name, dtype, *_rest in columns:
-        q = quote(name)
+        q, alias = quote(name), quote(escape_name(name))
         if dtype == "VARCHAR":
-            parts.append(f"{escape_sql(q)} AS {q}")
+            parts.append(f"{escape_sql(q)} AS {alias}")
             text.append(name)
         elif dtype.endswith("[]") or dtype.startswith(("STRUCT", "MAP")):
-            parts.append(f"CAST(to_json({q}) AS VARCHAR) AS {q}")
+            parts.append(f"CAST(to_json({q}) AS VARCHAR) AS {alias}")
         else:
-            parts.append(q)
+            parts.append(f"{q} AS {alias}")
     return ", ".join(parts), text
 
 
 def _escaped_fields(con: Any, parquet: Path, text: list[str]) -> set[str]:
     if not text:
         return set()
-    starts = ", ".join(f"chr({ord(p)})" for p in FORMULA_PREFIXES)
-    counts = ", ".join(f"count(*) FILTER (WHERE left({quote(c)}, 1) IN ({starts}))" for c in text)
+    counts = ", ".join(f"count(*) FILTER (WHERE {formula_sql(quote(c))})" for c in text)
     row = one(con, f"SELECT {counts} FROM read_parquet(?)", [str(parquet)])  # noqa: S608
     return {name for name, n in zip(text, row, strict=True) if n}
 

@@ -25,6 +25,13 @@ from datacollab.core.errors import DomainError
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+# Far past any version's rows (DATASETS_MAX_ROWS_LIMIT) and inside DuckDB's BIGINT: a larger
+# offset failed the INT64 conversion (a 500) instead of answering an empty page.
+MAX_OFFSET = 10**15
+# DuckDB's BIGINT: an integer filter value past it cannot equal any cell.
+_INT64 = (-(2**63), 2**63 - 1)
+# The virtual column DuckDB adds to every Parquet scan: the row's position in the file.
+_FILE_ROW = "file_row_number"
 RESERVED = frozenset({"limit", "offset", "sort", "fields"})
 OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "contains", "in")
 _SQL_OPERATORS = {"eq": "=", "ne": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -89,7 +96,14 @@ def _typed(text: str, ftype: str, *, column: str, parameter: str) -> Any:
     """The request's text as the column's type, or a QueryError saying what was expected."""
     try:
         if ftype in ("integer", "year"):
-            return _parse_int(text, what=_("column %(c)s") % {"c": column}, parameter=parameter)
+            whole = _parse_int(text, what=_("column %(c)s") % {"c": column}, parameter=parameter)
+            if not _INT64[0] <= whole <= _INT64[1]:
+                raise QueryError(
+                    _("%(parameter)s: %(value)s is beyond the largest whole number stored.")
+                    % {"parameter": parameter, "value": text},
+                    parameter=parameter,
+                )
+            return whole
         if ftype == "number":
             number = float(text)
             if not math.isfinite(number):
@@ -218,6 +232,10 @@ def parse_query(schema: Mapping[str, Any], params: Mapping[str, Sequence[str]]) 
         offset = _parse_int(single["offset"], what="offset", parameter="offset")
         if offset < 0:
             raise QueryError(_("offset cannot be negative."), parameter="offset")
+        if offset > MAX_OFFSET:
+            raise QueryError(
+                _("offset must be at most %(max)s.") % {"max": MAX_OFFSET}, parameter="offset"
+            )
     fields = list(types)
     if "fields" in single:
         fields = list(dict.fromkeys(_names(single["fields"], types, parameter="fields")))
@@ -234,11 +252,13 @@ def parse_query(schema: Mapping[str, Any], params: Mapping[str, Sequence[str]]) 
     return RowsQuery(fields=fields, limit=limit, offset=offset, sort=sort, filters=filters)
 
 
-def _where(query: RowsQuery, types: Mapping[str, str]) -> tuple[str, list[Any]]:
+def _where(
+    query: RowsQuery, types: Mapping[str, str], column_sql: Mapping[str, str]
+) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     for f in query.filters:
-        column = quote(f.column)
+        column = column_sql[f.column]
         native = types[f.column] in _ORDERED_TYPES or types[f.column] == "boolean"
         target = column if native else f"CAST({column} AS VARCHAR)"
         if f.op == "contains":
@@ -296,20 +316,46 @@ def one(
     return tuple(rows[0])
 
 
+@dataclass(frozen=True)
+class _Source:
+    """How to read a version: the FROM clause, each column's SQL, and the file-order column."""
+
+    sql: str
+    columns: dict[str, str]
+    position: str
+
+
+def _source(con: duckdb.DuckDBPyConnection, parquet: Path, types: Mapping[str, str]) -> _Source:
+    """The scan, with any column name readable.
+
+    DuckDB's virtual `file_row_number` keeps pages stable. A column of the data may carry
+    that very name (a version whose rows API then always failed): then the scan numbers its
+    rows WITH ORDINALITY and every column is renamed by position, so no name can collide.
+    """
+    if _FILE_ROW not in types:
+        return _Source("read_parquet(?)", {name: quote(name) for name in types}, _FILE_ROW)
+    described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(parquet)]).fetchall()
+    names = [str(row[0]) for row in described]
+    aliases = [f"c{i}" for i in range(len(names))]
+    sql = f"read_parquet(?) WITH ORDINALITY AS t({', '.join(aliases)}, row_position)"
+    return _Source(sql, dict(zip(names, aliases, strict=True)), "row_position")
+
+
 def fetch_rows(parquet: Path, schema: Mapping[str, Any], query: RowsQuery) -> RowsPage:
     """One page of rows and the total matching the filters."""
     types = _field_types(schema)
-    where, params = _where(query, types)
-    source = "read_parquet(?, file_row_number = true)"
-    order = [f"{quote(c)} {'DESC' if desc else 'ASC'} NULLS LAST" for c, desc in query.sort]
-    # The file's row order breaks ties, so pages never overlap or skip rows.
-    order.append("file_row_number")
-    columns = ", ".join(quote(c) for c in query.fields)
     with connect() as con:
-        count_sql = f"SELECT count(*) FROM {source}{where}"  # noqa: S608
+        source = _source(con, parquet, types)
+        col = source.columns
+        where, params = _where(query, types, col)
+        order = [f"{col[c]} {'DESC' if desc else 'ASC'} NULLS LAST" for c, desc in query.sort]
+        # The file's row order breaks ties, so pages never overlap or skip rows.
+        order.append(source.position)
+        columns = ", ".join(col[c] for c in query.fields)
+        count_sql = f"SELECT count(*) FROM {source.sql}{where}"  # noqa: S608
         (total,) = one(con, count_sql, [str(parquet), *params])
         result = con.execute(
-            f"SELECT {columns} FROM {source}{where} "  # noqa: S608
+            f"SELECT {columns} FROM {source.sql}{where} "  # noqa: S608
             f"ORDER BY {', '.join(order)} LIMIT ? OFFSET ?",
             [str(parquet), *params, query.limit, query.offset],
         ).fetchall()

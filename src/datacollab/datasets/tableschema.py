@@ -8,6 +8,7 @@ cannot describe: ragged rows, blank rows).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,8 +114,9 @@ def parse_schema(descriptor: Any) -> Schema:
         parsed = _parse_field(raw, position, schema_missing, problems, warnings)
         if parsed is not None:
             fields.append(parsed)
-    names = [f.name for f in fields]
-    for name in sorted({n for n in names if names.count(n) > 1}):
+    # Counted in one pass: `names.count` per name was quadratic (250,000 fields took minutes).
+    names = Counter(f.name for f in fields)
+    for name in sorted(n for n, times in names.items() if times > 1):
         problems.append(f"field name {name!r} is used more than once")
     primary_key = descriptor.get("primaryKey", [])
     if isinstance(primary_key, str):

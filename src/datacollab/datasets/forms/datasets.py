@@ -117,6 +117,15 @@ class DatasetForm(forms.Form):
         help_text=gettext_lazy("e.g. daily, monthly, never"),
     )
     contact_email = forms.EmailField(label=gettext_lazy("Contact email"), required=False)
+    max_rows = forms.IntegerField(
+        label=gettext_lazy("Row limit"),
+        required=False,
+        min_value=1,
+        help_text=gettext_lazy(
+            "The most rows a version may have; an upload with more is refused. Empty: the "
+            "site's default. Raise it for a large dataset, up to the site's maximum."
+        ),
+    )
 
     def __init__(
         self,
@@ -184,6 +193,7 @@ def initial_for(dataset: Dataset) -> dict[str, Any]:
         "spatial": dataset.spatial,
         "update_frequency": dataset.update_frequency,
         "contact_email": dataset.contact_email,
+        "max_rows": dataset.max_rows,
     }
 
 

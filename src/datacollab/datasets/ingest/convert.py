@@ -29,9 +29,21 @@ def _mb(value: int) -> int:
     return max(1, value // MB)
 
 
-def gunzip(src: Path, dst: Path, *, max_bytes: int) -> int:
-    """Decompress `src` into `dst`, refusing once the output passes `max_bytes`."""
+def gunzip(
+    src: Path,
+    dst: Path,
+    *,
+    max_bytes: int,
+    max_ratio: int | None = None,
+    ratio_floor: int = 16 * MB,
+) -> int:
+    """Decompress `src` into `dst`, refusing once the output passes `max_bytes`, or passes
+    `max_ratio` times the compressed size (once past `ratio_floor`: small files may compress
+    very well without harm)."""
     written = 0
+    ratio_cap = max_bytes
+    if max_ratio is not None:
+        ratio_cap = max(ratio_floor, src.stat().st_size * max_ratio)
     decompressor = zlib.decompressobj(wbits=31)
     try:
         with src.open("rb") as source, dst.open("wb") as target:
@@ -44,6 +56,8 @@ def gunzip(src: Path, dst: Path, *, max_bytes: int) -> int:
                     written += len(out)
                     if written > max_bytes:
                         raise Refusal("bomb", limit_mb=_mb(max_bytes))
+                    if written > ratio_cap:
+                        raise Refusal("expansion", ratio=max_ratio, limit_mb=_mb(ratio_cap))
                     target.write(out)
                     if decompressor.eof:
                         # A gzip file may hold several members one after another.

@@ -24,6 +24,12 @@ class Limits:
     max_line_bytes: int = 10 * MB
     open_files: int = 256
     threads: int = 2
+    # Rows a version may have (the dataset's row limit): a 600 KB gzip once became 157
+    # million rows. Text files are refused by their line count before validation.
+    max_rows: int = 20_000_000
+    # A gzip may expand this many times its size, once past `expansion_floor_bytes`.
+    max_expansion_ratio: int = 100
+    expansion_floor_bytes: int = 16 * MB
 
     @property
     def duckdb_memory_mb(self) -> int:
@@ -36,7 +42,8 @@ class Limits:
         return asdict(self)
 
     @classmethod
-    def from_settings(cls) -> Limits:
+    def from_settings(cls, *, max_rows: int | None = None) -> Limits:
+        """The site's limits; `max_rows`: the dataset's row limit (default: the site's)."""
         from django.conf import settings
 
         cpu = int(settings.DATASETS_WORKER_CPU_SECONDS)
@@ -48,6 +55,8 @@ class Limits:
             wall_seconds=float(cpu * 2),
             max_expanded_bytes=max(upload_max * 4, 64 * MB),
             max_output_bytes=max(upload_max * 8, 256 * MB),
+            max_rows=int(max_rows or settings.DATASETS_DEFAULT_MAX_ROWS),
+            max_expansion_ratio=int(settings.DATASETS_MAX_EXPANSION_RATIO),
         )
 
 

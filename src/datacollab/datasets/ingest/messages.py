@@ -31,6 +31,21 @@ def _templates() -> dict[str, str]:
             "The file expands to more than %(limit_mb)s MB when decompressed: refused as a "
             "possible decompression bomb."
         ),
+        "expansion": _(
+            "The file expands more than %(ratio)s times its compressed size when decompressed "
+            "(past %(limit_mb)s MB): refused as a possible decompression bomb. Upload it "
+            "uncompressed, or ask the operator to raise DATASETS_MAX_EXPANSION_RATIO."
+        ),
+        "too-many-rows": _(
+            "The data has %(rows)s rows, more than this dataset's row limit of %(limit)s. "
+            "An owner may raise the limit on the dataset's edit page (up to the site's "
+            "maximum), then retry."
+        ),
+        "too-many-lines": _(
+            "The file has %(rows)s lines after the header, more than this dataset's row "
+            "limit of %(limit)s. An owner may raise the limit on the dataset's edit page (up "
+            "to the site's maximum), then retry."
+        ),
         "bomb-ratio": _(
             "The part %(member)s of the workbook is compressed %(ratio)s to 1, more than the "
             "%(max_ratio)s to 1 allowed: refused as a possible decompression bomb."

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import datacollab
 from datacollab.datasets.ingest.limits import Limits
 from datacollab.datasets.ingest.worker import RESULT_NAME
 
@@ -92,6 +93,12 @@ def _child_environment() -> dict[str, str]:
     # (A fixed mmap threshold and trimming would save more, at a quarter more CPU time.)
     env["MALLOC_ARENA_MAX"] = "2"
     env["ARROW_IO_THREADS"] = "2"
+    # The worker runs the same code as its parent, wherever that was imported from (a
+    # checkout on sys.path first, not another installed copy).
+    package_root = str(Path(datacollab.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [package_root, *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    )
     return env
 
 
@@ -104,8 +111,13 @@ def run_worker(
     schema: dict[str, Any] | None = None,
     on_progress: Callable[[str], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_tick: Callable[[], None] | None = None,
+    tick_seconds: float = 15.0,
 ) -> Outcome:
-    """Parse `source` in a child process with `limits`; everything it writes stays in work_dir."""
+    """Parse `source` in a child process with `limits`; everything it writes stays in work_dir.
+
+    `on_tick` is called every `tick_seconds` while the child runs (the upload's lease renewal).
+    """
     source, work_dir = source.resolve(), work_dir.resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     (work_dir / RESULT_NAME).unlink(missing_ok=True)
@@ -138,11 +150,15 @@ def run_worker(
     reader.start()
     timed_out = False
     deadline = started + limits.wall_seconds
+    next_tick = started + tick_seconds
     # wait4 (not Popen.wait) so the child's own peak memory and CPU time come back with it.
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
+        if on_tick is not None and time.monotonic() >= next_tick:
+            next_tick = time.monotonic() + tick_seconds
+            on_tick()
         if time.monotonic() > deadline:
             timed_out = True
             process.kill()

@@ -111,8 +111,10 @@ def prepare(source: Path, name: str, work: Path, limits: Limits, detected: dict[
     found = detect(source, name)
     detected.update(found.as_dict())
     if found.format == "parquet":
-        if convert.check_parquet(source) == 0:
+        rows = convert.check_parquet(source)
+        if rows == 0:
             raise Refusal("header-only")
+        _check_rows(rows, limits)
         return source
     if found.format == "xlsx":
         progress("workbook")
@@ -123,7 +125,13 @@ def prepare(source: Path, name: str, work: Path, limits: Limits, detected: dict[
     if found.compression == "gzip":
         progress("decompress")
         text_source = work / "decompressed.txt"
-        convert.gunzip(source, text_source, max_bytes=limits.max_expanded_bytes)
+        convert.gunzip(
+            source,
+            text_source,
+            max_bytes=limits.max_expanded_bytes,
+            max_ratio=limits.max_expansion_ratio,
+            ratio_floor=limits.expansion_floor_bytes,
+        )
     encoding = found.encoding or "utf-8"
     # Anything but plain UTF-8 is rewritten as UTF-8 once, so every later reader sees one encoding.
     target = None if encoding == "utf-8" else work / "utf8.txt"
@@ -135,6 +143,9 @@ def prepare(source: Path, name: str, work: Path, limits: Limits, detected: dict[
         raise Refusal("empty")
     if stats.nonblank_lines == 1:
         raise Refusal("header-only")
+    # Line breaks after the header bound the rows from above (a quoted cell may span lines):
+    # refusing here spares validating a decompression's worth of rows.
+    _check_rows(stats.lines - 1, limits, lines=True)
     readable = target or text_source
     if found.delimiter is None:
         with readable.open(encoding="utf-8", errors="replace") as handle:
@@ -142,6 +153,13 @@ def prepare(source: Path, name: str, work: Path, limits: Limits, detected: dict[
                 handle.read(64 * 1024), fmt=found.format, complete=False
             )
     return readable
+
+
+def _check_rows(rows: int, limits: Limits, *, lines: bool = False) -> None:
+    if rows > limits.max_rows:
+        raise Refusal(
+            "too-many-lines" if lines else "too-many-rows", rows=rows, limit=limits.max_rows
+        )
 
 
 def _read_error(exc: BaseException) -> Refusal:
@@ -215,6 +233,7 @@ def run(job: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     rows = int(pq.ParquetFile(output).metadata.num_rows)
+    _check_rows(rows, limits)  # a workbook's rows, or a text file's that slipped past by a line
     progress("checksum")
     checksum = _fsync_sha256(output)
     return {
@@ -262,7 +281,24 @@ def _write_result(work: Path, result: dict[str, Any]) -> None:
     os.replace(tmp, work / RESULT_NAME)
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when its parent dies: a kill -9 of the task worker
+    must not leave an orphan parsing on, unwatched (elsewhere the parent's deadline holds)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, 9, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(3)
+
+
 def main(argv: list[str]) -> int:
+    _die_with_parent()
     job_path = Path(argv[1])
     job = json.loads(job_path.read_text(encoding="utf-8"))
     apply_in_child(Limits(**job["limits"]))

@@ -63,6 +63,12 @@ class Dataset(models.Model):
         _("update frequency"), max_length=40, blank=True, help_text=_("e.g. daily, monthly")
     )
     contact_email = models.EmailField(_("contact"), blank=True)
+    max_rows = models.PositiveBigIntegerField(
+        _("row limit"),
+        null=True,
+        blank=True,
+        help_text=_("most rows a version may have; empty: the site's default"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -37,6 +37,14 @@ class Upload(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # While processing: which process runs the worker (host, pid, its start time) and until
+    # when its lease holds; it renews the lease as it waits, so a kill -9 shows at once.
+    runner_host = models.CharField(max_length=255, blank=True)
+    runner_pid = models.PositiveIntegerField(null=True, blank=True)
+    runner_started = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("the runner process's start time, in clock ticks")
+    )
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -130,7 +130,8 @@ def _quote(name: str) -> str:
 
 
 def csv_chunks(version: DatasetVersion, *, batch_rows: int = CSV_BATCH_ROWS) -> Iterator[bytes]:
-    """The version as CSV (header first), in batches; formula-starting text cells escaped.
+    """The version as CSV (header first), in batches; formula-starting text cells and column
+    names escaped.
 
     A generator: the Parquet copy and the DuckDB connection live until the response is done.
     """
@@ -140,7 +141,10 @@ def csv_chunks(version: DatasetVersion, *, batch_rows: int = CSV_BATCH_ROWS) -> 
         for name, kind, *_rest in described:
             quoted = _quote(name)
             text = kind == "VARCHAR"
-            columns.append(f"{csvsafe.escape_sql(quoted) if text else quoted} AS {quoted}")
+            # The header is written from the aliases: a column named like a formula is
+            # escaped there as its cells are.
+            alias = _quote(csvsafe.escape_name(name))
+            columns.append(f"{csvsafe.escape_sql(quoted) if text else quoted} AS {alias}")
         # The file path is a DuckDB parameter; identifiers come from the file's own schema.
         reader = con.sql(
             f"SELECT {', '.join(columns)} FROM read_parquet($path)",  # noqa: S608

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datacollab.core.errors import NotAllowed, NotFound
+from datacollab.datasets.ingest.lease import Runner, stopped
+from datacollab.datasets.ingest.limits import Limits
 from datacollab.datasets.models import Dataset, Upload
 from datacollab.datasets.rules import is_owner
 from datacollab.datasets.selectors.datasets import dataset_for
@@ -23,12 +27,44 @@ def owned_dataset(actor: Any, slug: str) -> Dataset:
     return dataset
 
 
+def worker_stopped_message() -> str:
+    return _(
+        "The worker stopped before it finished (its process was killed or its machine "
+        "restarted). Nothing was published: retry the upload."
+    )
+
+
+def worker_stopped(upload: Upload, now: dt.datetime | None = None) -> bool:
+    """A 'processing' upload whose runner is gone: its process died on this host, or its
+    lease ran out. (Uploads from before leases: processing longer than any worker may.)"""
+    if upload.status != Upload.Status.PROCESSING:
+        return False
+    now = now or timezone.now()
+    if upload.runner_pid is None and upload.lease_expires_at is None:
+        limit = Limits.from_settings().wall_seconds + 60
+        return upload.updated_at < now - dt.timedelta(seconds=limit)
+    runner = None
+    if upload.runner_pid is not None:
+        runner = Runner(upload.runner_host, upload.runner_pid, upload.runner_started)
+    return stopped(runner, upload.lease_expires_at, now)
+
+
+def shown(upload: Upload) -> Upload:
+    """The upload as its pages and the API show it: a stopped run reads as refused (failed)
+    with the reason, so the owner sees what happened and the retry button."""
+    if worker_stopped(upload):
+        upload.status = Upload.Status.FAILED
+        upload.error = worker_stopped_message()
+    return upload
+
+
 def recent_uploads(dataset: Dataset) -> list[Upload]:
-    return list(
-        Upload.objects.filter(dataset=dataset)
+    return [
+        shown(upload)
+        for upload in Upload.objects.filter(dataset=dataset)
         .select_related("created_by", "version")
         .order_by("-created_at")[:RECENT_UPLOADS]
-    )
+    ]
 
 
 def upload_of(dataset: Dataset, upload_id: int) -> Upload:
@@ -39,7 +75,7 @@ def upload_of(dataset: Dataset, upload_id: int) -> Upload:
     )
     if upload is None:
         raise NotFound(_("There is no such upload."))
-    return upload
+    return shown(upload)
 
 
 def report_errors(report: dict[str, Any] | None, *, limit: int = SHOWN_ERRORS) -> list[dict]:

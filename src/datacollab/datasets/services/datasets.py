@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -48,6 +49,7 @@ EDITABLE = (
     "spatial",
     "update_frequency",
     "contact_email",
+    "max_rows",
 )
 
 
@@ -90,6 +92,20 @@ def _check_licence(licence: str, spectrum: str) -> str:
     return canonical
 
 
+def _check_max_rows(value: int | None) -> int | None:
+    """The dataset's row limit: empty for the site's default, else 1 to the site's maximum."""
+    if value is None:
+        return None
+    site_max = int(settings.DATASETS_MAX_ROWS_LIMIT)
+    if not 1 <= int(value) <= site_max:
+        raise DomainError(
+            _("The row limit must be between 1 and %(max)s (the site's maximum).")
+            % {"max": site_max},
+            field="max_rows",
+        )
+    return int(value)
+
+
 def _owner_collaboration_ids(owner: Organisation) -> set[int]:
     return set(owner.collaboration_memberships.values_list("collaboration_id", flat=True))
 
@@ -106,6 +122,7 @@ def _check(owner: Organisation, values: dict[str, Any]) -> dict[str, Any]:
     values["licence"] = _check_licence(values["licence"] or "", spectrum)
     values["keywords"] = clean_terms(values["keywords"])
     values["themes"] = clean_terms(values["themes"])
+    values["max_rows"] = _check_max_rows(values.get("max_rows"))
     collaboration: DataCollaboration | None = values["collaboration"]
     agreement: Agreement | None = values["agreement"]
     mine = _owner_collaboration_ids(owner)
@@ -201,6 +218,7 @@ def create_dataset(
     spatial: str = "",
     update_frequency: str = "",
     contact_email: str = "",
+    max_rows: int | None = None,
 ) -> Dataset:
     """A new catalog entry owned by `owner`, which the actor must belong to."""
     if not is_member(actor, owner):
@@ -224,6 +242,7 @@ def create_dataset(
             "spatial": spatial.strip(),
             "update_frequency": update_frequency.strip(),
             "contact_email": contact_email.strip(),
+            "max_rows": max_rows,
         },
     )
     dataset = Dataset.objects.create(

@@ -31,6 +31,7 @@ from datacollab.datasets.ingest.messages import refusal_message
 from datacollab.datasets.ingest.runner import Outcome, run_worker
 from datacollab.datasets.models import Dataset, DatasetVersion
 from datacollab.datasets.rules import is_owner
+from datacollab.datasets.schema_limits import SchemaLimits, check_schema_structure
 from datacollab.datasets.services.versions import publish_parquet
 from datacollab.datasets.storage import local_copy
 from datacollab.datasets.tableschema import SchemaError, parse_schema
@@ -65,6 +66,7 @@ def _field_names(schema: dict[str, Any]) -> list[str]:
 
 
 def _check_usable(schema: dict[str, Any], base: DatasetVersion) -> None:
+    check_schema_structure(schema, SchemaLimits.from_settings())
     try:
         parse_schema(schema)
     except SchemaError as exc:

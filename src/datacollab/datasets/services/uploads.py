@@ -25,16 +25,32 @@ from django.utils.translation import gettext as _
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from datacollab.datasets.ingest.lease import this_process
 from datacollab.datasets.ingest.limits import MB, Limits
 from datacollab.datasets.ingest.messages import refusal_message
 from datacollab.datasets.ingest.runner import run_worker
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
 from datacollab.datasets.rules import is_owner
+from datacollab.datasets.schema_limits import SchemaLimits, check_schema_structure
+from datacollab.datasets.selectors.uploads import worker_stopped, worker_stopped_message
+from datacollab.datasets.services.quotas import check_quota, remaining, row_limit
 from datacollab.datasets.services.versions import publish_parquet
 from datacollab.datasets.tableschema import SchemaError, parse_schema
 
 CHUNK = 1 * MB
 RETRYABLE = {Upload.Status.FAILED, Upload.Status.INVALID}
+# Refusals a retry may overcome (the worker's trouble, or a row limit the owner may raise):
+# the received file is kept for DATASETS_UPLOAD_RETENTION_HOURS. Any other refusal is about
+# what the file is, so the file is removed at once.
+KEPT_FOR_RETRY = {
+    "crashed",
+    "timeout",
+    "cpu-time",
+    "out-of-memory",
+    "internal",
+    "too-many-rows",
+    "too-many-lines",
+}
 
 
 class TooLarge(DomainError):
@@ -66,7 +82,11 @@ def _chunks(stream: Any) -> Iterable[bytes]:
 
 
 def check_given_schema(schema: Any) -> None:
-    """Refuse a Table Schema that cannot be used, listing every problem."""
+    """Refuse a Table Schema that cannot be used, listing every problem.
+
+    Its size, depth and field count are bounded first, so the checks after are cheap.
+    """
+    check_schema_structure(schema, SchemaLimits.from_settings())
     try:
         parse_schema(schema)
     except SchemaError as exc:
@@ -103,6 +123,8 @@ def receive_upload(
         raise TooLarge(too_large_message())
     if schema is not None:
         check_given_schema(schema)
+    check_quota(actor=actor, dataset=dataset, size=size_hint or 0)
+    room = remaining(actor=actor, dataset=dataset)
     folder = _upload_dir() / str(dataset.pk)
     folder.mkdir(parents=True, exist_ok=True)
     safe_name = get_valid_filename(Path(name).name)[:100] or "upload"
@@ -115,6 +137,8 @@ def receive_upload(
                 size += len(block)
                 if size > limit:
                     raise TooLarge(too_large_message())
+                if size > room:  # no size given: the quota stops the stream as it comes
+                    check_quota(actor=actor, dataset=dataset, size=size)
                 sink.write(block)
             sink.flush()
             os.fsync(sink.fileno())
@@ -204,25 +228,43 @@ def process_upload(
         return None
     if schema is None:
         schema = upload.schema
-    _finish(upload, status=Upload.Status.PROCESSING, error="", report=None)
+    runner = this_process()
+    _finish(
+        upload,
+        status=Upload.Status.PROCESSING,
+        error="",
+        report=None,
+        runner_host=runner.host,
+        runner_pid=runner.pid,
+        runner_started=runner.started,
+        lease_expires_at=_lease_end(),
+    )
     work = _upload_dir() / "work" / f"{upload.pk}-{uuid.uuid4().hex[:8]}"
     try:
         outcome = run_worker(
             source=source,
             name=upload.original_name,
             work_dir=work,
-            limits=Limits.from_settings(),
+            limits=Limits.from_settings(max_rows=row_limit(dataset)),
             schema=schema,
             on_progress=on_progress,
+            on_tick=lambda: _renew_lease(upload.pk),
+            tick_seconds=_lease_seconds() / 4,
         )
         if outcome.status == "refused":
             assert outcome.refusal is not None
+            keep = outcome.refusal.get("code") in KEPT_FOR_RETRY
             _finish(
                 upload,
                 status=Upload.Status.FAILED,
                 error=refusal_message(outcome.refusal),
                 detected=outcome.detected,
+                **({} if keep else {"path": ""}),
             )
+            if not keep:
+                # Nothing in this file can become a version: it leaves the disk (and the
+                # quota) now rather than waiting for datasets-gc.
+                source.unlink(missing_ok=True)
             return None
         if outcome.status == "invalid":
             _finish(
@@ -255,10 +297,19 @@ def process_upload(
     return version
 
 
-def _stale(upload: Upload) -> bool:
-    """A run that has been 'processing' longer than any worker may live was interrupted."""
-    limit = Limits.from_settings().wall_seconds + 60
-    return upload.updated_at < timezone.now() - dt.timedelta(seconds=limit)
+def _lease_seconds() -> int:
+    return max(4, int(settings.DATASETS_WORKER_LEASE_SECONDS))
+
+
+def _lease_end() -> dt.datetime:
+    return timezone.now() + dt.timedelta(seconds=_lease_seconds())
+
+
+def _renew_lease(upload_id: int) -> None:
+    """Called by the runner as it waits on the worker: still here, for another lease."""
+    Upload.objects.filter(pk=upload_id, status=Upload.Status.PROCESSING).update(
+        lease_expires_at=_lease_end()
+    )
 
 
 @transaction.atomic
@@ -267,7 +318,8 @@ def retry_upload(*, actor: Any, upload: Upload) -> Upload:
     upload = Upload.objects.select_for_update().select_related("dataset").get(pk=upload.pk)
     if not is_owner(actor, upload.dataset):
         raise NotAllowed(_("Only members of the owning organisation may retry an upload."))
-    interrupted = upload.status == Upload.Status.PROCESSING and _stale(upload)
+    # A run whose process was killed (or whose lease ran out) may be retried at once.
+    interrupted = worker_stopped(upload)
     if upload.status not in RETRYABLE and not interrupted:
         raise Conflict(
             _("This upload is %(status)s: only a refused or invalid upload can be retried.")
@@ -282,7 +334,73 @@ def retry_upload(*, actor: Any, upload: Upload) -> Upload:
         action="dataset.upload_retried",
         actor=actor,
         obj=upload.dataset,
-        details={"upload": upload.pk},
+        details={"upload": upload.pk, **({"worker_stopped": True} if interrupted else {})},
     )
     _enqueue(upload.pk)
     return upload
+
+
+DISCARDABLE = {Upload.Status.FAILED, Upload.Status.INVALID}
+
+
+@transaction.atomic
+def discard_upload(*, actor: Any, upload: Upload) -> Upload:
+    """Remove the received file of a refused or invalid upload (freeing quota); its record
+    and reason stay. A stopped run may be discarded too."""
+    upload = Upload.objects.select_for_update().select_related("dataset").get(pk=upload.pk)
+    if not is_owner(actor, upload.dataset):
+        raise NotAllowed(_("Only members of the owning organisation may remove an upload."))
+    stopped = worker_stopped(upload)
+    if upload.status not in DISCARDABLE and not stopped:
+        raise Conflict(
+            _("This upload is %(status)s: only a refused or invalid upload's file can be removed.")
+            % {"status": upload.get_status_display().lower()}
+        )
+    if not upload.path:
+        raise Conflict(_("The file of this upload has already been removed."))
+    path = Path(upload.path)
+    upload.path = ""
+    if stopped:
+        upload.status = Upload.Status.FAILED
+        upload.error = worker_stopped_message()
+    upload.save(update_fields=["path", "status", "error", "updated_at"])
+    audit.record(
+        action="dataset.upload_discarded",
+        actor=actor,
+        obj=upload.dataset,
+        details={"upload": upload.pk, "bytes": upload.byte_size},
+    )
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    return upload
+
+
+def collect_uploads(*, retention: dt.timedelta, dry_run: bool = False) -> list[str]:
+    """`datasets-gc`: remove the files of refused and invalid uploads, and of abandoned ones
+    (never processed, or whose worker stopped), untouched for longer than `retention`.
+
+    An abandoned upload is marked refused with the reason. Returns what was removed.
+    """
+    cutoff = timezone.now() - retention
+    removed: list[str] = []
+    old = Upload.objects.exclude(path="").exclude(status=Upload.Status.PUBLISHED)
+    for upload in old.filter(updated_at__lt=cutoff).order_by("pk"):
+        abandoned = upload.status == Upload.Status.RECEIVED or worker_stopped(upload)
+        if upload.status not in DISCARDABLE and not abandoned:
+            continue  # still processing under a live runner
+        removed.append(f"upload #{upload.pk} ({upload.get_status_display()}): {upload.path}")
+        if dry_run:
+            continue
+        fields: dict[str, Any] = {"path": "", "updated_at": timezone.now()}
+        if abandoned:
+            fields |= {
+                "status": Upload.Status.FAILED,
+                "error": _("Abandoned: not processed within the retention time; upload it again."),
+            }
+        changed = (
+            Upload.objects.filter(pk=upload.pk, path=upload.path, status=upload.status)
+            .exclude(status=Upload.Status.PUBLISHED)
+            .update(**fields)
+        )
+        if changed:
+            Path(upload.path).unlink(missing_ok=True)
+    return removed

@@ -141,10 +141,10 @@ def make_plan(
             note = f'type is "{f.type}/{f.format}"'
             plan.checks.append(Check("type-error", i, note, _type_sql(plan, i)))
         plan.checks += _constraint_checks(plan, f, i, cells[i - 1])
-    names = [f.name for f in fields]
+    position = {f.name: i for i, f in reversed(list(enumerate(fields, start=1)))}
     plan.unique = [i for i, f in enumerate(fields, start=1) if f.unique]
-    if schema.primary_key and all(k in names for k in schema.primary_key):
-        plan.primary_key = [names.index(k) + 1 for k in schema.primary_key]
+    if schema.primary_key and all(k in position for k in schema.primary_key):
+        plan.primary_key = [position[k] for k in schema.primary_key]
     for i in sorted(set(plan.unique) | set(plan.primary_key)):
         plan.keys[f"k{i}"] = i
     return plan
@@ -155,10 +155,12 @@ def expected_fields(schema: Schema, labels: list[str]) -> list[Field]:
     label beyond the schema reads as an `any` field, a field beyond the labels is dropped."""
     fields = list(schema.fields[: len(labels)])
     taken = {f.name for f in fields}
+    tried: dict[str, int] = {}  # label -> next suffix, so repeated labels stay linear
     for label in labels[len(fields) :]:
-        name, n = label, 2
+        name, n = label, tried.get(label, 2)
         while name in taken:
             name, n = f"{label}{n}", n + 1
+        tried[label] = n
         taken.add(name)
         fields.append(Field(name=name, type="any"))
     return fields

@@ -149,10 +149,15 @@ def infer(
 
 def _field_names(labels: list[str]) -> list[str]:
     names: list[str] = []
+    taken: set[str] = set()
+    tried: dict[str, int] = {}  # label -> next suffix: a header of one repeated label stays linear
     for number, label in enumerate(labels, start=1):
-        name, n = label or f"field{number}", 2
-        while name in names:
-            name, n = f"{label or 'field'}{n}", n + 1
+        stem = label or "field"
+        name, n = label or f"field{number}", tried.get(stem, 2)
+        while name in taken:
+            name, n = f"{stem}{n}", n + 1
+        tried[stem] = n
+        taken.add(name)
         names.append(name)
     return names
 

@@ -18,8 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from datacollab.core.errors import DomainError
 from datacollab.datasets.forms.uploads import UploadForm
 from datacollab.datasets.models import Dataset, Upload
+from datacollab.datasets.selectors import quotas
 from datacollab.datasets.selectors import uploads as selectors
-from datacollab.datasets.services.uploads import receive_upload, retry_upload, too_large_message
+from datacollab.datasets.services.uploads import (
+    discard_upload,
+    receive_upload,
+    retry_upload,
+    too_large_message,
+)
 
 
 class _SizeLimit(FileUploadHandler):
@@ -46,6 +52,9 @@ def _upload_page(
             "form": form,
             "uploads": selectors.recent_uploads(dataset),
             "limit": settings.DATASETS_MAX_UPLOAD_BYTES,
+            "storage_used": quotas.person_use(request.user),
+            "storage_quota": settings.DATASETS_QUOTA_PERSON_BYTES,
+            "row_limit": quotas.row_limit(dataset),
         },
         status=status,
     )
@@ -108,7 +117,11 @@ def _status_page(
         "upload": upload,
         "errors": selectors.report_errors(upload.report),
         "error_count": selectors.error_count(upload.report),
-        "retryable": upload.status in (Upload.Status.FAILED, Upload.Status.INVALID),
+        # `shown` by the selector: a stopped worker's upload already reads as failed.
+        "retryable": upload.status in (Upload.Status.FAILED, Upload.Status.INVALID)
+        and bool(upload.path),
+        "file_removed": not upload.path,
+        "retention_hours": f"{float(settings.DATASETS_UPLOAD_RETENTION_HOURS):g}",
         "pending": upload.status in (Upload.Status.RECEIVED, Upload.Status.PROCESSING),
         "refusal": error,
         "delimiter": _delimiter_label((upload.detected or {}).get("delimiter")),
@@ -136,8 +149,26 @@ def upload_retry(request: HttpRequest, slug: str, upload_id: int) -> HttpRespons
     return redirect("dataset-upload-status", slug=dataset.slug, upload_id=upload.pk)
 
 
+@login_required
+@require_POST
+def upload_discard(request: HttpRequest, slug: str, upload_id: int) -> HttpResponse:
+    dataset = selectors.owned_dataset(request.user, slug)
+    upload = selectors.upload_of(dataset, upload_id)
+    try:
+        discard_upload(actor=request.user, upload=upload)
+    except DomainError as exc:
+        return _status_page(request, upload, error=exc.message, status=exc.status)
+    messages.success(request, _("The file was removed; the upload's record stays."))
+    return redirect("dataset-upload-status", slug=dataset.slug, upload_id=upload.pk)
+
+
 urlpatterns = [
     path("<slug:slug>/upload/", dataset_upload, name="dataset-upload"),
+    path(
+        "<slug:slug>/uploads/<int:upload_id>/discard/",
+        upload_discard,
+        name="dataset-upload-discard",
+    ),
     path("<slug:slug>/uploads/<int:upload_id>/", upload_status, name="dataset-upload-status"),
     path("<slug:slug>/uploads/<int:upload_id>/retry/", upload_retry, name="dataset-upload-retry"),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -22,6 +21,7 @@ from rich.progress import (
 from datacollab.core.errors import DomainError
 from datacollab.datasets.models import Dataset, Upload
 from datacollab.datasets.rules import is_owner
+from datacollab.datasets.schema_limits import SchemaLimits, load_schema_text
 from datacollab.datasets.selectors.uploads import error_count, report_errors
 from datacollab.datasets.services.uploads import process_upload, receive_upload
 from datacollab.organisations.models import User
@@ -130,15 +130,17 @@ class Command(BaseCommand):
     def _schema(self, path: str | None) -> dict[str, Any] | None:
         if path is None:
             return None
+        limits = SchemaLimits.from_settings()
         try:
-            schema = json.loads(Path(path).read_text(encoding="utf-8"))
+            with Path(path).open("rb") as handle:
+                # One byte past the limit is enough to refuse: never read a huge file whole.
+                text = handle.read(limits.max_bytes + 1)
         except OSError as exc:
             raise CommandError(f"Cannot read the schema {path}: {exc.strerror}") from exc
-        except ValueError as exc:
-            raise CommandError(f"The schema {path} is not valid JSON: {exc}") from exc
-        if not isinstance(schema, dict):
-            raise CommandError(f"The schema {path} must be a JSON object (a Table Schema).")
-        return schema
+        try:
+            return load_schema_text(text, limits)
+        except DomainError as exc:
+            raise CommandError(f"{path}: {exc.message}") from exc
 
     def _receive(self, console: Console, *, actor: User, dataset: Dataset, source: Path) -> Upload:
         size = source.stat().st_size
