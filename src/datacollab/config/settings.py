@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "datacollab.core.context_processors.site",
                 "datacollab.organisations.context_processors.roles",
+                "datacollab.config.navigation.navigation",
             ],
         },
     },
