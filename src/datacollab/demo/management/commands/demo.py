@@ -4,6 +4,7 @@ import io
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
@@ -42,7 +43,9 @@ class Command(BaseCommand):
         if options["load_only"]:
             return
         self.stdout.write(f"Serving on {url} (Ctrl-C to stop)")
-        call_command("runserver", addrport, use_reloader=False)
+        # With DEBUG off (as `make demo` runs it, so errors show the site's own pages) Django
+        # serves no static files; the development server's --insecure does, for the demo only.
+        call_command("runserver", addrport, use_reloader=False, insecure_serving=not settings.DEBUG)
 
     def _logins_table(self, summary: DemoSummary, url: str) -> str:
         table = Table(title=f"Demo logins (password for all: {content.PASSWORD})")
