@@ -55,7 +55,7 @@ class Command(BaseCommand):
         for login in summary.logins:
             table.add_row(login.email, login.role, login.what)
         buffer = io.StringIO()
-        console = Console(file=buffer, width=110, force_terminal=False, color_system=None)
+        console = Console(file=buffer, width=160, force_terminal=False, color_system=None)
         console.print(table)
         console.print(f"Open {url} in a browser.")
         return buffer.getvalue().rstrip("\n")
