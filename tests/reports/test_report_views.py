@@ -182,7 +182,7 @@ def test_publish_page_states_what_will_be_made_public(output, convener, login):
     assert response.status_code == 200
     assert "Publish revision 1 of the output report" in html
     # One roundtable (the 1:1 stays private), two public learnings, three members.
-    assert "1 session summary (roundtables and workshops held so far)" in html
+    assert "1 session summary (roundtables and workshops)" in html
     assert "2 learnings (published and public only)" in html
     assert "3 participating organisations' profiles" in html
     assert '<input type="hidden" name="revision" value="1">' in html

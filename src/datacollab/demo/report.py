@@ -29,8 +29,9 @@ def ensure_report(*, cohort: Cohort, convener: User) -> CohortReport:
     someone trying the demo, waits for a revision 2 that a convener chooses to publish.
     """
     published_at = timezone.make_aware(datetime.combine(cohort.ends_on, time(12, 0)))
-    wanted = {
-        "title": f"{cohort.name}: what we learnt",
+    title = f"{cohort.name}: what we learnt"
+    wanted: dict[str, object] = {
+        "title": title,
         "introduction": INTRODUCTION,
         "status": CohortReport.Status.PUBLISHED,
         "published_at": published_at,
@@ -50,7 +51,7 @@ def ensure_report(*, cohort: Cohort, convener: User) -> CohortReport:
         report=report,
         number=1,
         defaults={
-            "title": wanted["title"],
+            "title": title,
             "sections": report.sections,
             "published_at": published_at,
             "published_by": convener,

@@ -144,13 +144,12 @@ class ReportContent:
         return section in self.sections
 
 
-def _sessions(cohort: Cohort, as_of: datetime) -> list[SessionSummary]:
+def _sessions(cohort: Cohort) -> list[SessionSummary]:
     sessions = (
         Session.objects.filter(
             cohort=cohort,
             kind__in=REPORTED_KINDS,
             status=Session.Status.SCHEDULED,
-            starts_at__lte=as_of,
         )
         .prefetch_related(Prefetch("contributors", queryset=Organisation.objects.order_by("name")))
         .order_by("starts_at", "pk")
@@ -235,8 +234,8 @@ def _charts(cohort: Cohort) -> tuple[list[Chart], int | None]:
 
 
 def report_content(report: CohortReport, *, as_of: datetime | None = None) -> ReportContent:
-    """Everything the chosen sections show, as of `as_of` (default now): sessions held and
-    learnings published by then. Call only once the viewer may read the report."""
+    """Everything the chosen sections show, as of `as_of` (default now): the learnings are
+    those published by then. Call only once the viewer may read the report."""
     as_of = as_of or timezone.now()
     cohort = report.cohort
     sections = [s for s in ReportSection.values if s in (report.sections or [])]
@@ -248,7 +247,7 @@ def report_content(report: CohortReport, *, as_of: datetime | None = None) -> Re
         generated_at=as_of,
     )
     if ReportSection.SESSIONS in sections:
-        content.sessions = _sessions(cohort, as_of)
+        content.sessions = _sessions(cohort)
     if ReportSection.LEARNINGS in sections:
         content.themes = _themes(cohort, as_of)
     if ReportSection.PARTICIPANTS in sections:
