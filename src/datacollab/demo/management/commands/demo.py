@@ -49,13 +49,14 @@ class Command(BaseCommand):
 
     def _logins_table(self, summary: DemoSummary, url: str) -> str:
         table = Table(title=f"Demo logins (password for all: {content.PASSWORD})")
-        table.add_column("email")
-        table.add_column("role")
+        # Addresses and roles whole on one line; only the hint wraps in a narrow terminal.
+        table.add_column("email", no_wrap=True)
+        table.add_column("role", no_wrap=True)
         table.add_column("what to try")
         for login in summary.logins:
             table.add_row(login.email, login.role, login.what)
         buffer = io.StringIO()
-        console = Console(file=buffer, width=160, force_terminal=False, color_system=None)
+        console = Console(file=buffer, width=110, force_terminal=False, color_system=None)
         console.print(table)
         console.print(f"Open {url} in a browser.")
         return buffer.getvalue().rstrip("\n")
