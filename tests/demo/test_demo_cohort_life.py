@@ -300,4 +300,4 @@ def test_demo_report_is_frozen_before_gbif_s_draft_is_published():
         assert "Cite every download" not in text
         assert "to check with colleagues" not in text
         assert "Convene organisations bound by a common role" in text
-    assert "Published on 31 March 2022." in markdown
+    assert "Revision 1, published on 31 March 2022." in markdown

@@ -98,6 +98,10 @@ def test_next_revision_takes_in_the_learning_published_since(output, late, conve
     first = Client().get(_url("cohort-report-revision", output, number=1)).content.decode()
     assert ("Cite every download" in page, "Cite every download" in first) == (True, False)
     assert "Revision 2, published on" in page
+    assert (
+        "Revision 2, published on"
+        in Client().get(_url("cohort-report-markdown", output)).content.decode()
+    )
     assert "This is revision 1, an earlier version of the report." in first
 
 

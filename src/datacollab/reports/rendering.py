@@ -139,7 +139,15 @@ def render_markdown(content: ReportContent) -> str:
         "",
     ]
     if report.published_at:
-        out += [_("Published on %(date)s.") % {"date": _date(report.published_at)}, ""]
+        date = _date(report.published_at)
+        if content.revision:
+            line = _("Revision %(number)s, published on %(date)s.") % {
+                "number": content.revision,
+                "date": date,
+            }
+        else:
+            line = _("Published on %(date)s.") % {"date": date}
+        out += [line, ""]
     else:
         out += [_("Draft, not yet published."), ""]
     if report.introduction.strip():
@@ -226,7 +234,9 @@ def counts(content: ReportContent) -> dict[str, int]:
     }
 
 
-def freeze(content: ReportContent) -> Frozen:
+def freeze(content: ReportContent, *, revision: int) -> Frozen:
+    """Render the three formats once, naming the revision they make."""
+    content.revision = revision
     return Frozen(
         html=render_body(content),
         markdown=render_markdown(content),

@@ -139,6 +139,7 @@ class ReportContent:
     participants: list[Participant] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     global_south_percent: int | None = None
+    revision: int | None = None  # the revision being frozen, when publishing
 
     def shows(self, section: str) -> bool:
         return section in self.sections

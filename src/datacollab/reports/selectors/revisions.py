@@ -61,7 +61,9 @@ def has_unpublished_changes(report: CohortReport) -> bool:
 def _carried_over(revision: ReportRevision) -> ReportContent:
     report = copy.copy(revision.report)
     report.published_at = revision.published_at
-    return report_content(report, as_of=revision.published_at)
+    content = report_content(report, as_of=revision.published_at)
+    content.revision = revision.number
+    return content
 
 
 def revision_html(revision: ReportRevision) -> str:

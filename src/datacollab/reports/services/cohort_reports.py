@@ -127,7 +127,7 @@ def publish_report(*, actor: Any, cohort: Cohort, revision: int | None = None) -
     report.updated_by = actor
     report.save()
     content = report_content(report, as_of=now)
-    frozen = rendering.freeze(content)
+    frozen = rendering.freeze(content, revision=number)
     snapshot = ReportRevision(
         report=report,
         number=number,
@@ -175,7 +175,9 @@ def freeze_carried_over(*, revision_id: int) -> ReportRevision:
     report = snapshot.report
     report.published_at = snapshot.published_at
     report.status = CohortReport.Status.PUBLISHED
-    frozen = rendering.freeze(report_content(report, as_of=snapshot.published_at))
+    frozen = rendering.freeze(
+        report_content(report, as_of=snapshot.published_at), revision=snapshot.number
+    )
     snapshot.html, snapshot.markdown, snapshot.counts = frozen.html, frozen.markdown, frozen.counts
     snapshot.rendered_at = timezone.now()
     _store_pdf(snapshot, frozen.pdf)
