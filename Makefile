@@ -20,9 +20,11 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $@
 
 # The demo runs background tasks (decision mails) in the request, so no worker is needed.
+# DEBUG off, so a mistyped address shows the site's own 404 page, not Django's debug page;
+# `datacollab demo` then serves the static files itself (runserver's --insecure).
 demo: install
 	$(VENV)/bin/datacollab migrate --noinput
-	TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
+	DEBUG=0 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
 	  $(VENV)/bin/datacollab demo --addrport $(HOST):$(PORT)
 
 test: install

@@ -136,6 +136,7 @@ def _values() -> dict[str, list[Any]]:
             *EmailPreference.objects.values_list("unsubscribe_token", flat=True)[:1],
             "nope",
         ],
+        "number": [1, 999999],  # an output report's revision
     }
 
 

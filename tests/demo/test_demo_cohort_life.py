@@ -279,3 +279,25 @@ def test_demo_second_cohort_report_is_published_with_its_roundtables():
     assert response.status_code == 200
     html = response.content.decode()
     assert [title in html for title in ROUNDTABLE_CONTRIBUTORS] == [True] * 4
+
+
+def test_demo_report_is_frozen_before_gbif_s_draft_is_published():
+    """Issue 8, problem 6 on the demo: a learning published today stays out of the report."""
+    from datacollab.learnings.models import Learning
+    from datacollab.learnings.services.learnings import publish_learning
+    from datacollab.organisations.models import User
+
+    load_demo()
+    convener = User.objects.get(email="convener@demo.datacollab.org")
+    draft = Learning.objects.get(slug="cite-every-download")
+    publish_learning(actor=convener, learning=draft)
+    load_demo()  # a second load must not refresh the frozen revision either
+
+    page = Client().get(f"/cohorts/{content.SECOND.slug}/report/").content.decode()
+    markdown = Client().get(f"/cohorts/{content.SECOND.slug}/report.md").content.decode()
+
+    for text in (page, markdown):
+        assert "Cite every download" not in text
+        assert "to check with colleagues" not in text
+        assert "Convene organisations bound by a common role" in text
+    assert "Revision 1, published on 31 March 2022." in markdown

@@ -79,7 +79,8 @@ def test_cohort_life_from_rsvp_to_published_report(live_server, browser):
     convener_page.goto(f"{base}/cohorts/{cohort.slug}/report/edit/")
     convener_page.get_by_label("Introduction").fill("Six months of *open data stewardship*.")
     convener_page.get_by_role("button", name="Save").click()
-    convener_page.get_by_role("button", name="Publish the report").click()
+    convener_page.get_by_role("link", name="Publish the report").click()
+    convener_page.get_by_role("button", name="Publish revision 1").click()
     convener_page.get_by_role("button", name="Withdraw (back to draft)").wait_for()
     assert CohortReport.objects.get(cohort=cohort).is_published is True
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
-from datacollab.reports.models import CohortReport
+from datacollab.reports.models import CohortReport, ReportRevision
 from datacollab.reports.services.cohort_reports import edit_report, publish_report, unpublish_report
 from tests import factories
 
@@ -95,20 +97,44 @@ def test_publish_report_makes_it_public_and_audits_it(convener):
     assert report.status == CohortReport.Status.PUBLISHED
     assert report.published_at is not None
     entry = AuditEntry.objects.get(action="report.published")
+    revision = ReportRevision.objects.get(report=report)
     assert entry.details == {
         "cohort": cohort.slug,
+        "revision": 1,
         "sections": ["sessions", "learnings", "participants", "figures"],
+        "counts": {"sessions": 0, "learnings": 0, "participants": 0},
+        "pdf_sha256": revision.pdf_sha256,
     }
+    assert (revision.number, revision.published_at, revision.published_by) == (
+        1,
+        report.published_at,
+        convener,
+    )
+    assert hashlib.sha256(revision.pdf.read()).hexdigest() == revision.pdf_sha256
 
 
-def test_publish_report_twice_is_a_conflict(convener):
+def test_publish_report_with_a_revision_already_published_is_a_conflict(convener):
     cohort = factories.make_cohort()
-    publish_report(actor=convener, cohort=cohort)
+    publish_report(actor=convener, cohort=cohort, revision=1)
 
     with pytest.raises(Conflict) as refused:
-        publish_report(actor=convener, cohort=cohort)
+        publish_report(actor=convener, cohort=cohort, revision=1)
 
-    assert refused.value.message == "This report is already published."
+    assert refused.value.message == ("Revision 1 is already published; reload the page to see it.")
+    assert ReportRevision.objects.count() == 1
+
+
+def test_publish_report_again_makes_the_next_revision(convener):
+    cohort = factories.make_cohort()
+    publish_report(actor=convener, cohort=cohort, revision=1)
+    edit_report(actor=convener, cohort=cohort, title="Second take", introduction="", sections=[])
+
+    publish_report(actor=convener, cohort=cohort, revision=2)
+
+    assert list(ReportRevision.objects.values_list("number", "title")) == [
+        (1, f"The output of {cohort.name}"),
+        (2, "Second take"),
+    ]
 
 
 def test_publish_report_refuses_someone_who_is_not_a_convener(reviewer):

@@ -168,37 +168,69 @@ def test_edit_page_is_refused_to_participants_with_a_message(output, login):
     assert "Only a convener can edit a cohort&#x27;s output report." in response.content.decode()
 
 
-def test_publish_button_publishes_and_the_page_opens_to_all(output, convener, login):
-    response = login(convener).post(_url("cohort-report-publish", output))
+def test_publish_page_states_what_will_be_made_public(output, convener, login):
+    edit_report(
+        actor=convener,
+        cohort=output.cohort,
+        introduction="",
+        sections=["sessions", "learnings", "participants"],
+    )
+
+    response = login(convener).get(_url("cohort-report-publish", output))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Publish revision 1 of the output report" in html
+    # One roundtable (the 1:1 stays private), two public learnings, three members.
+    assert "1 session summary (roundtables and workshops)" in html
+    assert "2 learnings (published and public only)" in html
+    assert "3 participating organisations' profiles" in html
+    assert '<input type="hidden" name="revision" value="1">' in html
+    assert CohortReport.objects.get().is_published is False
+
+
+def test_publish_confirmed_publishes_and_the_page_opens_to_all(output, convener, login):
+    response = login(convener).post(_url("cohort-report-publish", output), {"revision": "1"})
 
     assert response.status_code == 302
     assert Client().get(_url("cohort-report", output)).status_code == 200
     assert AuditEntry.objects.filter(action="report.published").count() == 1
 
 
+def test_publish_without_the_confirmed_revision_publishes_nothing(output, convener, login):
+    response = login(convener).post(_url("cohort-report-publish", output))
+
+    assert response.status_code == 400
+    assert CohortReport.objects.filter(status="published").count() == 0
+
+
 def test_publish_is_refused_to_participants_with_a_message(output, login):
-    response = login(output.people[0]).post(_url("cohort-report-publish", output))
+    response = login(output.people[0]).post(
+        _url("cohort-report-publish", output), {"revision": "1"}
+    )
 
     assert response.status_code == 403
     assert "Only a convener can publish a cohort&#x27;s output report" in response.content.decode()
     assert CohortReport.objects.count() == 0
 
 
-def test_publish_twice_answers_409(published, output, convener, login):
-    response = login(convener).post(_url("cohort-report-publish", output))
+def test_publish_page_is_refused_to_participants(output, login):
+    response = login(output.people[0]).get(_url("cohort-report-publish", output))
+
+    assert response.status_code == 403
+
+
+def test_publish_sent_twice_answers_409(published, output, convener, login):
+    response = login(convener).post(_url("cohort-report-publish", output), {"revision": "1"})
 
     assert response.status_code == 409
-    assert "This report is already published." in response.content.decode()
+    assert "Revision 1 is already published" in response.content.decode()
 
 
 def test_unpublish_hides_the_report_again(published, output, convener, login):
     login(convener).post(_url("cohort-report-unpublish", output))
 
     assert Client().get(_url("cohort-report", output)).status_code == 404
-
-
-def test_publish_needs_post(output, convener, login):
-    assert login(convener).get(_url("cohort-report-publish", output)).status_code == 405
 
 
 def _grow(output, n: int) -> None:
@@ -217,20 +249,20 @@ def _grow(output, n: int) -> None:
         )
 
 
-def test_report_page_queries_do_not_grow_with_its_content(
-    published, output, django_assert_num_queries
+def test_report_preview_queries_do_not_grow_with_its_content(
+    published, output, convener, login, django_assert_num_queries
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
+    client = login(convener)
     _grow(output, 2)
     with CaptureQueriesContext(connection) as small:
-        assert client.get(_url("cohort-report", output)).status_code == 200
+        assert client.get(_url("cohort-report-preview", output)).status_code == 200
     _grow(output, 8)
 
     with django_assert_num_queries(len(small.captured_queries)):
-        response = client.get(_url("cohort-report", output))
+        response = client.get(_url("cohort-report-preview", output))
 
     assert response.status_code == 200
     assert response.content.decode().count('class="learning"') == 12
@@ -252,3 +284,22 @@ def test_cohort_page_links_to_the_report_only_once_published(output, convener):
     after = Client().get(cohort_page).content.decode()
 
     assert (report_link in before, report_link in after) == (False, True)
+
+
+def test_published_page_answers_in_as_many_queries_whatever_its_content(
+    output, convener, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _grow(output, 2)
+    publish_report(actor=convener, cohort=output.cohort)
+    with CaptureQueriesContext(connection) as small:
+        assert Client().get(_url("cohort-report", output)).status_code == 200
+    _grow(output, 8)
+    publish_report(actor=convener, cohort=output.cohort)
+
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = Client().get(_url("cohort-report", output))
+
+    assert response.content.decode().count('class="learning"') == 12

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the project's own form renderer
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -172,10 +173,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "datacollab.core.context_processors.site",
                 "datacollab.organisations.context_processors.roles",
+                "datacollab.config.navigation.navigation",
             ],
         },
     },
 ]
+
+# Every form: label, hint, input, its own errors under it, and an error summary on top.
+FORM_RENDERER = "datacollab.core.form_rendering.SiteFormRenderer"
 
 
 def _databases() -> dict[str, Any]:

@@ -20,7 +20,9 @@ from datacollab.demo import content, seeds
 from datacollab.demo.cohort_life import ensure_cohort_life
 from datacollab.demo.cohorts import ensure_cohort
 from datacollab.demo.collaborations import ensure_collaborations
+from datacollab.demo.current import ensure_current_cohort
 from datacollab.demo.datasets import ensure_datasets
+from datacollab.demo.logins import LOGINS, DemoLogin
 from datacollab.demo.opencall import ensure_open_call
 from datacollab.demo.people import People, Person, email, ensure_memberships
 from datacollab.demo.reviews import ensure_reviews
@@ -42,13 +44,6 @@ REVIEWER_ORGANISATIONS = {3: "ikure", 6: "its-norway"}
 
 
 @dataclass(frozen=True)
-class DemoLogin:
-    email: str
-    role: str
-    what: str
-
-
-@dataclass(frozen=True)
 class DemoSummary:
     network: Network
     logins: list[DemoLogin]
@@ -64,7 +59,7 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
             slug=content.NETWORK_SLUG,
             defaults={"name": content.NETWORK_NAME, "description": content.NETWORK_DESCRIPTION},
         )
-        admin = people.ensure(
+        people.ensure(
             [Person(email("admin"), "Demo administrator", "Europe/London", superuser=True)]
         )[email("admin")]
         convener = people.ensure(
@@ -102,55 +97,13 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
             for number, slug in REVIEWER_ORGANISATIONS.items()
             if slug in alumni
         )
+        ensure_current_cohort(network=network, people=people, today=timezone.localdate(now))
         opened = ensure_open_call(network=network, now=now, people=people)
         ensure_reviews(opened=opened, reviewers=reviewers, convener=convener)
         collabs = ensure_collaborations(people=people, convener=convener)
         ensure_datasets(collabs=collabs)
-        life = ensure_cohort_life(network=network, people=people, convener=convener, now=now)
+        ensure_cohort_life(network=network, people=people, convener=convener, now=now)
         # Everything above was written by the demo, not through the services: index it all.
         search_index.rebuild()
-    logins = [
-        DemoLogin(convener.email, "convener", "runs calls, selection and grants"),
-        *[
-            DemoLogin(r.email, "reviewer", f"{r.display_name}: scores applications")
-            for r in reviewers
-        ],
-        DemoLogin(
-            email("applicant"),
-            "applicant",
-            f"has a draft for {synthetic.DEMO_APPLICANT_ORGANISATION}",
-        ),
-        DemoLogin(
-            email("gbif"),
-            "participant",
-            "an alumnus of the second cohort: RSVPs, posts, publishes a draft learning",
-        ),
-        DemoLogin(life.expert.email, "expert", "publishes 1:1 support slots"),
-        DemoLogin(
-            email("data-cargo"),
-            "data owner",
-            "Data Cargo: owns data-cargo-sensors, publishes versions, runs the agreement",
-        ),
-        DemoLogin(
-            email("pedal-post"),
-            "data provider",
-            "Pedal Post, a Data Cargo firm: reads data-cargo-sensors (group)",
-        ),
-        DemoLogin(
-            collabs.planner.email,
-            "data user",
-            "borough planners: accepted the agreement, reads data-cargo-sensors",
-        ),
-        DemoLogin(
-            collabs.researcher.email,
-            "named grantee",
-            "reads iKure's named ikure-ncd-screening-counts",
-        ),
-        DemoLogin(
-            collabs.outsider.email,
-            "registered",
-            "no organisation: sees only open and public datasets",
-        ),
-        DemoLogin(admin.email, "superuser", "the Django admin at /admin/"),
-    ]
+    logins = list(LOGINS)
     return DemoSummary(network=network, logins=logins)

@@ -242,6 +242,7 @@ the network ended.
         tags=("peer learning",),
         visibility=PUBLIC,
         base_day="2022-03-31",
+        published_days_after=0,  # on the last day, so the report of that day holds it
     ),
     LearningSpec(
         slug="roundtables-and-reflective-questions",
@@ -257,6 +258,7 @@ their own.
         tags=("peer learning", "roundtables"),
         visibility=PUBLIC,
         base_day="2022-03-31",
+        published_days_after=0,  # on the last day, so the report of that day holds it
     ),
     LearningSpec(
         slug="recruit-from-the-global-south-on-purpose",
@@ -273,6 +275,7 @@ the call onwards, not hope they apply.
         tags=("global south",),
         visibility=PUBLIC,
         base_day="2022-03-31",
+        published_days_after=0,  # on the last day, so the report of that day holds it
     ),
     LearningSpec(
         slug="aggregate-before-you-share",

@@ -50,3 +50,9 @@ class ReportForm(forms.Form):
             "Only published, public learnings appear, whatever you choose: the report is public."
         ),
     )
+
+
+class PublishForm(forms.Form):
+    """The confirmation of a publication: the revision number the convener saw."""
+
+    revision = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -8,12 +8,14 @@ convener or participant wrote can make the server fetch anything while rendering
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
@@ -42,22 +44,63 @@ def print_stylesheet() -> str:
     return PRINT_CSS.read_text("utf-8")
 
 
-def _context(content: ReportContent) -> dict[str, Any]:
-    return {"content": content, "report": content.report, "cohort": content.cohort}
+def render_body(content: ReportContent) -> str:
+    """The report's article, as the site's page shows it and as a revision stores it."""
+    return render_to_string(
+        "reports/report/_body.html",
+        {"content": content, "report": content.report, "cohort": content.cohort},
+    )
+
+
+def document(
+    *,
+    body: str,
+    title: str,
+    cohort: Any,
+    generated_at: Any,
+    css: str,
+    draft: bool = False,
+    revision: Any = None,
+) -> str:
+    """A body (live, or a revision's stored one) as a standalone HTML document."""
+    return render_to_string(
+        "reports/report/document.html",
+        {
+            "body": mark_safe(body),  # rendered by our own templates: escaped and sanitised
+            "title": title,
+            "cohort": cohort,
+            "generated_at": generated_at,
+            "css": css,
+            "draft": draft,
+            "revision": revision,
+        },
+    )
+
+
+def _document(content: ReportContent, css: str) -> str:
+    return document(
+        body=render_body(content),
+        title=content.title,
+        cohort=content.cohort,
+        generated_at=content.generated_at,
+        css=css,
+        draft=not content.report.is_published,
+    )
 
 
 def render_html(content: ReportContent) -> str:
     """A standalone page (stylesheet inside) that opens in any browser without the site."""
-    return render_to_string(
-        "reports/report/document.html", {**_context(content), "css": print_stylesheet()}
-    )
+    return _document(content, print_stylesheet())
+
+
+def pdf_from_html(html: str) -> bytes:
+    fetcher = OfflineFetcher()
+    pages = HTML(string=html, url_fetcher=fetcher, base_url=None)
+    return pages.write_pdf(stylesheets=[CSS(string=print_stylesheet(), url_fetcher=fetcher)])
 
 
 def render_pdf(content: ReportContent) -> bytes:
-    html = render_to_string("reports/report/document.html", {**_context(content), "css": ""})
-    fetcher = OfflineFetcher()
-    document = HTML(string=html, url_fetcher=fetcher, base_url=None)
-    return document.write_pdf(stylesheets=[CSS(string=print_stylesheet(), url_fetcher=fetcher)])
+    return pdf_from_html(_document(content, ""))
 
 
 # --- Markdown -------------------------------------------------------------------------------
@@ -96,7 +139,15 @@ def render_markdown(content: ReportContent) -> str:
         "",
     ]
     if report.published_at:
-        out += [_("Published on %(date)s.") % {"date": _date(report.published_at)}, ""]
+        date = _date(report.published_at)
+        if content.revision:
+            line = _("Revision %(number)s, published on %(date)s.") % {
+                "number": content.revision,
+                "date": date,
+            }
+        else:
+            line = _("Published on %(date)s.") % {"date": date}
+        out += [line, ""]
     else:
         out += [_("Draft, not yet published."), ""]
     if report.introduction.strip():
@@ -162,3 +213,33 @@ def render(content: ReportContent, fmt: str) -> bytes:
     if fmt == "html":
         return render_html(content).encode("utf-8")
     raise ValueError(fmt)
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """A report rendered once for a revision: what the page, report.md and report.pdf serve."""
+
+    html: str
+    markdown: str
+    pdf: bytes
+    counts: dict[str, int]
+
+
+def counts(content: ReportContent) -> dict[str, int]:
+    """What a publication makes public, section by section (0 for a section not shown)."""
+    return {
+        "sessions": len(content.sessions),
+        "learnings": sum(len(group.learnings) for group in content.themes),
+        "participants": len(content.participants),
+    }
+
+
+def freeze(content: ReportContent, *, revision: int) -> Frozen:
+    """Render the three formats once, naming the revision they make."""
+    content.revision = revision
+    return Frozen(
+        html=render_body(content),
+        markdown=render_markdown(content),
+        pdf=render_pdf(content),
+        counts=counts(content),
+    )

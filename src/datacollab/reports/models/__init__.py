@@ -1,3 +1,4 @@
 from datacollab.reports.models.cohort_report import CohortReport, ReportSection
+from datacollab.reports.models.report_revision import ReportRevision
 
-__all__ = ["CohortReport", "ReportSection"]
+__all__ = ["CohortReport", "ReportRevision", "ReportSection"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -21,7 +22,7 @@ from datacollab.collaborations.models import DataCollaboration
 from datacollab.core.errors import NotFound
 from datacollab.events.models import Session
 from datacollab.events.selectors.attendance import attendance_rates
-from datacollab.learnings.models import Learning, Tag
+from datacollab.learnings.models import Learning, Tag, Visibility
 from datacollab.learnings.selectors import visible_learnings
 from datacollab.network.models import Application, Cohort
 from datacollab.organisations.models import Organisation
@@ -138,6 +139,7 @@ class ReportContent:
     participants: list[Participant] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     global_south_percent: int | None = None
+    revision: int | None = None  # the revision being frozen, when publishing
 
     def shows(self, section: str) -> bool:
         return section in self.sections
@@ -146,7 +148,9 @@ class ReportContent:
 def _sessions(cohort: Cohort) -> list[SessionSummary]:
     sessions = (
         Session.objects.filter(
-            cohort=cohort, kind__in=REPORTED_KINDS, status=Session.Status.SCHEDULED
+            cohort=cohort,
+            kind__in=REPORTED_KINDS,
+            status=Session.Status.SCHEDULED,
         )
         .prefetch_related(Prefetch("contributors", queryset=Organisation.objects.order_by("name")))
         .order_by("starts_at", "pk")
@@ -157,11 +161,20 @@ def _sessions(cohort: Cohort) -> list[SessionSummary]:
     ]
 
 
-def _themes(cohort: Cohort) -> list[ThemeGroup]:
-    """Published public learnings under their first programme theme; untagged ones last."""
+def _themes(cohort: Cohort, as_of: datetime) -> list[ThemeGroup]:
+    """Published public learnings under their first programme theme; untagged ones last.
+
+    Only those published by `as_of`: a revision published in March never gains a learning
+    published in June, even when it is rendered later (a revision carried over from before
+    snapshots)."""
     learnings = (
         visible_learnings(AnonymousUser())
-        .filter(cohort=cohort)
+        .filter(
+            cohort=cohort,
+            status=Learning.Status.PUBLISHED,
+            visibility=Visibility.PUBLIC,
+            published_at__lte=as_of,
+        )
         .select_related("session")
         .prefetch_related(
             Prefetch("tags", queryset=Tag.objects.order_by("pk")),
@@ -221,8 +234,10 @@ def _charts(cohort: Cohort) -> tuple[list[Chart], int | None]:
     return charts, diversity.global_south_percent
 
 
-def report_content(report: CohortReport) -> ReportContent:
-    """Everything the chosen sections show. Call only once the viewer may read the report."""
+def report_content(report: CohortReport, *, as_of: datetime | None = None) -> ReportContent:
+    """Everything the chosen sections show, as of `as_of` (default now): the learnings are
+    those published by then. Call only once the viewer may read the report."""
+    as_of = as_of or timezone.now()
     cohort = report.cohort
     sections = [s for s in ReportSection.values if s in (report.sections or [])]
     content = ReportContent(
@@ -230,12 +245,12 @@ def report_content(report: CohortReport) -> ReportContent:
         cohort=cohort,
         title=report.title or _("The output of %(cohort)s") % {"cohort": cohort.name},
         sections=sections,
-        generated_at=timezone.now(),
+        generated_at=as_of,
     )
     if ReportSection.SESSIONS in sections:
         content.sessions = _sessions(cohort)
     if ReportSection.LEARNINGS in sections:
-        content.themes = _themes(cohort)
+        content.themes = _themes(cohort, as_of)
     if ReportSection.PARTICIPANTS in sections:
         content.participants = _participants(cohort)
     if ReportSection.FIGURES in sections:

@@ -1,10 +1,20 @@
-"""Assemble, publish and withdraw a cohort's output report. Conveners only; every change audited."""
+"""A cohort's output report: its life as a state machine, conveners only, every move audited.
+
+    (none) --edit--> draft --publish--> published (revision 1)
+    published --edit--> published, with changes not yet public --publish--> revision n+1
+    published --publish--> revision n+1 (e.g. to take in learnings published since)
+    published --withdraw--> draft (nothing public) --publish--> revision n+1
+
+Publishing freezes the report into a `ReportRevision`; the public never sees a live render.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +22,10 @@ from django.utils.translation import gettext as _
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.network.models import Cohort
-from datacollab.reports import rules
-from datacollab.reports.models import CohortReport, ReportSection
+from datacollab.reports import rendering, rules
+from datacollab.reports.models import CohortReport, ReportRevision, ReportSection
+from datacollab.reports.selectors.report import report_content
+from datacollab.reports.selectors.revisions import next_revision_number
 
 MAX_INTRODUCTION = 20_000
 
@@ -86,24 +98,97 @@ def edit_report(
     return report
 
 
+def _store_pdf(revision: ReportRevision, pdf: bytes) -> None:
+    revision.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    # A rolled-back publication may leave its file behind, never a row without its file.
+    revision.pdf.save(f"revision-{revision.number}.pdf", ContentFile(pdf), save=False)
+
+
 @transaction.atomic
-def publish_report(*, actor: Any, cohort: Cohort) -> CohortReport:
-    """Make the report public: its page, Markdown and PDF open to anyone."""
+def publish_report(*, actor: Any, cohort: Cohort, revision: int | None = None) -> CohortReport:
+    """Freeze the report as it is now into its next revision, and make that revision public.
+
+    The page, Markdown and PDF are rendered once, here, and stored: they are what the public
+    page, report.md, report.pdf and `datacollab report` serve from then on, whatever happens to
+    the learnings and sessions later. `revision` is the number the convener confirmed; another
+    number means someone published meanwhile (or the form was sent twice), so nothing happens.
+    """
     _require_convener(actor, _("publish a cohort's output report"))
     report = _locked_report(cohort)
-    if report.is_published:
-        raise Conflict(_("This report is already published."))
+    number = next_revision_number(report)
+    if revision is not None and revision != number:
+        raise Conflict(
+            _("Revision %(number)s is already published; reload the page to see it.")
+            % {"number": revision}
+        )
+    now = timezone.now()
     report.status = CohortReport.Status.PUBLISHED
-    report.published_at = timezone.now()
+    report.published_at = now
     report.updated_by = actor
     report.save()
+    content = report_content(report, as_of=now)
+    frozen = rendering.freeze(content, revision=number)
+    snapshot = ReportRevision(
+        report=report,
+        number=number,
+        title=content.title,
+        sections=content.sections,
+        published_at=now,
+        published_by=actor,
+        html=frozen.html,
+        markdown=frozen.markdown,
+        counts=frozen.counts,
+        # After the report's own save, so a later edit (and only that) reads as a change.
+        rendered_at=timezone.now(),
+    )
+    _store_pdf(snapshot, frozen.pdf)
+    snapshot.save()
     audit.record(
         action="report.published",
         actor=actor,
         obj=report,
-        details={"cohort": cohort.slug, "sections": report.sections},
+        details={
+            "cohort": cohort.slug,
+            "revision": number,
+            "sections": report.sections,
+            "counts": frozen.counts,
+            "pdf_sha256": snapshot.pdf_sha256,
+        },
     )
     return report
+
+
+@transaction.atomic
+def freeze_carried_over(*, revision_id: int) -> ReportRevision:
+    """Render a revision carried over from before snapshots, as of its own publication date.
+
+    Its learnings and sessions are those published and held by then; what has been edited
+    since shows as edited (the earlier text was never kept).
+    """
+    snapshot = (
+        ReportRevision.objects.select_for_update()
+        .select_related("report__cohort")
+        .get(pk=revision_id)
+    )
+    if snapshot.rendered_at is not None:
+        return snapshot
+    report = snapshot.report
+    report.published_at = snapshot.published_at
+    report.status = CohortReport.Status.PUBLISHED
+    frozen = rendering.freeze(
+        report_content(report, as_of=snapshot.published_at), revision=snapshot.number
+    )
+    snapshot.html, snapshot.markdown, snapshot.counts = frozen.html, frozen.markdown, frozen.counts
+    snapshot.rendered_at = timezone.now()
+    _store_pdf(snapshot, frozen.pdf)
+    snapshot.save()
+    audit.record(
+        action="report.revision_rendered",
+        actor=None,
+        obj=report,
+        details={"cohort": report.cohort.slug, "revision": snapshot.number},
+    )
+    return snapshot
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ import io
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
@@ -42,12 +43,15 @@ class Command(BaseCommand):
         if options["load_only"]:
             return
         self.stdout.write(f"Serving on {url} (Ctrl-C to stop)")
-        call_command("runserver", addrport, use_reloader=False)
+        # With DEBUG off (as `make demo` runs it, so errors show the site's own pages) Django
+        # serves no static files; the development server's --insecure does, for the demo only.
+        call_command("runserver", addrport, use_reloader=False, insecure_serving=not settings.DEBUG)
 
     def _logins_table(self, summary: DemoSummary, url: str) -> str:
         table = Table(title=f"Demo logins (password for all: {content.PASSWORD})")
-        table.add_column("email")
-        table.add_column("role")
+        # Addresses and roles whole on one line; only the hint wraps in a narrow terminal.
+        table.add_column("email", no_wrap=True)
+        table.add_column("role", no_wrap=True)
         table.add_column("what to try")
         for login in summary.logins:
             table.add_row(login.email, login.role, login.what)

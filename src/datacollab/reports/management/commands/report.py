@@ -1,4 +1,5 @@
-"""`datacollab report --cohort SLUG --format pdf|md|html -o FILE`: a cohort's output report."""
+"""`datacollab report --cohort SLUG --format pdf|md|html -o FILE [--draft]`: a cohort's output
+report: its published revision as stored, or (with --draft, or while unpublished) as it is now."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db import DatabaseError
 
 from datacollab.network.models import Cohort
 from datacollab.reports import rendering
+from datacollab.reports.selectors import revisions
 from datacollab.reports.selectors.report import report_content, report_of
 
 
@@ -35,6 +37,11 @@ class Command(BaseCommand):
             required=True,
             metavar="FILE",
             help="file to write, or - for standard output",
+        )
+        parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="render the report as it is now (the next revision), not the published one",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,7 +68,16 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {output}: it is a directory; give a file name.")
         # The command line runs as the operator: whoever can run it may read a draft too.
         report = report_of(cohort)
-        body = rendering.render(report_content(report), fmt)
+        revision = None if options["draft"] else revisions.current_revision(report)
+        if revision is None:
+            body = rendering.render(report_content(report), fmt)
+        elif fmt == "md":
+            body = revisions.revision_markdown(revision).encode("utf-8")
+        elif fmt == "pdf":
+            body = revisions.revision_pdf(revision)
+        else:
+            css = rendering.print_stylesheet()
+            body = revisions.revision_document(revision, css=css).encode("utf-8")
         if output == "-":
             sys.stdout.flush()
             sys.stdout.buffer.write(body)
@@ -71,7 +87,12 @@ class Command(BaseCommand):
                 path.write_bytes(body)
             except OSError as error:
                 raise CommandError(f"Cannot write {output}: {error.strerror or error}.") from None
-        state = "published" if report.is_published else "a draft, not yet public"
+        if revision is not None:
+            state = f"revision {revision.number}, published {revision.published_at:%Y-%m-%d}"
+        elif report.is_published:
+            state = "the next revision, not yet public"
+        else:
+            state = "a draft, not yet public"
         where = "standard output" if output == "-" else str(path)
         self.stderr.write(
             f"Wrote the {fmt} report of {cohort.slug} ({state}, {len(body):,} bytes) to {where}."

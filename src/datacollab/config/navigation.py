@@ -1,0 +1,104 @@
+"""The site's main navigation: each entry shown by the rule that guards its page.
+
+A link is offered only when its page would answer the person, so nobody is sent to a 403
+(issue 8, problem 7: Peers and Alumni offered to applicants, reviewers and outsiders). The
+predicates are the apps' own `rules.py` functions, the same ones their views check; this module
+sits with the URLconf at the top of the project, the one place that may know every app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from datacollab.events import rules as event_rules
+from datacollab.matching import rules as matching_rules
+from datacollab.network.selectors.alumni import can_see_alumni_directory
+from datacollab.organisations import rules as organisation_rules
+from datacollab.reports import rules as report_rules
+
+
+def _anyone(user: Any) -> bool:
+    return True
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+# Cheapest checks first: roles are cached on the user, cohort participation costs a query.
+
+
+def _peers(user: Any) -> bool:
+    # matching.views.peer_suggestions answers exactly these two.
+    conveners = matching_rules.can_see_cohort_suggestions(user)
+    return conveners or matching_rules.can_see_own_suggestions(user)
+
+
+def _alumni(user: Any) -> bool:
+    # The directory's own rule already includes conveners; asking first spares them a query.
+    return organisation_rules.is_convener(user) or can_see_alumni_directory(user)
+
+
+def _support(user: Any) -> bool:
+    # events.views.support_home: experts offer slots, current participants book, conveners see all.
+    return (
+        organisation_rules.is_convener(user)
+        or event_rules.can_offer_support(user)
+        or event_rules.can_book_support(user)
+    )
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: str | Promise
+    shown_to: Callable[[Any], bool]
+
+
+ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry("home", _("Home"), _anyone),
+    NavEntry("dataset-catalog", _("Datasets"), _anyone),
+    NavEntry("collaboration-list", _("Collaborations"), _anyone),
+    NavEntry("learning-list", _("Learnings"), _anyone),
+    NavEntry("session-list", _("Sessions"), _signed_in),
+    NavEntry("support-home", _("1:1 support"), _support),
+    NavEntry("channel-list", _("Discussion"), _signed_in),
+    NavEntry("peer-suggestions", _("Peers"), _peers),
+    NavEntry("alumni-directory", _("Alumni"), _alumni),
+    NavEntry("my-applications", _("My applications"), _signed_in),
+    NavEntry("my-reviews", _("My reviews"), organisation_rules.is_reviewer),
+    NavEntry("convener-home", _("Convener"), organisation_rules.is_convener),
+    NavEntry("network-dashboard", _("Dashboard"), report_rules.can_see_dashboard),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    url: str
+    label: str | Promise
+    current: bool
+
+
+def links_for(user: Any, path: str = "") -> list[NavLink]:
+    """The entries this person may open, the one for the current page marked."""
+    shown = [(reverse(e.url_name), e.label) for e in ENTRIES if e.shown_to(user)]
+    # The longest matching address is the current one (/sessions/support/ over /sessions/).
+    matches = [url for url, _label in shown if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    return [NavLink(url=url, label=label, current=url == current) for url, label in shown]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: `nav_links`, computed when a template first reads it."""
+
+    def _links() -> list[NavLink]:
+        return links_for(getattr(request, "user", None), request.path)
+
+    return {"nav_links": _links}
