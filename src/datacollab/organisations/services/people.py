@@ -1,15 +1,24 @@
-"""Every write to organisations and people."""
+"""People and organisations: sign-up, profiles, organisations, memberships, roles."""
 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit, countries
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
+from datacollab.core.text import single_line
 from datacollab.organisations import rules
 from datacollab.organisations.models import (
     Membership,
@@ -19,20 +28,82 @@ from datacollab.organisations.models import (
     RoleGrant,
     User,
 )
+from datacollab.organisations.names import clean_display_name, mailbox
+from datacollab.organisations.services import throttle, verification
 
 
 @transaction.atomic
 def register_person(
-    *, email: str, password: str, display_name: str = "", timezone: str = ""
+    *,
+    email: str,
+    password: str | None,
+    display_name: str = "",
+    timezone: str = "",
+    verified_at: datetime | None = None,
 ) -> User:
+    """Create an account. `verified_at` only when the address is already proved (an
+    invitation mailed there was followed)."""
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
         raise Conflict(_("An account with this email address already exists: log in instead."))
     user = User.objects.create_user(
-        email=email, password=password, display_name=display_name.strip(), timezone=timezone
+        email=email,
+        password=password,
+        display_name=clean_display_name(display_name),
+        timezone=timezone,
+        email_verified_at=verified_at,
     )
     audit.record(action="person.registered", actor=user, obj=user)
     return user
+
+
+def _send_mail(subject: str, body: str, to: str) -> None:
+    EmailMessage(subject=single_line(subject), body=body, to=[to]).send()
+
+
+@transaction.atomic
+def sign_up(
+    *,
+    email: str,
+    password: str,
+    display_name: str = "",
+    timezone: str = "",
+    client_address: str = "",
+) -> None:
+    """Sign-up that does not say whether the address has an account.
+
+    Either way the page says "check your mail". A new address gets an account and a
+    verification link; the owner of an existing account gets a "someone tried to sign up
+    with your address" mail instead. Both paths hash the password, so they take as long.
+    """
+    email = email.strip().lower()
+    # Counted (and refused) the same way whether or not the address has an account.
+    may_mail = throttle.claim_account_mail(address=client_address, email=email)
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        user = register_person(
+            email=email, password=password, display_name=display_name, timezone=timezone
+        )
+        if may_mail:
+            verification.mail_verification_link(user=user)
+        return
+    make_password(password)  # the same work as creating the account
+    if not may_mail:
+        return
+    body = render_to_string(
+        "organisations/email/signup_existing.txt",
+        {
+            "user": existing,
+            "network_name": settings.NETWORK_NAME,
+            "login_url": settings.SITE_URL + reverse("login"),
+            "reset_url": settings.SITE_URL + reverse("password_reset"),
+        },
+    )
+    subject = _("Someone tried to sign up with your address at %(network)s") % {
+        "network": settings.NETWORK_NAME
+    }
+    transaction.on_commit(partial(_send_mail, subject, body, mailbox(existing)))
+    audit.record(action="person.signup_existing", actor=None, obj=existing)
 
 
 def _unique_slug(name: str) -> str:
@@ -119,14 +190,49 @@ def grant_role(*, actor: User | None, user: User, role: str) -> RoleGrant:
 
 
 @transaction.atomic
-def set_profile(*, user: User, display_name: str, timezone: str) -> User:
+def set_profile(
+    *,
+    user: User,
+    display_name: str,
+    timezone: str,
+    bio: str | None = None,
+    expertise: str | None = None,
+    languages: str | None = None,
+    countries_worked: Iterable[str] | None = None,
+) -> User:
+    """Save the person's own profile. Fields left as None keep their value."""
     if timezone and timezone not in zoneinfo.available_timezones():
         raise DomainError(
             _("%(tz)s is not a time zone: use a name such as Europe/London or Africa/Nairobi.")
             % {"tz": timezone},
             field="timezone",
         )
-    user.display_name = display_name.strip()
+    name = clean_display_name(display_name)
+    if not name:
+        raise DomainError(_("Enter your name."), field="display_name")
+    user.display_name = name
     user.timezone = timezone
-    user.save(update_fields=["display_name", "timezone"])
+    fields = ["display_name", "timezone"]
+    if bio is not None:
+        user.bio = bio.strip()
+        fields.append("bio")
+    if expertise is not None:
+        user.expertise = single_line(expertise)
+        fields.append("expertise")
+    if languages is not None:
+        user.languages = single_line(languages)
+        fields.append("languages")
+    if countries_worked is not None:
+        codes = []
+        for code in countries_worked:
+            found = countries.get(code)
+            if found is None:
+                raise DomainError(
+                    _("%(code)s is not an ISO 3166-1 country code.") % {"code": code},
+                    field="countries",
+                )
+            codes.append(found.alpha2)
+        user.countries = sorted(set(codes))
+        fields.append("countries")
+    user.save(update_fields=fields)
     return user
