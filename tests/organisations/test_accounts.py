@@ -49,9 +49,12 @@ def test_signup_page_creates_unverified_account_and_mails_the_link(
     )
     assert [m.to for m in mailoutbox] == [["Grace <grace@example.org>"]]
     assert "/accounts/verify/" in mailoutbox[0].body
-    assert client.post(
-        "/accounts/login/", {"username": "grace@example.org", "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "grace@example.org", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def test_signup_weak_password_is_400_with_reason(client):
