@@ -164,6 +164,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         email=invitation.email,
     )
     status = 409 if reason else 200
+    error = ""
     if request.method == "POST" and not reason:
         if signed_in or form.is_valid():
             data = form.cleaned_data if not signed_in else {}
@@ -176,7 +177,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     timezone_name=data.get("timezone", ""),
                 )
             except DomainError as exc:
-                status = exc.show_on(form)
+                if signed_in:  # the form is not used: the message goes above the button
+                    error, status = exc.message, exc.status
+                else:
+                    status = exc.show_on(form)
             else:
                 if not signed_in:
                     login(request, person, backend="django.contrib.auth.backends.ModelBackend")
@@ -191,7 +195,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         "organisations/invitation_accept.html",
         {
             "invitation": invitation,
-            "reason": reason,
+            "reason": reason or error,
             "form": form,
             "account_exists": account_exists,
             "wrong_account": signed_in and request.user.email.lower() != invitation.email,  # type: ignore[union-attr]
