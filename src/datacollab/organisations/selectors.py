@@ -59,3 +59,10 @@ def person_by_id(person_id: int) -> User:
 
 def expertise_terms(user: User) -> list[str]:
     return [term.strip() for term in (user.expertise or "").split(",") if term.strip()]
+
+
+def people_with_role(role: str) -> QuerySet[User]:
+    """Active people holding a network role, with their profiles (one query)."""
+    return User.objects.filter(is_active=True, role_grants__role=role).order_by(
+        "display_name", "email"
+    )

@@ -15,7 +15,9 @@ from datacollab.events import rules
 from datacollab.events.forms.support import BookForm, SlotForm
 from datacollab.events.selectors import support as selectors
 from datacollab.events.services import support as services
+from datacollab.organisations.models import Role
 from datacollab.organisations.rules import is_convener
+from datacollab.organisations.selectors import people_with_role
 
 
 @login_required
@@ -36,6 +38,7 @@ def support_home(request: HttpRequest) -> HttpResponse:
             "my_bookings": list(selectors.bookings_of(user)),
             "my_slots": list(selectors.expert_slots(user)) if is_expert else [],
             "all_bookings": list(selectors.upcoming_bookings(user)) if convener else [],
+            "experts": list(people_with_role(Role.EXPERT)),
         },
     )
 
