@@ -132,6 +132,8 @@ def _values() -> dict[str, list[Any]]:
         "token": [*CalendarFeed.objects.values_list("token", flat=True)[:1], "nope"],
         "slot_id": [*SupportSlot.objects.values_list("pk", flat=True)[:1], 999999],
         "booking_id": [*Booking.objects.values_list("pk", flat=True)[:1], 999999],
+        "uidb64": ["MQ", "nope"],
+        "invitation_id": [999999],
         "unsubscribe_token": [
             *EmailPreference.objects.values_list("unsubscribe_token", flat=True)[:1],
             "nope",

@@ -205,14 +205,11 @@ def refusal(invitation: Invitation, now: datetime | None = None) -> str:
 
 
 def _grant(invitation: Invitation, user: User) -> None:
-    if invitation.kind == Invitation.Kind.MEMBERSHIP:
-        membership = Membership.objects.filter(
-            user=user, organisation=invitation.organisation
-        ).first()
+    organisation = invitation.organisation
+    if organisation is not None:  # a membership invitation (the database checks the pairing)
+        membership = Membership.objects.filter(user=user, organisation=organisation).first()
         if membership is None:
-            Membership.objects.create(
-                user=user, organisation=invitation.organisation, role=invitation.role
-            )
+            Membership.objects.create(user=user, organisation=organisation, role=invitation.role)
         elif invitation.role == Membership.Role.ADMIN and membership.role != invitation.role:
             # Never a demotion: an admin invited again as member stays admin.
             membership.role = invitation.role

@@ -66,11 +66,9 @@ def verify_email(*, token: str) -> User:
         data = signing.loads(token, salt=SALT, max_age=_max_age())
     except signing.BadSignature as exc:  # also SignatureExpired
         raise DomainError(invalid) from exc
-    user = (
-        User.objects.select_for_update().filter(pk=data.get("u"), is_active=True).first()
-        if isinstance(data, dict)
-        else None
-    )
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise DomainError(invalid)
+    user = User.objects.select_for_update().filter(pk=data["u"], is_active=True).first()
     if user is None or user.email != data.get("e"):
         raise DomainError(invalid)
     if user.email_verified_at is None:
