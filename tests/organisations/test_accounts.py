@@ -129,6 +129,13 @@ def test_add_member_refused_for_non_admin():
     assert Membership.objects.count() == 0
 
 
+def test_add_member_a_convener_adding_themselves_to_another_organisation_is_refused(convener):
+    org = make_org(admins=[make_user()])
+    with pytest.raises(NotAllowed):
+        services.add_member(actor=convener, organisation=org, user=convener)
+    assert rules.is_member(convener, org) is False
+
+
 def test_grant_role_only_by_convener(convener):
     person = make_user()
     with pytest.raises(NotAllowed):

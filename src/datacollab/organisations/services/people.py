@@ -159,8 +159,12 @@ def create_organisation(
 def add_member(
     *, actor: User, organisation: Organisation, user: User, role: str = Membership.Role.MEMBER
 ) -> Membership:
-    if not (rules.is_org_admin(actor, organisation) or rules.is_convener(actor)):
+    # Not conveners: membership admits to the organisation's closed data (red team finding 1).
+    # Colleagues join by invitation; a superuser may still add someone directly.
+    if not (rules.is_org_admin(actor, organisation) or getattr(actor, "is_superuser", False)):
         raise NotAllowed(_("Only the organisation's administrators can add members."))
+    if role not in Membership.Role.values:
+        raise DomainError(_("Choose administrator or member."), field="role")
     membership, _created = Membership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
