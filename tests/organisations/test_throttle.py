@@ -129,3 +129,26 @@ def test_password_reset_mails_to_one_address_are_capped_silently(client, setting
     ]
     assert [r["Location"] for r in responses] == ["/accounts/password-reset/sent/"] * 4
     assert len(mailoutbox) == 2
+
+
+def test_admin_login_is_throttled_too(client):
+    """The admin's login form checks passwords by the same backend: no side door."""
+    make_user(email="root@example.org", is_staff=True, is_superuser=True)
+    for i in range(60):
+        client.post(
+            "/admin/login/?next=/admin/", {"username": "root@example.org", "password": f"g{i}"}
+        )
+    client.post(
+        "/admin/login/?next=/admin/", {"username": "root@example.org", "password": PASSWORD}
+    )
+    assert "_auth_user_id" not in client.session
+    assert ThrottleEvent.objects.filter(scope=throttle.LOGIN_ACCOUNT).count() == 5
+
+
+def test_authenticate_outside_a_request_is_throttled():
+    from django.contrib.auth import authenticate
+
+    make_user(email="cli@example.org")
+    for i in range(5):
+        assert authenticate(None, username="cli@example.org", password=f"g{i}") is None
+    assert authenticate(None, username="cli@example.org", password=PASSWORD) is None

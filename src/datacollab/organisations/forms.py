@@ -4,13 +4,13 @@ import zoneinfo
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.core import countries
+from datacollab.organisations.backends import client_address
 from datacollab.organisations.models import Membership, OrganisationKind
 from datacollab.organisations.names import clean_display_name
 from datacollab.organisations.services import throttle
@@ -18,15 +18,6 @@ from datacollab.organisations.services import throttle
 TIMEZONE_CHOICES = [("", _("UTC (default)"))] + [
     (name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name
 ]
-
-
-def client_address(request: Any) -> str:
-    """The client's address: REMOTE_ADDR, or the proxy's header when one is configured."""
-    header = settings.CLIENT_ADDRESS_HEADER
-    raw = str(request.META.get(header or "REMOTE_ADDR", "") or "")
-    if header and not raw:
-        raw = str(request.META.get("REMOTE_ADDR", "") or "")
-    return raw.split(",")[-1].strip()[:100]
 
 
 class DisplayNameField(forms.CharField):
@@ -90,7 +81,10 @@ class ProfileForm(forms.Form):
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form behind the account and address throttles."""
+    """Django's login form, saying when to try again once the throttles refuse.
+
+    The counting is in `ThrottledModelBackend`, so the admin's login is throttled as well.
+    """
 
     throttled = False
 
@@ -100,19 +94,11 @@ class LoginForm(AuthenticationForm):
         now = timezone.now()
         until = throttle.login_retry_at(email=email, address=address, now=now)
         if until is not None:
-            # Refused before the password is checked, so guesses teach the attacker nothing.
             self.throttled = True
             raise forms.ValidationError(
                 throttle.throttled_login_error(until, now), code="throttled"
             )
-        try:
-            data = super().clean()
-        except forms.ValidationError:
-            if email:
-                throttle.record_login_failure(email=email, address=address, now=now)
-            raise
-        throttle.record_login_success(email=email)
-        return data
+        return super().clean()
 
 
 class InviteMemberForm(forms.Form):

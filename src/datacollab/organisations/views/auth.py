@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from datacollab.core.errors import DomainError
 from datacollab.organisations import rules, services
-from datacollab.organisations.forms import LoginForm, client_address
+from datacollab.organisations.backends import client_address
+from datacollab.organisations.forms import LoginForm
 from datacollab.organisations.models import User
 from datacollab.organisations.services import throttle
 

@@ -20,6 +20,8 @@ from datacollab.organisations.forms import AcceptInvitationForm, InviteMemberFor
 from datacollab.organisations.models import Invitation, Membership, Role, User
 from datacollab.organisations.services.invitations import invitation_by_token, refusal
 
+BACKEND = "datacollab.organisations.backends.ThrottledModelBackend"
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -183,7 +185,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     status = exc.show_on(form)
             else:
                 if not signed_in:
-                    login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+                    login(request, person, backend=BACKEND)
                 messages.success(request, _("Welcome! The invitation is accepted."))
                 if invitation.organisation is not None:
                     return redirect("organisation-detail", slug=invitation.organisation.slug)

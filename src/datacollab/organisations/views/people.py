@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods
 from datacollab.core import countries
 from datacollab.core.errors import DomainError
 from datacollab.organisations import rules, selectors, services
+from datacollab.organisations.backends import client_address
 from datacollab.organisations.forms import (
     OrganisationForm,
     ProfileForm,
     SignupForm,
-    client_address,
 )
 from datacollab.organisations.models import User
 
