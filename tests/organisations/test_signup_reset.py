@@ -87,3 +87,22 @@ def test_password_reset_mail_links_to_the_site_url(client, mailoutbox, settings)
 
 def test_login_page_links_to_password_reset(client):
     assert 'href="/accounts/password-reset/"' in client.get("/accounts/login/").content.decode()
+
+
+def test_signup_from_one_address_is_throttled_with_a_time_to_wait(settings):
+    settings.ACCOUNT_MAIL_LIMIT_PER_ADDRESS = 3
+    client = Client()
+    statuses = [
+        client.post(
+            "/accounts/signup/",
+            {"email": f"bot{n}@example.org", "display_name": "Bot", "password": PASSWORD},
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [302, 302, 302, 429]
+    last = client.post(
+        "/accounts/signup/",
+        {"email": "bot9@example.org", "display_name": "Bot", "password": PASSWORD},
+    )
+    assert "Too many attempts. Try again in 60 minutes." in last.content.decode()
+    assert User.objects.filter(email__startswith="bot").count() == 3
