@@ -164,3 +164,16 @@ def test_password_reset_proves_the_address(client, mailoutbox):
     user.refresh_from_db()
     assert user.check_password(new_password) is True
     assert user.email_verified_at is not None
+
+
+def test_verify_page_resend_is_capped_per_address(
+    login, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_MAIL_LIMIT_PER_EMAIL = 2
+    client = login(make_user(email="late@example.org", verified=False))
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            client.post("/accounts/verify/")
+    page = client.get("/accounts/verify/").content.decode()
+    assert len(mailoutbox) == 2
+    assert "already sent late@example.org several links" in page

@@ -82,11 +82,21 @@ def verify_email(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            services.resend_verification(user=user, client_address=client_address(request))
+            sent = services.resend_verification(user=user, client_address=client_address(request))
         except DomainError as exc:
             messages.error(request, exc.message)
             status = exc.status
         else:
+            if not sent:
+                messages.error(
+                    request,
+                    _(
+                        "We have already sent %(email)s several links in the last hour: use "
+                        "the latest, or ask again later."
+                    )
+                    % {"email": user.email},
+                )
+                return redirect("verify-email")
             messages.success(
                 request,
                 _("We sent a new link to %(email)s. It works for %(hours)d hours.")
