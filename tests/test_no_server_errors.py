@@ -105,6 +105,8 @@ def _values() -> dict[str, list[Any]]:
         "request_id": [*AccessRequest.objects.values_list("pk", flat=True)[:1], 999999],
         "upload_id": [*Upload.objects.values_list("pk", flat=True)[:1], 999999],
         "token_id": [999999],
+        "uidb64": ["MQ", "nope"],  # password reset links
+        "invitation_id": [999999],
         "learning_slug": [
             *Learning.objects.filter(visibility="public").values_list("slug", flat=True)[:1],
             *Learning.objects.filter(visibility="cohort").values_list("slug", flat=True)[:1],
@@ -132,8 +134,6 @@ def _values() -> dict[str, list[Any]]:
         "token": [*CalendarFeed.objects.values_list("token", flat=True)[:1], "nope"],
         "slot_id": [*SupportSlot.objects.values_list("pk", flat=True)[:1], 999999],
         "booking_id": [*Booking.objects.values_list("pk", flat=True)[:1], 999999],
-        "uidb64": ["MQ", "nope"],
-        "invitation_id": [999999],
         "unsubscribe_token": [
             *EmailPreference.objects.values_list("unsubscribe_token", flat=True)[:1],
             "nope",

@@ -4,6 +4,8 @@ shown on their page and in the 1:1 expert directory, and used by peer matching."
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from datacollab.core.errors import DomainError
 from datacollab.matching import selectors as matching
@@ -71,13 +73,37 @@ def test_person_page_shows_the_profile_to_people_logged_in(client, login):
     assert client.get(f"/accounts/people/{person.pk}/").status_code == 302  # to log in
 
 
-def test_expert_directory_lists_experts_with_their_expertise(login):
+def test_expert_directory_lists_experts_with_their_profiles(login):
     cohort = current_cohort()
     participant = make_participant(cohort)
     expert = make_user(display_name="Esi Expert", roles=["expert"], expertise="data trusts")
-    page = login(participant).get("/sessions/support/").content.decode()
-    assert f'href="/accounts/people/{expert.pk}/"' in page
-    assert "Esi Expert</a>: data trusts" in page
+    services.set_profile(
+        user=expert,
+        display_name="Esi Expert",
+        timezone="",
+        languages="English, Twi",
+        countries_worked=["GH"],
+    )
+    make_user(display_name="Not An Expert", roles=["reviewer"])
+    client = login(participant)
+    assert 'href="/sessions/support/experts/"' in client.get("/sessions/support/").content.decode()
+    page = client.get("/sessions/support/experts/").content.decode()
+    assert f'<a href="/accounts/people/{expert.pk}/">Esi Expert</a>: data trusts' in page
+    assert "Speaks English, Twi" in page
+    assert "Works in Ghana" in page
+    assert "Not An Expert" not in page
+
+
+def test_expert_directory_queries_do_not_grow_with_experts(login):
+    client = login(make_user())
+    make_user(roles=["expert"], expertise="a")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/sessions/support/experts/")
+    for n in range(10):
+        make_user(roles=["expert"], expertise=f"topic {n}", countries=["KE"])
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/sessions/support/experts/")
+    assert (len(response.context["experts"]), len(large)) == (11, len(small))
 
 
 def test_peer_matching_uses_members_profiles():

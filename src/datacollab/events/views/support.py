@@ -38,7 +38,6 @@ def support_home(request: HttpRequest) -> HttpResponse:
             "my_bookings": list(selectors.bookings_of(user)),
             "my_slots": list(selectors.expert_slots(user)) if is_expert else [],
             "all_bookings": list(selectors.upcoming_bookings(user)) if convener else [],
-            "experts": list(people_with_role(Role.EXPERT)),
         },
     )
 
@@ -126,8 +125,20 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     return redirect("support-home")
 
 
+@login_required
+@require_safe
+def expert_directory(request: HttpRequest) -> HttpResponse:
+    """Every expert of the network with the profile they wrote (accounts/profile)."""
+    return render(
+        request,
+        "events/expert_directory.html",
+        {"experts": list(people_with_role(Role.EXPERT))},
+    )
+
+
 urlpatterns = [
     path("support/", support_home, name="support-home"),
+    path("support/experts/", expert_directory, name="support-experts"),
     path("support/slots/new/", slot_create, name="support-slot-create"),
     path("support/slots/<int:slot_id>/book/", slot_book, name="support-slot-book"),
     path("support/slots/<int:slot_id>/withdraw/", slot_withdraw, name="support-slot-withdraw"),

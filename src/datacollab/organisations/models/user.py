@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.core import countries
+
 
 class EmailUserManager(UserManager["User"]):
     """People log in with their email address; `username` is kept equal to it."""
@@ -56,6 +58,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    @property
+    def country_names(self) -> list[str]:
+        return [countries.name_of(code) for code in self.countries or []]
 
 
 class Role(models.TextChoices):

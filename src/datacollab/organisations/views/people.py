@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from datacollab.core import countries
 from datacollab.core.errors import DomainError
 from datacollab.organisations import rules, selectors, services
 from datacollab.organisations.backends import client_address
@@ -130,7 +129,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": person,
             "expertise": selectors.expertise_terms(person),
-            "countries_worked": [countries.name_of(code) for code in person.countries],
+            "countries_worked": person.country_names,
             "memberships": selectors.memberships_of(person),
         },
     )
