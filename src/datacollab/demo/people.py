@@ -20,6 +20,10 @@ class Person:
     timezone: str = ""
     staff: bool = False
     superuser: bool = False
+    # The profile shown in the expert directory and used by peer matching.
+    expertise: str = ""
+    languages: str = ""
+    bio: str = ""
 
 
 DEMO_VERIFIED_AT = datetime(2020, 9, 1, tzinfo=UTC)
@@ -54,6 +58,9 @@ class People:
                     "timezone": p.timezone,
                     "is_staff": p.staff or p.superuser,
                     "is_superuser": p.superuser,
+                    "expertise": p.expertise,
+                    "languages": p.languages,
+                    "bio": p.bio,
                 }
                 for p in people
             ],
