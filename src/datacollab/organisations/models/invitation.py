@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.organisations.models.organisation import Organisation
+from datacollab.organisations.models.organisation import Membership, Organisation
+from datacollab.organisations.models.user import Role
 
 
 class Invitation(models.Model):
@@ -56,3 +57,8 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_kind_display()}: {self.role})"
+
+    @property
+    def role_label(self) -> str:
+        choices = Membership.Role if self.kind == self.Kind.MEMBERSHIP else Role
+        return str(dict(choices.choices).get(self.role, self.role)).lower()
