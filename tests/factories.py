@@ -28,6 +28,10 @@ PASSWORD = "correct horse battery staple 42"
 
 def make_user(*, email: str | None = None, roles: list[str] = (), **extra: Any) -> User:  # type: ignore[assignment]
     n = next(_seq)
+    # Verified by default, as most tests act as people who have followed their link;
+    # `verified=False` makes a fresh sign-up.
+    verified = extra.pop("verified", True)
+    extra.setdefault("email_verified_at", timezone.now() if verified else None)
     user = User.objects.create_user(
         email=email or f"person{n}@example.org",
         password=PASSWORD,

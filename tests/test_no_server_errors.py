@@ -105,6 +105,8 @@ def _values() -> dict[str, list[Any]]:
         "request_id": [*AccessRequest.objects.values_list("pk", flat=True)[:1], 999999],
         "upload_id": [*Upload.objects.values_list("pk", flat=True)[:1], 999999],
         "token_id": [999999],
+        "uidb64": ["MQ", "nope"],  # password reset links
+        "invitation_id": [999999],
         "learning_slug": [
             *Learning.objects.filter(visibility="public").values_list("slug", flat=True)[:1],
             *Learning.objects.filter(visibility="cohort").values_list("slug", flat=True)[:1],

@@ -26,21 +26,35 @@ def test_register_person_twice_refused():
         services.register_person(email="ADA@example.org", password=PASSWORD)
 
 
-def test_signup_page_creates_account_and_logs_in(client):
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "email": "grace@example.org",
-            "display_name": "Grace",
-            "password": PASSWORD,
-            "timezone": "Africa/Nairobi",
-        },
-    )
+def test_signup_page_creates_unverified_account_and_mails_the_link(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "email": "grace@example.org",
+                "display_name": "Grace",
+                "password": PASSWORD,
+                "timezone": "Africa/Nairobi",
+            },
+        )
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/organisations/new/"
+    assert response["Location"] == "/accounts/signup/check-your-mail/"
     user = User.objects.get(email="grace@example.org")
-    assert (user.display_name, user.timezone) == ("Grace", "Africa/Nairobi")
-    assert client.get("/accounts/profile/").status_code == 200
+    assert (user.display_name, user.timezone, user.email_verified_at) == (
+        "Grace",
+        "Africa/Nairobi",
+        None,
+    )
+    assert [m.to for m in mailoutbox] == [["Grace <grace@example.org>"]]
+    assert "/accounts/verify/" in mailoutbox[0].body
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "grace@example.org", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def test_signup_weak_password_is_400_with_reason(client):
@@ -113,6 +127,13 @@ def test_add_member_refused_for_non_admin():
     with pytest.raises(NotAllowed):
         services.add_member(actor=make_user(), organisation=org, user=make_user())
     assert Membership.objects.count() == 0
+
+
+def test_add_member_a_convener_adding_themselves_to_another_organisation_is_refused(convener):
+    org = make_org(admins=[make_user()])
+    with pytest.raises(NotAllowed):
+        services.add_member(actor=convener, organisation=org, user=convener)
+    assert rules.is_member(convener, org) is False
 
 
 def test_grant_role_only_by_convener(convener):

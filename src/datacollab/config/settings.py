@@ -212,6 +212,8 @@ DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
+# Every password check goes through the login throttles (the admin's login too).
+AUTHENTICATION_BACKENDS = ["datacollab.organisations.backends.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -225,6 +227,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts: throttles (counted in the database, so they hold across processes), link lifetimes.
+LOGIN_THROTTLE_ACCOUNT_FAILURES = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_FAILURES", "5"))
+LOGIN_THROTTLE_ADDRESS_FAILURES = int(os.environ.get("LOGIN_THROTTLE_ADDRESS_FAILURES", "20"))
+LOGIN_THROTTLE_WINDOW_MINUTES = int(os.environ.get("LOGIN_THROTTLE_WINDOW_MINUTES", "15"))
+ACCOUNT_MAIL_LIMIT_PER_ADDRESS = int(os.environ.get("ACCOUNT_MAIL_LIMIT_PER_ADDRESS", "10"))
+ACCOUNT_MAIL_LIMIT_PER_EMAIL = int(os.environ.get("ACCOUNT_MAIL_LIMIT_PER_EMAIL", "3"))
+ACCOUNT_MAIL_THROTTLE_WINDOW_MINUTES = int(
+    os.environ.get("ACCOUNT_MAIL_THROTTLE_WINDOW_MINUTES", "60")
+)
+# Behind a reverse proxy, the request header that carries the client's address (e.g.
+# HTTP_X_REAL_IP); its last comma-separated value is used. Empty: REMOTE_ADDR.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
+EMAIL_VERIFICATION_MAX_AGE_HOURS = int(os.environ.get("EMAIL_VERIFICATION_MAX_AGE_HOURS", "72"))
+INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "14"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(24 * 3600)))
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English")]

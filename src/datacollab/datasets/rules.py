@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from datacollab.collaborations.selectors import has_accepted_current
 from datacollab.datasets.models import AccessGrant, Dataset, Spectrum
 from datacollab.organisations.models import Membership
+from datacollab.organisations.rules import has_verified_email
 
 
 def _authenticated(user: Any) -> bool:
@@ -47,7 +48,12 @@ def is_group_member(user: Any, dataset: Dataset) -> bool:
 def is_named_grantee(user: Any, dataset: Dataset) -> bool:
     if not _authenticated(user):
         return False
-    return AccessGrant.objects.filter(dataset=dataset, user=user).exists() or (
+    # A grant to a person was made by their address: it counts only once they have proved
+    # it, or anyone who signed up with that address first would hold it (red team finding 4).
+    personal = has_verified_email(user) and (
+        AccessGrant.objects.filter(dataset=dataset, user=user).exists()
+    )
+    return personal or (
         AccessGrant.objects.filter(dataset=dataset, organisation_id__in=_org_ids(user)).exists()
     )
 

@@ -15,7 +15,15 @@ from datacollab.demo.sessions import DemoSessions, ensure_sessions
 from datacollab.network.models import Cohort, Network
 from datacollab.organisations.models import Role, User
 
-EXPERT = Person(email("expert"), "Eli Expert", "Africa/Accra")
+EXPERT = Person(
+    email("expert"),
+    "Eli Expert",
+    "Africa/Accra",
+    expertise="data licensing, open data policy, data trusts",
+    languages="English, French, Twi",
+    bio="Advises data stewards on licences and governance; ten years with open data "
+    "programmes in West Africa.",
+)
 
 
 @dataclass(frozen=True)

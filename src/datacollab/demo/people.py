@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.contrib.auth.hashers import make_password
 
@@ -19,6 +20,13 @@ class Person:
     timezone: str = ""
     staff: bool = False
     superuser: bool = False
+    # The profile shown in the expert directory and used by peer matching.
+    expertise: str = ""
+    languages: str = ""
+    bio: str = ""
+
+
+DEMO_VERIFIED_AT = datetime(2020, 9, 1, tzinfo=UTC)
 
 
 def email(local: str) -> str:
@@ -50,11 +58,15 @@ class People:
                     "timezone": p.timezone,
                     "is_staff": p.staff or p.superuser,
                     "is_superuser": p.superuser,
+                    "expertise": p.expertise,
+                    "languages": p.languages,
+                    "bio": p.bio,
                 }
                 for p in people
             ],
             existing=User.objects.filter(email__in=[p.email for p in people]),
-            create_only={"password": self.password_hash},
+            # Demo people have verified addresses, so they can apply and review at once.
+            create_only={"password": self.password_hash, "email_verified_at": DEMO_VERIFIED_AT},
         )
         users = {p.email: by_key[(p.email,)] for p in people}
         roles = list(roles)

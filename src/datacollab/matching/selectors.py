@@ -2,7 +2,8 @@
 
 The pool is every organisation that takes or took part in a cohort. A profile is the text of
 its submitted applications (title, summary, text answers), the data collaborations it leads or
-belongs to (challenge, goals, sectors) and the published learnings credited to it.
+belongs to (challenge, goals, sectors), the published learnings credited to it, and its
+members' profiles (expertise and bio).
 
 The whole profile shapes the ranking, but only text the viewer may read can be shown as a
 reason: their own organisations' applications, every collaboration (those pages are public),
@@ -136,7 +137,14 @@ def profiles(*, viewer: Any, entries: dict[int, PoolEntry]) -> list[engine.Profi
     """One profile per pool entry, with what this viewer may read marked as shown."""
     ids = list(entries)
     sees_all = rules.can_see_cohort_suggestions(viewer)
-    own = set(Membership.objects.filter(user=viewer).values_list("organisation_id", flat=True))
+    # One query gives both the viewer's own organisations in the pool and the members' own
+    # profiles (expertise, bio), which say what their organisation works on.
+    memberships = list(
+        Membership.objects.filter(organisation_id__in=ids)
+        .values_list("organisation_id", "user_id", "user__expertise", "user__bio")
+        .order_by("pk")
+    )
+    own = {org_id for org_id, user_id, _e, _b in memberships if user_id == viewer.pk}
     texts: dict[int, _Texts] = defaultdict(_Texts)
 
     applications = (
@@ -200,6 +208,10 @@ def profiles(*, viewer: Any, entries: dict[int, PoolEntry]) -> list[engine.Profi
     )
     for organisation_id, learning_id in sorted(credits):
         texts[organisation_id].add(learning_texts[learning_id], shown=learning_id in visible)
+
+    # Profiles are shown to everyone logged in, so their words may be shown as reasons.
+    for organisation_id, _user_id, expertise, bio in memberships:
+        texts[organisation_id].add(f"{expertise}\n{bio}", shown=True)
 
     result = []
     for pk, entry in entries.items():

@@ -5,19 +5,31 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.core import countries
-from datacollab.organisations.models import OrganisationKind
+from datacollab.organisations.backends import client_address
+from datacollab.organisations.models import Membership, OrganisationKind
+from datacollab.organisations.names import clean_display_name
+from datacollab.organisations.services import throttle
 
 TIMEZONE_CHOICES = [("", _("UTC (default)"))] + [
     (name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name
 ]
 
 
+class DisplayNameField(forms.CharField):
+    """One line: CR, LF and other control characters become spaces, runs collapse."""
+
+    def to_python(self, value: Any) -> str:
+        return clean_display_name(super().to_python(value) or "")
+
+
 class SignupForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
-    display_name = forms.CharField(label=_("Your name"), max_length=150)
+    display_name = DisplayNameField(label=_("Your name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, required=False)
 
@@ -35,8 +47,95 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Your name"), max_length=150)
+    display_name = DisplayNameField(label=_("Your name"), max_length=150)
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, required=False)
+    bio = forms.CharField(
+        label=_("About you"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=2000,
+        help_text=_("A few lines other members see: your work, what you can help with. Markdown."),
+    )
+    expertise = forms.CharField(
+        label=_("Expertise"),
+        max_length=300,
+        required=False,
+        help_text=_("Comma-separated, e.g. data trusts, geospatial data, privacy law."),
+    )
+    languages = forms.CharField(
+        label=_("Languages"),
+        max_length=200,
+        required=False,
+        help_text=_("Comma-separated, e.g. English, Kiswahili, Português."),
+    )
+    countries = forms.MultipleChoiceField(
+        label=_("Countries you work in"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["countries"].choices = countries.choices()  # type: ignore[attr-defined]
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, saying when to try again once the throttles refuse.
+
+    The counting is in `ThrottledModelBackend`, so the admin's login is throttled as well.
+    """
+
+    throttled = False
+
+    def clean(self) -> dict[str, Any]:
+        email = str(self.cleaned_data.get("username") or "").strip().lower()
+        address = client_address(self.request) if self.request is not None else ""
+        now = timezone.now()
+        until = throttle.login_retry_at(email=email, address=address, now=now)
+        if until is not None:
+            self.throttled = True
+            raise forms.ValidationError(
+                throttle.throttled_login_error(until, now), code="throttled"
+            )
+        return super().clean()
+
+
+class InviteMemberForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's email address"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+
+class InviteRoleForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("reviewer", _("Reviewer")), ("expert", _("Expert"))],
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    display_name = DisplayNameField(label=_("Your name"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, required=False)
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password"):
+            from datacollab.organisations.models import User
+
+            probe = User(email=self.email, display_name=data.get("display_name", ""))
+            try:
+                password_validation.validate_password(data["password"], probe)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
 
 
 class OrganisationForm(forms.Form):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from datacollab.core.errors import NotAllowed
 from datacollab.organisations.models import Membership, Organisation, Role, RoleGrant
 
 
@@ -41,3 +44,27 @@ def is_org_admin(user: Any, organisation: Organisation) -> bool:
     return Membership.objects.filter(
         user=user, organisation=organisation, role=Membership.Role.ADMIN
     ).exists()
+
+
+def has_verified_email(user: Any) -> bool:
+    """Has this person proved, by a mailed link, that they read mail at their address?"""
+    return _authenticated(user) and getattr(user, "email_verified_at", None) is not None
+
+
+def require_verified_email(user: Any) -> None:
+    """The check the network services make before applying or reviewing."""
+    if not has_verified_email(user):
+        raise NotAllowed(
+            _(
+                "Verify your email address first: follow the link we mailed you, or ask for a "
+                "new one on your profile page (Account → Verify your email address)."
+            )
+        )
+
+
+def can_manage_members(user: Any, organisation: Organisation) -> bool:
+    return is_org_admin(user, organisation)
+
+
+def can_manage_roles(user: Any) -> bool:
+    return is_convener(user)

@@ -22,7 +22,8 @@ def visible_datasets(user: Any) -> QuerySet[Dataset]:
         shown |= Q(owner_id__in=orgs)
         shown |= Q(spectrum=Spectrum.GROUP, collaboration__memberships__organisation_id__in=orgs)
         granted = [Spectrum.NAMED, Spectrum.GROUP]
-        shown |= Q(spectrum__in=granted, grants__user=user)
+        if user.email_verified_at is not None:  # as rules.is_named_grantee
+            shown |= Q(spectrum__in=granted, grants__user=user)
         shown |= Q(spectrum__in=granted, grants__organisation_id__in=orgs)
         shown |= Q(listed=True, spectrum__in=[Spectrum.NAMED, Spectrum.GROUP])
     return Dataset.objects.filter(pk__in=Dataset.objects.filter(shown).values("pk"))

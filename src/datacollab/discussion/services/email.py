@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.core import audit
 from datacollab.core.errors import DomainError, NotAllowed, NotFound
+from datacollab.core.text import single_line
 from datacollab.discussion import rules, selectors
 from datacollab.discussion.models import Channel, EmailPreference, Notification, Post
 from datacollab.organisations.models import User
@@ -150,7 +151,10 @@ def _send(
                 **context,
             },
         )
-    EmailMessage(subject=subject, body=body, to=[user.email], headers=_headers(preference)).send()
+    # Names and titles typed by people go into the subject: one line, or the mail is refused.
+    EmailMessage(
+        subject=single_line(subject), body=body, to=[user.email], headers=_headers(preference)
+    ).send()
 
 
 def _mode(preference: EmailPreference | None) -> str:

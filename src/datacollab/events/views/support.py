@@ -15,7 +15,9 @@ from datacollab.events import rules
 from datacollab.events.forms.support import BookForm, SlotForm
 from datacollab.events.selectors import support as selectors
 from datacollab.events.services import support as services
+from datacollab.organisations.models import Role
 from datacollab.organisations.rules import is_convener
+from datacollab.organisations.selectors import people_with_role
 
 
 @login_required
@@ -123,8 +125,20 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     return redirect("support-home")
 
 
+@login_required
+@require_safe
+def expert_directory(request: HttpRequest) -> HttpResponse:
+    """Every expert of the network with the profile they wrote (accounts/profile)."""
+    return render(
+        request,
+        "events/expert_directory.html",
+        {"experts": list(people_with_role(Role.EXPERT))},
+    )
+
+
 urlpatterns = [
     path("support/", support_home, name="support-home"),
+    path("support/experts/", expert_directory, name="support-experts"),
     path("support/slots/new/", slot_create, name="support-slot-create"),
     path("support/slots/<int:slot_id>/book/", slot_book, name="support-slot-book"),
     path("support/slots/<int:slot_id>/withdraw/", slot_withdraw, name="support-slot-withdraw"),

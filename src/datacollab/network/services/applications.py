@@ -38,7 +38,7 @@ from datacollab.network.selectors.applications import (
 from datacollab.network.services import call_lifecycle, stages
 from datacollab.network.uploads import check_upload, safe_name
 from datacollab.organisations.models import Organisation
-from datacollab.organisations.rules import is_member
+from datacollab.organisations.rules import is_member, require_verified_email
 
 # Re-exported so callers that only know this module find the file check here too.
 __all__ = [
@@ -346,6 +346,7 @@ def submit_application(
     """
     now = now or timezone.now()
     _require_member(actor, application.organisation)
+    require_verified_email(actor)
     application = _locked(application)
     _require_changeable(application)
     if application.status == Application.Status.SUBMITTED:

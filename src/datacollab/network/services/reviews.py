@@ -27,7 +27,7 @@ from datacollab.network.models import (
 from datacollab.network.selectors import reviews as selectors
 from datacollab.network.services.review_assignment import AssignmentRun, assign_reviewers
 from datacollab.organisations.models import Organisation, User
-from datacollab.organisations.rules import is_convener, is_reviewer
+from datacollab.organisations.rules import is_convener, is_reviewer, require_verified_email
 
 __all__ = [
     "AssignmentRun",
@@ -308,6 +308,8 @@ def submit_review(
     """Save a draft (`final=False`) or submit the review; submitted reviews stay editable
     until the convener confirms the call's selection."""
     assignment = _assignment_for(actor, assignment.pk, lock=True)
+    if final:
+        require_verified_email(actor)
     application = assignment.application
     if application.status != Application.Status.SUBMITTED or application.eligible is not True:
         raise Conflict(

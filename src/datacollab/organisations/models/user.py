@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.core import countries
+
 
 class EmailUserManager(UserManager["User"]):
     """People log in with their email address; `username` is kept equal to it."""
@@ -31,6 +33,19 @@ class User(AbstractUser):
     timezone = models.CharField(
         _("time zone"), max_length=64, blank=True, help_text=_("e.g. Europe/London")
     )
+    # Set when the person follows a signed link mailed to `email` (or accepts an invitation
+    # mailed there); applying, reviewing and grants made to the address wait for it.
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+    bio = models.TextField(_("about you"), blank=True, help_text=_("Markdown"))
+    expertise = models.CharField(
+        _("expertise"), max_length=300, blank=True, help_text=_("e.g. data trusts, GIS, privacy")
+    )
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, help_text=_("e.g. English, Kiswahili")
+    )
+    countries = models.JSONField(
+        _("countries you work in"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2")
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["username"]
@@ -43,6 +58,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    @property
+    def country_names(self) -> list[str]:
+        return [countries.name_of(code) for code in self.countries or []]
 
 
 class Role(models.TextChoices):
