@@ -224,6 +224,8 @@ DATASETS_MAX_UPLOAD_BYTES = int(os.environ.get("DATASETS_MAX_UPLOAD_BYTES", str(
 # exhaust the machine.
 DATASETS_WORKER_MEMORY_MB = int(os.environ.get("DATASETS_WORKER_MEMORY_MB", "1536"))
 DATASETS_WORKER_CPU_SECONDS = int(os.environ.get("DATASETS_WORKER_CPU_SECONDS", "900"))
+# Datasets per page of the DCAT catalog feeds (Hydra paging, as ckanext-dcat's default).
+DCAT_CATALOG_PAGE_SIZE = int(os.environ.get("DCAT_CATALOG_PAGE_SIZE", "100"))
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
