@@ -62,7 +62,11 @@ def _constraint(graph: Graph, rule: BNode) -> tuple[URIRef, URIRef, Any]:
     (right,) = graph.objects(constraint, ODRL.rightOperand)
     if isinstance(right, BNode) and graph.value(right, RDF.first) is not None:
         right = list(Collection(graph, right))
-    return (graph.value(constraint, ODRL.leftOperand), graph.value(constraint, ODRL.operator), right)
+    return (
+        graph.value(constraint, ODRL.leftOperand),
+        graph.value(constraint, ODRL.operator),
+        right,
+    )
 
 
 def test_offer_policy_type_uid_assigner_target_licence():

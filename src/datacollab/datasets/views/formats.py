@@ -46,9 +46,7 @@ def catalog_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
     """One page of the catalog (`?page=N`, Hydra paging): harvesters follow `hydra:next`."""
     number = dcat_paging.parse_page(request.GET.get("page"))
     visible = visible_datasets(request.user)
-    page = dcat_paging.page_of(
-        number, size=settings.DCAT_CATALOG_PAGE_SIZE, total=visible.count()
-    )
+    page = dcat_paging.page_of(number, size=settings.DCAT_CATALOG_PAGE_SIZE, total=visible.count())
     # Title, then id: a stable order, so pages neither repeat nor skip a dataset.
     ordered = visible.select_related("owner", "agreement").order_by("title", "pk")
     datasets = list(ordered[page.offset : page.offset + page.size])
