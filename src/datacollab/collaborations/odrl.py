@@ -10,8 +10,9 @@ copies of both.
 
 Mapping of the terms:
 - `use` is permitted, constrained to the permitted purposes (`purpose isAnyOf (...)`, one
-  JSON-LD list as the right operand, not several operands) when any are listed; duties: `attribute` when attribution is required, `delete` within the
-  retention period (`elapsedTime lteq P<n>D`) when one is set.
+  JSON-LD list as the right operand, not several operands) when any are listed; duties:
+  `attribute` when attribution is required, `delete` within the retention period
+  (`elapsedTime lteq P<n>D`) when one is set.
 - onward sharing "none": `distribute` is prohibited; "members": `distribute` is permitted
   only to recipients that are part of the collaboration (`recipient isPartOf <collaboration>`);
   "anyone": `distribute` is permitted (with the attribution duty if required).
