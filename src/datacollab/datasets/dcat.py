@@ -92,8 +92,9 @@ def licence_url(dataset: Dataset, absolute: Absolute) -> str | None:
     url = spdx_url(dataset.licence)
     if url:
         return url
-    if dataset.agreement_id is not None:
-        return _url(absolute, "agreement-detail", agreement_slug=dataset.agreement.slug)
+    agreement = dataset.agreement if dataset.agreement_id is not None else None
+    if agreement is not None:
+        return _url(absolute, "agreement-detail", agreement_slug=agreement.slug)
     return None
 
 
