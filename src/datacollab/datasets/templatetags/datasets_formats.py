@@ -37,8 +37,8 @@ def dataset_jsonld(context: template.Context, dataset: Dataset) -> SafeString:
     """Only on pages of datasets the viewer may see: the page's own view has checked."""
     request = context.get("request")
     absolute = request.build_absolute_uri if request is not None else str
-    # With its schema: `variableMeasured` lists the fields.
-    latest = dataset.versions.order_by("-number").first()
+    # With its schema (`variableMeasured` lists the fields), without the bulky report.
+    latest = dataset.versions.defer("report", "detected").order_by("-number").first()
     return json_ld_script(schema_org(dataset, latest, absolute))
 
 
