@@ -16,6 +16,7 @@ from django.test import Client
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH
 
+from datacollab.datasets.dcat import ODRL
 from datacollab.datasets.models import Dataset, Spectrum
 from tests.datasets.factories_formats import datasets_storage, make_version  # noqa: F401
 from tests.factories import make_org, make_user
@@ -124,6 +125,11 @@ def test_dataset_dcat_with_custom_terms_and_odd_frequency_conforms(suffix, rdf_f
     graph = Graph().parse(data=body, format=rdf_format)
     terms = URIRef("http://testserver/collaborations/agreements/our-terms/")
     assert graph.value(URIRef("http://testserver/datasets/set-public/"), DCTERMS.license) == terms
+    # Each distribution links the agreement's current terms as the ODRL policy the agreement
+    # page exports (its `uid`).
+    policies = set(graph.objects(None, ODRL.hasPolicy))
+    assert policies == {URIRef(f"{terms}#version-1")}
+    assert len(list(graph.subjects(ODRL.hasPolicy, None))) == 3
 
 
 @pytest.mark.parametrize(("suffix", "rdf_format"), FORMATS)

@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from datacollab.collaborations.models import AgreementVersion
 from datacollab.datasets.datapackage import spdx_url
 from datacollab.datasets.dcat_vocab import (
     ACCESS_RIGHT,
@@ -47,6 +48,7 @@ __all__ = ["ACCESS_RIGHT", "DCAT_VERSION", "FREQUENCY", "SPDX", "VCARD"]
 # DCAT 3 terms that rdflib's (DCAT 2) closed namespace lacks.
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
 MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
+ODRL = Namespace("http://www.w3.org/ns/odrl/2/")
 PARQUET = "application/vnd.apache.parquet"
 
 CONTEXT = {
@@ -59,6 +61,7 @@ CONTEXT = {
     "skos": str(SKOS),
     "xsd": str(XSD),
     "hydra": str(HYDRA),
+    "odrl": str(ODRL),
 }
 FORMATS = {"jsonld": ("json-ld", "application/ld+json"), "ttl": ("turtle", "text/turtle")}
 
@@ -96,6 +99,25 @@ def licence_url(dataset: Dataset, absolute: Absolute) -> str | None:
     if agreement is not None:
         return _url(absolute, "agreement-detail", agreement_slug=agreement.slug)
     return None
+
+
+def current_policies(datasets: Iterable[Dataset], absolute: Absolute) -> dict[int, str]:
+    """Dataset id -> the ODRL policy of its agreement's current text (the `uid` that
+    /collaborations/agreements/<slug>/odrl.jsonld gives it), in one query."""
+    with_agreement = [d for d in datasets if d.agreement_id is not None]
+    numbers = dict(
+        AgreementVersion.objects.filter(agreement_id__in={d.agreement_id for d in with_agreement})
+        .values("agreement_id")
+        .annotate(newest=Max("number"))
+        .values_list("agreement_id", "newest")
+    )
+    policies: dict[int, str] = {}
+    for dataset in with_agreement:
+        agreement = dataset.agreement
+        if agreement is not None and dataset.agreement_id in numbers:
+            page = _url(absolute, "agreement-detail", agreement_slug=agreement.slug)
+            policies[dataset.pk] = f"{page}#version-{numbers[dataset.agreement_id]}"
+    return policies
 
 
 def distributions(
@@ -212,7 +234,11 @@ def _add_themes(g: Graph, page: URIRef, dataset: Dataset, absolute: Absolute) ->
 
 
 def _add_distribution(
-    g: Graph, found: Mapping[str, Any], licence: URIRef | None, page: URIRef
+    g: Graph,
+    found: Mapping[str, Any],
+    licence: URIRef | None,
+    page: URIRef,
+    policy: URIRef | None = None,
 ) -> URIRef:
     node = URIRef(found["url"])
     # The distribution is named by its download URL, so it is that rdfs:Resource too.
@@ -233,11 +259,17 @@ def _add_distribution(
         g.add((node, SPDX.checksum, checksum))
     if licence is not None:
         g.add((node, DCTERMS.license, licence))
+    if policy is not None:
+        g.add((node, ODRL.hasPolicy, policy))
     return node
 
 
 def add_dataset(
-    g: Graph, dataset: Dataset, latest: DatasetVersion | None, absolute: Absolute
+    g: Graph,
+    dataset: Dataset,
+    latest: DatasetVersion | None,
+    absolute: Absolute,
+    policy: str | None = None,
 ) -> URIRef:
     """The dataset's triples; its URI is its page (the landing page people and crawlers share),
     so it is also that page's foaf:Document."""
@@ -271,10 +303,13 @@ def add_dataset(
     g.add((page, DCTERMS.issued, Literal(dataset.created_at, datatype=XSD.dateTime)))
     modified = latest.created_at if latest else dataset.updated_at
     g.add((page, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
+    # The agreement's terms as an ODRL policy (an Offer: see collaborations/odrl.py).
+    offer = URIRef(_typed(g, URIRef(policy), ODRL.Policy, ODRL.Offer)) if policy else None
     if latest is not None:
         g.add((page, DCAT_VERSION, Literal(str(latest.number))))
         for found in distributions(dataset, latest, absolute):
-            g.add((page, DCAT.distribution, _add_distribution(g, found, licence, page)))
+            node = _add_distribution(g, found, licence, page, offer)
+            g.add((page, DCAT.distribution, node))
     return page
 
 
@@ -287,7 +322,8 @@ def _graph() -> Graph:
 
 def dataset_graph(dataset: Dataset, latest: DatasetVersion | None, absolute: Absolute) -> Graph:
     g = _graph()
-    add_dataset(g, dataset, latest, absolute)
+    policy = current_policies([dataset], absolute).get(dataset.pk)
+    add_dataset(g, dataset, latest, absolute, policy)
     return g
 
 
@@ -327,8 +363,11 @@ def catalog_graph(
     """The catalog of the given datasets: pass `visible_datasets(viewer)` and nothing else."""
     g = _graph()
     catalog = add_catalog(g, absolute)
+    datasets = list(datasets)
+    policies = current_policies(datasets, absolute)
     for dataset in datasets:
-        g.add((catalog, DCAT.dataset, add_dataset(g, dataset, latest.get(dataset.pk), absolute)))
+        node = add_dataset(g, dataset, latest.get(dataset.pk), absolute, policies.get(dataset.pk))
+        g.add((catalog, DCAT.dataset, node))
     return g
 
 
