@@ -112,3 +112,13 @@ def test_catalog_page_out_of_range_is_refused_with_a_message(five_open, page, st
     response = Client().get(f"/datasets/catalog.jsonld?page={page}")
 
     assert response.status_code == status
+
+
+def test_catalog_page_has_the_same_links_as_an_http_link_header(five_open):
+    response = Client().get("/datasets/catalog.ttl?page=2")
+
+    feed = f"{BASE}/datasets/catalog.ttl"
+    assert response["Link"] == (
+        f'<{feed}?page=1>; rel="first", <{feed}?page=3>; rel="last", '
+        f'<{feed}?page=1>; rel="prev", <{feed}?page=3>; rel="next"'
+    )

@@ -55,18 +55,31 @@ def page_of(number: int, *, size: int, total: int) -> Page:
     return page
 
 
+def links(page: Page) -> dict[str, int]:
+    """Relation -> page number: first and last always, previous and next where they exist."""
+    found = {"first": 1, "last": page.last}
+    if page.number > 1:
+        found["previous"] = page.number - 1
+    if page.number < page.last:
+        found["next"] = page.number + 1
+    return found
+
+
+def link_header(page: Page, url_of: Callable[[int], str]) -> str:
+    """The same links as an HTTP `Link` header (RFC 8288), for clients that read no RDF."""
+    names = {"previous": "prev"}
+    return ", ".join(
+        f'<{url_of(number)}>; rel="{names.get(name, name)}"' for name, number in links(page).items()
+    )
+
+
 def add_paging(g: Graph, page: Page, url_of: Callable[[int], str]) -> URIRef:
     node = URIRef(url_of(page.number))
     g.add((node, RDF.type, HYDRA.PagedCollection))
     g.add((node, RDF.type, HYDRA.PartialCollectionView))
     g.add((node, HYDRA.totalItems, Literal(page.total, datatype=XSD.integer)))
     g.add((node, HYDRA.itemsPerPage, Literal(page.size, datatype=XSD.integer)))
-    links = {"first": 1, "last": page.last}
-    if page.number > 1:
-        links["previous"] = page.number - 1
-    if page.number < page.last:
-        links["next"] = page.number + 1
-    for name, number in links.items():
+    for name, number in links(page).items():
         url = url_of(number)
         g.add((node, HYDRA[name], URIRef(url)))
         g.add((node, HYDRA[f"{name}Page"], Literal(url)))

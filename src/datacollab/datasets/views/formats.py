@@ -53,8 +53,14 @@ def catalog_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
     latest = dcat.latest_versions(d.pk for d in datasets)
     graph = dcat.catalog_graph(datasets, latest, request.build_absolute_uri)
     feed = reverse(f"dataset-catalog-{fmt}")
-    dcat_paging.add_paging(graph, page, lambda n: request.build_absolute_uri(f"{feed}?page={n}"))
-    return _feed(dcat.serialize(graph, fmt), fmt)
+
+    def url_of(n: int) -> str:
+        return request.build_absolute_uri(f"{feed}?page={n}")
+
+    dcat_paging.add_paging(graph, page, url_of)
+    response = _feed(dcat.serialize(graph, fmt), fmt)
+    response["Link"] = dcat_paging.link_header(page, url_of)
+    return response
 
 
 @require_GET
