@@ -15,6 +15,12 @@ from rdflib import namespace as ns
 from rdflib.compare import isomorphic
 
 from datacollab.datasets.dcat import ACCESS_RIGHT, DCAT_VERSION, FREQUENCY, SPDX, VCARD
+from datacollab.datasets.dcat_vocab import (
+    ACCESS_RIGHT_SCHEME,
+    DATA_THEME,
+    DATA_THEME_SCHEME,
+    FREQUENCY_SCHEME,
+)
 from datacollab.datasets.models import Dataset, DatasetVersion, Spectrum
 from tests.datasets.factories_formats import datasets_storage, make_version  # noqa: F401
 from tests.factories import make_org, make_user
@@ -65,6 +71,9 @@ def _expected_dataset_graph(dataset: Dataset, latest: DatasetVersion) -> Graph:
     theme, period, place, contact, checksum = BNode(), BNode(), BNode(), BNode(), BNode()
     for triple in [
         (page, ns.RDF.type, ns.DCAT.Dataset),
+        # Named by its page: the landing page (a foaf:Document) and the access URL (a resource).
+        (page, ns.RDF.type, ns.FOAF.Document),
+        (page, ns.RDF.type, ns.RDFS.Resource),
         (page, ns.DCTERMS.identifier, Literal("bike-trips")),
         (page, ns.DCTERMS.title, Literal("Cargo-bike trips")),
         (page, ns.DCTERMS.description, Literal("One row per delivery trip.")),
@@ -74,13 +83,22 @@ def _expected_dataset_graph(dataset: Dataset, latest: DatasetVersion) -> Graph:
         (page, ns.DCAT.theme, theme),
         (theme, ns.RDF.type, ns.SKOS.Concept),
         (theme, ns.SKOS.prefLabel, Literal("mobility")),
+        (theme, ns.SKOS.inScheme, URIRef(f"{BASE}/datasets/#themes")),
+        (page, ns.DCAT.theme, DATA_THEME.TRAN),
+        (DATA_THEME.TRAN, ns.RDF.type, ns.SKOS.Concept),
+        (DATA_THEME.TRAN, ns.SKOS.prefLabel, Literal("Transport", lang="en")),
+        (DATA_THEME.TRAN, ns.SKOS.inScheme, DATA_THEME_SCHEME),
         (page, ns.DCTERMS.license, licence),
+        (licence, ns.RDF.type, ns.DCTERMS.LicenseDocument),
         (page, ns.DCTERMS.accessRights, ACCESS_RIGHT.PUBLIC),
+        (ACCESS_RIGHT.PUBLIC, ns.RDF.type, ns.DCTERMS.RightsStatement),
+        (ACCESS_RIGHT.PUBLIC, ns.SKOS.inScheme, ACCESS_RIGHT_SCHEME),
         (page, ns.DCTERMS.publisher, org),
         (org, ns.RDF.type, ns.FOAF.Agent),
         (org, ns.RDF.type, ns.FOAF.Organization),
         (org, ns.FOAF.name, Literal("Data Cargo")),
         (org, ns.FOAF.homepage, URIRef("https://datacargo.example")),
+        (URIRef("https://datacargo.example"), ns.RDF.type, ns.FOAF.Document),
         (page, ns.DCTERMS.temporal, period),
         (period, ns.RDF.type, ns.DCTERMS.PeriodOfTime),
         (period, ns.DCAT.startDate, Literal(dt.date(2024, 1, 1), datatype=ns.XSD.date)),
@@ -89,7 +107,10 @@ def _expected_dataset_graph(dataset: Dataset, latest: DatasetVersion) -> Graph:
         (place, ns.RDF.type, ns.DCTERMS.Location),
         (place, ns.RDFS.label, Literal("Amsterdam")),
         (page, ns.DCTERMS.accrualPeriodicity, FREQUENCY.MONTHLY),
+        (FREQUENCY.MONTHLY, ns.RDF.type, ns.DCTERMS.Frequency),
+        (FREQUENCY.MONTHLY, ns.SKOS.inScheme, FREQUENCY_SCHEME),
         (page, ns.DCAT.contactPoint, contact),
+        (contact, ns.RDF.type, VCARD.Kind),
         (contact, ns.RDF.type, VCARD.Organization),
         (contact, VCARD.fn, Literal("Data Cargo")),
         (contact, VCARD.hasEmail, URIRef("mailto:data@cargo.example")),
@@ -107,6 +128,8 @@ def _expected_dataset_graph(dataset: Dataset, latest: DatasetVersion) -> Graph:
         dist = URIRef(f"{BASE}/datasets/bike-trips/{path}")
         g.add((page, ns.DCAT.distribution, dist))
         g.add((dist, ns.RDF.type, ns.DCAT.Distribution))
+        g.add((dist, ns.RDF.type, ns.RDFS.Resource))
+        g.add((URIRef(MEDIA + media), ns.RDF.type, ns.DCTERMS.MediaType))
         g.add((dist, ns.DCTERMS.title, Literal(title)))
         g.add((dist, ns.DCAT.downloadURL, dist))
         g.add((dist, ns.DCAT.accessURL, page))
@@ -118,6 +141,7 @@ def _expected_dataset_graph(dataset: Dataset, latest: DatasetVersion) -> Graph:
             g.add((dist, SPDX.checksum, checksum))
             g.add((checksum, ns.RDF.type, SPDX.Checksum))
             g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((SPDX.checksumAlgorithm_sha256, ns.RDF.type, SPDX.ChecksumAlgorithm))
             g.add(
                 (checksum, SPDX.checksumValue, Literal(sized.checksum, datatype=ns.XSD.hexBinary))
             )
@@ -265,11 +289,20 @@ def test_dataset_jsonld_tag_renders_schema_org_escaped():
         "dateCreated": "2024-03-01T10:00:00+00:00",
         "dateModified": "2024-06-15T08:30:00+00:00",
         "isAccessibleForFree": True,
+        "includedInDataCatalog": {
+            "@type": "DataCatalog",
+            "name": "datacollab data catalog",
+            "url": f"{BASE}/datasets/",
+        },
         "keywords": ["cargo", "bikes"],
         "license": "https://spdx.org/licenses/CC-BY-4.0",
         "temporalCoverage": "2024-01-01/2024-12-31",
-        "spatialCoverage": "Amsterdam",
+        "spatialCoverage": {"@type": "Place", "name": "Amsterdam"},
         "version": "2",
+        "variableMeasured": [
+            {"@type": "PropertyValue", "name": "trip"},
+            {"@type": "PropertyValue", "name": "km"},
+        ],
         "distribution": [
             {
                 "@type": "DataDownload",

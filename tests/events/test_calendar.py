@@ -247,3 +247,75 @@ def test_calendar_settings_unknown_action_400(login):
         reverse("calendar-settings"), {"action": "explode"}
     )
     assert response.status_code == 400
+
+
+def _structure(body: bytes) -> list[tuple[str, list[str]]]:
+    """RFC 5545's shape, read from the lines themselves: the calendar's components, each with
+    its own sub-components (a VTIMEZONE needs a STANDARD or DAYLIGHT)."""
+    lines = body.decode().split("\r\n")
+    assert (lines[0], lines[-2], lines[-1]) == ("BEGIN:VCALENDAR", "END:VCALENDAR", "")
+    found: list[tuple[str, list[str]]] = []
+    depth = 0
+    for line in lines[1:-2]:
+        if line.startswith("BEGIN:"):
+            depth += 1
+            if depth == 1:
+                found.append((line[6:], []))
+            else:
+                found[-1][1].append(line[6:])
+        elif line.startswith("END:"):
+            depth -= 1
+    return found
+
+
+def _assert_valid_empty(body: bytes, zone: str) -> None:
+    calendar = Calendar.from_ical(body)
+    assert [c.errors for c in calendar.walk()] == [[] for _ in calendar.walk()]
+    assert (str(calendar["VERSION"]), str(calendar["PRODID"])) == (
+        "2.0",
+        "-//datacollab//Sessions and 1:1 support//EN",
+    )
+    assert calendar.walk("VEVENT") == []
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == [zone]
+    (timezone,) = calendar.walk("VTIMEZONE")
+    for part in timezone.subcomponents:
+        assert {"DTSTART", "TZOFFSETFROM", "TZOFFSETTO"} <= set(part)
+    ((name, parts),) = _structure(body)
+    assert name == "VTIMEZONE"
+    assert parts != [] and set(parts) <= {"STANDARD", "DAYLIGHT"}
+
+
+def test_cohort_feed_without_sessions_is_a_valid_calendar(login, convener, cohort):
+    response = login(convener).get(reverse("calendar-feed-cohort", args=[cohort.slug]))
+
+    assert response.status_code == 200
+    _assert_valid_empty(response.content, "UTC")
+
+
+def test_personal_feed_without_invitations_is_a_valid_calendar(client, cohort):
+    person = make_participant(cohort)
+    feed = rotate_feed(actor=person)
+
+    response = client.get(reverse("calendar-feed-personal", args=[feed.token]))
+
+    assert response.status_code == 200
+    _assert_valid_empty(response.content, "UTC")
+
+
+def test_empty_feed_carries_the_site_zone(settings, login, convener, cohort):
+    settings.TIME_ZONE = "Europe/London"
+
+    response = login(convener).get(reverse("calendar-feed-cohort", args=[cohort.slug]))
+
+    _assert_valid_empty(response.content, "Europe/London")
+    (timezone,) = Calendar.from_ical(response.content).walk("VTIMEZONE")
+    assert {part.name for part in timezone.subcomponents} == {"STANDARD", "DAYLIGHT"}
+
+
+def test_feed_with_a_utc_session_adds_no_placeholder_zone(login, convener, cohort):
+    session = make_session(actor=convener, cohort=cohort)
+
+    response = login(convener).get(reverse("calendar-feed-cohort", args=[cohort.slug]))
+
+    assert session.timezone == "UTC"
+    assert [name for name, _parts in _structure(response.content)] == ["VEVENT"]

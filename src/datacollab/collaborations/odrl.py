@@ -3,16 +3,21 @@
 We export an `odrl:Offer`, not an `odrl:Agreement`: the policy is what the collaboration's lead
 (the assigner) offers to anyone who accepts it, and an ODRL Agreement needs one named assignee.
 Each recorded acceptance is what turns the offer into an agreement with one party. Only terms
-of the ODRL Core and Common Vocabularies are used, so no `profile` is declared.
+of the ODRL 2.2 vocabulary (http://www.w3.org/ns/odrl/2/, ODRL22.ttl) that are not deprecated are
+used, each spelled as the W3C context (http://www.w3.org/ns/odrl.jsonld) defines it, so no
+`profile` is declared. tests/collaborations/test_odrl_vocabulary.py checks this offline against
+copies of both.
 
 Mapping of the terms:
-- `use` is permitted, constrained to the permitted purposes (`purpose isAnyOf [...]`) when
-  any are listed; duties: `attribute` when attribution is required, `delete` within the
-  retention period (`elapsedTime lteq P<n>D`) when one is set.
+- `use` is permitted, constrained to the permitted purposes (`purpose isAnyOf (...)`, one
+  JSON-LD list as the right operand, not several operands) when any are listed; duties:
+  `attribute` when attribution is required, `delete` within the retention period
+  (`elapsedTime lteq P<n>D`) when one is set.
 - onward sharing "none": `distribute` is prohibited; "members": `distribute` is permitted
   only to recipients that are part of the collaboration (`recipient isPartOf <collaboration>`);
   "anyone": `distribute` is permitted (with the attribution duty if required).
-- no commercial use: `commercialize` is prohibited.
+- no commercial use: `cc:CommercialUse` is prohibited. ODRL 2.2 deprecates its own
+  `commercialize` in favour of this Creative Commons action, which its vocabulary includes.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from datacollab.collaborations.terms import Sharing
 CONTEXT = "http://www.w3.org/ns/odrl.jsonld"
 DCT = "http://purl.org/dc/terms/"
 XSD_DURATION = "http://www.w3.org/2001/XMLSchema#duration"
+# A compact IRI: the context's `cc` prefix, as `action` values are expanded against the vocabulary.
+COMMERCIAL_USE = "cc:CommercialUse"
 
 
 def _constraint(left: str, operator: str, right: Any) -> dict[str, Any]:
@@ -69,7 +76,8 @@ def offer(
     purposes = list(terms.get("permitted_purposes") or [])
     use: dict[str, Any] = {"action": "use"}
     if purposes:
-        use["constraint"] = [_constraint("purpose", "isAnyOf", purposes)]
+        # One operand that is a list: a JSON array alone would expand to several operands.
+        use["constraint"] = [_constraint("purpose", "isAnyOf", {"@list": purposes})]
     duties = _duties(terms, with_retention=True)
     if duties:
         use["duty"] = duties
@@ -98,7 +106,7 @@ def offer(
             distribute["duty"] = share_duties
         permissions.append(distribute)
     if not terms.get("commercial_use"):
-        prohibitions.append({"action": "commercialize"})
+        prohibitions.append({"action": COMMERCIAL_USE})
 
     policy: dict[str, Any] = {
         "@context": CONTEXT,

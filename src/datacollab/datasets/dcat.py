@@ -1,9 +1,15 @@
-"""Metadata for machines: DCAT v3 (one rdflib graph, serialised as JSON-LD or Turtle) and
-schema.org Dataset JSON-LD for search engines.
+"""Metadata for machines: DCAT v3 as profiled by DCAT-AP 3.0.0 (one rdflib graph, serialised as
+JSON-LD or Turtle). schema.org is in `dcat_schemaorg.py`, Hydra paging in `dcat_paging.py`.
 
 Builders only: callers pass datasets the viewer may see (`visible_datasets`, `rules.can_see`)
 and a function turning a site path into an absolute URL. Distributions point at download URLs,
 which apply the access rule themselves.
+
+Every value that DCAT-AP's class-range shapes constrain carries its class in the graph itself
+(`<https://spdx.org/licenses/CC-BY-4.0> a dct:LicenseDocument`, a media type `a dct:MediaType`,
+...), as ckanext-dcat writes it: validators run without inference and without fetching the
+vocabularies, so a value whose class is not stated fails. tests/datasets/test_dcat_shacl.py
+checks every feed against the official shapes.
 """
 
 from __future__ import annotations
@@ -11,23 +17,38 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.conf import settings
+from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from datacollab.collaborations.models import AgreementVersion
 from datacollab.datasets.datapackage import spdx_url
+from datacollab.datasets.dcat_vocab import (
+    ACCESS_RIGHT,
+    ACCESS_RIGHT_SCHEME,
+    ACCESS_RIGHTS,
+    DATA_THEME,
+    DATA_THEME_SCHEME,
+    DATA_THEMES,
+    FREQUENCIES,
+    FREQUENCY,
+    FREQUENCY_SCHEME,
+    HYDRA,
+    SPDX,
+    VCARD,
+    eu_themes,
+)
 from datacollab.datasets.models import Dataset, DatasetVersion, Spectrum
 
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-# EU vocabularies that DCAT-AP uses for update frequency and access rights.
-FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
-ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
+__all__ = ["ACCESS_RIGHT", "DCAT_VERSION", "FREQUENCY", "SPDX", "VCARD"]
+
 # DCAT 3 terms that rdflib's (DCAT 2) closed namespace lacks.
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
 MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
+ODRL = Namespace("http://www.w3.org/ns/odrl/2/")
 PARQUET = "application/vnd.apache.parquet"
 
 CONTEXT = {
@@ -39,31 +60,10 @@ CONTEXT = {
     "rdfs": str(RDFS),
     "skos": str(SKOS),
     "xsd": str(XSD),
+    "hydra": str(HYDRA),
+    "odrl": str(ODRL),
 }
 FORMATS = {"jsonld": ("json-ld", "application/ld+json"), "ttl": ("turtle", "text/turtle")}
-
-_FREQUENCIES = {
-    "continuous": "UPDATE_CONT",
-    "real-time": "UPDATE_CONT",
-    "realtime": "UPDATE_CONT",
-    "hourly": "HOURLY",
-    "daily": "DAILY",
-    "weekly": "WEEKLY",
-    "monthly": "MONTHLY",
-    "quarterly": "QUARTERLY",
-    "annually": "ANNUAL",
-    "annual": "ANNUAL",
-    "yearly": "ANNUAL",
-    "irregular": "IRREG",
-    "never": "NEVER",
-}
-_ACCESS_RIGHTS = {
-    Spectrum.OPEN: "PUBLIC",
-    Spectrum.PUBLIC: "RESTRICTED",
-    Spectrum.GROUP: "RESTRICTED",
-    Spectrum.NAMED: "RESTRICTED",
-    Spectrum.CLOSED: "NON_PUBLIC",
-}
 
 Absolute = Callable[[str], str]
 
@@ -83,6 +83,41 @@ def latest_versions(dataset_ids: Iterable[int]) -> dict[int, DatasetVersion]:
 
 def _url(absolute: Absolute, name: str, **kwargs: Any) -> str:
     return absolute(reverse(name, kwargs=kwargs))
+
+
+def page_url(dataset: Dataset, absolute: Absolute) -> str:
+    return _url(absolute, "dataset-detail", slug=dataset.slug)
+
+
+def licence_url(dataset: Dataset, absolute: Absolute) -> str | None:
+    """The document that licenses the data: the SPDX page of an SPDX licence, else the page of
+    the agreement people accept (custom and `LicenseRef-` terms are written there), else None."""
+    url = spdx_url(dataset.licence)
+    if url:
+        return url
+    agreement = dataset.agreement if dataset.agreement_id is not None else None
+    if agreement is not None:
+        return _url(absolute, "agreement-detail", agreement_slug=agreement.slug)
+    return None
+
+
+def current_policies(datasets: Iterable[Dataset], absolute: Absolute) -> dict[int, str]:
+    """Dataset id -> the ODRL policy of its agreement's current text (the `uid` that
+    /collaborations/agreements/<slug>/odrl.jsonld gives it), in one query."""
+    with_agreement = [d for d in datasets if d.agreement_id is not None]
+    numbers = dict(
+        AgreementVersion.objects.filter(agreement_id__in={d.agreement_id for d in with_agreement})
+        .values("agreement_id")
+        .annotate(newest=Max("number"))
+        .values_list("agreement_id", "newest")
+    )
+    policies: dict[int, str] = {}
+    for dataset in with_agreement:
+        agreement = dataset.agreement
+        if agreement is not None and dataset.agreement_id in numbers:
+            page = _url(absolute, "agreement-detail", agreement_slug=agreement.slug)
+            policies[dataset.pk] = f"{page}#version-{numbers[dataset.agreement_id]}"
+    return policies
 
 
 def distributions(
@@ -117,20 +152,34 @@ def distributions(
     return found
 
 
+def _typed(g: Graph, node: URIRef | BNode, *classes: URIRef) -> URIRef | BNode:
+    for cls in classes:
+        g.add((node, RDF.type, cls))
+    return node
+
+
+def _document(g: Graph, url: str) -> URIRef:
+    return URIRef(_typed(g, URIRef(url), FOAF.Document))
+
+
+def _add_agent(g: Graph, node: URIRef, name: str, homepage: str = "") -> URIRef:
+    _typed(g, node, FOAF.Agent, FOAF.Organization)
+    g.add((node, FOAF.name, Literal(name)))
+    if homepage:
+        g.add((node, FOAF.homepage, _document(g, homepage)))
+    return node
+
+
 def _add_publisher(g: Graph, dataset: Dataset, absolute: Absolute) -> URIRef:
     org = dataset.owner
     node = URIRef(_url(absolute, "organisation-detail", slug=org.slug))
-    g.add((node, RDF.type, FOAF.Agent))
-    g.add((node, RDF.type, FOAF.Organization))
-    g.add((node, FOAF.name, Literal(org.name)))
-    if org.website:
-        g.add((node, FOAF.homepage, URIRef(org.website)))
-    return node
+    return _add_agent(g, node, org.name, org.website)
 
 
 def _add_contact(g: Graph, dataset: Dataset) -> BNode:
     node = BNode()
-    g.add((node, RDF.type, VCARD.Organization))
+    # vcard:Kind is what DCAT-AP's range asks for; vcard:Organization says which kind.
+    _typed(g, node, VCARD.Kind, VCARD.Organization)
     g.add((node, VCARD.fn, Literal(dataset.owner.name)))
     g.add((node, VCARD.hasEmail, URIRef(f"mailto:{dataset.contact_email}")))
     return node
@@ -147,60 +196,98 @@ def _add_temporal(g: Graph, dataset: Dataset) -> BNode:
 
 
 def _add_frequency(g: Graph, text: str) -> URIRef | BNode:
-    code = _FREQUENCIES.get(text.strip().lower())
+    code = FREQUENCIES.get(text.strip().lower())
     if code:
-        return FREQUENCY[code]
-    node = BNode()
-    g.add((node, RDF.type, DCTERMS.Frequency))
-    g.add((node, RDFS.label, Literal(text)))
-    return node
+        node = URIRef(FREQUENCY[code])
+        g.add((node, SKOS.inScheme, FREQUENCY_SCHEME))
+        return _typed(g, node, DCTERMS.Frequency)
+    node_b = BNode()
+    g.add((node_b, RDF.type, DCTERMS.Frequency))
+    g.add((node_b, RDFS.label, Literal(text)))
+    return node_b
+
+
+def _add_access_rights(g: Graph, dataset: Dataset) -> URIRef:
+    node = URIRef(ACCESS_RIGHT[ACCESS_RIGHTS[Spectrum(dataset.spectrum)]])
+    g.add((node, SKOS.inScheme, ACCESS_RIGHT_SCHEME))
+    return URIRef(_typed(g, node, DCTERMS.RightsStatement))
+
+
+def own_theme_scheme(absolute: Absolute) -> URIRef:
+    """The network's own theme words, as a concept scheme named by the catalog page."""
+    return URIRef(_url(absolute, "dataset-catalog") + "#themes")
+
+
+def _add_themes(g: Graph, page: URIRef, dataset: Dataset, absolute: Absolute) -> None:
+    for theme in dataset.themes or []:
+        concept = BNode()
+        _typed(g, concept, SKOS.Concept)
+        g.add((concept, SKOS.prefLabel, Literal(str(theme))))
+        g.add((concept, SKOS.inScheme, own_theme_scheme(absolute)))
+        g.add((page, DCAT.theme, concept))
+    for code in eu_themes([str(t) for t in dataset.themes or []]):
+        eu = URIRef(DATA_THEME[code])
+        _typed(g, eu, SKOS.Concept)
+        g.add((eu, SKOS.prefLabel, Literal(DATA_THEMES[code], lang="en")))
+        g.add((eu, SKOS.inScheme, DATA_THEME_SCHEME))
+        g.add((page, DCAT.theme, eu))
 
 
 def _add_distribution(
-    g: Graph, found: Mapping[str, Any], licence: URIRef | None, page: URIRef
+    g: Graph,
+    found: Mapping[str, Any],
+    licence: URIRef | None,
+    page: URIRef,
+    policy: URIRef | None = None,
 ) -> URIRef:
     node = URIRef(found["url"])
-    g.add((node, RDF.type, DCAT.Distribution))
+    # The distribution is named by its download URL, so it is that rdfs:Resource too.
+    _typed(g, node, DCAT.Distribution, RDFS.Resource)
     g.add((node, DCTERMS.title, Literal(found["title"])))
     g.add((node, DCAT.downloadURL, node))
-    g.add((node, DCAT.accessURL, page))
-    g.add((node, DCAT.mediaType, URIRef(MEDIA_TYPE + found["media_type"])))
+    g.add((node, DCAT.accessURL, _typed(g, page, RDFS.Resource)))
+    media = _typed(g, URIRef(MEDIA_TYPE + found["media_type"]), DCTERMS.MediaType)
+    g.add((node, DCAT.mediaType, media))
     if found["byte_size"] is not None:
         g.add((node, DCAT.byteSize, Literal(found["byte_size"], datatype=XSD.nonNegativeInteger)))
     if found.get("sha256"):
         checksum = BNode()
         g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        algorithm = _typed(g, SPDX.checksumAlgorithm_sha256, SPDX.ChecksumAlgorithm)
+        g.add((checksum, SPDX.algorithm, algorithm))
         g.add((checksum, SPDX.checksumValue, Literal(found["sha256"], datatype=XSD.hexBinary)))
         g.add((node, SPDX.checksum, checksum))
     if licence is not None:
         g.add((node, DCTERMS.license, licence))
+    if policy is not None:
+        g.add((node, ODRL.hasPolicy, policy))
     return node
 
 
 def add_dataset(
-    g: Graph, dataset: Dataset, latest: DatasetVersion | None, absolute: Absolute
+    g: Graph,
+    dataset: Dataset,
+    latest: DatasetVersion | None,
+    absolute: Absolute,
+    policy: str | None = None,
 ) -> URIRef:
-    """The dataset's triples; its URI is its page (the landing page people and crawlers share)."""
-    page = URIRef(_page(dataset, absolute))
+    """The dataset's triples; its URI is its page (the landing page people and crawlers share),
+    so it is also that page's foaf:Document."""
+    page = URIRef(page_url(dataset, absolute))
     g.add((page, RDF.type, DCAT.Dataset))
     g.add((page, DCTERMS.identifier, Literal(dataset.slug)))
     g.add((page, DCTERMS.title, Literal(dataset.title)))
-    if dataset.description:
-        g.add((page, DCTERMS.description, Literal(dataset.description)))
-    g.add((page, DCAT.landingPage, page))
+    # DCAT-AP requires a description: the title stands in for a dataset that has none.
+    g.add((page, DCTERMS.description, Literal(dataset.description or dataset.title)))
+    g.add((page, DCAT.landingPage, _document(g, str(page))))
     for keyword in dataset.keywords or []:
         g.add((page, DCAT.keyword, Literal(str(keyword))))
-    for theme in dataset.themes or []:
-        concept = BNode()
-        g.add((concept, RDF.type, SKOS.Concept))
-        g.add((concept, SKOS.prefLabel, Literal(str(theme))))
-        g.add((page, DCAT.theme, concept))
-    url = spdx_url(dataset.licence)
-    licence = URIRef(url) if url else None
+    _add_themes(g, page, dataset, absolute)
+    url = licence_url(dataset, absolute)
+    licence = URIRef(_typed(g, URIRef(url), DCTERMS.LicenseDocument)) if url else None
     if licence is not None:
         g.add((page, DCTERMS.license, licence))
-    g.add((page, DCTERMS.accessRights, ACCESS_RIGHT[_ACCESS_RIGHTS[Spectrum(dataset.spectrum)]]))
+    g.add((page, DCTERMS.accessRights, _add_access_rights(g, dataset)))
     g.add((page, DCTERMS.publisher, _add_publisher(g, dataset, absolute)))
     if dataset.temporal_start or dataset.temporal_end:
         g.add((page, DCTERMS.temporal, _add_temporal(g, dataset)))
@@ -216,10 +303,13 @@ def add_dataset(
     g.add((page, DCTERMS.issued, Literal(dataset.created_at, datatype=XSD.dateTime)))
     modified = latest.created_at if latest else dataset.updated_at
     g.add((page, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
+    # The agreement's terms as an ODRL policy (an Offer: see collaborations/odrl.py).
+    offer = URIRef(_typed(g, URIRef(policy), ODRL.Policy, ODRL.Offer)) if policy else None
     if latest is not None:
         g.add((page, DCAT_VERSION, Literal(str(latest.number))))
         for found in distributions(dataset, latest, absolute):
-            g.add((page, DCAT.distribution, _add_distribution(g, found, licence, page)))
+            node = _add_distribution(g, found, licence, page, offer)
+            g.add((page, DCAT.distribution, node))
     return page
 
 
@@ -232,15 +322,18 @@ def _graph() -> Graph:
 
 def dataset_graph(dataset: Dataset, latest: DatasetVersion | None, absolute: Absolute) -> Graph:
     g = _graph()
-    add_dataset(g, dataset, latest, absolute)
+    policy = current_policies([dataset], absolute).get(dataset.pk)
+    add_dataset(g, dataset, latest, absolute, policy)
     return g
 
 
-def catalog_graph(
-    datasets: Iterable[Dataset], latest: Mapping[int, DatasetVersion], absolute: Absolute
-) -> Graph:
-    """The catalog of the given datasets: pass `visible_datasets(viewer)` and nothing else."""
-    g = _graph()
+def network_agent(g: Graph, absolute: Absolute) -> URIRef:
+    """The network that runs the site: the catalog's publisher, named under the home page."""
+    home = absolute("/")
+    return _add_agent(g, URIRef(home + "#network"), settings.NETWORK_NAME, home)
+
+
+def add_catalog(g: Graph, absolute: Absolute) -> URIRef:
     # Like a dataset, the catalog is named by its page.
     catalog = URIRef(_url(absolute, "dataset-catalog"))
     g.add((catalog, RDF.type, DCAT.Catalog))
@@ -252,9 +345,29 @@ def catalog_graph(
             Literal(_("Datasets of the network's data collaborations that you may see.")),
         )
     )
-    g.add((catalog, FOAF.homepage, catalog))
+    g.add((catalog, DCTERMS.publisher, network_agent(g, absolute)))
+    g.add((catalog, FOAF.homepage, _document(g, absolute("/"))))
+    own = own_theme_scheme(absolute)
+    _typed(g, own, SKOS.ConceptScheme)
+    g.add((own, DCTERMS.title, Literal(_("Themes of the network's datasets"))))
+    _typed(g, DATA_THEME_SCHEME, SKOS.ConceptScheme)
+    g.add((DATA_THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
+    g.add((catalog, DCAT.themeTaxonomy, own))
+    g.add((catalog, DCAT.themeTaxonomy, DATA_THEME_SCHEME))
+    return catalog
+
+
+def catalog_graph(
+    datasets: Iterable[Dataset], latest: Mapping[int, DatasetVersion], absolute: Absolute
+) -> Graph:
+    """The catalog of the given datasets: pass `visible_datasets(viewer)` and nothing else."""
+    g = _graph()
+    catalog = add_catalog(g, absolute)
+    datasets = list(datasets)
+    policies = current_policies(datasets, absolute)
     for dataset in datasets:
-        g.add((catalog, DCAT.dataset, add_dataset(g, dataset, latest.get(dataset.pk), absolute)))
+        node = add_dataset(g, dataset, latest.get(dataset.pk), absolute, policies.get(dataset.pk))
+        g.add((catalog, DCAT.dataset, node))
     return g
 
 
@@ -264,60 +377,3 @@ def serialize(g: Graph, fmt: str) -> str:
     if rdflib_format == "json-ld":
         return g.serialize(format="json-ld", context=CONTEXT, indent=2)
     return g.serialize(format="turtle")
-
-
-def _page(dataset: Dataset, absolute: Absolute) -> str:
-    return _url(absolute, "dataset-detail", slug=dataset.slug)
-
-
-def schema_org(
-    dataset: Dataset, latest: DatasetVersion | None, absolute: Absolute
-) -> dict[str, Any]:
-    """schema.org/Dataset for the dataset page (what search engines such as Google Dataset
-    Search read)."""
-    page = _page(dataset, absolute)
-    org = dataset.owner
-    publisher: dict[str, Any] = {"@type": "Organization", "name": org.name}
-    publisher["url"] = _url(absolute, "organisation-detail", slug=org.slug)
-    if org.website:
-        publisher["sameAs"] = org.website
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Dataset",
-        "@id": page,
-        "url": page,
-        "identifier": dataset.slug,
-        "name": dataset.title,
-        "description": dataset.description or dataset.title,
-        "publisher": publisher,
-        "creator": publisher,
-        "dateCreated": dataset.created_at.isoformat(),
-        "dateModified": (latest.created_at if latest else dataset.updated_at).isoformat(),
-        "isAccessibleForFree": True,
-    }
-    if dataset.keywords:
-        data["keywords"] = [str(k) for k in dataset.keywords]
-    url = spdx_url(dataset.licence)
-    if url:
-        data["license"] = url
-    if dataset.spectrum != Spectrum.OPEN:
-        data["conditionsOfAccess"] = str(Spectrum(dataset.spectrum).label)
-    if dataset.temporal_start or dataset.temporal_end:
-        start = dataset.temporal_start.isoformat() if dataset.temporal_start else ".."
-        end = dataset.temporal_end.isoformat() if dataset.temporal_end else ".."
-        data["temporalCoverage"] = f"{start}/{end}"
-    if dataset.spatial:
-        data["spatialCoverage"] = dataset.spatial
-    if latest is not None:
-        data["version"] = str(latest.number)
-        data["distribution"] = [
-            {
-                "@type": "DataDownload",
-                "name": found["title"],
-                "encodingFormat": found["media_type"],
-                "contentUrl": found["url"],
-                **({"contentSize": f"{found['byte_size']} B"} if found["byte_size"] else {}),
-            }
-            for found in distributions(dataset, latest, absolute)
-        ]
-    return data

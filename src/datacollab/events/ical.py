@@ -7,6 +7,10 @@ higher SEQUENCE) when it is cancelled.
 
 Every event's start and end carry the organiser's zone (TZID), and each zone used gets its
 VTIMEZONE, so clients show the right local time even across daylight-saving changes.
+
+RFC 5545 (3.4, 3.6) requires at least one component in a calendar, so a feed with no event yet
+(a new cohort, a person invited to nothing) carries the VTIMEZONE of the site's zone alone: a
+valid, empty calendar that clients subscribe to and later fill.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
@@ -140,6 +145,13 @@ def _timezones(events: list[Event]) -> list[Timezone]:
     ]
 
 
+def _placeholder_zone() -> Timezone:
+    """The site's zone for the current year: the one component of an empty calendar."""
+    year = django_timezone.now().year
+    name = getattr(_zone(settings.TIME_ZONE), "key", "UTC")
+    return Timezone.from_tzid(name, first_date=date(year, 1, 1), last_date=date(year + 1, 1, 1))
+
+
 def build_calendar(
     events: Iterable[Event], *, name: str, method: str | None = None, refresh: bool = False
 ) -> bytes:
@@ -158,7 +170,7 @@ def build_calendar(
         calendar.add("refresh-interval", vDuration(timedelta(hours=1)))
         calendar["refresh-interval"].params["VALUE"] = "DURATION"
         calendar.add("x-published-ttl", vDuration(timedelta(hours=1)))
-    for timezone in _timezones(events):
+    for timezone in _timezones(events) if events else [_placeholder_zone()]:
         calendar.add_component(timezone)
     for event in events:
         calendar.add_component(event)

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from datacollab.datasets import dcat
+from datacollab.datasets.dcat_schemaorg import schema_org
 from datacollab.datasets.models import Dataset, DatasetVersion
 
 register = template.Library()
@@ -37,8 +37,9 @@ def dataset_jsonld(context: template.Context, dataset: Dataset) -> SafeString:
     """Only on pages of datasets the viewer may see: the page's own view has checked."""
     request = context.get("request")
     absolute = request.build_absolute_uri if request is not None else str
-    latest = dcat.latest_versions([dataset.pk]).get(dataset.pk)
-    return json_ld_script(dcat.schema_org(dataset, latest, absolute))
+    # With its schema (`variableMeasured` lists the fields), without the bulky report.
+    latest = dataset.versions.defer("report", "detected").order_by("-number").first()
+    return json_ld_script(schema_org(dataset, latest, absolute))
 
 
 @register.simple_tag

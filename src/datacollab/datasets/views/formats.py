@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from datacollab.core.errors import DomainError, NotFound
-from datacollab.datasets import dcat
+from datacollab.datasets import dcat, dcat_paging
 from datacollab.datasets.datapackage import export_package
 from datacollab.datasets.diff import diff_versions
 from datacollab.datasets.models import Dataset, DatasetVersion
@@ -42,10 +43,24 @@ def _feed(body: str, fmt: str) -> HttpResponse:
 
 @require_GET
 def catalog_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
-    datasets = list(visible_datasets(request.user).select_related("owner").order_by("title"))
+    """One page of the catalog (`?page=N`, Hydra paging): harvesters follow `hydra:next`."""
+    number = dcat_paging.parse_page(request.GET.get("page"))
+    visible = visible_datasets(request.user)
+    page = dcat_paging.page_of(number, size=settings.DCAT_CATALOG_PAGE_SIZE, total=visible.count())
+    # Title, then id: a stable order, so pages neither repeat nor skip a dataset.
+    ordered = visible.select_related("owner", "agreement").order_by("title", "pk")
+    datasets = list(ordered[page.offset : page.offset + page.size])
     latest = dcat.latest_versions(d.pk for d in datasets)
     graph = dcat.catalog_graph(datasets, latest, request.build_absolute_uri)
-    return _feed(dcat.serialize(graph, fmt), fmt)
+    feed = reverse(f"dataset-catalog-{fmt}")
+
+    def url_of(n: int) -> str:
+        return request.build_absolute_uri(f"{feed}?page={n}")
+
+    dcat_paging.add_paging(graph, page, url_of)
+    response = _feed(dcat.serialize(graph, fmt), fmt)
+    response["Link"] = dcat_paging.link_header(page, url_of)
+    return response
 
 
 @require_GET
