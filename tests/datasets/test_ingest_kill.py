@@ -88,7 +88,8 @@ def test_sigkill_of_the_worker_leaves_no_version_and_a_retry_succeeds(ingest_dir
 # records its host, pid and start time and renews a lease: a dead runner shows at once.
 
 
-def _wait_for(condition, what: str, seconds: float = 60.0):
+def _wait_for(condition, what: str, seconds: float = 240.0):
+    # Generous: on a loaded machine a fresh `datacollab ingest` process takes long to start.
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         found = condition()

@@ -102,7 +102,8 @@ def test_mailbox_quotes_names_with_commas_and_encodes_non_ascii():
 def test_data_migration_cleans_existing_names():
     dirty = make_user(display_name="placeholder")
     clean = make_user(display_name="Already Clean")
-    User.objects.filter(pk=dirty.pk).update(display_name="Mallory\r\nBcc:\x00 v@example.org")
+    # ESC rather than NUL: PostgreSQL refuses NUL in text, so no stored name can hold one.
+    User.objects.filter(pk=dirty.pk).update(display_name="Mallory\r\nBcc:\x1b v@example.org")
 
     _migration.clean_names(apps, None)
 

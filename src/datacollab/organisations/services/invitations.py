@@ -176,7 +176,8 @@ def invitation_by_token(token: str, *, lock: bool = False) -> Invitation:
     if token and len(token) <= 100:
         queryset = Invitation.objects.select_related("organisation", "invited_by")
         if lock:
-            queryset = queryset.select_for_update()
+            # Only the invitation row: PostgreSQL cannot lock the nullable side of a join.
+            queryset = queryset.select_for_update(of=("self",))
         found = queryset.filter(token_hash=token_hash(token)).first()
     if found is None:
         raise NotFound(
