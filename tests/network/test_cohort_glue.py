@@ -221,3 +221,28 @@ def test_convener_home_and_menu_link_to_roles(convener, login):
 
     assert html.count(f'href="{reverse("roles")}"') == 2  # the menu, and the home's action
 
+
+
+# --- one zone shown consistently ------------------------------------------------------------------
+
+
+def test_review_deadline_is_shown_in_the_calls_zone_to_reviewer_and_convener(
+    convener, reviewer, login
+):
+    call = factories.make_call(
+        timezone="Africa/Nairobi", review_deadline=datetime(2030, 3, 1, 14, tzinfo=UTC)
+    )
+    app = factories.make_application(call=call)
+    assignment = assign(app, reviewer)
+
+    pages = [
+        login(reviewer).get(reverse("review-edit", args=[assignment.pk])),
+        login(reviewer).get(reverse("my-reviews")),
+        login(convener).get(reverse("application-reviews", args=[call.slug, app.pk])),
+    ]
+
+    assert ["1 March 2030, 17:00 EAT (Africa/Nairobi)" in page_text(p) for p in pages] == [
+        True,
+        True,
+        True,
+    ]
