@@ -116,6 +116,7 @@ def _set_up_and_open(page: Any, base: str, viewport: str) -> Call:
     page.get_by_role("button", name="Add question").click()
     page.get_by_text("Question added.").wait_for()
     _shoot(page, "setup-questions", viewport)
+    _no_sideways_scroll(page, viewport)
 
     page.get_by_role("link", name="Eligibility").first.click()
     page.get_by_label("Rule").select_option("amount_at_most")
@@ -236,6 +237,7 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     _menu(page, "Convener")
     page.get_by_role("link", name="Applications", exact=True).first.click()
     _shoot(page, "applications", viewport)
+    _no_sideways_scroll(page, viewport)
     page.get_by_role("link", name="Open matatu routes").click()
     page.get_by_role("link", name="Reviews of this application").click()
     for _email, name in reviewers:
@@ -251,6 +253,7 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     page.get_by_text("A clear plan with riders in mind.", exact=True).wait_for()
     page.get_by_text("Needs a maintenance budget.", exact=True).wait_for()
     _shoot(page, "application-reviews", viewport)
+    _no_sideways_scroll(page, viewport)
 
     # Confirming before the deadline is refused, with the reason and the way out.
     _menu(page, "Convener")
@@ -275,6 +278,7 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     page.get_by_text("0 applications are still drafts: they can no longer be submitted.").wait_for()
     page.get_by_label("Why close early?").fill("Enough strong applications for two places.")
     _shoot(page, "close-confirm", viewport)
+    _no_sideways_scroll(page, viewport)
     page.get_by_role("button", name="Close the call").click()
     page.get_by_text("The call is closed: it takes no more applications.").wait_for()
 
@@ -283,9 +287,11 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     page.get_by_role("button", name="Run the optimiser").click()
     page.get_by_text("The optimiser proposed a cohort").wait_for()
     _shoot(page, "selection", viewport)
+    _no_sideways_scroll(page, viewport)
     page.get_by_role("link", name="Confirm this selection…").click()
     page.get_by_role("heading", name="1 eligible application has fewer reviews").wait_for()
     _shoot(page, "confirm-selection", viewport)
+    _no_sideways_scroll(page, viewport)
     page.get_by_role("button", name="Confirm this selection").click()
     page.get_by_label("I understand that these applications have fewer reviews").check()
     page.get_by_role("button", name="Confirm this selection").click()
@@ -304,6 +310,7 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     page.goto(f"{base}/convener/calls/{call.slug}/mails/")
     page.get_by_role("link", name="Send all drafts…").click()
     _shoot(page, "send-decisions", viewport)
+    _no_sideways_scroll(page, viewport)
     page.get_by_role("button", name="Send 1 mail").click()
     page.get_by_text("1 mail is being sent.").wait_for()
 
