@@ -163,7 +163,7 @@ def test_default_not_selected_mail_without_feedback_has_no_trace_of_it(not_selec
     )
 
 
-# --- a reviewer downloads files through the checked view ------------------------------------------
+# --- a reviewer downloads files through the checked view -----------------------------------------
 
 
 @pytest.fixture
@@ -213,7 +213,7 @@ def test_blind_review_page_and_download_hide_the_file_name(file_answer, login, r
     )
 
 
-# --- the convener reaches the roles page -----------------------------------------------------------
+# --- the convener reaches the roles page ---------------------------------------------------------
 
 
 def test_convener_home_and_menu_link_to_roles(convener, login):
@@ -222,8 +222,7 @@ def test_convener_home_and_menu_link_to_roles(convener, login):
     assert html.count(f'href="{reverse("roles")}"') == 2  # the menu, and the home's action
 
 
-
-# --- one zone shown consistently ------------------------------------------------------------------
+# --- one zone shown consistently -----------------------------------------------------------------
 
 
 def test_review_deadline_is_shown_in_the_calls_zone_to_reviewer_and_convener(
