@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from datacollab.network.models import Application, Call, CohortMembership, SelectionProposal
+from datacollab.network.models import (
+    Application,
+    Award,
+    Call,
+    CohortMembership,
+    SelectionProposal,
+)
 from datacollab.network.selectors.applications import format_in_zone, zone_of
 from tests import factories
 
@@ -321,7 +328,14 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     call.refresh_from_db()
     assert call.status == Call.Status.DECIDED
 
+    # The grant, through its confirmation page; the grants page then shows it.
     page.goto(f"{base}/convener/cohorts/{call.cohort.slug}/grants/")
-    page.get_by_role("heading", level=1).wait_for()
+    page.get_by_role("link", name="Award Nairobi Open Transit").click()
+    page.get_by_role("button", name="Continue to confirm").click()
+    page.get_by_text("is awarded £18,000.00", exact=False).wait_for()
+    assert Award.objects.count() == 0
+    page.get_by_role("button", name="Award", exact=True).click()
+    page.get_by_text("Nairobi Open Transit was awarded Open matatu routes.").wait_for()
+    assert Award.objects.get().amount == Decimal("18000.00")
     _shoot(page, "grants", viewport)
     _no_sideways_scroll(page, viewport)
