@@ -4,7 +4,7 @@ files through the checked view, and the convener reaches the roles page."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -16,9 +16,11 @@ from datacollab.network.models import Call, OutgoingMail
 from datacollab.network.services import call_lifecycle as lifecycle
 from datacollab.network.services.decisions import draft_decision_mails
 from datacollab.network.services.feedback import choose_feedback
+from datacollab.network.services.selection import propose_selection
 from tests import factories
 from tests.network.factories_applications import add_file_question, draft, page_text, pdf_upload
 from tests.network.factories_reviews import assign, make_review, make_reviewer
+from tests.network.factories_selection import GS_SPECS, scored_call
 from tests.network.test_setup_views import call_form
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +247,20 @@ def test_review_deadline_is_shown_in_the_calls_zone_to_reviewer_and_convener(
         True,
         True,
     ]
+
+
+def test_selection_page_of_an_open_call_offers_closing_beside_the_refusal(convener, login):
+    call, _apps = scored_call(GS_SPECS)
+    Call.objects.filter(pk=call.pk).update(
+        status=Call.Status.OPEN, deadline=timezone.now() + timedelta(days=5)
+    )
+    call.refresh_from_db()
+    propose_selection(actor=convener, call=call)
+
+    response = login(convener).get(reverse("call-selection", args=[call.slug]))
+
+    html = response.content.decode()
+    assert (
+        reverse("call-close", args=[call.slug]) in html,
+        "Confirm this selection…" in html,
+    ) == (True, False)
