@@ -68,6 +68,7 @@ EXPECTED = {
         "Alumni",
         "My applications",
         "Convener",
+        "Roles",
         "Dashboard",
     ],
 }

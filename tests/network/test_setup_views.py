@@ -80,6 +80,12 @@ def test_problem_5_a_convener_without_admin_sets_up_a_call_that_can_open(convene
     assert call.status == Call.Status.DRAFT
     assert problems_before_opening(call) == []
     assert "Everything a call needs is in place." in page_text(overview)
+    assert reverse("call-open", args=[call.slug]) in overview.content.decode()
+
+    opened = client.post(reverse("call-open", args=[call.slug]), {"confirm": "on"})
+
+    call.refresh_from_db()
+    assert (opened.status_code, call.status) == (302, Call.Status.OPEN)
 
 
 def test_new_call_reads_times_in_the_calls_zone(convener, login):

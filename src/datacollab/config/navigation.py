@@ -75,6 +75,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("my-applications", _("My applications"), _signed_in),
     NavEntry("my-reviews", _("My reviews"), organisation_rules.is_reviewer),
     NavEntry("convener-home", _("Convener"), organisation_rules.is_convener),
+    NavEntry("roles", _("Roles"), organisation_rules.can_manage_roles),
     NavEntry("network-dashboard", _("Dashboard"), report_rules.can_see_dashboard),
 )
 

@@ -108,7 +108,12 @@ def session_started(session: Session) -> bool:
 def _network() -> Network:
     network = Network.objects.order_by("pk").first()
     if network is None:
-        raise NotFound(_("No network is set up yet: a convener creates it in the admin first."))
+        raise NotFound(
+            _(
+                "No network is set up yet: a convener creates it with its first cohort, "
+                "under Convener, Set up cohorts and calls."
+            )
+        )
     return network
 
 

@@ -98,6 +98,8 @@ class CallForm(forms.Form):
         "eoi_deadline",
         "timezone",
         "reviews_per_application",
+        "review_deadline",
+        "blind_review",
     )
 
     cohort = forms.ModelChoiceField(
@@ -130,6 +132,19 @@ class CallForm(forms.Form):
     reviews_per_application = forms.IntegerField(
         label=_("Reviews per application"), min_value=1, max_value=10, initial=3
     )
+    review_deadline = forms.DateTimeField(
+        label=_("Review deadline"),
+        widget=LOCAL_TIME,
+        required=False,
+        help_text=_("Optional. Reviewers see it, and reminders count down to it."),
+    )
+    blind_review = forms.BooleanField(
+        label=_("Blind review"),
+        required=False,
+        help_text=_(
+            "Reviewers do not see the applicant's organisation, its people or its file names."
+        ),
+    )
 
     def __init__(self, *args: Any, call: Call | None = None, **kwargs: Any) -> None:
         if call is not None:
@@ -149,6 +164,8 @@ class CallForm(forms.Form):
                     "eoi_deadline": local(call.eoi_deadline),
                     "deadline": local(call.deadline),
                     "reviews_per_application": call.reviews_per_application,
+                    "review_deadline": local(call.review_deadline),
+                    "blind_review": call.blind_review,
                 },
             )
         super().__init__(*args, **kwargs)
@@ -164,7 +181,7 @@ class CallForm(forms.Form):
         if name:
             # The fields read the times in the server's zone; the convener typed the call's.
             zone = zone_of(name)
-            for field in ("opens_at", "deadline", "eoi_deadline"):
+            for field in ("opens_at", "deadline", "eoi_deadline", "review_deadline"):
                 value = cleaned.get(field)
                 if value is not None:
                     naive = timezone.make_naive(value, timezone.get_current_timezone())

@@ -107,6 +107,7 @@ def for_reviewer(application: Application) -> ReviewerApplication:
                 kind=a.kind,
                 value=_strike(a.value, pattern),
                 file_name=_("a file (name hidden: blind review)") if a.file_name else "",
+                question_id=a.question_id,
             )
             for a in answers
         ],

@@ -191,6 +191,7 @@ class AnswerView:
     kind: str
     value: str
     file_name: str
+    question_id: int = 0  # for the checked download link of a file answer
 
 
 def answers_of(application: Application) -> list[AnswerView]:
@@ -210,7 +211,13 @@ def answers_of(application: Application) -> list[AnswerView]:
         else:
             text = "" if value is None else str(value)
         shown.append(
-            AnswerView(question=question.label, kind=question.kind, value=text, file_name=file_name)
+            AnswerView(
+                question=question.label,
+                kind=question.kind,
+                value=text,
+                file_name=file_name,
+                question_id=question.pk,
+            )
         )
     return shown
 

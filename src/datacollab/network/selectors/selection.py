@@ -305,7 +305,10 @@ class MailsPage:
 
 
 def default_template(*, call: Call, kind: str) -> EmailTemplate:
-    """An unsaved template with the default wording, in the active language."""
+    """An unsaved template with the default wording, in the active language.
+
+    `{{ feedback }}` has its own paragraph, which renders as nothing when the convener chose
+    no review comment for the applicant."""
     if kind == EmailTemplate.Kind.SELECTED:
         subject = _("{{ call }}: your application has been selected")
         body = _(
@@ -314,6 +317,7 @@ def default_template(*, call: Call, kind: str) -> EmailTemplate:
             "to {{ call }} has been selected: {{ organisation }} joins {{ cohort }}.\n\n"
             "We will be in touch shortly about your award, its instalments and the first "
             "sessions of the cohort.\n\n"
+            "{% if feedback %}{{ feedback }}\n{% endif %}"
             "With best wishes,\n{{ convener }}\n"
         )
     else:
@@ -323,6 +327,7 @@ def default_template(*, call: Call, kind: str) -> EmailTemplate:
             "Thank you for applying to {{ call }} with “{{ application_title }}”. We received "
             "many strong applications and, after careful review, we are sorry to tell you that "
             "yours has not been selected for {{ cohort }}.\n\n"
+            "{% if feedback %}{{ feedback }}\n{% endif %}"
             "We hope to hear from you again in a future call.\n\n"
             "With best wishes,\n{{ convener }}\n"
         )

@@ -97,7 +97,7 @@ def rubric_criterion_of(*, actor: Any, call: Call, pk: int) -> RubricCriterion:
 def problems_before_opening(call: Call, now: datetime | None = None) -> list[str]:
     """What stops this call from opening, in words; empty when it is ready.
 
-    The call's open move (services/calls.py) should refuse while this is not empty."""
+    The call's open move (services/call_lifecycle.open_call) refuses while this is not empty."""
     now = now or timezone.now()
     problems: list[str] = []
     questions = list(Question.objects.filter(call=call))
@@ -130,6 +130,7 @@ class CallSetupPage:
     opens: str
     deadline: str
     eoi_deadline: str
+    review_deadline: str
 
 
 def call_setup_page(*, actor: Any, call: Call) -> CallSetupPage:
@@ -149,6 +150,9 @@ def call_setup_page(*, actor: Any, call: Call) -> CallSetupPage:
         opens=format_in_zone(call.opens_at, call.timezone),
         deadline=format_in_zone(call.deadline, call.timezone),
         eoi_deadline=format_in_zone(call.eoi_deadline, call.timezone) if call.eoi_deadline else "",
+        review_deadline=(
+            format_in_zone(call.review_deadline, call.timezone) if call.review_deadline else ""
+        ),
     )
 
 

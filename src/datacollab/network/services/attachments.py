@@ -6,6 +6,7 @@ serves; this check, called by the download view, is the only way to them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.db import transaction
@@ -59,4 +60,9 @@ def open_attachment(*, actor: Any, application_id: int, question_id: int) -> Att
             obj=application,
             details={"question": question_id, "file": name, "as": role},
         )
+    if role == "reviewer" and application.call.blind_review:
+        # File names often carry the organisation's; a blind reviewer's download keeps only
+        # the type (the same rule as selectors/blind.py for the page).
+        extension = PurePosixPath(name).suffix.lower()
+        name = f"attachment-{application.pk}-{question_id}{extension}"
     return Attachment(answer=answer, name=name)

@@ -32,6 +32,7 @@ from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from datacollab.network.models import Application, Call, Extension
 from datacollab.network.selectors.applications import extension_for, format_in_zone
+from datacollab.network.selectors.setup import problems_before_opening
 from datacollab.organisations.models import Organisation
 from datacollab.organisations.rules import is_convener
 
@@ -162,7 +163,7 @@ def allowed_moves(*, actor: Any, call: Call, now: datetime | None = None) -> lis
         return []
     status = effective_status(call, now)
     moves = []
-    if status == Status.DRAFT:
+    if status == Status.DRAFT and not problems_before_opening(call, now):
         moves.append(Move("open", str(MOVE_LABELS["open"]), "call-open"))
     if call.status == Status.OPEN:
         moves.append(Move("close", str(MOVE_LABELS["close"]), "call-close"))
@@ -239,6 +240,14 @@ def open_call(*, actor: Any, call: Call, now: datetime | None = None) -> Call:
             _("The deadline, %(deadline)s, has passed: set a later deadline before opening.")
             % {"deadline": format_in_zone(call.deadline, call.timezone)},
             field="deadline",
+        )
+    # The set-up overview's "Ready to open?" list is the rule, not advice: a call with no
+    # question or no rubric would take applications nobody can review.
+    problems = problems_before_opening(call, now)
+    if problems:
+        raise DomainError(
+            _("“%(call)s” is not ready to open: %(problems)s")
+            % {"call": call.title, "problems": " ".join(problems)}
         )
     return _move(
         actor=actor,

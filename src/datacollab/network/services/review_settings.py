@@ -15,6 +15,13 @@ from datacollab.organisations.models import User
 from datacollab.organisations.rules import is_convener
 
 
+def check_review_deadline(*, opens_at: datetime, review_deadline: datetime | None) -> None:
+    if review_deadline is not None and review_deadline <= opens_at:
+        raise DomainError(
+            _("The review deadline must come after the call opens."), field="review_deadline"
+        )
+
+
 @transaction.atomic
 def update_review_settings(
     *, actor: User, call: Call, review_deadline: datetime | None, blind_review: bool
@@ -30,10 +37,7 @@ def update_review_settings(
             )
             % {"call": call.title}
         )
-    if review_deadline is not None and review_deadline <= call.opens_at:
-        raise DomainError(
-            _("The review deadline must come after the call opens."), field="review_deadline"
-        )
+    check_review_deadline(opens_at=call.opens_at, review_deadline=review_deadline)
     before = {"review_deadline": call.review_deadline, "blind_review": call.blind_review}
     call.review_deadline = review_deadline
     call.blind_review = blind_review

@@ -29,6 +29,10 @@ from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.templatetags.datacollab import money
 from datacollab.network.models import Award, Call, Cohort, CohortMembership, Network
 from datacollab.network.selectors.applications import format_in_zone
+from datacollab.network.services.review_settings import (
+    check_review_deadline,
+    update_review_settings,
+)
 from datacollab.organisations.rules import is_convener
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -304,6 +308,8 @@ def create_call(
     timezone: str,
     reviews_per_application: int,
     eoi_deadline: datetime | None = None,
+    review_deadline: datetime | None = None,
+    blind_review: bool = False,
 ) -> Call:
     """A draft call for `cohort`. Questions, eligibility and rubric are added on its pages."""
     require_convener(actor)
@@ -315,6 +321,7 @@ def create_call(
         zone=timezone,
         reviews_per_application=reviews_per_application,
     )
+    check_review_deadline(opens_at=opens_at, review_deadline=review_deadline)
     call = Call.objects.create(
         cohort=cohort,
         slug=_unique_slug(Call, title),
@@ -327,6 +334,8 @@ def create_call(
         eoi_deadline=eoi_deadline,
         timezone=timezone,
         reviews_per_application=reviews_per_application,
+        review_deadline=review_deadline,
+        blind_review=blind_review,
     )
     audit.record(
         action="call.created",
@@ -339,6 +348,8 @@ def create_call(
             "eoi_deadline": eoi_deadline,
             "timezone": timezone,
             "reviews_per_application": reviews_per_application,
+            "review_deadline": review_deadline,
+            "blind_review": blind_review,
         },
     )
     return call
@@ -379,7 +390,12 @@ def update_call(
     timezone: str,
     reviews_per_application: int,
     eoi_deadline: datetime | None = None,
+    review_deadline: datetime | None = None,
+    blind_review: bool | None = None,
 ) -> Call:
+    """Edit a call's details. The review settings go through
+    review_settings.update_review_settings (its own rules and audit entry); with
+    `blind_review=None` (a caller that does not edit them) both stay as they are."""
     require_convener(actor)
     call = Call.objects.select_for_update().select_related("cohort").get(pk=call.pk)
     _check_call(
@@ -407,4 +423,11 @@ def update_call(
     if changed:
         call.save(update_fields=list(changed))
         audit.record(action="call.updated", actor=actor, obj=call, details=changed)
+    if blind_review is not None and (review_deadline, blind_review) != (
+        call.review_deadline,
+        call.blind_review,
+    ):
+        call = update_review_settings(
+            actor=actor, call=call, review_deadline=review_deadline, blind_review=blind_review
+        )
     return call
