@@ -47,8 +47,10 @@ def is_group_member(user: Any, dataset: Dataset) -> bool:
 def is_named_grantee(user: Any, dataset: Dataset) -> bool:
     if not _authenticated(user):
         return False
-    return AccessGrant.objects.filter(dataset=dataset, user=user).exists() or (
-        AccessGrant.objects.filter(dataset=dataset, organisation_id__in=_org_ids(user)).exists()
+    # An ended grant is as if absent (AccessGrant.ends_on).
+    grants = AccessGrant.objects.active().filter(dataset=dataset)
+    return grants.filter(user=user).exists() or (
+        grants.filter(organisation_id__in=_org_ids(user)).exists()
     )
 
 
