@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.conf import settings
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
