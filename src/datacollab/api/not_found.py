@@ -16,4 +16,5 @@ def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     return JsonResponse(
         {"error": "not_found", "message": _("There is no such API address: see /api/docs.")},
         status=404,
+        content_type="application/json; charset=utf-8",  # as django-ninja's answers
     )

@@ -5,6 +5,8 @@
 - Errors: every operation may answer 401 (a token that is sent but unknown or revoked) and
   422 (a path or query parameter of the wrong type, from django-ninja's validation), in the
   shapes `ErrorOut` and `InvalidInputOut`.
+- Uploads: the `file` part is required (without it the answer is 400); its filename is
+  optional, as in OpenAPI (a part without one is read as text: fine for CSV and TSV).
 """
 
 from __future__ import annotations
@@ -32,6 +34,22 @@ def _json(description: str, ref: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
 
 
+def _require_file_part(operation: dict[str, Any]) -> None:
+    body = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+    properties = (body or {}).get("schema", {}).get("properties", {})
+    if "file" not in properties:
+        return
+    properties["file"] = {
+        "type": "string",
+        "format": "binary",
+        "title": "File",
+        "description": "The data file: CSV, TSV (also gzipped), Parquet or XLSX.",
+    }
+    required = body["schema"].setdefault("required", [])  # type: ignore[index]
+    if "file" not in required:
+        required.append("file")
+
+
 class DocumentedAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         document = super().get_openapi_schema(*args, **kwargs)
@@ -50,6 +68,7 @@ def complete(document: Any) -> Any:
             security = operation.setdefault("security", [])
             if anyone and {} not in security:
                 security.append({})
+            _require_file_part(operation)
             responses = operation.setdefault("responses", {})
             responses.setdefault(
                 401, _json("A token was sent but is unknown or revoked; or log in.", error_ref)
