@@ -15,7 +15,7 @@ from tests.factories import make_org, make_user
 from tests.factories_api import bearer, make_token
 from tests.factories_data import make_dataset
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets_storage")]
 
 PREFIX = "datacollab_datasets_api_"
 JSON = "application/json; charset=utf-8"
@@ -78,7 +78,7 @@ def test_document_requires_the_file_part_of_an_upload(client):
     assert body["schema"]["properties"]["file"]["format"] == "binary"
 
 
-def test_non_integer_version_is_a_json_422(client, datasets_storage):
+def test_non_integer_version_is_a_json_422(client):
     make_version(make_dataset(spectrum="open", slug="air"))
 
     response = client.get("/api/datasets/air/versions/one/rows")
@@ -95,7 +95,7 @@ def test_unknown_address_under_api_is_a_json_404(client):
     assert client.post("/api/nothing-here").status_code == 404
 
 
-def test_anonymous_reads_open_rows_as_the_document_says(client, datasets_storage):
+def test_anonymous_reads_open_rows_as_the_document_says(client):
     make_version(make_dataset(spectrum="open", slug="air"))
 
     response = client.get("/api/datasets/air/versions/1/rows?limit=2")

@@ -25,9 +25,9 @@ from ninja.files import UploadedFile
 
 from datacollab.core.errors import DomainError, NotFound
 from datacollab.datasets import dcat
+from datacollab.datasets import rows as rows_query
 from datacollab.datasets.diff import diff_versions
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
-from datacollab.datasets import rows as rows_query
 from datacollab.datasets.rows import QueryError, fetch_rows, parse_query
 from datacollab.datasets.rules import data_access
 from datacollab.datasets.schema_limits import load_schema_text
@@ -583,7 +583,7 @@ def upload_create(
 def upload_get(
     request: HttpRequest,
     slug: str,
-    upload_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008 - ninja's way to bound it
+    upload_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> Any:
     """Status (`received`, `processing`, `published`, `invalid`, `failed`), what was
     detected, the validation summary with the first 20 errors, the version it became or
