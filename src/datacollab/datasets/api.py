@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -494,7 +495,7 @@ def _size_limited(run: Any) -> Any:
     return wrapper
 
 
-def _unnamed_file_part(request: HttpRequest) -> UploadedFile | None:
+def _unnamed_file_part(request: HttpRequest) -> DjangoUploadedFile | None:
     """The `file` part sent without a filename (OpenAPI leaves the filename optional).
 
     Django reads such a part as text (UTF-8), in memory under DATA_UPLOAD_MAX_MEMORY_SIZE:
@@ -555,17 +556,17 @@ def upload_create(
         dataset = _owned(request, slug)
         if getattr(request, "upload_too_large", False):
             raise TooLarge(too_large_message())
-        file = file or _unnamed_file_part(request)
-        if file is None:
+        part = file or _unnamed_file_part(request)
+        if part is None:
             raise DomainError(
                 _("Send the data file as the multipart form field “file”."), field="file"
             )
         upload = receive_upload(
             actor=request.user,
             dataset=dataset,
-            stream=file,
-            name=file.name or "upload",
-            size_hint=file.size,
+            stream=part,
+            name=part.name or "upload",
+            size_hint=part.size,
             schema=_given_schema(table_schema),
         )
     except DomainError as exc:

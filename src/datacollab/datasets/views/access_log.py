@@ -65,7 +65,7 @@ def access_log(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def access_log_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def access_log_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     dataset = dataset_for(request.user, slug)
     require_owner(request.user, dataset)
     form = AccessLogFilterForm(request.GET or None)
