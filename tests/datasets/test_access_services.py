@@ -56,7 +56,12 @@ def test_add_grant_by_email_gives_access_and_is_audited(owner_user, named, asker
     assert (grant.user, grant.granted_by) == (asker, owner_user)
     assert rules.data_access(asker, named).allowed is True
     entry = AuditEntry.objects.get(action="dataset.access_granted")
-    assert entry.details == {"grant": grant.pk, "user": asker.pk, "organisation": None}
+    assert entry.details == {
+        "grant": grant.pk,
+        "user": asker.pk,
+        "organisation": None,
+        "ends_on": None,
+    }
 
 
 def test_add_grant_to_organisation_covers_its_members(owner_user, named, asker):

@@ -197,3 +197,86 @@ def test_catalog_page_queries_constant_in_rows(login, params):
     few = _queries(client, params)
     add(50)
     assert _queries(client, params) == few
+
+
+# --- Listed named and group data: findable, so it can be asked for ------------------------------
+
+
+def test_new_group_dataset_is_listed_unless_the_owner_says_not(cargo):
+    from datacollab.datasets.services.datasets import create_dataset
+
+    author = make_user()
+    cargo.memberships.create(user=author, role="member")
+    collab = make_collaboration(lead=cargo)
+
+    listed = create_dataset(
+        actor=author, owner=cargo, title="Pooled", spectrum="group", collaboration=collab
+    )
+    hidden = create_dataset(
+        actor=author, owner=cargo, title="Hidden", spectrum="named", listed=False
+    )
+    closed = create_dataset(actor=author, owner=cargo, title="Closed", spectrum="closed")
+
+    assert (listed.listed, hidden.listed, closed.listed) == (True, False, False)
+
+
+def test_new_dataset_form_ticks_listed(login, cargo):
+    author = make_user()
+    cargo.memberships.create(user=author, role="member")
+
+    body = login(author).get("/datasets/new/").content.decode()
+
+    tag = re.search(r'<input[^>]*name="listed"[^>]*>', body)
+    assert tag is not None
+    assert " checked" in tag.group(0)
+
+
+def test_listed_group_data_is_in_an_outsiders_catalog_with_its_level(login, cargo):
+    collab = make_collaboration(lead=cargo)
+    make_dataset(owner=cargo, spectrum="group", collaboration=collab, listed=True, title="Pooled")
+    make_dataset(owner=cargo, spectrum="group", collaboration=collab, title="Unlisted pool")
+
+    body = login(make_user()).get("/datasets/").content.decode()
+
+    assert "Pooled" in body
+    assert "Group: members of the collaboration" in body
+    assert "Unlisted pool" not in body
+
+
+def test_listed_data_page_shows_field_names_not_constraints_to_outsiders(login, cargo):
+    dataset = make_dataset(owner=cargo, spectrum="named", listed=True, slug="clinics")
+    schema = {
+        "fields": [
+            {
+                "name": "clinic",
+                "type": "string",
+                "description": "The clinic.",
+                "constraints": {"enum": ["Howrah North", "Sealdah"]},
+            },
+            {"name": "screened", "type": "integer", "constraints": {"maximum": 4242}},
+        ]
+    }
+    make_version(dataset, {"clinic": ["Sealdah"], "screened": [12]}, schema)
+    outsider = login(make_user())
+
+    body = outsider.get("/datasets/clinics/").content.decode()
+
+    assert "<code>clinic</code>" in body
+    assert "<code>screened</code>" in body
+    assert "The clinic." in body
+    assert "Howrah North" not in body
+    assert "4242" not in body
+    assert 'href="/datasets/clinics/request/"' in body
+    assert outsider.get("/datasets/clinics/v1/preview/").status_code == 403
+    assert outsider.get("/api/datasets/clinics/versions/1/rows").status_code == 403
+    assert "schema" not in outsider.get("/api/datasets/clinics").json()["versions"][0]
+
+
+def test_unlisted_named_data_stays_invisible_to_outsiders(login, client, cargo):
+    make_dataset(owner=cargo, spectrum="named", slug="secret", title="Secret")
+    outsider = login(make_user())
+
+    assert outsider.get("/datasets/secret/").status_code == 404
+    assert outsider.get("/datasets/secret/request/").status_code == 404
+    assert "Secret" not in outsider.get("/datasets/").content.decode()
+    assert outsider.get("/api/datasets/secret").status_code == 404

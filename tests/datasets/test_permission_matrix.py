@@ -79,6 +79,8 @@ KIND = {
     "dataset-edit": "owner",
     "dataset-access": "owner",
     "dataset-requests": "owner",
+    "dataset-access-log": "owner",
+    "dataset-access-log-csv": "owner",
     "dataset-upload": "owner",
     "dataset-upload-status": "owner",
     "dataset-schema-edit": "owner",

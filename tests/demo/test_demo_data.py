@@ -208,10 +208,12 @@ def test_demo_firms_and_planners_read_the_sensors_and_the_outsider_does_not() ->
     for local in ["pedal-post", "green-courier-co", "cargocycle-logistics", "planner"]:
         assert rules.data_access(_user(local), sensors).allowed, local
     outsider = _user("outsider")
-    assert not rules.can_see(outsider, sensors)
-    assert rules.data_access(outsider, sensors).allowed is False
+    # Listed: the outsider finds the sensors and may ask for access, but reads nothing.
+    assert rules.can_see(outsider, sensors)
+    assert rules.data_access(outsider, sensors).action == "request"
     assert sorted(visible_datasets(outsider).values_list("slug", flat=True)) == [
         "buenos-aires-labour-market-by-sex",
+        "data-cargo-sensors",
         "data-cargo-zone-summaries",
         "packaging-reuse-events",
     ]

@@ -11,15 +11,15 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from datacollab.api.auth import api_auth
+from datacollab.api.openapi import DocumentedAPI
 from datacollab.core.errors import DomainError
 from datacollab.datasets.api import error_body
 from datacollab.datasets.api import router as datasets_router
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="datacollab API",
     version="1",
     urls_namespace="api",

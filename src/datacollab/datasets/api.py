@@ -15,15 +15,18 @@ import functools
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Path, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from datacollab.core.errors import DomainError, NotFound
 from datacollab.datasets import dcat
+from datacollab.datasets import rows as rows_query
 from datacollab.datasets.diff import diff_versions
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
 from datacollab.datasets.rows import QueryError, fetch_rows, parse_query
@@ -42,6 +45,62 @@ LIST_LIMIT = 50
 LIST_MAX_LIMIT = 100
 # PositiveIntegerField's upper bound: larger numbers cannot be a version (and would overflow).
 MAX_VERSION = 2_147_483_647
+# The largest primary key a database holds; a larger path parameter is refused (422).
+MAX_ID = 2**63 - 1
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """One documented query parameter (the endpoints parse them, to answer 400 naming it)."""
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def _whole(low: int, high: int, default: int) -> dict[str, Any]:
+    # Whole numbers are written in digits only: "+5" or "5.0" are refused (400).
+    return {"type": "integer", "minimum": low, "maximum": high, "default": default}
+
+
+LIST_PARAMETERS = [
+    _query("limit", _whole(1, LIST_MAX_LIMIT, LIST_LIMIT), "How many datasets, at most."),
+    _query("offset", _whole(0, MAX_VERSION, 0), "How many datasets to skip."),
+]
+ROWS_PARAMETERS = [
+    _query(
+        "limit",
+        _whole(1, rows_query.MAX_LIMIT, rows_query.DEFAULT_LIMIT),
+        "How many rows, at most.",
+    ),
+    _query("offset", _whole(0, rows_query.MAX_OFFSET, 0), "How many rows to skip."),
+    _query(
+        "sort",
+        {"type": "string"},
+        "Columns to sort by, separated by commas; `-` before a name for descending.",
+    ),
+    _query("fields", {"type": "string"}, "The columns to return, in this order."),
+    {
+        **_query(
+            "filters",
+            {"type": "object", "additionalProperties": {"type": "string"}},
+            "Any other parameter filters a column: `col=value`, `col__ne`, `col__gt`, "
+            "`col__gte`, `col__lt`, `col__lte`, `col__contains`, `col__in=a,b`, `col__eq`. "
+            "An unknown column or operator, or a value not of the column's type, is 400.",
+        ),
+        "style": "form",
+        "explode": True,
+    },
+]
+DIFF_PARAMETERS = [
+    {
+        **_query(name, {"type": "integer", "minimum": 1}, f"The {label} version's number."),
+        "required": True,
+    }
+    for name, label in (("from", "older"), ("to", "newer"))
+]
 
 
 class ErrorOut(Schema):
@@ -176,7 +235,12 @@ def _summary(request: HttpRequest, dataset: Dataset, latest: int | None) -> dict
     }
 
 
-@router.get("/", response={200: DatasetListOut, 400: ErrorOut}, summary="Datasets you may see")
+@router.get(
+    "/",
+    response={200: DatasetListOut, 400: ErrorOut},
+    summary="Datasets you may see",
+    openapi_extra={"parameters": LIST_PARAMETERS},
+)
 def dataset_list(request: HttpRequest) -> Any:
     """Every dataset the caller may see, by title; `limit` (at most 100) and `offset`."""
     try:
@@ -239,9 +303,10 @@ def dataset_get(request: HttpRequest, slug: str) -> Any:
 
 
 @router.get(
-    "/{slug}/versions/{int:version}/rows",
+    "/{slug}/versions/{version}/rows",
     response={200: RowsOut, **ERRORS},
     summary="Rows of one version",
+    openapi_extra={"parameters": ROWS_PARAMETERS},
 )
 def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
     """A page of rows. Query parameters:
@@ -281,7 +346,12 @@ def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
     }
 
 
-@router.get("/{slug}/diff", response={200: dict[str, Any], **ERRORS}, summary="Compare versions")
+@router.get(
+    "/{slug}/diff",
+    response={200: dict[str, Any], **ERRORS},
+    summary="Compare versions",
+    openapi_extra={"parameters": DIFF_PARAMETERS},
+)
 def version_diff(request: HttpRequest, slug: str) -> Any:
     """`?from=a&to=b`: schema changes and exact counts of rows added, removed and changed,
     with up to 10 examples of each (see the version diff in the user guide)."""
@@ -425,6 +495,19 @@ def _size_limited(run: Any) -> Any:
     return wrapper
 
 
+def _unnamed_file_part(request: HttpRequest) -> DjangoUploadedFile | None:
+    """The `file` part sent without a filename (OpenAPI leaves the filename optional).
+
+    Django reads such a part as text (UTF-8), in memory under DATA_UPLOAD_MAX_MEMORY_SIZE:
+    CSV and TSV arrive whole; binary files (Parquet, XLSX, gzip) need a filename to arrive
+    intact, as the guide says.
+    """
+    text = request.POST.get("file")
+    if not text:
+        return None
+    return SimpleUploadedFile("upload", text.encode("utf-8"))
+
+
 def _given_schema(text: str | None) -> dict[str, Any] | None:
     if text is None or not text.strip():
         return None
@@ -473,16 +556,17 @@ def upload_create(
         dataset = _owned(request, slug)
         if getattr(request, "upload_too_large", False):
             raise TooLarge(too_large_message())
-        if file is None:
+        part = file or _unnamed_file_part(request)
+        if part is None:
             raise DomainError(
                 _("Send the data file as the multipart form field “file”."), field="file"
             )
         upload = receive_upload(
             actor=request.user,
             dataset=dataset,
-            stream=file,
-            name=file.name or "upload",
-            size_hint=file.size,
+            stream=part,
+            name=part.name or "upload",
+            size_hint=part.size,
             schema=_given_schema(table_schema),
         )
     except DomainError as exc:
@@ -493,11 +577,15 @@ def upload_create(
 
 
 @router.get(
-    "/{slug}/uploads/{int:upload_id}",
+    "/{slug}/uploads/{upload_id}",
     response={200: UploadOut, **ERRORS},
     summary="One upload: status and result",
 )
-def upload_get(request: HttpRequest, slug: str, upload_id: int) -> Any:
+def upload_get(
+    request: HttpRequest,
+    slug: str,
+    upload_id: int = Path(..., ge=1, le=MAX_ID),
+) -> Any:
     """Status (`received`, `processing`, `published`, `invalid`, `failed`), what was
     detected, the validation summary with the first 20 errors, the version it became or
     the reason it was refused; members of the owning organisation only."""

@@ -48,14 +48,12 @@ def is_group_member(user: Any, dataset: Dataset) -> bool:
 def is_named_grantee(user: Any, dataset: Dataset) -> bool:
     if not _authenticated(user):
         return False
+    # An ended grant is as if absent (AccessGrant.ends_on).
+    grants = AccessGrant.objects.active().filter(dataset=dataset)
     # A grant to a person was made by their address: it counts only once they have proved
     # it, or anyone who signed up with that address first would hold it (red team finding 4).
-    personal = has_verified_email(user) and (
-        AccessGrant.objects.filter(dataset=dataset, user=user).exists()
-    )
-    return personal or (
-        AccessGrant.objects.filter(dataset=dataset, organisation_id__in=_org_ids(user)).exists()
-    )
+    personal = has_verified_email(user) and grants.filter(user=user).exists()
+    return personal or (grants.filter(organisation_id__in=_org_ids(user)).exists())
 
 
 def _in_audience(user: Any, dataset: Dataset) -> bool:

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("datacollab.datasets.views.uploads")),
     path("", include("datacollab.datasets.views.schema")),
     path("", include("datacollab.datasets.views.access")),
+    path("", include("datacollab.datasets.views.access_log")),
     path("", include("datacollab.datasets.views.formats")),
 ]

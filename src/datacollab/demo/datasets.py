@@ -58,6 +58,7 @@ class DatasetSpec:
     spatial: str = ""
     update_frequency: str = ""
     granted_to: list[str] = field(default_factory=list)  # organisation slugs (named data)
+    listed: bool = False  # named/group data: metadata in the catalog, so outsiders can ask
 
 
 SENSOR_FIELDS = {
@@ -87,6 +88,7 @@ DATASETS = [
         ),
         owner="data-cargo",
         spectrum=Spectrum.GROUP,
+        listed=True,
         versions=[
             VersionSpec("ecargo-trips-2021-03-01-to-14.parquet", tables.sensors_first_weeks),
             VersionSpec("ecargo-trips-2021-03-01-to-28.parquet", tables.sensors),
@@ -283,7 +285,7 @@ def _values(spec: DatasetSpec, collabs: DemoCollaborations) -> dict[str, Any]:
         "themes": spec.themes,
         "licence": spec.licence,
         "spectrum": spec.spectrum,
-        "listed": False,
+        "listed": spec.listed,
         "collaboration": collabs.collaborations[spec.collaboration] if spec.collaboration else None,
         "agreement": collabs.agreements[spec.agreement] if spec.agreement else None,
         "temporal_start": start,

@@ -24,6 +24,14 @@ class GrantForm(forms.Form):
         required=False,
         help_text=gettext_lazy("All its members get access."),
     )
+    ends_on = forms.DateField(
+        label=gettext_lazy("Access ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy(
+            "Optional: the last day of access (YYYY-MM-DD). Empty: until you remove it."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

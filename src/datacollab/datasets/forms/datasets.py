@@ -87,6 +87,8 @@ class DatasetForm(forms.Form):
     listed = forms.BooleanField(
         label=gettext_lazy("List in the catalog"),
         required=False,
+        # Ticked for a new dataset: shared data that no one can find cannot be asked for.
+        initial=True,
         help_text=Dataset._meta.get_field("listed").help_text,
     )
     collaboration = forms.ModelChoiceField(

@@ -13,6 +13,7 @@ Rules (also in docs/guide/datasets.md):
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from functools import partial
 from typing import Any
@@ -55,9 +56,15 @@ def add_grant(
     dataset: Dataset,
     email: str = "",
     organisation: Organisation | None = None,
+    ends_on: dt.date | None = None,
 ) -> AccessGrant:
-    """Grant a registered person (by email) or an organisation access to named or group data."""
+    """Grant a registered person (by email) or an organisation access to named or group data,
+    until removed or, with `ends_on`, up to and including that day."""
     require_owner(actor, dataset)
+    if ends_on is not None and ends_on < timezone.localdate():
+        raise DomainError(
+            _("The end date has passed: choose today or a later day."), field="ends_on"
+        )
     if bool(email.strip()) == (organisation is not None):
         raise DomainError(_("Grant access either to a person (by email) or to an organisation."))
     if dataset.spectrum not in GRANTABLE:
@@ -77,12 +84,24 @@ def add_grant(
                 % {"email": email.strip()},
                 field="email",
             )
-    existing = AccessGrant.objects.filter(dataset=dataset, user=user, organisation=organisation)
-    if existing.exists():
+    existing = AccessGrant.objects.filter(
+        dataset=dataset, user=user, organisation=organisation
+    ).first()
+    if existing is not None and not existing.has_ended:
         raise Conflict(_("%(who)s already has access.") % {"who": user or organisation})
-    access_grant = AccessGrant.objects.create(
-        dataset=dataset, user=user, organisation=organisation, granted_by=actor
-    )
+    if existing is not None:
+        # An ended grant is renewed rather than doubled: one row per grantee.
+        existing.ends_on, existing.granted_by = ends_on, actor
+        existing.save(update_fields=["ends_on", "granted_by"])
+        access_grant = existing
+    else:
+        access_grant = AccessGrant.objects.create(
+            dataset=dataset,
+            user=user,
+            organisation=organisation,
+            granted_by=actor,
+            ends_on=ends_on,
+        )
     audit.record(
         action="dataset.access_granted",
         actor=actor,
@@ -91,6 +110,7 @@ def add_grant(
             "grant": access_grant.pk,
             "user": user.pk if user else None,
             "organisation": organisation.pk if organisation else None,
+            "ends_on": ends_on,
         },
     )
     return access_grant
@@ -216,6 +236,9 @@ def decide_access_request(
         access_grant, _created = AccessGrant.objects.get_or_create(
             dataset=dataset, **who, defaults={"granted_by": actor}
         )
+        if access_grant.has_ended:  # approving again renews an ended grant, with no end
+            access_grant.ends_on, access_grant.granted_by = None, actor
+            access_grant.save(update_fields=["ends_on", "granted_by"])
         grant_id = access_grant.pk
     access_request.status = (
         AccessRequest.Status.APPROVED if approve else AccessRequest.Status.DECLINED

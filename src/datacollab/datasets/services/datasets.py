@@ -210,7 +210,9 @@ def create_dataset(
     themes: list[str] | str = (),  # type: ignore[assignment]
     licence: str = "",
     spectrum: str = Spectrum.CLOSED,
-    listed: bool = False,
+    # Named and group data are listed unless the owner says not: findable, so it can be asked
+    # for. Other levels ignore it (see _check).
+    listed: bool = True,
     collaboration: DataCollaboration | None = None,
     agreement: Agreement | None = None,
     temporal_start: dt.date | None = None,

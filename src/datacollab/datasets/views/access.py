@@ -51,9 +51,10 @@ def access_grants(request: HttpRequest, slug: str) -> HttpResponse:
             dataset=dataset,
             email=form.cleaned_data.get("email") or "",
             organisation=form.cleaned_data.get("organisation"),
+            ends_on=form.cleaned_data.get("ends_on"),
         )
     except DomainError as exc:
-        form.add_error("email" if exc.field == "email" else None, exc.message)
+        form.add_error(exc.field if exc.field in ("email", "ends_on") else None, exc.message)
         return _grants_page(request, dataset, form, status=exc.status)
     messages.success(request, _("Access granted."))
     return redirect("dataset-access", slug=dataset.slug)

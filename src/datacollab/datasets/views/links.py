@@ -46,4 +46,5 @@ def owner_links(dataset: Dataset) -> dict[str, str]:
         "upload": upload_url(dataset),
         "access": reverse("dataset-access", kwargs={"slug": dataset.slug}),
         "requests": reverse("dataset-requests", kwargs={"slug": dataset.slug}),
+        "access_log": reverse("dataset-access-log", kwargs={"slug": dataset.slug}),
     }
