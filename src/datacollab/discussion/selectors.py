@@ -46,7 +46,7 @@ def visible_posts(user: Any) -> QuerySet[Post]:
     """Posts `user` may read: not hidden, in channels they may read (search, digests, pages)."""
     if not rules.standing(user).anyone:
         return Post.objects.none()
-    posts = Post.objects.filter(hidden_at__isnull=True)
+    posts = Post.objects.filter(hidden_at__isnull=True, deleted_at__isnull=True)
     allowed = _readable_q(user, prefix="thread__channel__")
     return posts if allowed is None else posts.filter(allowed)
 
