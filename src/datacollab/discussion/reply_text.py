@@ -20,7 +20,10 @@ _ATTRIBUTION = re.compile(
 )
 # Outlook puts the old message under a rule, or under a "From: / Sent:" block.
 _OUTLOOK_RULE = re.compile(r"^\s*(-{2,}\s*Original Message\s*-{2,}|_{20,})\s*$", re.IGNORECASE)
-_HEADER = re.compile(r"^\s*\*?(From|De|Von|Sent|Envoyé|Gesendet|Enviado|Date|To|À|An|Para|Subject|Objet|Betreff|Asunto|Cc)\s*:\*?\s", re.IGNORECASE)
+_HEADER = re.compile(
+    r"^\s*\*?(From|De|Von|Sent|Envoyé|Gesendet|Enviado|Date|To|À|An|Para|Subject|Objet|Betreff|Asunto|Cc)\s*:\*?\s",
+    re.IGNORECASE,
+)
 _FROM = re.compile(r"^\s*\*?(From|De|Von)\s*:", re.IGNORECASE)
 # Signatures: the standard delimiter, and the lines phones and apps add.
 _SIGNATURE_RULE = re.compile(r"^--\s*$")

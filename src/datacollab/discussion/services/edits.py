@@ -44,9 +44,7 @@ def can_delete(user: Any, post: Post) -> bool:
         return False
     if rules.can_moderate(user):
         return True
-    return getattr(user, "pk", None) == post.author_id and rules.can_post(
-        user, post.thread.channel
-    )
+    return getattr(user, "pk", None) == post.author_id and rules.can_post(user, post.thread.channel)
 
 
 @transaction.atomic

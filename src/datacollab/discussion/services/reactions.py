@@ -17,9 +17,7 @@ def toggle_reaction(*, actor: Any, post: Post, kind: str) -> bool:
     """Add the reaction, or take it back if it is there; True when it is now on."""
     if kind not in Reaction.Kind.values:
         raise DomainError(_("Choose one of the offered reactions."), field="kind")
-    post = Post.objects.select_related("thread__channel", "thread__channel__cohort").get(
-        pk=post.pk
-    )
+    post = Post.objects.select_related("thread__channel", "thread__channel__cohort").get(pk=post.pk)
     if not rules.can_post(actor, post.thread.channel):
         selectors.raise_not_member(post.thread.channel)
     if post.deleted_at is not None or post.hidden_at is not None:

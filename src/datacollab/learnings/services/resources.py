@@ -19,12 +19,14 @@ from datacollab.learnings import rules
 from datacollab.learnings.models import Resource, Tag, Visibility
 from datacollab.learnings.services.learnings import unique_slug
 from datacollab.learnings.services.tags import resolve_tags
-from datacollab.network.models import Cohort
 from datacollab.network.file_types import (
     DOCUMENT_CONTENT_TYPES,
     DOCUMENT_EXTENSIONS,
+)
+from datacollab.network.file_types import (
     content_type_of as content_type_of,  # re-exported: views serve files with it
 )
+from datacollab.network.models import Cohort
 from datacollab.network.uploads import UploadLike, check_upload
 from datacollab.organisations.rules import is_convener
 from datacollab.search import index
