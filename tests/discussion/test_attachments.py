@@ -33,7 +33,10 @@ def test_attachment_too_large_is_refused_and_nothing_posted(world, settings):
     with pytest.raises(DomainError) as refusal:
         reply(actor=world.bob, thread=thread, body="Minutes", files=[_pdf()])
 
-    assert refusal.value.message == "“minutes.pdf” is 109 bytes; the limit for “an attachment” is 50 bytes."
+    assert (
+        refusal.value.message
+        == "“minutes.pdf” is 109 bytes; the limit for “an attachment” is 50 bytes."
+    )
     assert (Post.objects.count(), PostAttachment.objects.count()) == (1, 0)
 
 

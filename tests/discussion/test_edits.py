@@ -100,7 +100,11 @@ def test_delete_by_a_convener_is_an_audited_moderation_act(world):
     delete_post(actor=world.convener, post=post, reason="  Personal   data ")
 
     entry = AuditEntry.objects.get(action="discussion.post_deleted_by_moderator")
-    assert entry.details == {"thread": post.thread_id, "author": world.alice.pk, "reason": "Personal data"}
+    assert entry.details == {
+        "thread": post.thread_id,
+        "author": world.alice.pk,
+        "reason": "Personal data",
+    }
 
 
 def test_delete_twice_refused(world):

@@ -49,7 +49,9 @@ def _mail(*, to, sender="bob@example.org", body="Count me in.", message_id="<m1@
     return message.as_bytes()
 
 
-def test_notification_mail_carries_a_signed_reply_to(world, thread, django_capture_on_commit_callbacks):
+def test_notification_mail_carries_a_signed_reply_to(
+    world, thread, django_capture_on_commit_callbacks
+):
     EmailPreference.objects.create(user=world.bob, mode="each", unsubscribe_token="t-bob")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,7 +105,9 @@ def test_forged_token_is_refused_and_nothing_posted(world, thread):
 def test_token_moved_to_another_thread_is_refused(world, thread):
     other = start_thread(actor=world.alice, channel=world.channel, title="Other", body="x")
     address = reply_address(user=world.bob, thread=thread)
-    moved = address.replace(f"reply+{world.bob.pk}-{thread.pk}-", f"reply+{world.bob.pk}-{other.pk}-")
+    moved = address.replace(
+        f"reply+{world.bob.pk}-{thread.pk}-", f"reply+{world.bob.pk}-{other.pk}-"
+    )
 
     with pytest.raises(ForbiddenReply):
         receive_reply(raw=_mail(to=moved))
@@ -143,7 +147,10 @@ def test_reply_from_a_person_who_lost_access_is_refused(world, thread):
     with pytest.raises(ForbiddenReply) as refusal:
         receive_reply(raw=_mail(to=address))
 
-    assert refusal.value.message == "You can no longer post in “Cohort A”, so this reply was not posted."
+    assert (
+        refusal.value.message
+        == "You can no longer post in “Cohort A”, so this reply was not posted."
+    )
     assert Post.objects.filter(thread=thread).count() == 1
 
 
@@ -162,7 +169,9 @@ def test_reply_that_is_only_quote_is_refused(world, thread):
     with pytest.raises(RefusedReply) as refusal:
         receive_reply(raw=_mail(to=address, body=""))
 
-    assert refusal.value.message == "The reply is empty once quoted text is removed: nothing to post."
+    assert (
+        refusal.value.message == "The reply is empty once quoted text is removed: nothing to post."
+    )
 
 
 def _stdin(monkeypatch, raw):

@@ -13,7 +13,6 @@ from datacollab.discussion.smtp_handler import InboundReplyHandler
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 
 
-
 @pytest.fixture
 def committed_db(audit_triggers_lifted: None, transactional_db: None) -> None:
     """A committed database, so the server's worker thread sees what the test made (request
@@ -64,9 +63,7 @@ def test_reply_through_smtp_appears_in_the_thread(committed_db, world, settings,
     ]
 
 
-def test_forged_reply_through_smtp_is_refused_with_550(
-    committed_db, world, settings, smtp_server
-):
+def test_forged_reply_through_smtp_is_refused_with_550(committed_db, world, settings, smtp_server):
     settings.DISCUSSION_REPLY_DOMAIN = "reply.collab.example"
     thread = start_thread(actor=world.alice, channel=world.channel, title="Plans", body="Who?")
     forged = f"reply+{world.bob.pk}-{thread.pk}-99999-{'0' * 24}@reply.collab.example"

@@ -69,13 +69,7 @@ def test_reply_text_keeps_a_from_line_that_is_not_a_header_block():
 
 
 def test_reply_text_cuts_original_message_rule_and_signature():
-    text = (
-        "Fine by me.\n"
-        "-- \n"
-        "Bob Brown\nData Cargo\n"
-        "-----Original Message-----\n"
-        "From: x\n"
-    )
+    text = "Fine by me.\n-- \nBob Brown\nData Cargo\n-----Original Message-----\nFrom: x\n"
 
     assert reply_text(text) == "Fine by me."
 

@@ -26,7 +26,7 @@ def _deliver(raw: bytes, recipients: list[str]) -> str:
 
 
 class InboundReplyHandler:
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
