@@ -51,7 +51,7 @@ def test_attachment_whose_content_is_not_its_type_is_refused(world):
             files=[_pdf("minutes.pdf", b"<html><script>alert(1)</script>")],
         )
 
-    assert refusal.value.field == "files"
+    assert refusal.value.field == "attachments"
     assert (Post.objects.count(), PostAttachment.objects.count()) == (1, 0)
 
 
@@ -108,7 +108,7 @@ def test_reply_form_uploads_files(world, login):
 
     response = login(world.bob).post(
         reverse("thread-reply", args=[thread.pk]),
-        {"body": "Two files", "files": [_pdf("a.pdf"), _pdf("b.pdf")]},
+        {"body": "Two files", "attachments": [_pdf("a.pdf"), _pdf("b.pdf")]},
     )
 
     assert response.status_code == 302
@@ -121,11 +121,11 @@ def test_reply_form_shows_a_refused_file_on_the_field(world, login):
 
     response = login(world.bob).post(
         reverse("thread-reply", args=[thread.pk]),
-        {"body": "Bad", "files": [_pdf("a.pdf", b"not a pdf at all")]},
+        {"body": "Bad", "attachments": [_pdf("a.pdf", b"not a pdf at all")]},
     )
 
     assert response.status_code == 400
-    assert response.context["reply_form"].errors["files"] == [
+    assert response.context["reply_form"].errors["attachments"] == [
         "“a.pdf” is named .pdf but its content is not a .pdf file; export it again and upload "
         "the real file."
     ]

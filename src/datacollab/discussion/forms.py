@@ -54,7 +54,7 @@ class ThreadForm(forms.Form):
         required=False,
         help_text=BODY_HELP,
     )
-    files = files_field()
+    attachments = files_field()
 
 
 class ReplyForm(forms.Form):
@@ -65,7 +65,7 @@ class ReplyForm(forms.Form):
         required=False,
         help_text=BODY_HELP,
     )
-    files = files_field()
+    attachments = files_field()
 
 
 class EditPostForm(forms.Form):

@@ -35,14 +35,14 @@ def check_attachments(uploads: Sequence[UploadLike]) -> None:
     if len(uploads) > MAX_FILES_PER_POST:
         raise DomainError(
             _("Attach at most %(n)d files to one post.") % {"n": MAX_FILES_PER_POST},
-            field="files",
+            field="attachments",
         )
     rule = _AttachmentRule()
     for upload in uploads:
         try:
             check_upload(question=rule, upload=upload)
         except DomainError as error:
-            raise DomainError(error.message, field="files") from error
+            raise DomainError(error.message, field="attachments") from error
 
 
 @transaction.atomic

@@ -82,15 +82,15 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_file(request: HttpRequest, attachment_id: int) -> HttpResponse | FileResponse:
     attachment = selectors.readable_attachment(request.user, attachment_id)
     content_type = content_type_of(attachment.name)
-    response: HttpResponse
+    response: HttpResponse | FileResponse
     prefix = settings.PRIVATE_MEDIA_ACCEL_REDIRECT
     if prefix:
         # The web server sends the bytes from its internal location; we only said who may.
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(attachment.file.name)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(str(attachment.file.name))
     else:
         try:
             handle = attachment.file.open("rb")

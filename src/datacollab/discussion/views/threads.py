@@ -35,7 +35,7 @@ def thread_create(request: HttpRequest, channel_slug: str) -> HttpResponse:
                     channel=channel,
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],
-                    files=form.cleaned_data["files"],
+                    files=form.cleaned_data["attachments"],
                 )
             except DomainError as error:
                 if error.field is None:
@@ -123,7 +123,7 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             actor=request.user,  # type: ignore[arg-type]
             thread=thread,
             body=form.cleaned_data["body"],
-            files=form.cleaned_data["files"],
+            files=form.cleaned_data["attachments"],
         )
     except DomainError as error:
         if error.field is None:
