@@ -187,3 +187,11 @@ def test_delete_page_for_someone_elses_post_is_refused(world, login):
 
     assert response.status_code == 403
     assert Post.objects.get(pk=post.pk).deleted_at is None
+
+
+def test_edit_post_updates_its_mentions(world):
+    post = _opening(world, body="Hello @[Bob Brown]")
+
+    edit_post(actor=world.alice, post=post, body="Hello @[convener@example.org]")
+
+    assert list(post.mentions.all()) == [world.convener]

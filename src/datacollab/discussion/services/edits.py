@@ -18,7 +18,7 @@ from datacollab.core import audit
 from datacollab.core.errors import Conflict, NotAllowed
 from datacollab.discussion import rules
 from datacollab.discussion.models import Post, PostRevision
-from datacollab.discussion.services.posts import _clean_body, on_post_changed
+from datacollab.discussion.services.posts import _clean_body, on_post_changed, resolve_mentions
 
 
 def _locked(post: Post) -> Post:
@@ -64,9 +64,13 @@ def edit_post(*, actor: Any, post: Post, body: str) -> Post:
     PostRevision.objects.create(
         post=post, body=post.body, change=PostRevision.Change.EDITED, changed_by=actor
     )
+    # Mentions follow the text, so the page links the people named now; nobody is notified
+    # again (an edit must not become a way to ping people twice).
+    mentioned = resolve_mentions(channel=post.thread.channel, body=body)
     post.body = body
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "edited_at"])
+    post.mentions.set(mentioned)
     audit.record(
         action="discussion.post_edited",
         actor=actor,

@@ -20,7 +20,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -189,6 +189,12 @@ def receive_reply(*, raw: bytes, envelope_to: list[str] | None = None) -> Post:
         raise RefusedReply(_("The reply is empty once quoted text is removed: nothing to post."))
     try:
         return reply(actor=user, thread=thread, body=body, source_message_id=message_id)
+    except IntegrityError:
+        # The same message delivered twice at once: the other delivery posted it.
+        earlier = Post.objects.filter(source_message_id=message_id).first() if message_id else None
+        if earlier is None:
+            raise
+        return earlier
     except NotAllowed as error:
         raise ForbiddenReply(error.message) from error
     except RefusedReply:
