@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from datacollab.collaborations.models import Agreement, CollaborationMember, DataCollaboration
 from datacollab.datasets.models import AccessGrant, AccessRequest, Dataset, Upload
 from datacollab.demo.builder import load_demo
-from datacollab.discussion.models import Channel, EmailPreference, Post, Thread
+from datacollab.discussion.models import Channel, EmailPreference, Post, PostAttachment, Thread
 from datacollab.events.models import Booking, CalendarFeed, Session, SupportSlot
 from datacollab.learnings.models import Learning, Resource
 from datacollab.network.models import (
@@ -125,6 +125,7 @@ def _values() -> dict[str, list[Any]]:
         ],
         "thread_id": [*Thread.objects.values_list("pk", flat=True)[:1], 999999],
         "post_id": [*Post.objects.values_list("pk", flat=True)[:1], 999999],
+        "attachment_id": [*PostAttachment.objects.values_list("pk", flat=True)[:1], 999999],
         "person_id": [User.objects.get(email="convener@demo.datacollab.org").pk, 999999],
         "session_slug": [
             *Session.objects.order_by("starts_at").values_list("slug", flat=True)[:1],

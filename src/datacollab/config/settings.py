@@ -385,3 +385,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Reply by email (discussion): notification mails carry a Reply-To of
+# reply+<signed token>@DISCUSSION_REPLY_DOMAIN, and `datacollab inbound-mail` posts what comes
+# back. Empty: no Reply-To, replies by email are off. Tokens expire after this many days.
+DISCUSSION_REPLY_DOMAIN = os.environ.get("DISCUSSION_REPLY_DOMAIN", "").strip().lower()
+DISCUSSION_REPLY_MAX_AGE_DAYS = int(os.environ.get("DISCUSSION_REPLY_MAX_AGE_DAYS", "30"))
+# Largest file attached to a discussion post (bytes); the resource library's file types apply.
+DISCUSSION_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("DISCUSSION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)

@@ -17,6 +17,34 @@ BODY_HELP = _(
 )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); the service checks each."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+FILES_HELP = _(
+    "Optional, up to 5 files: PDF, images, office documents, CSV, text, Markdown, JSON or ZIP. "
+    "Only members of this channel can download them."
+)
+
+
+def files_field() -> MultipleFileField:
+    return MultipleFileField(label=_("Attach files"), required=False, help_text=FILES_HELP)
+
+
 class ThreadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE, required=False)
     body = forms.CharField(
@@ -26,6 +54,7 @@ class ThreadForm(forms.Form):
         required=False,
         help_text=BODY_HELP,
     )
+    attachments = files_field()
 
 
 class ReplyForm(forms.Form):
@@ -35,6 +64,19 @@ class ReplyForm(forms.Form):
         max_length=MAX_BODY,
         required=False,
         help_text=BODY_HELP,
+    )
+    attachments = files_field()
+
+
+class EditPostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_BODY,
+        required=False,
+        help_text=_(
+            "Your earlier text is kept; the conveners can see it. The post shows “edited”."
+        ),
     )
 
 

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from datacollab.core.errors import NotAllowed, NotFound
 from datacollab.discussion import rules
-from datacollab.discussion.models import Channel, Notification, Post, Thread
+from datacollab.discussion.models import (
+    Channel,
+    Notification,
+    Post,
+    PostAttachment,
+    PostRevision,
+    Reaction,
+    Thread,
+    ThreadRead,
+)
 from datacollab.network.models import Cohort
 from datacollab.network.selectors import participation
 from datacollab.organisations.models import Role, User
@@ -46,17 +56,49 @@ def visible_posts(user: Any) -> QuerySet[Post]:
     """Posts `user` may read: not hidden, in channels they may read (search, digests, pages)."""
     if not rules.standing(user).anyone:
         return Post.objects.none()
-    posts = Post.objects.filter(hidden_at__isnull=True)
+    posts = Post.objects.filter(hidden_at__isnull=True, deleted_at__isnull=True)
     allowed = _readable_q(user, prefix="thread__channel__")
     return posts if allowed is None else posts.filter(allowed)
 
 
+def _read_mark(user: Any, thread_ref: str) -> Coalesce:
+    """The newest post `user` has seen in the thread `thread_ref` points at (0: none)."""
+    marks = ThreadRead.objects.filter(user_id=user.pk, thread=OuterRef(thread_ref))
+    return Coalesce(Subquery(marks.values("last_read_post_id")[:1]), 0)
+
+
+def _shown_to_count(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}hidden_at__isnull": True, f"{prefix}deleted_at__isnull": True})
+
+
+def _unread_posts(user: Any) -> QuerySet[Post]:
+    """Posts of the outer thread that `user` has not seen; their own posts never count."""
+    return (
+        Post.objects.filter(_shown_to_count(), thread=OuterRef("pk"))
+        .exclude(author_id=user.pk)
+        .filter(pk__gt=_read_mark(user, "thread"))
+    )
+
+
 def channel_list(user: Any) -> QuerySet[Channel]:
-    """Readable channels with their thread count and latest activity, for the list page."""
+    """Readable channels with their thread count, latest activity and threads with unread
+    posts, for the list page (one query)."""
+    unread_threads = (
+        Thread.objects.filter(channel=OuterRef("pk"))
+        .filter(Exists(_unread_posts(user)))
+        .order_by()
+        .values("channel")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         readable_channels(user)
         .select_related("cohort")
-        .annotate(thread_count=Count("threads"), last_activity=Max("threads__last_post_at"))
+        .annotate(
+            thread_count=Count("threads"),
+            last_activity=Max("threads__last_post_at"),
+            unread_threads=Coalesce(Subquery(unread_threads), 0),
+        )
         .order_by("scope", "name")
     )
 
@@ -107,12 +149,21 @@ def _opening_hidden() -> Subquery:
     )
 
 
-def channel_threads(channel: Channel) -> QuerySet[Thread]:
-    """Threads, newest activity first, with their reply count and whether the opening is hidden."""
+def channel_threads(channel: Channel, user: Any) -> QuerySet[Thread]:
+    """Threads, newest activity first, with their reply count, whether the opening is hidden,
+    and how many posts `user` has not read."""
+    unread = (
+        Q(posts__pk__gt=F("last_read")) & _shown_to_count("posts__") & ~Q(posts__author_id=user.pk)
+    )
     return (
         Thread.objects.filter(channel=channel)
         .select_related("author")
-        .annotate(post_count=Count("posts"), opening_hidden_at=_opening_hidden())
+        .annotate(
+            last_read=_read_mark(user, "pk"),
+            post_count=Count("posts"),
+            unread_count=Count("posts", filter=unread),
+            opening_hidden_at=_opening_hidden(),
+        )
         .order_by("-last_post_at", "-pk")
     )
 
@@ -130,15 +181,43 @@ def readable_thread(user: Any, thread_id: int) -> Thread:
     return thread
 
 
-def thread_posts(thread: Thread) -> QuerySet[Post]:
+def thread_posts(thread: Thread, *, with_revisions: bool = False) -> QuerySet[Post]:
+    """The thread's posts with what the page shows of each; revisions only for moderators."""
+    prefetches: list[Any] = [
+        Prefetch("mentions", queryset=User.objects.only("pk", "email", "display_name")),
+        Prefetch("reactions", queryset=Reaction.objects.only("pk", "post_id", "user_id", "kind")),
+        Prefetch("attachments", queryset=PostAttachment.objects.order_by("pk")),
+    ]
+    if with_revisions:
+        prefetches.append(
+            Prefetch("revisions", queryset=PostRevision.objects.select_related("changed_by"))
+        )
     return (
         Post.objects.filter(thread=thread)
-        .select_related("author", "hidden_by")
-        .prefetch_related(
-            Prefetch("mentions", queryset=User.objects.only("pk", "email", "display_name"))
-        )
+        .select_related("author", "hidden_by", "deleted_by")
+        .prefetch_related(*prefetches)
         .order_by("created_at", "pk")
     )
+
+
+def readable_attachment(user: Any, attachment_id: int) -> PostAttachment:
+    """An attachment of a shown post in a channel `user` reads; otherwise a refusal."""
+    attachment = (
+        PostAttachment.objects.select_related(
+            "post", "post__thread__channel", "post__thread__channel__cohort"
+        )
+        .filter(pk=attachment_id)
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(_("There is no such attachment."))
+    channel = attachment.post.thread.channel
+    if not rules.can_read_channel(user, channel):
+        raise_not_member(channel)
+    post = attachment.post
+    if post.deleted_at is not None or (post.hidden_at is not None and not rules.can_moderate(user)):
+        raise NotFound(_("This attachment's post is no longer shown."))
+    return attachment
 
 
 def readable_post(user: Any, post_id: int) -> Post:
@@ -207,3 +286,18 @@ def mentions_of(user: Any, *, limit: int = 10) -> list[Notification]:
         .select_related("post", "post__author", "post__thread")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def reaction_summary(post: Post, user: Any) -> list[dict[str, Any]]:
+    """Each offered reaction with its count on `post` and whether `user` gave it (from the
+    prefetched reactions: no query)."""
+    given = list(post.reactions.all())
+    return [
+        {
+            "kind": kind,
+            "label": label,
+            "count": sum(1 for r in given if r.kind == kind),
+            "mine": any(r.kind == kind and r.user_id == user.pk for r in given),
+        }
+        for kind, label in Reaction.Kind.choices
+    ]

@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("datacollab.discussion.views.channels")),
     path("", include("datacollab.discussion.views.threads")),
+    path("", include("datacollab.discussion.views.posts")),
     path("", include("datacollab.discussion.views.email")),
 ]

@@ -259,8 +259,10 @@ register(
 def _posts() -> QuerySet[Any]:
     from datacollab.discussion.models import Post
 
-    # A hidden post has no entry: hiding it through the service removes it.
-    return Post.objects.filter(hidden_at__isnull=True).select_related("thread__channel", "author")
+    # A hidden or deleted post has no entry: hiding or deleting it through the service removes it.
+    return Post.objects.filter(hidden_at__isnull=True, deleted_at__isnull=True).select_related(
+        "thread__channel", "author"
+    )
 
 
 def _post_entry(post: Any) -> Entry:

@@ -84,13 +84,28 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # A deleted post keeps its row (replies and reactions point at it) but not its text: the
+    # text moves to a PostRevision, which only conveners see.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="mentioned_in", blank=True
     )
+    # The Message-ID of the email this post came from: a mail delivered twice posts once.
+    source_message_id = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("post")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_message_id"],
+                condition=~models.Q(source_message_id=""),
+                name="one_post_per_inbound_message",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"post {self.pk} in {self.thread}"

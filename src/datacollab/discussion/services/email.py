@@ -27,6 +27,7 @@ from datacollab.core.errors import DomainError, NotAllowed, NotFound
 from datacollab.core.text import single_line
 from datacollab.discussion import rules, selectors
 from datacollab.discussion.models import Channel, EmailPreference, Notification, Post
+from datacollab.discussion.services.inbound import reply_address
 from datacollab.organisations.models import User
 
 DIGEST_MAX_ITEMS = 100
@@ -133,7 +134,13 @@ def _headers(preference: EmailPreference) -> dict[str, str]:
 
 
 def _send(
-    *, user: User, preference: EmailPreference, subject: str, template: str, **context: Any
+    *,
+    user: User,
+    preference: EmailPreference,
+    subject: str,
+    template: str,
+    reply_to: str | None = None,
+    **context: Any,
 ) -> None:
     with (
         translation.override(settings.LANGUAGE_CODE),
@@ -148,12 +155,17 @@ def _send(
                 "unsubscribe_url": site_url(
                     reverse("discussion-unsubscribe", args=[preference.unsubscribe_token])
                 ),
+                "reply_by_email": bool(reply_to),
                 **context,
             },
         )
     # Names and titles typed by people go into the subject: one line, or the mail is refused.
     EmailMessage(
-        subject=single_line(subject), body=body, to=[user.email], headers=_headers(preference)
+        subject=single_line(subject),
+        body=body,
+        to=[user.email],
+        headers=_headers(preference),
+        reply_to=[reply_to] if reply_to else None,
     ).send()
 
 
@@ -180,7 +192,7 @@ def send_post_emails(*, post_id: int) -> int:
     """Mail one post to those who want each post, and to those it mentions; returns how many."""
     post = (
         Post.objects.select_related("author", "thread", "thread__channel")
-        .filter(pk=post_id, hidden_at__isnull=True)
+        .filter(pk=post_id, hidden_at__isnull=True, deleted_at__isnull=True)
         .first()
     )
     if post is None:
@@ -220,6 +232,8 @@ def send_post_emails(*, post_id: int) -> int:
                 preference=preference,
                 subject=subject,
                 template="discussion/email/post.txt",
+                # Signed for this person and thread: a reply to the mail posts here as them.
+                reply_to=reply_address(user=user, thread=post.thread),
                 post=post,
                 mention=mention,
                 url=thread_url(post),
@@ -272,7 +286,9 @@ def _send_digest(*, user_id: int, now: datetime) -> bool:
 def digest_recipients() -> Sequence[int]:
     """People with unemailed notifications of visible posts, who have not turned mail off."""
     return list(
-        Notification.objects.filter(emailed_at__isnull=True, post__hidden_at__isnull=True)
+        Notification.objects.filter(
+            emailed_at__isnull=True, post__hidden_at__isnull=True, post__deleted_at__isnull=True
+        )
         .exclude(user__email_preference__mode=EmailPreference.Mode.OFF)
         .order_by("user_id")
         .values_list("user_id", flat=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +15,8 @@ from datacollab.core.errors import DomainError
 from datacollab.discussion import rules, selectors
 from datacollab.discussion.markdown import MAX_MENTIONS, mention_key, mentioned_names
 from datacollab.discussion.models import Channel, EmailPreference, Notification, Post, Thread
+from datacollab.discussion.services.attachments import attach_files, check_attachments
+from datacollab.network.uploads import UploadLike
 from datacollab.organisations.models import User
 from datacollab.search import index
 
@@ -109,9 +111,13 @@ def on_post_changed(post_id: int) -> None:
     transaction.on_commit(lambda: index.refresh("post", post_id))
 
 
-def _create_post(*, actor: User, thread: Thread, body: str, channel: Channel) -> Post:
+def _create_post(
+    *, actor: User, thread: Thread, body: str, channel: Channel, source_message_id: str = ""
+) -> Post:
     mentioned = resolve_mentions(channel=channel, body=body)
-    post = Post.objects.create(thread=thread, author=actor, body=body)
+    post = Post.objects.create(
+        thread=thread, author=actor, body=body, source_message_id=source_message_id
+    )
     if mentioned:
         post.mentions.set(mentioned)
     _notify(post=post, channel=channel, mentioned=mentioned)
@@ -120,7 +126,9 @@ def _create_post(*, actor: User, thread: Thread, body: str, channel: Channel) ->
 
 
 @transaction.atomic
-def start_thread(*, actor: User, channel: Channel, title: str, body: str) -> Thread:
+def start_thread(
+    *, actor: User, channel: Channel, title: str, body: str, files: Sequence[UploadLike] = ()
+) -> Thread:
     _require_member(actor, channel)
     title = " ".join((title or "").split())
     if not title:
@@ -132,10 +140,13 @@ def start_thread(*, actor: User, channel: Channel, title: str, body: str) -> Thr
             _("A title has at most %(max)d characters.") % {"max": MAX_TITLE}, field="title"
         )
     body = _clean_body(body)
+    check_attachments(files)
     thread = Thread.objects.create(
         channel=channel, title=title, author=actor, last_post_at=timezone.now()
     )
     post = _create_post(actor=actor, thread=thread, body=body, channel=channel)
+    if files:
+        attach_files(actor=actor, post=post, uploads=files)
     audit.record(
         action="discussion.thread_started",
         actor=actor,
@@ -146,19 +157,40 @@ def start_thread(*, actor: User, channel: Channel, title: str, body: str) -> Thr
 
 
 @transaction.atomic
-def reply(*, actor: User, thread: Thread, body: str) -> Post:
+def reply(
+    *,
+    actor: User,
+    thread: Thread,
+    body: str,
+    source_message_id: str = "",
+    files: Sequence[UploadLike] = (),
+) -> Post:
+    """A reply from the page, or from email (`source_message_id`: the mail's Message-ID)."""
     channel = thread.channel
     _require_member(actor, channel)
     body = _clean_body(body)
+    check_attachments(files)
     # Lock the thread so concurrent replies move `last_post_at` forward in order.
     Thread.objects.select_for_update().filter(pk=thread.pk).first()
-    post = _create_post(actor=actor, thread=thread, body=body, channel=channel)
+    post = _create_post(
+        actor=actor,
+        thread=thread,
+        body=body,
+        channel=channel,
+        source_message_id=source_message_id,
+    )
+    if files:
+        attach_files(actor=actor, post=post, uploads=files)
     Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at)
     thread.last_post_at = post.created_at
     audit.record(
         action="discussion.replied",
         actor=actor,
         obj=post,
-        details={"channel": channel.slug, "thread": thread.pk},
+        details={
+            "channel": channel.slug,
+            "thread": thread.pk,
+            "via": "email" if source_message_id else "web",
+        },
     )
     return post

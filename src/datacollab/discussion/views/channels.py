@@ -52,7 +52,7 @@ def channels_ensure(request: HttpRequest) -> HttpResponse:
 @require_safe
 def channel_detail(request: HttpRequest, channel_slug: str) -> HttpResponse:
     channel = selectors.readable_channel(request.user, channel_slug)
-    page = Paginator(selectors.channel_threads(channel), THREADS_PER_PAGE).get_page(
+    page = Paginator(selectors.channel_threads(channel, request.user), THREADS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(

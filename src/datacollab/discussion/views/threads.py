@@ -16,6 +16,7 @@ from datacollab.discussion import rules, selectors, services
 from datacollab.discussion.forms import ReplyForm, ThreadForm
 from datacollab.discussion.markdown import post_html
 from datacollab.discussion.models import Post, Thread
+from datacollab.discussion.services.edits import can_delete, can_edit
 
 POSTS_PER_PAGE = 50
 
@@ -26,7 +27,7 @@ def thread_create(request: HttpRequest, channel_slug: str) -> HttpResponse:
     channel = selectors.readable_channel(request.user, channel_slug)
     status = 200
     if request.method == "POST":
-        form = ThreadForm(request.POST)
+        form = ThreadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 thread = services.start_thread(
@@ -34,6 +35,7 @@ def thread_create(request: HttpRequest, channel_slug: str) -> HttpResponse:
                     channel=channel,
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],
+                    files=form.cleaned_data["attachments"],
                 )
             except DomainError as error:
                 if error.field is None:
@@ -59,16 +61,26 @@ def _thread_page(
     status: int = 200,
 ) -> HttpResponse:
     moderator = rules.can_moderate(request.user)
-    posts = selectors.thread_posts(thread)
+    posts = selectors.thread_posts(thread, with_revisions=moderator)
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     entries = [
         {
             "post": post,
-            "html": post_html(post) if post.hidden_at is None or moderator else "",
+            "html": post_html(post)
+            if post.deleted_at is None and (post.hidden_at is None or moderator)
+            else "",
             "hide_error": (hide_errors or {}).get(post.pk, ""),
+            "reactions": selectors.reaction_summary(post, request.user),
+            "can_edit": can_edit(request.user, post),
+            "can_delete": can_delete(request.user, post),
         }
         for post in page.object_list
     ]
+    if request.method in ("GET", "HEAD") and page.object_list:
+        # Marked read on view: the newest post on the page shown.
+        services.mark_read(
+            actor=request.user, thread=thread, up_to_post_id=max(p.pk for p in page.object_list)
+        )
     opening_hidden = (
         Post.objects.filter(thread=thread)
         .order_by("created_at", "pk")
@@ -103,7 +115,7 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
 @require_POST
 def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = selectors.readable_thread(request.user, thread_id)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _thread_page(request, thread, reply_form=form, status=400)
     try:
@@ -111,16 +123,17 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             actor=request.user,  # type: ignore[arg-type]
             thread=thread,
             body=form.cleaned_data["body"],
+            files=form.cleaned_data["attachments"],
         )
     except DomainError as error:
         if error.field is None:
             raise
         status = error.show_on(form)
         return _thread_page(request, thread, reply_form=form, status=status)
-    return _to_post(post)
+    return to_post(post)
 
 
-def _to_post(post: Post) -> HttpResponse:
+def to_post(post: Post) -> HttpResponse:
     position = Post.objects.filter(thread_id=post.thread_id, pk__lt=post.pk).count()
     page = position // POSTS_PER_PAGE + 1
     url = reverse("thread-detail", args=[post.thread_id])
@@ -143,7 +156,7 @@ def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
             request, thread, hide_errors={post.pk: error.message}, status=error.status
         )
     messages.success(request, _("The post is hidden; members see a placeholder."))
-    return _to_post(post)
+    return to_post(post)
 
 
 @login_required
@@ -152,7 +165,7 @@ def post_unhide(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.readable_post(request.user, post_id)
     services.unhide_post(actor=request.user, post=post)
     messages.success(request, _("The post is shown again."))
-    return _to_post(post)
+    return to_post(post)
 
 
 @login_required

@@ -19,48 +19,22 @@ from datacollab.learnings import rules
 from datacollab.learnings.models import Resource, Tag, Visibility
 from datacollab.learnings.services.learnings import unique_slug
 from datacollab.learnings.services.tags import resolve_tags
+from datacollab.network.file_types import (
+    DOCUMENT_CONTENT_TYPES,
+    DOCUMENT_EXTENSIONS,
+)
+from datacollab.network.file_types import (
+    content_type_of as content_type_of,  # re-exported: views serve files with it
+)
 from datacollab.network.models import Cohort
 from datacollab.network.uploads import UploadLike, check_upload
 from datacollab.organisations.rules import is_convener
 from datacollab.search import index
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-# What a resource file may be; each is recognised by its first bytes, not by its name.
-FILE_EXTENSIONS = (
-    "pdf",
-    "png",
-    "jpg",
-    "jpeg",
-    "docx",
-    "xlsx",
-    "pptx",
-    "odt",
-    "ods",
-    "odp",
-    "zip",
-    "csv",
-    "txt",
-    "md",
-    "json",
-)
-# Served with these types whatever the browser said when uploading.
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-    "zip": "application/zip",
-    "csv": "text/csv; charset=utf-8",
-    "txt": "text/plain; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "json": "application/json",
-}
+# Resource files are the shared document types (network/file_types.py), as attachments are.
+FILE_EXTENSIONS = DOCUMENT_EXTENSIONS
+CONTENT_TYPES = DOCUMENT_CONTENT_TYPES
 MAX_DESCRIPTION = 10_000
 
 
@@ -71,11 +45,6 @@ class _FileRule:
     label: str = field(default_factory=lambda: str(gettext_lazy("a resource file")))
     max_file_bytes: int = MAX_FILE_BYTES
     allowed_extensions: tuple[str, ...] = FILE_EXTENSIONS
-
-
-def content_type_of(name: str) -> str:
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return CONTENT_TYPES.get(extension, "application/octet-stream")
 
 
 def _checked_url(url: str) -> str:
