@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from datacollab.core.models import AuditEntry
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
+from datacollab.core.models import AuditEntry
 from datacollab.datasets.models import DatasetVersion, Upload
 from datacollab.datasets.services.upload_lifecycle import (
     discard_upload,
@@ -189,7 +189,7 @@ def test_gap2_a_latin1_file_guessed_wrong_is_reparsed_with_the_corrected_encodin
     assert version.row_count == 20001
 
 
-SEMICOLONS = "station;rain, mm\nA;3,5\nB;0,25\nC;12,0\n".encode()
+SEMICOLONS = b"station;rain, mm\nA;3,5\nB;0,25\nC;12,0\n"
 
 
 def test_gap2_a_semicolon_file_guessed_as_comma_is_reparsed_with_the_corrected_delimiter(
@@ -218,7 +218,7 @@ def test_gap2_a_semicolon_file_guessed_as_comma_is_reparsed_with_the_corrected_d
 def test_reparse_checks_the_draft_against_the_schema_current_now(
     curated, django_capture_on_commit_callbacks
 ):
-    owner, dataset, v1 = curated
+    owner, dataset, _v1 = curated
     draft = process_upload(
         upload_id=upload_bytes(actor=owner, dataset=dataset, data=trips_csv(10)).pk
     )
@@ -325,7 +325,7 @@ def test_reparse_refuses_unusable_corrections(draft, options, message):
 
 
 def test_processing_a_draft_again_changes_nothing(draft):
-    owner, upload = draft
+    _owner, upload = draft
     again = process_upload(upload_id=upload.pk)
     assert (again.status, again.draft_path) == (Upload.Status.DRAFT, upload.draft_path)
 

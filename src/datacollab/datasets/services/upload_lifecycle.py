@@ -51,7 +51,7 @@ def _status(upload: Upload) -> str:
 def may_move(upload: Upload, to: str) -> bool:
     """Whether the upload's life allows the move (not who may make it)."""
     status = _status(upload)
-    if to == S.RECEIVED and not upload.path:
+    if to == S.RECEIVED and not upload.path and to in MOVES[_status(upload)]:
         return False  # nothing left to parse
     if status == S.FAILED and to == S.DISCARDED and not upload.path and not upload.draft_path:
         return False  # a refusal whose file is already gone has nothing to discard
