@@ -82,6 +82,11 @@ def owner_moves(actor: Any, upload: Upload) -> list[str]:
     """What the pages may offer this person: "publish", "reparse", "discard"."""
     if not is_owner(actor, upload.dataset):
         return []
+    return allowed_moves(upload)
+
+
+def allowed_moves(upload: Upload) -> list[str]:
+    """The moves the upload's life allows now, for someone already known to own it."""
     offered = {"publish": S.PUBLISHED, "reparse": S.RECEIVED, "discard": S.DISCARDED}
     return [name for name, to in offered.items() if may_move(upload, to)]
 
