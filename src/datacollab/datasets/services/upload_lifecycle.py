@@ -60,7 +60,7 @@ def may_move(upload: Upload, to: str) -> bool:
 
 def _refuse(upload: Upload, to: str) -> Conflict:
     status = upload.get_status_display().lower()
-    if to == S.RECEIVED and not upload.path:
+    if to == S.RECEIVED and not upload.path and to in MOVES[_status(upload)]:
         return Conflict(_("The received file is no longer on the server: upload it again."))
     messages = {
         S.PUBLISHED: _("This upload is %(status)s: only a draft without errors can be published."),
