@@ -227,8 +227,8 @@ def run(job: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
     """Parse the job's file; `detected` fills in as facts are found, so a refusal can show them."""
     limits = Limits(**job["limits"])
     work = Path(job["work_dir"])
-    options = job.get("options") or {}
-    readable = prepare(Path(job["source"]), job["name"], work, limits, detected, options)
+    corrections = job.get("options") or {}
+    readable = prepare(Path(job["source"]), job["name"], work, limits, detected, corrections)
     fmt = detected["format"] if detected["format"] in ("csv", "tsv", "parquet") else "csv"
     # xlsx and non-UTF-8 text were converted above; DuckDB reads plain UTF-8 from here on
     # (a workbook's sheet as comma-separated CSV).

@@ -15,6 +15,7 @@ stopped (killed, or its lease ran out) counts as refused: it may be parsed again
 from __future__ import annotations
 
 import codecs
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ def _refuse(upload: Upload, to: str) -> Conflict:
     status = upload.get_status_display().lower()
     if to == S.RECEIVED and not upload.path and to in MOVES[_status(upload)]:
         return Conflict(_("The received file is no longer on the server: upload it again."))
-    messages = {
+    messages: dict[str, str] = {
         S.PUBLISHED: _("This upload is %(status)s: only a draft without errors can be published."),
         S.RECEIVED: _(
             "This upload is %(status)s: only a draft, or a refused upload whose file is "
@@ -160,7 +161,7 @@ def _forget_draft(upload: Upload) -> list[str]:
 
 def _unlink_on_commit(paths: list[str]) -> None:
     for path in [p for p in paths if p]:
-        transaction.on_commit(lambda path=path: Path(path).unlink(missing_ok=True))
+        transaction.on_commit(functools.partial(Path(path).unlink, missing_ok=True))
 
 
 @transaction.atomic
