@@ -484,7 +484,7 @@ def upload_list(request: HttpRequest, slug: str) -> Any:
 @router.post(
     "/{slug}/uploads",
     response={202: UploadOut, **UPLOAD_ERRORS},
-    summary="Upload a file as the next version",
+    summary="Upload a file as a draft of the next version",
 )
 @decorate_view(_size_limited)
 def upload_create(
