@@ -59,3 +59,14 @@ def sensor_csv(path: Path, rows: int, *, delimiter: str = ",") -> Path:
             values = [str(i), f"bike-{i % 7}", f"{(i % 250) / 10:.1f}", f"2025-03-{i % 28 + 1:02d}"]
             stream.write(delimiter.join(values) + "\n")
     return path
+
+
+def parse_and_publish(upload: Upload, *, accept_schema_change: bool = False) -> Any:
+    """Parse an upload into a draft and publish it, as its owner would on the draft page."""
+    from datacollab.datasets.services.upload_lifecycle import publish_upload
+    from datacollab.datasets.services.uploads import process_upload
+
+    draft = process_upload(upload_id=upload.pk)
+    return publish_upload(
+        actor=draft.created_by, upload=draft, accept_schema_change=accept_schema_change
+    )

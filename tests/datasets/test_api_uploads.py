@@ -50,7 +50,7 @@ def _post(client, dataset, secret, data: dict, capture) -> object:
         return client.post(_url(dataset), data, **(bearer(secret) if secret else {}))
 
 
-def test_upload_csv_with_a_token_publishes_a_version(
+def test_upload_csv_with_a_token_makes_a_draft_then_publish_makes_a_version(
     owner_token, django_capture_on_commit_callbacks
 ):
     owner, dataset, secret = owner_token
@@ -71,8 +71,23 @@ def test_upload_csv_with_a_token_publishes_a_version(
     )
     status = client.get(created["url"], **bearer(secret))
     assert status.status_code == 200
-    body = status.json()
-    assert body["status"] == "published"
+    draft = status.json()
+    assert (draft["status"], draft["version"], draft["actions"]) == (
+        "draft",
+        None,
+        ["publish", "reparse", "discard"],
+    )
+    assert draft["preview"] == {
+        "header": ["id", "vehicle", "speed"],
+        "rows": [["1", "bike-1", "12.5"], ["2", "bike-2", "20.0"], ["3", "bike-3", "7.25"]],
+        "row_count": 3,
+    }
+    assert (draft["checked_against_version"], draft["schema_changes"]) == (None, None)
+    assert DatasetVersion.objects.filter(dataset=dataset).count() == 0
+    published = client.post(created["url"] + "/publish", **bearer(secret))
+    assert published.status_code == 201
+    body = published.json()
+    assert (body["status"], body["actions"]) == ("published", [])
     assert body["detected"] == {
         "format": "csv",
         "compression": None,
@@ -96,6 +111,7 @@ def test_upload_csv_with_a_token_publishes_a_version(
     )
     assert actions == [
         ("dataset.upload_received", owner.pk),
+        ("dataset.upload_parsed", owner.pk),
         ("dataset.version_published", owner.pk),
     ]
     rows = client.get(body["version"]["rows_url"], **bearer(secret)).json()
@@ -114,7 +130,9 @@ def test_upload_parquet_with_a_token_publishes_a_version(
         django_capture_on_commit_callbacks,
     )
     upload = Upload.objects.get(pk=response.json()["id"])
-    assert (upload.status, upload.detected["format"]) == (Upload.Status.PUBLISHED, "parquet")
+    assert (upload.status, upload.detected["format"]) == (Upload.Status.DRAFT, "parquet")
+    published = Client().post(response.json()["url"] + "/publish", **bearer(secret))
+    assert published.status_code == 201
     assert DatasetVersion.objects.get(dataset=dataset).row_count == 2
 
 
@@ -324,3 +342,124 @@ def test_dataset_list_api_in_few_queries(ingest_dirs, django_assert_max_num_quer
     with django_assert_max_num_queries(8):
         response = Client().get("/api/datasets/", **bearer(secret))
     assert response.json()["count"] == 9
+
+
+# --- drafts: the report against the current schema, publish and reparse (issue 11) ----------
+
+
+def test_api_gap1_upload_answers_with_the_report_and_publish_refuses_it(
+    owner_token, django_capture_on_commit_callbacks
+):
+    from tests.datasets.test_upload_drafts import CURATED, publish_curated, trips_csv
+
+    owner, dataset, secret = owner_token
+    publish_curated(owner, dataset)
+    data = trips_csv(301, bad={12: ("12", "r3", "four km"), 200: ("7", "r1", "2.5")})
+    response = _post(
+        Client(),
+        dataset,
+        secret,
+        {"file": SimpleUploadedFile("may.csv", data)},
+        django_capture_on_commit_callbacks,
+    )
+    body = Client().get(response.json()["url"], **bearer(secret)).json()
+    assert (body["status"], body["checked_against_version"], body["actions"]) == (
+        "invalid",
+        1,
+        ["reparse", "discard"],
+    )
+    assert body["draft_schema"] == CURATED
+    assert [(e["type"], e["fieldName"], e["cell"]) for e in body["validation"]["errors"]] == [
+        ("type-error", "distance_km", "four km"),
+        ("unique-error", "trip_id", "7"),
+    ]
+    refused = Client().post(response.json()["url"] + "/publish", **bearer(secret))
+    assert refused.status_code == 409
+    assert refused.json()["message"].startswith("This draft does not meet the dataset's schema")
+    assert DatasetVersion.objects.filter(dataset=dataset).count() == 1
+
+
+def test_api_schema_change_is_published_only_when_accepted(
+    owner_token, django_capture_on_commit_callbacks
+):
+    from tests.datasets.test_upload_drafts import publish_curated
+
+    owner, dataset, secret = owner_token
+    publish_curated(owner, dataset)
+    data = b"trip_id,rider,distance_km,weather\n1,a,2.5,dry\n"
+    response = _post(
+        Client(),
+        dataset,
+        secret,
+        {"file": SimpleUploadedFile("wider.csv", data)},
+        django_capture_on_commit_callbacks,
+    )
+    url = response.json()["url"]
+    body = Client().get(url, **bearer(secret)).json()
+    assert body["schema_changes"] == {
+        "added": ["weather"],
+        "removed": [],
+        "reordered": False,
+        "dropped_keys": [],
+        "replaced": False,
+    }
+    assert Client().post(url + "/publish", **bearer(secret)).status_code == 409
+    accepted = Client().post(url + "/publish", {"accept_schema_change": "true"}, **bearer(secret))
+    assert (accepted.status_code, accepted.json()["version"]["number"]) == (201, 2)
+
+
+def test_api_gap2_upload_with_a_delimiter_and_reparse_with_an_encoding(
+    owner_token, django_capture_on_commit_callbacks
+):
+    from tests.datasets.test_upload_drafts import SEMICOLONS, latin1_file
+
+    _, dataset, secret = owner_token
+    response = _post(
+        Client(),
+        dataset,
+        secret,
+        {"file": SimpleUploadedFile("rain.csv", SEMICOLONS), "delimiter": ";"},
+        django_capture_on_commit_callbacks,
+    )
+    body = Client().get(response.json()["url"], **bearer(secret)).json()
+    assert (body["status"], body["corrections"], body["preview"]["header"]) == (
+        "draft",
+        {"delimiter": ";"},
+        ["station", "rain, mm"],
+    )
+
+    response = _post(
+        Client(),
+        dataset,
+        secret,
+        {"file": SimpleUploadedFile("names.csv", latin1_file())},
+        django_capture_on_commit_callbacks,
+    )
+    url = response.json()["url"]
+    assert Client().get(url, **bearer(secret)).json()["status"] == "failed"
+    with django_capture_on_commit_callbacks(execute=True):
+        reparsed = Client().post(url + "/reparse", {"encoding": "latin-1"}, **bearer(secret))
+    assert (reparsed.status_code, reparsed.json()["corrections"]) == (202, {"encoding": "latin-1"})
+    body = Client().get(url, **bearer(secret)).json()
+    assert (body["status"], body["detected"]["encoding"]) == ("draft", "latin-1")
+
+
+def test_api_reparse_refuses_an_unknown_encoding_and_publish_a_stranger(
+    owner_token, django_capture_on_commit_callbacks
+):
+    _owner, dataset, secret = owner_token
+    response = _post(
+        Client(),
+        dataset,
+        secret,
+        {"file": SimpleUploadedFile("bikes.csv", CSV)},
+        django_capture_on_commit_callbacks,
+    )
+    url = response.json()["url"]
+    bad = Client().post(url + "/reparse", {"encoding": "klingon"}, **bearer(secret))
+    assert (bad.status_code, bad.json()["parameter"]) == (400, "encoding")
+    _, stranger_secret = make_token(make_user())
+    assert Client().post(url + "/publish", **bearer(stranger_secret)).status_code == 404
+    discarded = Client().post(url + "/discard", **bearer(secret))
+    assert (discarded.status_code, discarded.json()["status"]) == (200, "discarded")
+    assert Client().post(url + "/publish", **bearer(secret)).status_code == 409

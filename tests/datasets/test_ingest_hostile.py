@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 def _refused(path: Path, name: str | None = None) -> Upload:
     owner, dataset = owner_and_dataset()
     upload = upload_file(actor=owner, dataset=dataset, path=path, name=name)
-    assert process_upload(upload_id=upload.pk) is None
+    assert process_upload(upload_id=upload.pk).status == Upload.Status.FAILED
     upload.refresh_from_db()
     assert upload.status == Upload.Status.FAILED
     assert DatasetVersion.objects.filter(dataset=dataset).count() == 0

@@ -22,10 +22,16 @@ from datacollab.core.models import AuditEntry
 from datacollab.datasets.ingest.lease import this_process
 from datacollab.datasets.models import DatasetVersion, Upload
 from datacollab.datasets.selectors.uploads import worker_stopped
-from datacollab.datasets.services.uploads import process_upload, retry_upload
+from datacollab.datasets.services.upload_lifecycle import (
+    publish_upload,
+    reparse_upload,
+    retry_upload,
+)
+from datacollab.datasets.services.uploads import process_upload
 from tests.datasets.factories_ingest import (
     ingest_dirs_fixture,  # noqa: F401 - a fixture, used by name
     owner_and_dataset,
+    parse_and_publish,
     sensor_csv,
     upload_file,
 )
@@ -62,7 +68,7 @@ def test_sigkill_of_the_worker_leaves_no_version_and_a_retry_succeeds(ingest_dir
                 os.kill(pid, signal.SIGKILL)
                 killed.append(pid)
 
-    assert process_upload(upload_id=upload.pk, on_progress=kill_when) is None
+    assert process_upload(upload_id=upload.pk, on_progress=kill_when).status == "failed"
 
     assert len(killed) == 1
     upload.refresh_from_db()
@@ -75,7 +81,8 @@ def test_sigkill_of_the_worker_leaves_no_version_and_a_retry_succeeds(ingest_dir
     # The received file waits for the retry; the worker's half-written files are gone.
     assert _files(ingest_dirs / "uploads") == [Path(upload.path)]
 
-    version = process_upload(upload_id=upload.pk)
+    reparse_upload(actor=owner, upload=upload, enqueue=False)
+    version = parse_and_publish(upload)
 
     upload.refresh_from_db()
     assert upload.status == Upload.Status.PUBLISHED
@@ -162,11 +169,11 @@ def test_sigkill_of_the_task_worker_shows_failed_and_allows_a_retry_at_once(
         retry_upload(actor=owner, upload=upload)
 
     upload.refresh_from_db()
-    assert upload.status == Upload.Status.PUBLISHED
-    version = DatasetVersion.objects.get(dataset=dataset)
+    assert upload.status == Upload.Status.DRAFT
+    version = publish_upload(actor=owner, upload=upload)
     assert (version.number, version.row_count) == (1, ROWS)
     entry = AuditEntry.objects.filter(action="dataset.upload_retried").get()
-    assert entry.details == {"upload": upload.pk, "worker_stopped": True}
+    assert entry.details == {"upload": upload.pk, "options": {}, "worker_stopped": True}
 
 
 def _zombie(pid: int) -> bool:
@@ -199,7 +206,8 @@ def test_retry_of_an_upload_whose_runner_is_alive_is_refused(ingest_dirs):
         retry_upload(actor=owner, upload=upload)
 
     assert caught.value.message == (
-        "This upload is processing: only a refused or invalid upload can be retried."
+        "This upload is parsing: only a draft, or a refused upload whose file is kept, can be "
+        "parsed again."
     )
 
 

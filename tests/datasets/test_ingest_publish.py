@@ -13,16 +13,17 @@ import pytest
 from datacollab.core.errors import Conflict, NotAllowed
 from datacollab.core.models import AuditEntry
 from datacollab.datasets.models import DatasetVersion, Upload
+from datacollab.datasets.services.upload_lifecycle import publish_upload, retry_upload
 from datacollab.datasets.services.uploads import (
     TooLarge,
     process_upload,
     receive_upload,
-    retry_upload,
 )
 from datacollab.datasets.storage import local_copy
 from tests.datasets.factories_ingest import (
     ingest_dirs_fixture,  # noqa: F401 - a fixture, used by name
     owner_and_dataset,
+    parse_and_publish,
     sensor_csv,
     upload_bytes,
     upload_file,
@@ -52,10 +53,9 @@ def _types(table: pa.Table) -> dict[str, pa.DataType]:
 def _publish(path: Path, name: str | None = None) -> tuple[Upload, DatasetVersion]:
     owner, dataset = owner_and_dataset()
     upload = upload_file(actor=owner, dataset=dataset, path=path, name=name)
-    version = process_upload(upload_id=upload.pk)
+    version = parse_and_publish(upload)
     upload.refresh_from_db()
     assert upload.error == ""
-    assert version is not None
     return upload, version
 
 
@@ -83,16 +83,16 @@ def test_second_upload_is_version_two(ingest_dirs):
     owner, dataset = owner_and_dataset()
     first = upload_file(actor=owner, dataset=dataset, path=sensor_csv(ingest_dirs / "a.csv", 10))
     second = upload_file(actor=owner, dataset=dataset, path=sensor_csv(ingest_dirs / "b.csv", 20))
-    assert process_upload(upload_id=first.pk).number == 1
-    version = process_upload(upload_id=second.pk)
+    assert parse_and_publish(first).number == 1
+    version = parse_and_publish(second)
     assert (version.number, version.row_count) == (2, 20)
 
 
-def test_processing_a_published_upload_again_returns_its_version(ingest_dirs):
+def test_processing_a_published_upload_again_changes_nothing(ingest_dirs):
     owner, dataset = owner_and_dataset()
     upload = upload_file(actor=owner, dataset=dataset, path=sensor_csv(ingest_dirs / "a.csv", 5))
-    version = process_upload(upload_id=upload.pk)
-    assert process_upload(upload_id=upload.pk) == version
+    parse_and_publish(upload)
+    assert process_upload(upload_id=upload.pk).status == Upload.Status.PUBLISHED
     assert DatasetVersion.objects.filter(dataset=dataset).count() == 1
 
 
@@ -159,7 +159,7 @@ def test_invalid_data_is_kept_as_an_invalid_upload_with_its_report(ingest_dirs):
     owner, dataset = owner_and_dataset()
     upload = upload_bytes(actor=owner, dataset=dataset, data=b"id,n\n1,2\n2,x\n")
     schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "n", "type": "integer"}]}
-    assert process_upload(upload_id=upload.pk, schema=schema) is None
+    assert process_upload(upload_id=upload.pk, schema=schema).status == Upload.Status.INVALID
     upload.refresh_from_db()
     assert upload.status == Upload.Status.INVALID
     errors = upload.report["tasks"][0]["errors"]
@@ -230,19 +230,20 @@ def test_retry_after_invalid_processes_again(ingest_dirs, django_capture_on_comm
         retry_upload(actor=owner, upload=upload)
     upload.refresh_from_db()
     # Without the strict schema the inferred one accepts the column as text.
-    assert upload.status == Upload.Status.PUBLISHED
-    assert DatasetVersion.objects.get(upload=upload).row_count == 2
+    assert upload.status == Upload.Status.DRAFT
+    assert publish_upload(actor=owner, upload=upload).row_count == 2
 
 
 def test_retry_refuses_a_published_upload(ingest_dirs):
     owner, dataset = owner_and_dataset()
     upload = upload_bytes(actor=owner, dataset=dataset, data=b"id\n1\n")
-    process_upload(upload_id=upload.pk)
+    parse_and_publish(upload)
     upload.refresh_from_db()
     with pytest.raises(Conflict) as caught:
         retry_upload(actor=owner, upload=upload)
     assert caught.value.message == (
-        "This upload is published: only a refused or invalid upload can be retried."
+        "This upload is published: only a draft, or a refused upload whose file is kept, can "
+        "be parsed again."
     )
 
 
@@ -251,7 +252,7 @@ def test_processing_refuses_when_the_uploader_left_the_organisation(ingest_dirs)
     upload = upload_bytes(actor=owner, dataset=dataset, data=b"id\n1\n")
     dataset.owner.memberships.all().delete()
     owner._org_ids_cache = None
-    assert process_upload(upload_id=upload.pk) is None
+    assert process_upload(upload_id=upload.pk).status == Upload.Status.FAILED
     upload.refresh_from_db()
     assert upload.error == f"{owner} is no longer a member of the owning organisation."
     assert not (ingest_dirs / "store").exists()

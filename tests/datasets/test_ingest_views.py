@@ -16,6 +16,7 @@ from datacollab.datasets.services.uploads import process_upload
 from tests.datasets.factories_ingest import (
     ingest_dirs_fixture,  # noqa: F401 - a fixture, used by name
     owner_and_dataset,
+    parse_and_publish,
     upload_bytes,
 )
 from tests.datasets.hostile import corpus
@@ -63,7 +64,7 @@ def test_upload_page_sends_anonymous_to_login(ingest_dirs):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_upload_post_publishes_in_the_background(
+def test_upload_post_parses_a_draft_in_the_background_then_publishes_on_request(
     ingest_dirs, login, django_capture_on_commit_callbacks
 ):
     owner, dataset = owner_and_dataset()
@@ -75,9 +76,15 @@ def test_upload_post_publishes_in_the_background(
     assert response["Location"] == _status_url(upload)
     page = login(owner).get(_status_url(upload))
     assert page.status_code == 200
-    assert upload.__class__.objects.get(pk=upload.pk).status == Upload.Status.PUBLISHED
+    assert upload.__class__.objects.get(pk=upload.pk).status == Upload.Status.DRAFT
     assert page.context["delimiter"] == "semicolon (;)"
     assert "latin-1" in page.text
+    assert page.context["moves"] == ["publish", "reparse", "discard"]
+    assert DatasetVersion.objects.filter(dataset=dataset).count() == 0
+    url = reverse("dataset-upload-publish", kwargs={"slug": dataset.slug, "upload_id": upload.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        published = login(owner).post(url)
+    assert published.status_code == 302
     assert DatasetVersion.objects.get(dataset=dataset).row_count == 2
 
 
@@ -125,7 +132,9 @@ def test_status_page_shows_the_validation_report(ingest_dirs, login):
     assert response.status_code == 200
     assert response.context["error_count"] == 1
     assert [(e["type"], e["rowNumber"]) for e in response.context["errors"]] == [("type-error", 3)]
-    assert "Process this file again" in response.text
+    assert response.context["moves"] == ["reparse", "discard"]
+    assert "Check again against the current schema" in response.text
+    assert "Publish as the next version" not in response.text
 
 
 def test_status_page_shows_a_refusal_and_retry(ingest_dirs, login):
@@ -136,7 +145,7 @@ def test_status_page_shows_a_refusal_and_retry(ingest_dirs, login):
     assert response.status_code == 200
     assert "The file has a header row but no data rows." in response.text
     # Nothing in a header-only file can become a version: its file is gone, so no retry.
-    assert (response.context["retryable"], response.context["file_removed"]) == (False, True)
+    assert (response.context["moves"], response.context["file_removed"]) == ([], True)
     assert "The file of this upload has been removed from the server" in response.text
 
 
@@ -145,8 +154,9 @@ def test_status_page_offers_retry_and_removal_while_the_file_is_kept(ingest_dirs
     upload = upload_bytes(actor=owner, dataset=dataset, data=b"id\n1\n2\n", name="two.csv")
     process_upload(upload_id=upload.pk)
     response = login(owner).get(_status_url(upload))
-    assert response.context["retryable"] is True
-    assert "Remove the file now (frees your storage)" in response.text
+    assert response.context["moves"] == ["reparse", "discard"]
+    assert "Process this file again" in response.text
+    assert "Discard this upload (frees your storage)" in response.text
 
 
 def test_status_page_refused_to_others(ingest_dirs, login):
@@ -167,18 +177,20 @@ def test_retry_runs_the_upload_again(ingest_dirs, login, django_capture_on_commi
         response = login(owner).post(url)
     assert response.status_code == 302
     upload.refresh_from_db()
-    assert upload.status == Upload.Status.PUBLISHED
+    # Parsed again (with the upload's own schema, none: inferred), now a draft without errors.
+    assert upload.status == Upload.Status.DRAFT
 
 
 def test_retry_of_a_published_upload_answers_409(ingest_dirs, login):
     owner, dataset = owner_and_dataset()
     upload = upload_bytes(actor=owner, dataset=dataset, data=b"id\n1\n")
-    process_upload(upload_id=upload.pk)
+    parse_and_publish(upload)
     url = reverse("dataset-upload-retry", kwargs={"slug": dataset.slug, "upload_id": upload.pk})
     response = login(owner).post(url)
     assert response.status_code == 409
     assert response.context["refusal"] == (
-        "This upload is published: only a refused or invalid upload can be retried."
+        "This upload is published: only a draft, or a refused upload whose file is kept, can "
+        "be parsed again."
     )
 
 

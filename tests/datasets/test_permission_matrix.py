@@ -90,6 +90,11 @@ KIND = {
     "dataset-request": "request",
     "dataset-upload-retry": "post_only",
     "dataset-upload-discard": "post_only",
+    "dataset-upload-reparse": "post_only",
+    "dataset-upload-publish": "post_only",
+    "api:upload_publish": "api_post_only",
+    "api:upload_reparse": "api_post_only",
+    "api:upload_discard": "api_post_only",
     "dataset-access-remove": "post_only",
     "dataset-request-decide": "post_only",
 }
@@ -146,6 +151,8 @@ def expected(kind: str, role: str, level: str) -> int:
         return 409 if read else 200
     if kind == "post_only":  # login first, then the method: nothing is looked up on a GET
         return 302 if anonymous else 405
+    if kind == "api_post_only":  # the method first: nothing is looked up on a GET
+        return 405
     raise AssertionError(f"unknown kind {kind}")
 
 
@@ -354,6 +361,8 @@ OWNER_WRITES = {
     "dataset-upload": {},
     "dataset-upload-retry": {},
     "dataset-upload-discard": {},
+    "dataset-upload-reparse": {"delimiter": ";"},
+    "dataset-upload-publish": {"accept_schema_change": "on"},
     "dataset-schema-edit": {"action": "publish", "base_version": "2", "primary_key": "station"},
 }
 
@@ -407,6 +416,15 @@ def test_api_upload_refused_to_everyone_else_and_stores_nothing(world, role, set
         want = 401 if role == "anonymous" else 404 if level not in SEE[role] else 403
         if response.status_code != want:
             failures.append(f"{role} POST {url}: {response.status_code}, expected {want}")
+        for move in ("upload_publish", "upload_reparse", "upload_discard"):
+            kwargs = {
+                "slug": world["datasets"][level].slug,
+                "upload_id": world["ids"][level]["upload_id"],
+            }
+            url = reverse(f"api:{move}", kwargs=kwargs)
+            response = client.post(url, {"accept_schema_change": "true", "delimiter": ";"})
+            if response.status_code != want:
+                failures.append(f"{role} POST {url}: {response.status_code}, expected {want}")
     assert failures == [], "\n".join(failures)
     assert _state() == before
     assert not settings.DATASETS_UPLOAD_DIR.exists()

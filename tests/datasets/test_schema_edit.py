@@ -10,10 +10,10 @@ from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
 from datacollab.datasets.models import DatasetVersion
 from datacollab.datasets.services.schema_edit import check_schema_edit, publish_schema_edit
-from datacollab.datasets.services.uploads import process_upload
 from tests.datasets.factories_ingest import (
     ingest_dirs_fixture,  # noqa: F401 - a fixture, used by name
     owner_and_dataset,
+    parse_and_publish,
     upload_bytes,
 )
 from tests.factories import make_org, make_user
@@ -27,8 +27,7 @@ CSV = b"id,vehicle,speed\n1,bike-1,12.5\n2,bike-2,20.0\n3,NA,7.25\n"
 def published(ingest_dirs):
     owner, dataset = owner_and_dataset(spectrum="open")
     upload = upload_bytes(actor=owner, dataset=dataset, data=CSV, name="bikes.csv")
-    version = process_upload(upload_id=upload.pk)
-    assert version is not None
+    version = parse_and_publish(upload)
     return owner, dataset, version
 
 
@@ -288,7 +287,7 @@ def test_schema_page_refused_to_a_reader_who_is_not_owner(published, login):
 def test_schema_page_hidden_from_those_who_cannot_see_the_dataset(ingest_dirs, login):
     owner, dataset = owner_and_dataset(spectrum="closed")
     upload = upload_bytes(actor=owner, dataset=dataset, data=CSV)
-    process_upload(upload_id=upload.pk)
+    parse_and_publish(upload)
     assert login(make_user()).get(_url(dataset)).status_code == 404
 
 

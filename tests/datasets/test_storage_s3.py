@@ -21,12 +21,12 @@ from django.test import Client
 from moto.server import ThreadedMotoServer
 
 import datacollab.config.settings as real_settings
-from datacollab.datasets.services.uploads import process_upload
 from datacollab.datasets.services.versions import remove_orphan_files
 from datacollab.datasets.storage import is_local, local_copy, version_storage
 from tests.datasets.factories_ingest import (
     ingest_dirs_fixture,  # noqa: F401 - a fixture, used by name
     owner_and_dataset,
+    parse_and_publish,
     upload_bytes,
 )
 
@@ -85,8 +85,7 @@ def _objects(client: Any, bucket: str) -> dict[str, bytes]:
 def _publish(dataset_spectrum: str = "open") -> Any:
     owner, dataset = owner_and_dataset(spectrum=dataset_spectrum)
     upload = upload_bytes(actor=owner, dataset=dataset, data=CSV, name="bikes.csv")
-    version = process_upload(upload_id=upload.pk)
-    assert version is not None
+    version = parse_and_publish(upload)
     return owner, dataset, version
 
 
@@ -137,8 +136,7 @@ def test_second_version_gets_its_own_object(s3_bucket):
     client, bucket = s3_bucket
     owner, dataset, first = _publish()
     upload = upload_bytes(actor=owner, dataset=dataset, data=CSV + b"4,bike-4,9.5\n")
-    second = process_upload(upload_id=upload.pk)
-    assert second is not None
+    second = parse_and_publish(upload)
     assert (second.number, second.row_count) == (2, 4)
     assert sorted(_objects(client, bucket)) == sorted([first.storage_key, second.storage_key])
 

@@ -26,10 +26,16 @@ from datacollab.core.models import AuditEntry
 from datacollab.datasets.models import DatasetVersion, Upload
 from datacollab.datasets.services.datasets import update_dataset
 from datacollab.datasets.services.quotas import QuotaExceeded, person_use, row_limit
-from datacollab.datasets.services.uploads import discard_upload, process_upload, retry_upload
+from datacollab.datasets.services.upload_lifecycle import (
+    discard_upload,
+    publish_upload,
+    retry_upload,
+)
+from datacollab.datasets.services.uploads import process_upload
 from tests.datasets.factories_ingest import (
     ingest_dirs_fixture,  # noqa: F401 - a fixture, used by name
     owner_and_dataset,
+    parse_and_publish,
     upload_bytes,
 )
 from tests.factories import make_org, make_user
@@ -63,7 +69,7 @@ def test_small_gzip_past_the_expansion_ratio_is_refused_and_leaves_no_file(inges
     assert len(data) < 200 * 1024  # a small file, as the attack's 600 KB
     upload = upload_bytes(actor=owner, dataset=dataset, data=data, name="rows.csv.gz")
 
-    assert process_upload(upload_id=upload.pk) is None
+    assert process_upload(upload_id=upload.pk).status == Upload.Status.FAILED
 
     upload.refresh_from_db()
     assert upload.status == Upload.Status.FAILED
@@ -82,7 +88,7 @@ def test_text_file_past_the_dataset_row_limit_is_refused_then_published_once_rai
     owner, dataset = owner_and_dataset(max_rows=5)
     upload = upload_bytes(actor=owner, dataset=dataset, data=_csv(8))
 
-    assert process_upload(upload_id=upload.pk) is None
+    assert process_upload(upload_id=upload.pk).status == Upload.Status.FAILED
 
     upload.refresh_from_db()
     assert (upload.status, upload.error) == (
@@ -99,8 +105,8 @@ def test_text_file_past_the_dataset_row_limit_is_refused_then_published_once_rai
         retry_upload(actor=owner, upload=upload)
 
     upload.refresh_from_db()
-    assert upload.status == Upload.Status.PUBLISHED
-    assert DatasetVersion.objects.get(dataset=dataset).row_count == 8
+    assert upload.status == Upload.Status.DRAFT
+    assert publish_upload(actor=owner, upload=upload).row_count == 8
 
 
 def test_parquet_past_the_row_limit_is_refused_by_its_footer(ingest_dirs):
@@ -109,7 +115,7 @@ def test_parquet_past_the_row_limit_is_refused_by_its_footer(ingest_dirs):
     pq.write_table(pa.table({"n": list(range(7))}), buffer)
     upload = upload_bytes(actor=owner, dataset=dataset, data=buffer.getvalue(), name="n.parquet")
 
-    assert process_upload(upload_id=upload.pk) is None
+    assert process_upload(upload_id=upload.pk).status == Upload.Status.FAILED
 
     upload.refresh_from_db()
     assert upload.error == (
@@ -174,8 +180,8 @@ def test_collaboration_quota_counts_every_member_and_published_versions(ingest_d
     collaboration = make_collaboration(lead=org)
     dataset = make_dataset(owner=org, creator=first, collaboration=collaboration)
     upload = upload_bytes(actor=first, dataset=dataset, data=_csv(60))
-    version = process_upload(upload_id=upload.pk)
-    assert version is not None and version.byte_size < 1000
+    version = parse_and_publish(upload)
+    assert version.byte_size < 1000
 
     data = b"x" * (1000 - version.byte_size + 1)
     with pytest.raises(QuotaExceeded) as caught:
@@ -217,7 +223,7 @@ def test_refused_binary_file_is_removed_at_once(ingest_dirs):
     owner, dataset = owner_and_dataset()
     upload = upload_bytes(actor=owner, dataset=dataset, data=b"\x00\x01\x02garbage" * 1000)
 
-    assert process_upload(upload_id=upload.pk) is None
+    assert process_upload(upload_id=upload.pk).status == Upload.Status.FAILED
 
     upload.refresh_from_db()
     assert (upload.status, upload.path, _received(ingest_dirs)) == ("failed", "", [])
@@ -246,7 +252,12 @@ def test_datasets_gc_collects_invalid_and_abandoned_uploads_after_the_retention(
     invalid.refresh_from_db()
     abandoned.refresh_from_db()
     recent.refresh_from_db()
-    assert (invalid.status, invalid.path) == ("invalid", "")
+    # A draft left unpublished past the retention is discarded, with the reason.
+    assert (invalid.status, invalid.path, invalid.error) == (
+        "discarded",
+        "",
+        "Discarded: not published within the retention time.",
+    )
     assert (abandoned.status, abandoned.path, abandoned.error) == (
         "failed",
         "",
@@ -277,11 +288,9 @@ def test_discarding_a_refused_upload_frees_the_quota_and_is_audited(
 def test_discarding_a_published_upload_is_refused(ingest_dirs):
     owner, dataset = owner_and_dataset()
     upload = upload_bytes(actor=owner, dataset=dataset, data=_csv(2))
-    process_upload(upload_id=upload.pk)
+    parse_and_publish(upload)
 
     with pytest.raises(DomainError) as caught:
         discard_upload(actor=owner, upload=upload)
 
-    assert caught.value.message == (
-        "This upload is published: only a refused or invalid upload's file can be removed."
-    )
+    assert caught.value.message == ("This upload is published: it cannot be discarded.")

@@ -36,6 +36,12 @@ from datacollab.datasets.selectors import datasets as selectors
 from datacollab.datasets.selectors import uploads as upload_selectors
 from datacollab.datasets.selectors.access import visible_datasets
 from datacollab.datasets.services.audit_access import record_data_access
+from datacollab.datasets.services.upload_lifecycle import (
+    allowed_moves,
+    discard_upload,
+    publish_upload,
+    reparse_upload,
+)
 from datacollab.datasets.services.uploads import TooLarge, receive_upload, too_large_message
 from datacollab.datasets.views.uploads import _SizeLimit as UploadSizeLimit
 
@@ -400,6 +406,20 @@ class ValidationOut(Schema):
     errors: list[dict[str, Any]]
 
 
+class PreviewOut(Schema):
+    header: list[str]
+    rows: list[list[str]]
+    row_count: int | None = None
+
+
+class ChangesOut(Schema):
+    added: list[str] = []
+    removed: list[str] = []
+    reordered: bool = False
+    dropped_keys: list[str] = []
+    replaced: bool = False
+
+
 class UploadVersionOut(Schema):
     number: int
     row_count: int
@@ -418,7 +438,13 @@ class UploadOut(Schema):
     created_by: str
     schema_given: bool
     detected: DetectedOut
+    corrections: dict[str, str]
     validation: ValidationOut | None
+    checked_against_version: int | None
+    schema_changes: ChangesOut | None
+    draft_schema: dict[str, Any] | None
+    preview: PreviewOut | None
+    actions: list[str]
     version: UploadVersionOut | None
     refusal: str | None
     url: str
@@ -463,6 +489,13 @@ def _upload_out(request: HttpRequest, dataset: Dataset, upload: Upload) -> dict[
         "created_by": str(upload.created_by),
         "schema_given": upload.schema is not None,
         "detected": {key: detected.get(key) for key in DetectedOut.model_fields},
+        "corrections": upload.options or {},
+        "checked_against_version": upload.base_version.number if upload.base_version else None,
+        "schema_changes": upload.changes or None,
+        "draft_schema": upload.draft_schema,
+        "preview": upload.preview,
+        # The caller owns the dataset (every upload endpoint checks it first).
+        "actions": allowed_moves(upload),
         "validation": None
         if report is None
         else {
@@ -534,7 +567,7 @@ def upload_list(request: HttpRequest, slug: str) -> Any:
 @router.post(
     "/{slug}/uploads",
     response={202: UploadOut, **UPLOAD_ERRORS},
-    summary="Upload a file as the next version",
+    summary="Upload a file as a draft of the next version",
 )
 @decorate_view(_size_limited)
 def upload_create(
@@ -542,15 +575,20 @@ def upload_create(
     slug: str,
     file: UploadedFile | None = File(None),  # noqa: B008 - ninja's way to declare a part
     table_schema: str | None = Form(None, alias="schema"),
+    encoding: str | None = Form(None),
+    delimiter: str | None = Form(None),
+    format: str | None = Form(None),
 ) -> Any:
     """Send a CSV, TSV (also .csv.gz), Parquet or XLSX file as the multipart field `file`;
     members of the owning organisation only.
 
-    The file is streamed to disk under the upload limit (413 past it), then checked in the
-    background exactly as on the upload page: format, encoding and delimiter detected, the
-    schema inferred (or `schema`, a Table Schema as JSON text, used instead), every row
-    validated, and a valid file published as the next immutable version. The answer (202)
-    holds the upload's `url`: poll it until `status` is `published`, `invalid` or `failed`.
+    The file is streamed to disk under the upload limit (413 past it), then parsed in the
+    background exactly as on the upload page into a **draft**: format, encoding and delimiter
+    detected (or corrected by `format`, `encoding`, `delimiter`), every row validated against
+    the dataset's current schema (or, for its first version, an inferred one; or `schema`, a
+    Table Schema as JSON text), a preview and the schema changes named. Nothing is published:
+    the answer (202) holds the upload's `url`; poll it until `status` is `draft`, `invalid` or
+    `failed`, then `POST .../publish` a draft.
     """
     try:
         dataset = _owned(request, slug)
@@ -568,6 +606,9 @@ def upload_create(
             name=part.name or "upload",
             size_hint=part.size,
             schema=_given_schema(table_schema),
+            encoding=encoding,
+            delimiter=delimiter,
+            format=format,
         )
     except DomainError as exc:
         return _error(exc)
@@ -586,12 +627,108 @@ def upload_get(
     slug: str,
     upload_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> Any:
-    """Status (`received`, `processing`, `published`, `invalid`, `failed`), what was
-    detected, the validation summary with the first 20 errors, the version it became or
-    the reason it was refused; members of the owning organisation only."""
+    """Status (`received`, `processing`, `draft`, `invalid`, `published`, `discarded`,
+    `failed`), what was detected and corrected, the validation summary against the current
+    schema with the first 20 errors, the schema changes, a preview, the `actions` allowed
+    now, the version it became or the reason it was refused; members of the owning
+    organisation only."""
     try:
         dataset = _owned(request, slug)
         upload = upload_selectors.upload_of(dataset, upload_id)
     except DomainError as exc:
         return _error(exc)
     return _upload_out(request, dataset, upload)
+
+
+def _upload_move(request: HttpRequest, slug: str, upload_id: int, move: Any) -> Any:
+    try:
+        dataset = _owned(request, slug)
+        upload = upload_selectors.upload_of(dataset, upload_id)
+        move(upload)
+    except DomainError as exc:
+        return _error(exc)
+    return dataset, upload_selectors.upload_of(dataset, upload_id)
+
+
+@router.post(
+    "/{slug}/uploads/{upload_id}/publish",
+    response={201: UploadOut, **UPLOAD_ERRORS},
+    summary="Publish a draft as the next version",
+)
+def upload_publish(
+    request: HttpRequest,
+    slug: str,
+    upload_id: int = Path(..., ge=1, le=MAX_ID),
+    accept_schema_change: bool = Form(False),
+) -> Any:
+    """Publish a draft without errors (`status` `draft`) as the dataset's next version, with
+    the schema it was checked against. 409 for an upload in any other state, for a draft
+    checked against a version that is no longer the latest (`reparse` it), and for a draft
+    that changes the schema unless the form field `accept_schema_change` is true."""
+    done = _upload_move(
+        request,
+        slug,
+        upload_id,
+        lambda upload: publish_upload(
+            actor=request.user,
+            upload=upload,
+            accept_schema_change=accept_schema_change,
+        ),
+    )
+    if not isinstance(done, tuple):
+        return done
+    return Status(201, _upload_out(request, *done))
+
+
+@router.post(
+    "/{slug}/uploads/{upload_id}/reparse",
+    response={202: UploadOut, **UPLOAD_ERRORS},
+    summary="Parse an upload again, with corrections",
+)
+def upload_reparse(
+    request: HttpRequest,
+    slug: str,
+    upload_id: int = Path(..., ge=1, le=MAX_ID),
+    encoding: str | None = Form(None),
+    delimiter: str | None = Form(None),
+    format: str | None = Form(None),
+) -> Any:
+    """Parse the kept file of a draft or a refused upload again, in the background, against
+    the schema current now, with corrected form fields `format` (csv or tsv), `encoding` or
+    `delimiter` (one character, or `tab`); none given: as before. Poll the upload's `url`
+    again."""
+    done = _upload_move(
+        request,
+        slug,
+        upload_id,
+        lambda upload: reparse_upload(
+            actor=request.user,
+            upload=upload,
+            encoding=encoding,
+            delimiter=delimiter,
+            format=format,
+        ),
+    )
+    if not isinstance(done, tuple):
+        return done
+    return Status(202, _upload_out(request, *done))
+
+
+@router.post(
+    "/{slug}/uploads/{upload_id}/discard",
+    response={200: UploadOut, **UPLOAD_ERRORS},
+    summary="Discard a draft or a refused upload",
+)
+def upload_discard(
+    request: HttpRequest, slug: str, upload_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """Remove the files of a draft or a refused upload (freeing storage); its record stays."""
+    done = _upload_move(
+        request,
+        slug,
+        upload_id,
+        lambda upload: discard_upload(actor=request.user, upload=upload),
+    )
+    if not isinstance(done, tuple):
+        return done
+    return _upload_out(request, *done)

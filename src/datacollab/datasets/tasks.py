@@ -8,7 +8,7 @@ from datacollab.datasets.services.uploads import process_upload
 
 
 @task()
-def process_upload_task(upload_id: int) -> int | None:
-    """Parse, validate and publish one upload; safe to run again (a published upload is kept)."""
-    version = process_upload(upload_id=upload_id)
-    return version.pk if version is not None else None
+def process_upload_task(upload_id: int) -> str:
+    """Parse and validate one upload into a draft; safe to run again (only a waiting upload is
+    parsed). Returns the upload's status."""
+    return str(process_upload(upload_id=upload_id).status)

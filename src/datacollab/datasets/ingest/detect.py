@@ -115,7 +115,8 @@ def _looks_western(text: str) -> bool:
     return letters > 0 and ascii_letters / letters >= 0.6
 
 
-def _normalise(encoding: str) -> str:
+def normalise_encoding(encoding: str) -> str:
+    """Python's codec name, written as people know it (latin-1, utf-16le)."""
     name = codecs.lookup(encoding).name
     return {"iso8859-1": "latin-1", "utf-16-le": "utf-16le", "utf-16-be": "utf-16be"}.get(
         name, name
@@ -156,7 +157,7 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str:
         if b"\x00" in sample:
             raise Refusal("binary")
         raise Refusal("no-encoding")
-    encoding = _normalise(best.encoding)
+    encoding = normalise_encoding(best.encoding)
     if b"\x00" in sample and not encoding.startswith(("utf-16", "utf-32")):
         raise Refusal("binary")
     return encoding

@@ -33,6 +33,8 @@ class Outcome:
     detected: dict[str, Any] = field(default_factory=dict)
     schema: dict[str, Any] | None = None
     report: dict[str, Any] | None = None
+    preview: dict[str, Any] | None = None  # {"header", "rows"}: the first rows as text
+    changes: dict[str, Any] = field(default_factory=dict)  # from the current schema (carry.py)
     parquet: Path | None = None
     rows: int = 0
     checksum: str = ""
@@ -109,6 +111,8 @@ def run_worker(
     work_dir: Path,
     limits: Limits,
     schema: dict[str, Any] | None = None,
+    current_schema: dict[str, Any] | None = None,
+    options: dict[str, Any] | None = None,
     on_progress: Callable[[str], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_tick: Callable[[], None] | None = None,
@@ -116,6 +120,9 @@ def run_worker(
 ) -> Outcome:
     """Parse `source` in a child process with `limits`; everything it writes stays in work_dir.
 
+    `schema` is validated against as given; otherwise `current_schema` (the dataset's) is
+    carried over to the file's columns (ingest/carry.py), or, with neither, one is inferred.
+    `options` correct the detected format, encoding or delimiter.
     `on_tick` is called every `tick_seconds` while the child runs (the upload's lease renewal).
     """
     source, work_dir = source.resolve(), work_dir.resolve()
@@ -128,6 +135,8 @@ def run_worker(
         "work_dir": str(work_dir),
         "limits": limits.as_dict(),
         "schema": schema,
+        "current_schema": current_schema,
+        "options": options or {},
     }
     job_path.write_text(json.dumps(job), encoding="utf-8")
     started = time.monotonic()
@@ -212,6 +221,8 @@ def _read_result(work_dir: Path, outcome: Outcome, limits: Limits) -> Outcome:
     outcome.status = result["status"]
     outcome.schema = result["schema"]
     outcome.report = result["report"]
+    outcome.preview = result.get("preview")
+    outcome.changes = result.get("changes") or {}
     if result["status"] == "valid":
         outcome.parquet = Path(result["parquet"])
         outcome.rows = int(result["rows"])

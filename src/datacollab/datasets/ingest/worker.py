@@ -102,13 +102,51 @@ def _fsync_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def prepare(source: Path, name: str, work: Path, limits: Limits, detected: dict[str, Any]) -> Path:
-    """A file DuckDB can read (UTF-8 CSV/TSV or Parquet) and the detected facts for the owner."""
+TEXT_FORMATS = ("csv", "tsv")
+
+
+def _corrected(found: Any, options: dict[str, Any], detected: dict[str, Any]) -> Any:
+    """The guess with the uploader's corrections applied (text files only: a Parquet file or
+    a workbook has no encoding or delimiter); `detected` keeps what was guessed."""
+    import dataclasses
+
+    if found.format not in TEXT_FORMATS:
+        return found
+    changes: dict[str, Any] = {}
+    if options.get("format") in TEXT_FORMATS and options["format"] != found.format:
+        changes["format"] = options["format"]
+        if not options.get("delimiter"):
+            changes["delimiter"] = "\t" if options["format"] == "tsv" else ","
+    if options.get("encoding") and options["encoding"] != found.encoding:
+        changes["encoding"] = options["encoding"]
+    if options.get("delimiter") and options["delimiter"] != found.delimiter:
+        changes["delimiter"] = options["delimiter"]
+    if not changes:
+        return found
+    detected["guessed"] = {key: getattr(found, key) for key in changes}
+    detected["corrected"] = sorted(changes)
+    return dataclasses.replace(found, **changes)
+
+
+def prepare(
+    source: Path,
+    name: str,
+    work: Path,
+    limits: Limits,
+    detected: dict[str, Any],
+    options: dict[str, Any] | None = None,
+) -> Path:
+    """A file DuckDB can read (UTF-8 CSV/TSV or Parquet) and the detected facts for the owner.
+
+    `options` are the uploader's corrections of the guess (format, encoding, delimiter).
+    """
     from datacollab.datasets.ingest import convert
     from datacollab.datasets.ingest.detect import detect, detect_delimiter
 
     progress("detect")
     found = detect(source, name)
+    detected.update(found.as_dict())
+    found = _corrected(found, options or {}, detected)
     detected.update(found.as_dict())
     if found.format == "parquet":
         rows = convert.check_parquet(source)
@@ -189,7 +227,8 @@ def run(job: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
     """Parse the job's file; `detected` fills in as facts are found, so a refusal can show them."""
     limits = Limits(**job["limits"])
     work = Path(job["work_dir"])
-    readable = prepare(Path(job["source"]), job["name"], work, limits, detected)
+    corrections = job.get("options") or {}
+    readable = prepare(Path(job["source"]), job["name"], work, limits, detected, corrections)
     fmt = detected["format"] if detected["format"] in ("csv", "tsv", "parquet") else "csv"
     # xlsx and non-UTF-8 text were converted above; DuckDB reads plain UTF-8 from here on
     # (a workbook's sheet as comma-separated CSV).
@@ -198,14 +237,31 @@ def run(job: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
         "encoding": None if fmt == "parquet" else "utf-8",
         "delimiter": None if fmt == "parquet" else detected.get("delimiter", ","),
     }
+    from datacollab.datasets.ingest.carry import carry_over
+    from datacollab.datasets.ingest.preview import parquet_preview, text_preview
     from datacollab.datasets.tableschema import infer_schema
     from datacollab.datasets.validation import typed_select, validate
 
     schema = job.get("schema")
+    current = job.get("current_schema")
+    changes: dict[str, Any] = {}
     output = work / OUTPUT_NAME
+    if fmt == "parquet":
+        preview = parquet_preview(readable)
+    else:
+        preview = text_preview(
+            readable, delimiter=options["delimiter"], max_line_bytes=limits.max_line_bytes
+        )
     con = _connect(limits, work)
     try:
-        if schema is None:
+        if schema is None and current is not None:
+            # Checked against the curated schema; only new columns are inferred.
+            schema, changes = carry_over(current, {"fields": []}, preview["header"])
+            if changes.get("added"):
+                progress("infer")
+                inferred = _call(infer_schema, readable, con=con, **options)
+                schema, changes = carry_over(current, inferred, preview["header"])
+        elif schema is None:
             progress("infer")
             schema = _call(infer_schema, readable, con=con, **options)
         progress("validate")
@@ -215,6 +271,8 @@ def run(job: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
             "detected": detected,
             "schema": schema,
             "report": report,
+            "preview": preview,
+            "changes": changes,
         }
         if not report.get("valid"):
             return {**result, "status": "invalid"}

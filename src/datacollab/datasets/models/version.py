@@ -8,13 +8,19 @@ from datacollab.datasets.models.dataset import Dataset
 
 
 class Upload(models.Model):
-    """A received file on its way to becoming a version (or being refused, with the reason)."""
+    """A received file on its way to becoming a version (or being refused, with the reason).
+
+    Its life is the state machine of `services/upload_lifecycle.py`: received -> processing
+    (parsing) -> draft | invalid | failed; a draft is published or discarded by its owner.
+    """
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
-        PROCESSING = "processing", _("Processing")
+        PROCESSING = "processing", _("Parsing")
+        DRAFT = "draft", _("Draft, ready to publish")
+        INVALID = "invalid", _("Draft with errors")
         PUBLISHED = "published", _("Published")
-        INVALID = "invalid", _("Failed validation")
+        DISCARDED = "discarded", _("Discarded")
         FAILED = "failed", _("Refused")
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="uploads")
@@ -31,6 +37,31 @@ class Upload(models.Model):
         null=True,
         blank=True,
         help_text=_("Table Schema given with the file (the API's `schema`); none: inferred"),
+    )
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("the uploader's corrections of the guess: format, encoding, delimiter"),
+    )
+    base_version = models.ForeignKey(
+        "DatasetVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("the current version whose schema the draft was checked against"),
+    )
+    changes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("how the draft's schema differs from the current one (columns, keys)"),
+    )
+    preview = models.JSONField(null=True, blank=True, help_text=_("header and first rows"))
+    draft_schema = models.JSONField(
+        null=True, blank=True, help_text=_("the schema the draft was validated against")
+    )
+    draft_path = models.CharField(
+        max_length=500, blank=True, help_text=_("the draft's typed Parquet, until published")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -62,7 +62,7 @@ def recent_uploads(dataset: Dataset) -> list[Upload]:
     return [
         shown(upload)
         for upload in Upload.objects.filter(dataset=dataset)
-        .select_related("created_by", "version")
+        .select_related("created_by", "version", "base_version")
         .order_by("-created_at")[:RECENT_UPLOADS]
     ]
 
@@ -70,7 +70,7 @@ def recent_uploads(dataset: Dataset) -> list[Upload]:
 def upload_of(dataset: Dataset, upload_id: int) -> Upload:
     upload = (
         Upload.objects.filter(dataset=dataset, pk=upload_id)
-        .select_related("created_by", "version")
+        .select_related("created_by", "version", "base_version")
         .first()
     )
     if upload is None:

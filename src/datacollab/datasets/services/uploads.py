@@ -1,10 +1,12 @@
-"""Receiving files and turning them into versions: the same path for the web page, API and CLI.
+"""Receiving files and parsing them into drafts: the same path for the web page, API and CLI.
 
 `receive_upload` streams the file to DATASETS_UPLOAD_DIR in chunks under the size limit and
-records an Upload. `process_upload` parses it in the resource-limited worker and publishes the
-typed Parquet. It is deliberately not one transaction: the worker may run for minutes, so the
-upload's status is written in short transactions around it, and publishing is atomic on its own.
-Processing the same upload again (a retry, or a second run after a crash) is safe.
+records an Upload. `process_upload` parses it in the resource-limited worker, checked against
+the dataset's current schema, and keeps the typed Parquet as a draft for its owner to publish
+(`upload_lifecycle.py`, where every move of an upload's life is checked). It is deliberately
+not one transaction: the worker may run for minutes, so the upload's status is written in
+short transactions around it. Processing the same upload again (a task delivered twice, or a
+second run after a crash) is safe.
 """
 
 from __future__ import annotations
@@ -24,21 +26,26 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit
-from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from datacollab.core.errors import DomainError, NotAllowed, NotFound
+from datacollab.datasets.ingest.carry import given_changes
 from datacollab.datasets.ingest.lease import this_process
 from datacollab.datasets.ingest.limits import MB, Limits
 from datacollab.datasets.ingest.messages import refusal_message
 from datacollab.datasets.ingest.runner import run_worker
-from datacollab.datasets.models import Dataset, DatasetVersion, Upload
+from datacollab.datasets.models import Dataset, Upload
 from datacollab.datasets.rules import is_owner
 from datacollab.datasets.schema_limits import SchemaLimits, check_schema_structure
-from datacollab.datasets.selectors.uploads import worker_stopped, worker_stopped_message
+from datacollab.datasets.selectors.uploads import error_count, worker_stopped
 from datacollab.datasets.services.quotas import check_quota, remaining, row_limit
-from datacollab.datasets.services.versions import publish_parquet
+from datacollab.datasets.services.upload_lifecycle import (
+    MOVES,
+    _enqueue,
+    clean_options,
+    current_version,
+)
 from datacollab.datasets.tableschema import SchemaError, parse_schema
 
 CHUNK = 1 * MB
-RETRYABLE = {Upload.Status.FAILED, Upload.Status.INVALID}
 # Refusals a retry may overcome (the worker's trouble, or a row limit the owner may raise):
 # the received file is kept for DATASETS_UPLOAD_RETENTION_HOURS. Any other refusal is about
 # what the file is, so the file is removed at once.
@@ -50,6 +57,11 @@ KEPT_FOR_RETRY = {
     "internal",
     "too-many-rows",
     "too-many-lines",
+    # A wrong guess of the encoding or delimiter shows as these: the uploader may correct it.
+    "bad-encoding",
+    "no-encoding",
+    "line-too-long",
+    "csv-unreadable",
 }
 
 
@@ -109,12 +121,16 @@ def receive_upload(
     size_hint: int | None = None,
     enqueue: bool = True,
     schema: dict[str, Any] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    format: str | None = None,
 ) -> Upload:
     """Store the file (never whole in memory) and record it; processing follows on commit.
 
     `stream` is a binary file object or a Django UploadedFile. `enqueue=False` leaves the
     processing to the caller (the ingest command runs it in the foreground). `schema`, a Table
-    Schema kept with the upload, is validated against instead of an inferred one (retries too).
+    Schema kept with the upload, is validated against instead of the current or an inferred
+    one (retries too). `encoding`, `delimiter` and `format` correct the detection.
     """
     if not is_owner(actor, dataset):
         raise NotAllowed(_("Only members of the owning organisation may upload data."))
@@ -123,6 +139,7 @@ def receive_upload(
         raise TooLarge(too_large_message())
     if schema is not None:
         check_given_schema(schema)
+    options = clean_options(encoding=encoding, delimiter=delimiter, format=format)
     check_quota(actor=actor, dataset=dataset, size=size_hint or 0)
     room = remaining(actor=actor, dataset=dataset)
     folder = _upload_dir() / str(dataset.pk)
@@ -153,6 +170,7 @@ def receive_upload(
                 byte_size=size,
                 created_by=actor,
                 schema=schema,
+                options=options,
             )
             audit.record(
                 action="dataset.upload_received",
@@ -163,6 +181,7 @@ def receive_upload(
                     "name": upload.original_name,
                     "bytes": size,
                     "schema_given": schema is not None,
+                    "options": options,
                 },
             )
             if enqueue:
@@ -174,22 +193,59 @@ def receive_upload(
     return upload
 
 
-def _enqueue(upload_id: int) -> None:
-    from datacollab.datasets.tasks import process_upload_task
+def _finish(upload: Upload, status: str, **fields: Any) -> bool:
+    """Record the worker's outcome, unless the upload left `processing` meanwhile (discarded,
+    or taken over by another run): the move processing -> `status` of the lifecycle."""
+    assert status in MOVES[Upload.Status.PROCESSING]
+    fields |= {"status": status, "updated_at": timezone.now()}
+    with transaction.atomic():
+        changed = Upload.objects.filter(
+            pk=upload.pk, status=Upload.Status.PROCESSING, runner_pid=upload.runner_pid
+        ).update(**fields)
+        for key, value in fields.items():
+            setattr(upload, key, value)
+        if changed:
+            audit.record(
+                action="dataset.upload_parsed",
+                actor=upload.created_by,
+                obj=upload.dataset,
+                details={
+                    "upload": upload.pk,
+                    "status": status,
+                    "errors": error_count(fields.get("report")),
+                    "changes": fields.get("changes") or {},
+                    "options": upload.options,
+                },
+            )
+    return bool(changed)
 
-    transaction.on_commit(lambda: process_upload_task.enqueue(upload_id))
 
-
-def _finish(upload: Upload, **fields: Any) -> None:
-    """Record an outcome, unless a concurrent run already published this upload."""
-    fields["updated_at"] = timezone.now()
-    Upload.objects.filter(pk=upload.pk).exclude(status=Upload.Status.PUBLISHED).update(**fields)
+def _start(upload: Upload) -> bool:
+    """The move received -> processing, taken by one run only (a stopped run's task, delivered
+    again, takes its upload over)."""
+    runner = this_process()
+    fields = {
+        "status": Upload.Status.PROCESSING,
+        "error": "",
+        "report": None,
+        "runner_host": runner.host,
+        "runner_pid": runner.pid,
+        "runner_started": runner.started,
+        "lease_expires_at": _lease_end(),
+        "updated_at": timezone.now(),
+    }
+    waiting = Upload.objects.filter(pk=upload.pk, status=upload.status)
+    if upload.status == Upload.Status.PROCESSING:
+        waiting = waiting.filter(runner_pid=upload.runner_pid)
+    if not waiting.update(**fields):
+        return False
     for key, value in fields.items():
         setattr(upload, key, value)
+    return True
 
 
-def _published_version(upload: Upload) -> DatasetVersion | None:
-    return DatasetVersion.objects.filter(upload=upload).first()
+def _draft_file(upload: Upload) -> Path:
+    return Path(upload.path).with_name(Path(upload.path).name + ".draft.parquet")
 
 
 def process_upload(
@@ -197,48 +253,40 @@ def process_upload(
     upload_id: int,
     schema: dict[str, Any] | None = None,
     on_progress: Callable[[str], None] | None = None,
-) -> DatasetVersion | None:
-    """Parse, validate and publish one upload; None when refused or invalid (see the Upload).
+) -> Upload:
+    """Parse one received upload into a draft, checked against the dataset's current schema
+    (ingest/carry.py); nothing is published (see upload_lifecycle.publish_upload).
 
-    `schema` (a Table Schema) replaces the inferred one (default: the one given with the upload,
-    if any). A bad file never raises: the reason
-    is stored on the Upload for the owner to read.
+    `schema` (a Table Schema) is validated against instead (default: the one given with the
+    upload, if any). A bad file never raises: the reason is stored on the Upload. Running it
+    for an upload that is not waiting (already parsed, published, discarded) changes nothing.
     """
     upload = Upload.objects.select_related("dataset", "created_by").filter(pk=upload_id).first()
     if upload is None:
         raise NotFound(_("There is no such upload."))
-    if upload.status == Upload.Status.PUBLISHED:
-        return _published_version(upload)
+    waiting = upload.status == Upload.Status.RECEIVED or worker_stopped(upload)
+    if not waiting or not _start(upload):
+        return upload
     dataset = upload.dataset
     source = Path(upload.path)
     if not source.is_file():
         _finish(
             upload,
-            status=Upload.Status.FAILED,
+            Upload.Status.FAILED,
             error=_("The received file is no longer on the server: upload it again."),
         )
-        return None
+        return upload
     if not is_owner(upload.created_by, dataset):
         _finish(
             upload,
-            status=Upload.Status.FAILED,
+            Upload.Status.FAILED,
             error=_("%(who)s is no longer a member of the owning organisation.")
             % {"who": upload.created_by},
         )
-        return None
+        return upload
     if schema is None:
         schema = upload.schema
-    runner = this_process()
-    _finish(
-        upload,
-        status=Upload.Status.PROCESSING,
-        error="",
-        report=None,
-        runner_host=runner.host,
-        runner_pid=runner.pid,
-        runner_started=runner.started,
-        lease_expires_at=_lease_end(),
-    )
+    base = current_version(dataset)
     work = _upload_dir() / "work" / f"{upload.pk}-{uuid.uuid4().hex[:8]}"
     try:
         outcome = run_worker(
@@ -247,6 +295,8 @@ def process_upload(
             work_dir=work,
             limits=Limits.from_settings(max_rows=row_limit(dataset)),
             schema=schema,
+            current_schema=base.schema if base is not None and schema is None else None,
+            options=upload.options or {},
             on_progress=on_progress,
             on_tick=lambda: _renew_lease(upload.pk),
             tick_seconds=_lease_seconds() / 4,
@@ -256,7 +306,7 @@ def process_upload(
             keep = outcome.refusal.get("code") in KEPT_FOR_RETRY
             _finish(
                 upload,
-                status=Upload.Status.FAILED,
+                Upload.Status.FAILED,
                 error=refusal_message(outcome.refusal),
                 detected=outcome.detected,
                 **({} if keep else {"path": ""}),
@@ -265,36 +315,31 @@ def process_upload(
                 # Nothing in this file can become a version: it leaves the disk (and the
                 # quota) now rather than waiting for datasets-gc.
                 source.unlink(missing_ok=True)
-            return None
-        if outcome.status == "invalid":
-            _finish(
-                upload,
-                status=Upload.Status.INVALID,
-                report=outcome.report,
-                detected=outcome.detected,
-            )
-            return None
-        assert outcome.parquet is not None and outcome.schema is not None
-        try:
-            version = publish_parquet(
-                actor=upload.created_by,
-                dataset=dataset,
-                parquet=outcome.parquet,
-                schema=outcome.schema,
-                report=outcome.report or {},
-                source_name=upload.original_name,
-                source_format=str(outcome.detected.get("format", "")),
-                detected=outcome.detected,
-                upload=upload,
-            )
-        except DomainError as exc:
-            _finish(upload, status=Upload.Status.FAILED, error=exc.message)
-            return None
+            return upload
+        changes = outcome.changes
+        if schema is not None and base is not None:
+            changes = given_changes(base.schema, schema)
+        draft = ""
+        if outcome.status == "valid":
+            assert outcome.parquet is not None
+            os.replace(outcome.parquet, _draft_file(upload))
+            draft = str(_draft_file(upload))
+        moved = _finish(
+            upload,
+            Upload.Status.DRAFT if draft else Upload.Status.INVALID,
+            report=outcome.report,
+            detected=outcome.detected,
+            preview={**(outcome.preview or {}), "row_count": outcome.rows},
+            draft_schema=outcome.schema,
+            changes=changes,
+            base_version=base,
+            draft_path=draft,
+        )
+        if draft and not moved:
+            Path(draft).unlink(missing_ok=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    # The version holds the data now; the received copy is no longer needed.
-    transaction.on_commit(lambda: source.unlink(missing_ok=True))
-    return version
+    return upload
 
 
 def _lease_seconds() -> int:
@@ -312,95 +357,49 @@ def _renew_lease(upload_id: int) -> None:
     )
 
 
-@transaction.atomic
-def retry_upload(*, actor: Any, upload: Upload) -> Upload:
-    """Process a refused, invalid or interrupted upload again, in the background."""
-    upload = Upload.objects.select_for_update().select_related("dataset").get(pk=upload.pk)
-    if not is_owner(actor, upload.dataset):
-        raise NotAllowed(_("Only members of the owning organisation may retry an upload."))
-    # A run whose process was killed (or whose lease ran out) may be retried at once.
-    interrupted = worker_stopped(upload)
-    if upload.status not in RETRYABLE and not interrupted:
-        raise Conflict(
-            _("This upload is %(status)s: only a refused or invalid upload can be retried.")
-            % {"status": upload.get_status_display().lower()}
-        )
-    if not Path(upload.path).is_file():
-        raise Conflict(_("The received file is no longer on the server: upload it again."))
-    upload.status = Upload.Status.RECEIVED
-    upload.error = ""
-    upload.save(update_fields=["status", "error", "updated_at"])
-    audit.record(
-        action="dataset.upload_retried",
-        actor=actor,
-        obj=upload.dataset,
-        details={"upload": upload.pk, **({"worker_stopped": True} if interrupted else {})},
-    )
-    _enqueue(upload.pk)
-    return upload
-
-
-DISCARDABLE = {Upload.Status.FAILED, Upload.Status.INVALID}
-
-
-@transaction.atomic
-def discard_upload(*, actor: Any, upload: Upload) -> Upload:
-    """Remove the received file of a refused or invalid upload (freeing quota); its record
-    and reason stay. A stopped run may be discarded too."""
-    upload = Upload.objects.select_for_update().select_related("dataset").get(pk=upload.pk)
-    if not is_owner(actor, upload.dataset):
-        raise NotAllowed(_("Only members of the owning organisation may remove an upload."))
-    stopped = worker_stopped(upload)
-    if upload.status not in DISCARDABLE and not stopped:
-        raise Conflict(
-            _("This upload is %(status)s: only a refused or invalid upload's file can be removed.")
-            % {"status": upload.get_status_display().lower()}
-        )
-    if not upload.path:
-        raise Conflict(_("The file of this upload has already been removed."))
-    path = Path(upload.path)
-    upload.path = ""
-    if stopped:
-        upload.status = Upload.Status.FAILED
-        upload.error = worker_stopped_message()
-    upload.save(update_fields=["path", "status", "error", "updated_at"])
-    audit.record(
-        action="dataset.upload_discarded",
-        actor=actor,
-        obj=upload.dataset,
-        details={"upload": upload.pk, "bytes": upload.byte_size},
-    )
-    transaction.on_commit(lambda: path.unlink(missing_ok=True))
-    return upload
-
-
 def collect_uploads(*, retention: dt.timedelta, dry_run: bool = False) -> list[str]:
-    """`datasets-gc`: remove the files of refused and invalid uploads, and of abandoned ones
-    (never processed, or whose worker stopped), untouched for longer than `retention`.
+    """`datasets-gc`: remove the files of drafts, refused uploads and abandoned ones (never
+    parsed, or whose worker stopped) untouched for longer than `retention`.
 
-    An abandoned upload is marked refused with the reason. Returns what was removed.
+    A draft left unpublished is discarded; an abandoned upload is marked refused with the
+    reason; a refused one keeps its reason. Returns what was removed.
     """
     cutoff = timezone.now() - retention
     removed: list[str] = []
-    old = Upload.objects.exclude(path="").exclude(status=Upload.Status.PUBLISHED)
+    old = Upload.objects.exclude(path="", draft_path="").exclude(
+        status__in=[Upload.Status.PUBLISHED, Upload.Status.DISCARDED]
+    )
     for upload in old.filter(updated_at__lt=cutoff).order_by("pk"):
         abandoned = upload.status == Upload.Status.RECEIVED or worker_stopped(upload)
-        if upload.status not in DISCARDABLE and not abandoned:
-            continue  # still processing under a live runner
-        removed.append(f"upload #{upload.pk} ({upload.get_status_display()}): {upload.path}")
+        if upload.status == Upload.Status.PROCESSING and not abandoned:
+            continue  # still parsing under a live runner
+        files = [p for p in (upload.path, upload.draft_path) if p]
+        removed.append(f"upload #{upload.pk} ({upload.get_status_display()}): {files[0]}")
         if dry_run:
             continue
-        fields: dict[str, Any] = {"path": "", "updated_at": timezone.now()}
+        fields: dict[str, Any] = {"path": "", "draft_path": "", "updated_at": timezone.now()}
         if abandoned:
             fields |= {
                 "status": Upload.Status.FAILED,
                 "error": _("Abandoned: not processed within the retention time; upload it again."),
             }
-        changed = (
-            Upload.objects.filter(pk=upload.pk, path=upload.path, status=upload.status)
-            .exclude(status=Upload.Status.PUBLISHED)
-            .update(**fields)
-        )
+        elif upload.status in (Upload.Status.DRAFT, Upload.Status.INVALID):
+            fields |= {
+                "status": Upload.Status.DISCARDED,
+                "error": _("Discarded: not published within the retention time."),
+            }
+        assert fields.get("status", upload.status) in MOVES[upload.status] | {upload.status}
+        with transaction.atomic():
+            changed = Upload.objects.filter(
+                pk=upload.pk, path=upload.path, status=upload.status
+            ).update(**fields)
+            if changed:
+                audit.record(
+                    action="dataset.upload_collected",
+                    obj=upload.dataset,
+                    details={"upload": upload.pk, "status": fields.get("status", upload.status)},
+                )
         if changed:
-            Path(upload.path).unlink(missing_ok=True)
+            for path in files:
+                Path(path).unlink(missing_ok=True)
     return removed

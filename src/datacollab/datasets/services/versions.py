@@ -176,6 +176,7 @@ def remove_orphan_files(*, older_than: dt.timedelta, dry_run: bool = False) -> l
     waiting = set(
         Upload.objects.exclude(status=Upload.Status.PUBLISHED).values_list("path", flat=True)
     )
+    waiting |= set(Upload.objects.exclude(draft_path="").values_list("draft_path", flat=True))
     for path in sorted(upload_dir.glob("*/*")) if upload_dir.is_dir() else []:
         if path.parent == work or not path.is_file() or str(path) in waiting:
             continue

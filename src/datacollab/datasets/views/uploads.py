@@ -1,4 +1,6 @@
-"""The owner's upload page, each upload's status page and its retry button."""
+"""The owner's upload page and each upload's draft page: what was detected (correctable), a
+preview, the report against the current schema, and the moves its life allows (publish,
+parse again, discard)."""
 
 from __future__ import annotations
 
@@ -16,16 +18,19 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from datacollab.core.errors import DomainError
-from datacollab.datasets.forms.uploads import UploadForm
+from datacollab.datasets.forms.uploads import PublishForm, ReparseForm, UploadForm
 from datacollab.datasets.models import Dataset, Upload
 from datacollab.datasets.selectors import quotas
 from datacollab.datasets.selectors import uploads as selectors
-from datacollab.datasets.services.uploads import (
+from datacollab.datasets.services.upload_lifecycle import (
+    changes_text,
     discard_upload,
-    receive_upload,
+    owner_moves,
+    publish_upload,
+    reparse_upload,
     retry_upload,
-    too_large_message,
 )
+from datacollab.datasets.services.uploads import receive_upload, too_large_message
 
 
 class _SizeLimit(FileUploadHandler):
@@ -87,7 +92,13 @@ def _dataset_upload(request: HttpRequest, slug: str) -> HttpResponse:
     except DomainError as exc:
         form.add_error("file", exc.message)
         return _upload_page(request, dataset, form, status=exc.status)
-    messages.success(request, _("File received. It is being checked; this page shows the result."))
+    messages.success(
+        request,
+        _(
+            "File received. It is being checked against the dataset's schema; this page shows "
+            "the result. Nothing is published until you publish it."
+        ),
+    )
     return redirect("dataset-upload-status", slug=dataset.slug, upload_id=upload.pk)
 
 
@@ -110,21 +121,45 @@ def _delimiter_label(delimiter: str | None) -> str:
 
 
 def _status_page(
-    request: HttpRequest, upload: Upload, *, error: str = "", status: int = 200
+    request: HttpRequest,
+    upload: Upload,
+    *,
+    error: str = "",
+    status: int = 200,
+    reparse_form: ReparseForm | None = None,
 ) -> HttpResponse:
+    detected = upload.detected or {}
+    options = upload.options or {}
+    delimiter = options.get("delimiter", "")
+    moves = owner_moves(request.user, upload)
+    text = detected.get("format") in ("csv", "tsv")
     context: dict[str, Any] = {
         "dataset": upload.dataset,
         "upload": upload,
         "errors": selectors.report_errors(upload.report),
         "error_count": selectors.error_count(upload.report),
-        # `shown` by the selector: a stopped worker's upload already reads as failed.
-        "retryable": upload.status in (Upload.Status.FAILED, Upload.Status.INVALID)
-        and bool(upload.path),
+        "moves": moves,
         "file_removed": not upload.path,
         "retention_hours": f"{float(settings.DATASETS_UPLOAD_RETENTION_HOURS):g}",
         "pending": upload.status in (Upload.Status.RECEIVED, Upload.Status.PROCESSING),
         "refusal": error,
-        "delimiter": _delimiter_label((upload.detected or {}).get("delimiter")),
+        "delimiter": _delimiter_label(detected.get("delimiter")),
+        "guessed": {
+            key: _delimiter_label(value) if key == "delimiter" else value
+            for key, value in (detected.get("guessed") or {}).items()
+        },
+        "changes": changes_text(upload.changes or {}),
+        "fields": (upload.draft_schema or {}).get("fields", []),
+        "reparse_form": reparse_form
+        or ReparseForm(
+            initial={
+                "format": options.get("format", ""),
+                "encoding": options.get("encoding", ""),
+                "delimiter": {"\t": "tab"}.get(delimiter, delimiter),
+            }
+        ),
+        "correctable": "reparse" in moves and (text or not detected),
+        "publish_form": PublishForm(),
     }
     return render(request, "datasets/uploads/status.html", context, status=status)
 
@@ -151,6 +186,44 @@ def upload_retry(request: HttpRequest, slug: str, upload_id: int) -> HttpRespons
 
 @login_required
 @require_POST
+def upload_reparse(request: HttpRequest, slug: str, upload_id: int) -> HttpResponse:
+    dataset = selectors.owned_dataset(request.user, slug)
+    upload = selectors.upload_of(dataset, upload_id)
+    form = ReparseForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, upload, status=400, reparse_form=form)
+    try:
+        reparse_upload(actor=request.user, upload=upload, **form.cleaned_data)
+    except DomainError as exc:
+        status = exc.show_on(form)
+        return _status_page(request, upload, status=status, reparse_form=form)
+    messages.success(request, _("The file is being parsed again with your corrections."))
+    return redirect("dataset-upload-status", slug=dataset.slug, upload_id=upload.pk)
+
+
+@login_required
+@require_POST
+def upload_publish(request: HttpRequest, slug: str, upload_id: int) -> HttpResponse:
+    dataset = selectors.owned_dataset(request.user, slug)
+    upload = selectors.upload_of(dataset, upload_id)
+    form = PublishForm(request.POST)
+    form.is_valid()
+    try:
+        version = publish_upload(
+            actor=request.user,
+            upload=upload,
+            accept_schema_change=bool(form.cleaned_data.get("accept_schema_change")),
+        )
+    except DomainError as exc:
+        return _status_page(request, upload, error=exc.message, status=exc.status)
+    messages.success(
+        request, _("Published as version %(n)s of the dataset.") % {"n": version.number}
+    )
+    return redirect("dataset-detail", slug=dataset.slug)
+
+
+@login_required
+@require_POST
 def upload_discard(request: HttpRequest, slug: str, upload_id: int) -> HttpResponse:
     dataset = selectors.owned_dataset(request.user, slug)
     upload = selectors.upload_of(dataset, upload_id)
@@ -158,7 +231,7 @@ def upload_discard(request: HttpRequest, slug: str, upload_id: int) -> HttpRespo
         discard_upload(actor=request.user, upload=upload)
     except DomainError as exc:
         return _status_page(request, upload, error=exc.message, status=exc.status)
-    messages.success(request, _("The file was removed; the upload's record stays."))
+    messages.success(request, _("The upload was discarded; its record stays."))
     return redirect("dataset-upload-status", slug=dataset.slug, upload_id=upload.pk)
 
 
@@ -171,4 +244,14 @@ urlpatterns = [
     ),
     path("<slug:slug>/uploads/<int:upload_id>/", upload_status, name="dataset-upload-status"),
     path("<slug:slug>/uploads/<int:upload_id>/retry/", upload_retry, name="dataset-upload-retry"),
+    path(
+        "<slug:slug>/uploads/<int:upload_id>/reparse/",
+        upload_reparse,
+        name="dataset-upload-reparse",
+    ),
+    path(
+        "<slug:slug>/uploads/<int:upload_id>/publish/",
+        upload_publish,
+        name="dataset-upload-publish",
+    ),
 ]

@@ -1,4 +1,12 @@
-"""`datacollab ingest FILE --dataset SLUG_OR_ID --as EMAIL [--schema SCHEMA.json]`."""
+"""`datacollab ingest FILE --dataset SLUG_OR_ID --as EMAIL [--schema SCHEMA.json] [--encoding E]
+[--delimiter D] [--format csv|tsv] [--draft] [--accept-schema-change]`.
+
+The file is parsed into a draft checked against the dataset's current schema, as on the page.
+A draft without errors that keeps the schema is published; one with errors is never
+published (the report is printed, the draft kept for its page); one that changes the schema
+(new or missing columns, another order, a given schema) is published only with
+--accept-schema-change. --draft stops at the draft in every case.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +31,7 @@ from datacollab.datasets.models import Dataset, Upload
 from datacollab.datasets.rules import is_owner
 from datacollab.datasets.schema_limits import SchemaLimits, load_schema_text
 from datacollab.datasets.selectors.uploads import error_count, report_errors
+from datacollab.datasets.services.upload_lifecycle import changes_text, publish_upload
 from datacollab.datasets.services.uploads import process_upload, receive_upload
 from datacollab.organisations.models import User
 
@@ -53,8 +62,9 @@ class _Counting:
 
 class Command(BaseCommand):
     help = (
-        "Publish a data file (CSV, TSV, .csv.gz, Parquet or XLSX) as the next version of a "
-        "dataset, on the server, in the name of a member of the owning organisation."
+        "Check a data file (CSV, TSV, .csv.gz, Parquet or XLSX) against a dataset's current "
+        "schema and publish it as the next version if it meets it, on the server, in the name "
+        "of a member of the owning organisation."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -66,7 +76,28 @@ class Command(BaseCommand):
             help="email of the person publishing (a member of the owning organisation)",
         )
         parser.add_argument(
-            "--schema", help="a Table Schema (JSON) to validate against instead of inferring"
+            "--schema",
+            help="a Table Schema (JSON) to validate against instead of the current (or an "
+            "inferred) one; a change of schema, so it needs --accept-schema-change",
+        )
+        parser.add_argument("--encoding", help="the file's text encoding, if the guess is wrong")
+        parser.add_argument(
+            "--delimiter",
+            help="the file's delimiter (one character, or tab), if the guess is wrong",
+        )
+        parser.add_argument(
+            "--format", choices=["csv", "tsv"], help="the text format, if the guess is wrong"
+        )
+        parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="stop at the draft: print the report, publish nothing (publish on its page)",
+        )
+        parser.add_argument(
+            "--accept-schema-change",
+            action="store_true",
+            help="publish a valid draft even if it changes the schema (new or missing "
+            "columns, another order, a given schema); never a draft with errors",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -76,22 +107,52 @@ class Command(BaseCommand):
         dataset = self._dataset(options["dataset"])
         actor = self._actor(options["as_email"], dataset)
         schema = self._schema(options["schema"])
+        corrections = self._options(options)
         console = Console(file=getattr(self.stdout, "_out", sys.stdout), highlight=False)
-        upload = self._receive(console, actor=actor, dataset=dataset, source=source)
+        upload = self._receive(
+            console,
+            actor=actor,
+            dataset=dataset,
+            source=source,
+            schema=schema,
+            options=corrections,
+        )
         # Live displays only on a terminal: piped or captured output stays plain lines.
         live = console.is_terminal
         with console.status("Starting the worker") if live else contextlib.nullcontext() as status:
-            version = process_upload(
+            upload = process_upload(
                 upload_id=upload.pk,
-                schema=schema,
                 on_progress=(lambda phase: status.update(PHASES.get(phase, phase)))
                 if status is not None
                 else None,
             )
         upload.refresh_from_db()
-        if version is None:
+        if upload.status != Upload.Status.DRAFT:
             self._refused(upload)
-        assert version is not None
+        rows = (upload.preview or {}).get("row_count", 0)
+        self.stdout.write(
+            f"Draft: upload #{upload.pk}, {rows:,} rows, valid against "
+            f"{self._against(upload)}; detected {self._detected(upload.detected)}"
+        )
+        if upload.changes:
+            self.stdout.write(f"Schema change: {changes_text(upload.changes)}")
+        if options["draft"]:
+            self.stdout.write("Nothing published (--draft): publish it on its page.")
+            return
+        if upload.changes and not options["accept_schema_change"]:
+            raise CommandError(
+                f"The file changes the schema of {dataset.slug}: nothing was published. "
+                f"Upload #{upload.pk} is kept as a draft: publish it on its page, or run "
+                "again with --accept-schema-change."
+            )
+        try:
+            version = publish_upload(
+                actor=actor,
+                upload=upload,
+                accept_schema_change=options["accept_schema_change"],
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
         report = version.report or {}
         self.stdout.write(
             f"Published version {version.number} of {dataset.slug}: "
@@ -102,6 +163,14 @@ class Command(BaseCommand):
             f"Validation: {'valid' if report.get('valid') else 'not valid'}, "
             f"{error_count(report)} errors; detected {self._detected(upload.detected)}"
         )
+
+    def _against(self, upload: Upload) -> str:
+        if upload.base_version is None:
+            return "the schema inferred from it"
+        return f"the schema of version {upload.base_version.number}"
+
+    def _options(self, options: dict[str, Any]) -> dict[str, Any]:
+        return {key: options[key] for key in ("encoding", "delimiter", "format") if options[key]}
 
     def _dataset(self, key: str) -> Dataset:
         found = Dataset.objects.select_related("owner").filter(slug=key).first()
@@ -142,7 +211,16 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(f"{path}: {exc.message}") from exc
 
-    def _receive(self, console: Console, *, actor: User, dataset: Dataset, source: Path) -> Upload:
+    def _receive(
+        self,
+        console: Console,
+        *,
+        actor: User,
+        dataset: Dataset,
+        source: Path,
+        schema: dict[str, Any] | None,
+        options: dict[str, Any],
+    ) -> Upload:
         size = source.stat().st_size
         columns = (
             TextColumn("Copying {task.description}"),
@@ -166,6 +244,8 @@ class Command(BaseCommand):
                     name=source.name,
                     size_hint=size,
                     enqueue=False,
+                    schema=schema,
+                    **options,
                 )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
@@ -186,9 +266,12 @@ class Command(BaseCommand):
             for error in errors:
                 where = f"row {error.get('rowNumber', '?')}, field {error.get('fieldName', '?')}"
                 self.stderr.write(f"  {where}: {error.get('type')}: {error.get('message', '')}")
+            if upload.changes:
+                self.stderr.write(f"  schema change: {changes_text(upload.changes)}")
             raise CommandError(
-                f"The data is not valid: {error_count(upload.report)} errors (the first "
-                f"{len(errors)} above); nothing was published. Upload #{upload.pk} is kept: "
-                "fix the file and ingest it again."
+                f"The data does not meet {self._against(upload)}: {error_count(upload.report)} "
+                f"errors (the first {len(errors)} above); nothing was published. Upload "
+                f"#{upload.pk} is kept as a draft: fix the file and ingest it again, or fix "
+                "the schema and check the draft again on its page."
             )
         raise CommandError(upload.error or f"Upload #{upload.pk} was not published.")
