@@ -280,21 +280,20 @@ def empty_records(path: Path, *, block: int = _CHUNK) -> list[int]:
 
 
 def _may_have_empty_line(path: Path, block: int) -> bool:
-    """A newline right after a newline (or after CR LF), or one at the very start: cheap
-    (bytes.find runs at memory speed, where numpy's positions of every newline took a
-    third of a second per million rows), and false positives (inside quotes) only cost
-    the exact scan."""
-    carry = b""  # the previous block's last two bytes
-    with path.open("rb") as handle:
-        first = True
-        while data := handle.read(max(block, 1)):
-            if first and data[:1] in (b"\n", b"\r"):
+    """A newline right after a newline (or after CR LF), or one at the very start: cheap,
+    and false positives (inside quotes) only cost the exact scan."""
+    carry = np.zeros(0, np.uint8)  # the previous block's last two bytes
+    for offset, bytes_ in _blocks(path, max(block, 1)):
+        if offset == 0 and bytes_[0] in (10, 13):
+            return True
+        data = np.concatenate([carry, bytes_])
+        newlines = np.flatnonzero(data == 10)
+        close = np.flatnonzero(np.diff(newlines) <= 2)
+        for k in close:
+            first, second = newlines[k], newlines[k + 1]
+            if second - first == 1 or data[first + 1] == 13:
                 return True
-            first = False
-            joined = carry + data
-            if b"\n\n" in joined or b"\n\r\n" in joined:
-                return True
-            carry = joined[-2:]
+        carry = data[-2:]
     return False
 
 
@@ -313,53 +312,6 @@ def _record_end_blocks(
         quotes_before += len(quotes)
 
 
-# The span counted at once when looking for a few records' ends: a span without quotes
-# counts its newlines with bytes.count (memory speed); only a span with a quote, or one
-# holding a wanted record's end, takes numpy's positions of its newlines and quotes.
-_SPAN = 1 << 20
-
-
-def _record_ends(path: Path, wanted: set[int], block: int = _CHUNK) -> dict[int, int]:
-    """The file positions of the wanted record ends (record n ends at the n-th newline
-    outside quotes); a record past the last end is left out (it ends with the file)."""
-    ends: dict[int, int] = {}
-    pending = sorted(w for w in wanted if w > 0)
-    next_one = 0  # pending[next_one] is the next end to find
-    seen = quotes_before = 0  # record ends and quotes before the span
-    with path.open("rb") as handle:
-        offset = 0
-        while next_one < len(pending) and (data := handle.read(block)):
-            for start in range(0, len(data), min(_SPAN, block)):
-                stop = min(start + _SPAN, start + block, len(data))
-                quotes = data.count(b'"', start, stop)
-                positions = None
-                if quotes or quotes_before % 2:
-                    positions = _span_ends(data, start, stop, quotes_before) + offset
-                    count = len(positions)
-                else:
-                    count = data.count(b"\n", start, stop)
-                while next_one < len(pending) and pending[next_one] <= seen + count:
-                    if positions is None:
-                        positions = _span_ends(data, start, stop, quotes_before) + offset
-                    ends[pending[next_one]] = int(positions[pending[next_one] - seen - 1])
-                    next_one += 1
-                seen += count
-                quotes_before += quotes
-                if next_one == len(pending):
-                    break
-            offset += len(data)
-    return ends
-
-
-def _span_ends(data: bytes, start: int, stop: int, quotes_before: int) -> np.ndarray:
-    """Positions (in `data`) of the newlines in data[start:stop] that end records."""
-    span = np.frombuffer(data, np.uint8, count=stop - start, offset=start)
-    quotes = np.flatnonzero(span == 34)
-    newlines = np.flatnonzero(span == 10)
-    inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
-    return newlines[~inside] + start
-
-
 def read_records(
     path: Path,
     encoding: str,
@@ -374,9 +326,16 @@ def read_records(
     python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
     # Record r runs from after the (r-1)th record end to the r-th one (or the file's end).
     wanted = {bound for record in records for bound in (record - 1, record)}
-    ends = _record_ends(path, wanted, block)
-    ends[0] = -1
+    ends: dict[int, int] = {0: -1}
+    last = max(wanted, default=0)
+    seen = 0
     size = path.stat().st_size
+    for _, _, block_ends in _record_end_blocks(path, block):
+        for n in [w for w in wanted if seen < w <= seen + len(block_ends)]:
+            ends[n] = int(block_ends[n - seen - 1])
+        seen += len(block_ends)
+        if seen >= last:
+            break
     got: dict[int, list[str]] = {}
     with path.open("rb") as handle:
         for record in records:
