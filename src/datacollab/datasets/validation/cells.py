@@ -203,8 +203,8 @@ def _date(field: Field, c: str) -> CellSQL:
             f"(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])$', ['y', 'm', 'd'])"
         )
         slow = (
-            f"CASE WHEN {parts}.y NOT IN ('', '0000') THEN TRY_CAST({parts}.y || '-' || "
-            f"{parts}.m || '-' || trim({parts}.d) AS DATE) END"
+            f"CASE WHEN NOT list_contains(['', '0000'], {parts}.y) "
+            f"THEN TRY_CAST({parts}.y || '-' || {parts}.m || '-' || trim({parts}.d) AS DATE) END"
         )
         value = f"CASE WHEN @fast@ THEN @cast@ ELSE {slow} END"
         ok = f"(CASE WHEN @fast@ THEN true ELSE {slow} IS NOT NULL END)"
@@ -257,7 +257,9 @@ def _datetime(field: Field, c: str) -> CellSQL:
     # neither in 'Z' nor in '+HH:MM' or '-HH:MM') is a wall-clock reading: the plain
     # TIMESTAMP cast gives it, several times cheaper than going through TIMESTAMPTZ
     # (which, in the UTC session validation runs in, gives the same reading).
-    plain = f"(strlen({c}) = 19 OR (NOT suffix({c}, 'Z') AND substr({c}, -6, 1) NOT IN ('+', '-')))"
+    # (list_contains, not NOT IN: the scan then has no IN list and is planned only once.)
+    offset_sign = f"list_contains(['+', '-'], substr({c}, -6, 1))"
+    plain = f"(strlen({c}) = 19 OR (NOT suffix({c}, 'Z') AND NOT {offset_sign}))"
     fast_value = f"CASE WHEN {plain} THEN TRY_CAST({c} AS TIMESTAMP) ELSE {cast.format(c)} END"
     value = f"CASE WHEN @ok@ THEN CASE WHEN @fast@ THEN {fast_value} ELSE {slow} END END"
     return CellSQL(ok="@ok@", value=value, duck_type="TIMESTAMP", steps=steps)
