@@ -16,7 +16,14 @@ from typing import Any
 from ninja import NinjaAPI
 
 # Operations an anonymous caller may not use at all (they answer 401 without a login).
-LOGIN_REQUIRED = {"upload_list", "upload_create", "upload_get"}
+LOGIN_REQUIRED = {
+    "upload_list",
+    "upload_create",
+    "upload_get",
+    "upload_publish",
+    "upload_reparse",
+    "upload_discard",
+}
 
 INVALID_INPUT = {
     "title": "InvalidInputOut",
