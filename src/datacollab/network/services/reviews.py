@@ -265,7 +265,7 @@ def _checked_scores(
             or not (call.score_min <= score <= call.score_max)
         ):
             raise DomainError(
-                _("Scores on this call run from %(low)d to %(high)d; “%(name)s” got %(score)s.")
+                _("Scores run from %(low)d to %(high)d; “%(name)s” got %(score)s.")
                 % {
                     "low": call.score_min,
                     "high": call.score_max,
