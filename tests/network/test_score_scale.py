@@ -115,7 +115,7 @@ def test_call_scale_database_check_refuses_min_not_below_max(db):
 
 
 def test_review_score_database_check_refuses_eleven(ten):
-    _call, _app, _person, assignment, impact, feasibility = ten
+    _call, _app, _person, assignment, impact, _feasibility = ten
     review = make_review(assignment, [10, 0])
 
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -11,6 +11,7 @@ from datacollab.network.models import Application, Call, RubricCriterion
 from datacollab.network.selectors import reviews as selectors
 from datacollab.organisations.models import User
 
+
 class ConflictForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),

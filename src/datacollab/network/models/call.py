@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from datacollab.network.models.cohort import Cohort
 from datacollab.organisations.models import Organisation
 
-
 # The outer bound of every call's score scale; ReviewScore's database check uses it too.
 SCORE_BOUND = 10
 

@@ -39,6 +39,7 @@ __all__ = [
     "unassign",
 ]
 
+
 def _require_convener(actor: User) -> None:
     if not is_convener(actor):
         raise NotAllowed(_("Only conveners can change reviewer assignments."))
@@ -309,9 +310,7 @@ def submit_review(
     call = (
         Call.objects.select_for_update()
         .filter(
-            pk=ReviewAssignment.objects.filter(pk=assignment.pk).values("application__call_id")[
-                :1
-            ]
+            pk=ReviewAssignment.objects.filter(pk=assignment.pk).values("application__call_id")[:1]
         )
         .first()
     )

@@ -29,9 +29,7 @@ def check_scale(score_min: int, score_max: int) -> None:
                 field=field,
             )
     if score_min >= score_max:
-        raise DomainError(
-            _("The highest score must be above the lowest score."), field="score_max"
-        )
+        raise DomainError(_("The highest score must be above the lowest score."), field="score_max")
 
 
 @transaction.atomic
