@@ -317,3 +317,22 @@ def test_direct_recommendation_merit_sits_on_the_calls_scale(convener):
 
     merit = direct_merit(call)[approach.application_id]
     assert (merit.raw_mean, merit.normalised_mean) == (7.5, 0.5)
+
+
+def test_selection_page_heads_raw_scores_with_the_calls_scale(convener, login):
+    call = make_call(score_min=0, score_max=10)
+    interview(approached(call, convener), convener, Recommendation.RESERVE)
+
+    text = page_text(login(convener).get(reverse("call-selection", args=[call.slug])))
+
+    assert "Raw score (0–10)" in text
+    assert "5.00" in text
+
+
+def test_my_reviews_page_shows_the_weighted_score_out_of_the_calls_maximum(ten, login):
+    _call, _app, person, assignment, _impact, _feasibility = ten
+    make_review(assignment, [9, 6])
+
+    text = page_text(login(person).get(reverse("my-reviews")))
+
+    assert "8.00 out of 10" in text
