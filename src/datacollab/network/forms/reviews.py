@@ -11,8 +11,6 @@ from datacollab.network.models import Application, Call, RubricCriterion
 from datacollab.network.selectors import reviews as selectors
 from datacollab.organisations.models import User
 
-SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
-
 
 class ConflictForm(forms.Form):
     organisation = forms.ModelChoiceField(
@@ -77,7 +75,8 @@ class ManualAssignmentForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    """One 1–5 radio group and one comment per rubric criterion, then an overall comment.
+    """One radio group on the call's scale and one comment per rubric criterion, then an
+    overall comment.
 
     The score fields accept any whole number, so an out-of-range score reaches the service
     and is refused there with the same message whichever client sent it.
@@ -85,15 +84,20 @@ class ReviewForm(forms.Form):
 
     comment = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea)
 
-    def __init__(self, *args: Any, criteria: list[RubricCriterion], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, call: Call, criteria: list[RubricCriterion], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.call = call
         self.criteria = criteria
+        # Plain numbers as choice labels; the end labels show once beside the group.
+        choices = [(n, str(n)) for n in call.score_choices]
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
                 label=criterion.name,
                 help_text=criterion.description,
                 required=False,
-                choices=SCORE_CHOICES,
+                choices=choices,
                 coerce=int,
                 empty_value=None,
                 widget=forms.RadioSelect,

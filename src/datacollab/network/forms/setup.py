@@ -320,6 +320,41 @@ class RubricForm(forms.Form):
     )
 
 
+class ScoreScaleForm(forms.Form):
+    """The range reviewers score on; its bounds are checked in services/score_scale.py."""
+
+    score_min = forms.IntegerField(label=_("Lowest score"), min_value=0, max_value=10)
+    score_max = forms.IntegerField(label=_("Highest score"), min_value=0, max_value=10)
+    min_label = forms.CharField(
+        label=_("Label of the lowest score"),
+        max_length=40,
+        required=False,
+        help_text=_("e.g. poor"),
+    )
+    max_label = forms.CharField(
+        label=_("Label of the highest score"),
+        max_length=40,
+        required=False,
+        help_text=_("e.g. excellent"),
+    )
+
+    def __init__(self, *args: Any, call: Call, fixed: bool, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "score_min": call.score_min,
+                "score_max": call.score_max,
+                "min_label": call.score_min_label,
+                "max_label": call.score_max_label,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        # Once scored, the range shows but does not submit: only the labels may change.
+        if fixed:
+            self.fields["score_min"].disabled = True
+            self.fields["score_max"].disabled = True
+
+
 class ApproachForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from datacollab.network.models.cohort import Cohort
 from datacollab.organisations.models import Organisation
 
+# The outer bound of every call's score scale; ReviewScore's database check uses it too.
+SCORE_BOUND = 10
+
 
 class Call(models.Model):
     class Status(models.TextChoices):
@@ -48,6 +51,16 @@ class Call(models.Model):
         default=False,
         help_text=_("reviewers do not see the applicant's organisation, people or file names"),
     )
+    # The rubric's score scale (services/score_scale.py): fixed once the first score exists,
+    # so every review of the call is on the same scale. The end labels are wording only.
+    score_min = models.PositiveSmallIntegerField(
+        _("lowest score"), default=1, validators=[MaxValueValidator(SCORE_BOUND)]
+    )
+    score_max = models.PositiveSmallIntegerField(
+        _("highest score"), default=5, validators=[MaxValueValidator(SCORE_BOUND)]
+    )
+    score_min_label = models.CharField(_("label of the lowest score"), max_length=40, blank=True)
+    score_max_label = models.CharField(_("label of the highest score"), max_length=40, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     close_reason = models.CharField(
         _("reason for closing early"), max_length=500, blank=True, default=""
@@ -66,6 +79,10 @@ class Call(models.Model):
                 condition=models.Q(deadline__gt=models.F("opens_at")),
                 name="call_deadline_after_open",
             ),
+            models.CheckConstraint(
+                condition=models.Q(score_min__lt=models.F("score_max"), score_max__lte=SCORE_BOUND),
+                name="call_score_scale_in_bounds",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -75,6 +92,11 @@ class Call(models.Model):
     def is_public(self) -> bool:
         """Anyone may see the call's page once it has been opened, for good."""
         return self.status != self.Status.DRAFT
+
+    @property
+    def score_choices(self) -> range:
+        """Every score a reviewer may give on this call's scale."""
+        return range(self.score_min, self.score_max + 1)
 
     @property
     def is_open(self) -> bool:

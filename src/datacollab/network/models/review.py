@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.network.models.application import Application
-from datacollab.network.models.call import Call, RubricCriterion
+from datacollab.network.models.call import SCORE_BOUND, Call, RubricCriterion
 from datacollab.organisations.models import Organisation
 
 
@@ -74,7 +74,7 @@ class Review(models.Model):
         decimal_places=3,
         null=True,
         blank=True,
-        help_text=_("weighted mean of the criterion scores, 1–5"),
+        help_text=_("weighted mean of the criterion scores, on the call's scale"),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,8 +85,9 @@ class Review(models.Model):
 class ReviewScore(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(RubricCriterion, on_delete=models.PROTECT, related_name="+")
+    # The database keeps the outer bound; services/reviews.py checks the call's own scale.
     score = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)]
+        validators=[MinValueValidator(0), MaxValueValidator(SCORE_BOUND)]
     )
     comment = models.TextField(blank=True)
     share_comment = models.BooleanField(_("share this comment"), default=False)
@@ -95,7 +96,7 @@ class ReviewScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion"),
             models.CheckConstraint(
-                condition=models.Q(score__gte=1, score__lte=5), name="score_1_to_5"
+                condition=models.Q(score__gte=0, score__lte=SCORE_BOUND), name="score_0_to_10"
             ),
         ]
 

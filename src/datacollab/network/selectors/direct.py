@@ -12,13 +12,13 @@ from datacollab.network.models import Call, DirectApproach, Recommendation
 from datacollab.network.selectors.reviews import ApplicationMerit
 from datacollab.organisations.rules import is_convener
 
-# A recommendation stands in for reviews: a raw score on the rubric's 1-5 scale and a
-# normalised merit in reviewer z-score units, so it ranks beside reviewed applications
-# (+1: one standard deviation better than a reviewer's average application).
+# A recommendation stands in for reviews: a raw score at a share of the way up the call's
+# scale (on 1-5: 5, 4, 3) and a normalised merit in reviewer z-score units, so it ranks beside
+# reviewed applications (+1: one standard deviation better than a reviewer's average).
 RECOMMENDATION_MERIT: dict[str, tuple[float, float]] = {
-    Recommendation.STRONG: (5.0, 1.0),
-    Recommendation.RECOMMEND: (4.0, 0.5),
-    Recommendation.RESERVE: (3.0, -0.5),
+    Recommendation.STRONG: (1.0, 1.0),
+    Recommendation.RECOMMEND: (0.75, 0.5),
+    Recommendation.RESERVE: (0.5, -0.5),
 }
 
 
@@ -38,7 +38,8 @@ def direct_merit(call: Call) -> dict[int, ApplicationMerit]:
         app: ApplicationMerit(
             application_id=app,
             reviews=0,
-            raw_mean=RECOMMENDATION_MERIT[rec][0],
+            raw_mean=call.score_min
+            + RECOMMENDATION_MERIT[rec][0] * (call.score_max - call.score_min),
             normalised_mean=RECOMMENDATION_MERIT[rec][1],
         )
         for app, rec in rows

@@ -29,7 +29,7 @@ from datacollab.organisations.rules import is_convener
 class ApplicationMerit:
     application_id: int
     reviews: int
-    raw_mean: float | None  # mean weighted score, 1..5
+    raw_mean: float | None  # mean weighted score, on the call's scale
     normalised_mean: float | None  # mean of the reviewers' z-scores
 
 

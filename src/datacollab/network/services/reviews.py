@@ -39,8 +39,6 @@ __all__ = [
     "unassign",
 ]
 
-SCORE_MIN, SCORE_MAX = 1, 5
-
 
 def _require_convener(actor: User) -> None:
     if not is_convener(actor):
@@ -255,7 +253,7 @@ def open_review(*, actor: User, assignment_id: int) -> ReviewAssignment:
 
 
 def _checked_scores(
-    criteria: list[RubricCriterion], scores: dict[int, int], *, final: bool
+    call: Call, criteria: list[RubricCriterion], scores: dict[int, int], *, final: bool
 ) -> dict[int, int]:
     by_id = {c.pk: c for c in criteria}
     unknown = sorted(set(scores) - set(by_id))
@@ -265,13 +263,13 @@ def _checked_scores(
         if (
             isinstance(score, bool)
             or not isinstance(score, int)
-            or not (SCORE_MIN <= score <= SCORE_MAX)
+            or not (call.score_min <= score <= call.score_max)
         ):
             raise DomainError(
                 _("Scores run from %(low)d to %(high)d; “%(name)s” got %(score)s.")
                 % {
-                    "low": SCORE_MIN,
-                    "high": SCORE_MAX,
+                    "low": call.score_min,
+                    "high": call.score_max,
                     "name": by_id[criterion_id].name,
                     "score": score,
                 },
@@ -307,7 +305,18 @@ def submit_review(
 ) -> Review:
     """Save a draft (`final=False`) or submit the review; submitted reviews stay editable
     until the convener confirms the call's selection."""
+    # The call's row first (as set_score_scale and the assignment optimiser lock it), so the
+    # scale checked below is the one the scores are stored on.
+    call = (
+        Call.objects.select_for_update()
+        .filter(
+            pk=ReviewAssignment.objects.filter(pk=assignment.pk).values("application__call_id")[:1]
+        )
+        .first()
+    )
     assignment = _assignment_for(actor, assignment.pk, lock=True)
+    if call is not None:
+        assignment.application.call = call
     if final:
         require_verified_email(actor)
     application = assignment.application
@@ -324,7 +333,7 @@ def submit_review(
     criteria = list(RubricCriterion.objects.filter(call=application.call))
     if not criteria:
         raise DomainError(_("This call has no rubric yet: ask a convener to add its criteria."))
-    scores = _checked_scores(criteria, dict(scores), final=final)
+    scores = _checked_scores(application.call, criteria, dict(scores), final=final)
     comments = criterion_comments or {}
     score = weighted_mean(criteria, scores) if final else None
     review = review or Review(assignment=assignment)

@@ -64,7 +64,9 @@ def review_edit(request: HttpRequest, assignment_pk: int) -> HttpResponse:
         for score in review.scores.all():
             initial[f"score_{score.criterion_id}"] = score.score
             initial[f"comment_{score.criterion_id}"] = score.comment
-    form = ReviewForm(request.POST or None, initial=initial, criteria=criteria)
+    form = ReviewForm(
+        request.POST or None, initial=initial, call=application.call, criteria=criteria
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_review(

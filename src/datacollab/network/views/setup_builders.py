@@ -15,9 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from datacollab.core.errors import DomainError
-from datacollab.network.forms.setup import CriterionForm, QuestionForm, RubricForm
+from datacollab.network.forms.setup import (
+    CriterionForm,
+    QuestionForm,
+    RubricForm,
+    ScoreScaleForm,
+)
 from datacollab.network.models import Call
 from datacollab.network.selectors import setup as selectors
+from datacollab.network.services import score_scale
 from datacollab.network.services import setup_builders as services
 
 
@@ -29,14 +35,15 @@ def _page(
     *,
     error: str = "",
     status: int = 200,
+    scale_form: ScoreScaleForm | None = None,
 ) -> HttpResponse:
     page = selectors.call_setup_page(actor=request.user, call=call)
-    return render(
-        request,
-        f"network/setup/{template}.html",
-        {"page": page, "call": call, "form": form, "error": error},
-        status=status,
-    )
+    context = {"page": page, "call": call, "form": form, "error": error}
+    if template == "rubric":
+        fixed = services.scored_count(call) > 0
+        context["scale_fixed"] = fixed
+        context["scale_form"] = scale_form or ScoreScaleForm(call=call, fixed=fixed, prefix="scale")
+    return render(request, f"network/setup/{template}.html", context, status=status)
 
 
 def _attempt(
@@ -190,6 +197,23 @@ def rubric(request: HttpRequest, call_slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def rubric_scale(request: HttpRequest, call_slug: str) -> HttpResponse:
+    call = selectors.call_for_setup(actor=request.user, slug=call_slug)
+    fixed = services.scored_count(call) > 0
+    form = ScoreScaleForm(request.POST, call=call, fixed=fixed, prefix="scale")
+    if not form.is_valid():
+        return _page(request, call, "rubric", RubricForm(), status=400, scale_form=form)
+    try:
+        score_scale.set_score_scale(actor=request.user, call=call, **form.cleaned_data)
+    except DomainError as exc:
+        status = exc.show_on(form)
+        return _page(request, call, "rubric", RubricForm(), status=status, scale_form=form)
+    messages.success(request, _("Score scale saved."))
+    return redirect("setup-rubric", call_slug=call.slug)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def rubric_edit(request: HttpRequest, call_slug: str, pk: int) -> HttpResponse:
     call = selectors.call_for_setup(actor=request.user, slug=call_slug)
@@ -263,6 +287,7 @@ urlpatterns = [
     path(f"{_CALL}/eligibility/", eligibility, name="setup-eligibility"),
     path(f"{_CALL}/eligibility/<int:pk>/delete/", criterion_delete, name="setup-criterion-delete"),
     path(f"{_CALL}/rubric/", rubric, name="setup-rubric"),
+    path(f"{_CALL}/rubric/scale/", rubric_scale, name="setup-rubric-scale"),
     path(f"{_CALL}/rubric/<int:pk>/", rubric_edit, name="setup-rubric-edit"),
     path(f"{_CALL}/rubric/<int:pk>/move/", rubric_move, name="setup-rubric-move"),
     path(f"{_CALL}/rubric/<int:pk>/delete/", rubric_delete, name="setup-rubric-delete"),
