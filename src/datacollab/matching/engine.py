@@ -7,9 +7,10 @@ the benchmark and the tests pass synthetic ones.
   (`matching.text`: English and domain stop words removed), term counts dampened (1 + log tf)
   so one long application does not drown a short learning. Vectors are L2-normalised, so
   cosine similarity is a dot product.
-- A term more than half of a context (a cohort of 4 or more) uses is left out of its members'
-  profiles: it is what their call asked or what the whole cohort signed, and would otherwise
-  make every peer of one's own cohort look closer than a better match in another cohort.
+- A term more than half of a context (a cohort of 4 or more) uses weighs less in its members'
+  profiles, down to nothing for a term all of them use: it is what their call asked or what
+  the whole cohort signed, and would otherwise make every peer of one's own cohort look closer
+  than a better match in another cohort.
 - The reason shown for a pair is the terms contributing most to that dot product (the product
   of both weights), restricted to terms that occur in text the viewer may see on both sides
   (`Profile.shown_text`), so a private application can shape the ranking without its words
@@ -25,7 +26,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -83,6 +84,8 @@ def _vectorizer(profiles: int) -> TfidfVectorizer:
         # A term only one profile uses can never be shared; kept, it would only lengthen
         # that profile's vector and lower all of its similarities.
         min_df=2,
+        # Normalised after the cohort damping (`_Model._damp_context_terms`).
+        norm=None,
         # In a pool of COMMON_TERMS_FROM or more, a term used by more than half of the
         # profiles says what they all do, not what two share. Smaller pools keep it: with
         # three profiles, any shared term is in two thirds of them.
@@ -95,20 +98,26 @@ def _already_analysed(terms: list[str]) -> list[str]:
     return terms
 
 
-def _context_terms(analysed: list[list[str]], profiles: Sequence[Profile]) -> dict[str, set[str]]:
-    """Per context of CONTEXT_TERMS_FROM profiles or more, the terms more than half of its
-    profiles use: answers to the same call's questions, a learning the whole cohort signed."""
+def _context_shares(analysed: list[list[str]], profiles: Sequence[Profile]) -> dict[str, dict[str, float]]:
+    """Per context of CONTEXT_TERMS_FROM profiles or more, the share of its profiles that use
+    each term."""
     members: dict[str, list[int]] = defaultdict(list)
     for n, profile in enumerate(profiles):
         for context in set(profile.contexts):
             members[context].append(n)
-    result: dict[str, set[str]] = {}
+    result: dict[str, dict[str, float]] = {}
     for context, rows in members.items():
         if len(rows) < CONTEXT_TERMS_FROM:
             continue
         used = Counter(term for n in rows for term in set(analysed[n]))
-        result[context] = {term for term, count in used.items() if 2 * count > len(rows)}
+        result[context] = {term: count / len(rows) for term, count in used.items()}
     return result
+
+
+def _context_factor(share: float) -> float:
+    """1 for a term at most half of the context uses, falling linearly to 0 for a term all of
+    it uses: what a whole cohort writes is what its call asked, or a learning it co-signed."""
+    return min(1.0, 2.0 * (1.0 - share))
 
 
 def _pick_terms(ranked: Iterable[tuple[str, float]], limit: int) -> tuple[str, ...]:
@@ -142,22 +151,37 @@ class _Model:
             raise ValueError("profile keys must be unique")
         self.position = {key: i for i, key in enumerate(self.keys)}
         analysed = [analyse(p.text) for p in profiles]
-        context_terms = _context_terms(analysed, profiles)
-        for n, profile in enumerate(profiles):
-            dropped = set().union(*(context_terms.get(c, set()) for c in profile.contexts))
-            if dropped:
-                analysed[n] = [term for term in analysed[n] if term not in dropped]
         vectorizer = _vectorizer(len(profiles))
         try:
-            self.matrix = vectorizer.fit_transform(analysed).tocsr()
+            matrix = vectorizer.fit_transform(analysed).tocsr()
         except ValueError:
             # No profile, or every text empty or only stop words: nothing to compare.
             self.matrix = None
             return
-        self.matrix.sort_indices()
+        matrix.sort_indices()
         self.vocabulary = vectorizer.get_feature_names_out()
         self.index_of_term = vectorizer.vocabulary_
+        from sklearn.preprocessing import normalize  # lazily, as in _vectorizer
+
+        self._damp_context_terms(matrix, analysed)
+        self.matrix = normalize(matrix, norm="l2", copy=False)
         self._shown: dict[int, tuple[np.ndarray | None, dict[str, Counter[str]]]] = {}
+
+    def _damp_context_terms(self, matrix: Any, analysed: list[list[str]]) -> None:
+        """Weigh down, in place, each profile's terms that most of its own cohort uses."""
+        shares = _context_shares(analysed, self.profiles)
+        if not shares:
+            return
+        for i, profile in enumerate(self.profiles):
+            contexts = [shares[c] for c in profile.contexts if c in shares]
+            if not contexts:
+                continue
+            start, end = matrix.indptr[i], matrix.indptr[i + 1]
+            for n in range(start, end):
+                term = str(self.vocabulary[matrix.indices[n]])
+                share = max(context.get(term, 0.0) for context in contexts)
+                matrix.data[n] *= _context_factor(share)
+        matrix.eliminate_zeros()
 
     def similarities(self, rows: list[int]) -> np.ndarray:
         assert self.matrix is not None
