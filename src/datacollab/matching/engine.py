@@ -7,10 +7,10 @@ the benchmark and the tests pass synthetic ones.
   (`matching.text`: English and domain stop words removed), term counts dampened (1 + log tf)
   so one long application does not drown a short learning. Vectors are L2-normalised, so
   cosine similarity is a dot product.
-- A term more than half of a context (a cohort of 4 or more) uses weighs less in its members'
-  profiles, down to nothing for a term all of them use: it is what their call asked or what
-  the whole cohort signed, and would otherwise make every peer of one's own cohort look closer
-  than a better match in another cohort.
+- Within a context (a cohort of 4 or more), a term's weight is also scaled by its inverse
+  document frequency in that cohort (1 - ln(df) / ln(size)): a term all of the cohort uses
+  (what their call asked, what the whole cohort signed) counts for nothing, and would
+  otherwise make every peer of one's own cohort look closer than a better match in another.
 - The reason shown for a pair is the terms contributing most to that dot product (the product
   of both weights), restricted to terms that occur in text the viewer may see on both sides
   (`Profile.shown_text`), so a private application can shape the ranking without its words
@@ -23,6 +23,7 @@ the benchmark and the tests pass synthetic ones.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -98,26 +99,27 @@ def _already_analysed(terms: list[str]) -> list[str]:
     return terms
 
 
-def _context_shares(analysed: list[list[str]], profiles: Sequence[Profile]) -> dict[str, dict[str, float]]:
-    """Per context of CONTEXT_TERMS_FROM profiles or more, the share of its profiles that use
-    each term."""
+def _context_counts(
+    analysed: list[list[str]], profiles: Sequence[Profile]
+) -> dict[str, tuple[int, Counter[str]]]:
+    """Per context of CONTEXT_TERMS_FROM profiles or more, its size and how many of its
+    profiles use each term."""
     members: dict[str, list[int]] = defaultdict(list)
     for n, profile in enumerate(profiles):
         for context in set(profile.contexts):
             members[context].append(n)
-    result: dict[str, dict[str, float]] = {}
-    for context, rows in members.items():
-        if len(rows) < CONTEXT_TERMS_FROM:
-            continue
-        used = Counter(term for n in rows for term in set(analysed[n]))
-        result[context] = {term: count / len(rows) for term, count in used.items()}
-    return result
+    return {
+        context: (len(rows), Counter(term for n in rows for term in set(analysed[n])))
+        for context, rows in members.items()
+        if len(rows) >= CONTEXT_TERMS_FROM
+    }
 
 
-def _context_factor(share: float) -> float:
-    """1 for a term at most half of the context uses, falling linearly to 0 for a term all of
-    it uses: what a whole cohort writes is what its call asked, or a learning it co-signed."""
-    return min(1.0, 2.0 * (1.0 - share))
+def _context_factor(size: int, used_by: int) -> float:
+    """An inverse document frequency within the profile's own cohort, scaled to 0..1: 1 for a
+    term no peer of the cohort uses, 0 for one every member uses (what their call asked, a
+    learning the whole cohort co-signed)."""
+    return 1.0 - math.log(max(used_by, 1)) / math.log(size)
 
 
 def _pick_terms(ranked: Iterable[tuple[str, float]], limit: int) -> tuple[str, ...]:
@@ -169,18 +171,17 @@ class _Model:
 
     def _damp_context_terms(self, matrix: Any, analysed: list[list[str]]) -> None:
         """Weigh down, in place, each profile's terms that most of its own cohort uses."""
-        shares = _context_shares(analysed, self.profiles)
-        if not shares:
+        counts = _context_counts(analysed, self.profiles)
+        if not counts:
             return
         for i, profile in enumerate(self.profiles):
-            contexts = [shares[c] for c in profile.contexts if c in shares]
+            contexts = [counts[c] for c in profile.contexts if c in counts]
             if not contexts:
                 continue
             start, end = matrix.indptr[i], matrix.indptr[i + 1]
             for n in range(start, end):
                 term = str(self.vocabulary[matrix.indices[n]])
-                share = max(context.get(term, 0.0) for context in contexts)
-                matrix.data[n] *= _context_factor(share)
+                matrix.data[n] *= min(_context_factor(size, used[term]) for size, used in contexts)
         matrix.eliminate_zeros()
 
     def similarities(self, rows: list[int]) -> np.ndarray:
