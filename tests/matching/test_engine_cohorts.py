@@ -110,3 +110,17 @@ def test_suggest_favour_other_regions_still_reorders_across_cohorts():
     assert [s.key for s in plain[1]] == [2, 3]
     assert [s.key for s in favoured[1]] == [3, 2]
     assert [s.cross_region for s in favoured[1]] == [True, False]
+
+
+def test_suggest_finds_planted_matches_in_other_cohorts():
+    from datacollab.matching.synthetic import make_cohort_profiles, precision_at_k
+
+    data = make_cohort_profiles(cohorts=6, groups=12, per_group=4, seed=7)
+    without = [Profile(key=p.key, text=p.text, region=p.region) for p in data.profiles]
+
+    def precision(profiles: list[Profile]) -> float:
+        ranked = {k: [s.key for s in v] for k, v in suggest(profiles, top_k=3).items()}
+        return precision_at_k(ranked, data.group_of, k=3)
+
+    assert precision(data.profiles) >= 0.9
+    assert precision(without) <= 0.1
