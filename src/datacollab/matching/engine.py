@@ -202,9 +202,7 @@ class _Model:
             indices = (
                 None
                 if profile.shown_text is None
-                else np.unique(
-                    np.array([self.index_of_term[t] for t in surfaces], dtype=np.int64)
-                )
+                else np.unique(np.array([self.index_of_term[t] for t in surfaces], dtype=np.int64))
             )
             self._shown[i] = (indices, surfaces)
         return self._shown[i]

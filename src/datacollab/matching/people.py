@@ -60,8 +60,7 @@ def people_pool() -> tuple[list[User], dict[int, set[int]], dict[int, set[int]],
     people = list(
         User.objects.filter(is_active=True)
         .filter(
-            Q(memberships__organisation_id__in=list(org_cohorts))
-            | Q(role_grants__role=Role.EXPERT)
+            Q(memberships__organisation_id__in=list(org_cohorts)) | Q(role_grants__role=Role.EXPERT)
         )
         .exclude(expertise="", bio="")
         .distinct()

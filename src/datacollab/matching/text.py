@@ -37,7 +37,7 @@ DOMAIN_WORDS = frozenset(
     part want like get based including include various different important key main
     application apply call grant funding fund tool many one two three
     first second third also well still really within across around towards etc via per
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads better as prose lines
 )
 
 
