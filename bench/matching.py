@@ -17,6 +17,7 @@ Run from the repository root:
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import statistics
 import sys
@@ -27,8 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from rich.console import Console
 from rich.table import Table
-
-import dataclasses
 
 from datacollab.matching.engine import Profile, suggest
 from datacollab.matching.synthetic import make_cohort_profiles, make_profiles, precision_at_k

@@ -24,7 +24,13 @@ class ExpertSearchForm(forms.Form):
 
     def __init__(self, *args: Any, directory: Directory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        anything = [("", _("Any"))]
-        self.fields["language"].choices = anything + [(x, x) for x in directory.languages]
-        self.fields["country"].choices = anything + list(directory.countries)
-        self.fields["topic"].choices = anything + [(x, x) for x in directory.topics]
+        anything: list[tuple[str, Any]] = [("", _("Any"))]
+        offered: dict[str, list[tuple[str, Any]]] = {
+            "language": [(x, x) for x in directory.languages],
+            "country": list(directory.countries),
+            "topic": [(x, x) for x in directory.topics],
+        }
+        for name, choices in offered.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = anything + choices
