@@ -125,7 +125,7 @@ def _context_factor(size: int, used_by: int) -> float:
 def _pick_terms(ranked: Iterable[tuple[str, float]], limit: int) -> tuple[str, ...]:
     """The first `limit` terms of (term, contribution) pairs, best first, without repeating a
     word: a phrase replaces the chosen single words it contains when it contributes at least
-    half as much as the best of them ("mobility data" rather than "mobility" and "data")."""
+    half as much as the best of them ("occurrence records" rather than both words)."""
     chosen: list[tuple[str, frozenset[str], float]] = []
     for term, weight in ranked:
         words = frozenset(term.split())
