@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from datacollab.events.models import Booking, SupportSlot
@@ -188,3 +190,118 @@ def test_slot_withdraw_page_get_not_allowed(login):
     slot = make_slot(expert=expert)
     response = login(expert).get(reverse("support-slot-withdraw", args=[slot.pk]))
     assert response.status_code == 405
+
+
+# The expert directory: search box, filters, open slots.
+
+
+@pytest.fixture
+def experts():
+    esi = make_expert(
+        display_name="Esi Mensah",
+        expertise="data trusts, governance",
+        languages="English, Twi",
+        countries=["GH"],
+        bio="Helped three cities set up data trusts.",
+    )
+    juan = make_expert(
+        display_name="Juan Pérez",
+        expertise="GIS, geospatial",
+        languages="Spanish, English",
+        countries=["CO"],
+    )
+    amina = make_expert(
+        display_name="Amina Yusuf", expertise="privacy", languages="Kiswahili", countries=["KE"]
+    )
+    make_slot(expert=amina, topic="Differential privacy for counts", starts_at=at(2))
+    return {"esi": esi, "juan": juan, "amina": amina}
+
+
+def _names(response) -> list[str]:
+    return [str(entry.person) for entry in response.context["entries"]]
+
+
+def test_expert_directory_lists_every_expert_with_topics_and_open_slots(
+    login, participant, experts
+):
+    response = login(participant).get(reverse("support-experts"))
+
+    assert response.status_code == 200
+    assert _names(response) == ["Amina Yusuf", "Esi Mensah", "Juan Pérez"]
+    amina = response.context["entries"][0]
+    assert amina.topics == ["privacy", "Differential privacy for counts"]
+    assert [slot.topic for slot in amina.slots] == ["Differential privacy for counts"]
+    page = response.content.decode()
+    assert "Open 1:1 slots:" in page
+    assert f'href="{reverse("support-slot-book", args=[amina.slots[0].pk])}"' in page
+    assert "3 experts of 3" in page
+
+
+def test_expert_directory_search_matches_every_word(login, participant, experts):
+    client = login(participant)
+
+    by_bio = client.get(reverse("support-experts"), {"q": "cities trusts"})
+    by_accentless_name = client.get(reverse("support-experts"), {"q": "perez"})
+    by_slot_topic = client.get(reverse("support-experts"), {"q": "differential"})
+    nobody = client.get(reverse("support-experts"), {"q": "trusts geospatial"})
+
+    assert _names(by_bio) == ["Esi Mensah"]
+    assert _names(by_accentless_name) == ["Juan Pérez"]
+    assert _names(by_slot_topic) == ["Amina Yusuf"]
+    assert _names(nobody) == []
+    assert "No expert matches" in nobody.content.decode()
+
+
+def test_expert_directory_filters_by_language_country_and_topic(login, participant, experts):
+    client = login(participant)
+
+    english = client.get(reverse("support-experts"), {"language": "English"})
+    kenya = client.get(reverse("support-experts"), {"country": "KE"})
+    gis = client.get(reverse("support-experts"), {"topic": "GIS"})
+    both = client.get(reverse("support-experts"), {"language": "English", "country": "CO"})
+
+    assert _names(english) == ["Esi Mensah", "Juan Pérez"]
+    assert _names(kenya) == ["Amina Yusuf"]
+    assert _names(gis) == ["Juan Pérez"]
+    assert _names(both) == ["Juan Pérez"]
+    assert english.context["form"].fields["language"].choices == [
+        ("", "Any"),
+        ("English", "English"),
+        ("Kiswahili", "Kiswahili"),
+        ("Spanish", "Spanish"),
+        ("Twi", "Twi"),
+    ]
+
+
+def test_expert_directory_unknown_filter_value_is_a_400_with_everyone(login, participant, experts):
+    response = login(participant).get(reverse("support-experts"), {"country": "ZZ"})
+
+    assert response.status_code == 400
+    assert _names(response) == ["Amina Yusuf", "Esi Mensah", "Juan Pérez"]
+    assert "not offered any more" in response.content.decode()
+
+
+def test_expert_directory_hides_slots_of_another_cohort(login, participant, experts):
+    other = current_cohort()
+    make_slot(expert=experts["esi"], topic="Trust deeds", starts_at=at(3), cohort=other)
+
+    response = login(participant).get(reverse("support-experts"), {"q": "esi"})
+
+    assert [entry.slots for entry in response.context["entries"]] == [[]]
+
+
+def test_expert_directory_query_count_does_not_grow_with_experts_or_slots(login, participant):
+    client = login(participant)
+    make_slot(expert=make_expert(expertise="a", languages="English"), starts_at=at(1))
+    client.get(reverse("support-experts"), {"q": "a"})  # warm the session and caches
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("support-experts"), {"q": "a", "language": "English"})
+    for n in range(8):
+        expert = make_expert(expertise=f"topic {n}", languages="English", countries=["KE"])
+        make_slot(expert=expert, starts_at=at(1 + n))
+        make_slot(expert=expert, starts_at=at(20 + n))
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(reverse("support-experts"), {"q": "topic", "language": "English"})
+
+    assert (len(response.context["entries"]), len(large)) == (8, len(small))

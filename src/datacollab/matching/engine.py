@@ -3,13 +3,19 @@
 Pure (no ORM, no settings): the selectors build `Profile`s from the database and pass them in;
 the benchmark and the tests pass synthetic ones.
 
-- Each profile's text is turned into TF-IDF weights over words and two-word phrases, English
-  stop words removed, term counts dampened (1 + log tf) so one long application does not drown
-  a short learning. Vectors are L2-normalised, so cosine similarity is a dot product.
+- Each profile's text is turned into TF-IDF weights over stemmed words and two-word phrases
+  (`matching.text`: English and domain stop words removed), term counts dampened (1 + log tf)
+  so one long application does not drown a short learning. Vectors are L2-normalised, so
+  cosine similarity is a dot product.
+- Within a context (a cohort of 4 or more), a term's weight is also scaled by its inverse
+  document frequency in that cohort (1 - ln(df) / ln(size)): a term all of the cohort uses
+  (what their call asked, what the whole cohort signed) counts for nothing, and would
+  otherwise make every peer of one's own cohort look closer than a better match in another.
 - The reason shown for a pair is the terms contributing most to that dot product (the product
   of both weights), restricted to terms that occur in text the viewer may see on both sides
   (`Profile.shown_text`), so a private application can shape the ranking without its words
-  being shown to someone who may not read it.
+  being shown to someone who may not read it. A term is shown as its commonest written form
+  in that readable text ("standards"), never as a stem ("standard").
 - "Favour other regions" multiplies the similarity of pairs whose UN M49 regions differ (both
   known) by ``1 + region_bonus``. It re-ranks pairs that already share something; it never
   promotes a pair with nothing in common, since zero times anything stays zero.
@@ -17,39 +23,42 @@ the benchmark and the tests pass synthetic ones.
 
 from __future__ import annotations
 
-import itertools
-import re
-import unicodedata
+import math
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from datacollab.matching.text import analyse, terms_with_surfaces
+
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+__all__ = ["Profile", "Suggestion", "analyse", "explain", "suggest"]
 
 DEFAULT_TOP_K = 3
 DEFAULT_REGION_BONUS = 0.25
 DEFAULT_REASON_TERMS = 5
 COMMON_TERM_SHARE = 0.5
 COMMON_TERMS_FROM = 10
-
-_URL = re.compile(r"(?:https?://|www\.)\S+")
-_TOKEN = re.compile(r"\b\w\w+\b")
-# A phrase never spans punctuation: "... transport data. Cities ..." has no "data cities".
-# Markdown emphasis and hyphens do not: "**open**-source data" gives "open source".
-_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\n|/]+")
+# A context (a cohort) of at least this many profiles has its own common vocabulary.
+CONTEXT_TERMS_FROM = 4
 
 
 @dataclass(frozen=True)
 class Profile:
-    """One organisation's text. `shown_text` is the part the viewer may read (None: all)."""
+    """One organisation's or person's text. `shown_text` is the part the viewer may read
+    (None: all). `contexts` name the groups whose members wrote to the same prompts (their
+    cohorts): a term most of a context uses says what the group was asked, not what this
+    profile works on."""
 
     key: int
     text: str
     region: str = ""
     shown_text: str | None = None
+    contexts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,32 +68,9 @@ class Suggestion:
     similarity: float
     # What the ranking used: the similarity, raised for cross-region pairs when favoured.
     rank_score: float
+    # The shared terms as words someone wrote ("standards"), not as stems ("standard").
     shared_terms: tuple[str, ...]
     cross_region: bool
-
-
-def _preprocess(text: str) -> str:
-    # Links name hosts and paths, not challenges: drop them before counting words.
-    folded = unicodedata.normalize("NFKD", _URL.sub(" ", text).lower())
-    return "".join(ch for ch in folded if not unicodedata.combining(ch))
-
-
-def analyse(text: str) -> list[str]:
-    """Words and two-word phrases of a text, English stop words left out.
-
-    A phrase is two words next to each other in the text, neither a stop word, with no
-    punctuation between them. (scikit-learn's own analyser removes stop words first and then
-    pairs what is left, making phrases nobody wrote, such as "decide prevented" out of
-    "decide what is prevented".)
-    """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    terms: list[str] = []
-    for segment in _BREAK.split(_preprocess(text)):
-        words = [None if w in ENGLISH_STOP_WORDS else w for w in _TOKEN.findall(segment)]
-        terms.extend(w for w in words if w)
-        terms.extend(f"{a} {b}" for a, b in itertools.pairwise(words) if a and b)
-    return terms
 
 
 def _vectorizer(profiles: int) -> TfidfVectorizer:
@@ -93,23 +79,53 @@ def _vectorizer(profiles: int) -> TfidfVectorizer:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(
-        analyzer=analyse,
+        # The profiles come analysed (stemmed terms): the vectoriser only counts them.
+        analyzer=_already_analysed,
         sublinear_tf=True,
-        # A term only one organisation uses can never be shared; kept, it would only lengthen
+        # A term only one profile uses can never be shared; kept, it would only lengthen
         # that profile's vector and lower all of its similarities.
         min_df=2,
+        # Normalised after the cohort damping (`_Model._damp_context_terms`).
+        norm=None,
         # In a pool of COMMON_TERMS_FROM or more, a term used by more than half of the
-        # organisations says what they all do ("data", "organisations"), not what two share.
-        # Smaller pools keep it: with three profiles, any shared term is in two thirds of them.
+        # profiles says what they all do, not what two share. Smaller pools keep it: with
+        # three profiles, any shared term is in two thirds of them.
         max_df=COMMON_TERM_SHARE if profiles >= COMMON_TERMS_FROM else 1.0,
         dtype=np.float64,
     )
 
 
+def _already_analysed(terms: list[str]) -> list[str]:
+    return terms
+
+
+def _context_counts(
+    analysed: list[list[str]], profiles: Sequence[Profile]
+) -> dict[str, tuple[int, Counter[str]]]:
+    """Per context of CONTEXT_TERMS_FROM profiles or more, its size and how many of its
+    profiles use each term."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for n, profile in enumerate(profiles):
+        for context in set(profile.contexts):
+            members[context].append(n)
+    return {
+        context: (len(rows), Counter(term for n in rows for term in set(analysed[n])))
+        for context, rows in members.items()
+        if len(rows) >= CONTEXT_TERMS_FROM
+    }
+
+
+def _context_factor(size: int, used_by: int) -> float:
+    """An inverse document frequency within the profile's own cohort, scaled to 0..1: 1 for a
+    term no peer of the cohort uses, 0 for one every member uses (what their call asked, a
+    learning the whole cohort co-signed)."""
+    return 1.0 - math.log(max(used_by, 1)) / math.log(size)
+
+
 def _pick_terms(ranked: Iterable[tuple[str, float]], limit: int) -> tuple[str, ...]:
     """The first `limit` terms of (term, contribution) pairs, best first, without repeating a
     word: a phrase replaces the chosen single words it contains when it contributes at least
-    half as much as the best of them ("mobility data" rather than "mobility" and "data")."""
+    half as much as the best of them ("occurrence records" rather than both words)."""
     chosen: list[tuple[str, frozenset[str], float]] = []
     for term, weight in ranked:
         words = frozenset(term.split())
@@ -136,44 +152,75 @@ class _Model:
         if len(set(self.keys)) != len(self.keys):
             raise ValueError("profile keys must be unique")
         self.position = {key: i for i, key in enumerate(self.keys)}
+        analysed = [analyse(p.text) for p in profiles]
         vectorizer = _vectorizer(len(profiles))
         try:
-            self.matrix = vectorizer.fit_transform([p.text for p in profiles]).tocsr()
+            matrix = vectorizer.fit_transform(analysed).tocsr()
         except ValueError:
             # No profile, or every text empty or only stop words: nothing to compare.
             self.matrix = None
             return
-        self.matrix.sort_indices()
+        matrix.sort_indices()
         self.vocabulary = vectorizer.get_feature_names_out()
         self.index_of_term = vectorizer.vocabulary_
-        self._shown: dict[int, np.ndarray | None] = {}
+        from sklearn.preprocessing import normalize  # lazily, as in _vectorizer
+
+        self._damp_context_terms(matrix, analysed)
+        self.matrix = normalize(matrix, norm="l2", copy=False)
+        self._shown: dict[int, tuple[np.ndarray | None, dict[str, Counter[str]]]] = {}
+
+    def _damp_context_terms(self, matrix: Any, analysed: list[list[str]]) -> None:
+        """Weigh down, in place, each profile's terms that most of its own cohort uses."""
+        counts = _context_counts(analysed, self.profiles)
+        if not counts:
+            return
+        for i, profile in enumerate(self.profiles):
+            contexts = [counts[c] for c in profile.contexts if c in counts]
+            if not contexts:
+                continue
+            start, end = matrix.indptr[i], matrix.indptr[i + 1]
+            for n in range(start, end):
+                term = str(self.vocabulary[matrix.indices[n]])
+                matrix.data[n] *= min(_context_factor(size, used[term]) for size, used in contexts)
+        matrix.eliminate_zeros()
 
     def similarities(self, rows: list[int]) -> np.ndarray:
         assert self.matrix is not None
         return np.clip((self.matrix[rows] @ self.matrix.T).toarray(), 0.0, 1.0)
 
-    def _shown_terms(self, i: int) -> np.ndarray | None:
-        """Sorted indices of the terms the viewer may see in profile i; None means all."""
+    def _shown_part(self, i: int) -> tuple[np.ndarray | None, dict[str, Counter[str]]]:
+        """Sorted indices of the terms the viewer may see in profile i (None: all), and how
+        each term is written there; a surface is only ever taken from text the viewer may
+        read."""
         if i not in self._shown:
-            shown = self.profiles[i].shown_text
-            self._shown[i] = (
+            profile = self.profiles[i]
+            readable = profile.text if profile.shown_text is None else profile.shown_text
+            surfaces: dict[str, Counter[str]] = defaultdict(Counter)
+            for term, surface in terms_with_surfaces(readable):
+                if term in self.index_of_term:
+                    surfaces[term][surface] += 1
+            indices = (
                 None
-                if shown is None
-                else np.unique(
-                    np.array(
-                        [self.index_of_term[t] for t in analyse(shown) if t in self.index_of_term],
-                        dtype=np.int64,
-                    )
-                )
+                if profile.shown_text is None
+                else np.unique(np.array([self.index_of_term[t] for t in surfaces], dtype=np.int64))
             )
+            self._shown[i] = (indices, surfaces)
         return self._shown[i]
+
+    def _surface(self, term: str, i: int, j: int) -> str:
+        """The way the two profiles most often write a term ("standards" for "standard"); ties
+        go to the shorter, then the first in alphabetical order."""
+        counts = self._shown_part(i)[1][term] + self._shown_part(j)[1][term]
+        if not counts:
+            return term
+        return min(counts, key=lambda surface: (-counts[surface], len(surface), surface))
 
     def _row_terms(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Term indices and weights of profile i, limited to what the viewer may see."""
         assert self.matrix is not None
         start, end = self.matrix.indptr[i], self.matrix.indptr[i + 1]
         indices, weights = self.matrix.indices[start:end], self.matrix.data[start:end]
-        visible = self._shown_terms(i)
+        visible = self._shown_part(i)[0]
         if visible is None:
             return indices, weights
         keep = np.isin(indices, visible, assume_unique=True)
@@ -191,9 +238,10 @@ class _Model:
         # Largest contribution first, then the term's index, for a stable answer; only the
         # strongest few can end up in the reason, so the long tail is cut.
         best = np.lexsort((common, -contribution))[: 8 * limit]
-        return _pick_terms(
+        picked = _pick_terms(
             ((str(self.vocabulary[common[n]]), float(contribution[n])) for n in best), limit
         )
+        return tuple(self._surface(term, i, j) for term in picked)
 
 
 def _cross_region(a: str, b: str) -> bool:

@@ -222,6 +222,7 @@ def profiles(*, viewer: Any, entries: dict[int, PoolEntry]) -> list[engine.Profi
                 text="\n\n".join(profile.all),
                 region=entry.region,
                 shown_text=None if sees_all or pk in own else "\n\n".join(profile.shown),
+                contexts=tuple(f"cohort:{tie.cohort.pk}" for tie in entry.cohorts),
             )
         )
     return result

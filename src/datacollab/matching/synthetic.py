@@ -75,3 +75,52 @@ def precision_at_k(
         hits += sum(1 for other in top if group_of[other] == group_of[key])
         total += k
     return hits / total if total else 0.0
+
+
+def make_cohort_profiles(
+    *,
+    cohorts: int = 8,
+    groups: int = 40,
+    per_group: int = 5,
+    topic_words: int = 15,
+    topic_draws: int = 10,
+    cohort_words: int = 30,
+    cohort_draws: int = 30,
+    noise_vocabulary: int = 2000,
+    noise_draws: int = 60,
+    seed: int = 20261206,
+) -> SyntheticSet:
+    """The harder set: every profile is also in a cohort, whose call made all its members write
+    the same prompts (`cohort_draws` words from the cohort's own `cohort_words`). A group's
+    members are in different cohorts, so every right match is in another cohort, and a
+    matcher that counts the cohort's wording suggests the profile's cohort peers instead."""
+    if per_group > cohorts:
+        raise ValueError("a group's members must fit in different cohorts")
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    used: set[str] = set()
+    noise = [_word(rng, used) for _ in range(noise_vocabulary)]
+    noise_weights = [1.0 / rank for rank in range(1, noise_vocabulary + 1)]
+    wording = [[_word(rng, used) for _ in range(cohort_words)] for _ in range(cohorts)]
+    profiles: list[Profile] = []
+    group_of: dict[int, int] = {}
+    key = 0
+    for group in range(groups):
+        topic = [_word(rng, used) for _ in range(topic_words)]
+        for cohort in rng.sample(range(cohorts), per_group):
+            key += 1
+            words = (
+                rng.choices(topic, k=topic_draws)
+                + rng.choices(wording[cohort], k=cohort_draws)
+                + rng.choices(noise, weights=noise_weights, k=noise_draws)
+            )
+            rng.shuffle(words)
+            profiles.append(
+                Profile(
+                    key=key,
+                    text=" ".join(words),
+                    region=rng.choice(REGIONS),
+                    contexts=(f"cohort:{cohort}",),
+                )
+            )
+            group_of[key] = group
+    return SyntheticSet(profiles=profiles, group_of=group_of)

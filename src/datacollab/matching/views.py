@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from datacollab.core.errors import DomainError, NotAllowed
-from datacollab.matching import rules, selectors, services
+from datacollab.matching import people, rules, selectors, services
 from datacollab.matching.forms import PairSessionsForm, SuggestionOptions
 
 
@@ -31,10 +31,12 @@ def _favour(request: HttpRequest) -> tuple[SuggestionOptions, bool]:
 def peer_suggestions(request: HttpRequest) -> HttpResponse:
     options, favour = _favour(request)
     is_convener = rules.can_see_cohort_suggestions(request.user)
+    persons: list[people.PersonSuggestion] = []
     if rules.can_see_own_suggestions(request.user):
         rows = selectors.suggestions_for_participant(
             viewer=request.user, favour_other_regions=favour
         )
+        persons = people.suggestions_for_person(viewer=request.user, favour_other_regions=favour)
     elif is_convener:
         rows = []
     else:
@@ -51,6 +53,8 @@ def peer_suggestions(request: HttpRequest) -> HttpResponse:
             "options": options,
             "favour": favour,
             "rows": rows,
+            "people": persons,
+            "has_profile": bool(request.user.expertise or request.user.bio),  # type: ignore[union-attr]
             "cohorts": selectors.cohorts_for_convener(request.user) if is_convener else [],
         },
     )

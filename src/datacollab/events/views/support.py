@@ -12,12 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.events import rules
+from datacollab.events.forms.experts import ExpertSearchForm
 from datacollab.events.forms.support import BookForm, SlotForm
+from datacollab.events.selectors import experts as expert_selectors
 from datacollab.events.selectors import support as selectors
 from datacollab.events.services import support as services
-from datacollab.organisations.models import Role
 from datacollab.organisations.rules import is_convener
-from datacollab.organisations.selectors import people_with_role
 
 
 @login_required
@@ -128,11 +128,37 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def expert_directory(request: HttpRequest) -> HttpResponse:
-    """Every expert of the network with the profile they wrote (accounts/profile)."""
+    """Every expert of the network with the profile they wrote (accounts/profile), their
+    topics and open slots, searched by words and filtered by language, country and topic."""
+    everyone = expert_selectors.expert_directory(viewer=request.user)
+    form = ExpertSearchForm(request.GET or None, directory=everyone)
+    status = 200
+    directory = everyone
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            directory = expert_selectors.expert_directory(
+                viewer=request.user,
+                query=data["q"],
+                language=data["language"],
+                country=data["country"],
+                topic=data["topic"],
+            )
+        else:
+            # A filter value no expert has (an old link): say so, show everyone.
+            status = 400
     return render(
         request,
         "events/expert_directory.html",
-        {"experts": list(people_with_role(Role.EXPERT))},
+        {
+            "form": form,
+            "experts": [entry.person for entry in directory.entries],
+            "entries": directory.entries,
+            "total": directory.total,
+            "filtered": form.is_bound and status == 200,
+            "can_book": rules.can_book_support(request.user),
+        },
+        status=status,
     )
 
 
