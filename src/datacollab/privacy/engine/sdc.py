@@ -5,17 +5,24 @@ Primary rules, per cell: at least `min_rows` rows, at least `k` distinct contrib
 cell's count and of each measure's sum of absolute values.
 
 Secondary suppression. The engine releases no totals or margins, but another query that
-groups by fewer dimensions (same filters, same buckets) releases them: a "group" is the set
-of cells sharing the values of the dimensions kept, and its total is released elsewhere when
-it passes the primary rules. Margin minus released siblings gives the sum of the group's
-suppressed cells. The rule, applied until nothing changes:
-1. in every group whose total could be released, the union of its suppressed cells (what
-   margin minus siblings gives) passes the primary rules; otherwise the released sibling
-   with the fewest rows is suppressed too (so a lone cell that breaks a rule gets company);
-2. no suppressed cell is determined by the system of all those margin equations (a linear
-   algebra check: the cell's unit vector is not in the row space); otherwise one more sibling
-   in one of its groups is suppressed.
-Rule 2 catches the chains rule 1 misses (two 2x2 blocks joined by one cell).
+groups by fewer dimensions (same filters, same buckets) does. The guarantee is for the
+lattice of one query: the query and all its margins, as a published set of tables would be.
+Two coarser queries answered separately (by zone, then by hour) are each protected within
+their own lattice only; across such combinations the contributor-level guarantee rests on
+the owner's short list of dimensions, the audit log and, for the privacy unit, DP noise.
+So the engine answers the whole lattice of coarser queries first, coarsest (the grand total) to finest (this query), each
+with the same rules, and a cell is released at a level only if, given everything released at
+the coarser levels and this one:
+1. for every released parent cell, the union of its hidden children (parent minus released
+   children) passes the primary rules; otherwise the released child with the fewest rows is
+   hidden too (so a lone cell that breaks a rule gets company);
+2. no cell that breaks a primary rule, at this level or a coarser one, is determined by the
+   released cells (exact linear algebra: its vector over this level's hidden cells is not in
+   the row space of the released coarser cells'); otherwise one more cell is hidden.
+The cells rule 2 protects are every rule-breaking cell of every level, decided up front, so
+a coarse release that would give away a fine cell in combination with another coarse release
+is caught at the level that releases it. Rule 2 catches what rule 1 misses (two 2x2 blocks
+joined by one cell). Cells released one by one drop out of the system, keeping it small.
 """
 
 from __future__ import annotations
@@ -96,68 +103,130 @@ def secondary(
     protection: Protection,
 ) -> dict[int, str]:
     """Extend `suppressed` (cell index -> rule) until no suppressed cell can be recomputed."""
-    out = dict(suppressed)
-    if not keys:
-        return out
-    width = len(keys[0])
-    groups: list[list[int]] = []
-    for kept_count in range(width):
-        for kept in itertools.combinations(range(width), kept_count):
-            by_key: dict[tuple[object, ...], list[int]] = {}
-            for i, key in enumerate(keys):
-                by_key.setdefault(tuple(key[d] for d in kept), []).append(i)
-            groups.extend(by_key.values())
-    # Only margins that pass the primary rules could be released by a coarser query.
-    groups = [g for g in groups if primary_rule(merge([stats[i] for i in g]), protection) is None]
+    return lattice(keys, stats, suppressed, protection)[0]
 
-    def add_sibling(group: list[int]) -> bool:
-        released = [i for i in group if i not in out]
-        if not released:
+
+def lattice(
+    keys: Sequence[tuple[object, ...]],
+    stats: Sequence[CellStats],
+    suppressed: dict[int, str],
+    protection: Protection,
+) -> tuple[dict[int, str], list[tuple[tuple[int, ...], list[int]]]]:
+    """The hidden cells, and every cell the lattice releases (kept dims, cell indices)."""
+    if not keys:
+        return dict(suppressed), []
+    width = len(keys[0])
+    levels_order = [
+        kept for size in range(width + 1) for kept in itertools.combinations(range(width), size)
+    ]
+    levels = {kept: _level(keys, kept) for kept in levels_order}
+    # Every cell of every level that breaks a rule must stay unrecomputable, whichever level
+    # releases the cells that would give it away; as sets of this query's cells.
+    targets = [
+        list(m)
+        for kept in levels_order
+        for m in levels[kept][1]
+        if primary_rule(merge([stats[i] for i in m]), protection) is not None
+    ]
+    released: list[tuple[tuple[int, ...], list[int]]] = []
+    hidden: dict[int, str] = {}
+    for kept in levels_order:
+        level_keys, members = levels[kept]
+        level_stats = [merge([stats[i] for i in m]) for m in members]
+        if kept == levels_order[-1]:
+            start = {level_keys.index(tuple(keys[i])): r for i, r in suppressed.items()}
+        else:
+            start = {}
+            for j, cell_stats in enumerate(level_stats):
+                rule = primary_rule(cell_stats, protection)
+                if rule is not None:
+                    start[j] = rule
+        hidden = _protect_level(
+            kept, members, level_stats, start, released, targets, len(keys), protection
+        )
+        released += [(kept, m) for j, m in enumerate(members) if j not in hidden]
+    index = {tuple(key): i for i, key in enumerate(keys)}
+    level_keys, _ = levels[levels_order[-1]]
+    return {index[level_keys[j]]: rule for j, rule in hidden.items()}, released
+
+
+def _level(
+    keys: Sequence[tuple[object, ...]], kept: tuple[int, ...]
+) -> tuple[list[tuple[object, ...]], list[list[int]]]:
+    by: dict[tuple[object, ...], list[int]] = {}
+    for i, key in enumerate(keys):
+        by.setdefault(tuple(key[d] for d in kept), []).append(i)
+    return list(by), list(by.values())
+
+
+def _protect_level(
+    kept: tuple[int, ...],
+    members: list[list[int]],
+    stats: list[CellStats],
+    start: dict[int, str],
+    released: list[tuple[tuple[int, ...], list[int]]],
+    targets: list[list[int]],
+    size: int,
+    protection: Protection,
+) -> dict[int, str]:
+    out = dict(start)
+    owner = {i: j for j, m in enumerate(members) for i in m}
+    # Released cells of coarser levels are unions of this level's cells: their children.
+    parents = [sorted({owner[i] for i in m}) for level, m in released if set(level) <= set(kept)]
+    rows = [sum(s.rows for s in cell.values()) for cell in stats]
+
+    def hide_one(candidates: Sequence[int]) -> bool:
+        open_ = [j for j in candidates if j not in out]
+        if not open_:
             return False
-        smallest = min(released, key=lambda i: (sum(s.rows for s in stats[i].values()), i))
-        out[smallest] = RULE_SECONDARY
+        out[min(open_, key=lambda j: (rows[j], j))] = RULE_SECONDARY
         return True
 
     while True:
         changed = False
-        for group in groups:
-            hidden = [i for i in group if i in out]
+        for group in parents:
+            hidden = [j for j in group if j in out]
             if not hidden or len(hidden) == len(group):
                 continue
-            if primary_rule(merge([stats[i] for i in hidden]), protection) is not None:
-                changed = add_sibling(group) or changed
+            if primary_rule(merge([stats[j] for j in hidden]), protection) is not None:
+                changed = hide_one(group) or changed
         if changed:
             continue
-        # A recomputed cell that passes the rules itself discloses nothing; chains from it
-        # to a cell that breaks them show up as that cell being determined.
-        determined = [c for c in _determined(groups, out) if out[c] in PRIMARY_RULES]
-        for cell in determined:
-            for group in groups:
-                if cell in group and add_sibling(group):
-                    changed = True
-                    break
-            if changed:
+        known = [m for _, m in released] + [m for j, m in enumerate(members) if j not in out]
+        for target in _determined(known, targets, size):
+            # Hide a released cell of this level that holds part of it, else a released
+            # sibling under a parent that holds part of it.
+            mine = sorted({owner[i] for i in target})
+            if hide_one(mine) or any(hide_one(g) for g in parents if set(g) & set(mine)):
+                changed = True
                 break
         if not changed:
             return out
 
 
-def _determined(groups: list[list[int]], hidden: dict[int, str]) -> list[int]:
-    """Suppressed cells whose value follows from the margin equations alone."""
-    columns = sorted(hidden)
+def _determined(known: list[list[int]], targets: list[list[int]], size: int) -> list[list[int]]:
+    """Targets (sums of cells) whose value follows from the known sums by linear algebra."""
+    # Cells known one by one drop out: only the others are unknowns.
+    singles = {m[0] for m in known if len(m) == 1}
+    columns = sorted(set(range(size)) - singles)
     index = {cell: j for j, cell in enumerate(columns)}
-    # Each group's margin, minus its released cells, is the sum of its suppressed cells.
-    rows = [r for r in ([index[i] for i in group if i in hidden] for group in groups) if r]
-    if not rows or not columns:
-        return []
+    vectors = np.zeros((len(targets), len(columns)))
+    for t, target in enumerate(targets):
+        for i in target:
+            if i in index:
+                vectors[t, index[i]] = 1.0
+    rows = [r for r in ([index[i] for i in m if i in index] for m in known) if r]
+    if not rows:
+        return [target for t, target in enumerate(targets) if not vectors[t].any()]
     if len(rows) * len(columns) > MAX_MATRIX_ENTRIES:
         raise TooFine
     matrix = np.zeros((len(rows), len(columns)))
     for r, cols in enumerate(rows):
         matrix[r, cols] = 1.0
-    # e_j is in the row space iff its projection onto it has length 1.
     _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
-    rank = int((singular > 1e-9 * max(1.0, singular[0] if len(singular) else 1.0)).sum())
+    rank = int((singular > 1e-9 * max(1.0, float(singular[0]))).sum())
     basis = vt[:rank]
-    norms = (basis**2).sum(axis=0)
-    return [columns[j] for j in np.flatnonzero(norms > 1 - 1e-6)]
+    # v is in the row space iff projecting it onto the space keeps all of its length.
+    projected = ((vectors @ basis.T) ** 2).sum(axis=1)
+    lengths = (vectors**2).sum(axis=1)
+    return [targets[t] for t in np.flatnonzero(np.abs(projected - lengths) < 1e-6)]
