@@ -10,9 +10,9 @@ lattice of one query: the query and all its margins, as a published set of table
 Two coarser queries answered separately (by zone, then by hour) are each protected within
 their own lattice only; across such combinations the contributor-level guarantee rests on
 the owner's short list of dimensions, the audit log and, for the privacy unit, DP noise.
-So the engine answers the whole lattice of coarser queries first, coarsest (the grand total) to finest (this query), each
-with the same rules, and a cell is released at a level only if, given everything released at
-the coarser levels and this one:
+So the engine answers the whole lattice of coarser queries first, coarsest (the grand
+total) to finest (this query), each with the same rules, and a cell is released at a level
+only if, given everything released at the coarser levels and this one:
 1. for every released parent cell, the union of its hidden children (parent minus released
    children) passes the primary rules; otherwise the released child with the fewest rows is
    hidden too (so a lone cell that breaks a rule gets company);

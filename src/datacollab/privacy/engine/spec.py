@@ -73,7 +73,7 @@ class Protection:
     epsilon: float = 1.0
     delta: float = 1e-7
     max_cells_per_unit: int = 24
-    max_rows_per_cell: int = 50
+    max_rows_per_cell: int = 1
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def bounds(self, column: str) -> MeasureBounds | None:
