@@ -80,7 +80,7 @@ def _latest_version(dataset: Dataset) -> DatasetVersion:
     return version
 
 
-def _protection_json(settings: ProtectionSettings) -> dict[str, Any]:
+def describe_protection(settings: ProtectionSettings) -> dict[str, Any]:
     protection = engine_protection(settings)
     return {
         "contributor": protection.contributor,
@@ -126,7 +126,7 @@ def set_protection(
         action="privacy.protection.set",
         actor=actor,
         obj=dataset,
-        details=_protection_json(settings),
+        details=describe_protection(settings),
     )
     return settings
 
@@ -208,7 +208,7 @@ def run_aggregate_query(
         {
             "version": version.pk,
             "query": parsed.canonical(),
-            "protection": _protection_json(settings),
+            "protection": describe_protection(settings),
         },
         sort_keys=True,
     )
