@@ -100,7 +100,7 @@ def _describe(dataset: Any, queryable: bool, user: Any) -> dict[str, Any]:
 @router.get(
     "/datasets/{slug}/aggregate",
     response={200: InfoOut, **ERRORS},
-    url_name="aggregate_info",
+    url_name="aggregate",
     summary="What may be asked of a dataset as aggregates",
 )
 def aggregate_info(request: HttpRequest, slug: str) -> Any:
@@ -111,7 +111,7 @@ def aggregate_info(request: HttpRequest, slug: str) -> Any:
 @router.post(
     "/datasets/{slug}/aggregate",
     response={200: ResultOut, **ERRORS},
-    url_name="aggregate_run",
+    url_name="aggregate",
     summary="Run a protected aggregate query",
 )
 def aggregate_run(request: HttpRequest, slug: str, query: QueryIn) -> Any:
