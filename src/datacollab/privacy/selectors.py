@@ -62,7 +62,18 @@ def spent_this_period(dataset: Dataset) -> list[dict[str, Any]]:
             "who": str(row.user or row.organisation),
             "organisation": row.organisation_id is not None,
             "spent": float(row.spent or 0.0),
-            "cap": settings.budget_organisation if row.organisation_id else settings.budget_person,
+            "left": max(
+                0.0,
+                (settings.budget_organisation if row.organisation_id else settings.budget_person)
+                - float(row.spent or 0.0),
+            ),
         }
         for row in rows
     ]
+
+
+def column_types(dataset: Dataset) -> dict[str, str]:
+    """Column name -> Table Schema type, from the latest version."""
+    version = dataset.versions.order_by("-number").first()
+    fields = (version.schema if version else {}).get("fields", [])
+    return {str(f["name"]): str(f.get("type") or "string") for f in fields if isinstance(f, dict)}
