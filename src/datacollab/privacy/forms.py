@@ -8,10 +8,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.privacy.engine.query import TIME_BUCKETS
+from datacollab.privacy.engine.query import BUCKETS
 from datacollab.privacy.models import ProtectionSettings
 
-BUCKET_LABELS = {"hour": _("hour"), "day": _("day"), "week": _("week"), "month": _("month")}
+BUCKET_LABELS = {
+    "hour": _("hour"),
+    "day": _("day"),
+    "week": _("week"),
+    "month": _("month"),
+    "hour_of_day": _("hour of the day (0-23, all days together)"),
+    "day_of_week": _("day of the week (1 Monday - 7 Sunday)"),
+}
 TIME_TYPES = {"datetime", "date"}
 NUMBER_TYPES = {"number", "integer"}
 
@@ -43,7 +50,7 @@ class QueryForm(forms.Form):
             if kind in TIME_TYPES:
                 self.fields[f"bucket_{i}"] = forms.ChoiceField(
                     label=_("%(c)s by") % {"c": column},
-                    choices=[(b, BUCKET_LABELS[b]) for b in TIME_BUCKETS],
+                    choices=[(b, BUCKET_LABELS[b]) for b in BUCKETS],
                     initial="day",
                 )
                 self.fields[f"from_{i}"] = forms.DateField(
@@ -134,6 +141,7 @@ class ProtectionForm(forms.ModelForm):
             "delta",
             "max_cells_per_unit",
             "max_rows_per_cell",
+            "public_dimensions",
             "budget_person",
             "budget_organisation",
             "period_days",

@@ -70,6 +70,7 @@ def engine_protection(settings: ProtectionSettings) -> Protection:
         delta=settings.delta,
         max_cells_per_unit=settings.max_cells_per_unit,
         max_rows_per_cell=settings.max_rows_per_cell,
+        public_dimensions=settings.public_dimensions,
     )
 
 
@@ -94,6 +95,7 @@ def describe_protection(settings: ProtectionSettings) -> dict[str, Any]:
         "epsilon": protection.epsilon if protection.unit else 0.0,
         "delta": protection.delta if protection.unit else 0.0,
         "bounds": [protection.max_cells_per_unit, protection.max_rows_per_cell],
+        "public_dimensions": protection.public_dimensions,
     }
 
 

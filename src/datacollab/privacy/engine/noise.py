@@ -7,8 +7,9 @@ at most R rows per cell (the SQL bounds it), so:
 - counts go through OpenDP's Laplace threshold mechanism over the cells present (their keys
   are data too): d_in = (L cells, L*R rows in all, R rows per cell) maps to (epsilon, delta);
   cells whose noisy count falls under the threshold are dropped;
-- each measure column's sums, over the cells that survived, go through the vector Laplace
-  mechanism with L1 sensitivity L * ceil(R * B * scale), B the larger absolute bound;
+- each measure column's sums, centred on the bounds' midpoint, over the cells that survived,
+  go through the vector Laplace mechanism with L1 sensitivity L * ceil(R * H * scale), H
+  half the bounds' range;
 - a mean is noisy sum / noisy count: post-processing, no further budget.
 OpenDP's privacy maps, not our arithmetic, say what each release spent.
 """
@@ -83,6 +84,14 @@ def _threshold(
         else:
             low = middle + 1
     return high
+
+
+def noisy_counts_public_keys(
+    counts: Sequence[int], *, epsilon: float, max_cells: int, max_rows: int
+) -> CountRelease:
+    """Counts of cells whose keys are public: vector Laplace, every cell released."""
+    release = noisy_sums(counts, epsilon=epsilon, sensitivity=max_cells * max_rows)
+    return CountRelease(dict(enumerate(release.sums)), release.epsilon, 0.0, 0)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,10 @@ from datacollab.privacy.engine.problems import QueryProblem
 from datacollab.privacy.engine.spec import NUMERIC_TYPES, TIME_TYPES, Protection, TableSpec
 
 TIME_BUCKETS = ("hour", "day", "week", "month")
+# Cyclic buckets: the hour of the day (0-23) and the ISO day of the week (1 Monday - 7 Sunday),
+# pooling every day or week of the data into one cell: far more signal per cell.
+CYCLIC_BUCKETS = ("hour_of_day", "day_of_week")
+BUCKETS = TIME_BUCKETS + CYCLIC_BUCKETS
 FUNCTIONS = ("count", "sum", "mean")
 FILTER_OPS = ("eq", "in", "between")
 MAX_DIMENSIONS = 3
@@ -162,8 +166,8 @@ def _keys(data: Any, part: str, allowed: set[str]) -> dict[str, Any]:
 def _dimension(data: Any) -> Dimension:
     data = _keys(data, "dimension", {"column", "bucket", "bin"})
     bucket = data.get("bucket")
-    if bucket is not None and bucket not in TIME_BUCKETS:
-        raise QueryProblem("bad_bucket", bucket=str(bucket), allowed=", ".join(TIME_BUCKETS))
+    if bucket is not None and bucket not in BUCKETS:
+        raise QueryProblem("bad_bucket", bucket=str(bucket), allowed=", ".join(BUCKETS))
     width = data.get("bin")
     if width is not None:
         if isinstance(width, bool) or not isinstance(width, int | float):

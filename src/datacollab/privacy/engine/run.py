@@ -127,12 +127,15 @@ def _protect(
     except sdc.TooFine:
         raise QueryProblem("too_fine") from None
 
+    bounds_of = {b.column: (b.lower, b.upper) for b in protection.measures}
     cells = []
     for i, key in enumerate(keys):
         if i in suppressed:
             cells.append(Cell(key, {}, suppressed[i]))
             continue
-        cells.append(Cell(key, _values(query, columns, counts[i], sums[i], protection.rounding)))
+        cells.append(
+            Cell(key, _values(query, columns, counts[i], sums[i], protection.rounding, bounds_of))
+        )
     return AggregateResult(
         dimensions=[d.label for d in query.dimensions],
         measures=[measure.label for measure in query.measures],
@@ -158,13 +161,21 @@ def _noise(
         true_counts[i] = int(row[width])
         for j in range(len(columns)):
             true_sums[j][i] = int(row[width + 1 + j] or 0)
-    counts = noise.noisy_counts(
-        true_counts,
-        epsilon=share,
-        delta=protection.delta,
-        max_cells=protection.max_cells_per_unit,
-        max_rows=protection.max_rows_per_cell,
-    )
+    if protection.public_dimensions:
+        counts = noise.noisy_counts_public_keys(
+            true_counts,
+            epsilon=share,
+            max_cells=protection.max_cells_per_unit,
+            max_rows=protection.max_rows_per_cell,
+        )
+    else:
+        counts = noise.noisy_counts(
+            true_counts,
+            epsilon=share,
+            delta=protection.delta,
+            max_cells=protection.max_cells_per_unit,
+            max_rows=protection.max_rows_per_cell,
+        )
     epsilon, delta = counts.epsilon, counts.delta
     released = sorted(counts.counts)
     sums: list[dict[int, float]] = []
@@ -172,7 +183,7 @@ def _noise(
         bounds = protection.bounds(name)
         assert bounds is not None
         sensitivity = noise.sum_sensitivity(
-            magnitude=bounds.magnitude,
+            magnitude=bounds.half_range,
             scale=SCALE,
             max_cells=protection.max_cells_per_unit,
             max_rows=protection.max_rows_per_cell,
@@ -181,29 +192,46 @@ def _noise(
             [true_sums[j][i] for i in released], epsilon=share, sensitivity=sensitivity
         )
         epsilon += release.epsilon
-        sums.append({i: v / SCALE for i, v in zip(released, release.sums, strict=True)})
+        # Back from centred to plain sums with the noisy count: post-processing.
+        sums.append(
+            {
+                i: v / SCALE + bounds.midpoint * max(counts.counts[i], 0)
+                for i, v in zip(released, release.sums, strict=True)
+            }
+        )
     info = {
         "unit": protection.unit,
         "max_cells_per_unit": protection.max_cells_per_unit,
         "max_rows_per_cell": protection.max_rows_per_cell,
         "count_threshold": counts.threshold,
+        "public_dimensions": protection.public_dimensions,
     }
     return counts.counts, sums, epsilon, delta, info
 
 
 def _values(
-    query: AggregateQuery, columns: list[str], count: int, sums: list[float], rounding: int
+    query: AggregateQuery,
+    columns: list[str],
+    count: int,
+    sums: list[float],
+    rounding: int,
+    bounds_of: dict[str, tuple[float, float]],
 ) -> dict[str, float | int | None]:
     values: dict[str, float | int | None] = {}
     for measure in query.measures:
         if measure.function == "count":
-            values[measure.label] = _round(count, rounding)
+            # A noisy count below zero is shown as zero: post-processing, no privacy cost.
+            values[measure.label] = _round(max(count, 0), rounding)
             continue
         total = sums[columns.index(measure.column or "")]
         if measure.function == "sum":
             values[measure.label] = _round_float(total, rounding)
         else:
-            values[measure.label] = round(total / count, 2) if count > 0 else None
+            # Noise can push a mean outside the declared bounds; clamping it back is
+            # post-processing (no privacy cost) and only ever moves it closer to the truth.
+            bounds = bounds_of[measure.column or ""]
+            mean = min(max(total / count, bounds[0]), bounds[1]) if count > 0 else None
+            values[measure.label] = None if mean is None else round(mean, 2)
     return values
 
 

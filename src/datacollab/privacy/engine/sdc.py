@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 
 from datacollab.privacy.engine.result import (
     RULE_DOMINANCE,
@@ -134,7 +135,8 @@ def lattice(
         level_keys, members = levels[kept]
         level_stats = [merge([stats[i] for i in m]) for m in members]
         if kept == levels_order[-1]:
-            start = {level_keys.index(tuple(keys[i])): r for i, r in suppressed.items()}
+            position = {key: j for j, key in enumerate(level_keys)}
+            start = {position[tuple(keys[i])]: r for i, r in suppressed.items()}
         else:
             start = {}
             for j, cell_stats in enumerate(level_stats):
@@ -193,13 +195,16 @@ def _protect_level(
         if changed:
             continue
         known = [m for _, m in released] + [m for j, m in enumerate(members) if j not in out]
+        # One more hidden cell per determined target, then check again: hiding one cell
+        # can protect several targets, but never makes a protected one determined.
         for target in _determined(known, targets, size):
-            # Hide a released cell of this level that holds part of it, else a released
-            # sibling under a parent that holds part of it.
             mine = sorted({owner[i] for i in target})
+            if any(j in out and out[j] == RULE_SECONDARY for j in mine) and changed:
+                continue  # already given company in this pass
+            # A released cell of this level holding part of it, else a released sibling
+            # under a parent that holds part of it.
             if hide_one(mine) or any(hide_one(g) for g in parents if set(g) & set(mine)):
                 changed = True
-                break
         if not changed:
             return out
 
@@ -223,10 +228,13 @@ def _determined(known: list[list[int]], targets: list[list[int]], size: int) -> 
     matrix = np.zeros((len(rows), len(columns)))
     for r, cols in enumerate(rows):
         matrix[r, cols] = 1.0
-    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
-    rank = int((singular > 1e-9 * max(1.0, float(singular[0]))).sum())
-    basis = vt[:rank]
+    # An orthonormal basis of the row space from a pivoted QR of the transpose: O(n r^2),
+    # and r (released coarser cells) is small beside n (hidden cells).
+    q, r, _pivots = scipy.linalg.qr(matrix.T, mode="economic", pivoting=True)
+    diagonal = np.abs(np.diag(r))
+    rank = int((diagonal > 1e-9 * max(1.0, float(diagonal[0]) if len(diagonal) else 1.0)).sum())
+    basis = q[:, :rank]
     # v is in the row space iff projecting it onto the space keeps all of its length.
-    projected = ((vectors @ basis.T) ** 2).sum(axis=1)
+    projected = ((vectors @ basis) ** 2).sum(axis=1)
     lengths = (vectors**2).sum(axis=1)
     return [targets[t] for t in np.flatnonzero(np.abs(projected - lengths) < 1e-6)]

@@ -51,8 +51,13 @@ class MeasureBounds:
     upper: float
 
     @property
-    def magnitude(self) -> float:
-        return max(abs(self.lower), abs(self.upper))
+    def midpoint(self) -> float:
+        return (self.lower + self.upper) / 2
+
+    @property
+    def half_range(self) -> float:
+        """The most one clamped value can move a sum centred on the midpoint."""
+        return (self.upper - self.lower) / 2
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,9 @@ class Protection:
     delta: float = 1e-7
     max_cells_per_unit: int = 24
     max_rows_per_cell: int = 1
+    # The owner declares the dimensions' values (zone names, hours) public knowledge: the
+    # cells present are then released without OpenDP's key threshold (pure epsilon, delta 0).
+    public_dimensions: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def bounds(self, column: str) -> MeasureBounds | None:

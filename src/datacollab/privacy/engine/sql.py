@@ -11,8 +11,9 @@ Three statements, each a small aggregate of the one before:
 - `contributors`: per (cell, contributor), what disclosure control judges;
 - `bounded`: per cell, the DP inputs after contribution bounding: each unit keeps at most
   `max_cells_per_unit` cells (chosen by a salted hash, not by its values) and at most
-  `max_rows_per_cell` rows in each, its sums scaled by the same share and rounded to
-  integers of `1 / scale` so OpenDP's exact integer samplers apply.
+  `max_rows_per_cell` rows in each, its sums centred on the bounds' midpoint, scaled by the
+  same share and rounded to integers of `1 / scale` so OpenDP's exact integer samplers
+  apply.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ def _num(value: float | int) -> exp.Expression:
 
 def _dimension_expr(dimension: Dimension) -> exp.Expression:
     column = _col(dimension.column)
+    if dimension.bucket == "hour_of_day":
+        return exp.Extract(this=exp.var("HOUR"), expression=column)
+    if dimension.bucket == "day_of_week":
+        return exp.Extract(this=exp.var("ISODOW"), expression=column)
     if dimension.bucket:
         return exp.TimestampTrunc(this=column, unit=exp.var(dimension.bucket.upper()))
     if dimension.bin is not None:
@@ -145,7 +150,11 @@ def _bounded(
         .from_(BASE)
         .group_by(*[k.copy() for k in keys], exp.column("u"))
     )
-    order = exp.Anonymous(this="hash", expressions=[*[k.copy() for k in keys], _num(salt)])
+    # Hash the unit with the cell: each unit keeps its own random choice of cells (a hash of
+    # the cell alone would make every unit keep the same few cells and starve the others).
+    order = exp.Anonymous(
+        this="hash", expressions=[*[k.copy() for k in keys], exp.column("u"), _num(salt)]
+    )
     rank = exp.Window(
         this=exp.RowNumber(),
         partition_by=[exp.column("u")],
@@ -158,11 +167,19 @@ def _bounded(
         default=exp.column("n"),
     )
     selects: list[exp.Expression] = [*keys, exp.Sum(this=kept).as_("n")]
-    for j in range(len(measure_columns)):
-        # The unit's clamped sum, scaled down to its kept rows, in integer units of 1/scale.
+    for j, name in enumerate(measure_columns):
+        # The unit's clamped sum centred on the bounds' midpoint (so its sensitivity is half
+        # the range, not the largest bound), scaled down to its kept rows, in integer units
+        # of 1/scale.
+        bounds = protection.bounds(name)
+        assert bounds is not None
+        centred = exp.Sub(
+            this=exp.column(f"s{j}"),
+            expression=exp.Mul(this=exp.column("n"), expression=_num(bounds.midpoint)),
+        )
         share = exp.Div(this=kept.copy(), expression=exp.column("n"))
         scaled = exp.Mul(
-            this=exp.Mul(this=exp.column(f"s{j}"), expression=share), expression=_num(scale)
+            this=exp.Mul(this=exp.paren(centred), expression=share), expression=_num(scale)
         )
         rounded = exp.Cast(this=exp.Round(this=scaled), to=exp.DataType.build("BIGINT"))
         selects.append(exp.Sum(this=rounded).as_(f"s{j}"))

@@ -34,6 +34,14 @@ class ProtectionSettings(models.Model):
     delta = models.FloatField(_("delta per query"), default=1e-7)
     max_cells_per_unit = models.PositiveIntegerField(_("cells per unit at most"), default=24)
     max_rows_per_cell = models.PositiveIntegerField(_("rows per unit per cell at most"), default=1)
+    public_dimensions = models.BooleanField(
+        _("dimension values are public"),
+        default=False,
+        help_text=_(
+            "zone names, hours and the like are public knowledge: cells are released without "
+            "the noisy threshold that hides which ones exist (far more cells released)"
+        ),
+    )
     budget_person = models.FloatField(_("epsilon per person per period"), default=10.0)
     budget_organisation = models.FloatField(_("epsilon per organisation per period"), default=30.0)
     period_days = models.PositiveIntegerField(_("budget period (days)"), default=30)
