@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -274,16 +274,21 @@ def _debit_and_release(
                 _refuse(
                     actor, dataset, renews, used_org, settings.budget_organisation, organisation
                 )
-    release = Release.objects.create(
-        dataset=dataset,
-        version=version,
-        key=key,
-        query=query.to_dict(),
-        result=result.to_dict(),
-        epsilon=cost,
-        delta=result.delta,
-        requested_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            release = Release.objects.create(
+                dataset=dataset,
+                version=version,
+                key=key,
+                query=query.to_dict(),
+                result=result.to_dict(),
+                epsilon=cost,
+                delta=result.delta,
+                requested_by=actor,
+            )
+    except IntegrityError:
+        # Someone else's identical query committed first: theirs is the released answer.
+        return _repeat(actor, dataset, settings, Release.objects.get(key=key))
     if cost > 0:
         LedgerEntry.objects.create(account=person, release=release, epsilon=cost, actor=actor)
         if org_account is not None:
