@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -37,13 +37,15 @@ class QueryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.columns = list(settings.dimensions)
         self.types = types
-        self.fields["dimensions"].choices = [(str(i), c) for i, c in enumerate(self.columns)]
+        cast(forms.ChoiceField, self.fields["dimensions"]).choices = [
+            (str(i), c) for i, c in enumerate(self.columns)
+        ]
         measures = [("count", str(_("count of rows")))]
         for m in settings.measures:
             column = m["column"]
             measures.append((f"mean:{column}", str(_("mean of %(c)s") % {"c": column})))
             measures.append((f"sum:{column}", str(_("sum of %(c)s") % {"c": column})))
-        self.fields["measures"].choices = measures
+        cast(forms.ChoiceField, self.fields["measures"]).choices = measures
         self.fields["measures"].initial = ["count"]
         for i, column in enumerate(self.columns):
             kind = types.get(column, "string")

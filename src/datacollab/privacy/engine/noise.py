@@ -61,8 +61,8 @@ def noisy_counts(
 
 
 def _threshold(
-    domain: object,
-    metric: object,
+    domain: dp.Domain,
+    metric: dp.Metric,
     scale: float,
     d_in: tuple[int, int, int],
     delta: float,

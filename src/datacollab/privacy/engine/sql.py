@@ -74,7 +74,7 @@ def _clamped(column: str, lower: float, upper: float) -> exp.Expression:
     )
 
 
-def _filter_expr(item: Filter, table: TableSpec, params: list[Scalar]) -> exp.Expression:
+def _filter_expr(item: Filter, table: TableSpec, params: list[Scalar]) -> exp.Expr:
     column = _col(item.column)
     spec = table.column(item.column)
     cast_to = {"datetime": "TIMESTAMP", "date": "DATE"}.get(spec.type if spec else "")
@@ -103,7 +103,7 @@ def build(
     measure_columns = sorted({m.column for m in query.measures if m.column is not None})
     use_unit = protection.unit is not None
 
-    selects: list[exp.Expression] = [
+    selects: list[exp.Expr] = [
         _dimension_expr(d).as_(alias) for d, alias in zip(query.dimensions, aliases, strict=True)
     ]
     selects.append(_col(protection.contributor).as_("c"))
@@ -166,7 +166,7 @@ def _bounded(
         ifs=[exp.If(this=exp.GT(this=exp.column("n"), expression=_num(rows)), true=_num(rows))],
         default=exp.column("n"),
     )
-    selects: list[exp.Expression] = [*keys, exp.Sum(this=kept).as_("n")]
+    selects: list[exp.Expr] = [*keys, exp.Sum(this=kept).as_("n")]
     for j, name in enumerate(measure_columns):
         # The unit's clamped sum centred on the bounds' midpoint (so its sensitivity is half
         # the range, not the largest bound), scaled down to its kept rows, in integer units

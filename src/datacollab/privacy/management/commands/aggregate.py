@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         return membership.user
 
     def _print(self, body: dict[str, Any]) -> None:
-        console = Console(file=self.stdout, width=120)
+        console = Console(file=cast(TextIO, self.stdout), width=120)
         table = Table(*body["dimensions"], *body["measures"])
         for cell in body["cells"]:
             key = [str(k) for k in cell["key"]]
