@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from datacollab.privacy import services
-from datacollab.privacy.models import LedgerEntry, ProtectionSettings
+from datacollab.privacy.models import AggregateGrant, LedgerEntry, ProtectionSettings
 from tests.datasets.factories_access import datasets_storage  # noqa: F401
 from tests.factories import make_user
 from tests.privacy.factories import BY_ZONE, BY_ZONE_SPEED, pooled_dataset
@@ -138,3 +138,29 @@ def test_ledger_page_lists_debits_in_constant_queries():
     assert response.status_code == 200
     assert len(three) == len(one)
     assert response.text.count("<code>{") == 4
+
+
+def test_owner_grants_aggregates_only_by_email_on_the_page():
+    dataset, owner_user = pooled_dataset()
+    planner = make_user(email="city.planner@example.org")
+
+    response = _client(owner_user).post(
+        reverse("privacy-grant", args=[dataset.slug]), {"email": "City.Planner@example.org"}
+    )
+    page = _client(owner_user).get(reverse("privacy-protection", args=[dataset.slug]))
+
+    assert response.status_code == 302
+    assert AggregateGrant.objects.filter(dataset=dataset, user=planner).count() == 1
+    assert "city.planner@example.org" in page.text
+
+
+def test_grant_page_refuses_an_unknown_email_on_the_form():
+    dataset, owner_user = pooled_dataset()
+
+    response = _client(owner_user).post(
+        reverse("privacy-grant", args=[dataset.slug]), {"email": "nobody@example.org"}
+    )
+
+    assert response.status_code == 400
+    assert "No one is registered with that email." in response.text
+    assert AggregateGrant.objects.count() == 0

@@ -180,3 +180,10 @@ class ProtectionForm(forms.ModelForm):
         options = {name: data[name] for name in self.Meta.fields if name not in {"contributor"}}
         options["measures"] = data["measures_text"]
         return options
+
+
+class AggregateGrantForm(forms.Form):
+    email = forms.EmailField(label=_("Person (email)"), required=False)
+    organisation = forms.CharField(
+        label=_("or organisation (its slug)"), required=False, max_length=120
+    )

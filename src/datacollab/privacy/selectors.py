@@ -12,7 +12,12 @@ from datacollab.core.errors import DomainError, NotFound
 from datacollab.datasets.models import Dataset
 from datacollab.datasets.rules import can_see
 from datacollab.privacy import rules
-from datacollab.privacy.models import BudgetAccount, LedgerEntry, ProtectionSettings
+from datacollab.privacy.models import (
+    AggregateGrant,
+    BudgetAccount,
+    LedgerEntry,
+    ProtectionSettings,
+)
 from datacollab.privacy.services import period_start
 
 
@@ -77,3 +82,11 @@ def column_types(dataset: Dataset) -> dict[str, str]:
     version = dataset.versions.order_by("-number").first()
     fields = (version.schema if version else {}).get("fields", [])
     return {str(f["name"]): str(f.get("type") or "string") for f in fields if isinstance(f, dict)}
+
+
+def aggregate_grants(dataset: Dataset) -> QuerySet[AggregateGrant]:
+    return (
+        AggregateGrant.objects.filter(dataset=dataset)
+        .select_related("user", "organisation", "granted_by")
+        .order_by("-created_at", "-id")
+    )

@@ -156,6 +156,25 @@ def grant_aggregates(
     return grant
 
 
+def grant_aggregates_to(
+    *, actor: Any, dataset: Dataset, email: str = "", organisation_slug: str = ""
+) -> AggregateGrant:
+    """The page's form: a person by email or an organisation by its slug."""
+    from datacollab.organisations.models import User
+
+    if bool(email.strip()) == bool(organisation_slug.strip()):
+        raise DomainError(_("Give a person's email or an organisation, not both."))
+    if email.strip():
+        user = User.objects.filter(email__iexact=email.strip()).first()
+        if user is None:
+            raise DomainError(_("No one is registered with that email."), field="email")
+        return grant_aggregates(actor=actor, dataset=dataset, user=user)
+    organisation = Organisation.objects.filter(slug=organisation_slug.strip()).first()
+    if organisation is None:
+        raise DomainError(_("There is no organisation with that slug."), field="organisation")
+    return grant_aggregates(actor=actor, dataset=dataset, organisation=organisation)
+
+
 def period_start(settings: ProtectionSettings, today: dt.date) -> dt.date:
     days = max(1, settings.period_days)
     return EPOCH + dt.timedelta(days=((today - EPOCH).days // days) * days)

@@ -9,12 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from datacollab.core.errors import DomainError, NotAllowed
+from datacollab.datasets.models import Dataset
 from datacollab.datasets.selectors.datasets import dataset_for
 from datacollab.privacy import rules, selectors, services
-from datacollab.privacy.forms import ProtectionForm, QueryForm
+from datacollab.privacy.forms import AggregateGrantForm, ProtectionForm, QueryForm
 
 RULE_LABELS = {
     "min_rows": _("too few rows"),
@@ -98,12 +99,51 @@ def protection_page(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("privacy-protection", slug=dataset.slug)
         else:
             status = 400
+    return _protection_page(request, dataset, form, AggregateGrantForm(), status)
+
+
+def _protection_page(
+    request: HttpRequest,
+    dataset: Dataset,
+    form: ProtectionForm,
+    grant_form: AggregateGrantForm,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "privacy/protection.html",
-        {"dataset": dataset, "form": form, "columns": selectors.column_types(dataset)},
+        {
+            "dataset": dataset,
+            "form": form,
+            "grant_form": grant_form,
+            "grants": selectors.aggregate_grants(dataset),
+            "columns": selectors.column_types(dataset),
+        },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def grant_page(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = dataset_for(request.user, slug)
+    if not rules.can_manage_protection(request.user, dataset):
+        raise NotAllowed(_("Only the dataset's owner grants aggregate access."))
+    grant_form = AggregateGrantForm(request.POST)
+    form = ProtectionForm(instance=selectors.protection_of(dataset))
+    if not grant_form.is_valid():
+        return _protection_page(request, dataset, form, grant_form, 400)
+    try:
+        services.grant_aggregates_to(
+            actor=request.user,
+            dataset=dataset,
+            email=grant_form.cleaned_data["email"] or "",
+            organisation_slug=grant_form.cleaned_data["organisation"] or "",
+        )
+    except DomainError as exc:
+        return _protection_page(request, dataset, form, grant_form, exc.show_on(grant_form))
+    messages.success(request, _("Aggregates-only access granted."))
+    return redirect("privacy-protection", slug=dataset.slug)
 
 
 @login_required
@@ -127,4 +167,5 @@ urlpatterns = [
     path("datasets/<slug:slug>/", query_page, name="privacy-query"),
     path("datasets/<slug:slug>/protection/", protection_page, name="privacy-protection"),
     path("datasets/<slug:slug>/ledger/", ledger_page, name="privacy-ledger"),
+    path("datasets/<slug:slug>/grants/", grant_page, name="privacy-grant"),
 ]
