@@ -177,7 +177,20 @@ def main() -> None:
             summary.setdefault("cells_released", f"{released}/{cells}")
             summary.setdefault("median_rel_error", f"{median:.3f}")
     summary["smartnoise_1m_s"] = "na"
-    print("bench aggregation: " + " ".join(f"{k}={v}" for k, v in summary.items()))
+    summary["vs_smartnoise_1m"] = "na"
+    order = [
+        "raw_10m_s",
+        "ours_10m_s",
+        "ratio_10m",
+        "raw_1m_s",
+        "smartnoise_1m_s",
+        "ours_1m_s",
+        "ratio_1m",
+        "vs_smartnoise_1m",
+        "cells_released",
+        "median_rel_error",
+    ]
+    print("bench aggregation: " + " ".join(f"{k}={summary[k]}" for k in order if k in summary))
 
 
 if __name__ == "__main__":
