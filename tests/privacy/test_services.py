@@ -147,3 +147,41 @@ def test_set_protection_refuses_unknown_columns_and_weak_settings():
 
     assert unknown.value.message == "The protection settings name “company”, which is not a column."
     assert weak.value.message == "The setting “k” must be at least 2."
+
+
+def test_reconstruction_by_many_subset_queries_runs_out_of_budget_first():
+    # Reconstructing n rows from subset sums needs on the order of n queries; a budget of
+    # ten queries stops the attacker long before (the rest are refused, nothing released).
+    import random
+
+    dataset, owner_user = pooled_dataset(budget_person=10.0, epsilon=1.0, k=2)
+    attacker = _planner(dataset, owner_user)
+    rng = random.Random(3)
+    answered = refused = 0
+    for _ in range(14):
+        zones = sorted(rng.sample(["Z0", "Z1", "Z2"], 2))
+        hours = [int(h) for h in sorted(rng.sample(range(24), 6))]
+        query = {
+            "dimensions": [{"column": "zone"}],
+            "measures": [{"function": "count"}],
+            "filters": [
+                {"column": "zone", "op": "in", "values": zones},
+                {
+                    "column": "recorded_at",
+                    "op": "between",
+                    "values": [
+                        f"2024-05-01T{min(hours):02d}:00:00",
+                        f"2024-05-01T{max(hours):02d}:30:00",
+                    ],
+                },
+            ],
+        }
+        try:
+            services.run_aggregate_query(actor=attacker, dataset=dataset, query=query)
+            answered += 1
+        except Conflict:
+            refused += 1
+
+    assert answered <= 10
+    assert answered + refused == 14
+    assert Release.objects.count() == answered
