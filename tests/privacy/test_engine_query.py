@@ -155,3 +155,32 @@ def test_bounded_statement_caps_cells_and_rows_per_unit(tmp_path):
     kept = con.execute(engine_sql.render(statements.bounded)).fetchall()
 
     assert sorted(n for _hour, n in kept) == [3, 3]
+
+
+def test_cyclic_buckets_pool_days_into_hour_of_day_and_day_of_week(tmp_path):
+    import datetime as dt
+
+    monday, tuesday = (
+        dt.datetime(2024, 5, 6, 8, tzinfo=dt.UTC),
+        dt.datetime(2024, 5, 7, 8, tzinfo=dt.UTC),
+    )
+    rows = [row(f, recorded_at=when) for f in "ABC" for when in (monday, tuesday) for _ in range(2)]
+    path = write(tmp_path / "v.parquet", rows)
+
+    by_hour = run_query(
+        path,
+        TABLE,
+        protection(),
+        _query(dimensions=[{"column": "recorded_at", "bucket": "hour_of_day"}]),
+    )
+    by_day = run_query(
+        path,
+        TABLE,
+        protection(),
+        _query(dimensions=[{"column": "recorded_at", "bucket": "day_of_week"}]),
+    )
+
+    assert [c.to_dict() for c in by_hour.cells] == [
+        {"key": [8], "values": {"count": 12}, "suppressed": None}
+    ]
+    assert [(c.key, c.values) for c in by_day.cells] == [((1,), {"count": 6}), ((2,), {"count": 6})]

@@ -49,10 +49,12 @@ def _num(value: float | int) -> exp.Expression:
 
 def _dimension_expr(dimension: Dimension) -> exp.Expression:
     column = _col(dimension.column)
+    # Typed nodes, not EXTRACT(...) text: each dialect renders its own function (Spark has
+    # no ISODOW; check its day_of_week against DuckDB when the Spark engine lands).
     if dimension.bucket == "hour_of_day":
-        return exp.Extract(this=exp.var("HOUR"), expression=column)
+        return exp.Hour(this=column)
     if dimension.bucket == "day_of_week":
-        return exp.Extract(this=exp.var("ISODOW"), expression=column)
+        return exp.DayOfWeekIso(this=column)
     if dimension.bucket:
         return exp.TimestampTrunc(this=column, unit=exp.var(dimension.bucket.upper()))
     if dimension.bin is not None:
