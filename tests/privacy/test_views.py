@@ -164,3 +164,29 @@ def test_grant_page_refuses_an_unknown_email_on_the_form():
     assert response.status_code == 400
     assert "No one is registered with that email." in response.text
     assert AggregateGrant.objects.count() == 0
+
+
+def test_owner_removes_an_aggregates_only_grant_and_the_grantee_loses_access():
+    dataset, owner_user = pooled_dataset()
+    planner = _planner(dataset, owner_user)
+    grant = AggregateGrant.objects.get(dataset=dataset, user=planner)
+
+    response = _client(owner_user).post(
+        reverse("privacy-grant-remove", args=[dataset.slug, grant.pk])
+    )
+    after = _client(planner).get(reverse("privacy-query", args=[dataset.slug]))
+
+    assert response.status_code == 302
+    assert AggregateGrant.objects.filter(dataset=dataset).count() == 0
+    assert after.status_code == 404
+
+
+def test_only_the_owner_removes_a_grant():
+    dataset, owner_user = pooled_dataset()
+    planner = _planner(dataset, owner_user)
+    grant = AggregateGrant.objects.get(dataset=dataset, user=planner)
+
+    response = _client(planner).post(reverse("privacy-grant-remove", args=[dataset.slug, grant.pk]))
+
+    assert response.status_code in (403, 404)
+    assert AggregateGrant.objects.filter(dataset=dataset).count() == 1

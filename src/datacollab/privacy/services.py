@@ -156,6 +156,19 @@ def grant_aggregates(
     return grant
 
 
+@transaction.atomic
+def revoke_aggregates(*, actor: Any, dataset: Dataset, grant_id: int) -> None:
+    """Remove an aggregates-only grant; what it already released stays released (and spent)."""
+    if not rules.can_manage_protection(actor, dataset):
+        raise NotAllowed(_("Only the dataset's owner removes aggregate access."))
+    grant = AggregateGrant.objects.filter(dataset=dataset, pk=grant_id).first()
+    if grant is None:
+        raise NotFound(_("There is no such grant on this dataset."))
+    details = {"user": grant.user_id, "organisation": grant.organisation_id}
+    grant.delete()
+    audit.record(action="privacy.grant.revoked", actor=actor, obj=dataset, details=details)
+
+
 def grant_aggregates_to(
     *, actor: Any, dataset: Dataset, email: str = "", organisation_slug: str = ""
 ) -> AggregateGrant:

@@ -163,9 +163,23 @@ def ledger_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def revoke_page(request: HttpRequest, slug: str, grant_id: int) -> HttpResponse:
+    dataset = dataset_for(request.user, slug)
+    services.revoke_aggregates(actor=request.user, dataset=dataset, grant_id=grant_id)
+    messages.success(request, _("Aggregates-only access removed."))
+    return redirect("privacy-protection", slug=dataset.slug)
+
+
 urlpatterns = [
     path("datasets/<slug:slug>/", query_page, name="privacy-query"),
     path("datasets/<slug:slug>/protection/", protection_page, name="privacy-protection"),
     path("datasets/<slug:slug>/ledger/", ledger_page, name="privacy-ledger"),
     path("datasets/<slug:slug>/grants/", grant_page, name="privacy-grant"),
+    path(
+        "datasets/<slug:slug>/grants/<int:grant_id>/remove/",
+        revoke_page,
+        name="privacy-grant-remove",
+    ),
 ]
