@@ -50,6 +50,14 @@ def run_query(
 ) -> AggregateResult:
     protection.check(table)
     query.validate(table, protection)
+    statements, per_contributor, bounded = fetch(path, table, protection, query, threads=threads)
+    return _protect(query, protection, statements, per_contributor, bounded)
+
+
+def fetch(
+    path: Path, table: TableSpec, protection: Protection, query: AggregateQuery, *, threads: int = 2
+) -> tuple[sql.Statements, list[tuple[Any, ...]], list[tuple[Any, ...]] | None]:
+    """The per-(cell, contributor) table and, with DP, the bounded per-cell inputs."""
     statements = sql.build(query, table, protection, salt=secrets.randbelow(2**31), scale=SCALE)
     con = connect(path, threads=threads)
     try:
@@ -65,19 +73,15 @@ def run_query(
         )
     finally:
         con.close()
-    return _protect(query, protection, statements, per_contributor, bounded)
+    return statements, per_contributor, bounded
 
 
-def _protect(
-    query: AggregateQuery,
-    protection: Protection,
-    statements: sql.Statements,
-    per_contributor: list[tuple[Any, ...]],
-    bounded: list[tuple[Any, ...]] | None,
-) -> AggregateResult:
-    width = len(statements.dimension_aliases)
-    columns = statements.measure_columns
-    m = len(columns)
+def cells_of(
+    per_contributor: list[tuple[Any, ...]], width: int, m: int
+) -> tuple[
+    dict[tuple[Any, ...], int], list[tuple[Any, ...]], list[sdc.CellStats], list[list[float]]
+]:
+    """Cells in key order: their index, keys, per-contributor stats and measure sums."""
     index: dict[tuple[Any, ...], int] = {}
     keys: list[tuple[Any, ...]] = []
     stats: list[sdc.CellStats] = []
@@ -95,6 +99,20 @@ def _protect(
         absolute = tuple(float(v or 0) for v in row[width + 2 + m : width + 2 + 2 * m])
         stats[i][contributor] = sdc.Stats(rows, absolute)
         sums[i] = [a + b for a, b in zip(sums[i], measure_sums, strict=True)]
+    return index, keys, stats, sums
+
+
+def _protect(
+    query: AggregateQuery,
+    protection: Protection,
+    statements: sql.Statements,
+    per_contributor: list[tuple[Any, ...]],
+    bounded: list[tuple[Any, ...]] | None,
+) -> AggregateResult:
+    width = len(statements.dimension_aliases)
+    columns = statements.measure_columns
+    m = len(columns)
+    index, keys, stats, sums = cells_of(per_contributor, width, m)
 
     suppressed: dict[int, str] = {}
     for i, cell_stats in enumerate(stats):

@@ -197,7 +197,8 @@ def _protect_level(
         known = [m for _, m in released] + [m for j, m in enumerate(members) if j not in out]
         # One more hidden cell per determined target, then check again: hiding one cell
         # can protect several targets, but never makes a protected one determined.
-        for target in _determined(known, targets, size):
+        determined = _determined(known, targets, size)
+        for target in determined:
             mine = sorted({owner[i] for i in target})
             if any(j in out and out[j] == RULE_SECONDARY for j in mine) and changed:
                 continue  # already given company in this pass
@@ -205,6 +206,10 @@ def _protect_level(
             # under a parent that holds part of it.
             if hide_one(mine) or any(hide_one(g) for g in parents if set(g) & set(mine)):
                 changed = True
+        if determined and not changed:
+            # Nothing next to the targets is left to hide: hide this level's smallest open
+            # cell. With all of a level hidden, only coarser levels (already checked) remain.
+            changed = hide_one(range(len(members)))
         if not changed:
             return out
 

@@ -82,6 +82,10 @@ class Protection:
     # The owner declares the dimensions' values (zone names, hours) public knowledge: the
     # cells present are then released without OpenDP's key threshold (pure epsilon, delta 0).
     public_dimensions: bool = False
+    # Without noise: the dimension lattice the owner allows, as (column, bucket, bin) triples.
+    # Every query's cells are cells of this lattice, under one suppression pattern computed
+    # over all of it (engine/lattice.py), so no set of queries recomputes a suppressed cell.
+    lattice: tuple[tuple[str, str | None, float | None], ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def bounds(self, column: str) -> MeasureBounds | None:
