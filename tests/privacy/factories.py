@@ -50,6 +50,8 @@ def pooled_dataset(*, dp: bool = True, **options: Any) -> tuple[Dataset, Any]:
         "unit": "bike_id" if dp else "",
         "max_cells_per_unit": 3,
     }
+    if not dp:
+        settings["lattice"] = [{"column": "zone"}, {"column": "recorded_at", "bucket": "hour"}]
     settings.update(options)
     services.set_protection(
         actor=owner_user,

@@ -54,7 +54,11 @@ def world():
         make_version(dataset, columns, SCHEMA)
         make_version(dataset, columns, SCHEMA)
         services.set_protection(
-            actor=owner_user, dataset=dataset, contributor="firm", dimensions=["zone"]
+            actor=owner_user,
+            dataset=dataset,
+            contributor="firm",
+            dimensions=["zone"],
+            lattice=[{"column": "zone"}],
         )
         services.grant_aggregates(actor=owner_user, dataset=dataset, user=planner)
         services.grant_aggregates(actor=owner_user, dataset=dataset, organisation=city)

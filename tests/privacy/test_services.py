@@ -185,3 +185,42 @@ def test_reconstruction_by_many_subset_queries_runs_out_of_budget_first():
     assert answered <= 10
     assert answered + refused == 14
     assert Release.objects.count() == answered
+
+
+def test_set_protection_without_a_unit_refuses_a_missing_lattice():
+    dataset, owner_user = pooled_dataset()
+
+    with pytest.raises(DomainError) as refused:
+        services.set_protection(
+            actor=owner_user, dataset=dataset, contributor="firm", dimensions=["zone"], unit=""
+        )
+
+    assert refused.value.message.startswith("Without a privacy unit, declare the lattice")
+
+
+def test_without_dp_a_query_outside_the_lattice_is_refused():
+    dataset, owner_user = pooled_dataset(dp=False)
+    planner = _planner(dataset, owner_user)
+    by_day = {
+        "dimensions": [{"column": "recorded_at", "bucket": "day"}],
+        "measures": [{"function": "count"}],
+    }
+
+    with pytest.raises(DomainError) as refused:
+        services.run_aggregate_query(actor=planner, dataset=dataset, query=by_day)
+
+    assert refused.value.message.startswith("“recorded_at (day)” is not one of the groupings")
+
+
+def test_without_dp_answers_come_from_the_lattice_pattern():
+    dataset, owner_user = pooled_dataset(dp=False, k=2)
+    planner = _planner(dataset, owner_user)
+
+    answer = services.run_aggregate_query(actor=planner, dataset=dataset, query=BY_ZONE)
+
+    assert answer.result.protections["secondary"] == "lattice"
+    assert answer.result.protections["lattice"] == [
+        {"column": "zone"},
+        {"column": "recorded_at", "bucket": "hour"},
+    ]
+    assert [c.key for c in answer.result.cells] == [("Z0",), ("Z1",), ("Z2",)]

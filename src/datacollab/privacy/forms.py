@@ -129,6 +129,16 @@ class ProtectionForm(forms.ModelForm):
         help_text=_("one a line: column, lowest value, highest value (values are clamped)"),
     )
 
+    lattice_text = forms.CharField(
+        label=_("Lattice (without a privacy unit)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "one grouping a line, up to three: column, then a time bucket (hour, day, week, "
+            "month, hour_of_day, day_of_week) or a bin width if it needs one"
+        ),
+    )
+
     class Meta:
         model = ProtectionSettings
         fields = [
@@ -156,6 +166,25 @@ class ProtectionForm(forms.ModelForm):
             self.fields["measures_text"].initial = "\n".join(
                 f"{m['column']}, {m['lower']}, {m['upper']}" for m in self.instance.measures
             )
+            self.fields["lattice_text"].initial = "\n".join(
+                ", ".join(str(d[k]) for k in ("column", "bucket", "bin") if d.get(k) is not None)
+                for d in self.instance.lattice or []
+            )
+
+    def clean_lattice_text(self) -> list[dict[str, Any]]:
+        lattice: list[dict[str, Any]] = []
+        for line in self.cleaned_data["lattice_text"].splitlines():
+            parts = [p.strip() for p in line.split(",") if p.strip()]
+            if not parts:
+                continue
+            item: dict[str, Any] = {"column": parts[0]}
+            if len(parts) > 1:
+                try:
+                    item["bin"] = float(parts[1])
+                except ValueError:
+                    item["bucket"] = parts[1]
+            lattice.append(item)
+        return lattice
 
     def clean_measures_text(self) -> list[dict[str, Any]]:
         measures = []
@@ -179,6 +208,7 @@ class ProtectionForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         options = {name: data[name] for name in self.Meta.fields if name not in {"contributor"}}
         options["measures"] = data["measures_text"]
+        options["lattice"] = data["lattice_text"]
         return options
 
 

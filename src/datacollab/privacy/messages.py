@@ -36,6 +36,18 @@ MESSAGES = {
     "bounds_order": _("The lower bound of “%(column)s” must be below its upper bound."),
     "setting_too_low": _("The setting “%(setting)s” must be at least %(minimum)s."),
     "setting_range": _("The setting “%(setting)s” must be between %(low)s and %(high)s."),
+    "lattice_required": _(
+        "Without a privacy unit, declare the lattice: the groupings (up to three dimensions, "
+        "with their buckets or bins) that may be asked."
+    ),
+    "not_in_lattice": _(
+        "“%(dimension)s” is not one of the groupings the owner allows: choose one of the "
+        "lattice's dimensions, with its bucket or bin."
+    ),
+    "filter_outside_lattice": _(
+        "Filter “%(column)s” only with “eq” or “in”, and group by it too (without a bucket or "
+        "bin): a filter may keep or drop whole cells, never make a new sum."
+    ),
     "too_fine": _(
         "This query is too fine-grained to protect in reasonable time: group by fewer or "
         "coarser dimensions, or filter."

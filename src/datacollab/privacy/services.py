@@ -30,6 +30,7 @@ from datacollab.privacy.engine import (
     Protection,
     QueryProblem,
     TableSpec,
+    lattice,
     run_query,
 )
 from datacollab.privacy.messages import problem_text
@@ -71,7 +72,15 @@ def engine_protection(settings: ProtectionSettings) -> Protection:
         max_cells_per_unit=settings.max_cells_per_unit,
         max_rows_per_cell=settings.max_rows_per_cell,
         public_dimensions=settings.public_dimensions,
+        lattice=tuple(
+            (str(d["column"]), d.get("bucket") or None, _bin(d.get("bin")))
+            for d in settings.lattice or []
+        ),
     )
+
+
+def _bin(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _latest_version(dataset: Dataset) -> DatasetVersion:
@@ -96,6 +105,7 @@ def describe_protection(settings: ProtectionSettings) -> dict[str, Any]:
         "delta": protection.delta if protection.unit else 0.0,
         "bounds": [protection.max_cells_per_unit, protection.max_rows_per_cell],
         "public_dimensions": protection.public_dimensions,
+        "lattice": [list(d) for d in protection.lattice],
     }
 
 
@@ -120,7 +130,11 @@ def set_protection(
     version = dataset.versions.order_by("-number").first()
     if version is not None:
         try:
-            engine_protection(settings).check(TableSpec.from_table_schema(version.schema))
+            protection = engine_protection(settings)
+            table = TableSpec.from_table_schema(version.schema)
+            protection.check(table)
+            if protection.unit is None:
+                lattice.validate(table, protection)
         except QueryProblem as problem:
             raise DomainError(problem_text(problem)) from None
     settings.save()
@@ -253,7 +267,13 @@ def run_aggregate_query(
     # The engine runs outside the transaction: nothing is released until the debit commits.
     try:
         with local_copy(version) as path:
-            result = run_query(path, table, protection, parsed)
+            if protection.unit is None:
+                # Without noise every query reads the dataset's one suppression pattern.
+                result = lattice.run_lattice_query(
+                    path, table, protection, parsed, version_key=f"{version.pk}:{version.checksum}"
+                )
+            else:
+                result = run_query(path, table, protection, parsed)
     except QueryProblem as problem:
         raise DomainError(problem_text(problem)) from None
     return _debit_and_release(actor, dataset, version, settings, parsed, key, result)

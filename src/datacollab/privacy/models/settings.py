@@ -42,6 +42,14 @@ class ProtectionSettings(models.Model):
             "the noisy threshold that hides which ones exist (far more cells released)"
         ),
     )
+    lattice = models.JSONField(
+        _("lattice"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'without noise: the groupings that may be asked, [{"column": ..., "bucket": ...}]'
+        ),
+    )
     budget_person = models.FloatField(_("epsilon per person per period"), default=10.0)
     budget_organisation = models.FloatField(_("epsilon per organisation per period"), default=30.0)
     period_days = models.PositiveIntegerField(_("budget period (days)"), default=30)
