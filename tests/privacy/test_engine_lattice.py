@@ -15,15 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datacollab.privacy.engine import AggregateQuery, Dimension, QueryProblem, lattice, sdc
+from datacollab.privacy.engine import AggregateQuery, QueryProblem, lattice, sdc
 from tests.privacy.tables import protection
 
 pytestmark = pytest.mark.slow
 
 LATTICE = (("zone", None, None), ("hour", None, None), ("firm_kind", None, None))
-SETTINGS = protection(
-    dimensions=("zone", "hour", "firm_kind"), k=3, min_rows=3, lattice=LATTICE
-)
+SETTINGS = protection(dimensions=("zone", "hour", "firm_kind"), k=3, min_rows=3, lattice=LATTICE)
 DIMS = lattice.dimensions(SETTINGS)
 NAMES = ("zone", "hour", "firm_kind")
 
@@ -179,7 +177,11 @@ def test_lattice_by_zone_then_hours_of_one_zone_do_not_give_away_a_cell():
     assert _in_span(vectors(old), target_vector)
     # The lattice: by zone, by hour, then zone x hour within Z2 (a filter keeps whole cells).
     new: list[set[int]] = []
-    for query in (_query({0}, set(), False), _query({1}, set(), False), _query({0, 1}, {"Z2"}, True)):
+    for query in (
+        _query({0}, set(), False),
+        _query({1}, set(), False),
+        _query({0, 1}, {"Z2"}, True),
+    ):
         new += [
             _members(pattern, query, cell.key)
             for cell in lattice.answer(pattern, query, SETTINGS).cells

@@ -56,7 +56,9 @@ class Pattern:
 
 
 def dimensions(protection: Protection) -> tuple[Dimension, ...]:
-    return tuple(Dimension(column, bucket or None, bin_) for column, bucket, bin_ in protection.lattice)
+    return tuple(
+        Dimension(column, bucket or None, bin_) for column, bucket, bin_ in protection.lattice
+    )
 
 
 def validate(table: TableSpec, protection: Protection) -> None:
