@@ -117,9 +117,9 @@ def pattern_for(
             return _CACHE[cache_key]
     lattice = dimensions(protection)
     columns = tuple(sorted(m.column for m in protection.measures))
-    measures = (Measure("count"),) + tuple(Measure("sum", c) for c in columns)
+    measures = (Measure("count"), *(Measure("sum", c) for c in columns))
     whole = AggregateQuery(lattice, measures)
-    statements, per_contributor, _bounded = run.fetch(
+    _statements, per_contributor, _bounded = run.fetch(
         path, table, _without_unit(protection), whole, threads=threads
     )
     _index, keys, stats, sums = run.cells_of(per_contributor, len(lattice), len(columns))
