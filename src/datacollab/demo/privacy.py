@@ -51,8 +51,7 @@ def table_spec() -> TableSpec:
     return TableSpec.from_table_schema(
         {
             "fields": [
-                {"name": f.name, "type": TYPES.get(str(f.type), "integer")}
-                for f in ecargo.SCHEMA
+                {"name": f.name, "type": TYPES.get(str(f.type), "integer")} for f in ecargo.SCHEMA
             ]
         }
     )
@@ -109,6 +108,8 @@ def zone_daily_totals(sensors: pa.Table) -> pa.Table:
 
 def ensure_privacy(*, datasets: dict[str, Any], people: People, owner: Any) -> None:
     """Protections on the pooled sensors and an aggregates-only city planner (idempotent)."""
+    from datacollab.collaborations.selectors import has_accepted_current
+    from datacollab.collaborations.services.agreements import accept_agreement
     from datacollab.privacy.models import AggregateGrant, ProtectionSettings
 
     sensors = datasets["data-cargo-sensors"]
@@ -128,3 +129,9 @@ def ensure_privacy(*, datasets: dict[str, Any], people: People, owner: Any) -> N
     AggregateGrant.objects.get_or_create(
         dataset=sensors, user=planner, organisation=None, defaults={"granted_by": owner}
     )
+    # Aggregates-only grantees accept the dataset's agreement too (for themselves: their
+    # office is not a member of the collaboration, so this admits to no row).
+    agreement = sensors.agreement
+    if agreement is not None and not has_accepted_current(planner, agreement):
+        version = agreement.versions.order_by("-number").first()
+        accept_agreement(actor=planner, agreement=agreement, expected_hash=version.text_hash)
