@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -54,7 +53,8 @@ def test_zone_summaries_hold_no_zone_day_that_breaks_a_rule():
     assert listed & breaking == set()
 
 
-def test_demo_open_summaries_and_city_planner_aggregates_only(datasets_storage: Path) -> None:
+@pytest.mark.usefixtures("datasets_storage")
+def test_demo_open_summaries_and_city_planner_aggregates_only() -> None:
     load_demo()
     summaries = Dataset.objects.get(slug="data-cargo-zone-summaries")
     sensors = Dataset.objects.get(slug="data-cargo-sensors")
