@@ -33,6 +33,8 @@ from datacollab.privacy.engine import (
     lattice,
     run_query,
 )
+from datacollab.privacy.engine import utility as utility_engine
+from datacollab.privacy.engine.utility import Utility
 from datacollab.privacy.messages import problem_text
 from datacollab.privacy.models import (
     AggregateGrant,
@@ -381,3 +383,22 @@ def _refuse(
         )
         % {"whose": whose, "used": used, "cap": cap, "renews": renews.isoformat()}
     )
+
+
+def utility(*, actor: Any, dataset: Dataset, answer: Answer) -> Utility:
+    """The owner's view of what protection cost an answer: cells released, median error."""
+    if not rules.can_manage_protection(actor, dataset):
+        raise NotAllowed(_("Only the dataset's owner compares with the unprotected answer."))
+    settings = ProtectionSettings.objects.get(dataset=dataset)
+    version = answer.release.version
+    query = AggregateQuery.from_dict(answer.release.query)
+    table = TableSpec.from_table_schema(version.schema)
+    with local_copy(version) as path:
+        truth = utility_engine.unprotected(path, table, engine_protection(settings), query)
+    audit.record(
+        action="privacy.utility.read",
+        actor=actor,
+        obj=dataset,
+        details={"release": answer.release.pk},
+    )
+    return utility_engine.compare(answer.result, truth)

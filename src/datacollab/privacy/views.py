@@ -15,6 +15,7 @@ from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.datasets.models import Dataset
 from datacollab.datasets.selectors.datasets import dataset_for
 from datacollab.privacy import rules, selectors, services
+from datacollab.privacy.chart import heat_map
 from datacollab.privacy.forms import AggregateGrantForm, ProtectionForm, QueryForm
 
 RULE_LABELS = {
@@ -57,8 +58,19 @@ def query_page(request: HttpRequest, slug: str) -> HttpResponse:
         if answer
         else services.budget_left(actor=request.user, dataset=dataset),
         "is_owner": rules.can_manage_protection(request.user, dataset),
+        "heat_map": _heat_map(answer),
     }
+    if answer and context["is_owner"]:
+        # Utility beside safety, for the owner only: it reads the unprotected answer.
+        context["utility"] = services.utility(actor=request.user, dataset=dataset, answer=answer)
     return render(request, "privacy/query.html", context, status=status)
+
+
+def _heat_map(answer: services.Answer | None) -> object:
+    if answer is None:
+        return None
+    measures = [m for m in answer.result.measures if m != "count"] or ["count"]
+    return heat_map(answer.result, measures[0], RULE_LABELS)
 
 
 def _rows(answer: services.Answer) -> list[dict[str, object]]:
