@@ -35,7 +35,9 @@ def test_owner_publishes_only_released_cells_with_the_protections_in_the_schema(
     assert table["zone"].to_pylist() == [c.key[0] for c in released]
     assert table["count"].to_pylist() == [c.values["count"] for c in released]
     assert version.schema["description"].startswith("Protected aggregate: at least 2 contributors")
-    assert all("suppressed cells are left out" in f["description"] for f in version.schema["fields"])
+    assert all(
+        "suppressed cells are left out" in f["description"] for f in version.schema["fields"]
+    )
     entry = AuditEntry.objects.get(action="privacy.release.published")
     assert entry.details["dataset"] == "zone-totals"
 
@@ -50,3 +52,22 @@ def test_only_the_owner_publishes_a_result():
         )
 
     assert not Dataset.objects.filter(slug="x").exists()
+
+
+def test_publish_page_publishes_and_goes_to_the_open_dataset():
+    from django.test import Client
+    from django.urls import reverse
+
+    dataset, owner_user = pooled_dataset(dp=False, k=2)
+    answer = services.run_aggregate_query(actor=owner_user, dataset=dataset, query=BY_ZONE_SPEED)
+    client = Client()
+    client.force_login(owner_user)
+
+    response = client.post(
+        reverse("privacy-publish", args=[dataset.slug, answer.release.pk]),
+        {"target_slug": "zone-totals", "title": "Zone totals"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dataset-detail", args=["zone-totals"])
+    assert Dataset.objects.get(slug="zone-totals").title == "Zone totals"

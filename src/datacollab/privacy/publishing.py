@@ -92,9 +92,7 @@ def publish_release(
             collaboration=dataset.collaboration,
         )
     if target.owner_id != dataset.owner_id or target.spectrum != Spectrum.OPEN:
-        raise DomainError(
-            _("Publish into an open dataset of the same owner."), field="target_slug"
-        )
+        raise DomainError(_("Publish into an open dataset of the same owner."), field="target_slug")
     note = protections_text(result.protections)
     with tempfile.TemporaryDirectory(prefix="datacollab-release-") as folder:
         raw = Path(folder) / "release.parquet"

@@ -17,6 +17,7 @@ from datacollab.datasets.selectors.datasets import dataset_for
 from datacollab.privacy import rules, selectors, services
 from datacollab.privacy.chart import heat_map
 from datacollab.privacy.forms import AggregateGrantForm, ProtectionForm, QueryForm
+from datacollab.privacy.publishing import publish_release
 
 RULE_LABELS = {
     "min_rows": _("too few rows"),
@@ -184,8 +185,31 @@ def revoke_page(request: HttpRequest, slug: str, grant_id: int) -> HttpResponse:
     return redirect("privacy-protection", slug=dataset.slug)
 
 
+@login_required
+@require_POST
+def publish_page(request: HttpRequest, slug: str, release_id: int) -> HttpResponse:
+    dataset = dataset_for(request.user, slug)
+    target = request.POST.get("target_slug", "").strip()
+    if not target:
+        raise DomainError(_("Give the open dataset's slug."))
+    version = publish_release(
+        actor=request.user,
+        dataset=dataset,
+        release_id=release_id,
+        target_slug=target,
+        title=request.POST.get("title", "").strip(),
+    )
+    messages.success(request, _("Published as an open dataset version."))
+    return redirect("dataset-detail", slug=version.dataset.slug)
+
+
 urlpatterns = [
     path("datasets/<slug:slug>/", query_page, name="privacy-query"),
+    path(
+        "datasets/<slug:slug>/releases/<int:release_id>/publish/",
+        publish_page,
+        name="privacy-publish",
+    ),
     path("datasets/<slug:slug>/protection/", protection_page, name="privacy-protection"),
     path("datasets/<slug:slug>/ledger/", ledger_page, name="privacy-ledger"),
     path("datasets/<slug:slug>/grants/", grant_page, name="privacy-grant"),
