@@ -16,25 +16,27 @@ from tests.factories import make_user
 from tests.network.test_grants_concurrency import _race, race_db  # noqa: F401
 from tests.privacy.factories import pooled_dataset
 
-REQUESTS = 12
-AFFORDABLE = 4
+# The figures: a budget for exactly ten queries, fifty parallel requests.
+REQUESTS = 50
+AFFORDABLE = 10
 
 
 def _queries() -> list[dict]:
     zones = ["Z0", "Z1", "Z2"]
     subsets = [list(c) for n in (1, 2, 3) for c in itertools.combinations(zones, n)]
-    measures = [
-        [{"function": "count"}],
-        [{"function": "count"}, {"function": "mean", "column": "speed"}],
+    functions = [
+        {"function": "count"},
+        {"function": "mean", "column": "speed"},
+        {"function": "sum", "column": "speed"},
     ]
-    return [
-        {
-            "dimensions": [{"column": "zone"}],
-            "measures": m,
-            "filters": [{"column": "zone", "op": "in", "values": s}],
-        }
-        for s, m in itertools.product(subsets, measures)
-    ][:REQUESTS]
+    measures = [list(c) for n in (1, 2, 3) for c in itertools.combinations(functions, n)]
+    dimensions = [[{"column": "zone"}], [{"column": "recorded_at", "bucket": "hour_of_day"}]]
+    queries = [
+        {"dimensions": d, "measures": m, "filters": [{"column": "zone", "op": "in", "values": s}]}
+        for d, s, m in itertools.product(dimensions, subsets, measures)
+    ]
+    assert len(queries) >= REQUESTS  # all different: a repeat would be free
+    return queries[:REQUESTS]
 
 
 @pytest.mark.usefixtures("race_db", "datasets_storage")
