@@ -144,7 +144,7 @@ def time_smartnoise(path: Path, folder: Path) -> tuple[float, int]:
     # Both paths are our temporary files.
     select = "SELECT trip_id, zone, extract(hour FROM recorded_at) AS hour, speed, pm25"
     source = f"read_parquet('{path}')"
-    copy = f"COPY ({select} FROM {source}) TO '{csv}' (HEADER, DELIMITER ',')"  # noqa: S608
+    copy = f"COPY ({select} FROM {source}) TO '{csv}' (HEADER, DELIMITER ',')"
     con.execute(copy)
     con.close()
     out = subprocess.run(  # noqa: S603
