@@ -24,7 +24,7 @@ from datacollab.privacy.engine.lattice import run_lattice_query
 
 CONTRIBUTOR = "firm"
 DIMENSIONS = ["zone", "started_at"]
-MEASURES = [
+MEASURES: list[dict[str, Any]] = [
     {"column": "distance_km", "lower": 0.0, "upper": 40.0},
     {"column": "avg_speed_kmh", "lower": 0.0, "upper": 30.0},
     {"column": "payload_kg", "lower": 0.0, "upper": 150.0},
@@ -61,7 +61,9 @@ def protection() -> Protection:
     return Protection(
         contributor=CONTRIBUTOR,
         dimensions=tuple(DIMENSIONS),
-        measures=tuple(MeasureBounds(m["column"], m["lower"], m["upper"]) for m in MEASURES),
+        measures=tuple(
+            MeasureBounds(str(m["column"]), float(m["lower"]), float(m["upper"])) for m in MEASURES
+        ),
         lattice=tuple((d["column"], d.get("bucket"), None) for d in LATTICE),
     )
 
@@ -88,19 +90,23 @@ def zone_daily_totals(sensors: pa.Table) -> pa.Table:
             path, table_spec(), protection(), ZONE_DAY, version_key=f"demo:{sensors.num_rows}"
         )
     released = [cell for cell in result.cells if cell.suppressed is None]
+
+    def value(cell: Any, label: str) -> float:
+        return round(float(cell.values[label] or 0), 1)
+
     return pa.table(
         {
             "date": pa.array([cell.key[0].date() for cell in released], pa.date32()),
             "zone": pa.array([cell.key[1] for cell in released], pa.string()),
             "trips": pa.array([cell.values["count"] for cell in released], pa.int64()),
             "distance_km": pa.array(
-                [round(cell.values["sum(distance_km)"], 1) for cell in released], pa.float64()
+                [value(cell, "sum(distance_km)") for cell in released], pa.float64()
             ),
             "mean_speed_kmh": pa.array(
-                [round(cell.values["mean(avg_speed_kmh)"], 1) for cell in released], pa.float64()
+                [value(cell, "mean(avg_speed_kmh)") for cell in released], pa.float64()
             ),
             "payload_kg": pa.array(
-                [round(cell.values["sum(payload_kg)"], 1) for cell in released], pa.float64()
+                [value(cell, "sum(payload_kg)") for cell in released], pa.float64()
             ),
         }
     )

@@ -147,8 +147,8 @@ def check_query(query: AggregateQuery, protection: Protection) -> list[int]:
         positions.append(lattice.index(dimension))
     grouped = {d.column: d for d in query.dimensions}
     for item in query.filters:
-        dimension = grouped.get(item.column)
-        if dimension is None or dimension.bucket or dimension.bin is not None:
+        grouping = grouped.get(item.column)
+        if grouping is None or grouping.bucket or grouping.bin is not None:
             raise QueryProblem("filter_outside_lattice", column=item.column)
         if item.op not in ("eq", "in"):
             raise QueryProblem("filter_outside_lattice", column=item.column)
