@@ -142,7 +142,7 @@ def time_smartnoise(path: Path, folder: Path) -> tuple[float, int]:
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
     # Both paths are our temporary files.
-    select = "SELECT trip_id, zone, extract(hour FROM recorded_at) AS hour, speed, pm25"
+    select = "SELECT trip_id, zone, extract(hour FROM recorded_at) AS hod, speed, pm25"
     source = f"read_parquet('{path}')"
     copy = f"COPY ({select} FROM {source}) TO '{csv}' (HEADER, DELIMITER ',')"
     con.execute(copy)

@@ -27,7 +27,7 @@ METADATA = {
                 "censor_dims": True,
                 "trip_id": {"type": "string", "private_id": True},
                 "zone": {"type": "string"},
-                "hour": {"type": "int"},
+                "hod": {"type": "int"},
                 "speed": {"type": "float", "lower": 0, "upper": 35},
                 "pm25": {"type": "float", "lower": 0, "upper": 80},
             }
@@ -35,8 +35,8 @@ METADATA = {
     }
 }
 QUERY = (
-    "SELECT zone, hour, COUNT(*) AS n, AVG(speed) AS speed, AVG(pm25) AS pm25 "
-    "FROM bench.readings GROUP BY zone, hour"
+    "SELECT zone, hod, COUNT(*) AS n, AVG(speed) AS speed, AVG(pm25) AS pm25 "
+    "FROM bench.readings GROUP BY zone, hod"
 )
 
 

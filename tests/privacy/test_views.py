@@ -190,3 +190,37 @@ def test_only_the_owner_removes_a_grant():
 
     assert response.status_code in (403, 404)
     assert AggregateGrant.objects.filter(dataset=dataset).count() == 1
+
+
+def test_protection_page_saves_the_lattice_without_a_unit():
+    dataset, owner_user = pooled_dataset()
+
+    response = _client(owner_user).post(
+        reverse("privacy-protection", args=[dataset.slug]),
+        {
+            "contributor": "firm",
+            "unit": "",
+            "dimensions_text": "zone, recorded_at",
+            "measures_text": "speed, 0, 40",
+            "lattice_text": "zone\nrecorded_at, hour_of_day",
+            "k": 3,
+            "dominance_n": 1,
+            "dominance_share": 0.5,
+            "min_rows": 5,
+            "rounding": 1,
+            "epsilon": 1,
+            "delta": 1e-7,
+            "max_cells_per_unit": 4,
+            "max_rows_per_cell": 1,
+            "budget_person": 5,
+            "budget_organisation": 20,
+            "period_days": 7,
+        },
+    )
+
+    settings = ProtectionSettings.objects.get(dataset=dataset)
+    assert response.status_code == 302
+    assert settings.lattice == [
+        {"column": "zone"},
+        {"column": "recorded_at", "bucket": "hour_of_day"},
+    ]
