@@ -115,7 +115,7 @@ def _all_cells(pattern: lattice.Pattern) -> list[set[int]]:
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(table_strategy, st.lists(query_strategy, min_size=1, max_size=6))
 def test_lattice_no_query_sequence_recomputes_a_rule_breaking_cell(table, queries):
     pattern = _pattern(table)

@@ -7,9 +7,8 @@ cell's count and of each measure's sum of absolute values.
 Secondary suppression. The engine releases no totals or margins, but another query that
 groups by fewer dimensions (same filters, same buckets) does. The guarantee is for the
 lattice of one query: the query and all its margins, as a published set of tables would be.
-Two coarser queries answered separately (by zone, then by hour) are each protected within
-their own lattice only; across such combinations the contributor-level guarantee rests on
-the owner's short list of dimensions, the audit log and, for the privacy unit, DP noise.
+Across queries without noise, `engine/lattice.py` runs this over the owner's whole declared
+lattice once, and every query reads its cells off that one pattern.
 So the engine answers the whole lattice of coarser queries first, coarsest (the grand
 total) to finest (this query), each with the same rules, and a cell is released at a level
 only if, given everything released at the coarser levels and this one:
