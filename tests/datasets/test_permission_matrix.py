@@ -97,6 +97,10 @@ KIND = {
     "api:upload_discard": "api_post_only",
     "dataset-access-remove": "post_only",
     "dataset-request-decide": "post_only",
+    # Aggregate queries (privacy/): no matrix dataset has protections, so it describes them
+    # as not queryable to whoever may see them; tests/privacy/test_aggregate_access.py covers
+    # the aggregates-only grantees.
+    "api:aggregate": "meta",
 }
 # Query strings some routes need to do their work.
 QUERY = {

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide" / "demo.md"
 ROLES = {
+    "aggregates only",
     "convener",
     "reviewer",
     "applicant",

@@ -121,7 +121,7 @@ def test_scorecard_formulas_on_crafted_collaboration():
         "secure": (2, 5),  # the versions of a and c are in the audit log
     }
     assert _details(collaboration, "usable") == [4, "3 of 5 (60%)"]
-    assert _details(collaboration, "private") == [2, 2]
+    assert _details(collaboration, "private") == [2, 2, 0, 0]
     assert _details(collaboration, "secure") == [3]
     assert _details(collaboration, "empowering") == [1, 1, 1]
 

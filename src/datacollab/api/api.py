@@ -18,6 +18,7 @@ from datacollab.api.openapi import DocumentedAPI
 from datacollab.core.errors import DomainError
 from datacollab.datasets.api import error_body
 from datacollab.datasets.api import router as datasets_router
+from datacollab.privacy.api import router as privacy_router
 
 api = DocumentedAPI(
     title="datacollab API",
@@ -52,3 +53,4 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 api.add_router("/datasets", datasets_router)
+api.add_router("/privacy", privacy_router)

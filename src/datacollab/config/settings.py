@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "datacollab.api",
     "datacollab.reports",
     "datacollab.demo",
+    "datacollab.privacy",
 ]
 
 MIDDLEWARE = [

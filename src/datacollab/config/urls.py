@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("datacollab.learnings.urls")),
     path("peers/", include("datacollab.matching.urls")),
     path("search/", include("datacollab.search.urls")),
+    path("privacy/", include("datacollab.privacy.urls")),
     path("", include("datacollab.reports.urls_network")),
     path("", include("datacollab.network.urls")),
 ]

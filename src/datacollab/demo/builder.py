@@ -25,6 +25,7 @@ from datacollab.demo.datasets import ensure_datasets
 from datacollab.demo.logins import LOGINS, DemoLogin
 from datacollab.demo.opencall import ensure_open_call
 from datacollab.demo.people import People, Person, email, ensure_memberships
+from datacollab.demo.privacy import ensure_privacy
 from datacollab.demo.reviews import ensure_reviews
 from datacollab.network.models import Network
 from datacollab.organisations.models import Organisation, Role
@@ -101,7 +102,8 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         opened = ensure_open_call(network=network, now=now, people=people)
         ensure_reviews(opened=opened, reviewers=reviewers, convener=convener)
         collabs = ensure_collaborations(people=people, convener=convener)
-        ensure_datasets(collabs=collabs)
+        datasets = ensure_datasets(collabs=collabs)
+        ensure_privacy(datasets=datasets, people=people, owner=collabs.contacts["data-cargo"])
         ensure_cohort_life(network=network, people=people, convener=convener, now=now)
         # Everything above was written by the demo, not through the services: index it all.
         search_index.rebuild()

@@ -109,7 +109,11 @@ DATASETS = [
         description=(
             "Trips, distance and weight carried per zone and day, totalled across the Data "
             "Cargo firms: no firm, bike or trip appears. Published as open data under "
-            f"clause 8 of the pooled sensor data agreement.\n\n{SYNTHETIC}"
+            "clause 8 of the pooled sensor data agreement, through the privacy engine: a "
+            "zone and day is listed only with at least 3 firms and 5 trips and no firm "
+            "above half of its trips, distance, speed or weight (clamped to 0-40 km, "
+            "0-30 km/h and 0-150 kg); the rest are left out, and none can be recomputed "
+            f"from the rows listed or from any protected query on the sensors.\n\n{SYNTHETIC}"
         ),
         owner="data-cargo",
         spectrum=Spectrum.OPEN,
@@ -121,7 +125,6 @@ DATASETS = [
             "distance_km": "Total distance ridden, in kilometres.",
             "mean_speed_kmh": "Mean of the trips' average speeds, in km/h.",
             "payload_kg": "Total weight carried, in kilograms.",
-            "firms": "How many firms made those trips.",
         },
         keywords=["eCargo bikes", "last-mile delivery", "open data"],
         themes=["transport", "mobility"],

@@ -36,10 +36,48 @@ ZONES: dict[str, tuple[float, float]] = {
 }
 
 FIRMS = (
-    Firm("Pedal Post", 24, ("Hackney", "Islington", "City of London", "Tower Hamlets", "Camden")),
-    Firm("Green Courier Co", 12, ("Southwark", "Lambeth", "City of London", "Westminster")),
-    # Small, and alone in Camden's north: a zone where one firm dominates.
-    Firm("CargoCycle Logistics", 6, ("Camden", "Westminster")),
+    # Fleets close enough in size that no firm dominates a zone it shares with both others.
+    Firm(
+        "Pedal Post",
+        16,
+        (
+            "Hackney",
+            "Islington",
+            "City of London",
+            "Tower Hamlets",
+            "Camden",
+            "Westminster",
+            "Southwark",
+        ),
+    ),
+    Firm(
+        "Green Courier Co",
+        14,
+        (
+            "Southwark",
+            "Lambeth",
+            "City of London",
+            "Westminster",
+            "Islington",
+            "Tower Hamlets",
+            "Hackney",
+        ),
+    ),
+    # Small, and with Pedal Post the only firm in Camden; Lambeth is Green Courier's alone:
+    # zones where per-zone totals would show one or two firms' figures.
+    Firm(
+        "CargoCycle Logistics",
+        12,
+        (
+            "Westminster",
+            "Camden",
+            "City of London",
+            "Islington",
+            "Southwark",
+            "Hackney",
+            "Tower Hamlets",
+        ),
+    ),
 )
 
 START = datetime(2021, 3, 1, tzinfo=UTC)
@@ -73,7 +111,7 @@ def generate(*, days: int = 28, seed: int = 2020) -> pa.Table:
             trips = rng.poisson(6 * days)  # about six trips a working day
             starts = np.sort(rng.uniform(0, days * 24 * 60, trips))
             # Most trips in the home zone; the rest spread over the zones served.
-            weights = np.array([3.0] + [1.0] * (len(firm.zones) - 1))
+            weights = np.array([1.5] + [1.0] * (len(firm.zones) - 1))
             zones = rng.choice(len(firm.zones), size=trips, p=weights / weights.sum())
             for t in range(trips):
                 zone = firm.zones[zones[t]]

@@ -69,6 +69,11 @@ LOGINS: tuple[DemoLogin, ...] = (
         "borough planners: accepted the agreement, reads data-cargo-sensors",
     ),
     DemoLogin(
+        email("city-planner"),
+        "aggregates only",
+        "/privacy/datasets/data-cargo-sensors/: protected totals by zone and day, never a row",
+    ),
+    DemoLogin(
         email("researcher"),
         "named grantee",
         "reads iKure's named dataset ikure-ncd-screening-counts",

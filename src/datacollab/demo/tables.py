@@ -34,44 +34,10 @@ def sensors_first_weeks() -> pa.Table:
 
 
 def zone_daily_totals() -> pa.Table:
-    """Trips per zone and day across the firms: no firm, bike or trip in it."""
-    table = sensors()
-    day = pc.cast(table["started_at"], pa.date32())
-    grouped = (
-        pa.table(
-            {
-                "date": day,
-                "zone": table["zone"],
-                "trip_id": table["trip_id"],
-                "distance_km": table["distance_km"],
-                "avg_speed_kmh": table["avg_speed_kmh"],
-                "payload_kg": table["payload_kg"],
-                "firm": table["firm"],
-            }
-        )
-        .group_by(["date", "zone"])
-        .aggregate(
-            [
-                ("trip_id", "count"),
-                ("distance_km", "sum"),
-                ("avg_speed_kmh", "mean"),
-                ("payload_kg", "sum"),
-                ("firm", "count_distinct"),
-            ]
-        )
-        .sort_by([("date", "ascending"), ("zone", "ascending")])
-    )
-    return pa.table(
-        {
-            "date": grouped["date"],
-            "zone": grouped["zone"],
-            "trips": pc.cast(grouped["trip_id_count"], pa.int64()),
-            "distance_km": pc.round(grouped["distance_km_sum"], 1),
-            "mean_speed_kmh": pc.round(grouped["avg_speed_kmh_mean"], 1),
-            "payload_kg": pc.round(grouped["payload_kg_sum"], 1),
-            "firms": pc.cast(grouped["firm_count_distinct"], pa.int64()),
-        }
-    )
+    """Per zone and day across the firms, through the privacy engine: only safe cells."""
+    from datacollab.demo.privacy import zone_daily_totals as protected
+
+    return protected(sensors())
 
 
 def _days(rng: np.random.Generator, start: date, span: int, n: int) -> np.ndarray:

@@ -75,7 +75,17 @@ def dataset_counts(collaboration: DataCollaboration) -> dict[str, int]:
             non_open=Count("pk", filter=non_open),
             protected=Count(
                 "pk",
-                filter=non_open & (Q(spectrum__in=RESTRICTED) | Q(agreement__isnull=False)),
+                filter=non_open
+                & (
+                    Q(spectrum__in=RESTRICTED)
+                    | Q(agreement__isnull=False)
+                    | Q(protection__isnull=False)
+                ),
+            ),
+            # Trusted aggregation (privacy app): disclosure control, and with a privacy unit DP.
+            aggregated=Count("pk", filter=non_open & Q(protection__isnull=False)),
+            with_dp=Count(
+                "pk", filter=non_open & Q(protection__isnull=False) & ~Q(protection__unit="")
             ),
             restricted=Count("pk", filter=Q(spectrum__in=RESTRICTED)),
             with_agreement=Count("pk", filter=non_open & Q(agreement__isnull=False)),
@@ -188,12 +198,18 @@ def scorecard(collaboration: DataCollaboration) -> list[Row]:
             datasets["non_open"],
             _("shared datasets that are not open and have a privacy mechanism"),
             _(
-                "non-open datasets that are restricted (closed, named or group level) or "
-                "require accepting an agreement ÷ all non-open datasets"
+                "non-open datasets that are restricted (closed, named or group level), "
+                "require accepting an agreement or are queried only through protected "
+                "aggregates ÷ all non-open datasets"
             ),
             [
                 (_("Restricted (closed, named, group)"), datasets["restricted"]),
                 (_("Non-open datasets under an agreement"), datasets["with_agreement"]),
+                (
+                    _("Protected aggregates (disclosure control)"),
+                    datasets["aggregated"],
+                ),
+                (_("… of which with differential privacy"), datasets["with_dp"]),
             ],
         ),
         Principle.SECURE: Indicator(

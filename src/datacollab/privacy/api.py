@@ -1,0 +1,140 @@
+"""Aggregate queries over the JSON API, mounted at /api/privacy/ by api/api.py.
+
+GET describes what may be asked of a dataset (dimensions, measures with bounds, the
+protections, the caller's budget left); POST runs a query through `run_aggregate_query`,
+the same service as the page and the command. Refusals are the API's usual JSON errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from datacollab.datasets.api import ErrorOut
+from datacollab.privacy import selectors, services
+
+router = Router(tags=["aggregates"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class DimensionIn(Schema):
+    column: str
+    bucket: str | None = None
+    bin: float | None = None
+
+
+class MeasureIn(Schema):
+    function: str
+    column: str | None = None
+
+
+class FilterIn(Schema):
+    column: str
+    op: str
+    values: list[str | int | float | bool]
+
+
+class QueryIn(Schema):
+    dimensions: list[DimensionIn]
+    measures: list[MeasureIn]
+    filters: list[FilterIn] = []
+
+
+class CellOut(Schema):
+    key: list[Any]
+    values: dict[str, float | int | None] | None
+    suppressed: str | None
+
+
+class ResultOut(Schema):
+    release: int
+    dimensions: list[str]
+    measures: list[str]
+    cells: list[CellOut]
+    cells_released: int
+    epsilon: float
+    delta: float
+    epsilon_spent_now: float
+    budget_left: float | None
+    protections: dict[str, Any]
+
+
+class InfoOut(Schema):
+    dataset: str
+    queryable: bool
+    dimensions: list[dict[str, Any]]
+    measures: list[dict[str, Any]]
+    protections: dict[str, Any]
+    budget_left: float | None
+
+
+def _describe(dataset: Any, queryable: bool, user: Any) -> dict[str, Any]:
+    settings = selectors.protection_of(dataset)
+    if settings is None or not queryable:
+        return {
+            "dataset": dataset.slug,
+            "queryable": False,
+            "dimensions": [],
+            "measures": [],
+            "protections": {},
+            "budget_left": None,
+        }
+    version = dataset.versions.order_by("-number").first()
+    types = {
+        f["name"]: f.get("type", "string")
+        for f in (version.schema if version else {}).get("fields", [])
+    }
+    return {
+        "dataset": dataset.slug,
+        "queryable": True,
+        "dimensions": [{"column": d, "type": types.get(d, "")} for d in settings.dimensions],
+        "measures": list(settings.measures),
+        "protections": services.describe_protection(settings),
+        "budget_left": services.budget_left(actor=user, dataset=dataset),
+    }
+
+
+@router.get(
+    "/datasets/{slug}/aggregate",
+    response={200: InfoOut, **ERRORS},
+    url_name="aggregate",
+    summary="What may be asked of a dataset as aggregates",
+)
+def aggregate_info(request: HttpRequest, slug: str) -> Any:
+    dataset, queryable = selectors.dataset_for_aggregates(request.user, slug)
+    return _describe(dataset, queryable, request.user)
+
+
+@router.post(
+    "/datasets/{slug}/aggregate",
+    response={200: ResultOut, **ERRORS},
+    url_name="aggregate",
+    summary="Run a protected aggregate query",
+)
+def aggregate_run(request: HttpRequest, slug: str, query: QueryIn) -> Any:
+    """Cells with values, or suppressed with the rule; epsilon spent and budget left.
+
+    An identical query (same version, query and protections) returns the stored answer and
+    spends nothing. An exhausted budget is a 409 that says when it renews.
+    """
+    if not request.user.is_authenticated:
+        raise selectors.LoginRequired(_("Log in or send an API token to run aggregate queries."))
+    dataset, _queryable = selectors.dataset_for_aggregates(request.user, slug)
+    answer = services.run_aggregate_query(
+        actor=request.user, dataset=dataset, query=query.dict(exclude_none=True)
+    )
+    return answer_body(answer)
+
+
+def answer_body(answer: services.Answer) -> dict[str, Any]:
+    result = answer.result.to_dict()
+    return {
+        "release": answer.release.pk,
+        **result,
+        "cells_released": answer.result.released,
+        "epsilon_spent_now": answer.spent,
+        "budget_left": answer.budget_left,
+    }

@@ -1,0 +1,201 @@
+"""The query's SQL, built once as a SQLGlot AST and rendered for an engine.
+
+Only `render(..., dialect)` knows the engine: DuckDB today, and the same AST renders for Spark
+SQL (`dialect="spark"`) when a later engine runs it. Column names come from the validated
+query and are quoted identifiers; filter values are `?` parameters, never text in the SQL;
+bin widths and bounds are numeric literals the validator has checked to be finite numbers.
+
+Three statements, each a small aggregate of the one before:
+- `base`: one row per (cell, contributor[, unit]) with the row count and, per measure
+  column, the sum of clamped values and the sum of their absolute values (for dominance);
+- `contributors`: per (cell, contributor), what disclosure control judges;
+- `bounded`: per cell, the DP inputs after contribution bounding: each unit keeps at most
+  `max_cells_per_unit` cells (chosen by a salted hash, not by its values) and at most
+  `max_rows_per_cell` rows in each, its sums centred on the bounds' midpoint, scaled by the
+  same share and rounded to integers of `1 / scale` so OpenDP's exact integer samplers
+  apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from datacollab.privacy.engine.query import AggregateQuery, Dimension, Filter, Scalar
+from datacollab.privacy.engine.spec import Protection, TableSpec
+
+BASE = "privacy_base"
+SOURCE = "source"
+
+
+@dataclass(frozen=True)
+class Statements:
+    base: exp.Expression
+    contributors: exp.Expression
+    bounded: exp.Expression | None
+    parameters: list[Scalar]
+    dimension_aliases: list[str]
+    measure_columns: list[str]
+
+
+def _col(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(name, table=table, quoted=True)
+
+
+def _num(value: float | int) -> exp.Expression:
+    return exp.Literal.number(repr(value) if isinstance(value, float) else str(value))
+
+
+def _dimension_expr(dimension: Dimension) -> exp.Expression:
+    column = _col(dimension.column)
+    # Typed nodes, not EXTRACT(...) text: each dialect renders its own function (Spark has
+    # no ISODOW; check its day_of_week against DuckDB when the Spark engine lands).
+    if dimension.bucket == "hour_of_day":
+        return exp.Hour(this=column)
+    if dimension.bucket == "day_of_week":
+        return exp.DayOfWeekIso(this=column)
+    if dimension.bucket:
+        return exp.TimestampTrunc(this=column, unit=exp.var(dimension.bucket.upper()))
+    if dimension.bin is not None:
+        width = _num(dimension.bin)
+        return exp.Mul(
+            this=exp.Floor(this=exp.Div(this=column, expression=width)), expression=width
+        )
+    return column
+
+
+def _clamped(column: str, lower: float, upper: float) -> exp.Expression:
+    value = _col(column)
+    return exp.Case(
+        ifs=[
+            exp.If(this=exp.LT(this=value, expression=_num(lower)), true=_num(lower)),
+            exp.If(this=exp.GT(this=value, expression=_num(upper)), true=_num(upper)),
+        ],
+        default=value.copy(),
+    )
+
+
+def _filter_expr(item: Filter, table: TableSpec, params: list[Scalar]) -> exp.Expr:
+    column = _col(item.column)
+    spec = table.column(item.column)
+    cast_to = {"datetime": "TIMESTAMP", "date": "DATE"}.get(spec.type if spec else "")
+
+    def value(v: Scalar) -> exp.Expression:
+        params.append(v)
+        placeholder: exp.Expression = exp.Placeholder()
+        return (
+            exp.Cast(this=placeholder, to=exp.DataType.build(cast_to)) if cast_to else placeholder
+        )
+
+    if item.op == "eq":
+        return exp.EQ(this=column, expression=value(item.values[0]))
+    if item.op == "between":
+        # Half-open [low, high): adjacent ranges never share a row.
+        low = exp.GTE(this=column, expression=value(item.values[0]))
+        return exp.and_(low, exp.LT(this=column.copy(), expression=value(item.values[1])))
+    return exp.In(this=column, expressions=[value(v) for v in item.values])
+
+
+def build(
+    query: AggregateQuery, table: TableSpec, protection: Protection, *, salt: int, scale: int
+) -> Statements:
+    params: list[Scalar] = []
+    aliases = [f"d{i}" for i in range(len(query.dimensions))]
+    measure_columns = sorted({m.column for m in query.measures if m.column is not None})
+    use_unit = protection.unit is not None
+
+    selects: list[exp.Expr] = [
+        _dimension_expr(d).as_(alias) for d, alias in zip(query.dimensions, aliases, strict=True)
+    ]
+    selects.append(_col(protection.contributor).as_("c"))
+    if use_unit:
+        # Grouping by a 64-bit hash of the unit is much faster than by its text. A collision
+        # merges two units into one, whose rows are then bounded together: never more
+        # contribution than the bound, so the guarantee holds.
+        unit = exp.Anonymous(this="hash", expressions=[_col(protection.unit or "")])
+        selects.append(unit.as_("u"))
+    selects.append(exp.Count(this=exp.Star()).as_("n"))
+    for j, name in enumerate(measure_columns):
+        bounds = protection.bounds(name)
+        assert bounds is not None  # validated
+        clamped = _clamped(name, bounds.lower, bounds.upper)
+        selects.append(exp.Sum(this=clamped).as_(f"s{j}"))
+        selects.append(exp.Sum(this=exp.Abs(this=clamped.copy())).as_(f"a{j}"))
+    group = [exp.column(alias) for alias in aliases] + [exp.column("c")]
+    if use_unit:
+        group.append(exp.column("u"))
+    base = exp.select(*selects).from_(SOURCE).group_by(*group)
+    conditions = [_filter_expr(f, table, params) for f in query.filters]
+    if conditions:
+        base = base.where(exp.and_(*conditions))
+
+    keys = [exp.column(alias) for alias in aliases]
+    sums = [f"s{j}" for j in range(len(measure_columns))] + [
+        f"a{j}" for j in range(len(measure_columns))
+    ]
+    contributors = (
+        exp.select(*keys, exp.column("c"), exp.Sum(this=exp.column("n")).as_("n"))
+        .select(*(exp.Sum(this=exp.column(s)).as_(s) for s in sums))
+        .from_(BASE)
+        .group_by(*[k.copy() for k in keys], exp.column("c"))
+    )
+    bounded = _bounded(aliases, measure_columns, protection, salt, scale) if use_unit else None
+    return Statements(base, contributors, bounded, params, aliases, measure_columns)
+
+
+def _bounded(
+    aliases: list[str], measure_columns: list[str], protection: Protection, salt: int, scale: int
+) -> exp.Expression:
+    keys = [exp.column(a) for a in aliases]
+    per_unit = (
+        exp.select(*keys, exp.column("u"), exp.Sum(this=exp.column("n")).as_("n"))
+        .select(
+            *(exp.Sum(this=exp.column(f"s{j}")).as_(f"s{j}") for j in range(len(measure_columns)))
+        )
+        .from_(BASE)
+        .group_by(*[k.copy() for k in keys], exp.column("u"))
+    )
+    # Hash the unit with the cell: each unit keeps its own random choice of cells (a hash of
+    # the cell alone would make every unit keep the same few cells and starve the others).
+    order = exp.Anonymous(
+        this="hash", expressions=[*[k.copy() for k in keys], exp.column("u"), _num(salt)]
+    )
+    rank = exp.Window(
+        this=exp.RowNumber(),
+        partition_by=[exp.column("u")],
+        order=exp.Order(expressions=[exp.Ordered(this=order), exp.Ordered(this=exp.column("n"))]),
+    )
+    ranked = exp.select(exp.Star(), rank.as_("r")).from_(per_unit.subquery("pu"))
+    rows = protection.max_rows_per_cell
+    kept = exp.Case(
+        ifs=[exp.If(this=exp.GT(this=exp.column("n"), expression=_num(rows)), true=_num(rows))],
+        default=exp.column("n"),
+    )
+    selects: list[exp.Expr] = [*keys, exp.Sum(this=kept).as_("n")]
+    for j, name in enumerate(measure_columns):
+        # The unit's clamped sum centred on the bounds' midpoint (so its sensitivity is half
+        # the range, not the largest bound), scaled down to its kept rows, in integer units
+        # of 1/scale.
+        bounds = protection.bounds(name)
+        assert bounds is not None
+        centred = exp.Sub(
+            this=exp.column(f"s{j}"),
+            expression=exp.Mul(this=exp.column("n"), expression=_num(bounds.midpoint)),
+        )
+        share = exp.Div(this=kept.copy(), expression=exp.column("n"))
+        scaled = exp.Mul(
+            this=exp.Mul(this=exp.paren(centred), expression=share), expression=_num(scale)
+        )
+        rounded = exp.Cast(this=exp.Round(this=scaled), to=exp.DataType.build("BIGINT"))
+        selects.append(exp.Sum(this=rounded).as_(f"s{j}"))
+    return (
+        exp.select(*selects)
+        .from_(ranked.subquery("ranked"))
+        .where(exp.LTE(this=exp.column("r"), expression=_num(protection.max_cells_per_unit)))
+        .group_by(*[k.copy() for k in keys])
+    )
+
+
+def render(statement: exp.Expression, dialect: str = "duckdb") -> str:
+    return statement.sql(dialect=dialect)

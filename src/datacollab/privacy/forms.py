@@ -1,0 +1,219 @@
+"""The query builder form, built from the owner's dimensions and measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from datacollab.privacy.engine.query import BUCKETS
+from datacollab.privacy.models import ProtectionSettings
+
+BUCKET_LABELS = {
+    "hour": _("hour"),
+    "day": _("day"),
+    "week": _("week"),
+    "month": _("month"),
+    "hour_of_day": _("hour of the day (0-23, all days together)"),
+    "day_of_week": _("day of the week (1 Monday - 7 Sunday)"),
+}
+TIME_TYPES = {"datetime", "date"}
+NUMBER_TYPES = {"number", "integer"}
+
+
+class QueryForm(forms.Form):
+    dimensions = forms.MultipleChoiceField(
+        label=_("Group by"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    measures = forms.MultipleChoiceField(
+        label=_("Measures"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(
+        self, *args: Any, settings: ProtectionSettings, types: dict[str, str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = list(settings.dimensions)
+        self.types = types
+        cast(forms.ChoiceField, self.fields["dimensions"]).choices = [
+            (str(i), c) for i, c in enumerate(self.columns)
+        ]
+        measures = [("count", str(_("count of rows")))]
+        for m in settings.measures:
+            column = m["column"]
+            measures.append((f"mean:{column}", str(_("mean of %(c)s") % {"c": column})))
+            measures.append((f"sum:{column}", str(_("sum of %(c)s") % {"c": column})))
+        cast(forms.ChoiceField, self.fields["measures"]).choices = measures
+        self.fields["measures"].initial = ["count"]
+        for i, column in enumerate(self.columns):
+            kind = types.get(column, "string")
+            if kind in TIME_TYPES:
+                self.fields[f"bucket_{i}"] = forms.ChoiceField(
+                    label=_("%(c)s by") % {"c": column},
+                    choices=[(b, BUCKET_LABELS[b]) for b in BUCKETS],
+                    initial="day",
+                )
+                self.fields[f"from_{i}"] = forms.DateField(
+                    label=_("%(c)s from") % {"c": column},
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}),
+                )
+                self.fields[f"to_{i}"] = forms.DateField(
+                    label=_("%(c)s before") % {"c": column},
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}),
+                )
+            elif kind == "number":
+                self.fields[f"bin_{i}"] = forms.FloatField(
+                    label=_("%(c)s bin width") % {"c": column}, min_value=0.000001, initial=1
+                )
+            else:
+                self.fields[f"filter_{i}"] = forms.CharField(
+                    label=_("Only these %(c)s values") % {"c": column},
+                    required=False,
+                    help_text=_("comma separated; empty: all"),
+                )
+
+    def to_query(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        dimensions = []
+        for index in data["dimensions"]:
+            i = int(index)
+            item: dict[str, Any] = {"column": self.columns[i]}
+            if f"bucket_{i}" in self.fields:
+                item["bucket"] = data[f"bucket_{i}"]
+            if f"bin_{i}" in self.fields:
+                item["bin"] = data[f"bin_{i}"]
+            dimensions.append(item)
+        measures = []
+        for choice in data["measures"]:
+            function, _sep, column = choice.partition(":")
+            measures.append(
+                {"function": function, "column": column} if column else {"function": function}
+            )
+        filters: list[dict[str, Any]] = []
+        for i, column in enumerate(self.columns):
+            text = (data.get(f"filter_{i}") or "").strip()
+            if text:
+                values: list[Any] = [v.strip() for v in text.split(",") if v.strip()]
+                if self.types.get(column) == "integer":
+                    values = [int(v) if v.lstrip("-").isdigit() else v for v in values]
+                filters.append({"column": column, "op": "in", "values": values})
+            low, high = data.get(f"from_{i}"), data.get(f"to_{i}")
+            if low or high:
+                low = low or dt.date(1, 1, 1)
+                high = high or dt.date(9999, 12, 31)
+                filters.append(
+                    {
+                        "column": column,
+                        "op": "between",
+                        "values": [low.isoformat(), high.isoformat()],
+                    }
+                )
+        return {"dimensions": dimensions, "measures": measures, "filters": filters}
+
+
+class ProtectionForm(forms.ModelForm):
+    """The owner's settings; `measures` as lines of `column lower upper`."""
+
+    dimensions_text = forms.CharField(
+        label=_("Dimensions"),
+        help_text=_("columns people may group and filter by, comma separated"),
+    )
+    measures_text = forms.CharField(
+        label=_("Measures"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("one a line: column, lowest value, highest value (values are clamped)"),
+    )
+
+    lattice_text = forms.CharField(
+        label=_("Lattice (without a privacy unit)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "one grouping a line, up to three: column, then a time bucket (hour, day, week, "
+            "month, hour_of_day, day_of_week) or a bin width if it needs one"
+        ),
+    )
+
+    class Meta:
+        model = ProtectionSettings
+        fields = [
+            "contributor",
+            "unit",
+            "k",
+            "dominance_n",
+            "dominance_share",
+            "min_rows",
+            "rounding",
+            "epsilon",
+            "delta",
+            "max_cells_per_unit",
+            "max_rows_per_cell",
+            "public_dimensions",
+            "budget_person",
+            "budget_organisation",
+            "period_days",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["dimensions_text"].initial = ", ".join(self.instance.dimensions)
+            self.fields["measures_text"].initial = "\n".join(
+                f"{m['column']}, {m['lower']}, {m['upper']}" for m in self.instance.measures
+            )
+            self.fields["lattice_text"].initial = "\n".join(
+                ", ".join(str(d[k]) for k in ("column", "bucket", "bin") if d.get(k) is not None)
+                for d in self.instance.lattice or []
+            )
+
+    def clean_lattice_text(self) -> list[dict[str, Any]]:
+        lattice: list[dict[str, Any]] = []
+        for line in self.cleaned_data["lattice_text"].splitlines():
+            parts = [p.strip() for p in line.split(",") if p.strip()]
+            if not parts:
+                continue
+            item: dict[str, Any] = {"column": parts[0]}
+            if len(parts) > 1:
+                try:
+                    item["bin"] = float(parts[1])
+                except ValueError:
+                    item["bucket"] = parts[1]
+            lattice.append(item)
+        return lattice
+
+    def clean_measures_text(self) -> list[dict[str, Any]]:
+        measures = []
+        for number, line in enumerate(self.cleaned_data["measures_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(",")]
+            try:
+                column, lower, upper = parts[0], float(parts[1]), float(parts[2])
+            except (IndexError, ValueError):
+                raise forms.ValidationError(
+                    _("Line %(n)s: write column, lowest value, highest value.") % {"n": number}
+                ) from None
+            measures.append({"column": column, "lower": lower, "upper": upper})
+        return measures
+
+    def clean_dimensions_text(self) -> list[str]:
+        return [d.strip() for d in self.cleaned_data["dimensions_text"].split(",") if d.strip()]
+
+    def options(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        options = {name: data[name] for name in self.Meta.fields if name not in {"contributor"}}
+        options["measures"] = data["measures_text"]
+        options["lattice"] = data["lattice_text"]
+        return options
+
+
+class AggregateGrantForm(forms.Form):
+    email = forms.EmailField(label=_("Person (email)"), required=False)
+    organisation = forms.CharField(
+        label=_("or organisation (its slug)"), required=False, max_length=120
+    )

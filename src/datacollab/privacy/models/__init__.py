@@ -1,0 +1,4 @@
+from datacollab.privacy.models.ledger import BudgetAccount, LedgerEntry, Release
+from datacollab.privacy.models.settings import AggregateGrant, ProtectionSettings
+
+__all__ = ["AggregateGrant", "BudgetAccount", "LedgerEntry", "ProtectionSettings", "Release"]

@@ -1,0 +1,221 @@
+"""Pages: the query builder (result table, epsilon spent, budget left), the owner's
+protections and the owner's ledger. Each calls one service or selector."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from datacollab.core.errors import DomainError, NotAllowed
+from datacollab.datasets.models import Dataset
+from datacollab.datasets.selectors.datasets import dataset_for
+from datacollab.privacy import rules, selectors, services
+from datacollab.privacy.chart import heat_map
+from datacollab.privacy.forms import AggregateGrantForm, ProtectionForm, QueryForm
+from datacollab.privacy.publishing import publish_release
+
+RULE_LABELS = {
+    "min_rows": _("too few rows"),
+    "threshold": _("too few contributors"),
+    "dominance": _("one contributor dominates"),
+    "dp_threshold": _("too few after noise"),
+    "secondary": _("protects another cell"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def query_page(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset, queryable = selectors.dataset_for_aggregates(request.user, slug)
+    if not queryable:
+        raise NotAllowed(_("You may not run aggregate queries on this dataset."))
+    settings = selectors.protection_of(dataset)
+    assert settings is not None  # queryable implies it
+    types = selectors.column_types(dataset)
+    form = QueryForm(request.POST or None, settings=settings, types=types)
+    answer, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                answer = services.run_aggregate_query(
+                    actor=request.user, dataset=dataset, query=form.to_query()
+                )
+            except DomainError as exc:
+                status = exc.show_on(form)
+        else:
+            status = 400
+    context = {
+        "dataset": dataset,
+        "settings": settings,
+        "form": form,
+        "answer": answer,
+        "rows": _rows(answer) if answer else [],
+        "budget_left": answer.budget_left
+        if answer
+        else services.budget_left(actor=request.user, dataset=dataset),
+        "is_owner": rules.can_manage_protection(request.user, dataset),
+        "heat_map": _heat_map(answer),
+    }
+    if answer and context["is_owner"]:
+        # Utility beside safety, for the owner only: it reads the unprotected answer.
+        context["utility"] = services.utility(actor=request.user, dataset=dataset, answer=answer)
+    return render(request, "privacy/query.html", context, status=status)
+
+
+def _heat_map(answer: services.Answer | None) -> object:
+    if answer is None:
+        return None
+    measures = [m for m in answer.result.measures if m != "count"] or ["count"]
+    return heat_map(answer.result, measures[0], RULE_LABELS)
+
+
+def _rows(answer: services.Answer) -> list[dict[str, object]]:
+    rows = []
+    for cell in answer.result.cells:
+        rows.append(
+            {
+                "key": cell.to_dict()["key"],
+                "values": [cell.values.get(m) for m in answer.result.measures],
+                "suppressed": RULE_LABELS.get(cell.suppressed or "", cell.suppressed),
+            }
+        )
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def protection_page(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = dataset_for(request.user, slug)
+    if not rules.can_manage_protection(request.user, dataset):
+        raise NotAllowed(_("Only the dataset's owner sets its protections."))
+    form = ProtectionForm(request.POST or None, instance=selectors.protection_of(dataset))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_protection(
+                    actor=request.user,
+                    dataset=dataset,
+                    contributor=form.cleaned_data["contributor"],
+                    dimensions=form.cleaned_data["dimensions_text"],
+                    **form.options(),
+                )
+            except DomainError as exc:
+                status = exc.show_on(form)
+            else:
+                messages.success(request, _("Protections saved."))
+                return redirect("privacy-protection", slug=dataset.slug)
+        else:
+            status = 400
+    return _protection_page(request, dataset, form, AggregateGrantForm(), status)
+
+
+def _protection_page(
+    request: HttpRequest,
+    dataset: Dataset,
+    form: ProtectionForm,
+    grant_form: AggregateGrantForm,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "privacy/protection.html",
+        {
+            "dataset": dataset,
+            "form": form,
+            "grant_form": grant_form,
+            "grants": selectors.aggregate_grants(dataset),
+            "columns": selectors.column_types(dataset),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def grant_page(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = dataset_for(request.user, slug)
+    if not rules.can_manage_protection(request.user, dataset):
+        raise NotAllowed(_("Only the dataset's owner grants aggregate access."))
+    grant_form = AggregateGrantForm(request.POST)
+    form = ProtectionForm(instance=selectors.protection_of(dataset))
+    if not grant_form.is_valid():
+        return _protection_page(request, dataset, form, grant_form, 400)
+    try:
+        services.grant_aggregates_to(
+            actor=request.user,
+            dataset=dataset,
+            email=grant_form.cleaned_data["email"] or "",
+            organisation_slug=grant_form.cleaned_data["organisation"] or "",
+        )
+    except DomainError as exc:
+        return _protection_page(request, dataset, form, grant_form, exc.show_on(grant_form))
+    messages.success(request, _("Aggregates-only access granted."))
+    return redirect("privacy-protection", slug=dataset.slug)
+
+
+@login_required
+@require_GET
+def ledger_page(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = dataset_for(request.user, slug)
+    if not rules.can_manage_protection(request.user, dataset):
+        raise NotAllowed(_("Only the dataset's owner sees its privacy ledger."))
+    return render(
+        request,
+        "privacy/ledger.html",
+        {
+            "dataset": dataset,
+            "accounts": selectors.spent_this_period(dataset),
+            "entries": selectors.ledger(dataset)[:200],
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke_page(request: HttpRequest, slug: str, grant_id: int) -> HttpResponse:
+    dataset = dataset_for(request.user, slug)
+    services.revoke_aggregates(actor=request.user, dataset=dataset, grant_id=grant_id)
+    messages.success(request, _("Aggregates-only access removed."))
+    return redirect("privacy-protection", slug=dataset.slug)
+
+
+@login_required
+@require_POST
+def publish_page(request: HttpRequest, slug: str, release_id: int) -> HttpResponse:
+    dataset = dataset_for(request.user, slug)
+    target = request.POST.get("target_slug", "").strip()
+    if not target:
+        raise DomainError(_("Give the open dataset's slug."))
+    version = publish_release(
+        actor=request.user,
+        dataset=dataset,
+        release_id=release_id,
+        target_slug=target,
+        title=request.POST.get("title", "").strip(),
+    )
+    messages.success(request, _("Published as an open dataset version."))
+    return redirect("dataset-detail", slug=version.dataset.slug)
+
+
+urlpatterns = [
+    path("datasets/<slug:slug>/", query_page, name="privacy-query"),
+    path(
+        "datasets/<slug:slug>/releases/<int:release_id>/publish/",
+        publish_page,
+        name="privacy-publish",
+    ),
+    path("datasets/<slug:slug>/protection/", protection_page, name="privacy-protection"),
+    path("datasets/<slug:slug>/ledger/", ledger_page, name="privacy-ledger"),
+    path("datasets/<slug:slug>/grants/", grant_page, name="privacy-grant"),
+    path(
+        "datasets/<slug:slug>/grants/<int:grant_id>/remove/",
+        revoke_page,
+        name="privacy-grant-remove",
+    ),
+]
