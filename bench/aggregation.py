@@ -137,7 +137,7 @@ def smartnoise_python() -> Path:
 
 
 def time_smartnoise(path: Path, folder: Path) -> tuple[float, int]:
-    """The same rows as CSV (hour of day as a column), run by bench/smartnoise_run.py."""
+    """The same rows as CSV (hour of day as a column), run by bench/peers/smartnoise_run.py."""
     csv = folder / "readings-smartnoise.csv"
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
@@ -148,7 +148,7 @@ def time_smartnoise(path: Path, folder: Path) -> tuple[float, int]:
     con.execute(copy)
     con.close()
     out = subprocess.run(  # noqa: S603
-        [str(smartnoise_python()), str(ROOT / "bench" / "smartnoise_run.py"), str(csv)],
+        [str(smartnoise_python()), str(ROOT / "bench" / "peers" / "smartnoise_run.py"), str(csv)],
         check=True,
         capture_output=True,
         text=True,

@@ -3,7 +3,9 @@
 Reads the CSV that the bench wrote (the same rows as its Parquet file, with the hour of the
 day as a column: SmartNoise's SQL has no EXTRACT), runs the same grouped query with the
 trip as the private id (at most 8 rows per trip, as our bounding keeps at most 4 cells x 2
-rows), epsilon 1, dimension values public (no censoring of rare cells), and prints the median seconds and the rows released as JSON.
+rows), epsilon 1, dimension values public (no censoring of rare cells), and prints the median
+seconds and the rows released as JSON. It lives in bench/peers/ so `make bench` (bench/*.py)
+does not run it in the project's venv, which has no SmartNoise.
 """
 
 from __future__ import annotations
