@@ -39,8 +39,16 @@ def test_document_lets_anyone_call_the_reading_operations(client):
 
     anyone = sorted(name for name, op in operations.items() if {} in op["security"])
 
-    assert anyone == ["dataset_get", "dataset_list", "version_diff", "version_rows"]
+    assert anyone == [
+        "datacollab_privacy_api_aggregate_info",
+        "dataset_get",
+        "dataset_list",
+        "version_diff",
+        "version_rows",
+    ]
     assert operations["upload_create"]["security"] == [{"TokenAuth": []}, {"SessionAuth": []}]
+    # Running an aggregate query spends a person's budget: never anonymous.
+    assert {} not in operations["datacollab_privacy_api_aggregate_run"]["security"]
 
 
 def test_document_declares_every_query_parameter(client):

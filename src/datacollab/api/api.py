@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from datacollab.api.auth import api_auth
 from datacollab.api.openapi import DocumentedAPI
@@ -50,6 +50,20 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         "detail": exc.errors,
     }
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(HttpError)
+def ninja_refusal(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja's own refusals (e.g. a body that is not JSON) answer {"detail": ...}; keep the one
+    # error shape of every refusal.
+    if exc.status_code == 400:
+        body = {
+            "error": "bad_request",
+            "message": _("The request body cannot be read: send a JSON object (see /api/docs)."),
+        }
+    else:
+        body = {"error": f"http_{exc.status_code}", "message": str(exc)}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 api.add_router("/datasets", datasets_router)

@@ -23,6 +23,7 @@ LOGIN_REQUIRED = {
     "upload_publish",
     "upload_reparse",
     "upload_discard",
+    "aggregate_run",
 }
 
 INVALID_INPUT = {
