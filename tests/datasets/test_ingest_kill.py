@@ -113,6 +113,14 @@ def _descendants(pid: int) -> list[int]:
         return []
 
 
+def _database_url(db: dict) -> str:
+    """The test database (SQLite file or PostgreSQL), for a process of its own."""
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 @pytest.fixture
 def shared_db(audit_triggers_lifted: None, transactional_db: None) -> None:
     """Committed rows, so the runner in another process sees them (triggers lifted first:
@@ -127,7 +135,7 @@ def test_sigkill_of_the_task_worker_shows_failed_and_allows_a_retry_at_once(
     data = sensor_csv(ingest_dirs / "big.csv", ROWS)
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{settings.DATABASES['default']['NAME']}",
+        "DATABASE_URL": _database_url(settings.DATABASES["default"]),
         "DATASETS_UPLOAD_DIR": str(ingest_dirs / "uploads"),
         "DATASETS_ROOT": str(ingest_dirs / "store"),
         "DATASETS_WORKER_CPU_SECONDS": "120",

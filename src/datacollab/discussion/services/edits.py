@@ -23,7 +23,8 @@ from datacollab.discussion.services.posts import _clean_body, on_post_changed, r
 
 def _locked(post: Post) -> Post:
     return (
-        Post.objects.select_for_update()
+        # Lock the post row only: PostgreSQL cannot lock the nullable side of a join.
+        Post.objects.select_for_update(of=("self",))
         .select_related("thread__channel", "thread__channel__cohort")
         .get(pk=post.pk)
     )
