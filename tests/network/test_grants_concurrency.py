@@ -27,10 +27,10 @@ def race_db(audit_triggers_lifted: None, transactional_db: None) -> None:
     """A real, committed database that threads share (see the module docstring)."""
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip(
-            "in-memory SQLite (used only when SQLITE_TEST_NAME is ':memory:') is shared between threads through "
-            "its shared cache, where a second writer gets 'database table is locked' at once "
-            "instead of waiting for the lock: set SQLITE_TEST_NAME to a file path to run this "
-            "on SQLite (IMMEDIATE transactions then queue writers); PostgreSQL always runs it"
+            "in-memory SQLite (only when SQLITE_TEST_NAME is ':memory:') is shared between "
+            "threads through its shared cache, where a second writer fails at once instead "
+            "of waiting for the lock: set SQLITE_TEST_NAME to a file path (the default) to "
+            "run this on SQLite; PostgreSQL always runs it"
         )
 
 
