@@ -70,6 +70,8 @@ def _shoot(page: Any, name: str, viewport: str) -> None:
 
 
 def _no_sideways_scroll(page: Any, viewport: str) -> None:
+    # A click may have started a navigation: measure the page it lands on, not the one it left.
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[viewport][0]
 
 
@@ -243,6 +245,7 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     }
     _menu(page, "Convener")
     page.get_by_role("link", name="Applications", exact=True).first.click()
+    page.get_by_role("link", name="Open matatu routes").wait_for()
     _shoot(page, "applications", viewport)
     _no_sideways_scroll(page, viewport)
     page.get_by_role("link", name="Open matatu routes").click()
@@ -316,6 +319,7 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     # Send the decisions through their confirmation page.
     page.goto(f"{base}/convener/calls/{call.slug}/mails/")
     page.get_by_role("link", name="Send all drafts…").click()
+    page.get_by_role("button", name="Send 1 mail").wait_for()
     _shoot(page, "send-decisions", viewport)
     _no_sideways_scroll(page, viewport)
     page.get_by_role("button", name="Send 1 mail").click()
