@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
+from threadpoolctl import ThreadpoolController
 
 from datacollab.privacy.engine.result import (
     RULE_DOMINANCE,
@@ -44,6 +45,10 @@ from datacollab.privacy.engine.spec import Protection
 PRIMARY_RULES = frozenset({RULE_MIN_ROWS, RULE_THRESHOLD, RULE_DOMINANCE})
 # Above this many matrix entries the exact check would take too long: refuse instead.
 MAX_MATRIX_ENTRIES = 25_000_000
+# The matrices here are small (cells x released cells): OpenBLAS's worker threads cost more to
+# wake than they save, and on a busy machine a 960 x 65 QR took 0.9 s with 2 threads against
+# 1 ms with one (bench/aggregation.py). Found once: scanning the loaded libraries is slow.
+_BLAS = ThreadpoolController()
 
 
 @dataclass
@@ -234,11 +239,13 @@ def _determined(known: list[list[int]], targets: list[list[int]], size: int) -> 
         matrix[r, cols] = 1.0
     # An orthonormal basis of the row space from a pivoted QR of the transpose: O(n r^2),
     # and r (released coarser cells) is small beside n (hidden cells).
-    q, r, _pivots = scipy.linalg.qr(matrix.T, mode="economic", pivoting=True)
-    diagonal = np.abs(np.diag(r))
-    rank = int((diagonal > 1e-9 * max(1.0, float(diagonal[0]) if len(diagonal) else 1.0)).sum())
-    basis = q[:, :rank]
-    # v is in the row space iff projecting it onto the space keeps all of its length.
-    projected = ((vectors @ basis) ** 2).sum(axis=1)
+    with _BLAS.limit(limits=1, user_api="blas"):
+        q, r, _pivots = scipy.linalg.qr(matrix.T, mode="economic", pivoting=True)
+        diagonal = np.abs(np.diag(r))
+        top = max(1.0, float(diagonal[0]) if len(diagonal) else 1.0)
+        rank = int((diagonal > 1e-9 * top).sum())
+        basis = q[:, :rank]
+        # v is in the row space iff projecting it onto the space keeps all of its length.
+        projected = ((vectors @ basis) ** 2).sum(axis=1)
     lengths = (vectors**2).sum(axis=1)
     return [targets[t] for t in np.flatnonzero(np.abs(projected - lengths) < 1e-6)]
