@@ -19,8 +19,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
+import numpy as np
 import opendp.prelude as dp
 
 INT = "i64"
@@ -48,7 +49,7 @@ def noisy_counts(
     metric = dp.l01inf_distance(dp.absolute_distance(T=INT))
     d_in = (max_cells, max_cells * max_rows, max_rows)
     scale = max_cells * max_rows / epsilon
-    threshold = _threshold(domain, metric, scale, d_in, delta, start=max_rows)
+    threshold = _threshold_for(scale, d_in, delta, max_rows)
     measurement = dp.m.make_laplace_threshold(domain, metric, scale=scale, threshold=threshold)
     spent_epsilon, spent_delta = measurement.map(d_in)
     released = measurement({str(i): int(c) for i, c in enumerate(counts)})
@@ -58,6 +59,14 @@ def noisy_counts(
         float(spent_delta),
         threshold,
     )
+
+
+@lru_cache(maxsize=64)
+def _threshold_for(scale: float, d_in: tuple[int, int, int], delta: float, start: int) -> int:
+    # The search builds a few dozen measurements; the same settings give the same threshold.
+    domain = dp.map_domain(dp.atom_domain(T=str), dp.atom_domain(T=INT))
+    metric = dp.l01inf_distance(dp.absolute_distance(T=INT))
+    return _threshold(domain, metric, scale, d_in, delta, start=start)
 
 
 def _threshold(
@@ -106,14 +115,22 @@ def sum_sensitivity(*, magnitude: float, scale: int, max_cells: int, max_rows: i
     return max_cells * math.ceil(max_rows * magnitude * scale)
 
 
-def noisy_sums(sums: Sequence[int], *, epsilon: float, sensitivity: int) -> SumRelease:
-    """Discrete Laplace noise on a vector of integer sums with the given L1 sensitivity."""
+@lru_cache(maxsize=64)
+def _vector_laplace(noise_scale: float) -> dp.Measurement:
+    # Built once per scale: a query releases several vectors, and the same settings repeat.
     _enable()
     space = dp.vector_domain(dp.atom_domain(T=INT)), dp.l1_distance(T=INT)
+    return dp.m.make_laplace(*space, scale=noise_scale)
+
+
+def noisy_sums(sums: Sequence[int] | np.ndarray, *, epsilon: float, sensitivity: int) -> SumRelease:
+    """Discrete Laplace noise on a vector of integer sums with the given L1 sensitivity."""
     noise_scale = sensitivity / epsilon
-    measurement = dp.m.make_laplace(*space, scale=noise_scale)
+    measurement = _vector_laplace(noise_scale)
     spent = float(measurement.map(sensitivity))
-    released = measurement([int(s) for s in sums]) if sums else []
+    # One call over the whole vector; OpenDP reads an int64 array without a Python loop.
+    vector = np.asarray(sums, dtype=np.int64)
+    released = measurement(vector) if len(vector) else []
     return SumRelease([int(s) for s in released], spent, sensitivity, noise_scale)
 
 

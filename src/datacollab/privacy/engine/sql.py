@@ -76,6 +76,12 @@ def _clamped(column: str, lower: float, upper: float) -> exp.Expression:
     )
 
 
+def _lower(protection: Protection, column: str) -> float:
+    bounds = protection.bounds(column)
+    assert bounds is not None  # validated
+    return bounds.lower
+
+
 def _filter_expr(item: Filter, table: TableSpec, params: list[Scalar]) -> exp.Expr:
     column = _col(item.column)
     spec = table.column(item.column)
@@ -121,22 +127,26 @@ def build(
         assert bounds is not None  # validated
         clamped = _clamped(name, bounds.lower, bounds.upper)
         selects.append(exp.Sum(this=clamped).as_(f"s{j}"))
-        selects.append(exp.Sum(this=exp.Abs(this=clamped.copy())).as_(f"a{j}"))
+        if bounds.lower < 0:
+            selects.append(exp.Sum(this=exp.Abs(this=clamped.copy())).as_(f"a{j}"))
     group = [exp.column(alias) for alias in aliases] + [exp.column("c")]
     if use_unit:
         group.append(exp.column("u"))
     base = exp.select(*selects).from_(SOURCE).group_by(*group)
+    # Bounds that are never negative: the absolute sum is the sum, so the scan skips a second
+    # sum per measure and the next statement reads `s` twice.
+    signed = {j for j, name in enumerate(measure_columns) if _lower(protection, name) < 0}
     conditions = [_filter_expr(f, table, params) for f in query.filters]
     if conditions:
         base = base.where(exp.and_(*conditions))
 
     keys = [exp.column(alias) for alias in aliases]
-    sums = [f"s{j}" for j in range(len(measure_columns))] + [
-        f"a{j}" for j in range(len(measure_columns))
+    sums = [(f"s{j}", f"s{j}") for j in range(len(measure_columns))] + [
+        (f"a{j}" if j in signed else f"s{j}", f"a{j}") for j in range(len(measure_columns))
     ]
     contributors = (
         exp.select(*keys, exp.column("c"), exp.Sum(this=exp.column("n")).as_("n"))
-        .select(*(exp.Sum(this=exp.column(s)).as_(s) for s in sums))
+        .select(*(exp.Sum(this=exp.column(s)).as_(alias) for s, alias in sums))
         .from_(BASE)
         .group_by(*[k.copy() for k in keys], exp.column("c"))
     )
