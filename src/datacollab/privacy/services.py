@@ -22,7 +22,7 @@ from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from datacollab.datasets.models import Dataset, DatasetVersion
 from datacollab.datasets.storage import local_copy
 from datacollab.organisations.models import Membership, Organisation
-from datacollab.privacy import rules
+from datacollab.privacy import patterns, rules
 from datacollab.privacy.engine import (
     AggregateQuery,
     AggregateResult,
@@ -140,6 +140,8 @@ def set_protection(
         except QueryProblem as problem:
             raise DomainError(problem_text(problem)) from None
     settings.save()
+    # Patterns computed under the old settings are never read again (their key differs).
+    patterns.forget_patterns(version_ids=list(dataset.versions.values_list("pk", flat=True)))
     audit.record(
         action="privacy.protection.set",
         actor=actor,
@@ -268,13 +270,13 @@ def run_aggregate_query(
         return _repeat(actor, dataset, settings, existing)
     # The engine runs outside the transaction: nothing is released until the debit commits.
     try:
-        with local_copy(version) as path:
-            if protection.unit is None:
-                # Without noise every query reads the dataset's one suppression pattern.
-                result = lattice.run_lattice_query(
-                    path, table, protection, parsed, version_key=f"{version.pk}:{version.checksum}"
-                )
-            else:
+        if protection.unit is None:
+            # Without noise every query reads the dataset's one (stored) suppression pattern.
+            result = patterns.answer_from_lattice(
+                version=version, table=table, protection=protection, query=parsed
+            )
+        else:
+            with local_copy(version) as path:
                 result = run_query(path, table, protection, parsed)
     except QueryProblem as problem:
         raise DomainError(problem_text(problem)) from None

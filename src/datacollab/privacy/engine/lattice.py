@@ -22,6 +22,8 @@ so the pattern does not depend on the query.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -41,6 +43,8 @@ from datacollab.privacy.engine.result import RULE_SECONDARY, AggregateResult, Ce
 from datacollab.privacy.engine.spec import Protection, TableSpec
 
 Level = tuple[int, ...]
+# Bumped when the pattern's computation or stored form changes: stored patterns then miss.
+PATTERN_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -106,15 +110,32 @@ _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 16
 
 
-def pattern_for(
-    path: Path, table: TableSpec, protection: Protection, *, version_key: str, threads: int = 2
-) -> Pattern:
-    """The pattern of one dataset version under one set of protections, computed once."""
-    cache_key = (version_key, protection)
+def cached(version_key: str, protection: Protection) -> Pattern | None:
+    """This process's copy of a pattern, if it has one: in front of the shared store."""
     with _CACHE_LOCK:
-        if cache_key in _CACHE:
-            _CACHE.move_to_end(cache_key)
-            return _CACHE[cache_key]
+        pattern = _CACHE.get((version_key, protection))
+        if pattern is not None:
+            _CACHE.move_to_end((version_key, protection))
+        return pattern
+
+
+def remember(version_key: str, protection: Protection, pattern: Pattern) -> None:
+    with _CACHE_LOCK:
+        _CACHE[(version_key, protection)] = pattern
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+
+
+def forget_all() -> None:
+    """Empty this process's cache (a restart does the same; tests use it to act as one)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def compute_pattern(
+    path: Path, table: TableSpec, protection: Protection, *, threads: int = 2
+) -> Pattern:
+    """The pattern of one file under one set of protections: the lattice's finest table."""
     lattice = dimensions(protection)
     columns = tuple(sorted(m.column for m in protection.measures))
     measures = (Measure("count"), *(Measure("sum", c) for c in columns))
@@ -123,12 +144,34 @@ def pattern_for(
         path, table, _without_unit(protection), whole, threads=threads
     )
     _index, keys, stats, sums = run.cells_of(per_contributor, len(lattice), len(columns))
-    pattern = build_pattern(lattice, columns, keys, stats, sums, protection)
-    with _CACHE_LOCK:
-        _CACHE[cache_key] = pattern
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    return build_pattern(lattice, columns, keys, stats, sums, protection)
+
+
+def pattern_for(
+    path: Path, table: TableSpec, protection: Protection, *, version_key: str, threads: int = 2
+) -> Pattern:
+    """The pattern of one dataset version under one set of protections, computed once."""
+    pattern = cached(version_key, protection)
+    if pattern is None:
+        pattern = compute_pattern(path, table, protection, threads=threads)
+        remember(version_key, protection, pattern)
     return pattern
+
+
+def protection_key(protection: Protection) -> str:
+    """A stable hash of the settings a pattern depends on: a change gives a new key."""
+    settings = {
+        "contributor": protection.contributor,
+        "dimensions": list(protection.dimensions),
+        "measures": sorted([b.column, b.lower, b.upper] for b in protection.measures),
+        "k": protection.k,
+        "dominance": [protection.dominance_n, protection.dominance_share],
+        "min_rows": protection.min_rows,
+        "lattice": [list(d) for d in protection.lattice],
+        "format": PATTERN_FORMAT,
+    }
+    text = json.dumps(settings, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _without_unit(protection: Protection) -> Protection:
@@ -207,10 +250,13 @@ def run_lattice_query(
     *,
     version_key: str,
     threads: int = 2,
+    pattern: Pattern | None = None,
 ) -> AggregateResult:
+    """Answer from `pattern` (e.g. the stored one), else from this process's or a new one."""
     protection.check(table)
     validate(table, protection)
     query.validate(table, protection)
     check_query(query, protection)
-    pattern = pattern_for(path, table, protection, version_key=version_key, threads=threads)
+    if pattern is None:
+        pattern = pattern_for(path, table, protection, version_key=version_key, threads=threads)
     return answer(pattern, query, protection)
