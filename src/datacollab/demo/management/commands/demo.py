@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from datacollab.demo import content
+from datacollab.demo import content, ecargo
 from datacollab.demo.builder import DemoSummary, load_demo
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
@@ -31,6 +31,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--load-only", action="store_true", help="load the demo data and exit, no server"
         )
+        parser.add_argument(
+            "--large",
+            action="store_true",
+            help="also publish millions of generated sensor rows as the pooled sensors' latest "
+            "version (fixed seed; minutes, not seconds)",
+        )
+        parser.add_argument(
+            "--large-rows",
+            type=int,
+            default=ecargo.LARGE_ROWS,
+            help=f"rows of the large build (default {ecargo.LARGE_ROWS:,})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
@@ -39,6 +51,8 @@ class Command(BaseCommand):
         addrport: str = options["addrport"]
         url = f"http://{addrport if ':' in addrport else f'127.0.0.1:{addrport}'}/"
         self.stdout.write(f"Demo loaded in {seconds:.1f} s: {summary.network.name}")
+        if options["large"]:
+            self._large(options["large_rows"])
         self.stdout.write(self._logins_table(summary, url))
         if options["load_only"]:
             return
@@ -46,6 +60,17 @@ class Command(BaseCommand):
         # With DEBUG off (as `make demo` runs it, so errors show the site's own pages) Django
         # serves no static files; the development server's --insecure does, for the demo only.
         call_command("runserver", addrport, use_reloader=False, insecure_serving=not settings.DEBUG)
+
+    def _large(self, rows: int) -> None:
+        from datacollab.demo.large import ensure_large_sensors
+
+        console = Console(file=self.stdout, force_terminal=None)
+        build = ensure_large_sensors(rows=rows, console=console)
+        verb = "Published" if build.built else "Already published:"
+        self.stdout.write(
+            f"{verb} {build.version.row_count:,} sensor rows as version {build.version.number} "
+            f"of data-cargo-sensors in {build.seconds:.1f} s"
+        )
 
     def _logins_table(self, summary: DemoSummary, url: str) -> str:
         table = Table(title=f"Demo logins (password for all: {content.PASSWORD})")
