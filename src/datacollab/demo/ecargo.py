@@ -209,6 +209,7 @@ def write_large(
     rows: int = LARGE_ROWS,
     seed: int = 2020,
     progress: Callable[[int], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> int:
     """Write `rows` trips to `path` (Parquet, zstd); the same file for the same seed and rows.
 
@@ -219,7 +220,7 @@ def write_large(
     written = 0
     with pq.ParquetWriter(path, SCHEMA, compression="zstd") as writer:
         while written < rows:
-            size = min(CHUNK_ROWS, rows - written)
+            size = min(chunk_rows, rows - written)
             writer.write_table(_chunk(rng, written, size, fleet_scale), row_group_size=122_880)
             written += size
             if progress is not None:
