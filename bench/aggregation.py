@@ -3,15 +3,18 @@
 The same grouped query on one Parquet file of synthetic eCargo-bike readings (three firms,
 their bikes, zones, a week of timestamps): raw DuckDB with no protection (the 1.0) against
 datacollab's protected engine (contribution bounding, disclosure control with secondary
-suppression, OpenDP noise). The ledger's debit is one small transaction and is not timed
-here. SmartNoise SQL is not in this run yet: it pins old dependencies and needs its own venv
-under var/ (a later round); the summary prints `smartnoise_1m_s=na`.
+suppression, OpenDP noise), and SmartNoise SQL on the 1M rows in its own venv under var/
+(it pins old dependencies: made on first use with pip; `--no-smartnoise` skips it). The
+ledger's debit is one small transaction in the app and is not timed here.
 
-Run from the repository root: ``.venv/bin/python bench/aggregation.py [--large]``
-(--large adds the 10M-row run). The query groups by zone and hour of the day (40 x 24 cells);
-the protections: firm as contributor (k 3, dominance 50 %), trip as privacy unit (4 cells,
-2 rows per cell), epsilon 1 per query, dimension values public. The utility figures compare
-the released means with the unprotected ones over the released cells.
+Run from the repository root: ``.venv/bin/python bench/aggregation.py [--large]
+[--no-smartnoise] [--runs N]`` (--large adds the 10M-row run). The query groups by zone and
+hour of the day (40 x 24 cells); the protections: firm as contributor (k 3, dominance 50 %),
+trip as privacy unit (4 cells, 2 rows per cell), epsilon 1 per query, dimension values
+public. Both sides are warmed up once, then timed RUNS times (median), each run on its own
+DuckDB connection with 2 threads. The phase table says where the protected query's time goes.
+The utility figures compare the released means with the unprotected ones over the released
+cells.
 """
 
 from __future__ import annotations
@@ -136,7 +139,7 @@ def smartnoise_python() -> Path:
     return python
 
 
-def time_smartnoise(path: Path, folder: Path) -> tuple[float, int]:
+def time_smartnoise(path: Path, folder: Path, runs: int) -> tuple[float, int]:
     """The same rows as CSV (hour of day as a column), run by bench/peers/smartnoise_run.py."""
     csv = folder / "readings-smartnoise.csv"
     con = duckdb.connect(":memory:")
@@ -148,7 +151,12 @@ def time_smartnoise(path: Path, folder: Path) -> tuple[float, int]:
     con.execute(copy)
     con.close()
     out = subprocess.run(  # noqa: S603
-        [str(smartnoise_python()), str(ROOT / "bench" / "peers" / "smartnoise_run.py"), str(csv)],
+        [
+            str(smartnoise_python()),
+            str(ROOT / "bench" / "peers" / "smartnoise_run.py"),
+            str(csv),
+            str(runs),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -157,26 +165,52 @@ def time_smartnoise(path: Path, folder: Path) -> tuple[float, int]:
     return float(answer["seconds"]), int(answer["cells"])
 
 
-def time_raw(path: Path) -> tuple[float, dict[tuple[str, object], tuple[float, ...]]]:
+def time_raw(path: Path, runs: int) -> tuple[float, dict[tuple[str, object], tuple[float, ...]]]:
     times, answer = [], {}
-    for _ in range(RUNS):
+    for run in range(runs + 1):
         con = duckdb.connect(":memory:", config={"threads": 2})
         con.execute("SET TimeZone = 'UTC'")
         started = time.perf_counter()
         rows = con.execute(RAW_SQL, [str(path)]).fetchall()
-        times.append(time.perf_counter() - started)
+        if run > 0:  # the first run warms up (file cache, DuckDB's extension loading)
+            times.append(time.perf_counter() - started)
         answer = {(r[0], r[1]): (float(r[2]), r[3], r[4]) for r in rows}
         con.close()
     return statistics.median(times), answer
 
 
-def time_ours(path: Path) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(RUNS):
+def time_ours(path: Path, runs: int) -> tuple[float, object, dict[str, float]]:
+    times, result, phases = [], None, []
+    for run in range(runs + 1):
+        timings: dict[str, float] = {}
         started = time.perf_counter()
-        result = run_query(path, TABLE, PROTECTION, QUERY, threads=2)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
+        result = run_query(path, TABLE, PROTECTION, QUERY, threads=2, timings=timings)
+        if run > 0:  # the first run warms up (file cache, OpenDP's library)
+            times.append(time.perf_counter() - started)
+            phases.append(timings)
+    median_phases = {name: statistics.median(p[name] for p in phases) for name in phases[0]}
+    return statistics.median(times), result, median_phases
+
+
+PHASES = {
+    "validate": "validate the query",
+    "connect": "build the SQL, open DuckDB on the file",
+    "aggregate": "one scan: per (cell, firm, trip) counts and clamped sums",
+    "contributors": "per (cell, firm) totals for disclosure control",
+    "bounding": "contribution bounding: 4 cells, 2 rows per trip",
+    "cells": "cells into Python, values of the released cells",
+    "suppression": "primary rules, secondary suppression",
+    "noise": "OpenDP discrete Laplace on counts and sums",
+}
+
+
+def print_phases(label: str, total: float, phases: dict[str, float]) -> None:
+    print(f"  where the protected {label} query's {total:.3f} s go (medians):")
+    for name, what in PHASES.items():
+        if name in phases:
+            print(f"    {name:<13} {phases[name]:7.3f} s  {what}")
+    other = total - sum(phases.values())
+    print(f"    {'other':<13} {other:7.3f} s  the rest (result objects, timing)")
 
 
 def utility(result: object, raw: dict) -> tuple[int, int, float]:
@@ -197,13 +231,14 @@ def utility(result: object, raw: dict) -> tuple[int, int, float]:
 
 def main() -> None:
     sizes = [1_000_000] + ([10_000_000] if "--large" in sys.argv else [])
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else RUNS
     summary: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="bench-aggregation-") as folder:
         for rows in sizes:
             path = Path(folder) / f"readings-{rows}.parquet"
             make_file(path, rows)
-            raw_s, raw = time_raw(path)
-            ours_s, result = time_ours(path)
+            raw_s, raw = time_raw(path, runs)
+            ours_s, result, phases = time_ours(path, runs)
             released, cells, median = utility(result, raw)
             label = f"{rows // 1_000_000}m"
             print(
@@ -212,13 +247,14 @@ def main() -> None:
                 f"median relative error of the means {median:.3f}, "
                 f"epsilon {result.epsilon:.3f}"  # type: ignore[attr-defined]
             )
+            print_phases(label, ours_s, phases)
             summary[f"raw_{label}_s"] = f"{raw_s:.3f}"
             summary[f"ours_{label}_s"] = f"{ours_s:.3f}"
             summary[f"ratio_{label}"] = f"{ours_s / raw_s:.1f}"
             summary.setdefault("cells_released", f"{released}/{cells}")
             summary.setdefault("median_rel_error", f"{median:.3f}")
             if rows == 1_000_000 and "--no-smartnoise" not in sys.argv:
-                sn_s, sn_cells = time_smartnoise(path, Path(folder))
+                sn_s, sn_cells = time_smartnoise(path, Path(folder), runs)
                 print(
                     f"{rows:>11,} rows: SmartNoise SQL {sn_s:.3f} s, {sn_cells} cells released "
                     f"(ours {ours_s / sn_s:.4f} of its time)"

@@ -7,6 +7,9 @@ then disabled and the configuration locked before any query runs.
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,22 @@ def connect(path: Path, *, threads: int = 2) -> duckdb.DuckDBPyConnection:
     return con
 
 
+Timings = dict[str, float]
+
+
+@contextmanager
+def _phase(timings: Timings | None, name: str) -> Iterator[None]:
+    """Add the block's seconds to `timings[name]` (the bench prints them per phase)."""
+    if timings is None:
+        yield
+        return
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
+
 def run_query(
     path: Path,
     table: TableSpec,
@@ -47,30 +66,45 @@ def run_query(
     query: AggregateQuery,
     *,
     threads: int = 2,
+    timings: Timings | None = None,
 ) -> AggregateResult:
-    protection.check(table)
-    query.validate(table, protection)
-    statements, per_contributor, bounded = fetch(path, table, protection, query, threads=threads)
-    return _protect(query, protection, statements, per_contributor, bounded)
+    with _phase(timings, "validate"):
+        protection.check(table)
+        query.validate(table, protection)
+    statements, per_contributor, bounded = fetch(
+        path, table, protection, query, threads=threads, timings=timings
+    )
+    return _protect(query, protection, statements, per_contributor, bounded, timings)
 
 
 def fetch(
-    path: Path, table: TableSpec, protection: Protection, query: AggregateQuery, *, threads: int = 2
+    path: Path,
+    table: TableSpec,
+    protection: Protection,
+    query: AggregateQuery,
+    *,
+    threads: int = 2,
+    timings: Timings | None = None,
 ) -> tuple[sql.Statements, list[tuple[Any, ...]], list[tuple[Any, ...]] | None]:
     """The per-(cell, contributor) table and, with DP, the bounded per-cell inputs."""
-    statements = sql.build(query, table, protection, salt=secrets.randbelow(2**31), scale=SCALE)
-    con = connect(path, threads=threads)
+    with _phase(timings, "connect"):
+        statements = sql.build(query, table, protection, salt=secrets.randbelow(2**31), scale=SCALE)
+        con = connect(path, threads=threads)
     try:
-        con.execute(
-            f"CREATE TEMP TABLE {sql.BASE} AS " + sql.render(statements.base),
-            statements.parameters,
-        )
-        per_contributor = con.execute(sql.render(statements.contributors)).fetchall()
-        bounded = (
-            con.execute(sql.render(statements.bounded)).fetchall()
-            if statements.bounded is not None
-            else None
-        )
+        # The one scan of the file: everything after reads its small per-unit result.
+        with _phase(timings, "aggregate"):
+            con.execute(
+                f"CREATE TEMP TABLE {sql.BASE} AS " + sql.render(statements.base),
+                statements.parameters,
+            )
+        with _phase(timings, "contributors"):
+            per_contributor = con.execute(sql.render(statements.contributors)).fetchall()
+        with _phase(timings, "bounding"):
+            bounded = (
+                con.execute(sql.render(statements.bounded)).fetchall()
+                if statements.bounded is not None
+                else None
+            )
     finally:
         con.close()
     return statements, per_contributor, bounded
@@ -108,17 +142,20 @@ def _protect(
     statements: sql.Statements,
     per_contributor: list[tuple[Any, ...]],
     bounded: list[tuple[Any, ...]] | None,
+    timings: Timings | None = None,
 ) -> AggregateResult:
     width = len(statements.dimension_aliases)
     columns = statements.measure_columns
     m = len(columns)
-    index, keys, stats, sums = cells_of(per_contributor, width, m)
+    with _phase(timings, "cells"):
+        index, keys, stats, sums = cells_of(per_contributor, width, m)
 
     suppressed: dict[int, str] = {}
-    for i, cell_stats in enumerate(stats):
-        rule = sdc.primary_rule(cell_stats, protection)
-        if rule is not None:
-            suppressed[i] = rule
+    with _phase(timings, "suppression"):
+        for i, cell_stats in enumerate(stats):
+            rule = sdc.primary_rule(cell_stats, protection)
+            if rule is not None:
+                suppressed[i] = rule
 
     counts = [sum(s.rows for s in cell_stats.values()) for cell_stats in stats]
     epsilon = delta = 0.0
@@ -130,9 +167,10 @@ def _protect(
         "secondary": "margins",
     }
     if bounded is not None:
-        released_counts, released_sums, epsilon, delta, dp_info = _noise(
-            protection, columns, index, bounded
-        )
+        with _phase(timings, "noise"):
+            released_counts, released_sums, epsilon, delta, dp_info = _noise(
+                protection, columns, index, bounded
+            )
         protections["dp"] = dp_info
         for i in range(len(keys)):
             if i not in released_counts and i not in suppressed:
@@ -141,19 +179,20 @@ def _protect(
         sums = [[released_sums[j].get(i, 0.0) for j in range(m)] for i in range(len(keys))]
 
     try:
-        suppressed = sdc.secondary(keys, stats, suppressed, protection)
+        with _phase(timings, "suppression"):
+            suppressed = sdc.secondary(keys, stats, suppressed, protection)
     except sdc.TooFine:
         raise QueryProblem("too_fine") from None
 
     bounds_of = {b.column: (b.lower, b.upper) for b in protection.measures}
     cells = []
-    for i, key in enumerate(keys):
-        if i in suppressed:
-            cells.append(Cell(key, {}, suppressed[i]))
-            continue
-        cells.append(
-            Cell(key, _values(query, columns, counts[i], sums[i], protection.rounding, bounds_of))
-        )
+    with _phase(timings, "cells"):
+        for i, key in enumerate(keys):
+            if i in suppressed:
+                cells.append(Cell(key, {}, suppressed[i]))
+                continue
+            values = _values(query, columns, counts[i], sums[i], protection.rounding, bounds_of)
+            cells.append(Cell(key, values))
     return AggregateResult(
         dimensions=[d.label for d in query.dimensions],
         measures=[measure.label for measure in query.measures],
