@@ -27,7 +27,7 @@ joined by one cell). Cells released one by one drop out of the system, keeping i
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,6 +97,78 @@ def merge(cells: Sequence[CellStats]) -> CellStats:
     return out
 
 
+class Contributions:
+    """The cells' per-contributor rows and absolute sums as arrays: the primary rules of many
+    unions of cells (every cell of every grouping) at once, without a dict per union."""
+
+    def __init__(self, stats: Sequence[CellStats]) -> None:
+        codes: dict[object, int] = {}
+        cells, contributors, rows, absolute = [], [], [], []
+        for i, cell in enumerate(stats):
+            for contributor, s in cell.items():
+                cells.append(i)
+                contributors.append(codes.setdefault(contributor, len(codes)))
+                rows.append(s.rows)
+                absolute.append(s.absolute)
+        self.stats = stats
+        self.cell = np.array(cells, dtype=np.int64)
+        self.contributor = np.array(contributors, dtype=np.int64)
+        self.rows = np.array(rows, dtype=np.float64)
+        width = len(absolute[0]) if absolute else 0
+        self.absolute = np.array(absolute, dtype=np.float64).reshape(len(rows), width)
+        self.contributors = max(1, len(codes))
+        self.cell_totals = np.bincount(self.cell, weights=self.rows, minlength=len(stats))
+
+    def total_rows(self, cells: list[int]) -> int:
+        return int(self.cell_totals[cells].sum())
+
+    def rules(self, groups: list[list[int]], protection: Protection) -> list[str | None]:
+        """The first primary rule each union of cells breaks (None: it passes them all)."""
+        group_of = np.full(len(self.stats), -1, dtype=np.int64)
+        for g, cells in enumerate(groups):
+            group_of[cells] = g
+        entry = group_of[self.cell] >= 0
+        pair = group_of[self.cell][entry] * self.contributors + self.contributor[entry]
+        unique, inverse = np.unique(pair, return_inverse=True)
+        group = unique // self.contributors
+        n = len(groups)
+        rows = np.bincount(inverse, weights=self.rows[entry], minlength=len(unique))
+        total = np.bincount(group, weights=rows, minlength=n)
+        distinct = np.bincount(group, minlength=n)
+        top = protection.dominance_n
+        share = protection.dominance_share
+        out: list[str | None] = [None] * n
+        broken = total < protection.min_rows
+        threshold = ~broken & (distinct < protection.k)
+        dominated = _top(group, rows, top, n) > share * total
+        close = np.zeros(n, dtype=bool)
+        for j in range(self.absolute.shape[1]):
+            sums = np.bincount(inverse, weights=self.absolute[entry, j], minlength=len(unique))
+            whole = np.bincount(group, weights=sums, minlength=n)
+            largest = _top(group, sums, top, n)
+            dominated |= (whole > 0) & (largest > share * whole)
+            # Float sums in another order than primary_rule's: near a tie, ask it exactly.
+            close |= (whole > 0) & (np.abs(largest - share * whole) <= 1e-9 * whole)
+        for g in np.flatnonzero(broken):
+            out[g] = RULE_MIN_ROWS
+        for g in np.flatnonzero(threshold):
+            out[g] = RULE_THRESHOLD
+        for g in np.flatnonzero(~broken & ~threshold & dominated):
+            out[g] = RULE_DOMINANCE
+        for g in np.flatnonzero(~broken & ~threshold & close):
+            out[g] = primary_rule(merge([self.stats[i] for i in groups[g]]), protection)
+        return out
+
+
+def _top(group: np.ndarray, values: np.ndarray, top: int, n: int) -> np.ndarray:
+    """Per group, the sum of its `top` largest values."""
+    order = np.lexsort((-values, group))
+    sorted_group = group[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_group, sorted_group, side="left")
+    keep = rank < top
+    return np.bincount(sorted_group[keep], weights=values[order][keep], minlength=n)
+
+
 class TooFine(Exception):
     """The protection check would not finish in reasonable time: group more coarsely."""
 
@@ -125,30 +197,32 @@ def lattice(
         kept for size in range(width + 1) for kept in itertools.combinations(range(width), size)
     ]
     levels = {kept: _level(keys, kept) for kept in levels_order}
+    table = Contributions(stats)
+    rules = {kept: table.rules(levels[kept][1], protection) for kept in levels_order}
     # Every cell of every level that breaks a rule must stay unrecomputable, whichever level
     # releases the cells that would give it away; as sets of this query's cells.
     targets = [
         list(m)
         for kept in levels_order
-        for m in levels[kept][1]
-        if primary_rule(merge([stats[i] for i in m]), protection) is not None
+        for m, rule in zip(levels[kept][1], rules[kept], strict=True)
+        if rule is not None
     ]
     released: list[tuple[tuple[int, ...], list[int]]] = []
     hidden: dict[int, str] = {}
     for kept in levels_order:
         level_keys, members = levels[kept]
-        level_stats = [merge([stats[i] for i in m]) for m in members]
         if kept == levels_order[-1]:
             position = {key: j for j, key in enumerate(level_keys)}
             start = {position[tuple(keys[i])]: r for i, r in suppressed.items()}
         else:
-            start = {}
-            for j, cell_stats in enumerate(level_stats):
-                rule = primary_rule(cell_stats, protection)
-                if rule is not None:
-                    start[j] = rule
+            start = {j: rule for j, rule in enumerate(rules[kept]) if rule is not None}
+
+        def union_rule(cells: list[int], members: list[list[int]] = members) -> str | None:
+            return primary_rule(merge([stats[i] for j in cells for i in members[j]]), protection)
+
+        rows = [table.total_rows(m) for m in members]
         hidden = _protect_level(
-            kept, members, level_stats, start, released, targets, len(keys), protection
+            kept, members, rows, union_rule, start, released, targets, len(keys)
         )
         released += [(kept, m) for j, m in enumerate(members) if j not in hidden]
     index = {tuple(key): i for i, key in enumerate(keys)}
@@ -168,18 +242,17 @@ def _level(
 def _protect_level(
     kept: tuple[int, ...],
     members: list[list[int]],
-    stats: list[CellStats],
+    rows: list[int],
+    union_rule: Callable[[list[int]], str | None],
     start: dict[int, str],
     released: list[tuple[tuple[int, ...], list[int]]],
     targets: list[list[int]],
     size: int,
-    protection: Protection,
 ) -> dict[int, str]:
     out = dict(start)
     owner = {i: j for j, m in enumerate(members) for i in m}
     # Released cells of coarser levels are unions of this level's cells: their children.
     parents = [sorted({owner[i] for i in m}) for level, m in released if set(level) <= set(kept)]
-    rows = [sum(s.rows for s in cell.values()) for cell in stats]
 
     def hide_one(candidates: Sequence[int]) -> bool:
         open_ = [j for j in candidates if j not in out]
@@ -194,7 +267,7 @@ def _protect_level(
             hidden = [j for j in group if j in out]
             if not hidden or len(hidden) == len(group):
                 continue
-            if primary_rule(merge([stats[j] for j in hidden]), protection) is not None:
+            if union_rule(hidden) is not None:
                 changed = hide_one(group) or changed
         if changed:
             continue
