@@ -123,9 +123,14 @@ class Contributions:
         return int(self.cell_totals[cells].sum())
 
     def rules(self, groups: list[list[int]], protection: Protection) -> list[str | None]:
-        """The first primary rule each union of cells breaks (None: it passes them all)."""
+        """The first primary rule each union of cells breaks (None: it passes them all).
+
+        The unions are disjoint (the cells of one grouping), so each cell has one group.
+        """
         group_of = np.full(len(self.stats), -1, dtype=np.int64)
         for g, cells in enumerate(groups):
+            if (group_of[cells] >= 0).any():
+                raise ValueError("the unions of cells overlap")
             group_of[cells] = g
         entry = group_of[self.cell] >= 0
         pair = group_of[self.cell][entry] * self.contributors + self.contributor[entry]

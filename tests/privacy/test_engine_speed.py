@@ -1,0 +1,67 @@
+"""The engine's fast paths give the same answers as the plain ones they replace."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from datacollab.privacy.engine import noise, sdc
+from tests.privacy.tables import protection
+
+
+def _cells(seed: int, count: int = 200) -> list[sdc.CellStats]:
+    rng = random.Random(seed)
+    cells = []
+    for _ in range(count):
+        firms = rng.sample("ABCDE", rng.randint(1, 5))
+        cells.append(
+            {
+                f: sdc.Stats(rng.randint(1, 9), (float(rng.randint(0, 50)), rng.uniform(0, 9)))
+                for f in firms
+            }
+        )
+    return cells
+
+
+def test_contributions_rules_equal_the_scalar_rule_for_every_union():
+    settings = protection(k=3, min_rows=10, dominance_n=2, dominance_share=0.8)
+    cells = _cells(seed=3)
+    # Disjoint unions of one to four cells, as the cells of one grouping are.
+    order = list(range(len(cells)))
+    random.Random(4).shuffle(order)
+    groups, taken = [], 0
+    while taken < len(order):
+        size = 1 + taken % 4
+        groups.append(order[taken : taken + size])
+        taken += size
+
+    fast = sdc.Contributions(cells).rules(groups, settings)
+
+    slow = [sdc.primary_rule(sdc.merge([cells[i] for i in g]), settings) for g in groups]
+    assert (fast, set(slow)) == (slow, {None, "min_rows", "threshold", "dominance"})
+
+
+def test_contributions_rules_decide_an_exact_dominance_tie_as_the_scalar_rule():
+    # 0.1 + 0.2 against 0.3: the float sums differ by one ulp from the exact split.
+    tie = {"A": sdc.Stats(3, (0.3,)), "B": sdc.Stats(3, (0.1,)), "C": sdc.Stats(3, (0.2,))}
+    settings = protection(k=3, min_rows=1, dominance_n=1, dominance_share=0.5)
+
+    fast = sdc.Contributions([tie]).rules([[0]], settings)
+
+    assert fast == [sdc.primary_rule(tie, settings)]
+
+
+def test_contributions_rules_refuse_overlapping_unions():
+    cells = _cells(seed=5, count=3)
+
+    with pytest.raises(ValueError):
+        sdc.Contributions(cells).rules([[0, 1], [1, 2]], protection())
+
+
+def test_noisy_sums_reuse_one_measurement_per_scale():
+    first = noise.noisy_sums([10, 20], epsilon=0.5, sensitivity=4)
+    second = noise.noisy_sums([10, 20, 30], epsilon=0.5, sensitivity=4)
+
+    assert noise._vector_laplace.cache_info().currsize >= 1
+    assert (first.noise_scale, second.noise_scale, len(second.sums)) == (8.0, 8.0, 3)
