@@ -6,8 +6,9 @@ import random
 
 import pytest
 
-from datacollab.privacy.engine import noise, sdc
-from tests.privacy.tables import protection
+from datacollab.privacy.engine import AggregateQuery, MeasureBounds, noise, run_query, sdc
+from datacollab.privacy.engine import sql as engine_sql
+from tests.privacy.tables import TABLE, protection, row, write
 
 
 def _cells(seed: int, count: int = 200) -> list[sdc.CellStats]:
@@ -65,3 +66,55 @@ def test_noisy_sums_reuse_one_measurement_per_scale():
 
     assert noise._vector_laplace.cache_info().currsize >= 1
     assert (first.noise_scale, second.noise_scale, len(second.sums)) == (8.0, 8.0, 3)
+
+
+def _speed_query() -> AggregateQuery:
+    return AggregateQuery.from_dict(
+        {
+            "dimensions": [{"column": "zone"}],
+            "measures": [{"function": "count"}, {"function": "mean", "column": "speed"}],
+        }
+    )
+
+
+def test_base_scan_sums_absolute_values_only_for_bounds_below_zero():
+    never_negative = protection(measures=(MeasureBounds("speed", 0.0, 40.0),))
+    signed = protection(measures=(MeasureBounds("speed", -5.0, 40.0),))
+
+    plain = engine_sql.render(
+        engine_sql.build(_speed_query(), TABLE, never_negative, salt=1, scale=100).base
+    )
+    with_abs = engine_sql.render(
+        engine_sql.build(_speed_query(), TABLE, signed, salt=1, scale=100).base
+    )
+
+    assert ("ABS(" in plain, "ABS(" in with_abs) == (False, True)
+
+
+def test_dominance_by_absolute_sums_holds_with_the_shared_sum(tmp_path):
+    # C carries most of the speed though every firm has the same rows: dominance suppresses.
+    rows = [row(f, speed=s) for f, s in (("A", 1.0), ("B", 1.0), ("C", 30.0)) for _ in range(3)]
+    path = write(tmp_path / "v.parquet", rows)
+
+    result = run_query(path, TABLE, protection(min_rows=1), _speed_query())
+
+    assert [c.suppressed for c in result.cells] == ["dominance"]
+
+
+def test_run_query_reports_the_time_of_each_phase(tmp_path):
+    rows = [row(f, bike=f"{f}-{i}") for f in "ABC" for i in range(3)]
+    path = write(tmp_path / "v.parquet", rows)
+    timings: dict[str, float] = {}
+
+    run_query(path, TABLE, protection(unit="bike_id", min_rows=1), _speed_query(), timings=timings)
+
+    assert sorted(timings) == [
+        "aggregate",
+        "bounding",
+        "cells",
+        "connect",
+        "contributors",
+        "noise",
+        "suppression",
+        "validate",
+    ]
