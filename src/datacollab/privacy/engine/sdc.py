@@ -154,14 +154,14 @@ class Contributions:
             dominated |= (whole > 0) & (largest > share * whole)
             # Float sums in another order than primary_rule's: near a tie, ask it exactly.
             close |= (whole > 0) & (np.abs(largest - share * whole) <= 1e-9 * whole)
-        for g in np.flatnonzero(broken):
-            out[g] = RULE_MIN_ROWS
-        for g in np.flatnonzero(threshold):
-            out[g] = RULE_THRESHOLD
-        for g in np.flatnonzero(~broken & ~threshold & dominated):
-            out[g] = RULE_DOMINANCE
-        for g in np.flatnonzero(~broken & ~threshold & close):
-            out[g] = primary_rule(merge([self.stats[i] for i in groups[g]]), protection)
+        for index in np.flatnonzero(broken).tolist():
+            out[index] = RULE_MIN_ROWS
+        for index in np.flatnonzero(threshold).tolist():
+            out[index] = RULE_THRESHOLD
+        for index in np.flatnonzero(~broken & ~threshold & dominated).tolist():
+            out[index] = RULE_DOMINANCE
+        for index in np.flatnonzero(~broken & ~threshold & close).tolist():
+            out[index] = primary_rule(merge([self.stats[i] for i in groups[index]]), protection)
         return out
 
 

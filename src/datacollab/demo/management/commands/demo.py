@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 import time
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.conf import settings
 from django.core.management import call_command
@@ -64,7 +64,8 @@ class Command(BaseCommand):
     def _large(self, rows: int) -> None:
         from datacollab.demo.large import ensure_large_sensors
 
-        console = Console(file=self.stdout, force_terminal=None)
+        # The command's own stdout (so call_command(..., stdout=...) captures the progress).
+        console = Console(file=cast(TextIO, self.stdout._out), force_terminal=None)
         build = ensure_large_sensors(rows=rows, console=console)
         verb = "Published" if build.built else "Already published:"
         self.stdout.write(
