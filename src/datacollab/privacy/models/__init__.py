@@ -1,4 +1,12 @@
+from datacollab.privacy.models.examples import ExampleQuery
 from datacollab.privacy.models.ledger import BudgetAccount, LedgerEntry, Release
 from datacollab.privacy.models.settings import AggregateGrant, ProtectionSettings
 
-__all__ = ["AggregateGrant", "BudgetAccount", "LedgerEntry", "ProtectionSettings", "Release"]
+__all__ = [
+    "AggregateGrant",
+    "BudgetAccount",
+    "ExampleQuery",
+    "LedgerEntry",
+    "ProtectionSettings",
+    "Release",
+]
