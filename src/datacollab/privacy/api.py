@@ -13,7 +13,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from datacollab.core.errors import NotAllowed
 from datacollab.datasets.api import ErrorOut
 from datacollab.privacy import examples, selectors, services
 
@@ -145,10 +144,13 @@ class ExampleOut(Schema):
     summary="The dataset's saved example queries",
 )
 def aggregate_examples(request: HttpRequest, slug: str) -> Any:
-    """Named queries the owner saved; POST one's `query` to the aggregate endpoint to run it."""
+    """Named queries the owner saved; POST one's `query` to the aggregate endpoint to run it.
+
+    Empty for people who may see the dataset but not query it, like `queryable` above.
+    """
     dataset, queryable = selectors.dataset_for_aggregates(request.user, slug)
     if not queryable:
-        raise NotAllowed(_("You may not run aggregate queries on this dataset."))
+        return []
     return [
         {"id": e.pk, "title": e.title, "description": e.description, "query": e.query}
         for e in examples.example_queries(dataset)
