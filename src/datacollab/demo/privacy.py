@@ -41,7 +41,7 @@ EXAMPLE_QUERIES: dict[str, dict[str, Any]] = {
             {"function": "count"},
             {"function": "mean", "column": "avg_speed_kmh"},
             {"function": "quantile", "column": "avg_speed_kmh", "q": 0.5},
-            {"function": "quantile", "column": "avg_speed_kmh", "q": 0.9},
+            {"function": "quantile", "column": "avg_speed_kmh", "q": 0.75},
         ],
     },
     "mean speed by zone and day": {
@@ -58,7 +58,7 @@ EXAMPLE_QUERIES: dict[str, dict[str, Any]] = {
     },
 }
 EXAMPLE_DESCRIPTIONS = {
-    "trips and speed by zone": "Where bikes are slow: trips, mean, median and 90th percentile "
+    "trips and speed by zone": "Where bikes are slow: trips, mean, median and upper quartile "
     "speed per zone over the four weeks.",
     "mean speed by zone and day": "A heat map of mean speed, zone by day: congestion as it "
     "moves through the month.",
