@@ -17,7 +17,14 @@ from datacollab.datasets.api import ErrorOut
 from datacollab.privacy import examples, selectors, services
 
 router = Router(tags=["aggregates"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
 
 
 class DimensionIn(Schema):

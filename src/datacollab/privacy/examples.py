@@ -18,7 +18,7 @@ from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from datacollab.datasets.models import Dataset
 from datacollab.privacy import rules
 from datacollab.privacy.engine import AggregateQuery, QueryProblem, TableSpec, lattice
-from datacollab.privacy.messages import problem_text
+from datacollab.privacy.messages import QueryRefused, problem_text
 from datacollab.privacy.models import ExampleQuery, ProtectionSettings, Release
 
 
@@ -43,7 +43,7 @@ def answerable(dataset: Dataset, query: dict[str, Any]) -> AggregateQuery:
         if protection.unit is None:
             lattice.check_query(parsed, protection)
     except QueryProblem as problem:
-        raise DomainError(problem_text(problem)) from None
+        raise QueryRefused(problem_text(problem)) from None
     return parsed
 
 

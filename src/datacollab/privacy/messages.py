@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.core.errors import DomainError
 from datacollab.privacy.engine import QueryProblem
+
+
+class QueryRefused(DomainError):
+    """A query the protections cannot answer as written (a name, a bucket, a q): 422."""
+
+    status = 422
+
 
 MESSAGES = {
     "not_an_object": _("The %(part)s must be a JSON object."),

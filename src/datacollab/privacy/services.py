@@ -36,7 +36,7 @@ from datacollab.privacy.engine import (
 )
 from datacollab.privacy.engine import utility as utility_engine
 from datacollab.privacy.engine.utility import Utility
-from datacollab.privacy.messages import problem_text
+from datacollab.privacy.messages import QueryRefused, problem_text
 from datacollab.privacy.models import (
     AggregateGrant,
     BudgetAccount,
@@ -254,7 +254,7 @@ def run_aggregate_query(
         protection.check(table)
         parsed.validate(table, protection)
     except QueryProblem as problem:
-        raise DomainError(problem_text(problem)) from None
+        raise QueryRefused(problem_text(problem)) from None
     payload = json.dumps(
         {
             "version": version.pk,
@@ -283,7 +283,7 @@ def run_aggregate_query(
                 result = run_query(path, table, protection, parsed)
             result = quantile.complete(result, path, table, full_protection, asked)
     except QueryProblem as problem:
-        raise DomainError(problem_text(problem)) from None
+        raise QueryRefused(problem_text(problem)) from None
     return _debit_and_release(actor, dataset, version, settings, asked, key, result)
 
 
