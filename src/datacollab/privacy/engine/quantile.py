@@ -94,8 +94,13 @@ def read_quantile(
 
 
 def bin_rule(contributors: dict[Any, int], protection: Protection) -> str | None:
-    """Whether the bin holding a quantile may be described: k contributors, no dominance."""
+    """Whether the bin holding a quantile may be described: k contributors, no dominance.
+
+    A bin with no true rows (noise can put a DP quantile there) describes no one's figures.
+    """
     stats: sdc.CellStats = {c: sdc.Stats(rows, ()) for c, rows in contributors.items() if rows}
+    if not stats:
+        return None
     return sdc.primary_rule(stats, replace(protection, min_rows=1))
 
 
