@@ -99,3 +99,18 @@ def test_query_page_hides_the_utility_from_a_grantee():
     assert "For you as the owner" not in response.text
     assert 'class="chart" role="img"' in response.text
     assert AuditEntry.objects.filter(action="privacy.utility.read").count() == 0
+
+
+def test_compare_gives_the_median_relative_error_of_each_measure():
+    truth = {
+        ("Z1", 8): {"count": 10, "mean(speed)": 10.0},
+        ("Z1", 9): {"count": 20, "mean(speed)": 12.0},
+    }
+
+    utility = compare(_result(), truth)
+
+    # count: 11 vs 10 and 20 vs 20; mean: 9 vs 10 and 12 vs 12.
+    assert utility.by_measure == {
+        "count": pytest.approx(0.05),
+        "mean(speed)": pytest.approx(0.05),
+    }
