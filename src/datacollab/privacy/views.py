@@ -15,7 +15,7 @@ from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.datasets.models import Dataset
 from datacollab.datasets.selectors.datasets import dataset_for
 from datacollab.privacy import examples, rules, selectors, services
-from datacollab.privacy.chart import heat_map
+from datacollab.privacy.chart import heat_map, key_text
 from datacollab.privacy.forms import (
     AggregateGrantForm,
     ExampleQueryForm,
@@ -123,7 +123,7 @@ def _rows(answer: services.Answer) -> list[dict[str, object]]:
     for cell in answer.result.cells:
         rows.append(
             {
-                "key": cell.to_dict()["key"],
+                "key": [None if k is None else key_text(k) for k in cell.to_dict()["key"]],
                 "values": [cell.values.get(m) for m in answer.result.measures],
                 "suppressed": RULE_LABELS.get(cell.suppressed or "", cell.suppressed),
             }
