@@ -101,6 +101,7 @@ KIND = {
     # as not queryable to whoever may see them; tests/privacy/test_aggregate_access.py covers
     # the aggregates-only grantees.
     "api:aggregate": "meta",
+    "api:aggregate-examples": "meta",
 }
 # Query strings some routes need to do their work.
 QUERY = {

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from datacollab.core.models import AuditEntry
 from datacollab.privacy import services
-from datacollab.privacy.chart import heat_map
+from datacollab.privacy.chart import heat_map, key_text
 from datacollab.privacy.engine import AggregateResult, Cell
 from datacollab.privacy.engine.utility import compare
 from tests.datasets.factories_access import datasets_storage  # noqa: F401
@@ -99,3 +101,32 @@ def test_query_page_hides_the_utility_from_a_grantee():
     assert "For you as the owner" not in response.text
     assert 'class="chart" role="img"' in response.text
     assert AuditEntry.objects.filter(action="privacy.utility.read").count() == 0
+
+
+def test_compare_gives_the_median_relative_error_of_each_measure():
+    truth = {
+        ("Z1", 8): {"count": 10, "mean(speed)": 10.0},
+        ("Z1", 9): {"count": 20, "mean(speed)": 12.0},
+    }
+
+    utility = compare(_result(), truth)
+
+    # count: 11 vs 10 and 20 vs 20; mean: 9 vs 10 and 12 vs 12.
+    assert utility.by_measure == {
+        "count": pytest.approx(0.05),
+        "mean(speed)": pytest.approx(0.05),
+    }
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        (dt.datetime(2021, 3, 1, tzinfo=dt.UTC), "2021-03-01"),
+        ("2021-03-01T00:00:00+00:00", "2021-03-01"),
+        (dt.datetime(2021, 3, 1, 8, tzinfo=dt.UTC), "2021-03-01 08:00 UTC"),
+        ("Camden", "Camden"),
+        (8, "8"),
+    ],
+)
+def test_cell_keys_read_as_dates_or_hours_not_timestamps(key, text):
+    assert key_text(key) == text

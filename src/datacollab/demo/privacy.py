@@ -32,16 +32,38 @@ MEASURES: list[dict[str, Any]] = [
 LATTICE = [{"column": "zone"}, {"column": "started_at", "bucket": "day"}]
 CITY_PLANNER = email("city-planner")
 
-# The example queries the guide and the planner's first visit start from.
+# The example queries the guide and the planner's first visit start from, saved on the
+# dataset as its example queries (title -> description, query). Each reads the lattice.
 EXAMPLE_QUERIES: dict[str, dict[str, Any]] = {
     "trips and speed by zone": {
         "dimensions": [{"column": "zone"}],
-        "measures": [{"function": "count"}, {"function": "mean", "column": "avg_speed_kmh"}],
+        "measures": [
+            {"function": "count"},
+            {"function": "mean", "column": "avg_speed_kmh"},
+            {"function": "quantile", "column": "avg_speed_kmh", "q": 0.5},
+            {"function": "quantile", "column": "avg_speed_kmh", "q": 0.75},
+        ],
+    },
+    "mean speed by zone and day": {
+        "dimensions": [{"column": "zone"}, {"column": "started_at", "bucket": "day"}],
+        "measures": [{"function": "mean", "column": "avg_speed_kmh"}, {"function": "count"}],
+    },
+    "trips and distance by day": {
+        "dimensions": [{"column": "started_at", "bucket": "day"}],
+        "measures": [{"function": "count"}, {"function": "sum", "column": "distance_km"}],
     },
     "trips and weight by zone and day": {
         "dimensions": [{"column": "zone"}, {"column": "started_at", "bucket": "day"}],
         "measures": [{"function": "count"}, {"function": "sum", "column": "payload_kg"}],
     },
+}
+EXAMPLE_DESCRIPTIONS = {
+    "trips and speed by zone": "Where bikes are slow: trips, mean, median and upper quartile "
+    "speed per zone over the four weeks.",
+    "mean speed by zone and day": "A heat map of mean speed, zone by day: congestion as it "
+    "moves through the month.",
+    "trips and distance by day": "Cargo-bike activity across the city, day by day.",
+    "trips and weight by zone and day": "How much the bikes carry where: payload per zone and day.",
 }
 
 TYPES = {"string": "string", "timestamp[s, tz=UTC]": "datetime", "double": "number"}
@@ -129,6 +151,7 @@ def ensure_privacy(*, datasets: dict[str, Any], people: People, owner: Any) -> N
             "updated_by": owner,
         },
     )
+    _ensure_examples(sensors, owner)
     planner = people.ensure([Person(CITY_PLANNER, "Cyd City-Planner", "Europe/London")])[
         CITY_PLANNER
     ]
@@ -141,3 +164,18 @@ def ensure_privacy(*, datasets: dict[str, Any], people: People, owner: Any) -> N
     if agreement is not None and not has_accepted_current(planner, agreement):
         version = agreement.versions.order_by("-number").first()
         accept_agreement(actor=planner, agreement=agreement, expected_hash=version.text_hash)
+
+
+def _ensure_examples(sensors: Any, owner: Any) -> None:
+    from datacollab.privacy.examples import example_queries, save_example_query
+
+    saved = set(example_queries(sensors).values_list("title", flat=True))
+    for title, query in EXAMPLE_QUERIES.items():
+        if title not in saved:
+            save_example_query(
+                actor=owner,
+                dataset=sensors,
+                title=title,
+                description=EXAMPLE_DESCRIPTIONS[title],
+                query=query,
+            )

@@ -14,10 +14,17 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from datacollab.datasets.api import ErrorOut
-from datacollab.privacy import selectors, services
+from datacollab.privacy import examples, selectors, services
 
 router = Router(tags=["aggregates"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
 
 
 class DimensionIn(Schema):
@@ -27,8 +34,9 @@ class DimensionIn(Schema):
 
 
 class MeasureIn(Schema):
-    function: str
+    function: str  # count, sum, mean or quantile
     column: str | None = None
+    q: float | None = None  # quantile only, strictly between 0 and 1: 0.5 the median
 
 
 class FilterIn(Schema):
@@ -127,6 +135,33 @@ def aggregate_run(request: HttpRequest, slug: str, query: QueryIn) -> Any:
         actor=request.user, dataset=dataset, query=query.dict(exclude_none=True)
     )
     return answer_body(answer)
+
+
+class ExampleOut(Schema):
+    id: int
+    title: str
+    description: str
+    query: dict[str, Any]
+
+
+@router.get(
+    "/datasets/{slug}/examples",
+    response={200: list[ExampleOut], **ERRORS},
+    url_name="aggregate-examples",
+    summary="The dataset's saved example queries",
+)
+def aggregate_examples(request: HttpRequest, slug: str) -> Any:
+    """Named queries the owner saved; POST one's `query` to the aggregate endpoint to run it.
+
+    Empty for people who may see the dataset but not query it, like `queryable` above.
+    """
+    dataset, queryable = selectors.dataset_for_aggregates(request.user, slug)
+    if not queryable:
+        return []
+    return [
+        {"id": e.pk, "title": e.title, "description": e.description, "query": e.query}
+        for e in examples.example_queries(dataset)
+    ]
 
 
 def answer_body(answer: services.Answer) -> dict[str, Any]:

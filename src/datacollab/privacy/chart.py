@@ -33,9 +33,21 @@ def _colour(share: float) -> str:
 def _text(value: Any) -> str:
     if value is None:
         return "—"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:16]
-    return str(value)
+    return key_text(value)
+
+
+def key_text(value: Any) -> str:
+    """A cell key for people: a day, week or month bucket (midnight UTC) as its date alone.
+
+    Keys are datetimes from the engine and ISO text from a stored (repeated) answer.
+    """
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if len(text) >= 19 and text[10] == "T" and text[11:19] == "00:00:00":
+        return text[:10]
+    if len(text) >= 16 and text[10] == "T":
+        # Buckets are cut in UTC (the engine's time zone): say so.
+        return text[:16].replace("T", " ") + (" UTC" if text.endswith("+00:00") else "")
+    return text
 
 
 def heat_map(result: AggregateResult, measure: str, labels: dict[str, str]) -> SafeString | None:

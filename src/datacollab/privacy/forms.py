@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.privacy.engine.query import BUCKETS
+from datacollab.privacy.engine.query import BUCKETS, Dimension
 from datacollab.privacy.models import ProtectionSettings
 
 BUCKET_LABELS = {
@@ -23,32 +23,81 @@ TIME_TYPES = {"datetime", "date"}
 NUMBER_TYPES = {"number", "integer"}
 
 
+def grouping_label(dimension: Dimension) -> str:
+    if dimension.bucket:
+        return str(
+            _("%(c)s by %(bucket)s")
+            % {"c": dimension.column, "bucket": BUCKET_LABELS[dimension.bucket]}
+        )
+    if dimension.bin is not None:
+        return str(_("%(c)s in bins of %(w)s") % {"c": dimension.column, "w": f"{dimension.bin:g}"})
+    return dimension.column
+
+
 class QueryForm(forms.Form):
+    """The query builder. With a lattice (no privacy unit) it offers only the lattice's
+    groupings and filters on whole values of its plain dimensions, so every choice can be
+    answered; with a privacy unit any dimension with any bucket, bin or date range."""
+
     dimensions = forms.MultipleChoiceField(
         label=_("Group by"), widget=forms.CheckboxSelectMultiple, choices=()
     )
     measures = forms.MultipleChoiceField(
         label=_("Measures"), widget=forms.CheckboxSelectMultiple, choices=()
     )
+    q = forms.FloatField(
+        label=_("Quantile q"),
+        required=False,
+        initial=0.5,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+        help_text=_("for the quantile measures: 0.5 the median, 0.9 the 90th percentile"),
+    )
 
     def __init__(
-        self, *args: Any, settings: ProtectionSettings, types: dict[str, str], **kwargs: Any
+        self,
+        *args: Any,
+        settings: ProtectionSettings,
+        types: dict[str, str],
+        groupings: list[Dimension] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.columns = list(settings.dimensions)
         self.types = types
-        cast(forms.ChoiceField, self.fields["dimensions"]).choices = [
-            (str(i), c) for i, c in enumerate(self.columns)
-        ]
+        self.groupings = groupings
         measures = [("count", str(_("count of rows")))]
         for m in settings.measures:
             column = m["column"]
             measures.append((f"mean:{column}", str(_("mean of %(c)s") % {"c": column})))
             measures.append((f"sum:{column}", str(_("sum of %(c)s") % {"c": column})))
+            measures.append((f"quantile:{column}", str(_("quantile q of %(c)s") % {"c": column})))
         cast(forms.ChoiceField, self.fields["measures"]).choices = measures
         self.fields["measures"].initial = ["count"]
+        if groupings is not None:
+            self._lattice_fields(groupings)
+        else:
+            self._free_fields()
+
+    def _lattice_fields(self, groupings: list[Dimension]) -> None:
+        cast(forms.ChoiceField, self.fields["dimensions"]).choices = [
+            (str(i), grouping_label(d)) for i, d in enumerate(groupings)
+        ]
+        for i, dimension in enumerate(groupings):
+            if dimension.bucket or dimension.bin is not None:
+                continue  # a filter on part of a bucket would make a new sum: none offered
+            self.fields[f"filter_{i}"] = forms.CharField(
+                label=_("Only these %(c)s values") % {"c": dimension.column},
+                required=False,
+                help_text=_("comma separated; empty: all. The result is grouped by %(c)s too.")
+                % {"c": dimension.column},
+            )
+
+    def _free_fields(self) -> None:
+        cast(forms.ChoiceField, self.fields["dimensions"]).choices = [
+            (str(i), c) for i, c in enumerate(self.columns)
+        ]
         for i, column in enumerate(self.columns):
-            kind = types.get(column, "string")
+            kind = self.types.get(column, "string")
             if kind in TIME_TYPES:
                 self.fields[f"bucket_{i}"] = forms.ChoiceField(
                     label=_("%(c)s by") % {"c": column},
@@ -76,31 +125,27 @@ class QueryForm(forms.Form):
                     help_text=_("comma separated; empty: all"),
                 )
 
+    def _column_of(self, i: int) -> str:
+        return self.groupings[i].column if self.groupings is not None else self.columns[i]
+
+    def _values(self, column: str, text: str) -> list[Any]:
+        values: list[Any] = [v.strip() for v in text.split(",") if v.strip()]
+        if self.types.get(column) == "integer":
+            values = [int(v) if v.lstrip("-").isdigit() else v for v in values]
+        return values
+
     def to_query(self) -> dict[str, Any]:
         data = self.cleaned_data
-        dimensions = []
-        for index in data["dimensions"]:
-            i = int(index)
-            item: dict[str, Any] = {"column": self.columns[i]}
-            if f"bucket_{i}" in self.fields:
-                item["bucket"] = data[f"bucket_{i}"]
-            if f"bin_{i}" in self.fields:
-                item["bin"] = data[f"bin_{i}"]
-            dimensions.append(item)
-        measures = []
-        for choice in data["measures"]:
-            function, _sep, column = choice.partition(":")
-            measures.append(
-                {"function": function, "column": column} if column else {"function": function}
-            )
+        chosen = [int(index) for index in data["dimensions"]]
         filters: list[dict[str, Any]] = []
-        for i, column in enumerate(self.columns):
+        count = len(self.groupings) if self.groupings is not None else len(self.columns)
+        for i in range(count):
+            column = self._column_of(i)
             text = (data.get(f"filter_{i}") or "").strip()
             if text:
-                values: list[Any] = [v.strip() for v in text.split(",") if v.strip()]
-                if self.types.get(column) == "integer":
-                    values = [int(v) if v.lstrip("-").isdigit() else v for v in values]
-                filters.append({"column": column, "op": "in", "values": values})
+                filters.append({"column": column, "op": "in", "values": self._values(column, text)})
+                if self.groupings is not None and i not in chosen:
+                    chosen.append(i)  # the lattice filters whole cells of a grouping
             low, high = data.get(f"from_{i}"), data.get(f"to_{i}")
             if low or high:
                 low = low or dt.date(1, 1, 1)
@@ -112,7 +157,70 @@ class QueryForm(forms.Form):
                         "values": [low.isoformat(), high.isoformat()],
                     }
                 )
+        dimensions = []
+        for i in sorted(chosen):
+            if self.groupings is not None:
+                dimensions.append(self.groupings[i].to_dict())
+                continue
+            item: dict[str, Any] = {"column": self.columns[i]}
+            if f"bucket_{i}" in self.fields:
+                item["bucket"] = data[f"bucket_{i}"]
+            if f"bin_{i}" in self.fields:
+                item["bin"] = data[f"bin_{i}"]
+            dimensions.append(item)
+        measures = []
+        for choice in data["measures"]:
+            function, _sep, column = choice.partition(":")
+            item = {"function": function, "column": column} if column else {"function": function}
+            if function == "quantile":
+                item["q"] = 0.5 if data.get("q") is None else data["q"]
+            measures.append(item)
         return {"dimensions": dimensions, "measures": measures, "filters": filters}
+
+    def initial_for(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Field values that make the form ask `query` (an example query fills the form)."""
+        initial: dict[str, Any] = {"dimensions": [], "measures": []}
+        for item in query.get("dimensions", []):
+            dimension = Dimension(item["column"], item.get("bucket"), item.get("bin"))
+            if self.groupings is not None:
+                if dimension in self.groupings:
+                    initial["dimensions"].append(str(self.groupings.index(dimension)))
+                continue
+            if dimension.column in self.columns:
+                i = self.columns.index(dimension.column)
+                initial["dimensions"].append(str(i))
+                if dimension.bucket:
+                    initial[f"bucket_{i}"] = dimension.bucket
+                if dimension.bin is not None:
+                    initial[f"bin_{i}"] = dimension.bin
+        for item in query.get("measures", []):
+            column = item.get("column")
+            initial["measures"].append(f"{item['function']}:{column}" if column else "count")
+            if item.get("q") is not None:
+                initial["q"] = item["q"]
+        names = [
+            self._column_of(i)
+            for i in range(len(self.groupings) if self.groupings is not None else len(self.columns))
+        ]
+        for item in query.get("filters", []):
+            if item["column"] not in names:
+                continue
+            i = names.index(item["column"])
+            if item["op"] in ("eq", "in"):
+                initial[f"filter_{i}"] = ", ".join(str(v) for v in item["values"])
+            elif item["op"] == "between":
+                initial[f"from_{i}"] = str(item["values"][0])[:10]
+                initial[f"to_{i}"] = str(item["values"][1])[:10]
+        return initial
+
+
+class ExampleQueryForm(forms.Form):
+    """The owner saves the query under a result as a named example."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ProtectionForm(forms.ModelForm):

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.core.errors import DomainError
 from datacollab.privacy.engine import QueryProblem
+
+
+class QueryRefused(DomainError):
+    """A query the protections cannot answer as written (a name, a bucket, a q): 422."""
+
+    status = 422
+
 
 MESSAGES = {
     "not_an_object": _("The %(part)s must be a JSON object."),
@@ -47,6 +55,15 @@ MESSAGES = {
     "filter_outside_lattice": _(
         "Filter “%(column)s” only with “eq” or “in”, and group by it too (without a bucket or "
         "bin): a filter may keep or drop whole cells, never make a new sum."
+    ),
+    "bad_q": _(
+        "A quantile's q must be a number strictly between 0 and 1 (0.5 the median, 0.9 the "
+        "90th percentile), not “%(value)s”."
+    ),
+    "q_only_for_quantile": _("Only a quantile takes “q”."),
+    "quantile_needs_bounds": _(
+        "A quantile needs a column the owner declared as a measure with bounds: “%(column)s” "
+        "has none."
     ),
     "too_fine": _(
         "This query is too fine-grained to protect in reasonable time: group by fewer or "

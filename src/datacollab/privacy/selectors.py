@@ -12,13 +12,14 @@ from datacollab.core.errors import DomainError, NotFound
 from datacollab.datasets.models import Dataset
 from datacollab.datasets.rules import can_see
 from datacollab.privacy import rules
+from datacollab.privacy.engine import Dimension, lattice
 from datacollab.privacy.models import (
     AggregateGrant,
     BudgetAccount,
     LedgerEntry,
     ProtectionSettings,
 )
-from datacollab.privacy.services import period_start
+from datacollab.privacy.services import engine_protection, period_start
 
 
 class LoginRequired(DomainError):
@@ -90,3 +91,13 @@ def aggregate_grants(dataset: Dataset) -> QuerySet[AggregateGrant]:
         .select_related("user", "organisation", "granted_by")
         .order_by("-created_at", "-id")
     )
+
+
+def allowed_groupings(settings: ProtectionSettings) -> list[Dimension] | None:
+    """Without a privacy unit: the lattice's groupings, the only ones a query may use.
+
+    The same list `engine/lattice.py` checks queries against, so the form offers nothing it
+    would refuse. With a privacy unit: None (any dimension, bucket or bin).
+    """
+    protection = engine_protection(settings)
+    return None if protection.unit else list(lattice.dimensions(protection))

@@ -31,11 +31,12 @@ from datacollab.privacy.engine import (
     QueryProblem,
     TableSpec,
     lattice,
+    quantile,
     run_query,
 )
 from datacollab.privacy.engine import utility as utility_engine
 from datacollab.privacy.engine.utility import Utility
-from datacollab.privacy.messages import problem_text
+from datacollab.privacy.messages import QueryRefused, problem_text
 from datacollab.privacy.models import (
     AggregateGrant,
     BudgetAccount,
@@ -255,7 +256,7 @@ def run_aggregate_query(
         protection.check(table)
         parsed.validate(table, protection)
     except QueryProblem as problem:
-        raise DomainError(problem_text(problem)) from None
+        raise QueryRefused(problem_text(problem)) from None
     payload = json.dumps(
         {
             "version": version.pk,
@@ -268,6 +269,10 @@ def run_aggregate_query(
     existing = Release.objects.filter(key=key).first()
     if existing is not None:
         return _repeat(actor, dataset, settings, existing)
+    # The engine answers the query without its quantiles (with its share of epsilon);
+    # quantile.complete adds them to the cells it released (engine/quantile.py).
+    asked, full_protection = parsed, protection
+    parsed, protection = quantile.split(asked, full_protection)
     # The engine runs outside the transaction: nothing is released until the debit commits.
     try:
         if protection.unit is None:
@@ -278,9 +283,10 @@ def run_aggregate_query(
         else:
             with local_copy(version) as path:
                 result = run_query(path, table, protection, parsed)
+            result = quantile.complete(result, path, table, full_protection, asked)
     except QueryProblem as problem:
-        raise DomainError(problem_text(problem)) from None
-    return _debit_and_release(actor, dataset, version, settings, parsed, key, result)
+        raise QueryRefused(problem_text(problem)) from None
+    return _debit_and_release(actor, dataset, version, settings, asked, key, result)
 
 
 @transaction.atomic
@@ -397,6 +403,7 @@ def utility(*, actor: Any, dataset: Dataset, answer: Answer) -> Utility:
     table = TableSpec.from_table_schema(version.schema)
     with local_copy(version) as path:
         truth = utility_engine.unprotected(path, table, engine_protection(settings), query)
+        _exact_quantiles(truth, path, table, engine_protection(settings), query)
     audit.record(
         action="privacy.utility.read",
         actor=actor,
@@ -404,3 +411,15 @@ def utility(*, actor: Any, dataset: Dataset, answer: Answer) -> Utility:
         details={"release": answer.release.pk},
     )
     return utility_engine.compare(answer.result, truth)
+
+
+def _exact_quantiles(
+    truth: dict[Any, dict[str, Any]],
+    path: Any,
+    table: TableSpec,
+    protection: Protection,
+    query: AggregateQuery,
+) -> None:
+    """The unprotected quantiles (exact, from the clamped values) beside the other measures."""
+    for key, values in quantile.unprotected(path, table, protection, query).items():
+        truth.setdefault(utility_engine._key(key), {}).update(values)

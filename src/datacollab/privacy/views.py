@@ -7,16 +7,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.datasets.models import Dataset
 from datacollab.datasets.selectors.datasets import dataset_for
-from datacollab.privacy import rules, selectors, services
-from datacollab.privacy.chart import heat_map
-from datacollab.privacy.forms import AggregateGrantForm, ProtectionForm, QueryForm
+from datacollab.privacy import examples, rules, selectors, services
+from datacollab.privacy.chart import heat_map, key_text
+from datacollab.privacy.forms import (
+    AggregateGrantForm,
+    ExampleQueryForm,
+    ProtectionForm,
+    QueryForm,
+)
 from datacollab.privacy.publishing import publish_release
 
 RULE_LABELS = {
@@ -37,18 +42,27 @@ def query_page(request: HttpRequest, slug: str) -> HttpResponse:
     settings = selectors.protection_of(dataset)
     assert settings is not None  # queryable implies it
     types = selectors.column_types(dataset)
-    form = QueryForm(request.POST or None, settings=settings, types=types)
+    groupings = selectors.allowed_groupings(settings)
+    # An example query: a link (GET) fills the form, its button (POST) runs it.
+    chosen = request.POST.get("example") or request.GET.get("example")
+    example = examples.example_of(dataset, chosen) if chosen else None
+    bound = request.POST if request.method == "POST" and example is None else None
+    form = QueryForm(bound, settings=settings, types=types, groupings=groupings)
+    if example is not None:
+        form.initial = form.initial_for(example.query)
     answer, status = None, 200
     if request.method == "POST":
-        if form.is_valid():
+        if example is not None or form.is_valid():
+            query = example.query if example is not None else form.to_query()
             try:
                 answer = services.run_aggregate_query(
-                    actor=request.user, dataset=dataset, query=form.to_query()
+                    actor=request.user, dataset=dataset, query=query
                 )
             except DomainError as exc:
                 status = exc.show_on(form)
         else:
             status = 400
+    is_owner = rules.can_manage_protection(request.user, dataset)
     context = {
         "dataset": dataset,
         "settings": settings,
@@ -58,13 +72,43 @@ def query_page(request: HttpRequest, slug: str) -> HttpResponse:
         "budget_left": answer.budget_left
         if answer
         else services.budget_left(actor=request.user, dataset=dataset),
-        "is_owner": rules.can_manage_protection(request.user, dataset),
+        "is_owner": is_owner,
         "heat_map": _heat_map(answer),
+        "examples": examples.example_queries(dataset),
+        "example": example,
+        "example_form": ExampleQueryForm() if answer and is_owner else None,
     }
-    if answer and context["is_owner"]:
+    if answer and is_owner:
         # Utility beside safety, for the owner only: it reads the unprotected answer.
         context["utility"] = services.utility(actor=request.user, dataset=dataset, answer=answer)
     return render(request, "privacy/query.html", context, status=status)
+
+
+@login_required
+@require_POST
+def example_save_page(request: HttpRequest, slug: str, release_id: int) -> HttpResponse:
+    dataset = dataset_for(request.user, slug)
+    form = ExampleQueryForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_("Give the example a title."))
+    example = examples.save_example_from_release(
+        actor=request.user,
+        dataset=dataset,
+        release_id=release_id,
+        title=form.cleaned_data["title"],
+        description=form.cleaned_data["description"] or "",
+    )
+    messages.success(request, _("Example query saved."))
+    return redirect(f"{reverse('privacy-query', args=[dataset.slug])}?example={example.pk}")
+
+
+@login_required
+@require_POST
+def example_delete_page(request: HttpRequest, slug: str, example_id: int) -> HttpResponse:
+    dataset = dataset_for(request.user, slug)
+    examples.delete_example_query(actor=request.user, dataset=dataset, example_id=example_id)
+    messages.success(request, _("Example query removed."))
+    return redirect("privacy-query", slug=dataset.slug)
 
 
 def _heat_map(answer: services.Answer | None) -> object:
@@ -79,7 +123,7 @@ def _rows(answer: services.Answer) -> list[dict[str, object]]:
     for cell in answer.result.cells:
         rows.append(
             {
-                "key": cell.to_dict()["key"],
+                "key": [None if k is None else key_text(k) for k in cell.to_dict()["key"]],
                 "values": [cell.values.get(m) for m in answer.result.measures],
                 "suppressed": RULE_LABELS.get(cell.suppressed or "", cell.suppressed),
             }
@@ -209,6 +253,16 @@ urlpatterns = [
         "datasets/<slug:slug>/releases/<int:release_id>/publish/",
         publish_page,
         name="privacy-publish",
+    ),
+    path(
+        "datasets/<slug:slug>/releases/<int:release_id>/example/",
+        example_save_page,
+        name="privacy-example-save",
+    ),
+    path(
+        "datasets/<slug:slug>/examples/<int:example_id>/remove/",
+        example_delete_page,
+        name="privacy-example-remove",
     ),
     path("datasets/<slug:slug>/protection/", protection_page, name="privacy-protection"),
     path("datasets/<slug:slug>/ledger/", ledger_page, name="privacy-ledger"),

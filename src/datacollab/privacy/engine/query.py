@@ -21,7 +21,7 @@ TIME_BUCKETS = ("hour", "day", "week", "month")
 # pooling every day or week of the data into one cell: far more signal per cell.
 CYCLIC_BUCKETS = ("hour_of_day", "day_of_week")
 BUCKETS = TIME_BUCKETS + CYCLIC_BUCKETS
-FUNCTIONS = ("count", "sum", "mean")
+FUNCTIONS = ("count", "sum", "mean", "quantile")
 FILTER_OPS = ("eq", "in", "between")
 MAX_DIMENSIONS = 3
 MAX_MEASURES = 6
@@ -58,15 +58,20 @@ class Dimension:
 class Measure:
     function: str
     column: str | None = None
+    q: float | None = None  # quantiles only: 0.5 the median, 0.9 the 90th percentile
 
     @property
     def label(self) -> str:
+        if self.q is not None:
+            return f"p{self.q * 100:g}({self.column})"
         return self.function if self.column is None else f"{self.function}({self.column})"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"function": self.function}
         if self.column is not None:
             out["column"] = self.column
+        if self.q is not None:
+            out["q"] = self.q
         return out
 
 
@@ -179,7 +184,7 @@ def _dimension(data: Any) -> Dimension:
 
 
 def _measure(data: Any) -> Measure:
-    data = _keys(data, "measure", {"function", "column"})
+    data = _keys(data, "measure", {"function", "column", "q"})
     function = _text(data, "function", "measure")
     if function not in FUNCTIONS:
         raise QueryProblem("bad_function", function=function, allowed=", ".join(FUNCTIONS))
@@ -190,7 +195,21 @@ def _measure(data: Any) -> Measure:
         return Measure("count")
     if not isinstance(column, str) or not column:
         raise QueryProblem("missing", part="measure", key="column")
+    if function == "quantile":
+        return Measure(function, column, _q(data.get("q")))
+    if data.get("q") is not None:
+        raise QueryProblem("q_only_for_quantile")
     return Measure(function, column)
+
+
+def _q(value: Any) -> float:
+    # Strictly inside (0, 1): q = 0 or 1 would release the cell's minimum or maximum, a value
+    # of one row.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise QueryProblem("bad_q", value=str(value))
+    if not (math.isfinite(value) and 0 < value < 1):
+        raise QueryProblem("bad_q", value=str(value))
+    return float(value)
 
 
 def _filter(data: Any) -> Filter:
@@ -229,7 +248,8 @@ def _check_dimension(dimension: Dimension, table: TableSpec, protection: Protect
 
 def _check_measure(measure: Measure, protection: Protection) -> None:
     if measure.column is not None and protection.bounds(measure.column) is None:
-        raise QueryProblem("not_a_measure", column=measure.column)
+        code = "quantile_needs_bounds" if measure.function == "quantile" else "not_a_measure"
+        raise QueryProblem(code, column=measure.column)
 
 
 def _check_filter(item: Filter, table: TableSpec, protection: Protection) -> None:

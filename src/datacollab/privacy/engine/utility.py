@@ -7,7 +7,7 @@ clamped to the owner's bounds, as the protected answer's are). Only the owner se
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,9 @@ class Utility:
     released: int
     cells: int
     median_relative_error: float | None  # over released cells' values; None: nothing to compare
+    # The same per measure: without noise counts and means are exact, and one overall median
+    # would hide what quantiles (read from bins) or noise cost.
+    by_measure: dict[str, float] = field(default_factory=dict)
 
     @property
     def share_released(self) -> float | None:
@@ -51,6 +54,7 @@ def unprotected(
 
 def compare(result: AggregateResult, truth: dict[tuple[Any, ...], dict[str, Any]]) -> Utility:
     errors = []
+    per_measure: dict[str, list[float]] = {}
     for cell in result.cells:
         if cell.suppressed is not None:
             continue
@@ -59,9 +63,16 @@ def compare(result: AggregateResult, truth: dict[tuple[Any, ...], dict[str, Any]
             true = exact.get(label)
             if value is None or true is None or true == 0:
                 continue
-            errors.append(abs(float(value) - float(true)) / abs(float(true)))
+            error = abs(float(value) - float(true)) / abs(float(true))
+            errors.append(error)
+            per_measure.setdefault(label, []).append(error)
     return Utility(
         released=result.released,
         cells=len(result.cells),
         median_relative_error=statistics.median(errors) if errors else None,
+        by_measure={
+            label: statistics.median(found)
+            for label in result.measures
+            if (found := per_measure.get(label))
+        },
     )

@@ -25,7 +25,8 @@ from datacollab.privacy.services import run_aggregate_query
 
 class Command(BaseCommand):
     help = (
-        "Run a protected aggregate query (JSON: dimensions, measures, filters) on a dataset's "
+        "Run a protected aggregate query (JSON: dimensions, measures such as count, sum, mean "
+        "or quantile with q, filters) on a dataset's "
         "latest version and print the released cells. Example: datacollab aggregate "
         "--dataset data-cargo-sensors --query by-zone.json --as planner@example.org"
     )
@@ -84,7 +85,11 @@ class Command(BaseCommand):
             if cell["suppressed"]:
                 values = [f"suppressed ({cell['suppressed']})"] * len(body["measures"])
             else:
-                values = [str(cell["values"][m]) for m in body["measures"]]
+                # None: a quantile withheld (its bin has too few contributors) or no data.
+                values = [
+                    "—" if cell["values"][m] is None else str(cell["values"][m])
+                    for m in body["measures"]
+                ]
             table.add_row(*key, *values)
         console.print(table)
         left = body["budget_left"]
