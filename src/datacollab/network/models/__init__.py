@@ -13,11 +13,23 @@ from datacollab.network.models.cohort import Cohort, CohortMembership, Network
 from datacollab.network.models.decision import EmailTemplate, OutgoingMail, SelectionProposal
 from datacollab.network.models.direct import DirectApproach, Recommendation
 from datacollab.network.models.grant import Award, Instalment
+from datacollab.network.models.grant_obligations import (
+    AgreementTemplate,
+    GrantAgreement,
+    ProgressReport,
+    ReportFile,
+    ReportReminder,
+)
 from datacollab.network.models.reminder import ReviewReminder
 from datacollab.network.models.review import Review, ReviewAssignment, ReviewerConflict, ReviewScore
 from datacollab.network.models.stages import ExpressionOfInterest
 
 __all__ = [
+    "AgreementTemplate",
+    "GrantAgreement",
+    "ProgressReport",
+    "ReportFile",
+    "ReportReminder",
     "Answer",
     "Application",
     "Award",
