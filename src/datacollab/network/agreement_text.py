@@ -81,7 +81,8 @@ def facts(award: Any, *, output: str) -> dict[str, str]:
     """The award's facts by placeholder name. `award` comes with instalments and reports."""
     cohort = award.cohort
     instalments = [
-        _("%(amount)s due on %(date)s") % {"amount": money(i.amount, award.currency), "date": _date(i.due_on)}
+        _("%(amount)s due on %(date)s")
+        % {"amount": money(i.amount, award.currency), "date": _date(i.due_on)}
         + (
             _(" (payable once “%(report)s” is approved)") % {"report": i.report.title}
             if i.report_id
@@ -99,7 +100,10 @@ def facts(award: Any, *, output: str) -> dict[str, str]:
         "amount": money(award.amount, award.currency),
         "instalments": _list(instalments, _("(no instalments)")),
         "deliverables": _list(
-            [_("%(title)s, by %(date)s") % {"title": r.title, "date": _date(r.due_on)} for r in reports],
+            [
+                _("%(title)s, by %(date)s") % {"title": r.title, "date": _date(r.due_on)}
+                for r in reports
+            ],
             _("(none set yet)"),
         ),
         "reporting_dates": _list([_date(r.due_on) for r in reports], _("(none set yet)")),

@@ -61,7 +61,9 @@ def draft_text(award: Award) -> agreement_text.AgreementText:
 
 
 @transaction.atomic
-def save_agreement_template(*, actor: Any, cohort: Cohort, text: str, output: str) -> AgreementTemplate:
+def save_agreement_template(
+    *, actor: Any, cohort: Cohort, text: str, output: str
+) -> AgreementTemplate:
     if not is_convener(actor):
         raise NotAllowed(_("Only a convener can edit the grant agreement."))
     text = text.replace("\r\n", "\n").strip()

@@ -51,7 +51,9 @@ def report_kind_due(report: ProgressReport, today: date) -> str | None:
 
 def _recipients(report: ProgressReport) -> list[str]:
     return list(
-        Membership.objects.filter(organisation_id=report.award.organisation_id, user__is_active=True)
+        Membership.objects.filter(
+            organisation_id=report.award.organisation_id, user__is_active=True
+        )
         .order_by("user__email")
         .values_list("user__email", flat=True)
     )
@@ -61,7 +63,9 @@ def reports_due(now: datetime) -> list[DueReminder]:
     today = timezone.localdate(now)
     sent = ReportReminder.objects.filter(report=OuterRef("pk"))
     owed = (
-        ProgressReport.objects.filter(state__in=OWED, due_on__lte=today + timedelta(days=REMIND_BEFORE_DAYS))
+        ProgressReport.objects.filter(
+            state__in=OWED, due_on__lte=today + timedelta(days=REMIND_BEFORE_DAYS)
+        )
         .annotate(
             before_sent=Exists(sent.filter(kind=ReportReminder.Kind.BEFORE)),
             late_sent=Exists(sent.filter(kind=ReportReminder.Kind.LATE)),

@@ -144,8 +144,10 @@ def check_files(uploads: Sequence[UploadLike]) -> None:
 
 
 def _locked(report: ProgressReport) -> ProgressReport:
-    return ProgressReport.objects.select_for_update().select_related("award__organisation").get(
-        pk=report.pk
+    return (
+        ProgressReport.objects.select_for_update()
+        .select_related("award__organisation")
+        .get(pk=report.pk)
     )
 
 
@@ -163,7 +165,9 @@ def submit_report(
     target = _move(locked, SUBMIT)
     body = body.replace("\r\n", "\n").strip()
     if len(body) > BODY_MAX:
-        raise DomainError(_("A report is at most %(n)d characters.") % {"n": BODY_MAX}, field="body")
+        raise DomainError(
+            _("A report is at most %(n)d characters.") % {"n": BODY_MAX}, field="body"
+        )
     if not body and not uploads and not locked.files.exists():
         raise DomainError(_("Write the report or attach a file."), field="body")
     check_files(uploads)
@@ -171,7 +175,9 @@ def submit_report(
     try:
         for upload in uploads:
             name = safe_name(upload.name or "file")
-            attached = ReportFile(report=locked, name=name, size=upload.size or 0, uploaded_by=actor)
+            attached = ReportFile(
+                report=locked, name=name, size=upload.size or 0, uploaded_by=actor
+            )
             attached.file.save(name, upload, save=False)  # type: ignore[arg-type]
             stored.append(attached.file.name or "")
             attached.save()
@@ -242,9 +248,7 @@ def tie_instalment(
     if locked.paid_on is not None:
         raise Conflict(_("This instalment is already paid: its condition can no longer change."))
     if report is not None and report.award_id != locked.award_id:
-        raise DomainError(
-            _("That report belongs to another award."), field="report"
-        )
+        raise DomainError(_("That report belongs to another award."), field="report")
     locked.report = report
     locked.save(update_fields=["report"])
     audit.record(
@@ -264,6 +268,21 @@ def instalment_payable(instalment: Instalment) -> bool:
     """Untied instalments are payable; a tied one once its report is approved."""
     if instalment.report_id is None:
         return True
-    return ProgressReport.objects.filter(
-        pk=instalment.report_id, state=State.APPROVED
-    ).exists()
+    return ProgressReport.objects.filter(pk=instalment.report_id, state=State.APPROVED).exists()
+
+
+@transaction.atomic
+def open_report_file(*, actor: Any, file_id: int) -> ReportFile:
+    """A report's file for the grantee's members and conveners; a convener's read of the
+    grantee's unpublished file is access to non-open data, so it is audited."""
+    from datacollab.network.selectors.grant_obligations import report_file_for
+
+    attached, member = report_file_for(actor, file_id)
+    if not member:
+        audit.record(
+            action="grant.report_file_read",
+            actor=actor,
+            obj=attached.report,
+            details={"file": attached.name},
+        )
+    return attached
