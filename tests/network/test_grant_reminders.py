@@ -35,7 +35,7 @@ def _report_due_in(convener, days: int, **fields):
 
 
 def test_remind_report_due_within_a_week_mails_members_once(convener):
-    grantee, report = _report_due_in(convener, 3)
+    grantee, _report = _report_due_in(convener, 3)
     assert _remind("--only", "reports") == "reminders sent: 1, skipped: 0\n"
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [grantee.admin.email, grantee.member.email]
