@@ -131,3 +131,11 @@ def grants_overview(*, actor: Any, cohort: Cohort, today: date) -> Overview:
         overview.unsigned += 0 if signed else 1
         overview.rows.append(AwardRow(award, signed, reports, instalments))
     return overview
+
+
+def has_grants(user: Any) -> bool:
+    """Does one of this person's organisations hold an award (the menu's "My grants")?
+    Conveners reach grants through their own pages, so they are spared the query."""
+    if not getattr(user, "is_authenticated", False) or is_convener(user):
+        return False
+    return Award.objects.filter(organisation__memberships__user=user).exists()
