@@ -80,7 +80,7 @@ def test_grantee_signs_submits_and_convener_approval_makes_instalment_payable(
     page = _person(browser, viewport, base, admin.email)
     _menu(page, "My grants")
     page.get_by_role("link", name="Cargo bike data commons").click()
-    page.get_by_role("heading", name="Grant agreement").wait_for()
+    page.get_by_role("heading", name="Grant agreement", level=2).wait_for()
     _no_sideways_scroll(page, viewport)
     _shoot(page, "agreement", viewport)
     page.get_by_label("I am entitled to sign").check()

@@ -3,6 +3,8 @@ the URL fetcher refuses everything but `data:`, so nothing in the text makes the
 
 from __future__ import annotations
 
+import re
+import re
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -20,9 +22,16 @@ class OfflineFetcher(URLFetcher):
         raise ValueError(f"the agreement renderer fetches nothing ({url} refused)")
 
 
-def agreement_html(text: str) -> str:
-    """The agreement's Markdown as sanitised HTML (nh3), safe to put in a page."""
-    return mark_safe(render_markdown(text))
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def agreement_html(text: str, *, below: int = 0) -> str:
+    """The agreement's Markdown as sanitised HTML (nh3), safe to put in a page; `below` moves
+    its headings down that many levels, so inside a page they sit under the page's own."""
+    html = render_markdown(text)
+    if below:
+        html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + below, 6)}>", html)
+    return mark_safe(html)  # sanitised by render_markdown (nh3)
 
 
 def document(*, award: Any, text: str, text_hash: str, signed: Any) -> str:

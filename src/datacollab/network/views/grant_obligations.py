@@ -55,7 +55,7 @@ def _grant_page(
         "network/grants/grant_detail.html",
         {
             "award": award,
-            "agreement_body": agreement_pdf.agreement_html(text),
+            "agreement_body": agreement_pdf.agreement_html(text, below=2),
             "text_hash": text_hash,
             "signed": signed,
             "can_sign": can_sign,
