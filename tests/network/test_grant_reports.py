@@ -259,3 +259,17 @@ def test_report_file_read_by_convener_audited_outsider_not_found(convener, login
     response = login(convener).get(url)
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     assert AuditEntry.objects.filter(action="grant.report_file_read").count() == 1
+
+
+def test_request_changes_mails_the_grantee_the_note(convener, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    grantee, report = _setup(convener)
+    submit_report(actor=grantee.member, report=report, body="Done.")
+    with django_capture_on_commit_callbacks(execute=True):
+        request_changes(actor=convener, report=report, note="Add the figures.")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [grantee.admin.email, grantee.member.email]
+    )
+    assert mail.outbox[0].subject == "Changes asked: “Interim report”"
+    assert "Add the figures." in mail.outbox[0].body

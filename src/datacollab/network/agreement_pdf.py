@@ -4,7 +4,6 @@ the URL fetcher refuses everything but `data:`, so nothing in the text makes the
 from __future__ import annotations
 
 import re
-import re
 from typing import Any
 
 from django.template.loader import render_to_string

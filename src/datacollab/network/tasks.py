@@ -45,3 +45,11 @@ def send_due_reminders() -> int:
 
     sent, _skipped = reminder_sources.send_due(timezone.now())
     return sent
+
+
+@task()
+def send_report_decision(report_id: int) -> int:
+    """Mail a grantee that its report was approved or sent back for changes."""
+    from datacollab.network.services.grant_reports import deliver_decision_mail
+
+    return deliver_decision_mail(report_id=report_id)

@@ -16,9 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +32,7 @@ from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.network.file_types import DOCUMENT_EXTENSIONS
 from datacollab.network.models import Award, Cohort, Instalment, ProgressReport, ReportFile
 from datacollab.network.uploads import UploadLike, check_upload, safe_name
+from datacollab.organisations.models import Membership
 from datacollab.organisations.rules import is_convener, is_member
 
 State = ProgressReport.State
@@ -235,7 +240,44 @@ def _decide(actor: Any, locked: ProgressReport, move: str, note: str) -> Progres
         obj=locked,
         details={"award": locked.award.identifier, "note": note},
     )
+    transaction.on_commit(partial(_enqueue_decision_mail, locked.pk))
     return locked
+
+
+def _enqueue_decision_mail(report_id: int) -> None:
+    from datacollab.network.tasks import send_report_decision
+
+    send_report_decision.enqueue(report_id)
+
+
+def deliver_decision_mail(*, report_id: int) -> int:
+    """Tell the grantee's members that their report was approved or sent back (with the
+    note); returns how many were mailed."""
+    report = (
+        ProgressReport.objects.select_related("award__organisation").filter(pk=report_id).first()
+    )
+    if report is None or report.state not in (State.APPROVED, State.CHANGES_REQUESTED):
+        return 0
+    link = settings.SITE_URL + reverse("grant-report", args=[report.pk])
+    if report.state == State.APPROVED:
+        subject = _("Approved: “%(title)s”") % {"title": report.title}
+        lines = [_("The convener approved “%(title)s”.") % {"title": report.title}]
+    else:
+        subject = _("Changes asked: “%(title)s”") % {"title": report.title}
+        lines = [_("The convener asked for changes to “%(title)s”.") % {"title": report.title}]
+    if report.convener_note:
+        lines += ["", report.convener_note]
+    lines += ["", link, ""]
+    addresses = list(
+        Membership.objects.filter(
+            organisation_id=report.award.organisation_id, user__is_active=True
+        )
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    for address in addresses:
+        EmailMessage(subject=subject, body="\n".join(lines), to=[address]).send()
+    return len(addresses)
 
 
 @transaction.atomic
