@@ -132,7 +132,7 @@ def test_submit_report_with_disguised_file_refused_and_nothing_stored(convener):
     fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf")
     with pytest.raises(DomainError) as refused:
         submit_report(actor=grantee.member, report=report, body="x", uploads=[fake])
-    assert refused.value.field == "files"
+    assert refused.value.field == "attachments"
     report.refresh_from_db()
     assert (report.state, ReportFile.objects.count()) == (State.DUE, 0)
 
@@ -232,7 +232,9 @@ def test_admin_cannot_change_instalment_payment(convener):
 def test_report_page_submit_then_convener_approves(convener, login):
     grantee, report = _setup(convener)
     url = reverse("grant-report", args=[report.pk])
-    response = login(grantee.member).post(url, {"body": "We did it.", "files": [pdf_upload()]})
+    response = login(grantee.member).post(
+        url, {"body": "We did it.", "attachments": [pdf_upload()]}
+    )
     assert response.status_code == 302
     response = login(convener).post(
         reverse("grant-report-decide", args=[report.pk]), {"move": "approve", "note": ""}

@@ -7,8 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.network.services.grant_reports import MAX_FILES
-
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -55,11 +53,11 @@ class SubmitReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Markdown: what you did, what you learnt, what comes next."),
     )
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         label=_("Files"),
         required=False,
-        help_text=_("Up to %(n)d files: PDF, images, office documents, CSV, text.")
-        % {"n": MAX_FILES},
+        # The number is services.grant_reports.MAX_FILES.
+        help_text=_("Up to 5 files: PDF, images, office documents, CSV, text."),
     )
 
 
@@ -87,7 +85,9 @@ class NewReportForm(forms.Form):
 
     def __init__(self, *args: Any, awards: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["award"].choices = [(self.ALL, _("Every award of the cohort"))] + [
+        award = self.fields["award"]
+        assert isinstance(award, forms.ChoiceField)
+        award.choices = [(self.ALL, _("Every award of the cohort"))] + [
             (str(a.pk), f"{a.organisation.name}: {a.title}") for a in awards
         ]
 

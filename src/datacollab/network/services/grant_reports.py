@@ -138,14 +138,14 @@ class _FileRule:
 def check_files(uploads: Sequence[UploadLike]) -> None:
     if len(uploads) > MAX_FILES:
         raise DomainError(
-            _("Attach at most %(n)d files to a report.") % {"n": MAX_FILES}, field="files"
+            _("Attach at most %(n)d files to a report.") % {"n": MAX_FILES}, field="attachments"
         )
     rule = _FileRule()
     for upload in uploads:
         try:
             check_upload(question=rule, upload=upload)
         except DomainError as error:
-            raise DomainError(error.message, field="files") from error
+            raise DomainError(error.message, field="attachments") from error
 
 
 def _locked(report: ProgressReport) -> ProgressReport:

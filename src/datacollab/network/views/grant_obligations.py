@@ -149,7 +149,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
             actor=request.user,
             report=report,
             body=form.cleaned_data["body"],
-            uploads=form.cleaned_data["files"],
+            uploads=form.cleaned_data["attachments"],
         )
     except DomainError as error:
         status = error.show_on(form)
