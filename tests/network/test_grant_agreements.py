@@ -181,3 +181,23 @@ def test_agreement_template_page_saves(convener, login):
     )
     assert response.status_code == 302
     assert _draft(grantee.award).text == "Terms for Data Cargo."
+
+
+def test_signed_agreement_pdf_keeps_signed_text_after_template_change(convener, login):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    grantee = make_grantee(convener=convener)
+    sign_grant_agreement(
+        actor=grantee.admin, award=grantee.award, expected_hash=_draft(grantee.award).hash
+    )
+    save_agreement_template(
+        actor=convener, cohort=grantee.award.cohort, text="Replaced terms.", output="x"
+    )
+    response = login(grantee.member).get(reverse("grant-agreement-pdf", args=[grantee.award.pk]))
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    words = " ".join(text.split())
+    assert "Replaced terms." not in words
+    assert "Signed for Data Cargo by Ada Admin" in words
+    assert "Data Cargo (the grantee)" in words
