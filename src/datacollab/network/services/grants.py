@@ -312,7 +312,7 @@ def mark_instalment_paid(
         )
     if paid_on > timezone.localdate():
         raise DomainError(_("The payment date cannot be in the future."), field="paid_on")
-    if locked.report_id is not None and not instalment_payable(locked):
+    if locked.report is not None and not instalment_payable(locked):
         raise Conflict(
             _(
                 "Instalment %(n)d of %(award)s is payable only once the report “%(report)s” is "
