@@ -201,3 +201,16 @@ def test_signed_agreement_pdf_keeps_signed_text_after_template_change(convener, 
     assert "Replaced terms." not in words
     assert "Signed for Data Cargo by Ada Admin" in words
     assert "Data Cargo (the grantee)" in words
+
+
+def test_agreement_text_keeps_names_plain_in_markdown(convener, login):
+    grantee = make_grantee(convener=convener)
+    org = grantee.award.organisation
+    org.name = "Data_Cargo *Ltd*"
+    org.save(update_fields=["name"])
+    save_agreement_template(
+        actor=convener, cohort=grantee.award.cohort, text="{{ organisation }}", output="x"
+    )
+    assert _draft(grantee.award).text == r"Data\_Cargo \*Ltd\*"
+    page = login(grantee.member).get(reverse("grant-detail", args=[grantee.award.pk]))
+    assert str(page.context["agreement_body"]) == "<p>Data_Cargo *Ltd*</p>\n"

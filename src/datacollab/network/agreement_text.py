@@ -69,6 +69,14 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def _md(text: str) -> str:
+    """A name or title made plain inside Markdown: its specials escaped, one line."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
 def _date(value: Any) -> str:
     return formats.date_format(value, "j F Y")
 
@@ -84,7 +92,7 @@ def facts(award: Any, *, output: str) -> dict[str, str]:
         _("%(amount)s due on %(date)s")
         % {"amount": money(i.amount, award.currency), "date": _date(i.due_on)}
         + (
-            _(" (payable once “%(report)s” is approved)") % {"report": i.report.title}
+            _(" (payable once “%(report)s” is approved)") % {"report": _md(i.report.title)}
             if i.report_id
             else ""
         )
@@ -92,16 +100,16 @@ def facts(award: Any, *, output: str) -> dict[str, str]:
     ]
     reports = list(award.reports.all())
     return {
-        "funder": cohort.network.name,
-        "organisation": award.organisation.name,
-        "cohort": cohort.name,
-        "title": award.title,
+        "funder": _md(cohort.network.name),
+        "organisation": _md(award.organisation.name),
+        "cohort": _md(cohort.name),
+        "title": _md(award.title),
         "identifier": award.identifier,
         "amount": money(award.amount, award.currency),
         "instalments": _list(instalments, _("(no instalments)")),
         "deliverables": _list(
             [
-                _("%(title)s, by %(date)s") % {"title": r.title, "date": _date(r.due_on)}
+                _("%(title)s, by %(date)s") % {"title": _md(r.title), "date": _date(r.due_on)}
                 for r in reports
             ],
             _("(none set yet)"),
