@@ -117,3 +117,40 @@ def test_tie_instalment_page_makes_it_wait(convener, login):
     assert response.status_code == 302
     instalment.refresh_from_db()
     assert instalment.report_id == report.pk
+
+
+def _my_grants_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("my-grants")).status_code == 200
+    return len(queries)
+
+
+def test_my_grants_query_count_does_not_grow_with_awards(convener, login):
+    from tests import factories
+
+    person = factories.make_user()
+    first = make_grantee(convener=convener)
+    first.award.organisation.memberships.create(user=person, role="member")
+    make_report(convener=convener, award=first.award)
+    client = login(person)
+    few = _my_grants_queries(client)
+    for _ in range(3):
+        other = make_grantee(convener=convener)
+        other.award.organisation.memberships.create(user=person, role="member")
+        make_report(convener=convener, award=other.award)
+    assert _my_grants_queries(client) == few
+
+
+def test_report_page_offers_only_the_allowed_moves(convener, login):
+    grantee = make_grantee(convener=convener)
+    report = make_report(convener=convener, award=grantee.award)
+    url = reverse("grant-report", args=[report.pk])
+    as_convener = login(convener).get(url)
+    as_member = login(grantee.member).get(url)
+    assert (as_convener.context["submit_form"], as_convener.context["decide_form"]) == (None, None)
+    assert as_member.context["decide_form"] is None
+    assert as_member.context["submit_form"] is not None
+    submit_report(actor=grantee.member, report=report, body="Done.")
+    as_convener = login(convener).get(url)
+    assert as_convener.context["decide_form"] is not None
+    assert login(grantee.member).get(url).context["submit_form"] is None

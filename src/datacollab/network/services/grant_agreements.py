@@ -116,7 +116,7 @@ def sign_grant_agreement(*, actor: Any, award: Award, expected_hash: str) -> Gra
             % {"org": award.organisation.name}
         )
     # The award's row lock queues two signers; the one-to-one is the second line.
-    Award.objects.select_for_update().filter(pk=award.pk).first()
+    Award.objects.select_for_update().get(pk=award.pk)
     if GrantAgreement.objects.filter(award=award).exists():
         raise Conflict(_("This grant agreement is already signed."))
     fresh = award_for_agreement(award.pk)
