@@ -340,6 +340,7 @@ def mark_instalment_paid(
             "amount": str(locked.amount),
             "paid_on": paid_on.isoformat(),
             "invoice_reference": locked.invoice_reference,
+            "report": locked.report_id,
         },
     )
     return locked
