@@ -19,10 +19,13 @@ from datacollab.events.models import Booking, CalendarFeed, Session, SupportSlot
 from datacollab.learnings.models import Learning, Resource
 from datacollab.network.models import (
     Application,
+    Award,
     Call,
     Instalment,
     OutgoingMail,
+    ProgressReport,
     Question,
+    ReportFile,
     ReviewAssignment,
     SelectionProposal,
 )
@@ -141,6 +144,9 @@ def _values() -> dict[str, list[Any]]:
             "nope",
         ],
         "number": [1, 999999],  # an output report's revision
+        "award_id": [*Award.objects.values_list("pk", flat=True)[:1], 999999],
+        "report_id": [*ProgressReport.objects.values_list("pk", flat=True)[:1], 999999],
+        "file_id": [*ReportFile.objects.values_list("pk", flat=True)[:1], 999999],
     }
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from datacollab.events import rules as event_rules
 from datacollab.matching import rules as matching_rules
 from datacollab.network.selectors.alumni import can_see_alumni_directory
+from datacollab.network.selectors.grant_obligations import has_grants
 from datacollab.organisations import rules as organisation_rules
 from datacollab.reports import rules as report_rules
 
@@ -74,6 +75,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("alumni-directory", _("Alumni"), _alumni),
     NavEntry("my-applications", _("My applications"), _signed_in),
     NavEntry("my-reviews", _("My reviews"), organisation_rules.is_reviewer),
+    NavEntry("my-grants", _("My grants"), has_grants),
     NavEntry("convener-home", _("Convener"), organisation_rules.is_convener),
     NavEntry("roles", _("Roles"), organisation_rules.can_manage_roles),
     NavEntry("network-dashboard", _("Dashboard"), report_rules.can_see_dashboard),

@@ -22,6 +22,7 @@ from datacollab.demo.cohorts import ensure_cohort
 from datacollab.demo.collaborations import ensure_collaborations
 from datacollab.demo.current import ensure_current_cohort
 from datacollab.demo.datasets import ensure_datasets
+from datacollab.demo.grants import ensure_grant_obligations
 from datacollab.demo.logins import LOGINS, DemoLogin
 from datacollab.demo.opencall import ensure_open_call
 from datacollab.demo.people import People, Person, email, ensure_memberships
@@ -105,6 +106,7 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         datasets = ensure_datasets(collabs=collabs)
         ensure_privacy(datasets=datasets, people=people, owner=collabs.contacts["data-cargo"])
         ensure_cohort_life(network=network, people=people, convener=convener, now=now)
+        ensure_grant_obligations(convener=convener, today=timezone.localdate(now))
         # Everything above was written by the demo, not through the services: index it all.
         search_index.rebuild()
     logins = list(LOGINS)

@@ -34,3 +34,22 @@ def send_direct_invitation(approach_id: int) -> int:
     from datacollab.network.services.direct import deliver_approach_invitation
 
     return deliver_approach_invitation(approach_id=approach_id)
+
+
+@task()
+def send_due_reminders() -> int:
+    """Every reminder due now, from every source (`datacollab remind --enqueue`)."""
+    from django.utils import timezone
+
+    from datacollab.network import reminder_sources
+
+    sent, _skipped = reminder_sources.send_due(timezone.now())
+    return sent
+
+
+@task()
+def send_report_decision(report_id: int) -> int:
+    """Mail a grantee that its report was approved or sent back for changes."""
+    from datacollab.network.services.grant_reports import deliver_decision_mail
+
+    return deliver_decision_mail(report_id=report_id)

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("datacollab.network.views.reviews")),
     path("", include("datacollab.network.views.selection")),
     path("", include("datacollab.network.views.grants")),
+    path("", include("datacollab.network.views.grant_obligations")),
+    path("", include("datacollab.network.views.grants_convener")),
     path("", include("datacollab.network.views.alumni")),
     path("", include("datacollab.network.views.call_lifecycle")),
     path("", include("datacollab.network.views.setup")),

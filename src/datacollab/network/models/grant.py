@@ -64,6 +64,14 @@ class Instalment(models.Model):
         help_text=_("for contracts paid against invoices"),
     )
     paid_on = models.DateField(null=True, blank=True)
+    # When set, the instalment is payable only once this report is approved.
+    report = models.ForeignKey(
+        "network.ProgressReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instalments",
+    )
 
     class Meta:
         ordering = ["award", "position"]

@@ -51,7 +51,12 @@ def _awards(cohort: Cohort) -> QuerySet[Award]:
     return (
         Award.objects.filter(cohort=cohort)
         .select_related("organisation", "application")
-        .prefetch_related(Prefetch("instalments", queryset=Instalment.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch(
+                "instalments",
+                queryset=Instalment.objects.select_related("report").order_by("position"),
+            )
+        )
         .order_by("organisation__name", "pk")
     )
 

@@ -23,6 +23,7 @@ from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.templatetags.datacollab import money
 from datacollab.network.models import Application, Award, Cohort, CohortMembership, Instalment
+from datacollab.network.services.grant_reports import instalment_payable
 from datacollab.organisations.models import Organisation
 from datacollab.organisations.rules import is_convener
 
@@ -311,6 +312,14 @@ def mark_instalment_paid(
         )
     if paid_on > timezone.localdate():
         raise DomainError(_("The payment date cannot be in the future."), field="paid_on")
+    if locked.report is not None and not instalment_payable(locked):
+        raise Conflict(
+            _(
+                "Instalment %(n)d of %(award)s is payable only once the report “%(report)s” is "
+                "approved."
+            )
+            % {"n": locked.position, "award": award.title, "report": locked.report.title}
+        )
     invoice_reference = invoice_reference.strip()
     if award.kind == Award.Kind.CONTRACT and not invoice_reference:
         raise DomainError(
@@ -331,6 +340,7 @@ def mark_instalment_paid(
             "amount": str(locked.amount),
             "paid_on": paid_on.isoformat(),
             "invoice_reference": locked.invoice_reference,
+            "report": locked.report_id,
         },
     )
     return locked
