@@ -251,11 +251,14 @@ def send_decision_mails(*, actor: Any, call: Call) -> int:
 
 @transaction.atomic
 def deliver_mail(*, mail_id: int) -> bool:
-    """Send one mail if it still awaits sending; a mail already sent or cancelled is skipped."""
+    """Send one mail (a decision or a message to a group) if it still awaits sending; a mail
+    already sent or cancelled is skipped."""
     mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
     if mail is None or mail.status != OutgoingMail.Status.DRAFT:
         return False
-    EmailMessage(subject=mail.subject, body=mail.body, to=mail.to).send()
+    EmailMessage(
+        subject=mail.subject, body=mail.body, to=mail.to, headers=mail.headers or None
+    ).send()
     mail.status = OutgoingMail.Status.SENT
     mail.sent_at = timezone.now()
     mail.save(update_fields=["status", "sent_at"])
