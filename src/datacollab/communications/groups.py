@@ -71,7 +71,8 @@ def group_choices() -> list[Group]:
             groups.append(
                 Group(
                     f"applicants:{call.pk}:{outcome}",
-                    _("Call %(call)s: %(who)s") % {"call": call.title, "who": _outcome_label(outcome)},
+                    _("Call %(call)s: %(who)s")
+                    % {"call": call.title, "who": _outcome_label(outcome)},
                     call=call,
                     transactional=True,
                 )
@@ -119,9 +120,7 @@ def _people_query(group: Group) -> Q | None:
         return Q(organisation__cohort_memberships__cohort__ends_on__lt=timezone.localdate())
     if kind == "applicants":
         call_id, _sep, outcome = rest.partition(":")
-        apps = Application.objects.filter(
-            call_id=int(call_id), status=Application.Status.SUBMITTED
-        )
+        apps = Application.objects.filter(call_id=int(call_id), status=Application.Status.SUBMITTED)
         if outcome != "all":
             apps = apps.filter(decision=outcome)
         return Q(organisation__in=apps.values("organisation_id"))
@@ -144,9 +143,7 @@ def _user_ids(group: Group) -> set[int]:
     if kind == "applicants":
         # The person who submitted is always told, even if no longer a member.
         call_id, _sep, outcome = rest.partition(":")
-        apps = Application.objects.filter(
-            call_id=int(call_id), status=Application.Status.SUBMITTED
-        )
+        apps = Application.objects.filter(call_id=int(call_id), status=Application.Status.SUBMITTED)
         if outcome != "all":
             apps = apps.filter(decision=outcome)
         return set(apps.values_list("created_by_id", flat=True))

@@ -86,7 +86,9 @@ def check(text: str, *, allowed_names: Sequence[str], field: str) -> None:
     rest = TOKEN.sub("", text)
     if "{" in rest or "}" in rest:
         raise DomainError(
-            _("A brace is not closed. Allowed placeholders: %(allowed)s; write {{ and }} for a literal brace.")
+            _(
+                "A brace is not closed. Allowed placeholders: %(allowed)s; write {{ and }} for a literal brace."
+            )
             % {"allowed": listing},
             field=field,
         )

@@ -126,9 +126,7 @@ def _new_token() -> str:
 
 def _tokens(user_ids: list[int]) -> dict[int, str]:
     """Each person's unsubscribe token, making the missing preference rows."""
-    have = dict(
-        MailPreference.objects.filter(user_id__in=user_ids).values_list("user_id", "token")
-    )
+    have = dict(MailPreference.objects.filter(user_id__in=user_ids).values_list("user_id", "token"))
     missing = [pk for pk in user_ids if pk not in have]
     if missing:
         MailPreference.objects.bulk_create(
