@@ -160,7 +160,7 @@ def test_send_message_adds_one_click_unsubscribe_headers_to_announcements(conven
 
 
 def test_send_message_leaves_out_people_who_unsubscribed_from_announcements(convener, send):
-    cohort, amina, ben = _cohort_with_two()
+    cohort, _amina, ben = _cohort_with_two()
     MailPreference.objects.create(user=ben, token="ben-token", announcements=False)
 
     count = send(actor=convener, message=_draft(convener, cohort))
@@ -248,7 +248,7 @@ def test_discarded_message_cannot_be_sent(convener, send):
 
 
 def test_set_announcements_unsubscribes_once_and_audits(convener):
-    cohort, amina, _ben = _cohort_with_two()
+    _cohort, amina, _ben = _cohort_with_two()
     preference = MailPreference.objects.create(user=amina, token="amina-token")
 
     set_announcements(token="amina-token", receive=False, via="one-click link")

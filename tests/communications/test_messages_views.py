@@ -103,7 +103,7 @@ def test_send_page_confirms_the_count_then_sends(
 
 
 def test_message_pages_refuse_a_participant(login):
-    cohort, amina, _ben = _cohort()
+    _c, amina, _ben = _cohort()
 
     assert login(amina).get("/messages/").status_code == 403
     assert login(amina).get("/messages/new/").status_code == 403
@@ -128,7 +128,7 @@ def test_unsubscribe_with_a_wrong_token_is_not_found(db):
 
 
 def test_message_list_queries_do_not_grow_with_messages(convener, login):
-    cohort, _amina, _ben = _cohort()
+    _cohort()
     client = login(convener)
 
     def count() -> int:

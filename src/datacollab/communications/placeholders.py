@@ -69,7 +69,7 @@ def allowed(groups: Sequence[Group]) -> list[str]:
 
 def check(text: str, *, allowed_names: Sequence[str], field: str) -> None:
     """Refuse an unknown placeholder or a stray brace, naming the allowed placeholders."""
-    listing = ", ".join("{%s}" % name for name in allowed_names)
+    listing = ", ".join(f"{{{name}}}" for name in allowed_names)
     for match in TOKEN.finditer(text):
         name = match.group(1)
         if match.group(0) in ("{{", "}}"):
@@ -87,7 +87,8 @@ def check(text: str, *, allowed_names: Sequence[str], field: str) -> None:
     if "{" in rest or "}" in rest:
         raise DomainError(
             _(
-                "A brace is not closed. Allowed placeholders: %(allowed)s; write {{ and }} for a literal brace."
+                "A brace is not closed. Allowed placeholders: %(allowed)s; write {{ and }} "
+                "for a literal brace."
             )
             % {"allowed": listing},
             field=field,
@@ -96,11 +97,9 @@ def check(text: str, *, allowed_names: Sequence[str], field: str) -> None:
 
 def render(text: str, context: dict[str, str]) -> str:
     def replace(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == "{{":
-            return "{"
-        if token == "}}":
-            return "}"
+        found = match.group(0)
+        if found in ("{{", "}}"):
+            return found[0]
         return context[match.group(1)]
 
     return TOKEN.sub(replace, text)
