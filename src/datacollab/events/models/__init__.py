@@ -6,6 +6,7 @@ from datacollab.events.models.session import (
     Session,
     SessionKind,
 )
+from datacollab.events.models.public import PublicListing, Registration
 from datacollab.events.models.support import Booking, SupportSlot
 
 __all__ = [
@@ -14,6 +15,8 @@ __all__ = [
     "Booking",
     "CalendarFeed",
     "Invitation",
+    "PublicListing",
+    "Registration",
     "Session",
     "SessionKind",
     "SupportSlot",
