@@ -10,7 +10,9 @@ class RegistrationForm(forms.Form):
         label=_("Your email"),
         help_text=_("We mail you a link to confirm it; it is never shown on the site."),
     )
-    organisation = forms.CharField(label=_("Organisation (optional)"), max_length=200, required=False)
+    organisation = forms.CharField(
+        label=_("Organisation (optional)"), max_length=200, required=False
+    )
 
 
 class PublicListingForm(forms.Form):

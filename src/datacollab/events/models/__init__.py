@@ -1,3 +1,4 @@
+from datacollab.events.models.public import PublicListing, Registration
 from datacollab.events.models.session import (
     Attendance,
     Audience,
@@ -6,7 +7,6 @@ from datacollab.events.models.session import (
     Session,
     SessionKind,
 )
-from datacollab.events.models.public import PublicListing, Registration
 from datacollab.events.models.support import Booking, SupportSlot
 
 __all__ = [

@@ -35,9 +35,7 @@ def public_sessions() -> QuerySet[Session]:
 def public_session(slug: str) -> Session:
     session = public_sessions().filter(slug=slug).first()
     if session is None:
-        raise NotFound(
-            _("There is no public session %(slug)r, or it has ended.") % {"slug": slug}
-        )
+        raise NotFound(_("There is no public session %(slug)r, or it has ended.") % {"slug": slug})
     return session
 
 
@@ -68,6 +66,8 @@ def registration_by_token(token: str) -> Registration:
     )
     if registration is None:
         raise NotFound(
-            _("This registration link is not valid: it may be incomplete (some mail programs cut long links).")
+            _(
+                "This registration link is not valid: it may be incomplete (some mail programs cut long links)."
+            )
         )
     return registration

@@ -52,7 +52,9 @@ def set_public(
     session = Session.objects.select_for_update().get(pk=session.pk)
     _require_scheduled(session)
     if capacity is not None and capacity < 1:
-        raise DomainError(_("Give at least one place, or leave it empty for no limit."), field="capacity")
+        raise DomainError(
+            _("Give at least one place, or leave it empty for no limit."), field="capacity"
+        )
     listing, _created = PublicListing.objects.select_for_update().get_or_create(
         session=session, defaults={"is_public": public, "capacity": capacity, "updated_by": actor}
     )
@@ -159,9 +161,7 @@ def _enqueue(registration_id: int, kind: str) -> None:
 def confirm_registration(*, token: str) -> Registration:
     from datacollab.events.selectors.public import registration_by_token
 
-    registration = Registration.objects.select_for_update().get(
-        pk=registration_by_token(token).pk
-    )
+    registration = Registration.objects.select_for_update().get(pk=registration_by_token(token).pk)
     if registration.status == Registration.Status.CANCELLED:
         raise Conflict(_("This registration was cancelled; register again if you wish to come."))
     if registration.status == Registration.Status.PENDING:
@@ -176,9 +176,7 @@ def confirm_registration(*, token: str) -> Registration:
 def cancel_registration(*, token: str) -> Registration:
     from datacollab.events.selectors.public import registration_by_token
 
-    registration = Registration.objects.select_for_update().get(
-        pk=registration_by_token(token).pk
-    )
+    registration = Registration.objects.select_for_update().get(pk=registration_by_token(token).pk)
     if registration.status != Registration.Status.CANCELLED:
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()
@@ -193,9 +191,7 @@ def registration_url(registration: Registration) -> str:
 
 def send_registration_mail(*, registration_id: int, kind: str) -> int:
     """The confirmation mail (with the session as a .ics) or the already-registered reminder."""
-    registration = (
-        Registration.objects.select_related("session").filter(pk=registration_id).first()
-    )
+    registration = Registration.objects.select_related("session").filter(pk=registration_id).first()
     if registration is None or registration.status == Registration.Status.CANCELLED:
         return 0
     session = registration.session

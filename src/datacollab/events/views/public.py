@@ -97,9 +97,7 @@ def public_registration(request: HttpRequest, token: str) -> HttpResponse:
             raise DomainError(_("Choose to confirm or to cancel."))
         return redirect("public-registration", token=token)
     registration = selectors.registration_by_token(token)
-    return render(
-        request, "events/public/registration.html", {"registration": registration}
-    )
+    return render(request, "events/public/registration.html", {"registration": registration})
 
 
 @login_required
@@ -170,7 +168,5 @@ urlpatterns = [
         name="public-session-registered",
     ),
     path("<slug:session_slug>/public/", session_public_settings, name="session-public"),
-    path(
-        "<slug:session_slug>/registrations/", session_registrations, name="session-registrations"
-    ),
+    path("<slug:session_slug>/registrations/", session_registrations, name="session-registrations"),
 ]
