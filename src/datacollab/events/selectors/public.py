@@ -67,7 +67,8 @@ def registration_by_token(token: str) -> Registration:
     if registration is None:
         raise NotFound(
             _(
-                "This registration link is not valid: it may be incomplete (some mail programs cut long links)."
+                "This registration link is not valid: it may be incomplete (some mail "
+                "programs cut long links)."
             )
         )
     return registration
