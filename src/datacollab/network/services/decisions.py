@@ -124,6 +124,7 @@ def update_template(*, actor: Any, call: Call, kind: str, subject: str, body: st
         .select_related("application__organisation", "application__call__cohort")
     )
     for mail in drafts:
+        assert mail.application is not None  # filtered on application__call above
         mail.subject, mail.body = _render(
             subject, body, mail_context(application=mail.application, convener=actor)
         )
