@@ -18,6 +18,7 @@ from datacollab.events.services.public import (
     register,
     set_public,
 )
+from datacollab.events.services.sessions import cancel_session
 from datacollab.organisations.services.throttle import Throttled
 from tests import factories
 from tests import factories_events as events
@@ -209,6 +210,16 @@ def test_public_feed_lists_public_sessions_only(convener, webinar):
 
     assert "SUMMARY:Information webinar: third call" in feed
     assert "Members only" not in feed
+
+
+def test_public_feed_keeps_a_cancelled_public_session_as_cancelled(convener, webinar):
+    cancel_session(actor=convener, session=webinar, reason="Speaker ill")
+
+    feed = Client().get("/sessions/public/feed.ics").content.decode()
+    timetable = Client().get("/sessions/public/").content.decode()
+
+    assert "STATUS:CANCELLED" in feed
+    assert webinar.title not in timetable
 
 
 def test_registrations_page_is_for_conveners(convener, login, webinar, registering):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -30,6 +31,15 @@ def public_sessions() -> QuerySet[Session]:
         .select_related("public_listing")
         .order_by("starts_at", "pk")
     )
+
+
+def public_feed_sessions() -> QuerySet[Session]:
+    """The public feed: public sessions of the last 30 days and to come, cancelled ones
+    included, so subscribed calendars see a cancellation (STATUS:CANCELLED) rather than an
+    event that silently stays."""
+    return Session.objects.filter(
+        public_listing__is_public=True, ends_at__gt=timezone.now() - timedelta(days=30)
+    ).order_by("starts_at", "pk")
 
 
 def public_session(slug: str) -> Session:

@@ -34,7 +34,7 @@ def public_feed(request: HttpRequest) -> HttpResponse:
         ical.session_event(
             s, url=request.build_absolute_uri(reverse("public-session", args=[s.slug]))
         )
-        for s in selectors.public_sessions()
+        for s in selectors.public_feed_sessions()
     ]
     body = ical.build_calendar(events, name=_("Public sessions"), refresh=True)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
