@@ -146,3 +146,16 @@ def test_message_list_queries_do_not_grow_with_messages(convener, login):
         )
 
     assert count() == one
+
+
+def test_settings_page_stops_and_resumes_announcements(login):
+    user = factories.make_user(email="amina@example.org")
+    client = login(user)
+
+    client.post("/messages/settings/", {})
+    stopped = MailPreference.objects.get(user=user).announcements
+    client.post("/messages/settings/", {"announcements": "on"})
+
+    assert stopped is False
+    assert MailPreference.objects.get(user=user).announcements is True
+    assert client.get("/messages/settings/").status_code == 200

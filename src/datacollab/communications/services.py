@@ -225,6 +225,13 @@ def set_announcements(*, token: str, receive: bool, via: str) -> MailPreference:
     return preference
 
 
+@transaction.atomic
+def set_own_announcements(*, actor: Any, receive: bool) -> MailPreference:
+    """A logged-in person's own choice, from their settings page."""
+    preference = ensure_preference(user=actor)
+    return set_announcements(token=preference.token, receive=receive, via="settings page")
+
+
 def ensure_preference(*, user: Any) -> MailPreference:
     preference = MailPreference.objects.filter(user=user).first()
     if preference is not None:

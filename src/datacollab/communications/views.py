@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from datacollab.communications import groups as group_rules
 from datacollab.communications import placeholders, selectors, services
 from datacollab.communications.forms import MessageForm
-from datacollab.communications.models import Message
+from datacollab.communications.models import MailPreference, Message
 from datacollab.core.errors import DomainError
 from datacollab.network.selectors.selection import require_convener
 
@@ -144,6 +144,27 @@ def message_discard(request: HttpRequest, pk: int) -> HttpResponse:
     services.discard_message(actor=request.user, message=message)
     flash.success(request, _("The draft is discarded; it will never be sent."))
     return redirect("message-list")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def announcement_settings(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        receive = request.POST.get("announcements") == "on"
+        services.set_own_announcements(actor=request.user, receive=receive)
+        flash.success(
+            request,
+            _("You will receive announcements.")
+            if receive
+            else _("You will no longer receive announcements."),
+        )
+        return redirect("announcement-settings")
+    preference = MailPreference.objects.filter(user=request.user).first()  # type: ignore[misc]
+    return render(
+        request,
+        "communications/settings.html",
+        {"receiving": preference.announcements if preference else True},
+    )
 
 
 def _masked(email: str) -> str:
