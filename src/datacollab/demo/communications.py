@@ -81,7 +81,7 @@ def _webinar(*, network: Network, convener: User, call: Call, now: datetime) -> 
                 "name": name,
                 "organisation": organisation,
                 "status": status,
-                "token": f"demo-{address.split('@')[0]}",
+                "token": "demo-" + address.split("@")[0].replace(".", "-"),
                 "confirmed_at": now if status == "confirmed" else None,
             },
         )
