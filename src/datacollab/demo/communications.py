@@ -7,6 +7,7 @@ the loader updates them in place.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -81,8 +82,15 @@ def _webinar(*, network: Network, convener: User, call: Call, now: datetime) -> 
                 "name": name,
                 "organisation": organisation,
                 "status": status,
-                "token": "demo-" + address.split("@")[0].replace(".", "-"),
                 "confirmed_at": now if status == "confirmed" else None,
+            },
+            # A secret like any other: a demo put online must not hand out cancel links.
+            create_defaults={
+                "name": name,
+                "organisation": organisation,
+                "status": status,
+                "confirmed_at": now if status == "confirmed" else None,
+                "token": secrets.token_urlsafe(32),
             },
         )
     return session
@@ -106,7 +114,7 @@ def _cohort_message(*, convener: User, now: datetime) -> Message:
     people = recipients(groups)
     for person in people:
         MailPreference.objects.get_or_create(
-            user_id=person.user_id, defaults={"token": f"demo-{person.user_id}"}
+            user_id=person.user_id, defaults={"token": secrets.token_urlsafe(32)}
         )
     tokens = dict(
         MailPreference.objects.filter(user_id__in=[p.user_id for p in people]).values_list(
