@@ -12,10 +12,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from datacollab.collaborations.models import Agreement, CollaborationMember, DataCollaboration
+from datacollab.communications.models import MailPreference, Message
 from datacollab.datasets.models import AccessGrant, AccessRequest, Dataset, Upload
 from datacollab.demo.builder import load_demo
 from datacollab.discussion.models import Channel, EmailPreference, Post, PostAttachment, Thread
-from datacollab.events.models import Booking, CalendarFeed, Session, SupportSlot
+from datacollab.events.models import Booking, CalendarFeed, Registration, Session, SupportSlot
 from datacollab.learnings.models import Learning, Resource
 from datacollab.network.models import (
     Application,
@@ -86,6 +87,7 @@ def _values() -> dict[str, list[Any]]:
         "cohort_slug": ["2021-open-data-stewards", "nope"],
         "pk": [
             Application.objects.filter(call=call).first().pk,
+            *Message.objects.values_list("pk", flat=True)[:1],
             Instalment.objects.first().pk,
             999999,
         ],
@@ -134,9 +136,17 @@ def _values() -> dict[str, list[Any]]:
         "session_slug": [
             *Session.objects.order_by("starts_at").values_list("slug", flat=True)[:1],
             *Session.objects.order_by("-starts_at").values_list("slug", flat=True)[:1],
+            *Session.objects.filter(public_listing__is_public=True).values_list("slug", flat=True)[
+                :1
+            ],
             "nope",
         ],
-        "token": [*CalendarFeed.objects.values_list("token", flat=True)[:1], "nope"],
+        "token": [
+            *CalendarFeed.objects.values_list("token", flat=True)[:1],
+            *Registration.objects.values_list("token", flat=True)[:1],  # public sessions
+            *MailPreference.objects.values_list("token", flat=True)[:1],  # announcements
+            "nope",
+        ],
         "slot_id": [*SupportSlot.objects.values_list("pk", flat=True)[:1], 999999],
         "booking_id": [*Booking.objects.values_list("pk", flat=True)[:1], 999999],
         "unsubscribe_token": [

@@ -44,7 +44,7 @@ def _people():
 
 
 EXPECTED = {
-    "anonymous": PUBLIC,
+    "anonymous": [*PUBLIC, "Public sessions"],
     "outsider": SIGNED_IN,
     "applicant": SIGNED_IN,
     "reviewer": [*SIGNED_IN, "My reviews"],

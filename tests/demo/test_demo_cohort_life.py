@@ -203,7 +203,10 @@ def test_demo_participant_can_rsvp_to_upcoming_alumni_and_network_sessions() -> 
     load_demo(now=now)
     gbif = _user("gbif")
 
-    upcoming = Session.objects.filter(starts_at__gt=now).order_by("starts_at")
+    # The public webinar (issue 13) is for registrants, not invitees: left out here.
+    upcoming = Session.objects.filter(starts_at__gt=now, public_listing__isnull=True).order_by(
+        "starts_at"
+    )
     assert [s.audience for s in upcoming] == ["alumni", "network"]
     assert set(
         Invitation.objects.filter(user=gbif, session__in=upcoming).values_list(

@@ -33,6 +33,11 @@ def _signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
+def _anonymous(user: Any) -> bool:
+    # Signed-in people reach public sessions from the Sessions page.
+    return not _signed_in(user)
+
+
 # Cheapest checks first: roles are cached on the user, cohort participation costs a query.
 
 
@@ -69,6 +74,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("collaboration-list", _("Collaborations"), _anyone),
     NavEntry("learning-list", _("Learnings"), _anyone),
     NavEntry("session-list", _("Sessions"), _signed_in),
+    NavEntry("public-sessions", _("Public sessions"), _anonymous),
     NavEntry("support-home", _("1:1 support"), _support),
     NavEntry("channel-list", _("Discussion"), _signed_in),
     NavEntry("peer-suggestions", _("Peers"), _peers),

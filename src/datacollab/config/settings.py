@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "datacollab.datasets",
     "datacollab.network",
     "datacollab.events",
+    "datacollab.communications",
     "datacollab.discussion",
     "datacollab.learnings",
     "datacollab.matching",

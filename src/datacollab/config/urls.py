@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("datasets/", include("datacollab.datasets.urls")),
     path("sessions/", include("datacollab.events.urls")),
     path("discussion/", include("datacollab.discussion.urls")),
+    path("messages/", include("datacollab.communications.urls")),
     path("", include("datacollab.learnings.urls")),
     path("peers/", include("datacollab.matching.urls")),
     path("search/", include("datacollab.search.urls")),

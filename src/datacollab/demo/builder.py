@@ -20,6 +20,7 @@ from datacollab.demo import content, seeds
 from datacollab.demo.cohort_life import ensure_cohort_life
 from datacollab.demo.cohorts import ensure_cohort
 from datacollab.demo.collaborations import ensure_collaborations
+from datacollab.demo.communications import ensure_communications
 from datacollab.demo.current import ensure_current_cohort
 from datacollab.demo.datasets import ensure_datasets
 from datacollab.demo.grants import ensure_grant_obligations
@@ -107,6 +108,7 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         ensure_privacy(datasets=datasets, people=people, owner=collabs.contacts["data-cargo"])
         ensure_cohort_life(network=network, people=people, convener=convener, now=now)
         ensure_grant_obligations(convener=convener, today=timezone.localdate(now))
+        ensure_communications(network=network, convener=convener, call=opened.call, now=now)
         # Everything above was written by the demo, not through the services: index it all.
         search_index.rebuild()
     logins = list(LOGINS)

@@ -11,3 +11,11 @@ from datacollab.events.services import support
 def send_booking_mail(booking_id: int, method: str) -> int:
     """Mail a booking's invitation (REQUEST) or cancellation (CANCEL) to both people."""
     return support.send_booking_mail(booking_id=booking_id, method=method)
+
+
+@task()
+def send_registration_mail(registration_id: int, kind: str) -> int:
+    """Mail a public session's registrant their confirm-and-cancel link and the .ics."""
+    from datacollab.events.services.public import send_registration_mail as send
+
+    return send(registration_id=registration_id, kind=kind)

@@ -1,3 +1,4 @@
+from datacollab.events.models.public import PublicListing, Registration
 from datacollab.events.models.session import (
     Attendance,
     Audience,
@@ -14,6 +15,8 @@ __all__ = [
     "Booking",
     "CalendarFeed",
     "Invitation",
+    "PublicListing",
+    "Registration",
     "Session",
     "SessionKind",
     "SupportSlot",

@@ -58,7 +58,13 @@ class EmailTemplate(models.Model):
 
 
 class OutgoingMail(models.Model):
-    """A decision mail rendered for review: conveners read it before it is sent."""
+    """A mail rendered for review: conveners read it before it is sent.
+
+    Decision mails belong to an application; messages to a group (communications app) have
+    none and carry their own headers (one-click unsubscribe). Both leave by `deliver_mail`."""
+
+    # The decision kinds, and a convener's message to a group.
+    KIND_CHOICES = [*EmailTemplate.Kind.choices, ("message", _("Message to a group"))]
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Awaiting review")
@@ -66,10 +72,16 @@ class OutgoingMail(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="outgoing_mails"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="outgoing_mails",
+        null=True,
+        blank=True,
     )
-    kind = models.CharField(max_length=15, choices=EmailTemplate.Kind.choices)
+    kind = models.CharField(max_length=15, choices=KIND_CHOICES)
     to = models.JSONField(default=list)
+    # Extra mail headers, e.g. List-Unsubscribe (RFC 8058) on announcements.
+    headers = models.JSONField(default=dict, blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

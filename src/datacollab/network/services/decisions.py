@@ -124,6 +124,7 @@ def update_template(*, actor: Any, call: Call, kind: str, subject: str, body: st
         .select_related("application__organisation", "application__call__cohort")
     )
     for mail in drafts:
+        assert mail.application is not None  # filtered on application__call above
         mail.subject, mail.body = _render(
             subject, body, mail_context(application=mail.application, convener=actor)
         )
@@ -251,11 +252,14 @@ def send_decision_mails(*, actor: Any, call: Call) -> int:
 
 @transaction.atomic
 def deliver_mail(*, mail_id: int) -> bool:
-    """Send one mail if it still awaits sending; a mail already sent or cancelled is skipped."""
+    """Send one mail (a decision or a message to a group) if it still awaits sending; a mail
+    already sent or cancelled is skipped."""
     mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
     if mail is None or mail.status != OutgoingMail.Status.DRAFT:
         return False
-    EmailMessage(subject=mail.subject, body=mail.body, to=mail.to).send()
+    EmailMessage(
+        subject=mail.subject, body=mail.body, to=mail.to, headers=mail.headers or None
+    ).send()
     mail.status = OutgoingMail.Status.SENT
     mail.sent_at = timezone.now()
     mail.save(update_fields=["status", "sent_at"])
