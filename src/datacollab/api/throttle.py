@@ -29,7 +29,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from datacollab.api.models import ApiTiers, ApiToken, EnterprisePlan, QuotaCounter, Tier, UsageDay
+from datacollab.api.models import ApiToken, EnterprisePlan, QuotaCounter, Tier, UsageDay
 from datacollab.core.errors import DomainError
 
 # A key's shape (api/services/tokens.py); a query-string value of this shape is refused.
