@@ -79,10 +79,24 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# runserver answers each request in a new thread; with the site's persistent connections
+# (CONN_MAX_AGE) each finished thread would leave its connection open until PostgreSQL runs
+# out of them. Closing it at the end of each request, as a worker pool's reuse would, keeps
+# the test about the quota.
+SERVER = """
+import os, sys, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "datacollab.config.settings")
+django.setup()
+from django.conf import settings
+settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+from django.core.management import call_command
+call_command("runserver", sys.argv[1], use_reloader=False, skip_checks=True)
+"""
+
+
 def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "datacollab", "runserver", "--noreload", "--skip-checks"]
-        + [f"127.0.0.1:{port}"],
+        [sys.executable, "-c", SERVER, f"127.0.0.1:{port}"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
