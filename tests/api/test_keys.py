@@ -24,7 +24,11 @@ def test_keys_organisation_key_made_by_an_admin_is_audited():
     org = make_org(admins=[admin])
     key, secret = create_organisation_key(actor=admin, organisation=org, name="harvester")
     stored = ApiToken.objects.get(pk=key.pk)
-    assert (stored.user_id, stored.organisation_id, stored.created_by_id) == (None, org.pk, admin.pk)
+    assert (stored.user_id, stored.organisation_id, stored.created_by_id) == (
+        None,
+        org.pk,
+        admin.pk,
+    )
     assert (secret[:8], stored.prefix, stored.account) == ("dc_live_", secret[:16], f"org:{org.pk}")
     entry = AuditEntry.objects.get(action="api.token_created")
     assert (entry.actor_id, entry.details) == (

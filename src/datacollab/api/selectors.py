@@ -43,9 +43,7 @@ def administered_organisations(user: Any) -> list[Organisation]:
 def plans_of(tiers: ApiTiers | None) -> list[EnterprisePlan]:
     if tiers is None:
         return []
-    return list(
-        EnterprisePlan.objects.filter(tiers=tiers).select_related("user", "organisation")
-    )
+    return list(EnterprisePlan.objects.filter(tiers=tiers).select_related("user", "organisation"))
 
 
 def _usage_rows(scope: Dataset | DataCollaboration) -> QuerySet[UsageDay]:
@@ -129,7 +127,9 @@ def usage_csv_rows(scope: Dataset | DataCollaboration, *, since: dt.date) -> lis
         _usage_rows(scope)
         .filter(day__gte=since)
         .order_by("day", "dataset_id", "account", "key_id", "endpoint")
-        .values_list("day", "dataset_id", "account", "key_id", "tier", "endpoint", "calls", "refused")
+        .values_list(
+            "day", "dataset_id", "account", "key_id", "tier", "endpoint", "calls", "refused"
+        )
     )
     labels = _labels({r[2] for r in rows}, {r[3] for r in rows})
     slugs = dict(Dataset.objects.filter(pk__in={r[1] for r in rows}).values_list("pk", "slug"))

@@ -349,7 +349,7 @@ def admit(request: HttpRequest, caller: Caller) -> Decision:
     if month_used >= math.ceil(WARN_SHARE * limits.per_month):
         headers["Warning"] = (
             f'299 datacollab "{month_used} of the {limits.per_month} requests of this '
-            f'month\'s quota are used"'
+            f"month's quota are used\""
         )
         if not warned:
             _warn_once(caller, limits, now, month_used)

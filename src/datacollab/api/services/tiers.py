@@ -38,7 +38,9 @@ def is_steward(user: Any, scope: Scope) -> bool:
 def _require_steward(actor: Any, scope: Scope) -> None:
     if not is_steward(actor, scope):
         raise NotAllowed(
-            _("Only the data's steward (an administrator of the owning organisation) sets its tiers.")
+            _(
+                "Only the data's steward (an administrator of the owning organisation) sets its tiers."
+            )
         )
 
 
@@ -144,7 +146,11 @@ def start_enterprise_plan(*, actor: Any, scope: Scope, account: str) -> Enterpri
         action="api.enterprise_plan_started",
         actor=actor,
         obj=plan,
-        details={"scope": tiers.scope, "account": plan.account, "price": str(tiers.enterprise_price)},
+        details={
+            "scope": tiers.scope,
+            "account": plan.account,
+            "price": str(tiers.enterprise_price),
+        },
     )
     return plan
 

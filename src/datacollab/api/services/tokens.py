@@ -62,9 +62,7 @@ def create_organisation_key(
 
 
 @transaction.atomic
-def _create(
-    *, actor: Any, name: str, organisation: Organisation | None
-) -> tuple[ApiToken, str]:
+def _create(*, actor: Any, name: str, organisation: Organisation | None) -> tuple[ApiToken, str]:
     if not _authenticated(actor):
         raise NotAllowed(_("Log in to create an API key."))
     if organisation is not None and not is_org_admin(actor, organisation):
@@ -140,9 +138,7 @@ def revoke_token(
 def authenticate_token(*, secret: str) -> ApiToken:
     """The active token with this secret, its use recorded; InvalidToken (401) otherwise."""
     token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(secret.strip()))
-        .first()
+        ApiToken.objects.select_related("user").filter(digest=token_digest(secret.strip())).first()
     )
     if token is None:
         raise InvalidToken(

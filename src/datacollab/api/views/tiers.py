@@ -23,8 +23,8 @@ from datacollab.api.services.tiers import (
     default_limits,
     end_enterprise_plan,
     is_steward,
-    start_enterprise_plan,
     set_tiers,
+    start_enterprise_plan,
     tiers_of,
 )
 from datacollab.api.throttle import LIMIT_FIELDS
@@ -195,9 +195,7 @@ def api_usage_csv(request: HttpRequest, kind: str, **ids: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="api-usage-{kind}-{scope.slug}.csv"'
     writer = csv.writer(response)
-    writer.writerow(
-        ["day", "dataset", "account", "key", "tier", "endpoint", "calls", "refused"]
-    )
+    writer.writerow(["day", "dataset", "account", "key", "tier", "endpoint", "calls", "refused"])
     for row in usage_csv_rows(scope, since=_since()):
         # Account and key names are typed by users: a formula must open as text.
         writer.writerow([escape_cell(cell) for cell in row])
@@ -210,9 +208,7 @@ def _routes(kind: str, prefix: str, param: str) -> list[Any]:
     return [
         path(f"tiers/{base}/", api_tiers, extra, name=f"api-{kind}-tiers"),
         path(f"tiers/{base}/plans/", api_plan_start, extra, name=f"api-{kind}-plan-start"),
-        path(
-            f"tiers/{base}/plans/<int:pk>/end/", api_plan_end, extra, name=f"api-{kind}-plan-end"
-        ),
+        path(f"tiers/{base}/plans/<int:pk>/end/", api_plan_end, extra, name=f"api-{kind}-plan-end"),
         path(f"usage/{base}/", api_usage, extra, name=f"api-{kind}-usage"),
         path(f"usage/{base}/usage.csv", api_usage_csv, extra, name=f"api-{kind}-usage-csv"),
     ]
