@@ -39,7 +39,8 @@ def _require_steward(actor: Any, scope: Scope) -> None:
     if not is_steward(actor, scope):
         raise NotAllowed(
             _(
-                "Only the data's steward (an administrator of the owning organisation) sets its tiers."
+                "Only the data's steward (an administrator of the owning organisation) sets "
+                "its tiers."
             )
         )
 
