@@ -40,6 +40,16 @@ def administered_organisations(user: Any) -> list[Organisation]:
     )
 
 
+def stewarded(user: Any) -> tuple[list[Dataset], list[DataCollaboration]]:
+    """The datasets and collaborations whose API tiers and usage this person manages."""
+    admin_of = Membership.objects.filter(user_id=user.pk, role=Membership.Role.ADMIN).values(
+        "organisation_id"
+    )
+    datasets = list(Dataset.objects.filter(owner_id__in=admin_of).order_by("title"))
+    collaborations = list(DataCollaboration.objects.filter(lead_id__in=admin_of).order_by("name"))
+    return datasets, collaborations
+
+
 def plans_of(tiers: ApiTiers | None) -> list[EnterprisePlan]:
     if tiers is None:
         return []

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from datacollab.api.forms import TokenForm
-from datacollab.api.selectors import administered_organisations, keys_of, tokens_of
+from datacollab.api.selectors import administered_organisations, keys_of, stewarded, tokens_of
 from datacollab.api.services.tokens import create_organisation_key, create_token, revoke_token
 from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.organisations.models import Organisation
@@ -27,6 +27,7 @@ def _page(
         "form": form,
         "tokens": tokens_of(request.user),
         "organisations": administered_organisations(request.user),
+        "stewarded": stewarded(request.user),
         "secret": secret,
         "api_docs": reverse("api:openapi-view"),
     }
