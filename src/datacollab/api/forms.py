@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ class TokenForm(forms.Form):
     )
 
 
-def _limit(label: str) -> forms.IntegerField:
+def _limit(label: Any) -> forms.IntegerField:  # a lazy translation
     return forms.IntegerField(label=label, min_value=1, max_value=2_000_000_000)
 
 

@@ -201,6 +201,8 @@ def _on_enterprise_plan(tiers_id: int, caller: Caller) -> bool:
     plans = EnterprisePlan.objects.filter(tiers_id=tiers_id, ended_at__isnull=True)
     if caller.organisation_id is not None:
         return plans.filter(organisation_id=caller.organisation_id).exists()
+    if caller.user_id is None:
+        return False
     return plans.filter(user_id=caller.user_id).exists()
 
 
@@ -242,7 +244,7 @@ def _count(caller: Caller, limits: Limits, now: dt.datetime) -> tuple[int, int, 
     table = QuotaCounter._meta.db_table
     minute = int(now.timestamp()) // 60
     month = month_start(now)
-    params = [minute, minute, minute, caller.account, limits.scope, month]
+    params: list[Any] = [minute, minute, minute, caller.account, limits.scope, month]
     params += [limits.per_month, minute, limits.per_minute]
     with connection.cursor() as cursor:
         for attempt in range(2):
@@ -267,7 +269,7 @@ def meter(
     if not settings.API_METERING:
         return
     table = UsageDay._meta.db_table
-    params = [
+    params: list[Any] = [
         now.astimezone(dt.UTC).date(),
         limits.dataset_id,
         limits.collaboration_id,

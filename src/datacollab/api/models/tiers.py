@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -14,7 +15,7 @@ class Tier(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise (paid plan)")
 
 
-def _limit(label: str) -> models.PositiveIntegerField:
+def _limit(label: Any) -> models.PositiveIntegerField:  # a lazy translation
     return models.PositiveIntegerField(label, validators=[MinValueValidator(1)])
 
 

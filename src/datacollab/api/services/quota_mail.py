@@ -20,6 +20,8 @@ def _recipients(caller: Caller) -> list[str]:
             organisation_id=caller.organisation_id, role=Membership.Role.ADMIN
         )
         return sorted(set(admins.values_list("user__email", flat=True)))
+    if caller.user_id is None:
+        return []
     user = get_user_model().objects.filter(pk=caller.user_id).first()
     return [user.email] if user is not None and user.email else []
 

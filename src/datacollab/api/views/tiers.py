@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,7 +41,7 @@ def _scope(request: HttpRequest, kind: str, slug: str | None) -> Scope:
     model = KINDS.get(kind)
     if model is None:
         raise Http404
-    scope: Scope = get_object_or_404(model, slug=slug)
+    scope = cast(Scope, get_object_or_404(model, slug=slug))
     if not is_steward(request.user, scope):
         raise NotAllowed(
             _("Only the data's steward (an administrator of the owning organisation) may see this.")
