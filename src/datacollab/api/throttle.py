@@ -4,10 +4,10 @@
 who is calling, so every operation of the API instance gets it, whoever wrote the router. Per
 request it costs at most: one read of the dataset's tiers (joined, one query, only on routes
 naming a dataset), one read of an enterprise plan (only where a steward set tiers), ONE
-conditional UPDATE of the account's counter row for this month and minute, and ONE upsert of
+conditional upsert of the account's counter row for this month and minute, and ONE upsert of
 the day's metering row. The counters live in the database, so the limits hold across threads
-and app processes: the UPDATE only adds one while the row is under both limits, and the
-database applies concurrent UPDATEs of a row one after the other.
+and app processes: the upsert only adds one while the row is under both limits, and the
+database applies concurrent updates of a row one after the other.
 
 The headers it decides are put on the response by `QuotaHeadersMiddleware`, refusals included.
 """
@@ -216,18 +216,17 @@ def next_month(now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(following, dt.time(), tzinfo=dt.UTC)
 
 
+# One statement whatever the state: the month's first request makes the row, later ones add
+# one only while the row is under both limits (no row comes back when it is not).
 _COUNT = """
-UPDATE {table} SET
-  used = used + 1,
-  minute_used = CASE WHEN minute >= %s THEN minute_used + 1 ELSE 1 END,
-  minute = CASE WHEN minute >= %s THEN minute ELSE %s END
-WHERE account = %s AND scope = %s AND month = %s
-  AND used < %s AND (minute < %s OR minute_used < %s)
+INSERT INTO {table} AS c (account, scope, month, used, minute, minute_used, warned)
+VALUES (%s, %s, %s, 1, %s, 1, %s)
+ON CONFLICT (account, scope, month) DO UPDATE SET
+  used = c.used + 1,
+  minute_used = CASE WHEN c.minute >= %s THEN c.minute_used + 1 ELSE 1 END,
+  minute = CASE WHEN c.minute >= %s THEN c.minute ELSE %s END
+WHERE c.used < %s AND (c.minute < %s OR c.minute_used < %s)
 RETURNING used, minute_used, warned
-"""
-_CREATE = """
-INSERT INTO {table} (account, scope, month, used, minute, minute_used, warned)
-VALUES (%s, %s, %s, 0, 0, 0, %s) ON CONFLICT (account, scope, month) DO NOTHING
 """
 _METER = """
 INSERT INTO {table}
@@ -241,25 +240,15 @@ ON CONFLICT (day, dataset_id, key_id, account, endpoint) DO UPDATE SET
 
 def _count(caller: Caller, limits: Limits, now: dt.datetime) -> tuple[int, int, bool] | None:
     """Take one request from the account's minute and month, or None when either is spent."""
-    table = QuotaCounter._meta.db_table
+    if limits.per_month < 1 or limits.per_minute < 1:
+        return None  # a limit of 0 closes the tier (the insert below would admit one)
     minute = int(now.timestamp()) // 60
-    month = month_start(now)
-    params: list[Any] = [minute, minute, minute, caller.account, limits.scope, month]
-    params += [limits.per_month, minute, limits.per_minute]
+    params: list[Any] = [caller.account, limits.scope, month_start(now), minute, False]
+    params += [minute, minute, minute, limits.per_month, minute, limits.per_minute]
     with connection.cursor() as cursor:
-        for attempt in range(2):
-            cursor.execute(_COUNT.format(table=table), params)
-            row = cursor.fetchone()
-            if row is not None:
-                return int(row[0]), int(row[1]), bool(row[2])
-            if attempt == 0:
-                # The month's first request: make the row (a racing process may make it too).
-                cursor.execute(
-                    _CREATE.format(table=table), [caller.account, limits.scope, month, False]
-                )
-                if cursor.rowcount == 0:
-                    continue
-    return None
+        cursor.execute(_COUNT.format(table=QuotaCounter._meta.db_table), params)
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), int(row[1]), bool(row[2]))
 
 
 def meter(
