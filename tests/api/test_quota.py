@@ -148,15 +148,18 @@ def test_quota_refuses_past_the_monthly_quota_until_the_next_month():
     assert (day.calls, day.refused) == (0, 1)
 
 
-def test_quota_warns_from_90_percent_with_a_header_and_one_email_a_month():
+def test_quota_warns_from_90_percent_with_a_header_and_one_email_a_month(
+    django_capture_on_commit_callbacks,
+):
     _, dataset, tiers = _dataset_with_tiers()
     user = make_user(email="heavy@example.org")
     _, secret = make_token(user)
     _counter(f"user:{user.pk}", tiers.scope, used=178)
-    first = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
-    assert "Warning" not in first
-    second = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
-    third = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+        assert "Warning" not in first
+        second = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+        third = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
     assert second["Warning"] == (
         '299 datacollab "180 of the 200 requests of this month\'s quota are used"'
     )
@@ -164,6 +167,21 @@ def test_quota_warns_from_90_percent_with_a_header_and_one_email_a_month():
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["heavy@example.org"], "You have used 90% of your monthly API quota")
     ]
+
+
+def test_quota_warning_mail_of_an_organisation_key_goes_to_its_admins(
+    django_capture_on_commit_callbacks,
+):
+    from datacollab.api.services.tokens import create_organisation_key
+
+    _, dataset, tiers = _dataset_with_tiers()
+    admins = [make_user(email="b-admin@example.org"), make_user(email="a-admin@example.org")]
+    org = make_org(admins=admins, members=[make_user(email="member@example.org")])
+    _, secret = create_organisation_key(actor=admins[0], organisation=org, name="k")
+    _counter(f"org:{org.pk}", tiers.scope, used=179)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+    assert [m.to for m in mail.outbox] == [["a-admin@example.org", "b-admin@example.org"]]
 
 
 def test_quota_uses_the_collaborations_tiers_for_its_datasets_without_their_own():

@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from datacollab.api.models import ApiToken, EnterprisePlan, QuotaCounter, Tier, UsageDay
+from datacollab.api.metering import endpoint_of, meter
+from datacollab.api.models import ApiToken, EnterprisePlan, QuotaCounter, Tier
 from datacollab.core.errors import DomainError
 
 # A key's shape (api/services/tokens.py); a query-string value of this shape is refused.
@@ -228,14 +229,6 @@ ON CONFLICT (account, scope, month) DO UPDATE SET
 WHERE c.used < %s AND (c.minute < %s OR c.minute_used < %s)
 RETURNING used, minute_used, warned
 """
-_METER = """
-INSERT INTO {table}
-  (day, dataset_id, collaboration_id, key_id, account, tier, endpoint, calls, refused)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
-ON CONFLICT (day, dataset_id, key_id, account, endpoint) DO UPDATE SET
-  calls = {table}.calls + excluded.calls, refused = {table}.refused + excluded.refused,
-  tier = excluded.tier
-"""
 
 
 def _count(caller: Caller, limits: Limits, now: dt.datetime) -> tuple[int, int, bool] | None:
@@ -249,34 +242,6 @@ def _count(caller: Caller, limits: Limits, now: dt.datetime) -> tuple[int, int, 
         cursor.execute(_COUNT.format(table=QuotaCounter._meta.db_table), params)
         row = cursor.fetchone()
     return None if row is None else (int(row[0]), int(row[1]), bool(row[2]))
-
-
-def meter(
-    *, caller: Caller, limits: Limits, endpoint: str, now: dt.datetime, refused: bool = False
-) -> None:
-    """Add one call (or one refusal) to the day's row: one statement, whatever the traffic."""
-    if not settings.API_METERING:
-        return
-    table = UsageDay._meta.db_table
-    params: list[Any] = [
-        now.astimezone(dt.UTC).date(),
-        limits.dataset_id,
-        limits.collaboration_id,
-        caller.key_id,
-        caller.metered_account,
-        limits.tier,
-        endpoint[:100],
-        0 if refused else 1,
-        1 if refused else 0,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_METER.format(table=table), params)
-
-
-def endpoint_of(request: HttpRequest) -> str:
-    match = getattr(request, "resolver_match", None)
-    route = match.route if match is not None else request.path
-    return f"{request.method} /{route}"
 
 
 def _retry_after(caller: Caller, limits: Limits, now: dt.datetime) -> tuple[int, bool]:
@@ -355,9 +320,19 @@ def _warn_once(caller: Caller, limits: Limits, now: dt.datetime, used: int) -> N
     ).update(warned=True)
     if claimed != 1 or caller.anonymous:
         return
-    from datacollab.api.services.quota_mail import send_quota_warning
+    from datacollab.api.tasks import mail_quota_warning
 
-    send_quota_warning(caller=caller, limits=limits, used=used)
+    # Outside a transaction on_commit runs at once; inside one, only if it commits.
+    transaction.on_commit(
+        lambda: mail_quota_warning.enqueue(
+            caller.user_id,
+            caller.organisation_id,
+            limits.tier,
+            limits.per_month,
+            limits.scope,
+            used,
+        )
+    )
 
 
 class QuotaHeadersMiddleware:
