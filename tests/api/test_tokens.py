@@ -34,10 +34,10 @@ def test_create_token_stores_only_the_hash_and_a_prefix():
     user = make_user()
     token, secret = create_token(actor=user, name="  nightly upload ")
     stored = ApiToken.objects.get(pk=token.pk)
-    assert secret.startswith("dct_")
-    assert len(secret) == 4 + 8 + 1 + 43
+    assert secret.startswith("dc_live_")
+    assert len(secret) == 8 + 8 + 1 + 43
     assert stored.digest == hashlib.sha256(secret.encode()).hexdigest()
-    assert stored.prefix == secret[:12]
+    assert stored.prefix == secret[:16]
     assert stored.name == "nightly upload"
     assert secret not in str(ApiToken.objects.filter(pk=token.pk).values().get())
     entry = AuditEntry.objects.get(action="api.token_created")

@@ -1,6 +1,9 @@
-"""Who is calling the API: a personal token, the browser session, or nobody.
+"""Who is calling the API: an API key, the browser session, or nobody; then their tier's limits.
 
-The three are tried in this order on every operation (see api.py). A token that is sent but
+The three are tried in this order on every operation (see api.py). Whichever answers passes the
+request to `throttle.admit`, which refuses a key sent in the query string, applies the rate
+limit and monthly quota of the caller's tier and meters the call: every operation of the API
+gets the same check, whoever wrote its router. A token that is sent but
 unknown or revoked is refused at once (401), never read as an anonymous call. The session
 needs the CSRF token for unsafe methods, as a form on the pages would; a token does not
 (a script holding it is not a browser a third-party page could drive). Each sets
@@ -11,12 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from datacollab.api.services.tokens import InvalidToken, authenticate_token
+from datacollab.api.throttle import admit, caller_of, refuse_key_in_query
 from datacollab.core.errors import NotAllowed
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -27,9 +32,11 @@ class CsrfFailed(NotAllowed):
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer dct_…`: a personal API token."""
+    """`Authorization: Bearer dc_live_…`: an API key of a person or an organisation."""
 
     def __call__(self, request: HttpRequest) -> Any:
+        # Before anything else, so a key in the address is refused even beside a good header.
+        refuse_key_in_query(request)
         header = request.headers.get(self.header)
         if not header:
             return None
@@ -42,7 +49,9 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = authenticate_token(secret=token)
-        request.user = found.user
+        # An organisation's key reads what anyone may: it must not carry a person's access.
+        request.user = found.user if found.user is not None else AnonymousUser()
+        admit(request, caller_of(request, found))
         return found
 
 
@@ -65,13 +74,17 @@ class SessionAuth(APIKeyCookie):
         return request.COOKIES.get(self.param_name) or "session"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return request.user if request.user.is_authenticated else None
+        if not request.user.is_authenticated:
+            return None
+        admit(request, caller_of(request))
+        return request.user
 
 
 class Anonymous:
     """Anyone: the endpoints decide what an anonymous caller may see (open data, for one)."""
 
     def __call__(self, request: HttpRequest) -> Any:
+        admit(request, caller_of(request))
         return "anonymous"
 
 

@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("datacollab.api.views.tokens")),
+    path("", include("datacollab.api.views.tiers")),
 ]

@@ -156,6 +156,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "datacollab.core.middleware.TimezoneMiddleware",
     "datacollab.core.middleware.DomainErrorMiddleware",
+    "datacollab.api.throttle.QuotaHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "datacollab.config.urls"
@@ -397,3 +398,14 @@ DISCUSSION_REPLY_MAX_AGE_DAYS = int(os.environ.get("DISCUSSION_REPLY_MAX_AGE_DAY
 DISCUSSION_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("DISCUSSION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 )
+
+# API tiers (api/throttle.py): the site's defaults, used where a steward set no tiers for a
+# dataset or its collaboration. Requests per minute and per calendar month (UTC).
+API_ANONYMOUS_PER_MINUTE = int(os.environ.get("API_ANONYMOUS_PER_MINUTE", "120"))
+API_ANONYMOUS_PER_MONTH = int(os.environ.get("API_ANONYMOUS_PER_MONTH", "10000"))
+API_COMMUNITY_PER_MINUTE = int(os.environ.get("API_COMMUNITY_PER_MINUTE", "600"))
+API_COMMUNITY_PER_MONTH = int(os.environ.get("API_COMMUNITY_PER_MONTH", "100000"))
+API_ENTERPRISE_PER_MINUTE = int(os.environ.get("API_ENTERPRISE_PER_MINUTE", "6000"))
+API_ENTERPRISE_PER_MONTH = int(os.environ.get("API_ENTERPRISE_PER_MONTH", "10000000"))
+# Off only for a benchmark that wants the bare cost of the endpoints.
+API_METERING = env_bool("API_METERING", True)
