@@ -68,3 +68,7 @@ def test_record_unknown_kind_refused():
         counters.record(dataset=dataset, kind="like", day=DAY)
 
     assert _rows(dataset) == []
+
+
+def test_upsert_names_the_model_table():
+    assert counters.UPSERT.count(f'"{DailyCount._meta.db_table}"') == 2
