@@ -29,8 +29,10 @@ def stories_to_moderate(actor: Any, dataset: Dataset) -> QuerySet[ImpactStory]:
     """Every story of the dataset, pending first; only for its owner (404 otherwise)."""
     if not rules.can_moderate_stories(actor, dataset):
         raise NotFound(_("There is no such story."))
-    return ImpactStory.objects.filter(dataset=dataset).select_related("author").order_by(
-        "status", "-submitted_at", "-pk"
+    return (
+        ImpactStory.objects.filter(dataset=dataset)
+        .select_related("author")
+        .order_by("status", "-submitted_at", "-pk")
     )
 
 
