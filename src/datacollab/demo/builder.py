@@ -22,6 +22,7 @@ from datacollab.demo.cohorts import ensure_cohort
 from datacollab.demo.collaborations import ensure_collaborations
 from datacollab.demo.current import ensure_current_cohort
 from datacollab.demo.datasets import ensure_datasets
+from datacollab.demo.impact import ensure_impact
 from datacollab.demo.logins import LOGINS, DemoLogin
 from datacollab.demo.opencall import ensure_open_call
 from datacollab.demo.people import People, Person, email, ensure_memberships
@@ -104,6 +105,7 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         collabs = ensure_collaborations(people=people, convener=convener)
         datasets = ensure_datasets(collabs=collabs)
         ensure_privacy(datasets=datasets, people=people, owner=collabs.contacts["data-cargo"])
+        ensure_impact(datasets=datasets, now=now)
         ensure_cohort_life(network=network, people=people, convener=convener, now=now)
         # Everything above was written by the demo, not through the services: index it all.
         search_index.rebuild()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from datacollab.core.errors import NotFound
 from datacollab.datasets.models import Dataset, Spectrum
 from datacollab.impact import rules
 from datacollab.impact.models import ImpactStory
-from datacollab.network.models import Application, Cohort
+from datacollab.network.models import Application, Cohort, CohortMembership
 
 PUBLISHED = ImpactStory.Status.PUBLISHED
 
@@ -44,14 +44,18 @@ def story_of(dataset: Dataset, pk: int) -> ImpactStory:
 
 
 def cohort_datasets(cohort: Cohort) -> QuerySet[Dataset]:
-    """Datasets of the collaborations selected into the cohort (through their applications)."""
-    collaborations = Application.objects.filter(
+    """Datasets of the cohort's collaborations: those its selected applications named, and
+    those led by its member organisations (most cohorts record the organisation only)."""
+    applied = Application.objects.filter(
         call__cohort=cohort,
         status=Application.Status.SUBMITTED,
         decision=Application.Decision.SELECTED,
         collaboration__isnull=False,
     ).values("collaboration_id")
-    return Dataset.objects.filter(collaboration_id__in=collaborations)
+    led = CohortMembership.objects.filter(cohort=cohort).values("organisation_id")
+    return Dataset.objects.filter(
+        Q(collaboration_id__in=applied) | Q(collaboration__lead_id__in=led)
+    )
 
 
 def cohort_stories(cohort: Cohort, *, as_of: dt.datetime) -> list[ImpactStory]:
