@@ -148,7 +148,7 @@ def _stories(datasets: dict[str, Dataset], now: dt.datetime) -> None:
         if dataset is None or author is None:
             continue
         decided = status == "published"
-        ImpactStory.objects.update_or_create(
+        story, _created = ImpactStory.objects.update_or_create(
             dataset=dataset,
             author=author,
             link=link,
@@ -158,4 +158,8 @@ def _stories(datasets: dict[str, Dataset], now: dt.datetime) -> None:
                 "decided_at": now - dt.timedelta(days=40 - 10 * index) if decided else None,
                 "decided_by": dataset.created_by if decided else None,
             },
+        )
+        # Told a few days before the owner's decision (auto_now_add set it to now).
+        ImpactStory.objects.filter(pk=story.pk).update(
+            submitted_at=now - dt.timedelta(days=45 - 10 * index)
         )

@@ -20,6 +20,10 @@ def bucket_label(start: dt.date, bucket: str) -> str:
     return formats.date_format(start, "j M Y")
 
 
+def _n(value: int) -> str:
+    return formats.number_format(value, force_grouping=True)
+
+
 def _bucket_name(bucket: str) -> str:
     return {"day": _("day"), "week": _("week"), "month": _("month")}[bucket]
 
@@ -42,11 +46,12 @@ def trend_chart(usage: Usage) -> Chart:
             Group(
                 bucket_label(item.start, bucket),
                 tuple(float(item.counts[kind]) for kind in Kind.values),
+                tuple(_n(item.counts[kind]) for kind in Kind.values),
             )
             for item in usage.buckets
         ],
         label_header=_("Period"),
-        totals=[formats.number_format(sum(item.counts.values())) for item in usage.buckets],
+        totals=[_n(sum(item.counts.values())) for item in usage.buckets],
     )
 
 
@@ -60,7 +65,7 @@ def readers_chart(usage: Usage) -> Chart:
         )
         % {"readers": usage.readers},
         bars=[
-            Bar(bucket_label(item.start, usage.period.bucket), item.readers)
+            Bar(bucket_label(item.start, usage.period.bucket), item.readers, _n(item.readers))
             for item in usage.buckets
         ],
         headers=(_("Period"), _("Readers")),
@@ -68,9 +73,9 @@ def readers_chart(usage: Usage) -> Chart:
 
 
 def countries_chart(usage: Usage) -> Chart:
-    bars = [Bar(name, n) for name, n in usage.countries]
+    bars = [Bar(name, n, _n(n)) for name, n in usage.countries]
     if usage.other_countries:
-        bars.append(Bar(_("Other countries"), usage.other_countries))
+        bars.append(Bar(_("Other countries"), usage.other_countries, _n(usage.other_countries)))
     return bar_chart(
         key="impact-countries",
         title=_("Signed-in readers by country"),
