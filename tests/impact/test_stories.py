@@ -12,7 +12,7 @@ from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
 from datacollab.impact.models import ImpactStory
 from datacollab.impact.services.stories import allowed_moves, move_story, submit_story
-from datacollab.network.models import Application
+from datacollab.network.models import Application, CohortMembership
 from datacollab.reports.rendering import render_body
 from datacollab.reports.selectors.report import report_content, report_of
 from tests.factories import make_application, make_call, make_cohort, make_org, make_user
@@ -251,3 +251,16 @@ def test_output_report_lists_published_stories_of_the_cohorts_open_datasets(owne
     assert "Lanes planned." in html
     assert ("Not ours." in html, hidden.sentence in html) == (False, False)
     assert "Lanes planned." not in earlier
+
+
+def test_output_report_counts_collaborations_led_by_cohort_members(owner):
+    cohort = make_cohort()
+    lead = make_org(members=[owner])
+    CohortMembership.objects.create(cohort=cohort, organisation=lead)
+    collaboration = make_collaboration(lead=lead)
+    dataset = make_dataset(owner=lead, collaboration=collaboration, spectrum="open")
+    move_story(actor=owner, story=_story(dataset, sentence="Lanes planned."), to="published")
+
+    html = render_body(report_content(report_of(cohort)))
+
+    assert html.count("Lanes planned.") == 1
