@@ -43,6 +43,7 @@ PAGES: dict[str, list[tuple[str, str]]] = {
         ("datasets", "/datasets/"),
         ("not-found", "/no-such-page/"),
         ("impact", "/impact/datasets/data-cargo-zone-summaries/"),
+        ("dataset-open", "/datasets/data-cargo-zone-summaries/"),
     ],
     "convener": [
         ("convener", "/convener/"),

@@ -69,5 +69,5 @@ def cohort_stories(cohort: Cohort, *, as_of: dt.datetime) -> list[ImpactStory]:
             decided_at__lte=as_of,
         )
         .select_related("dataset", "author")
-        .order_by("dataset__title", "decided_at", "pk")
+        .order_by("dataset__title", "dataset_id", "decided_at", "pk")
     )
