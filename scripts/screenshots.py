@@ -42,6 +42,8 @@ PAGES: dict[str, list[tuple[str, str]]] = {
         ("report", f"/cohorts/{SECOND}/report/"),
         ("datasets", "/datasets/"),
         ("not-found", "/no-such-page/"),
+        ("impact", "/impact/datasets/data-cargo-zone-summaries/"),
+        ("dataset-open", "/datasets/data-cargo-zone-summaries/"),
     ],
     "convener": [
         ("convener", "/convener/"),
@@ -59,7 +61,12 @@ PAGES: dict[str, list[tuple[str, str]]] = {
     ],
     "alumnus": [("alumni", "/alumni/"), ("peers", "/peers/")],
     "expert": [("support", "/sessions/support/")],
-    "data owner": [("dataset", "/datasets/data-cargo-sensors/")],
+    "data owner": [
+        ("dataset", "/datasets/data-cargo-sensors/"),
+        ("impact", "/impact/datasets/data-cargo-zone-summaries/?period=all"),
+        ("impact-organisation", "/impact/organisations/data-cargo/"),
+        ("stories", "/impact/datasets/data-cargo-zone-summaries/stories/"),
+    ],
     "outsider": [("home", "/")],
 }
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]

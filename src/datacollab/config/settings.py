@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "datacollab.reports",
     "datacollab.demo",
     "datacollab.privacy",
+    "datacollab.impact",
 ]
 
 MIDDLEWARE = [

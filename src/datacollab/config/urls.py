@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("peers/", include("datacollab.matching.urls")),
     path("search/", include("datacollab.search.urls")),
     path("privacy/", include("datacollab.privacy.urls")),
+    path("impact/", include("datacollab.impact.urls")),
     path("", include("datacollab.reports.urls_network")),
     path("", include("datacollab.network.urls")),
 ]

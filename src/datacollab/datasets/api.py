@@ -44,6 +44,7 @@ from datacollab.datasets.services.upload_lifecycle import (
 )
 from datacollab.datasets.services.uploads import TooLarge, receive_upload, too_large_message
 from datacollab.datasets.views.uploads import _SizeLimit as UploadSizeLimit
+from datacollab.impact.services import counters
 
 router = Router(tags=["datasets"])
 
@@ -338,6 +339,7 @@ def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
     except DomainError as exc:
         return _error(exc)
     record_data_access(actor=request.user, dataset=dataset, version=found, channel="api.rows")
+    counters.record(dataset=dataset, kind=counters.Kind.API, user=request.user)
     with selectors.local_parquet(found) as parquet:
         page = fetch_rows(parquet, found.schema, query)
     return {

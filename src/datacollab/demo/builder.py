@@ -24,6 +24,7 @@ from datacollab.demo.communications import ensure_communications
 from datacollab.demo.current import ensure_current_cohort
 from datacollab.demo.datasets import ensure_datasets
 from datacollab.demo.grants import ensure_grant_obligations
+from datacollab.demo.impact import ensure_impact
 from datacollab.demo.logins import LOGINS, DemoLogin
 from datacollab.demo.opencall import ensure_open_call
 from datacollab.demo.people import People, Person, email, ensure_memberships
@@ -106,6 +107,7 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         collabs = ensure_collaborations(people=people, convener=convener)
         datasets = ensure_datasets(collabs=collabs)
         ensure_privacy(datasets=datasets, people=people, owner=collabs.contacts["data-cargo"])
+        ensure_impact(datasets=datasets, now=now)
         ensure_cohort_life(network=network, people=people, convener=convener, now=now)
         ensure_grant_obligations(convener=convener, today=timezone.localdate(now))
         ensure_communications(network=network, convener=convener, call=opened.call, now=now)

@@ -21,6 +21,7 @@ from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from datacollab.datasets.models import Dataset, DatasetVersion
 from datacollab.datasets.storage import local_copy
+from datacollab.impact.services import counters
 from datacollab.organisations.models import Membership, Organisation
 from datacollab.privacy import patterns, rules
 from datacollab.privacy.engine import (
@@ -266,6 +267,7 @@ def run_aggregate_query(
         sort_keys=True,
     )
     key = hashlib.sha256(payload.encode()).hexdigest()
+    counters.record(dataset=dataset, kind=counters.Kind.QUERY, user=actor)
     existing = Release.objects.filter(key=key).first()
     if existing is not None:
         return _repeat(actor, dataset, settings, existing)

@@ -24,6 +24,7 @@ from datacollab.datasets.selectors import datasets as selectors
 from datacollab.datasets.selectors.access import require_owner
 from datacollab.datasets.services import datasets as services
 from datacollab.datasets.views.links import action_links, agreement_url, owner_links
+from datacollab.impact.services import counters
 from datacollab.organisations.models import Organisation
 from datacollab.organisations.selectors import organisations_of
 
@@ -177,6 +178,7 @@ def _detail_context(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
 @require_GET
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = selectors.dataset_for(request.user, slug)
+    counters.record(dataset=dataset, kind=counters.Kind.VIEW, user=request.user)
     return render(request, "datasets/dataset_detail.html", _detail_context(request, dataset))
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from datacollab.datasets.models import Dataset
 from datacollab.datasets.selectors import datasets as selectors
 from datacollab.datasets.views.links import action_links
+from datacollab.impact.services import counters
 
 
 def refused(request: HttpRequest, dataset: Dataset, exc: selectors.DataRefused) -> HttpResponse:
@@ -59,6 +60,7 @@ def download_csv(request: HttpRequest, slug: str, version: int) -> HttpResponseB
     except selectors.DataRefused as exc:
         return refused(request, dataset, exc)
     selectors.ensure_stored(found)
+    counters.record(dataset=dataset, kind=counters.Kind.DOWNLOAD, user=request.user)
     response = StreamingHttpResponse(
         selectors.csv_chunks(found), content_type="text/csv; charset=utf-8"
     )
@@ -76,6 +78,7 @@ def download_parquet(request: HttpRequest, slug: str, version: int) -> HttpRespo
         selectors.require_data_access(request.user, dataset, found, channel="download.parquet")
     except selectors.DataRefused as exc:
         return refused(request, dataset, exc)
+    counters.record(dataset=dataset, kind=counters.Kind.DOWNLOAD, user=request.user)
     return FileResponse(
         selectors.open_parquet(found),
         as_attachment=True,

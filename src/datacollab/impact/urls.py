@@ -1,0 +1,8 @@
+"""Each views module owns its URLs; this file only gathers them."""
+
+from django.urls import URLPattern, URLResolver, include, path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("datacollab.impact.views.usage")),
+    path("", include("datacollab.impact.views.stories")),
+]
