@@ -79,7 +79,7 @@ def owner_secret(ingest_dirs: Any) -> str:
     return make_token(owner)[1]
 
 
-# The document as /api/openapi.json serves it, read at collection (no database needed).
+# The document as /api/v1/openapi.json serves it, read at collection (no database needed).
 # schemathesis.pytest.from_fixture would fetch it at run time, but fails under pytest 9.
 #
 # Two allowances, both for inputs whose validity JSON Schema cannot state, so a request the
@@ -100,7 +100,7 @@ def _accepts_400(operation: str) -> dict[str, Any]:
 CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
     {"operations": [_accepts_400("version_rows"), _accepts_400("upload_create")]}
 )
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", APP, config=CONFIG)
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP, config=CONFIG)
 
 _SETTINGS = settings(
     max_examples=MAX_EXAMPLES,

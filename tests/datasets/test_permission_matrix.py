@@ -1,6 +1,6 @@
 """Every dataset route x every role x every Data Spectrum level: the exact status, and no leak.
 
-The routes are not listed by hand: every URL pattern under /datasets/ and /api/ is resolved
+The routes are not listed by hand: every URL pattern under /datasets/ and /api/v1/ is resolved
 and filled from PARAMS, so a route added later is crawled at once. Each route needs a KIND
 (what the rule is) for its exact status; `test_every_route_has_a_kind` fails until it has one,
 and meanwhile the leak checks (no invisible title in any body, no data read refused by the rule
