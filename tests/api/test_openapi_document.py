@@ -40,10 +40,21 @@ def test_document_lets_anyone_call_the_reading_operations(client):
     anyone = sorted(name for name, op in operations.items() if {} in op["security"])
 
     assert anyone == [
+        "datacollab_api_v1_learnings_learning_get",
+        "datacollab_api_v1_learnings_learning_list",
+        "datacollab_api_v1_network_cohort_get",
+        "datacollab_api_v1_network_cohort_list",
+        "datacollab_api_v1_network_organisation_list",
+        "datacollab_api_v1_network_report_get",
+        "datacollab_api_v1_network_report_list",
+        "datacollab_api_v1_sessions_session_get",
+        "datacollab_api_v1_sessions_session_list",
         "datacollab_privacy_api_aggregate_info",
         "dataset_get",
         "dataset_list",
         "version_diff",
+        "version_download_csv",
+        "version_download_parquet",
         "version_rows",
     ]
     assert operations["upload_create"]["security"] == [{"TokenAuth": []}, {"SessionAuth": []}]
@@ -96,7 +107,11 @@ def test_non_integer_version_is_a_json_422(client):
 
 
 def test_unknown_address_under_api_is_a_json_404(client):
-    for path in ("/api/v1/datasets/a%2Fb/versions/1/rows", "/api/v1/nothing-here", "/api/v1/datasets/x/y"):
+    for path in (
+        "/api/v1/datasets/a%2Fb/versions/1/rows",
+        "/api/v1/nothing-here",
+        "/api/v1/datasets/x/y",
+    ):
         response = client.get(path)
         assert (response.status_code, response["Content-Type"]) == (404, JSON)
         assert response.json()["error"] == "not_found"

@@ -99,7 +99,7 @@ def test_upload_csv_with_a_token_makes_a_draft_then_publish_makes_a_version(
     assert body["version"] == {
         "number": 1,
         "row_count": 3,
-        "rows_url": f"http://testserver/api/datasets/{dataset.slug}/versions/1/rows",
+        "rows_url": f"http://testserver/api/v1/datasets/{dataset.slug}/versions/1/rows",
     }
     assert body["refusal"] is None
     version = DatasetVersion.objects.get(dataset=dataset)

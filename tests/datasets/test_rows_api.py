@@ -425,7 +425,7 @@ def test_dataset_endpoint_shows_metadata_access_and_versions(login):
         "owner": {"slug": dataset.owner.slug, "name": dataset.owner.name},
         "latest_version": 1,
         "url": "http://testserver/datasets/fleet/",
-        "api_url": "http://testserver/api/datasets/fleet",
+        "api_url": "http://testserver/api/v1/datasets/fleet",
         "temporal_start": None,
         "temporal_end": None,
         "spatial": "",
@@ -441,6 +441,8 @@ def test_dataset_endpoint_shows_metadata_access_and_versions(login):
         "checksum": version.checksum,
         "source_format": "csv",
         "rows_url": f"http://testserver{ROWS}",
+        "csv_url": "http://testserver/api/v1/datasets/fleet/versions/1/download.csv",
+        "parquet_url": "http://testserver/api/v1/datasets/fleet/versions/1/download.parquet",
     }
     assert outsider.json() == base | {
         "access": {
@@ -484,13 +486,13 @@ def test_dataset_list_shows_only_visible_datasets_paginated(login):
         "owner": anonymous["results"][0]["owner"],
         "latest_version": None,
         "url": "http://testserver/datasets/another-open/",
-        "api_url": "http://testserver/api/datasets/another-open",
+        "api_url": "http://testserver/api/v1/datasets/another-open",
     }
     assert registered == {
         "count": 3,
         "limit": 1,
         "offset": 1,
-        "next": "http://testserver/api/datasets/?limit=1&offset=2",
+        "next": "http://testserver/api/v1/datasets/?limit=1&offset=2",
         "results": [registered["results"][0]],
     }
     assert registered["results"][0]["slug"] == "level-open"

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -65,14 +71,23 @@ def json_405(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
 
 
 @csrf_exempt  # a POST is redirected as it came (308), never refused by the CSRF check here
-def api_moved(request: HttpRequest, rest: str = "") -> HttpResponse:
+def api_moved(request: HttpRequest, rest: str = "") -> HttpResponsePermanentRedirect:
     """308 from /api/<rest> to /api/v1/<rest>: the version-less API is deprecated."""
     target = PREFIX + (rest if rest not in ("v1",) else "")
     query = request.META.get("QUERY_STRING", "")
     if query:
         target += "?" + query
-    response = HttpResponse(status=308)
-    response["Location"] = target
+    body = json.dumps(
+        {
+            "error": "moved",
+            "message": _("The API without a version is deprecated: use %(target)s.")
+            % {"target": target},
+        }
+    )
+    # Django 5.2: preserve_request makes it a 308, which keeps the method and the body.
+    response = HttpResponsePermanentRedirect(
+        target, preserve_request=True, content=body, content_type=CONTENT_TYPE
+    )
     response["Deprecation"] = f"@{int(DEPRECATED_ON.timestamp())}"
     response["Link"] = (
         f'<{request.build_absolute_uri(target)}>; rel="successor-version", '

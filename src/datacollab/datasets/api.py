@@ -360,7 +360,9 @@ def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
 
 
 def _download_doc(media_type: str, what: str) -> dict[str, Any]:
-    schema = {"type": "string", "format": "binary"} if "parquet" in media_type else {"type": "string"}
+    schema = (
+        {"type": "string", "format": "binary"} if "parquet" in media_type else {"type": "string"}
+    )
     return {
         "responses": {
             200: {
@@ -377,9 +379,7 @@ def _download(request: HttpRequest, slug: str, version: int, fmt: str) -> Any:
     try:
         dataset = selectors.dataset_for(request.user, slug)
         found = _version(dataset, version)
-        selectors.require_data_access(
-            request.user, dataset, found, channel=f"api.download.{fmt}"
-        )
+        selectors.require_data_access(request.user, dataset, found, channel=f"api.download.{fmt}")
         if fmt == "csv":
             selectors.ensure_stored(found)
     except DomainError as exc:

@@ -195,8 +195,7 @@ def report_get(request: HttpRequest, cohort_slug: str) -> Any:
     revision = revisions.current_revision(report)
     if revision is None:
         raise NotFound(
-            _("%(cohort)s has no published output report yet.")
-            % {"cohort": report.cohort.name}
+            _("%(cohort)s has no published output report yet.") % {"cohort": report.cohort.name}
         )
     return {
         **_report(request, report),
