@@ -26,7 +26,7 @@ from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from datacollab.core.errors import DomainError, NotFound
-from datacollab.datasets import dcat
+from datacollab.datasets import dcat, storage
 from datacollab.datasets import rows as rows_query
 from datacollab.datasets.diff import diff_versions
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
@@ -346,7 +346,9 @@ def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
         return _error(exc)
     record_data_access(actor=request.user, dataset=dataset, version=found, channel="api.rows")
     with selectors.local_parquet(found) as parquet:
-        page = fetch_rows(parquet, found.schema, query)
+        # The stored file itself (not a temporary copy from S3) may be read through the
+        # thread's kept connection and cached totals.
+        page = fetch_rows(parquet, found.schema, query, immutable=storage.is_local())
     return {
         "dataset": dataset.slug,
         "version": found.number,
