@@ -81,7 +81,7 @@ def test_admin_convener_cannot_join_an_organisation_to_read_its_closed_data(logi
     dataset = make_dataset(owner=owner, spectrum="closed", slug="fleet")
     make_version(dataset, {"a": list(range(720))}, {"fields": [{"name": "a", "type": "integer"}]})
     client = login(staff_convener)
-    rows_url = "/api/datasets/fleet/versions/1/rows"
+    rows_url = "/api/v1/datasets/fleet/versions/1/rows"
     assert client.get(rows_url).status_code == 404
 
     response = client.post(

@@ -22,7 +22,7 @@ JSON = "application/json; charset=utf-8"
 
 
 def _operations(client: Client) -> dict[str, dict[str, Any]]:
-    document = client.get("/api/openapi.json").json()
+    document = client.get("/api/v1/openapi.json").json()
     return {
         op["operationId"].removeprefix(PREFIX): op
         for item in document["paths"].values()
@@ -40,10 +40,21 @@ def test_document_lets_anyone_call_the_reading_operations(client):
     anyone = sorted(name for name, op in operations.items() if {} in op["security"])
 
     assert anyone == [
+        "datacollab_api_v1_learnings_learning_get",
+        "datacollab_api_v1_learnings_learning_list",
+        "datacollab_api_v1_network_cohort_get",
+        "datacollab_api_v1_network_cohort_list",
+        "datacollab_api_v1_network_organisation_list",
+        "datacollab_api_v1_network_report_get",
+        "datacollab_api_v1_network_report_list",
+        "datacollab_api_v1_sessions_session_get",
+        "datacollab_api_v1_sessions_session_list",
         "datacollab_privacy_api_aggregate_info",
         "dataset_get",
         "dataset_list",
         "version_diff",
+        "version_download_csv",
+        "version_download_parquet",
         "version_rows",
     ]
     assert operations["upload_create"]["security"] == [{"TokenAuth": []}, {"SessionAuth": []}]
@@ -89,24 +100,28 @@ def test_document_requires_the_file_part_of_an_upload(client):
 def test_non_integer_version_is_a_json_422(client):
     make_version(make_dataset(spectrum="open", slug="air"))
 
-    response = client.get("/api/datasets/air/versions/one/rows")
+    response = client.get("/api/v1/datasets/air/versions/one/rows")
 
     assert (response.status_code, response["Content-Type"]) == (422, JSON)
     assert response.json()["error"] == "invalid_input"
 
 
 def test_unknown_address_under_api_is_a_json_404(client):
-    for path in ("/api/datasets/a%2Fb/versions/1/rows", "/api/nothing-here", "/api/datasets/x/y"):
+    for path in (
+        "/api/v1/datasets/a%2Fb/versions/1/rows",
+        "/api/v1/nothing-here",
+        "/api/v1/datasets/x/y",
+    ):
         response = client.get(path)
         assert (response.status_code, response["Content-Type"]) == (404, JSON)
         assert response.json()["error"] == "not_found"
-    assert client.post("/api/nothing-here").status_code == 404
+    assert client.post("/api/v1/nothing-here").status_code == 404
 
 
 def test_anonymous_reads_open_rows_as_the_document_says(client):
     make_version(make_dataset(spectrum="open", slug="air"))
 
-    response = client.get("/api/datasets/air/versions/1/rows?limit=2")
+    response = client.get("/api/v1/datasets/air/versions/1/rows?limit=2")
 
     assert (response.status_code, response.json()["total"]) == (200, 3)
 
@@ -122,7 +137,7 @@ def test_upload_file_part_without_filename_is_accepted(ingest_dirs):
 
     response = Client().generic(
         "POST",
-        "/api/datasets/pool/uploads",
+        "/api/v1/datasets/pool/uploads",
         body,
         content_type="multipart/form-data; boundary=B",
         **bearer(secret),
@@ -139,6 +154,6 @@ def test_upload_with_a_named_file_part_still_works(ingest_dirs):
     _, secret = make_token(owner)
     part = SimpleUploadedFile("trips.csv", b"id,speed\n1,12.5\n", content_type="text/csv")
 
-    response = Client().post("/api/datasets/pool/uploads", {"file": part}, **bearer(secret))
+    response = Client().post("/api/v1/datasets/pool/uploads", {"file": part}, **bearer(secret))
 
     assert (response.status_code, response.json()["original_name"]) == (202, "trips.csv")

@@ -1,4 +1,4 @@
-"""schemathesis, with all its checks, against the whole API document through the WSGI app.
+"""schemathesis, with all its checks, against the whole /api/v1/ document through the WSGI app.
 
 Two callers: anonymous, and the owner of the datasets holding a personal API token. The
 datasets (open, group, closed, each with a version) are made before each operation's run;
@@ -10,6 +10,7 @@ The example counts are bounded so the run takes a minute or two.
 
 from __future__ import annotations
 
+import datetime as dt
 import zlib
 from typing import Any
 
@@ -18,6 +19,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
 from tests.datasets.factories_access import make_version
@@ -33,18 +35,38 @@ APP = get_wsgi_application()
 SLUGS = ["open-air", "pooled", "internal"]
 
 
-def _aim(case: Any) -> Any:
-    """Point most cases at the datasets that exist, so the answers are not all 404.
+# The slugs that exist, per kind of path: datasets, and the network's public face.
+NETWORK_SLUGS = {
+    "/cohorts/": ["first", "second"],
+    "/reports/": ["first", "second"],
+    "/learnings/": ["public-learning", "cohort-learning"],
+    "/sessions/": ["2027-01-15-roundtable"],
+}
 
-    The choice hangs on the generated value (no randomness of our own): three times in four
-    the slug becomes one of SLUGS, and a whole version number one that exists.
+
+def _slugs_for(path: str) -> list[str]:
+    for part, slugs in NETWORK_SLUGS.items():
+        if part in path:
+            return slugs
+    return SLUGS
+
+
+def _aim(case: Any) -> Any:
+    """Point most cases at things that exist, so the answers are not all 404.
+
+    The choice hangs on the generated value (no randomness of our own): most of the time the
+    slug becomes one that exists (a dataset, a cohort, a learning, a session, by the path),
+    and a whole version number one that exists.
     """
     params = case.path_parameters or {}
-    slug = params.get("slug")
-    if isinstance(slug, str):
-        pick = zlib.crc32(slug.encode("utf-8", "surrogatepass")) % 4
-        if pick < len(SLUGS):
-            params["slug"] = SLUGS[pick]
+    for name in ("slug", "cohort_slug"):
+        slug = params.get(name)
+        if not isinstance(slug, str):
+            continue
+        choices = _slugs_for(case.path)
+        pick = zlib.crc32(slug.encode("utf-8", "surrogatepass")) % (len(choices) + 1)
+        if pick < len(choices):
+            params[name] = choices[pick]
             version = params.get("version")
             if isinstance(version, int) and not isinstance(version, bool):
                 params["version"] = 1 + version % 2
@@ -76,10 +98,33 @@ def owner_secret(ingest_dirs: Any) -> str:
         )
         make_version(dataset)
         make_version(dataset)
+    _network(org)
     return make_token(owner)[1]
 
 
-# The document as /api/openapi.json serves it, read at collection (no database needed).
+def _network(org: Any) -> None:
+    """Cohorts (the owner's organisation in the current one), a session of it, a public and a
+    cohort-only learning, and a published report: so the public face answers 200 too."""
+    from datacollab.learnings.models import Visibility
+    from datacollab.network.models import CohortMembership
+    from datacollab.reports.services.cohort_reports import publish_report
+    from tests.factories import make_cohort
+    from tests.factories_events import make_session
+    from tests.factories_learnings import make_learning
+
+    convener = make_user(roles=["convener"])
+    today = timezone.localdate()
+    first = make_cohort(slug="first", starts_on=today - dt.timedelta(days=30))
+    make_cohort(slug="second")
+    CohortMembership.objects.create(cohort=first, organisation=org)
+    starts = dt.datetime(2027, 1, 15, 14, tzinfo=dt.UTC)  # its slug: 2027-01-15-roundtable
+    make_session(actor=convener, cohort=first, title="Roundtable", starts_at=starts)
+    make_learning(cohort=first, slug="public-learning", visibility=Visibility.PUBLIC)
+    make_learning(cohort=first, slug="cohort-learning", visibility=Visibility.COHORT)
+    publish_report(actor=convener, cohort=first)
+
+
+# The document as /api/v1/openapi.json serves it, read at collection (no database needed).
 # schemathesis.pytest.from_fixture would fetch it at run time, but fails under pytest 9.
 #
 # Two allowances, both for inputs whose validity JSON Schema cannot state, so a request the
@@ -100,7 +145,7 @@ def _accepts_400(operation: str) -> dict[str, Any]:
 CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
     {"operations": [_accepts_400("version_rows"), _accepts_400("upload_create")]}
 )
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", APP, config=CONFIG)
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP, config=CONFIG)
 
 _SETTINGS = settings(
     max_examples=MAX_EXAMPLES,

@@ -182,7 +182,7 @@ def test_revoke_button_revokes_the_token(login):
     response = login(user).post(reverse("api-token-revoke", args=[token.pk]))
     assert response.status_code == 302
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
-    assert Client().get("/api/datasets/", **bearer(secret)).status_code == 401
+    assert Client().get("/api/v1/datasets/", **bearer(secret)).status_code == 401
 
 
 def test_revoke_of_someone_elses_token_is_404(login):
@@ -206,7 +206,7 @@ def closed_dataset(datasets_storage):  # noqa: F811
 def test_api_reads_closed_data_with_the_owners_token(closed_dataset):
     owner, _ = closed_dataset
     _, secret = make_token(owner)
-    response = Client().get("/api/datasets/secret-data/versions/1/rows", **bearer(secret))
+    response = Client().get("/api/v1/datasets/secret-data/versions/1/rows", **bearer(secret))
     assert response.status_code == 200
     assert response.json()["total"] == 3
     entry = AuditEntry.objects.filter(action="dataset.accessed").latest("seq")
@@ -215,19 +215,19 @@ def test_api_reads_closed_data_with_the_owners_token(closed_dataset):
 
 def test_api_token_of_another_person_gets_what_that_person_may_see(closed_dataset):
     _, secret = make_token(make_user())
-    response = Client().get("/api/datasets/secret-data", **bearer(secret))
+    response = Client().get("/api/v1/datasets/secret-data", **bearer(secret))
     assert response.status_code == 404
 
 
 def test_api_refuses_an_unknown_token_rather_than_reading_as_anonymous():
-    response = Client().get("/api/datasets/", **bearer("dct_wrong"))
+    response = Client().get("/api/v1/datasets/", **bearer("dct_wrong"))
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_token"
     assert response["WWW-Authenticate"] == 'Bearer error="invalid_token"'
 
 
 def test_api_refuses_an_authorization_header_that_is_not_bearer():
-    response = Client().get("/api/datasets/", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
+    response = Client().get("/api/v1/datasets/", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
     assert response.status_code == 401
     assert response.json()["message"] == (
         "Send the API token as the header “Authorization: Bearer <token>”."
@@ -238,7 +238,7 @@ def test_api_revoked_token_is_refused_with_the_reason(closed_dataset):
     owner, _ = closed_dataset
     token, secret = make_token(owner)
     revoke_token(actor=owner, token_id=token.pk)
-    response = Client().get("/api/datasets/secret-data", **bearer(secret))
+    response = Client().get("/api/v1/datasets/secret-data", **bearer(secret))
     assert response.status_code == 401
     assert response.json() == {
         "error": "invalid_token",
@@ -250,18 +250,18 @@ def test_api_revoked_token_is_refused_with_the_reason(closed_dataset):
 
 def test_api_session_still_works_for_reads(closed_dataset, login):
     owner, _ = closed_dataset
-    assert login(owner).get("/api/datasets/secret-data").status_code == 200
+    assert login(owner).get("/api/v1/datasets/secret-data").status_code == 200
 
 
 def test_api_anonymous_sees_no_closed_data(closed_dataset):
-    assert Client().get("/api/datasets/secret-data").status_code == 404
+    assert Client().get("/api/v1/datasets/secret-data").status_code == 404
 
 
 def test_api_session_post_needs_the_csrf_token(closed_dataset):
     owner, _ = closed_dataset
     client = Client(enforce_csrf_checks=True)
     client.force_login(owner)
-    response = client.post("/api/datasets/secret-data/uploads", {})
+    response = client.post("/api/v1/datasets/secret-data/uploads", {})
     assert response.status_code == 403
     assert response.json()["message"].startswith("The CSRF check failed.")
 
@@ -270,16 +270,16 @@ def test_api_token_post_needs_no_csrf_token(closed_dataset):
     owner, _ = closed_dataset
     _, secret = make_token(owner)
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/api/datasets/secret-data/uploads", {}, **bearer(secret))
+    response = client.post("/api/v1/datasets/secret-data/uploads", {}, **bearer(secret))
     assert response.status_code == 400
     assert response.json()["message"] == "Send the data file as the multipart form field “file”."
 
 
 def test_openapi_documents_the_token_and_the_upload_endpoints():
-    spec = Client().get("/api/openapi.json").json()
+    spec = Client().get("/api/v1/openapi.json").json()
     assert spec["components"]["securitySchemes"]["TokenAuth"] == {
         "type": "http",
         "scheme": "bearer",
     }
-    assert sorted(spec["paths"]["/api/datasets/{slug}/uploads"]) == ["get", "post"]
-    assert sorted(spec["paths"]["/api/datasets/{slug}/uploads/{upload_id}"]) == ["get"]
+    assert sorted(spec["paths"]["/api/v1/datasets/{slug}/uploads"]) == ["get", "post"]
+    assert sorted(spec["paths"]["/api/v1/datasets/{slug}/uploads/{upload_id}"]) == ["get"]

@@ -63,8 +63,8 @@ def test_grant_ended_yesterday_gives_no_access_on_any_channel(login, fleet):
     assert list(visible_datasets(person)) == []
     assert client.get("/datasets/fleet/").status_code == 404
     assert client.get("/datasets/fleet/v1/download.csv").status_code == 404
-    assert client.get("/api/datasets/fleet/versions/1/rows").status_code == 404
-    assert client.get("/api/datasets/").json()["count"] == 0
+    assert client.get("/api/v1/datasets/fleet/versions/1/rows").status_code == 404
+    assert client.get("/api/v1/datasets/").json()["count"] == 0
     assert client.get("/search/?q=Fleet").content.decode().count("/datasets/fleet/") == 0
 
 

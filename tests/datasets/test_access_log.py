@@ -56,7 +56,7 @@ def test_reads_on_every_channel_show_on_the_owners_page(login, owner_user, reade
     client = login(reader)
     client.get("/datasets/fleet/v1/preview/")
     client.get("/datasets/fleet/v1/download.csv")
-    client.get("/api/datasets/fleet/versions/1/rows")
+    client.get("/api/v1/datasets/fleet/versions/1/rows")
 
     page = login(owner_user).get("/datasets/fleet/access/log/")
 

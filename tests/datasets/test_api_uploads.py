@@ -1,4 +1,4 @@
-"""Uploads through the API: POST /api/datasets/{slug}/uploads, its status and list endpoints."""
+"""Uploads through the API: POST /api/v1/datasets/{slug}/uploads, its status and list endpoints."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ CSV = b"id,vehicle,speed\n1,bike-1,12.5\n2,bike-2,20.0\n3,bike-3,7.25\n"
 
 
 def _url(dataset) -> str:
-    return f"/api/datasets/{dataset.slug}/uploads"
+    return f"/api/v1/datasets/{dataset.slug}/uploads"
 
 
 def _parquet() -> bytes:
@@ -99,7 +99,7 @@ def test_upload_csv_with_a_token_makes_a_draft_then_publish_makes_a_version(
     assert body["version"] == {
         "number": 1,
         "row_count": 3,
-        "rows_url": f"http://testserver/api/datasets/{dataset.slug}/versions/1/rows",
+        "rows_url": f"http://testserver/api/v1/datasets/{dataset.slug}/versions/1/rows",
     }
     assert body["refusal"] is None
     version = DatasetVersion.objects.get(dataset=dataset)
@@ -340,7 +340,7 @@ def test_dataset_list_api_in_few_queries(ingest_dirs, django_assert_max_num_quer
         owner_and_dataset(spectrum="open")
     _, secret = make_token(owner)
     with django_assert_max_num_queries(8):
-        response = Client().get("/api/datasets/", **bearer(secret))
+        response = Client().get("/api/v1/datasets/", **bearer(secret))
     assert response.json()["count"] == 9
 
 

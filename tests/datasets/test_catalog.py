@@ -268,8 +268,8 @@ def test_listed_data_page_shows_field_names_not_constraints_to_outsiders(login, 
     assert "4242" not in body
     assert 'href="/datasets/clinics/request/"' in body
     assert outsider.get("/datasets/clinics/v1/preview/").status_code == 403
-    assert outsider.get("/api/datasets/clinics/versions/1/rows").status_code == 403
-    assert "schema" not in outsider.get("/api/datasets/clinics").json()["versions"][0]
+    assert outsider.get("/api/v1/datasets/clinics/versions/1/rows").status_code == 403
+    assert "schema" not in outsider.get("/api/v1/datasets/clinics").json()["versions"][0]
 
 
 def test_unlisted_named_data_stays_invisible_to_outsiders(login, client, cargo):
@@ -279,4 +279,4 @@ def test_unlisted_named_data_stays_invisible_to_outsiders(login, client, cargo):
     assert outsider.get("/datasets/secret/").status_code == 404
     assert outsider.get("/datasets/secret/request/").status_code == 404
     assert "Secret" not in outsider.get("/datasets/").content.decode()
-    assert outsider.get("/api/datasets/secret").status_code == 404
+    assert outsider.get("/api/v1/datasets/secret").status_code == 404

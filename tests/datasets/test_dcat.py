@@ -361,5 +361,5 @@ def test_format_link_tags_point_at_the_package_the_diff_and_the_feeds():
         ' · <a href="/datasets/bike-trips/diff/1..2/">Changes</a>',
         'Metadata: <a href="/datasets/bike-trips/dcat.jsonld" type="application/ld+json">'
         'DCAT (JSON-LD)</a> · <a href="/datasets/bike-trips/dcat.ttl" type="text/turtle">'
-        'DCAT (Turtle)</a> · <a href="/api/datasets/bike-trips">JSON API</a>',
+        'DCAT (Turtle)</a> · <a href="/api/v1/datasets/bike-trips">JSON API</a>',
     ]

@@ -158,7 +158,7 @@ def _accessed() -> list[tuple[str, dict[str, Any]]]:
 @pytest.mark.usefixtures("datasets_storage")
 def test_diff_api_answers_the_exact_difference():
     _trips()
-    response = Client().get("/api/datasets/trips/diff", {"from": "1", "to": "2"})
+    response = Client().get("/api/v1/datasets/trips/diff", {"from": "1", "to": "2"})
     assert response.status_code == 200
     assert response.json() == {
         "dataset": "trips",
@@ -217,7 +217,7 @@ def test_diff_api_answers_the_exact_difference():
 )
 def test_diff_api_refuses_bad_version_numbers(params, status, body):
     _trips()
-    response = Client().get("/api/datasets/trips/diff", params)
+    response = Client().get("/api/v1/datasets/trips/diff", params)
     assert (response.status_code, response.json()) == (status, body)
 
 
@@ -230,7 +230,7 @@ def test_diff_requires_data_access_and_is_audited(login):
     _trips(spectrum=Spectrum.GROUP, listed=True, collaboration=collab)
     outsider = login(make_user())
 
-    api_refused = outsider.get("/api/datasets/trips/diff", {"from": "1", "to": "2"})
+    api_refused = outsider.get("/api/v1/datasets/trips/diff", {"from": "1", "to": "2"})
     page_refused = outsider.get("/datasets/trips/diff/1..2/")
     hidden = Client().get("/datasets/trips/diff/1..2/")
 
@@ -246,7 +246,7 @@ def test_diff_requires_data_access_and_is_audited(login):
     assert _accessed() == []
 
     assert login(member).get("/datasets/trips/diff/1..2/").status_code == 200
-    assert login(member).get("/api/datasets/trips/diff?from=2&to=1").status_code == 200
+    assert login(member).get("/api/v1/datasets/trips/diff?from=2&to=1").status_code == 200
     assert _accessed() == [
         ("member@example.org", {"channel": "diff", "version": 1}),
         ("member@example.org", {"channel": "diff", "version": 2}),

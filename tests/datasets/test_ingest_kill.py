@@ -166,7 +166,7 @@ def test_sigkill_of_the_task_worker_shows_failed_and_allows_a_retry_at_once(
     upload.refresh_from_db()
     assert (upload.status, upload.runner_pid) == ("processing", runner.pid)
 
-    shown = Client().get(f"/api/datasets/{dataset.slug}/uploads/{upload.pk}", **bearer(secret))
+    shown = Client().get(f"/api/v1/datasets/{dataset.slug}/uploads/{upload.pk}", **bearer(secret))
     assert (shown.json()["status"], shown.json()["refusal"]) == (
         "failed",
         "The worker stopped before it finished (its process was killed or its machine "

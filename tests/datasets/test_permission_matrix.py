@@ -1,6 +1,6 @@
 """Every dataset route x every role x every Data Spectrum level: the exact status, and no leak.
 
-The routes are not listed by hand: every URL pattern under /datasets/ and /api/ is resolved
+The routes are not listed by hand: every URL pattern under /datasets/ and /api/v1/ is resolved
 and filled from PARAMS, so a route added later is crawled at once. Each route needs a KIND
 (what the rule is) for its exact status; `test_every_route_has_a_kind` fails until it has one,
 and meanwhile the leak checks (no invisible title in any body, no data read refused by the rule
@@ -9,6 +9,7 @@ yet answered 200) already apply to it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from datacollab.core.models import AuditEntry
 from datacollab.datasets.models import AccessRequest, Dataset, Upload
 from tests.datasets.factories_access import datasets_storage, make_version  # noqa: F401
 from tests.factories import make_org, make_user
+from tests.factories_api import make_token
 from tests.factories_data import grant, make_collaboration, make_dataset
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets_storage")]
@@ -76,6 +78,8 @@ KIND = {
     "dataset-diff": "data",
     "api:version_rows": "data",
     "api:version_diff": "data",
+    "api:version_download_csv": "data",
+    "api:version_download_parquet": "data",
     "dataset-edit": "owner",
     "dataset-access": "owner",
     "dataset-requests": "owner",
@@ -102,6 +106,17 @@ KIND = {
     # the aggregates-only grantees.
     "api:aggregate": "meta",
     "api:aggregate-examples": "meta",
+    # The network's public face (api/v1/): lists that must never name a dataset, and detail
+    # routes that a dataset's slug does not address (tests/api/test_v1_network.py covers them).
+    "api:cohort_list": "list",
+    "api:organisation_list": "list",
+    "api:session_list": "list",
+    "api:learning_list": "list",
+    "api:report_list": "list",
+    "api:cohort_get": "none",
+    "api:session_get": "none",
+    "api:learning_get": "none",
+    "api:report_get": "none",
 }
 # Query strings some routes need to do their work.
 QUERY = {
@@ -121,6 +136,8 @@ LIST_VARIANTS: list[dict[str, str]] = [
     {"licence": "C-UDA-1.0"},
     {"limit": "100"},
 ]
+# A column of every matrix version: an answer naming it has shown the schema.
+COLUMN = "pm25"
 # Pages that show a preview, and so record a read like the data routes.
 AUDITED_PAGES = {"dataset-detail"}
 
@@ -252,6 +269,7 @@ def _params(route: Route, level: str, world: dict[str, Any]) -> dict[str, Any]:
         "version": 1,
         "from_version": 1,
         "to_version": 2,
+        "cohort_slug": world["datasets"][level].slug,
         **world["ids"][level],
     }
     missing = [p for p in route.params if p not in table]
@@ -278,14 +296,27 @@ def _client(user: Any) -> Client:
     return client
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_route_every_level_answers_exactly_and_leaks_nothing(world, role):
-    client = _client(world["users"][role])
+def _token_client(user: Any) -> Client:
+    """A client that sends the person's API token and has no session: the API's key."""
+    secret = make_token(user)[1]
+    return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+@pytest.mark.parametrize(
+    ("role", "via"),
+    [(role, "session") for role in ROLES]
+    + [(role, "token") for role in ROLES if role != "anonymous"],
+)
+def test_every_route_every_level_answers_exactly_and_leaks_nothing(world, role, via):
+    user = world["users"][role]
+    client = _client(user) if via == "session" else _token_client(user)
     hidden_titles = [title(level) for level in LEVELS if level not in SEE[role]]
     hidden_slugs = [f"matrix-{level}/" for level in LEVELS if level not in SEE[role]]
     failures: list[str] = []
     checked = 0
-    for route in dataset_routes():
+    # A key reaches the API only; the pages ignore it (they would answer as anonymous).
+    routes = [r for r in dataset_routes() if via == "session" or r.path.startswith("api/")]
+    for route in routes:
         kind = KIND.get(route.name)
         if not route.params:
             for variant in LIST_VARIANTS:
@@ -295,6 +326,11 @@ def test_every_route_every_level_answers_exactly_and_leaks_nothing(world, role):
                 for leak in [*hidden_titles, *hidden_slugs]:
                     if leak in body:
                         failures.append(f"{role} GET {url} {variant}: shows {leak!r}")
+                # Counts too: the API's total is the visible datasets, not all of them.
+                if route.name == "api:dataset_list" and not variant:
+                    count = json.loads(body)["count"]
+                    if count != len(SEE[role]):
+                        failures.append(f"{role} {via} {url}: count {count}")
             continue
         for level in LEVELS:
             dataset = world["datasets"][level]
@@ -305,6 +341,9 @@ def test_every_route_every_level_answers_exactly_and_leaks_nothing(world, role):
             for leak in hidden_titles:
                 if leak in body:
                     failures.append(f"{role} GET {url}: shows {leak!r}")
+            # No column of data the caller may not read, in an answer or an error.
+            if route.path.startswith("api/") and level not in READ[role] and COLUMN in body:
+                failures.append(f"{role} {via} GET {url}: names the column {COLUMN!r}")
             # Every read of non-open data leaves an audit entry; refusals and open data none.
             reads = _reads(dataset) - before
             reading = kind == "data" or route.name in AUDITED_PAGES
@@ -312,11 +351,10 @@ def test_every_route_every_level_answers_exactly_and_leaks_nothing(world, role):
             if kind is not None and (reads > 0) != should:
                 failures.append(f"{role} GET {url}: {reads} audit entries, expected any={should}")
     assert failures == [], "\n".join(failures)
-    routes = dataset_routes()
     with_dataset = sum(1 for r in routes if r.params)
     assert checked == with_dataset * len(LEVELS) + (len(routes) - with_dataset) * len(LIST_VARIANTS)
     # The routes of this issue at least: pages, data, access, uploads, feeds, package, API.
-    assert with_dataset >= 21
+    assert with_dataset >= (21 if via == "session" else 14)
 
 
 def _fetch(

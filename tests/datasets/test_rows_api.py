@@ -1,4 +1,4 @@
-"""The rows API: its query layer (datasets/rows.py) and the endpoints under /api/datasets/."""
+"""The rows API: its query layer (datasets/rows.py) and the endpoints under /api/v1/datasets/."""
 
 from __future__ import annotations
 
@@ -220,7 +220,7 @@ COLUMNS = {
     "ok": [True, False, True, None, True],
     "odd name": ["a", "b", "c", "d", "e"],
 }
-ROWS = "/api/datasets/fleet/versions/1/rows"
+ROWS = "/api/v1/datasets/fleet/versions/1/rows"
 
 
 def _fleet(**fields: Any) -> Dataset:
@@ -395,9 +395,9 @@ def test_rows_endpoint_of_open_data_is_not_audited_and_missing_versions_are_404(
     assert Client().get(ROWS).status_code == 200
     assert _accessed() == []
     for number in ("2", "99999999999999999999"):
-        response = Client().get(f"/api/datasets/fleet/versions/{number}/rows")
+        response = Client().get(f"/api/v1/datasets/fleet/versions/{number}/rows")
         assert response.status_code == 404
-    assert Client().get("/api/datasets/fleet/versions/2/rows").json() == _error(
+    assert Client().get("/api/v1/datasets/fleet/versions/2/rows").json() == _error(
         None, "This dataset has no version 2.", "not_found"
     )
 
@@ -407,11 +407,11 @@ def test_rows_endpoint_of_open_data_is_not_audited_and_missing_versions_are_404(
 def test_dataset_endpoint_shows_metadata_access_and_versions(login):
     dataset = _fleet(spectrum=Spectrum.GROUP, listed=True, licence="CC-BY-4.0")
     version = dataset.versions.get()
-    outsider = login(make_user()).get("/api/datasets/fleet")
+    outsider = login(make_user()).get("/api/v1/datasets/fleet")
     owner = make_user()
     dataset.owner.memberships.create(user=owner, role="member")
 
-    as_owner = login(owner).get("/api/datasets/fleet").json()
+    as_owner = login(owner).get("/api/v1/datasets/fleet").json()
 
     assert outsider.status_code == 200
     base = {
@@ -425,7 +425,7 @@ def test_dataset_endpoint_shows_metadata_access_and_versions(login):
         "owner": {"slug": dataset.owner.slug, "name": dataset.owner.name},
         "latest_version": 1,
         "url": "http://testserver/datasets/fleet/",
-        "api_url": "http://testserver/api/datasets/fleet",
+        "api_url": "http://testserver/api/v1/datasets/fleet",
         "temporal_start": None,
         "temporal_end": None,
         "spatial": "",
@@ -441,6 +441,8 @@ def test_dataset_endpoint_shows_metadata_access_and_versions(login):
         "checksum": version.checksum,
         "source_format": "csv",
         "rows_url": f"http://testserver{ROWS}",
+        "csv_url": "http://testserver/api/v1/datasets/fleet/versions/1/download.csv",
+        "parquet_url": "http://testserver/api/v1/datasets/fleet/versions/1/download.parquet",
     }
     assert outsider.json() == base | {
         "access": {
@@ -458,7 +460,7 @@ def test_dataset_endpoint_shows_metadata_access_and_versions(login):
         },
         "versions": [version_out | {"schema": SCHEMA}],
     }
-    assert Client().get("/api/datasets/fleet").status_code == 404
+    assert Client().get("/api/v1/datasets/fleet").status_code == 404
 
 
 @pytest.mark.django_db
@@ -468,8 +470,8 @@ def test_dataset_list_shows_only_visible_datasets_paginated(login):
         make_dataset(slug=f"level-{level}", title=f"Level {level}", spectrum=level)
     make_dataset(slug="another-open", title="Another open", spectrum="open")
 
-    anonymous = Client().get("/api/datasets/").json()
-    registered = login(make_user()).get("/api/datasets/", {"limit": "1", "offset": "1"}).json()
+    anonymous = Client().get("/api/v1/datasets/").json()
+    registered = login(make_user()).get("/api/v1/datasets/", {"limit": "1", "offset": "1"}).json()
 
     assert [d["slug"] for d in anonymous["results"]] == ["another-open", "level-open"]
     assert (anonymous["count"], anonymous["next"]) == (2, None)
@@ -484,13 +486,13 @@ def test_dataset_list_shows_only_visible_datasets_paginated(login):
         "owner": anonymous["results"][0]["owner"],
         "latest_version": None,
         "url": "http://testserver/datasets/another-open/",
-        "api_url": "http://testserver/api/datasets/another-open",
+        "api_url": "http://testserver/api/v1/datasets/another-open",
     }
     assert registered == {
         "count": 3,
         "limit": 1,
         "offset": 1,
-        "next": "http://testserver/api/datasets/?limit=1&offset=2",
+        "next": "http://testserver/api/v1/datasets/?limit=1&offset=2",
         "results": [registered["results"][0]],
     }
     assert registered["results"][0]["slug"] == "level-open"
@@ -498,7 +500,7 @@ def test_dataset_list_shows_only_visible_datasets_paginated(login):
 
 @pytest.mark.django_db
 def test_dataset_list_refuses_a_bad_limit():
-    response = Client().get("/api/datasets/", {"limit": "500"})
+    response = Client().get("/api/v1/datasets/", {"limit": "500"})
     assert response.status_code == 400
     assert response.json() == _error("limit", "limit must be a whole number from 1 to 100.")
 
@@ -515,8 +517,8 @@ def test_dataset_list_query_count_does_not_grow_with_datasets(login):
 
     add(3)
     with CaptureQueriesContext(connection) as few:
-        assert len(client.get("/api/datasets/").json()["results"]) == 3
+        assert len(client.get("/api/v1/datasets/").json()["results"]) == 3
     add(6)
     with CaptureQueriesContext(connection) as many:
-        assert len(client.get("/api/datasets/").json()["results"]) == 9
+        assert len(client.get("/api/v1/datasets/").json()["results"]) == 9
     assert len(many) == len(few)

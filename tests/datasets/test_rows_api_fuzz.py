@@ -49,7 +49,7 @@ FUZZ = settings(
 
 
 def _rows(slug: str, params: dict[str, Any] | None = None) -> Any:
-    return Client().get(f"/api/datasets/{slug}/versions/1/rows", params or {})
+    return Client().get(f"/api/v1/datasets/{slug}/versions/1/rows", params or {})
 
 
 @pytest.fixture

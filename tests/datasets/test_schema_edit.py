@@ -77,7 +77,7 @@ def test_publish_schema_edit_makes_a_new_version_of_the_same_rows(published):
     assert new.report["valid"] is True
     old = DatasetVersion.objects.get(pk=version.pk)
     assert (old.schema, old.checksum) == (version.schema, version.checksum)
-    rows = Client().get(f"/api/datasets/{dataset.slug}/versions/2/rows").json()["rows"]
+    rows = Client().get(f"/api/v1/datasets/{dataset.slug}/versions/2/rows").json()["rows"]
     assert rows == [
         {"id": "1", "vehicle": "bike-1", "speed": 12.5},
         {"id": "2", "vehicle": "bike-2", "speed": 20.0},

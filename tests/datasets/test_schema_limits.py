@@ -126,7 +126,7 @@ def owner_token(db, ingest_dirs):
 
 def _post_schema(dataset, secret, schema: str):
     data = {"file": SimpleUploadedFile("bikes.csv", CSV), "schema": schema}
-    return Client().post(f"/api/datasets/{dataset.slug}/uploads", data, **bearer(secret))
+    return Client().post(f"/api/v1/datasets/{dataset.slug}/uploads", data, **bearer(secret))
 
 
 def test_api_upload_with_the_250000_field_schema_is_400(owner_token):

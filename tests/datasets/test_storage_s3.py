@@ -120,7 +120,7 @@ def test_version_reads_back_through_the_storage_interface(s3_bucket):
 def test_rows_api_and_download_read_from_the_bucket(s3_bucket):
     _, dataset, _ = _publish()
     client = Client()
-    rows = client.get(f"/api/datasets/{dataset.slug}/versions/1/rows?sort=-speed&limit=1").json()
+    rows = client.get(f"/api/v1/datasets/{dataset.slug}/versions/1/rows?sort=-speed&limit=1").json()
     assert (rows["total"], rows["rows"]) == (3, [{"id": 2, "vehicle": "bike-2", "speed": 20.0}])
     response = client.get(f"/datasets/{dataset.slug}/v1/download.csv")
     assert response.status_code == 200

@@ -209,7 +209,7 @@ def test_api_upload_past_the_quota_is_413_with_the_reason(ingest_dirs, settings)
     _, secret = make_token(owner)
     data = {"file": SimpleUploadedFile("bikes.csv", b"id\n1\n2\n3\n4\n5\n")}
 
-    response = Client().post(f"/api/datasets/{dataset.slug}/uploads", data, **bearer(secret))
+    response = Client().post(f"/api/v1/datasets/{dataset.slug}/uploads", data, **bearer(secret))
 
     assert response.status_code == 413
     body = response.json()

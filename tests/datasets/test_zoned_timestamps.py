@@ -32,6 +32,6 @@ def test_zoned_timestamps_preview_and_rows_api(client):
     page = client.get("/datasets/zoned/")
     assert page.status_code == 200
     assert "2021-03-01" in page.content.decode()
-    rows = client.get("/api/datasets/zoned/versions/1/rows")
+    rows = client.get("/api/v1/datasets/zoned/versions/1/rows")
     assert rows.status_code == 200
     assert rows.json()["rows"] == [{"at": "2021-03-01T10:00:00+00:00", "n": 1}]

@@ -15,7 +15,7 @@ from tests.privacy.factories import BY_ZONE, BY_ZONE_SPEED, pooled_dataset
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets_storage")]
 
-URL = "/api/privacy/datasets/{slug}/aggregate"
+URL = "/api/v1/privacy/datasets/{slug}/aggregate"
 
 
 def _grantee(dataset, owner_user):

@@ -1,4 +1,8 @@
-"""The JSON API (django-ninja, OpenAPI 3 at /api/docs). Routers live beside their domain.
+"""The JSON API, version 1 (django-ninja, OpenAPI 3.1 at /api/v1/docs), mounted at /api/v1/.
+
+The data routers live beside their domain (datasets, privacy); the network's public face
+(cohorts, organisations, sessions, learnings, reports) is in api/v1/. The unversioned /api/
+of before answers 308 redirects here (api/not_found.py).
 
 Every operation accepts a personal API token, the browser session or no one (api/auth.py);
 the endpoints and services then apply the same rules as the pages. Refusals are JSON of one
@@ -9,23 +13,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError, ValidationError
 
 from datacollab.api.auth import api_auth
-from datacollab.api.openapi import DocumentedAPI
+from datacollab.api.openapi import VersionedAPI
+from datacollab.api.v1.learnings import router as learnings_router
+from datacollab.api.v1.network import router as network_router
+from datacollab.api.v1.sessions import router as sessions_router
 from datacollab.core.errors import DomainError
 from datacollab.datasets.api import error_body
 from datacollab.datasets.api import router as datasets_router
 from datacollab.privacy.api import router as privacy_router
 
-api = DocumentedAPI(
+api = VersionedAPI(
     title="datacollab API",
     version="1",
     urls_namespace="api",
     description=(
-        "Datasets, versions, rows and uploads, under the same access rules as the web pages. "
+        "Datasets, versions, rows, downloads, uploads and aggregate queries, and the "
+        "network's cohorts, organisations, sessions, learnings and output reports, under the "
+        "same access rules as the web pages. "
         "Authenticate with a personal API token (`Authorization: Bearer <token>`, created on "
         "your API tokens page) or the browser session; open data needs neither."
     ),
@@ -40,6 +49,13 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if status == 401 and request.headers.get("Authorization"):
         response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
     return response
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Selectors shared with the pages may raise Django's Http404 (a public cohort's page).
+    body = {"error": "not_found", "message": str(exc) or _("There is no such thing.")}
+    return api.create_response(request, body, status=404)
 
 
 @api.exception_handler(ValidationError)
@@ -59,7 +75,7 @@ def ninja_refusal(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
         body = {
             "error": "bad_request",
-            "message": _("The request body cannot be read: send a JSON object (see /api/docs)."),
+            "message": _("The request body cannot be read: send a JSON object (see /api/v1/docs)."),
         }
     else:
         body = {"error": f"http_{exc.status_code}", "message": str(exc)}
@@ -68,3 +84,6 @@ def ninja_refusal(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/datasets", datasets_router)
 api.add_router("/privacy", privacy_router)
+api.add_router("", network_router)
+api.add_router("", sessions_router)
+api.add_router("", learnings_router)

@@ -89,3 +89,18 @@ def complete(document: Any) -> Any:
                 ),
             )
     return document
+
+
+class VersionedAPI(DocumentedAPI):
+    """The documented API whose every view answers a refused method as JSON (api/not_found)."""
+
+    def _get_urls(self) -> list[Any]:
+        from django.urls import URLPattern
+
+        from datacollab.api.not_found import json_405
+
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = json_405(pattern.callback)
+        return patterns

@@ -2,14 +2,15 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from datacollab.api.api import api
-from datacollab.api.not_found import api_not_found
+from datacollab.api.not_found import api_moved, api_not_found
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("accounts/api-tokens/", include("datacollab.api.urls")),
     path("accounts/", include("datacollab.organisations.urls")),
-    path("api/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", api_not_found),  # JSON, not the HTML page, under /api/
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),  # JSON, not the HTML page, under /api/
+    re_path(r"^api/(?P<rest>.*)$", api_moved),  # the unversioned API: 308 to /api/v1/
     path("collaborations/", include("datacollab.collaborations.urls")),
     path("collaborations/", include("datacollab.reports.urls")),
     path("datasets/", include("datacollab.datasets.urls")),

@@ -1,4 +1,4 @@
-"""The datasets JSON API (django-ninja), mounted at /api/datasets/ by api/api.py.
+"""The datasets JSON API (django-ninja), mounted at /api/v1/datasets/ by api/api.py.
 
 The same rule as the pages on every endpoint: lists come from `visible_datasets`, a dataset
 the caller may not see is 404 (as if it did not exist), reading rows or a diff asks
@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Router, Schema, Status
@@ -25,7 +26,7 @@ from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from datacollab.core.errors import DomainError, NotFound
-from datacollab.datasets import dcat
+from datacollab.datasets import dcat, storage
 from datacollab.datasets import rows as rows_query
 from datacollab.datasets.diff import diff_versions
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
@@ -301,6 +302,12 @@ def dataset_get(request: HttpRequest, slug: str) -> Any:
                 "rows_url": request.build_absolute_uri(
                     reverse("api:version_rows", args=[dataset.slug, v.number])
                 ),
+                "csv_url": request.build_absolute_uri(
+                    reverse("api:version_download_csv", args=[dataset.slug, v.number])
+                ),
+                "parquet_url": request.build_absolute_uri(
+                    reverse("api:version_download_parquet", args=[dataset.slug, v.number])
+                ),
                 **({"schema": v.schema} if access.allowed else {}),
             }
             for v in versions
@@ -341,7 +348,9 @@ def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
     record_data_access(actor=request.user, dataset=dataset, version=found, channel="api.rows")
     counters.record(dataset=dataset, kind=counters.Kind.API, user=request.user)
     with selectors.local_parquet(found) as parquet:
-        page = fetch_rows(parquet, found.schema, query)
+        # The stored file itself (not a temporary copy from S3) may be read through the
+        # thread's kept connection and cached totals.
+        page = fetch_rows(parquet, found.schema, query, immutable=storage.is_local())
     return {
         "dataset": dataset.slug,
         "version": found.number,
@@ -352,6 +361,74 @@ def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
         "rows": page.rows,
         "next": _next(request, query.offset, query.limit, page.total),
     }
+
+
+def _download_doc(media_type: str, what: str) -> dict[str, Any]:
+    schema = (
+        {"type": "string", "format": "binary"} if "parquet" in media_type else {"type": "string"}
+    )
+    return {
+        "responses": {
+            200: {
+                "description": f"The version as {what}, as an attachment.",
+                "content": {media_type: {"schema": schema}},
+            }
+        }
+    }
+
+
+def _download(request: HttpRequest, slug: str, version: int, fmt: str) -> Any:
+    """The version file under the page's rule (`require_data_access`: refused as on the
+    page, audited for non-open data with the channel `api.download.<fmt>`)."""
+    try:
+        dataset = selectors.dataset_for(request.user, slug)
+        found = _version(dataset, version)
+        selectors.require_data_access(request.user, dataset, found, channel=f"api.download.{fmt}")
+        if fmt == "csv":
+            selectors.ensure_stored(found)
+    except DomainError as exc:
+        return _error(exc)
+    filename = f"{dataset.slug}-v{found.number}.{fmt}"
+    if fmt == "csv":
+        response: HttpResponseBase = StreamingHttpResponse(
+            selectors.csv_chunks(found), content_type=CSV_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        selectors.open_parquet(found),
+        as_attachment=True,
+        filename=filename,
+        content_type=PARQUET_TYPE,
+    )
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+PARQUET_TYPE = "application/vnd.apache.parquet"
+
+
+@router.get(
+    "/{slug}/versions/{version}/download.csv",
+    response={**ERRORS},
+    summary="Download a version as CSV",
+    openapi_extra=_download_doc("text/csv", "CSV"),
+)
+def version_download_csv(request: HttpRequest, slug: str, version: int) -> Any:
+    """The whole version as CSV (header first; text cells that start like a formula are
+    escaped, as on the page)."""
+    return _download(request, slug, version, "csv")
+
+
+@router.get(
+    "/{slug}/versions/{version}/download.parquet",
+    response={**ERRORS},
+    summary="Download a version as Parquet",
+    openapi_extra=_download_doc(PARQUET_TYPE, "Parquet"),
+)
+def version_download_parquet(request: HttpRequest, slug: str, version: int) -> Any:
+    """The stored Parquet file of the version, as it was published (its SHA-256 is the
+    version's `checksum`)."""
+    return _download(request, slug, version, "parquet")
 
 
 @router.get(

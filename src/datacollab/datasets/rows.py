@@ -8,11 +8,14 @@ value from the request is a DuckDB parameter. Nothing the user types is ever put
 from __future__ import annotations
 
 import base64
+import collections
+import contextlib
 import datetime as dt
 import math
 import re
+import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -307,6 +310,48 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def _connection(reuse: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """This thread's DuckDB, kept between requests with the Parquet metadata cached (a
+    version's file never changes), or a private one for a file that is a temporary copy."""
+    if not reuse:
+        with connect() as con:
+            yield con
+        return
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = connect()
+        # Footers and row-group statistics read once per file, not per request.
+        con.execute("SET parquet_metadata_cache = true")
+        _local.con = con
+    yield con
+
+
+# Totals of filtered queries, per immutable file (path, size, mtime) and filter: counting a
+# large file again for every page was most of a page's time.
+_TOTALS: collections.OrderedDict[tuple[Any, ...], int] = collections.OrderedDict()
+_TOTALS_LOCK = threading.Lock()
+TOTALS_CACHED = 4096
+
+
+def _cached_total(key: tuple[Any, ...] | None, count: Callable[[], int]) -> int:
+    if key is None:
+        return count()
+    with _TOTALS_LOCK:
+        if key in _TOTALS:
+            _TOTALS.move_to_end(key)
+            return _TOTALS[key]
+    total = count()
+    with _TOTALS_LOCK:
+        _TOTALS[key] = total
+        while len(_TOTALS) > TOTALS_CACHED:
+            _TOTALS.popitem(last=False)
+    return total
+
+
 def one(
     con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
 ) -> tuple[Any, ...]:
@@ -341,10 +386,16 @@ def _source(con: duckdb.DuckDBPyConnection, parquet: Path, types: Mapping[str, s
     return _Source(sql, dict(zip(names, aliases, strict=True)), "row_position")
 
 
-def fetch_rows(parquet: Path, schema: Mapping[str, Any], query: RowsQuery) -> RowsPage:
-    """One page of rows and the total matching the filters."""
+def fetch_rows(
+    parquet: Path, schema: Mapping[str, Any], query: RowsQuery, *, immutable: bool = False
+) -> RowsPage:
+    """One page of rows and the total matching the filters.
+
+    `immutable`: the path is the version's own stored file (local storage), never rewritten:
+    the thread's connection and the totals are then kept between calls.
+    """
     types = _field_types(schema)
-    with connect() as con:
+    with _connection(immutable) as con:
         source = _source(con, parquet, types)
         col = source.columns
         where, params = _where(query, types, col)
@@ -353,12 +404,26 @@ def fetch_rows(parquet: Path, schema: Mapping[str, Any], query: RowsQuery) -> Ro
         order.append(source.position)
         columns = ", ".join(col[c] for c in query.fields)
         count_sql = f"SELECT count(*) FROM {source.sql}{where}"  # noqa: S608
-        (total,) = one(con, count_sql, [str(parquet), *params])
-        result = con.execute(
-            f"SELECT {columns} FROM {source.sql}{where} "  # noqa: S608
-            f"ORDER BY {', '.join(order)} LIMIT ? OFFSET ?",
-            [str(parquet), *params, query.limit, query.offset],
-        ).fetchall()
+        key = None
+        if immutable:
+            stat = parquet.stat()
+            key = (str(parquet), stat.st_size, stat.st_mtime_ns, where, tuple(map(repr, params)))
+        total = _cached_total(key, lambda: int(one(con, count_sql, [str(parquet), *params])[0]))
+        if not where and not query.sort and source.position == _FILE_ROW:
+            # A page in file order: the rows by position, so the reader skips to its row
+            # groups instead of reading through every row before the offset.
+            page_sql = (
+                f"SELECT {columns} FROM {source.sql} "  # noqa: S608
+                f"WHERE {_FILE_ROW} >= ? AND {_FILE_ROW} < ? ORDER BY {_FILE_ROW}"
+            )
+            page_params = [str(parquet), query.offset, query.offset + query.limit]
+        else:
+            page_sql = (
+                f"SELECT {columns} FROM {source.sql}{where} "  # noqa: S608
+                f"ORDER BY {', '.join(order)} LIMIT ? OFFSET ?"
+            )
+            page_params = [str(parquet), *params, query.limit, query.offset]
+        result = con.execute(page_sql, page_params).fetchall()
     rows = [
         {name: json_safe(value) for name, value in zip(query.fields, row, strict=True)}
         for row in result

@@ -1,4 +1,4 @@
-"""Aggregate queries over the JSON API, mounted at /api/privacy/ by api/api.py.
+"""Aggregate queries over the JSON API, mounted at /api/v1/privacy/ by api/api.py.
 
 GET describes what may be asked of a dataset (dimensions, measures with bounds, the
 protections, the caller's budget left); POST runs a query through `run_aggregate_query`,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.network.models import Award, Call, Cohort, CohortMembership, Network
 from datacollab.organisations import rules
+from datacollab.organisations.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,21 @@ def call_for_viewer(slug: str, viewer: Any) -> Call:
     if call is None or (not call.is_public and not rules.is_convener(viewer)):
         raise Http404(_("There is no open call at this address."))
     return call
+
+
+def participating_organisations() -> QuerySet[Organisation]:
+    """Organisations that are or were members of a cohort, by name, each with its cohorts."""
+    return (
+        Organisation.objects.filter(
+            pk__in=CohortMembership.objects.values("organisation_id"),
+        )
+        .order_by("name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "cohort_memberships",
+                queryset=CohortMembership.objects.select_related("cohort").order_by(
+                    "-cohort__starts_on", "cohort_id"
+                ),
+            )
+        )
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from datacollab.core.errors import NotFound
@@ -94,4 +95,14 @@ def revision_document(revision: ReportRevision, *, css: str) -> str:
         generated_at=revision.published_at,
         css=css,
         revision=revision,
+    )
+
+
+def published_reports() -> QuerySet[CohortReport]:
+    """The reports anyone may read (`rules.can_view_report` without the convener's drafts),
+    newest cohort first."""
+    return (
+        CohortReport.objects.filter(status=CohortReport.Status.PUBLISHED)
+        .select_related("cohort")
+        .order_by("-cohort__starts_on", "pk")
     )

@@ -1,0 +1,371 @@
+"""The rows API against Datasette: the same 1,000,000-row table, served on 127.0.0.1.
+
+Ours: an open dataset whose version is the table as Parquet, served by gunicorn with the
+production settings (DATACOLLAB_ENV=production, DEBUG off, SQLite in a scratch folder under
+var/bench-api/), WORKERS sync workers, through the whole stack: middleware, the API's
+authentication chain (api/auth.py: where metering and quota checks hook in, so they run during
+the bench), the dataset and version lookups, the access rule, the DuckDB query.
+Datasette: the same rows in a SQLite file, `datasette serve -i` (immutable, its recommended
+production mode) with `--setting suggest_facets off`, an index on the filtered column.
+
+The same client for both: CLIENTS processes, each with one HTTP/1.1 connection (reopened when
+the server closes it), sending the same mix of requests for DURATION seconds after a warm-up:
+the first page, a page deep in the table, and a filtered page, 100 rows each as JSON objects.
+Requests per second over the run and the 99th percentile latency.
+
+Datasette and gunicorn are installed in venvs of their own under var/bench-api/ (never the
+project's venv). Run from the repository root: ``.venv/bin/python bench/api.py``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench-api"
+ROWS = 1_000_000
+SEED = 20241206
+ZONES = [f"zone-{i:02d}" for i in range(40)]
+FIRMS = ["Pedal Post", "Green Wheels", "Urbike"]
+WORKERS = int(os.environ.get("BENCH_API_WORKERS", "4"))
+CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "8"))
+DURATION = float(os.environ.get("BENCH_API_SECONDS", "15"))
+WARMUP = 3.0
+DATASETTE = "datasette==0.65.5"
+GUNICORN = "gunicorn==23.0.0"
+SLUG = "bench-readings"
+OURS_PORT = 8765
+DATASETTE_PORT = 8766
+
+# The same three pages for both: (ours, datasette).
+REQUESTS = [
+    (
+        f"/api/v1/datasets/{SLUG}/versions/1/rows?limit=100",
+        "/readings/readings.json?_size=100&_shape=objects",
+    ),
+    (
+        f"/api/v1/datasets/{SLUG}/versions/1/rows?limit=100&offset=500000",
+        # Datasette pages by rowid: the page after row 500,000 (our offset 500,000).
+        "/readings/readings.json?_size=100&_shape=objects&_next=500000",
+    ),
+    (
+        f"/api/v1/datasets/{SLUG}/versions/1/rows?limit=100&zone=zone-07",
+        "/readings/readings.json?_size=100&_shape=objects&zone=zone-07",
+    ),
+]
+
+
+def make_table() -> pa.Table:
+    rng = np.random.default_rng(SEED)
+    start = np.datetime64("2024-05-01T00:00:00")
+    return pa.table(
+        {
+            "id": np.arange(1, ROWS + 1, dtype=np.int64),
+            "firm": pa.array(rng.choice(FIRMS, ROWS)),
+            "zone": pa.array(rng.choice(ZONES, ROWS)),
+            "recorded_at": start + rng.integers(0, 7 * 86400, ROWS).astype("timedelta64[s]"),
+            "speed": np.round(rng.gamma(6.0, 2.5, ROWS), 2),
+            "pm25": np.round(rng.lognormal(2.3, 0.5, ROWS), 2),
+        }
+    )
+
+
+SCHEMA = {
+    "fields": [
+        {"name": "id", "type": "integer"},
+        {"name": "firm", "type": "string"},
+        {"name": "zone", "type": "string"},
+        {"name": "recorded_at", "type": "datetime"},
+        {"name": "speed", "type": "number"},
+        {"name": "pm25", "type": "number"},
+    ],
+    "primaryKey": ["id"],
+}
+
+
+def write_files(table: pa.Table) -> tuple[Path, Path]:
+    parquet = VAR / "readings.parquet"
+    sqlite_path = VAR / "readings.db"
+    if not parquet.exists():
+        pq.write_table(table, parquet, row_group_size=100_000)
+    if not sqlite_path.exists():
+        scratch = sqlite_path.with_suffix(".tmp")
+        scratch.unlink(missing_ok=True)
+        con = sqlite3.connect(scratch)
+        con.execute(
+            "CREATE TABLE readings (id INTEGER PRIMARY KEY, firm TEXT, zone TEXT, "
+            "recorded_at TEXT, speed REAL, pm25 REAL)"
+        )
+        rows = zip(
+            table["id"].to_pylist(),
+            table["firm"].to_pylist(),
+            table["zone"].to_pylist(),
+            [t.isoformat() for t in table["recorded_at"].to_pylist()],
+            table["speed"].to_pylist(),
+            table["pm25"].to_pylist(),
+            strict=True,
+        )
+        con.executemany("INSERT INTO readings VALUES (?, ?, ?, ?, ?, ?)", rows)
+        con.execute("CREATE INDEX readings_zone ON readings (zone)")
+        con.commit()
+        con.close()
+        scratch.rename(sqlite_path)
+    return parquet, sqlite_path
+
+
+def tool_venv(name: str, requirement: str) -> Path:
+    """A venv of its own under var/bench-api/ holding one tool; made once."""
+    folder = VAR / name
+    python = folder / "bin" / "python"
+    if not python.exists():
+        venv.EnvBuilder(with_pip=True).create(folder)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", requirement], check=True, timeout=600
+        )
+    return folder
+
+
+def gunicorn_lib() -> Path:
+    """gunicorn (pure Python) in a folder of its own, put on the project's path at run time:
+    our app runs with the project's own interpreter and dependencies, gunicorn beside them."""
+    folder = VAR / "gunicorn-lib"
+    if not (folder / "gunicorn").exists():
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", "--target", str(folder), GUNICORN],
+            check=True,
+            timeout=600,
+        )
+    return folder
+
+
+def site_env() -> dict[str, str]:
+    site = VAR / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    return {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{gunicorn_lib()}",
+        "DJANGO_SETTINGS_MODULE": "datacollab.config.settings",
+        "DATACOLLAB_ENV": "production",
+        "DATACOLLAB_VAR_DIR": str(site),
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "AUDIT_HMAC_KEY": "0" * 64,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback; TLS ends at a proxy
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+SETUP = """
+import django, hashlib, shutil, sys
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.core.files.storage import storages
+from datacollab.datasets.models import Dataset, DatasetVersion
+from datacollab.organisations.models import Organisation, User
+parquet, schema = sys.argv[1], __import__("json").loads(sys.argv[2])
+if True:
+    user = User.objects.create_user(email="bench@example.org", password=None)
+    org = Organisation.objects.create(slug="bench", name="Bench", kind="company", country="GB")
+    dataset = Dataset.objects.create(
+        slug="{slug}", title="Bench readings", owner=org, spectrum="open", licence="CC0-1.0",
+        created_by=user,
+    )
+    key = "bench/{slug}/v1.parquet"
+    with open(parquet, "rb") as handle:
+        storages["datasets"].save(key, handle)
+    data = open(parquet, "rb").read()
+    DatasetVersion.objects.create(
+        dataset=dataset, number=1, storage_key=key, row_count={rows}, byte_size=len(data),
+        checksum=hashlib.sha256(data).hexdigest(), schema=schema,
+        report={{"valid": True, "errors": [], "tasks": []}}, source_name="readings.parquet",
+        source_format="parquet", created_by=user,
+    )
+"""
+
+
+def setup_site(parquet: Path) -> None:
+    """A fresh site database and storage, with the open dataset and its one version."""
+    shutil.rmtree(VAR / "site", ignore_errors=True)
+    code = SETUP.format(slug=SLUG, rows=ROWS)
+    subprocess.run(
+        [sys.executable, "-c", code, str(parquet), json.dumps(SCHEMA)],
+        env=site_env(),
+        check=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+
+
+def wait_for(port: int, path: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            con.request("GET", path)
+            status = con.getresponse().status
+            con.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"nothing answered 200 on port {port} for {path}")
+
+
+def start_ours() -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "datacollab.config.wsgi",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{OURS_PORT}",
+            "--log-level",
+            "warning",
+        ],
+        env=site_env(),
+        cwd=ROOT,
+        start_new_session=True,
+    )
+
+
+def start_datasette(sqlite_path: Path) -> subprocess.Popen[bytes]:
+    folder = tool_venv("datasette-venv", DATASETTE)
+    return subprocess.Popen(
+        [
+            str(folder / "bin" / "datasette"),
+            "serve",
+            "-i",
+            str(sqlite_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(DATASETTE_PORT),
+            "--setting",
+            "suggest_facets",
+            "off",
+        ],
+        cwd=VAR,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _client(port: int, paths: list[str], start: float, stop_at: float, offset: int) -> Any:
+    """One client process: requests in turn until stop_at; latencies of those after start."""
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    latencies: list[float] = []
+    errors = 0
+    n = offset
+    while True:
+        now = time.perf_counter()
+        if now >= stop_at:
+            break
+        path = paths[n % len(paths)]
+        n += 1
+        try:
+            con.request("GET", path)
+            response = con.getresponse()
+            body = response.read()
+            ok = response.status == 200 and body[:1] in (b"{", b"[")
+        except (OSError, http.client.HTTPException):
+            con.close()
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            ok = False
+        done = time.perf_counter()
+        if now >= start:
+            latencies.append(done - now)
+            errors += not ok
+    con.close()
+    return latencies, errors
+
+
+def load(port: int, paths: list[str]) -> dict[str, float]:
+    begin = time.perf_counter() + 1.0  # the processes start first
+    start, stop_at = begin + WARMUP, begin + WARMUP + DURATION
+    with multiprocessing.get_context("fork").Pool(CLIENTS) as pool:
+        results = pool.starmap(_client, [(port, paths, start, stop_at, i) for i in range(CLIENTS)])
+    latencies = sorted(x for lats, _errors in results for x in lats)
+    errors = sum(e for _lats, e in results)
+    return {
+        "rps": len(latencies) / DURATION,
+        "p50_ms": latencies[len(latencies) // 2] * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
+        "requests": len(latencies),
+        "errors": errors,
+    }
+
+
+def _free(port: int) -> None:
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} is taken: stop what listens there first")
+
+
+def main() -> None:
+    VAR.mkdir(parents=True, exist_ok=True)
+    for port in (OURS_PORT, DATASETTE_PORT):
+        _free(port)
+    print(f"bench api: table of {ROWS:,} rows; {CLIENTS} client processes, {DURATION:g} s each")
+    parquet, sqlite_path = write_files(make_table())
+    setup_site(parquet)
+    ours_paths = [ours for ours, _ in REQUESTS]
+    theirs_paths = [theirs for _, theirs in REQUESTS]
+
+    ours_server = start_ours()
+    try:
+        wait_for(OURS_PORT, ours_paths[0])
+        ours = load(OURS_PORT, ours_paths)
+    finally:
+        stop(ours_server)
+    print(f"  datacollab (gunicorn, {WORKERS} workers): {json.dumps(ours)}")
+
+    datasette_server = start_datasette(sqlite_path)
+    try:
+        wait_for(DATASETTE_PORT, theirs_paths[0])
+        theirs = load(DATASETTE_PORT, theirs_paths)
+    finally:
+        stop(datasette_server)
+    print(f"  datasette ({DATASETTE}, immutable): {json.dumps(theirs)}")
+
+    ratio = ours["rps"] / theirs["rps"] if theirs["rps"] else float("inf")
+    print(
+        f"bench api: ours_rps={ours['rps']:.0f} datasette_rps={theirs['rps']:.0f} "
+        f"ratio={ratio:.1f} ours_p99_ms={ours['p99_ms']:.1f} "
+        f"datasette_p99_ms={theirs['p99_ms']:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""The network's public face over the API: cohorts, participating organisations and the
+published output reports. Anyone may read them, as the public pages (network/views/public.py,
+reports/views/cohort_report.py); the selectors hold the rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from datacollab.api.v1 import paging
+from datacollab.core.errors import NotFound
+from datacollab.datasets.api import ErrorOut
+from datacollab.network.models import Cohort
+from datacollab.network.selectors import public
+from datacollab.organisations.models import Organisation
+from datacollab.reports.models import CohortReport
+from datacollab.reports.selectors import report as report_selectors
+from datacollab.reports.selectors import revisions
+
+router = Router(tags=["network"])
+ERRORS = {400: ErrorOut, 404: ErrorOut}
+
+
+class OrganisationRef(Schema):
+    slug: str
+    name: str
+    kind: str
+    country: str
+
+
+class CohortOut(Schema):
+    slug: str
+    name: str
+    focus: str
+    description: str
+    starts_on: str
+    ends_on: str
+    organisations: list[OrganisationRef]
+    url: str
+    api_url: str
+
+
+class CohortListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    next: str | None
+    results: list[CohortOut]
+
+
+class CohortRef(Schema):
+    slug: str
+    name: str
+
+
+class OrganisationOut(OrganisationRef):
+    website: str
+    cohorts: list[CohortRef]
+
+
+class OrganisationListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    next: str | None
+    results: list[OrganisationOut]
+
+
+class ReportOut(Schema):
+    cohort: CohortRef
+    title: str
+    published_at: str | None
+    url: str
+    markdown_url: str
+    pdf_url: str
+    api_url: str
+
+
+class ReportListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    next: str | None
+    results: list[ReportOut]
+
+
+class ReportDetailOut(ReportOut):
+    revision: int
+    markdown: str
+
+
+def _organisation_ref(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "slug": organisation.slug,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "country": organisation.country,
+    }
+
+
+def _cohort(request: HttpRequest, cohort: Cohort) -> dict[str, Any]:
+    absolute = request.build_absolute_uri
+    return {
+        "slug": cohort.slug,
+        "name": cohort.name,
+        "focus": cohort.focus,
+        "description": cohort.description,
+        "starts_on": cohort.starts_on.isoformat(),
+        "ends_on": cohort.ends_on.isoformat(),
+        # Prefetched by the selector, by name.
+        "organisations": [_organisation_ref(m.organisation) for m in cohort.memberships.all()],
+        "url": absolute(reverse("cohort-detail", args=[cohort.slug])),
+        "api_url": absolute(reverse("api:cohort_get", args=[cohort.slug])),
+    }
+
+
+@router.get(
+    "/cohorts",
+    response={200: CohortListOut, 400: ErrorOut},
+    summary="Cohorts and their organisations",
+    openapi_extra={"parameters": paging.PARAMETERS},
+)
+def cohort_list(request: HttpRequest) -> Any:
+    """Every cohort of the network, newest first, with its participating organisations."""
+    envelope, cohorts = paging.page(request, public.cohorts_with_members(public.current_network()))
+    return {**envelope, "results": [_cohort(request, c) for c in cohorts]}
+
+
+@router.get("/cohorts/{slug}", response={200: CohortOut, **ERRORS}, summary="One cohort")
+def cohort_get(request: HttpRequest, slug: str) -> Any:
+    return _cohort(request, public.cohort_by_slug(slug))
+
+
+@router.get(
+    "/organisations",
+    response={200: OrganisationListOut, 400: ErrorOut},
+    summary="Organisations taking part in the network",
+    openapi_extra={"parameters": paging.PARAMETERS},
+)
+def organisation_list(request: HttpRequest) -> Any:
+    """Organisations that are or were members of a cohort, by name, with their cohorts."""
+    envelope, organisations = paging.page(request, public.participating_organisations())
+    results = [
+        {
+            **_organisation_ref(o),
+            "website": o.website,
+            "cohorts": [
+                {"slug": m.cohort.slug, "name": m.cohort.name} for m in o.cohort_memberships.all()
+            ],
+        }
+        for o in organisations
+    ]
+    return {**envelope, "results": results}
+
+
+def _report(request: HttpRequest, report: CohortReport) -> dict[str, Any]:
+    absolute = request.build_absolute_uri
+    slug = report.cohort.slug
+    return {
+        "cohort": {"slug": slug, "name": report.cohort.name},
+        "title": str(report),
+        "published_at": report.published_at.isoformat() if report.published_at else None,
+        "url": absolute(reverse("cohort-report", args=[slug])),
+        "markdown_url": absolute(reverse("cohort-report-markdown", args=[slug])),
+        "pdf_url": absolute(reverse("cohort-report-pdf", args=[slug])),
+        "api_url": absolute(reverse("api:report_get", args=[slug])),
+    }
+
+
+@router.get(
+    "/reports",
+    response={200: ReportListOut, 400: ErrorOut},
+    summary="Published output reports",
+    openapi_extra={"parameters": paging.PARAMETERS},
+)
+def report_list(request: HttpRequest) -> Any:
+    """The cohorts' published output reports, newest cohort first."""
+    envelope, reports = paging.page(request, revisions.published_reports())
+    return {**envelope, "results": [_report(request, r) for r in reports]}
+
+
+@router.get(
+    "/reports/{cohort_slug}",
+    response={200: ReportDetailOut, **ERRORS},
+    summary="A cohort's published output report",
+)
+def report_get(request: HttpRequest, cohort_slug: str) -> Any:
+    """The current revision as Markdown. A report that is not published is 404, for
+    conveners too (their drafts are on the report's page)."""
+    report = report_selectors.report_for_viewer(viewer=request.user, cohort_slug=cohort_slug)
+    revision = revisions.current_revision(report)
+    if revision is None:
+        raise NotFound(
+            _("%(cohort)s has no published output report yet.") % {"cohort": report.cohort.name}
+        )
+    return {
+        **_report(request, report),
+        "title": revision.title,
+        "revision": revision.number,
+        "published_at": revision.published_at.isoformat(),
+        "markdown": revisions.revision_markdown(revision),
+    }
