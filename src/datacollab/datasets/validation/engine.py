@@ -26,12 +26,12 @@ from datacollab.datasets.tableschema import Schema, parse_schema
 from datacollab.datasets.validation.checks import Plan, make_plan
 from datacollab.datasets.validation.header import header_errors
 from datacollab.datasets.validation.keys import _CELL, _PK_NULL, _PRIMARY, KeyErrors, present
+from datacollab.datasets.validation.records import record_map
 from datacollab.datasets.validation.report import build_report, cell_error, row_error, source_error
 from datacollab.datasets.validation.source import (
     Source,
     SourceError,
     check_width,
-    empty_records,
     execute_scan,
     open_source,
 )
@@ -126,6 +126,7 @@ class _Run(KeyErrors):
         self.tables: list[str] = []
         self.views: list[str] = []
         self.duplicates: dict[str, tuple[str | None, int]] = {}
+        self.marks: dict[int, int] = {}
         try:
             self.labels, self.column_types = self._labels()
         except duckdb.Error as error:
@@ -253,11 +254,14 @@ class _Run(KeyErrors):
         # rows read by the schema's fields in order.
         headless = not self.labels
         header = [] if headless else header_errors(self.schema, self.labels)
-        # The byte scan for empty lines runs beside DuckDB's scan (both release the GIL).
+        # The byte scan for empty lines runs beside DuckDB's scan (both release the GIL);
+        # its marks let the rows of repeated keys be read back without a second pass.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            looking = pool.submit(empty_records, self.src.path) if self.src.is_text else None
+            looking = pool.submit(record_map, self.src.path) if self.src.is_text else None
             plan, rows = self.plan_and_scan(headless)
-            empties = looking.result() if looking else []
+            found = looking.result() if looking else None
+        empties = found.empties if found else []
+        self.marks = found.marks if found else {}
         self.plan, self.rows = plan, rows
         self.shift = [e - k for k, e in enumerate(empties)]
         blank_lines = [e for e in empties if e > 1]
