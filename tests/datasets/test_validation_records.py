@@ -50,10 +50,12 @@ def test_records_read_from_the_marks_are_those_read_from_the_start(
     }
 
 
-def test_record_map_is_empty_without_an_empty_line(tmp_path: Path) -> None:
+def test_record_map_marks_records_of_a_file_without_an_empty_line(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     path.write_bytes(b"id,note\n1,a\n2,b\n")
 
-    found = record_map(path, stride=1)
+    found = record_map(path, stride=2)
+    unmarked = record_map(path, stride=2, marks=False)
 
-    assert (found.empties, found.marks) == ([], {})
+    assert (found.empties, found.marks) == ([], {2: 11})
+    assert (unmarked.empties, unmarked.marks) == ([], {})

@@ -21,6 +21,7 @@ import numpy as np
 
 _CHUNK = 1 << 24
 
+
 def _blocks(path: Path, size: int = _CHUNK) -> Iterator[tuple[int, np.ndarray]]:
     """(offset, bytes) of the file in blocks of `size`: memory stays bounded by one block
     whatever the file's size (a whole-file map would count against the worker's address
@@ -32,16 +33,16 @@ def _blocks(path: Path, size: int = _CHUNK) -> Iterator[tuple[int, np.ndarray]]:
             offset += len(block)
 
 
-# One record end in this many is remembered by the empty-line scan, so that reading a few
-# records back (the rows of repeated keys) starts near each instead of at the file's start.
-_STRIDE = 4096
+# One record end in this many is remembered by the byte scan, so that reading a few records
+# back (the rows of repeated keys) starts near each instead of at the file's start.
+_STRIDE = 1024
 
 
 @dataclass(frozen=True)
 class RecordMap:
     """What one byte scan of a CSV learns: the empty lines (record numbers, 1 = header),
     and `marks`, record number -> file offset of the newline that ends it, for every
-    _STRIDE-th record (empty when the scan was skipped: the file has no empty line)."""
+    _STRIDE-th record (empty when they were not asked for)."""
 
     empties: list[int]
     marks: dict[int, int]
@@ -49,32 +50,40 @@ class RecordMap:
 
 def empty_records(path: Path, *, block: int = _CHUNK) -> list[int]:
     """Record numbers (1 = header) of the empty lines outside quoted cells."""
-    return record_map(path, block=block).empties
+    return record_map(path, block=block, marks=False).empties
 
 
-def record_map(path: Path, *, block: int = _CHUNK, stride: int = _STRIDE) -> RecordMap:
-    """The empty lines and the sparse record offsets, in one pass over the file (none when
-    a cheaper pass finds no empty line: then nothing needs the exact one)."""
-    if path.stat().st_size == 0 or not _may_have_empty_line(path, block // 4):
+def record_map(
+    path: Path, *, block: int = _CHUNK, stride: int = _STRIDE, marks: bool = True
+) -> RecordMap:
+    """The empty lines and, with `marks`, the sparse record offsets, in one pass over the
+    file. Without marks, a cheaper pass first looks for an empty line at all (the exact
+    pass costs about half as much again; with marks it is needed anyway)."""
+    if path.stat().st_size == 0:
+        return RecordMap([], {})
+    if not marks and not _may_have_empty_line(path, block // 4):
         return RecordMap([], {})
     found: list[int] = []
-    marks: dict[int, int] = {}
+    offsets: dict[int, int] = {}
     seen = 0  # records ended before the block
     previous_end, last_byte = -1, 0  # the last record end and byte before the block
     for offset, data, ends in _record_end_blocks(path, block):
         gap = np.diff(ends, prepend=previous_end)
-        local = ends - offset - 1
+        # Only the records of one or two bytes can be empty lines (LF, or CR LF).
+        near = np.flatnonzero(gap <= 2)
+        local = ends[near] - offset - 1
         before = np.where(local >= 0, data[np.maximum(local, 0)], last_byte)
-        before = np.where(ends > 0, before, 0)
-        empty = (gap == 1) | ((gap == 2) & (before == 13))
-        found += [seen + int(n) + 1 for n in np.flatnonzero(empty)]
-        for n in range((seen // stride + 1) * stride, seen + len(ends) + 1, stride):
-            marks[n] = int(ends[n - seen - 1])
+        before = np.where(ends[near] > 0, before, 0)
+        empty = (gap[near] == 1) | ((gap[near] == 2) & (before == 13))
+        found += [seen + int(n) + 1 for n in near[empty]]
+        if marks:
+            for n in range((seen // stride + 1) * stride, seen + len(ends) + 1, stride):
+                offsets[n] = int(ends[n - seen - 1])
         seen += len(ends)
         if len(ends):
             previous_end = int(ends[-1])
         last_byte = int(data[-1])
-    return RecordMap(found, marks)
+    return RecordMap(found, offsets)
 
 
 def _may_have_empty_line(path: Path, block: int) -> bool:
@@ -105,8 +114,10 @@ def _record_end_blocks(
     for offset, chunk in _blocks(path, block):
         quotes = np.flatnonzero(chunk == 34)
         newlines = np.flatnonzero(chunk == 10)
-        inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
-        yield offset, chunk, newlines[~inside] + offset
+        if len(quotes) or quotes_before % 2:
+            inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
+            newlines = newlines[~inside]
+        yield offset, chunk, newlines + offset
         quotes_before += len(quotes)
 
 
@@ -168,7 +179,7 @@ def _ends_near_marks(
     known = sorted({0, *marks})
     offsets = {0: -1, **marks}
     ends: dict[int, int] = {0: -1}
-    step = max(1, min(block, 1 << 20))
+    step = max(1, min(block, 1 << 16))
     with path.open("rb") as handle:
         for record in sorted(set(records)):
             if record - 1 in ends and record in ends:
