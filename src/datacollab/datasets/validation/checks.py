@@ -37,6 +37,7 @@ class Check:
     note: str
     sql: str
     required: bool = False
+    violation: str = ""  # a constraint's own test of the value (without `present`)
 
 
 @dataclass
@@ -109,6 +110,31 @@ class Plan:
             return "true"
         tests = " ".join(f"WHEN NOT {self.m(i)} THEN false" for i in range(1, self.n + 1))
         return f"(CASE {tests} ELSE true END)"
+
+    def suspect_sql(self) -> str:
+        """True for every row in which some check fires, and perhaps for a few where none
+        does: the text scan computes this alone and keeps those rows' cells, then the
+        exact checks run over them only (engine.py). Per field, the cell is good when it
+        reads as its type and breaks no constraint, or (field not required) is missing;
+        a NULL anywhere counts as not good, so the test never misses a broken row."""
+        terms = []
+        for i in range(1, self.n + 1):
+            checks = [check for check in self.checks if check.index == i]
+            if not checks:
+                continue
+            typed = any(check.kind == "type-error" for check in checks)
+            good = [f"ok{i}"] if typed else []
+            violations = [check.violation for check in checks if check.violation]
+            if violations:
+                good.append(f"coalesce(NOT ({' OR '.join(violations)}), false)")
+            if any(check.required for check in checks):
+                if not (typed and self.ok_excludes_missing[i - 1]):
+                    good.append(f"NOT {self.m(i)}")
+                test = " AND ".join(good)
+            else:
+                test = f"{self.m(i)} OR ({' AND '.join(good)})"
+            terms.append(f"NOT coalesce({test}, false)")
+        return " OR ".join(terms) or "false"
 
     def key_sql(self) -> list[str]:
         return [f"CASE WHEN {self.present(i)} THEN v{i} END AS {k}" for k, i in self.keys.items()]
@@ -194,7 +220,8 @@ def _constraint_checks(plan: Plan, f: Field, i: int, cell: CellSQL) -> list[Chec
             continue
         violated = _violation(f, i, name, value, cell)
         if violated is not None:
-            checks.append(Check("constraint-error", i, note, f"({present} AND ({violated}))"))
+            check_sql = f"({present} AND ({violated}))"
+            checks.append(Check("constraint-error", i, note, check_sql, violation=violated))
     order = _constraint_order(f)
     checks.sort(key=lambda check: order.index(check.note.split('"')[1]))
     return checks

@@ -26,12 +26,12 @@ from datacollab.datasets.tableschema import Schema, parse_schema
 from datacollab.datasets.validation.checks import Plan, make_plan
 from datacollab.datasets.validation.header import header_errors
 from datacollab.datasets.validation.keys import _CELL, _PK_NULL, _PRIMARY, KeyErrors, present
+from datacollab.datasets.validation.records import record_map
 from datacollab.datasets.validation.report import build_report, cell_error, row_error, source_error
 from datacollab.datasets.validation.source import (
     Source,
     SourceError,
     check_width,
-    empty_records,
     execute_scan,
     open_source,
 )
@@ -126,6 +126,7 @@ class _Run(KeyErrors):
         self.tables: list[str] = []
         self.views: list[str] = []
         self.duplicates: dict[str, tuple[str | None, int]] = {}
+        self.marks: dict[int, int] = {}
         try:
             self.labels, self.column_types = self._labels()
         except duckdb.Error as error:
@@ -166,13 +167,20 @@ class _Run(KeyErrors):
         return f"(SELECT {number} AS _j, {columns} FROM {self.src.scan_sql(0)})"
 
     def scan(self, plan: Plan, *, headless: bool = False) -> str:
-        """Pass 1: one row per record with whether it breaks a rule and its key values; the
-        cells and the rule-by-rule flags are kept only for rows that break one. Returns a
-        view numbering the rows (_j) as frictionless does, the header left out."""
+        """Pass 1: one row per record with whether it may break a rule and its key values;
+        the cells are kept only for rows that may break one. Returns a view numbering the
+        rows (_j) as frictionless does, the header left out; the rows that break a rule,
+        with a flag per rule, are then in the table `self.bad`.
+
+        CSV and TSV cells are all text, so the scan computes only a cheap test that is true
+        for every broken row (Plan.suspect_sql) and the flags are computed afterwards over
+        the kept cells of those rows alone. A Parquet file's columns carry their own types,
+        which its kept cells (text) no longer have: its flags are computed in the scan."""
         table, rows = self.table("scan"), self.table("rows", view=True)
         cells = [f"c{i}" for i in range(1, plan.width + 1)]
         flags = [f"f{q}" for q in range(len(plan.checks))]
-        broken = list(flags)
+        later = plan.text
+        broken = [f"({plan.suspect_sql()})"] if later else list(flags)
         if plan.text:
             broken += [f"c{plan.n} IS NULL", f"c{plan.n + 1} IS NOT NULL"]
         # A blank row breaks any required field's rule, so with one the blank test is left
@@ -181,19 +189,21 @@ class _Run(KeyErrors):
             broken.append(plan.blank_sql())
         layer2 = ", ".join(
             ["_j", *cells, *plan.key_sql()]
-            + [f"{check.sql} AS f{q}" for q, check in enumerate(plan.checks)]
+            + ([] if later else [f"{check.sql} AS f{q}" for q, check in enumerate(plan.checks)])
+            + [f"({' OR '.join(broken)}) AS _bad"]
         )
         as_text = ", ".join(f"CAST({c} AS VARCHAR)" for c in cells)
+        flag_list = f"[{', '.join([*flags, plan.blank_sql()])}]"
+        kept = [f"CASE WHEN _bad THEN [{as_text}] END AS _cells"]
+        if not later:
+            kept.append(f"CASE WHEN _bad THEN {flag_list} END AS _flags")
 
         def sql(parallel: bool, numbered: bool = False) -> str:
             layer1 = plan.layer1(self.base(plan, parallel=parallel, numbered=numbered))
             return (
                 f"CREATE OR REPLACE TEMP TABLE {table} AS "
                 f"SELECT {', '.join([*(['_j'] if numbered else []), '_bad', *plan.keys])}, "
-                f"CASE WHEN _bad THEN [{as_text}] END AS _cells, "
-                f"CASE WHEN _bad THEN [{', '.join([*flags, plan.blank_sql()])}] END AS _flags "
-                f"FROM (SELECT *, ({' OR '.join(broken)}) AS _bad FROM ("
-                f"SELECT {layer2} FROM ({layer1})))"
+                f"{', '.join(kept)} FROM (SELECT {layer2} FROM ({layer1}))"
             )
 
         # The table keeps the file's order (rowid) only through a plan without joins, and
@@ -217,10 +227,24 @@ class _Run(KeyErrors):
             )
         # The broken rows, few as a rule, in a table of their own for the detailed queries.
         self.bad = self.table("bad")
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {self.bad} AS "
-            f"SELECT _j, _cells, _flags FROM {rows} WHERE _bad"
+        if not later:
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {self.bad} AS "
+                f"SELECT _j, _cells, _flags FROM {rows} WHERE _bad"
+            )
+            return rows
+        # The same SQL as the scan's, over the kept cells: the exact flags of those rows.
+        kept_cells = ", ".join(f"_cells[{i}] AS c{i}" for i in range(1, plan.width + 1))
+        base = f"(SELECT _j, {kept_cells} FROM {rows} WHERE _bad)"
+        flagged = ", ".join(
+            ["_j", *cells] + [f"{check.sql} AS f{q}" for q, check in enumerate(plan.checks)]
         )
+        with _optimizer_off(self.con, "in_clause"):
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {self.bad} AS "
+                f"SELECT _j, [{', '.join(cells)}] AS _cells, {flag_list} AS _flags "
+                f"FROM (SELECT {flagged} FROM ({plan.layer1(base)}))"
+            )
         return rows
 
     def _plans_a_join(self, create: str) -> bool:
@@ -253,11 +277,17 @@ class _Run(KeyErrors):
         # rows read by the schema's fields in order.
         headless = not self.labels
         header = [] if headless else header_errors(self.schema, self.labels)
-        # The byte scan for empty lines runs beside DuckDB's scan (both release the GIL).
+        # The byte scan for empty lines runs beside DuckDB's scan (both release the GIL);
+        # its marks let the rows of repeated keys be read back without a second pass.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            looking = pool.submit(empty_records, self.src.path) if self.src.is_text else None
+            keyed = bool(self.schema.primary_key) or any(f.unique for f in self.schema.fields)
+            looking = (
+                pool.submit(record_map, self.src.path, marks=keyed) if self.src.is_text else None
+            )
             plan, rows = self.plan_and_scan(headless)
-            empties = looking.result() if looking else []
+            found = looking.result() if looking else None
+        empties = found.empties if found else []
+        self.marks = found.marks if found else {}
         self.plan, self.rows = plan, rows
         self.shift = [e - k for k, e in enumerate(empties)]
         blank_lines = [e for e in empties if e > 1]

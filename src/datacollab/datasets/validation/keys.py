@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from datacollab.datasets.validation.records import read_records
 from datacollab.datasets.validation.report import cell_error, row_error
-from datacollab.datasets.validation.source import Source, execute_scan, read_records
+from datacollab.datasets.validation.source import Source, execute_scan
 
 if TYPE_CHECKING:
     from datacollab.datasets.validation.checks import Plan
@@ -34,6 +35,7 @@ class KeyErrors(ABC):
     bad: str
     limit: int
     duplicates: dict[str, tuple[str | None, int]]
+    marks: dict[int, int]  # record -> offset of its end, for some records (records.py)
 
     @abstractmethod
     def table(self, stem: str, *, view: bool = False) -> str:
@@ -174,7 +176,12 @@ class KeyErrors(ABC):
             records = {self.record(j): j for j in rest}
             src = self.src
             read = read_records(
-                src.path, src.encoding, src.delimiter, sorted(records), src.skip_initial_space
+                src.path,
+                src.encoding,
+                src.delimiter,
+                sorted(records),
+                src.skip_initial_space,
+                marks=self.marks,
             )
             got.update({records[r]: list(cells) for r, cells in read.items()})
         elif rest:

@@ -2,7 +2,7 @@
 
 frictionless reads CSV with Python's csv module: the header is record 1, and every
 record after it is a row, an empty line included (it is a blank row). DuckDB's reader
-agrees on records (quoted newlines included) but skips empty lines, so `empty_records`
+agrees on records (quoted newlines included) but skips empty lines, so `records.py`
 finds them with a byte scan, only when the file holds an empty line at all.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 
+# Their home until they moved; the ingest tests import them from here.
+from datacollab.datasets.validation.records import empty_records, read_records  # noqa: F401
 from datacollab.datasets.validation.sql import lit
 
 FORMATS = ("csv", "tsv", "parquet")
@@ -245,107 +245,3 @@ def read_labels(
     except csv.Error as error:
         raise SourceError(f"Cannot read the header row: {error}.") from None
     return [cell.strip() for cell in first]
-
-
-def _blocks(path: Path, size: int = _CHUNK) -> Iterator[tuple[int, np.ndarray]]:
-    """(offset, bytes) of the file in blocks of `size`: memory stays bounded by one block
-    whatever the file's size (a whole-file map would count against the worker's address
-    space limit and its pages against its resident memory)."""
-    with path.open("rb") as handle:
-        offset = 0
-        while block := handle.read(size):
-            yield offset, np.frombuffer(block, np.uint8)
-            offset += len(block)
-
-
-def empty_records(path: Path, *, block: int = _CHUNK) -> list[int]:
-    """Record numbers (1 = header) of the empty lines outside quoted cells."""
-    if path.stat().st_size == 0 or not _may_have_empty_line(path, block // 4):
-        return []
-    found: list[int] = []
-    seen = 0  # records ended before the block
-    previous_end, last_byte = -1, 0  # the last record end and byte before the block
-    for offset, data, ends in _record_end_blocks(path, block):
-        gap = np.diff(ends, prepend=previous_end)
-        local = ends - offset - 1
-        before = np.where(local >= 0, data[np.maximum(local, 0)], last_byte)
-        before = np.where(ends > 0, before, 0)
-        empty = (gap == 1) | ((gap == 2) & (before == 13))
-        found += [seen + int(n) + 1 for n in np.flatnonzero(empty)]
-        seen += len(ends)
-        if len(ends):
-            previous_end = int(ends[-1])
-        last_byte = int(data[-1])
-    return found
-
-
-def _may_have_empty_line(path: Path, block: int) -> bool:
-    """A newline right after a newline (or after CR LF), or one at the very start: cheap,
-    and false positives (inside quotes) only cost the exact scan."""
-    carry = np.zeros(0, np.uint8)  # the previous block's last two bytes
-    for offset, bytes_ in _blocks(path, max(block, 1)):
-        if offset == 0 and bytes_[0] in (10, 13):
-            return True
-        data = np.concatenate([carry, bytes_])
-        newlines = np.flatnonzero(data == 10)
-        close = np.flatnonzero(np.diff(newlines) <= 2)
-        for k in close:
-            first, second = newlines[k], newlines[k + 1]
-            if second - first == 1 or data[first + 1] == 13:
-                return True
-        carry = data[-2:]
-    return False
-
-
-def _record_end_blocks(
-    path: Path, block: int = _CHUNK
-) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-    """(offset, bytes, positions in the file of the newlines that end records) per block:
-    newlines after an even number of quotes (a quoted cell, its doubled quotes included,
-    holds an even number)."""
-    quotes_before = 0
-    for offset, chunk in _blocks(path, block):
-        quotes = np.flatnonzero(chunk == 34)
-        newlines = np.flatnonzero(chunk == 10)
-        inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
-        yield offset, chunk, newlines[~inside] + offset
-        quotes_before += len(quotes)
-
-
-def read_records(
-    path: Path,
-    encoding: str,
-    delimiter: str,
-    records: list[int],
-    skip_initial_space: bool,
-    *,
-    block: int = _CHUNK,
-) -> dict[int, list[str]]:
-    """The cells of a few records (1 = header), parsed by Python's csv module as
-    frictionless parses them, without reading the rest of the file into Python."""
-    python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
-    # Record r runs from after the (r-1)th record end to the r-th one (or the file's end).
-    wanted = {bound for record in records for bound in (record - 1, record)}
-    ends: dict[int, int] = {0: -1}
-    last = max(wanted, default=0)
-    seen = 0
-    size = path.stat().st_size
-    for _, _, block_ends in _record_end_blocks(path, block):
-        for n in [w for w in wanted if seen < w <= seen + len(block_ends)]:
-            ends[n] = int(block_ends[n - seen - 1])
-        seen += len(block_ends)
-        if seen >= last:
-            break
-    got: dict[int, list[str]] = {}
-    with path.open("rb") as handle:
-        for record in records:
-            start = ends.get(record - 1, size) + 1
-            stop = ends.get(record, size)
-            handle.seek(min(start, size))
-            raw = handle.read(max(stop - start, 0))
-            text = raw.decode(python_encoding, errors="replace")
-            reader = csv.reader(
-                io.StringIO(text), delimiter=delimiter, skipinitialspace=skip_initial_space
-            )
-            got[record] = next(reader, [])
-    return got

@@ -1,0 +1,210 @@
+"""Byte scans of a CSV: where its records end, which are empty lines, and a few records read
+back by offset, in blocks of bounded size (never the whole file in memory).
+
+DuckDB's reader skips empty lines where frictionless counts them as blank rows, and does
+not say where a record starts; these numpy passes answer both. A record ends at a newline
+after an even number of quotes (a quoted cell, its doubled quotes included, holds an even
+number).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+_CHUNK = 1 << 24
+
+
+def _blocks(path: Path, size: int = _CHUNK) -> Iterator[tuple[int, np.ndarray]]:
+    """(offset, bytes) of the file in blocks of `size`: memory stays bounded by one block
+    whatever the file's size (a whole-file map would count against the worker's address
+    space limit and its pages against its resident memory)."""
+    with path.open("rb") as handle:
+        offset = 0
+        while block := handle.read(size):
+            yield offset, np.frombuffer(block, np.uint8)
+            offset += len(block)
+
+
+# One record end in this many is remembered by the byte scan, so that reading a few records
+# back (the rows of repeated keys) starts near each instead of at the file's start.
+_STRIDE = 1024
+
+
+@dataclass(frozen=True)
+class RecordMap:
+    """What one byte scan of a CSV learns: the empty lines (record numbers, 1 = header),
+    and `marks`, record number -> file offset of the newline that ends it, for every
+    _STRIDE-th record (empty when they were not asked for)."""
+
+    empties: list[int]
+    marks: dict[int, int]
+
+
+def empty_records(path: Path, *, block: int = _CHUNK) -> list[int]:
+    """Record numbers (1 = header) of the empty lines outside quoted cells."""
+    return record_map(path, block=block, marks=False).empties
+
+
+def record_map(
+    path: Path, *, block: int = _CHUNK, stride: int = _STRIDE, marks: bool = True
+) -> RecordMap:
+    """The empty lines and, with `marks`, the sparse record offsets, in one pass over the
+    file. Without marks, a cheaper pass first looks for an empty line at all (the exact
+    pass costs about half as much again; with marks it is needed anyway)."""
+    if path.stat().st_size == 0:
+        return RecordMap([], {})
+    if not marks and not _may_have_empty_line(path, block // 4):
+        return RecordMap([], {})
+    found: list[int] = []
+    offsets: dict[int, int] = {}
+    seen = 0  # records ended before the block
+    previous_end, last_byte = -1, 0  # the last record end and byte before the block
+    for offset, data, ends in _record_end_blocks(path, block):
+        gap = np.diff(ends, prepend=previous_end)
+        # Only the records of one or two bytes can be empty lines (LF, or CR LF).
+        near = np.flatnonzero(gap <= 2)
+        local = ends[near] - offset - 1
+        before = np.where(local >= 0, data[np.maximum(local, 0)], last_byte)
+        before = np.where(ends[near] > 0, before, 0)
+        empty = (gap[near] == 1) | ((gap[near] == 2) & (before == 13))
+        found += [seen + int(n) + 1 for n in near[empty]]
+        if marks:
+            for n in range((seen // stride + 1) * stride, seen + len(ends) + 1, stride):
+                offsets[n] = int(ends[n - seen - 1])
+        seen += len(ends)
+        if len(ends):
+            previous_end = int(ends[-1])
+        last_byte = int(data[-1])
+    return RecordMap(found, offsets)
+
+
+def _may_have_empty_line(path: Path, block: int) -> bool:
+    """A newline right after a newline (or after CR LF), or one at the very start: cheap,
+    and false positives (inside quotes) only cost the exact scan."""
+    carry = np.zeros(0, np.uint8)  # the previous block's last two bytes
+    for offset, bytes_ in _blocks(path, max(block, 1)):
+        if offset == 0 and bytes_[0] in (10, 13):
+            return True
+        data = np.concatenate([carry, bytes_])
+        newlines = np.flatnonzero(data == 10)
+        close = np.flatnonzero(np.diff(newlines) <= 2)
+        for k in close:
+            first, second = newlines[k], newlines[k + 1]
+            if second - first == 1 or data[first + 1] == 13:
+                return True
+        carry = data[-2:]
+    return False
+
+
+def _record_end_blocks(
+    path: Path, block: int = _CHUNK
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(offset, bytes, positions in the file of the newlines that end records) per block:
+    newlines after an even number of quotes (a quoted cell, its doubled quotes included,
+    holds an even number)."""
+    quotes_before = 0
+    for offset, chunk in _blocks(path, block):
+        quotes = np.flatnonzero(chunk == 34)
+        newlines = np.flatnonzero(chunk == 10)
+        if len(quotes) or quotes_before % 2:
+            inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
+            newlines = newlines[~inside]
+        yield offset, chunk, newlines + offset
+        quotes_before += len(quotes)
+
+
+def read_records(
+    path: Path,
+    encoding: str,
+    delimiter: str,
+    records: list[int],
+    skip_initial_space: bool,
+    *,
+    block: int = _CHUNK,
+    marks: dict[int, int] | None = None,
+) -> dict[int, list[str]]:
+    """The cells of a few records (1 = header), parsed by Python's csv module as
+    frictionless parses them, without reading the rest of the file into Python. With the
+    `marks` of a record_map, each record is found from the mark before it; without, one
+    pass from the file's start finds them all."""
+    python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    size = path.stat().st_size
+    ends = _ends_near_marks(path, records, marks, block) if marks else None
+    if ends is None:
+        ends = _ends_from_start(path, records, block)
+    got: dict[int, list[str]] = {}
+    with path.open("rb") as handle:
+        for record in records:
+            start = ends.get(record - 1, size) + 1
+            stop = ends.get(record, size)
+            handle.seek(min(start, size))
+            raw = handle.read(max(stop - start, 0))
+            text = raw.decode(python_encoding, errors="replace")
+            reader = csv.reader(
+                io.StringIO(text), delimiter=delimiter, skipinitialspace=skip_initial_space
+            )
+            got[record] = next(reader, [])
+    return got
+
+
+def _ends_from_start(path: Path, records: list[int], block: int) -> dict[int, int]:
+    """Record number -> offset of its ending newline, for the records and those before them
+    (record r runs from after the (r-1)th record end to the r-th one, or the file's end)."""
+    wanted = {bound for record in records for bound in (record - 1, record)}
+    ends: dict[int, int] = {0: -1}
+    last = max(wanted, default=0)
+    seen = 0
+    for _, _, block_ends in _record_end_blocks(path, block):
+        for n in [w for w in wanted if seen < w <= seen + len(block_ends)]:
+            ends[n] = int(block_ends[n - seen - 1])
+        seen += len(block_ends)
+        if seen >= last:
+            break
+    return ends
+
+
+def _ends_near_marks(
+    path: Path, records: list[int], marks: dict[int, int], block: int
+) -> dict[int, int]:
+    """As _ends_from_start, reading on from the nearest mark before each record: a record
+    end is a newline after an even number of quotes, so the count restarts at any mark."""
+    known = sorted({0, *marks})
+    offsets = {0: -1, **marks}
+    ends: dict[int, int] = {0: -1}
+    step = max(1, min(block, 1 << 16))
+    with path.open("rb") as handle:
+        for record in sorted(set(records)):
+            if record - 1 in ends and record in ends:
+                continue
+            mark = known[bisect_right(known, record - 1) - 1]
+            ends[mark] = offsets[mark]
+            found = _ends_after(handle, offsets[mark] + 1, record - mark, step)
+            for k, end in enumerate(found, start=1):
+                ends[mark + k] = end
+    return ends
+
+
+def _ends_after(handle: BinaryIO, start: int, count: int, block: int) -> list[int]:
+    """The file offsets of the first `count` record ends at or after `start` (fewer at the
+    file's end), `start` being the first byte of a record."""
+    found: list[int] = []
+    quotes_before = 0
+    offset = start
+    handle.seek(start)
+    while len(found) < count and (data := handle.read(block)):
+        chunk = np.frombuffer(data, np.uint8)
+        quotes = np.flatnonzero(chunk == 34)
+        newlines = np.flatnonzero(chunk == 10)
+        inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
+        found += [int(n) + offset for n in newlines[~inside][: count - len(found)]]
+        quotes_before += len(quotes)
+        offset += len(data)
+    return found
