@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('network', '0008_outgoing_mail_for_group_messages'),
+        ('network', '0009_outgoing_mail_for_group_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

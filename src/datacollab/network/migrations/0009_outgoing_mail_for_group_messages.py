@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0007_call_score_scale'),
+        ('network', '0008_grantee_obligations'),
     ]
 
     operations = [
