@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotFound
@@ -185,6 +186,26 @@ def cancel_registration(*, token: str) -> Registration:
     return registration
 
 
+def tell_registrants(*, session: Session, change: str) -> int:
+    """Queue a mail to each active registrant once the change commits: `changed` (time or
+    place) or `cancelled`. Called by the session services; a session without a public
+    listing has no registrants."""
+    ids = list(
+        Registration.objects.filter(session=session, status__in=ACTIVE).values_list("pk", flat=True)
+    )
+    for registration_id in ids:
+        transaction.on_commit(partial(_enqueue, registration_id, change))
+    return len(ids)
+
+
+SUBJECTS = {
+    "confirm": gettext_lazy("Confirm your place: %(title)s"),
+    "already": gettext_lazy("You are registered: %(title)s"),
+    "changed": gettext_lazy("Changed: %(title)s"),
+    "cancelled": gettext_lazy("Cancelled: %(title)s"),
+}
+
+
 def registration_url(registration: Registration) -> str:
     return settings.SITE_URL + reverse("public-registration", args=[registration.token])
 
@@ -206,11 +227,7 @@ def send_registration_mail(*, registration_id: int, kind: str) -> int:
                 "network_name": settings.NETWORK_NAME,
             },
         )
-        subject = (
-            _("Confirm your place: %(title)s")
-            if kind == "confirm"
-            else _("You are registered: %(title)s")
-        ) % {"title": session.title}
+        subject = str(SUBJECTS[kind]) % {"title": session.title}
     message = EmailMessage(
         subject=single_line(subject),
         body=body,
@@ -218,8 +235,11 @@ def send_registration_mail(*, registration_id: int, kind: str) -> int:
         headers={"Auto-Submitted": "auto-generated"},
     )
     public_url = settings.SITE_URL + reverse("public-session", args=[session.slug])
+    # Same UID and a raised SEQUENCE: calendar apps update or remove the event they hold.
     calendar = ical.build_calendar(
-        [ical.session_event(session, url=public_url)], name=session.title, method="PUBLISH"
+        [ical.session_event(session, url=public_url)],
+        name=session.title,
+        method="CANCEL" if kind == "cancelled" else "PUBLISH",
     )
     message.attach("session.ics", calendar, "text/calendar")
     return message.send()
