@@ -103,6 +103,23 @@ def test_cancel_frees_a_place(webinar, registering):
     assert third.registration.status == "pending"
 
 
+def test_unconfirmed_registration_stops_holding_a_place_after_48_hours(webinar, registering):
+    stale = registering(webinar, "a@example.org").registration
+    registering(webinar, "b@example.org")
+    Registration.objects.filter(pk=stale.pk).update(
+        created_at=stale.created_at - timedelta(hours=49)
+    )
+
+    third = registering(webinar, "c@example.org")
+
+    assert third.registration.status == "pending"
+    with pytest.raises(Conflict) as error:
+        confirm_registration(token=stale.token)
+    assert error.value.message == (
+        "Your place was released after 48 hours without confirmation, and the session is now full."
+    )
+
+
 def test_confirm_registration_confirms_and_refuses_a_cancelled_one(webinar, registering):
     registration = registering(webinar, "a@example.org").registration
 
