@@ -2,11 +2,11 @@
 email, confirms the email from a mailed link, and may cancel from the same link.
 
 Registration is refused when the session is full (a confirmed registration holds a place, an
-unconfirmed one for 48 hours), has started, or is not public. One email registers once per session: registering
-again answers exactly as a first time (so nobody learns who registered) and mails the person
-their existing link. The form is throttled like account mails (`organisations.services.
-throttle`): per client address (refused with a time to wait) and per target email (nothing
-is sent, nothing else is said).
+unconfirmed one for 48 hours), has started, or is not public. One email registers once per
+session: registering again answers exactly as a first time (so nobody learns who registered)
+and mails the person their existing link. The form is throttled like account mails
+(`organisations.services.throttle`): per client address (refused with a time to wait) and per
+target email (nothing is sent, nothing else is said).
 """
 
 from __future__ import annotations
