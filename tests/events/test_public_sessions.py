@@ -3,6 +3,8 @@ duplicates, throttling, the timetable and feed, and privacy of registrants' emai
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail as outbox
 from django.db import connection
@@ -18,7 +20,7 @@ from datacollab.events.services.public import (
     register,
     set_public,
 )
-from datacollab.events.services.sessions import cancel_session
+from datacollab.events.services.sessions import cancel_session, update_session
 from datacollab.organisations.services.throttle import Throttled
 from tests import factories
 from tests import factories_events as events
@@ -99,6 +101,23 @@ def test_cancel_frees_a_place(webinar, registering):
     third = registering(webinar, "c@example.org")
 
     assert third.registration.status == "pending"
+
+
+def test_unconfirmed_registration_stops_holding_a_place_after_48_hours(webinar, registering):
+    stale = registering(webinar, "a@example.org").registration
+    registering(webinar, "b@example.org")
+    Registration.objects.filter(pk=stale.pk).update(
+        created_at=stale.created_at - timedelta(hours=49)
+    )
+
+    third = registering(webinar, "c@example.org")
+
+    assert third.registration.status == "pending"
+    with pytest.raises(Conflict) as error:
+        confirm_registration(token=stale.token)
+    assert error.value.message == (
+        "Your place was released after 48 hours without confirmation, and the session is now full."
+    )
 
 
 def test_confirm_registration_confirms_and_refuses_a_cancelled_one(webinar, registering):
@@ -220,6 +239,44 @@ def test_public_feed_keeps_a_cancelled_public_session_as_cancelled(convener, web
 
     assert "STATUS:CANCELLED" in feed
     assert webinar.title not in timetable
+
+
+def test_cancelling_a_public_session_mails_its_registrants_a_cancel(
+    convener, webinar, registering, django_capture_on_commit_callbacks
+):
+    registering(webinar, "a@example.org")
+    gone = registering(webinar, "b@example.org").registration
+    cancel_registration(token=gone.token)
+    outbox.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_session(actor=convener, session=webinar, reason="Speaker ill")
+
+    (sent,) = outbox.outbox
+    assert (sent.to, sent.subject) == (
+        ["a@example.org"],
+        "Cancelled: Information webinar: third call",
+    )
+    calendar = sent.attachments[0][1]
+    assert "METHOD:CANCEL" in calendar
+    assert "STATUS:CANCELLED" in calendar
+
+
+def test_moving_a_public_session_mails_its_registrants(
+    convener, webinar, registering, django_capture_on_commit_callbacks
+):
+    registering(webinar, "a@example.org")
+    outbox.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_session(
+            actor=convener,
+            session=webinar,
+            starts_at=webinar.starts_at + timedelta(days=1),
+            ends_at=webinar.ends_at + timedelta(days=1),
+        )
+
+    assert [m.subject for m in outbox.outbox] == ["Changed: Information webinar: third call"]
 
 
 def test_registrations_page_is_for_conveners(convener, login, webinar, registering):

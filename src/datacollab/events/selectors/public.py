@@ -14,6 +14,17 @@ from datacollab.events.models import PublicListing, Registration, Session
 from datacollab.events.rules import can_manage_sessions
 
 ACTIVE = (Registration.Status.PENDING, Registration.Status.CONFIRMED)
+# An unconfirmed registration holds its place this long, so addresses typed by mistake (or
+# by someone filling the list) do not keep a session full.
+PENDING_HOLD = timedelta(hours=48)
+
+
+def holding_place(prefix: str = "") -> Q:
+    """Registrations that take a place now: confirmed, or unconfirmed for under 48 hours."""
+    since = timezone.now() - PENDING_HOLD
+    return Q(**{f"{prefix}status": Registration.Status.CONFIRMED}) | Q(
+        **{f"{prefix}status": Registration.Status.PENDING, f"{prefix}created_at__gt": since}
+    )
 
 
 def public_sessions() -> QuerySet[Session]:
@@ -26,7 +37,7 @@ def public_sessions() -> QuerySet[Session]:
             ends_at__gt=timezone.now(),
         )
         .annotate(
-            taken=Count("registrations", filter=Q(registrations__status__in=ACTIVE)),
+            taken=Count("registrations", filter=holding_place("registrations__")),
         )
         .select_related("public_listing")
         .order_by("starts_at", "pk")
@@ -54,8 +65,11 @@ def places_left(session: Session) -> int | None:
     listing = PublicListing.objects.filter(session=session).first()
     if listing is None or listing.capacity is None:
         return None
-    taken = Registration.objects.filter(session=session, status__in=ACTIVE).count()
-    return max(0, listing.capacity - taken)
+    return max(0, listing.capacity - taken_places(session))
+
+
+def taken_places(session: Session) -> int:
+    return Registration.objects.filter(holding_place(), session=session).count()
 
 
 def listing_of(session: Session) -> PublicListing | None:

@@ -1,12 +1,12 @@
 """Public sessions: a convener lists a session publicly; anyone registers with a name and an
 email, confirms the email from a mailed link, and may cancel from the same link.
 
-Registration is refused when the session is full (pending and confirmed registrations hold a
-place), has started, or is not public. One email registers once per session: registering
-again answers exactly as a first time (so nobody learns who registered) and mails the person
-their existing link. The form is throttled like account mails (`organisations.services.
-throttle`): per client address (refused with a time to wait) and per target email (nothing
-is sent, nothing else is said).
+Registration is refused when the session is full (a confirmed registration holds a place, an
+unconfirmed one for 48 hours), has started, or is not public. One email registers once per
+session: registering again answers exactly as a first time (so nobody learns who registered)
+and mails the person their existing link. The form is throttled like account mails
+(`organisations.services.throttle`): per client address (refused with a time to wait) and per
+target email (nothing is sent, nothing else is said).
 """
 
 from __future__ import annotations
@@ -25,13 +25,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotFound
 from datacollab.core.text import single_line
 from datacollab.events import ical
 from datacollab.events.models import PublicListing, Registration, Session
-from datacollab.events.selectors.public import ACTIVE
+from datacollab.events.selectors.public import ACTIVE, PENDING_HOLD, holding_place
 from datacollab.events.services.sessions import _require_convener, _require_scheduled
 from datacollab.organisations.services import throttle
 
@@ -90,7 +91,7 @@ def _require_open(session: Session, listing: PublicListing | None) -> PublicList
 def _require_place(session: Session, listing: PublicListing) -> None:
     if listing.capacity is None:
         return
-    taken = Registration.objects.filter(session=session, status__in=ACTIVE).count()
+    taken = Registration.objects.filter(holding_place(), session=session).count()
     if taken >= listing.capacity:
         raise Conflict(
             _("Sorry, %(title)s is full: all %(n)d places are taken.")
@@ -161,10 +162,24 @@ def _enqueue(registration_id: int, kind: str) -> None:
 def confirm_registration(*, token: str) -> Registration:
     from datacollab.events.selectors.public import registration_by_token
 
-    registration = Registration.objects.select_for_update().get(pk=registration_by_token(token).pk)
+    found = registration_by_token(token)
+    # The listing row serialises confirmations with registrations (the last place).
+    listing = PublicListing.objects.select_for_update().filter(session_id=found.session_id).first()
+    registration = Registration.objects.select_for_update().get(pk=found.pk)
     if registration.status == Registration.Status.CANCELLED:
         raise Conflict(_("This registration was cancelled; register again if you wish to come."))
     if registration.status == Registration.Status.PENDING:
+        if listing is not None and registration.created_at <= timezone.now() - PENDING_HOLD:
+            # Its hold lapsed: it takes a place again only if one is free.
+            try:
+                _require_place(registration.session, listing)
+            except Conflict as full:
+                raise Conflict(
+                    _(
+                        "Your place was released after 48 hours without confirmation, and "
+                        "the session is now full."
+                    )
+                ) from full
         registration.status = Registration.Status.CONFIRMED
         registration.confirmed_at = timezone.now()
         registration.save(update_fields=["status", "confirmed_at"])
@@ -183,6 +198,26 @@ def cancel_registration(*, token: str) -> Registration:
         registration.save(update_fields=["status", "cancelled_at"])
         audit.record(action="session.registration_cancelled", obj=registration)
     return registration
+
+
+def tell_registrants(*, session: Session, change: str) -> int:
+    """Queue a mail to each active registrant once the change commits: `changed` (time or
+    place) or `cancelled`. Called by the session services; a session without a public
+    listing has no registrants."""
+    ids = list(
+        Registration.objects.filter(session=session, status__in=ACTIVE).values_list("pk", flat=True)
+    )
+    for registration_id in ids:
+        transaction.on_commit(partial(_enqueue, registration_id, change))
+    return len(ids)
+
+
+SUBJECTS = {
+    "confirm": gettext_lazy("Confirm your place: %(title)s"),
+    "already": gettext_lazy("You are registered: %(title)s"),
+    "changed": gettext_lazy("Changed: %(title)s"),
+    "cancelled": gettext_lazy("Cancelled: %(title)s"),
+}
 
 
 def registration_url(registration: Registration) -> str:
@@ -206,11 +241,7 @@ def send_registration_mail(*, registration_id: int, kind: str) -> int:
                 "network_name": settings.NETWORK_NAME,
             },
         )
-        subject = (
-            _("Confirm your place: %(title)s")
-            if kind == "confirm"
-            else _("You are registered: %(title)s")
-        ) % {"title": session.title}
+        subject = str(SUBJECTS[kind]) % {"title": session.title}
     message = EmailMessage(
         subject=single_line(subject),
         body=body,
@@ -218,8 +249,11 @@ def send_registration_mail(*, registration_id: int, kind: str) -> int:
         headers={"Auto-Submitted": "auto-generated"},
     )
     public_url = settings.SITE_URL + reverse("public-session", args=[session.slug])
+    # Same UID and a raised SEQUENCE: calendar apps update or remove the event they hold.
     calendar = ical.build_calendar(
-        [ical.session_event(session, url=public_url)], name=session.title, method="PUBLISH"
+        [ical.session_event(session, url=public_url)],
+        name=session.title,
+        method="CANCEL" if kind == "cancelled" else "PUBLISH",
     )
     message.attach("session.ics", calendar, "text/calendar")
     return message.send()

@@ -288,6 +288,8 @@ def update_session(
             details={"changed": changed, "sequence": locked.sequence},
         )
         _after_commit(locked)
+        if any(name in SEQUENCED_FIELDS for name in changed):
+            _tell_registrants(locked, "changed")
     return locked
 
 
@@ -313,7 +315,15 @@ def cancel_session(*, actor: Any, session: Session, reason: str = "") -> Session
         details={"reason": (reason or "").strip()[:500], "sequence": locked.sequence},
     )
     _after_commit(locked)
+    _tell_registrants(locked, "cancelled")
     return locked
+
+
+def _tell_registrants(session: Session, change: str) -> None:
+    # People registered for a public session have no account and no invitation: mail them.
+    from datacollab.events.services.public import tell_registrants
+
+    tell_registrants(session=session, change=change)
 
 
 @transaction.atomic

@@ -153,6 +153,7 @@ def session_registrations(request: HttpRequest, session_slug: str) -> HttpRespon
             "listing": selectors.listing_of(session),
             "registrations": registrations,
             "active": sum(1 for r in registrations if r.status in selectors.ACTIVE),
+            "holding": selectors.taken_places(session),
         },
     )
 
