@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
 
 from datacollab.privacy.engine import AggregateQuery, MeasureBounds, noise, run_query, sdc
 from datacollab.privacy.engine import sql as engine_sql
+from datacollab.privacy.engine.run import connect
 from tests.privacy.tables import TABLE, protection, row, write
 
 
@@ -118,3 +120,20 @@ def test_run_query_reports_the_time_of_each_phase(tmp_path):
         "suppression",
         "validate",
     ]
+
+
+def test_the_scan_reads_only_the_columns_the_query_needs(tmp_path):
+    path = write(tmp_path / "v.parquet", [row("A", bike="A-1")])
+    statements = engine_sql.build(
+        _speed_query(), TABLE, protection(unit="bike_id"), salt=1, scale=100
+    )
+    con = connect(path)
+
+    plan = con.execute("EXPLAIN (FORMAT json) " + engine_sql.render(statements.base)).fetchall()
+
+    def scans(node: dict) -> list[list[str]]:
+        own = [node["extra_info"]["Projections"]] if node.get("name") == "READ_PARQUET" else []
+        return own + [p for child in node.get("children", []) for p in scans(child)]
+
+    projections = [p for node in json.loads(plan[0][1]) for p in scans(node)]
+    assert [sorted(p) for p in projections] == [["bike_id", "firm", "speed", "zone"]]

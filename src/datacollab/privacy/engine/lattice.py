@@ -89,11 +89,7 @@ def build_pattern(
     protection: Protection,
 ) -> Pattern:
     """Pure: the pattern of a finest table (one key per cell, in lattice order)."""
-    primary = {}
-    for i, cell_stats in enumerate(stats):
-        rule = sdc.primary_rule(cell_stats, protection)
-        if rule is not None:
-            primary[i] = rule
+    primary = sdc.primary_rules(stats, protection)
     try:
         hidden, released = sdc.lattice(keys, stats, primary, protection)
     except sdc.TooFine:

@@ -150,12 +150,8 @@ def _protect(
     with _phase(timings, "cells"):
         index, keys, stats, sums = cells_of(per_contributor, width, m)
 
-    suppressed: dict[int, str] = {}
     with _phase(timings, "suppression"):
-        for i, cell_stats in enumerate(stats):
-            rule = sdc.primary_rule(cell_stats, protection)
-            if rule is not None:
-                suppressed[i] = rule
+        suppressed = sdc.primary_rules(stats, protection)
 
     counts = [sum(s.rows for s in cell_stats.values()) for cell_stats in stats]
     epsilon = delta = 0.0

@@ -174,6 +174,12 @@ def _top(group: np.ndarray, values: np.ndarray, top: int, n: int) -> np.ndarray:
     return np.bincount(sorted_group[keep], weights=values[order][keep], minlength=n)
 
 
+def primary_rules(stats: Sequence[CellStats], protection: Protection) -> dict[int, str]:
+    """Each cell that breaks a primary rule, with the rule (cell index -> rule)."""
+    rules = Contributions(stats).rules([[i] for i in range(len(stats))], protection)
+    return {i: rule for i, rule in enumerate(rules) if rule is not None}
+
+
 class TooFine(Exception):
     """The protection check would not finish in reasonable time: group more coarsely."""
 
