@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
@@ -264,3 +266,23 @@ def test_output_report_counts_collaborations_led_by_cohort_members(owner):
     html = render_body(report_content(report_of(cohort)))
 
     assert html.count("Lanes planned.") == 1
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/impact/datasets/zones/stories/", "/datasets/zones/"])
+def test_story_lists_query_count_does_not_grow_with_stories(dataset, owner, login, url):
+    client = login(owner)
+    move_story(actor=owner, story=_story(dataset), to="published")
+    _story(dataset)
+    small = _queries(client, url)
+
+    for _ in range(5):
+        move_story(actor=owner, story=_story(dataset), to="published")
+        _story(dataset)
+
+    assert _queries(client, url) == small
