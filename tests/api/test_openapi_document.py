@@ -40,6 +40,7 @@ def test_document_lets_anyone_call_the_reading_operations(client):
     anyone = sorted(name for name, op in operations.items() if {} in op["security"])
 
     assert anyone == [
+        "datacollab_privacy_api_aggregate_examples",
         "datacollab_privacy_api_aggregate_info",
         "dataset_get",
         "dataset_list",
