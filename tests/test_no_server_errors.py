@@ -111,6 +111,7 @@ def _values() -> dict[str, list[Any]]:
         "upload_id": [*Upload.objects.values_list("pk", flat=True)[:1], 999999],
         "token_id": [999999],
         "release_id": [999999],  # privacy: publish a released answer
+        "example_id": [999999],  # privacy: remove a saved example query
         "uidb64": ["MQ", "nope"],  # password reset links
         "invitation_id": [999999],
         "learning_slug": [

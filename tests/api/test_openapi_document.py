@@ -49,6 +49,7 @@ def test_document_lets_anyone_call_the_reading_operations(client):
         "datacollab_api_v1_network_report_list",
         "datacollab_api_v1_sessions_session_get",
         "datacollab_api_v1_sessions_session_list",
+        "datacollab_privacy_api_aggregate_examples",
         "datacollab_privacy_api_aggregate_info",
         "dataset_get",
         "dataset_list",

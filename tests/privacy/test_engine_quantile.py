@@ -206,3 +206,34 @@ def test_dp_quantile_keeps_its_rank_promise_on_many_draws():
     assert misses / draws <= alpha
     # And the noise is there: the releases are not all the exact median.
     assert len({c.values["p50(speed)"] for c in result.cells}) > 50
+
+
+def test_one_unit_moves_the_bounded_histograms_by_at_most_cells_times_rows(tmp_path):
+    """The sensitivity the noise is calibrated to: with the same salt, removing the unit that
+    rides most changes all cells' histograms together by at most L x R in L1."""
+    rows = [
+        row("ABC"[i % 3], f"Z{i % 4}", hour=i % 24, speed=float(i % 32), bike=f"b{i % 40}")
+        for i in range(1200)
+    ]
+    heavy = [
+        row("A", f"Z{i % 4}", hour=i % 24, speed=float(i % 7), bike="heavy") for i in range(300)
+    ]
+    settings = protection(
+        measures=(BOUNDS,), unit="bike_id", max_cells_per_unit=3, max_rows_per_cell=2
+    )
+    query = _query(_median(), dimensions=[{"column": "zone"}, {"column": "hour"}])
+
+    def bounded(name, table):
+        histograms = quantile.fetch(write(tmp_path / name, table), TABLE, settings, query, salt=7)
+        return histograms.bounded["speed"]
+
+    with_unit, without = bounded("with.parquet", rows + heavy), bounded("without.parquet", rows)
+
+    keys = set(with_unit) | set(without)
+    zero = [0] * quantile.BINS
+    distance = sum(
+        abs(a - b)
+        for key in keys
+        for a, b in zip(with_unit.get(key, zero), without.get(key, zero), strict=True)
+    )
+    assert distance == 3 * 2  # it keeps exactly 3 of its 24 cells, 2 of its rows in each

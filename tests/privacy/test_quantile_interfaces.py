@@ -76,8 +76,10 @@ def test_api_refuses_a_bad_quantile_with_422_and_spends_nothing(query, message):
         API.format(slug=dataset.slug), query, content_type="application/json"
     )
 
+    body = response.json()
     assert response.status_code == 422
-    assert response.json()["message"] == message
+    assert (body["error"], body["message"]) == ("invalid_input", message)
+    assert body["detail"] == [{"type": "query_refused", "loc": ["body", "query"], "msg": message}]
     assert LedgerEntry.objects.count() == 0
 
 

@@ -9,22 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from datacollab.datasets.api import ErrorOut
 from datacollab.privacy import examples, selectors, services
+from datacollab.privacy.messages import QueryRefused
 
 router = Router(tags=["aggregates"])
-ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class DimensionIn(Schema):
@@ -126,15 +120,31 @@ def aggregate_run(request: HttpRequest, slug: str, query: QueryIn) -> Any:
     """Cells with values, or suppressed with the rule; epsilon spent and budget left.
 
     An identical query (same version, query and protections) returns the stored answer and
-    spends nothing. An exhausted budget is a 409 that says when it renews.
+    spends nothing. An exhausted budget is a 409 that says when it renews; a query the
+    protections cannot answer as written (an unknown name, a quantile's q outside (0, 1), a
+    quantile of a column without bounds) a 422 that says why.
     """
     if not request.user.is_authenticated:
         raise selectors.LoginRequired(_("Log in or send an API token to run aggregate queries."))
     dataset, _queryable = selectors.dataset_for_aggregates(request.user, slug)
-    answer = services.run_aggregate_query(
-        actor=request.user, dataset=dataset, query=query.dict(exclude_none=True)
-    )
+    try:
+        answer = services.run_aggregate_query(
+            actor=request.user, dataset=dataset, query=query.dict(exclude_none=True)
+        )
+    except QueryRefused as exc:
+        return invalid_query(exc)
     return answer_body(answer)
+
+
+def invalid_query(exc: QueryRefused) -> HttpResponse:
+    """A query the protections cannot answer as written (an unknown name, a q out of
+    range): the API's 422 shape for invalid input, with our readable message."""
+    body = {
+        "error": "invalid_input",
+        "message": exc.message,
+        "detail": [{"type": "query_refused", "loc": ["body", "query"], "msg": exc.message}],
+    }
+    return JsonResponse(body, status=422)
 
 
 class ExampleOut(Schema):

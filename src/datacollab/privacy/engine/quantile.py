@@ -201,8 +201,16 @@ class Histograms:
 
 
 def fetch(
-    path: Path, table: TableSpec, protection: Protection, query: AggregateQuery, *, threads: int = 2
+    path: Path,
+    table: TableSpec,
+    protection: Protection,
+    query: AggregateQuery,
+    *,
+    threads: int = 2,
+    salt: int | None = None,
 ) -> Histograms:
+    """The histograms of the query's quantile columns; `salt` (random if None) picks which
+    cells and rows each unit keeps."""
     width = len(query.dimensions)
     columns = sorted({m.column or "" for m in quantile_measures(query)})
     by_contributor: dict[str, dict[Key, dict[Any, list[int]]]] = {}
@@ -220,7 +228,8 @@ def fetch(
             by_contributor[column] = cells
             if bounded is not None:
                 base, params = _histogram_base(query, table, protection, bounds, "u")
-                statement = _bounded(base, width, protection, secrets.randbelow(2**31))
+                chosen = secrets.randbelow(2**31) if salt is None else salt
+                statement = _bounded(base, width, protection, chosen)
                 counts: dict[Key, list[int]] = {}
                 for row in con.execute(sql.render(statement), params).fetchall():
                     counts.setdefault(tuple(row[:width]), [0] * BINS)[int(row[width])] += int(
