@@ -70,9 +70,9 @@ def test_keys_organisation_key_reads_open_data_but_never_a_members_access():
     grant(granted, organisation=org)
     _, secret = create_organisation_key(actor=admin, organisation=org, name="k")
     client = Client()
-    assert client.get(f"/api/datasets/{open_data.slug}", **bearer(secret)).status_code == 200
+    assert client.get(f"/api/v1/datasets/{open_data.slug}", **bearer(secret)).status_code == 200
     # The admin's own session may read the named dataset; the organisation's key may not.
-    assert client.get(f"/api/datasets/{granted.slug}", **bearer(secret)).status_code == 404
+    assert client.get(f"/api/v1/datasets/{granted.slug}", **bearer(secret)).status_code == 404
 
 
 def test_keys_revoked_key_refused_on_the_next_request():
@@ -80,9 +80,9 @@ def test_keys_revoked_key_refused_on_the_next_request():
     token, secret = make_token(user)
     dataset = make_dataset(spectrum=Spectrum.OPEN)
     client = Client()
-    assert client.get(f"/api/datasets/{dataset.slug}", **bearer(secret)).status_code == 200
+    assert client.get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret)).status_code == 200
     revoke_token(actor=user, token_id=token.pk)
-    response = client.get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+    response = client.get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
     assert (response.status_code, response.json()["error"]) == (401, "invalid_token")
 
 
@@ -91,7 +91,7 @@ def test_keys_refused_in_the_query_string_and_never_logged(parameter, caplog):
     _, secret = make_token(make_user())
     dataset = make_dataset(spectrum=Spectrum.OPEN)
     with caplog.at_level(logging.DEBUG):
-        response = Client().get(f"/api/datasets/{dataset.slug}?{parameter}={secret}")
+        response = Client().get(f"/api/v1/datasets/{dataset.slug}?{parameter}={secret}")
     assert response.status_code == 400
     assert response.json() == {
         "error": "key_in_query",
@@ -106,13 +106,13 @@ def test_keys_refused_in_the_query_string_and_never_logged(parameter, caplog):
 
 def test_keys_refused_in_the_query_string_even_beside_a_good_header():
     _, secret = make_token(make_user())
-    response = Client().get(f"/api/datasets/?api_key={secret}", **bearer(secret))
+    response = Client().get(f"/api/v1/datasets/?api_key={secret}", **bearer(secret))
     assert (response.status_code, response.json()["error"]) == (400, "key_in_query")
 
 
 def test_keys_a_column_filter_named_token_still_works():
     # Only a value shaped like a key is refused; `token=abc` may be a column filter.
-    response = Client().get("/api/datasets/?token=abc")
+    response = Client().get("/api/v1/datasets/?token=abc")
     assert response.status_code == 200
 
 
@@ -125,7 +125,7 @@ def test_keys_old_dct_tokens_keep_working():
     ApiToken.objects.filter(pk=token.pk).update(
         digest=hashlib.sha256(old.encode()).hexdigest(), prefix=old[:12]
     )
-    response = Client().get("/api/datasets/", **bearer(old))
+    response = Client().get("/api/v1/datasets/", **bearer(old))
     assert response.status_code == 200
 
 

@@ -35,8 +35,8 @@ def test_metering_counts_calls_in_one_row_per_day_key_and_endpoint():
     user = make_user()
     token, secret = make_token(user)
     for _ in range(3):
-        Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
-    Client().get(f"/api/datasets/{dataset.slug}")
+        Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
+    Client().get(f"/api/v1/datasets/{dataset.slug}")
     rows = list(
         UsageDay.objects.order_by("account").values_list(
             "dataset_id", "key_id", "account", "tier", "endpoint", "calls"
@@ -51,7 +51,7 @@ def test_metering_counts_calls_in_one_row_per_day_key_and_endpoint():
 def test_metering_off_writes_nothing(settings):
     settings.API_METERING = False
     _, dataset = _steward_dataset()
-    Client().get(f"/api/datasets/{dataset.slug}")
+    Client().get(f"/api/v1/datasets/{dataset.slug}")
     assert UsageDay.objects.count() == 0
 
 
@@ -62,7 +62,7 @@ def _usage(steward, dataset):
     for n in range(3):
         user = make_user()
         _, secret = make_token(user, name=f'=HYPERLINK("x") {n}')
-        Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+        Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
 
 
 def test_metering_usage_page_shows_calls_and_the_plans_revenue(login):
@@ -90,7 +90,7 @@ def test_metering_usage_page_queries_do_not_grow_with_accounts(login):
         client.get(url)
     for n in range(5):
         _, secret = make_token(make_user(), name=f"more {n}")
-        Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+        Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)

@@ -58,7 +58,7 @@ def test_quota_headers_on_an_admitted_request():
     _, dataset, _tiers = _dataset_with_tiers()
     user = make_user()
     _, secret = make_token(user)
-    response = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+    response = Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
     assert response.status_code == 200
     assert (
         response["X-API-Tier"],
@@ -72,7 +72,7 @@ def test_quota_headers_on_an_admitted_request():
 
 def test_quota_anonymous_callers_get_the_anonymous_tier():
     _, dataset, _tiers = _dataset_with_tiers()
-    response = Client().get(f"/api/datasets/{dataset.slug}")
+    response = Client().get(f"/api/v1/datasets/{dataset.slug}")
     assert (response["X-API-Tier"], response["X-Quota-Limit"]) == ("anonymous", "100")
 
 
@@ -85,7 +85,7 @@ def test_quota_enterprise_plan_gives_its_account_the_enterprise_limits():
     from datacollab.api.services.tokens import create_organisation_key
 
     _, secret = create_organisation_key(actor=admin, organisation=client_org, name="ingest")
-    response = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+    response = Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
     assert (response["X-API-Tier"], response["X-RateLimit-Limit"]) == ("enterprise", "30")
 
 
@@ -94,7 +94,7 @@ def test_quota_the_keys_of_one_account_share_one_quota():
     user = make_user()
     secrets = [make_token(user, name=f"k{n}")[1] for n in range(2)]
     for secret in secrets:
-        Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+        Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
     counter = QuotaCounter.objects.get()
     assert (counter.account, counter.scope, counter.used) == (f"user:{user.pk}", tiers.scope, 2)
 
@@ -116,7 +116,7 @@ def test_quota_refuses_past_the_rate_limit_with_retry_after_to_the_next_minute()
 
     def call(minute: int):
         _counter(f"user:{user.pk}", tiers.scope, used=5, minute=minute, minute_used=20)
-        return Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+        return Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
 
     response = _in_one_minute(call)
     assert response.status_code == 429
@@ -137,7 +137,7 @@ def test_quota_refuses_past_the_monthly_quota_until_the_next_month():
     _, secret = make_token(user)
     _counter(f"user:{user.pk}", tiers.scope, used=200)
     before = timezone.now()
-    response = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+    response = Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
     after = timezone.now()
     assert (response.status_code, response.json()["error"]) == (429, "quota_exceeded")
     retry = int(response["Retry-After"])
@@ -156,10 +156,10 @@ def test_quota_warns_from_90_percent_with_a_header_and_one_email_a_month(
     _, secret = make_token(user)
     _counter(f"user:{user.pk}", tiers.scope, used=178)
     with django_capture_on_commit_callbacks(execute=True):
-        first = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+        first = Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
         assert "Warning" not in first
-        second = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
-        third = Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+        second = Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
+        third = Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
     assert second["Warning"] == (
         '299 datacollab "180 of the 200 requests of this month\'s quota are used"'
     )
@@ -180,7 +180,7 @@ def test_quota_warning_mail_of_an_organisation_key_goes_to_its_admins(
     _, secret = create_organisation_key(actor=admins[0], organisation=org, name="k")
     _counter(f"org:{org.pk}", tiers.scope, used=179)
     with django_capture_on_commit_callbacks(execute=True):
-        Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+        Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
     assert [m.to for m in mail.outbox] == [["a-admin@example.org", "b-admin@example.org"]]
 
 
@@ -197,14 +197,14 @@ def test_quota_uses_the_collaborations_tiers_for_its_datasets_without_their_own(
         enterprise_price=Decimal("0"),
     )
     dataset = make_dataset(owner=lead, collaboration=collaboration, spectrum=Spectrum.OPEN)
-    response = Client().get(f"/api/datasets/{dataset.slug}")
+    response = Client().get(f"/api/v1/datasets/{dataset.slug}")
     assert response["X-Quota-Limit"] == "42"
     assert QuotaCounter.objects.get().scope == tiers.scope
 
 
 def test_quota_site_defaults_apply_without_tiers(settings):
     settings.API_ANONYMOUS_PER_MONTH = 7
-    response = Client().get("/api/datasets/")
+    response = Client().get("/api/v1/datasets/")
     assert (response["X-API-Tier"], response["X-Quota-Limit"]) == ("anonymous", "7")
     assert QuotaCounter.objects.get().scope == "site"
 
@@ -215,7 +215,7 @@ def test_quota_costs_one_counter_upsert_and_one_metering_upsert_per_request():
     counted = []
     for _request in ("the month's first", "a later one"):
         with CaptureQueriesContext(connection) as queries:
-            Client().get(f"/api/datasets/{dataset.slug}", **bearer(secret))
+            Client().get(f"/api/v1/datasets/{dataset.slug}", **bearer(secret))
         counters = [q["sql"].split()[0] for q in queries if "api_quotacounter" in q["sql"]]
         metering = [q["sql"].split()[0] for q in queries if "api_usageday" in q["sql"]]
         counted.append((counters, metering))

@@ -62,7 +62,7 @@ def test_quota_admits_no_more_than_its_limit_under_concurrent_requests():
     slug, secret = _open_dataset_with_quota()
 
     def call() -> int:
-        return Client().get(f"/api/datasets/{slug}", **bearer(secret)).status_code
+        return Client().get(f"/api/v1/datasets/{slug}", **bearer(secret)).status_code
 
     statuses = _statuses_in_threads(call)
 
@@ -139,7 +139,7 @@ def test_quota_admits_no_more_than_its_limit_across_two_app_processes(settings):
     try:
         for port, server in zip(ports, servers, strict=True):
             _wait_until_serving(port, server)
-        urls = [f"http://127.0.0.1:{port}/api/datasets/{slug}" for port in ports]
+        urls = [f"http://127.0.0.1:{port}/api/v1/datasets/{slug}" for port in ports]
         # Alternate the processes, 100 requests in flight at a time.
         with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
             statuses = list(pool.map(lambda n: _get(urls[n % 2], secret), range(REQUESTS)))

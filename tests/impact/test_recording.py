@@ -49,7 +49,7 @@ def test_downloads_counted_per_signed_in_reader_without_audit_of_open_data(open_
 
 
 def test_rows_api_call_counted(open_dataset):
-    response = Client().get("/api/datasets/bikes/versions/1/rows")
+    response = Client().get("/api/v1/datasets/bikes/versions/1/rows")
 
     assert response.status_code == 200
     assert _counts(open_dataset) == [("api", 0, 1)]

@@ -253,7 +253,7 @@ def test_api_lists_the_example_queries_to_people_who_may_query():
     example = examples.save_example_query(
         actor=owner_user, dataset=dataset, title="Zones", description="All", query=BY_ZONE
     )
-    url = f"/api/privacy/datasets/{dataset.slug}/examples"
+    url = f"/api/v1/privacy/datasets/{dataset.slug}/examples"
 
     body = _client(planner).get(url).json()
     stranger = _client(make_user()).get(url)
@@ -268,7 +268,7 @@ def test_api_example_list_makes_the_same_number_of_queries():
     dataset, owner_user = pooled_dataset(dp=False)
     planner = _planner(dataset, owner_user)
     client = _client(planner)
-    url = f"/api/privacy/datasets/{dataset.slug}/examples"
+    url = f"/api/v1/privacy/datasets/{dataset.slug}/examples"
     examples.save_example_query(actor=owner_user, dataset=dataset, title="A", query=BY_ZONE)
     client.get(url)
     with CaptureQueriesContext(connection) as one:

@@ -18,7 +18,7 @@ from tests.privacy.factories import pooled_dataset
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets_storage")]
 
-API = "/api/privacy/datasets/{slug}/aggregate"
+API = "/api/v1/privacy/datasets/{slug}/aggregate"
 BAD_Q = (
     "A quantile's q must be a number strictly between 0 and 1 (0.5 the median, 0.9 the 90th "
     "percentile), not “1.5”."
