@@ -21,7 +21,7 @@ from tests.factories_data import make_dataset
 
 pytestmark = pytest.mark.django_db
 
-ENDPOINT = "GET /api/datasets/<slug>"
+ENDPOINT = "GET /api/v1/datasets/<slug>"
 
 
 def _steward_dataset():
