@@ -251,10 +251,7 @@ def datetime_exact(c: str) -> str:
     gives none: the general rule, which the fast paths of _datetime only short-cut."""
     exact = full(c, f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[\\x00-\\x7f]{CLOCK}{TZ}?")
     norm = f"upper(replace(substr({c}, 1, 10) || ' ' || substr({c}, 12), ',', '.'))"
-    return (
-        f"CASE WHEN {exact} AND NOT starts_with({c}, '0000') "
-        f"THEN {_VIA_OFFSET.format(norm)} END"
-    )
+    return f"CASE WHEN {exact} AND NOT starts_with({c}, '0000') THEN {_VIA_OFFSET.format(norm)} END"
 
 
 _VIA_OFFSET = "TRY_CAST(TRY_CAST({} AS TIMESTAMPTZ) AS TIMESTAMP)"
@@ -278,8 +275,7 @@ def _datetime(field: Field, c: str) -> CellSQL:
         ("sure", full(c, _SURE)),
         (
             "ok",
-            f"(CASE WHEN @sure@ THEN true WHEN {fast} THEN {real_day} "
-            f"ELSE {slow} IS NOT NULL END)",
+            f"(CASE WHEN @sure@ THEN true WHEN {fast} THEN {real_day} ELSE {slow} IS NOT NULL END)",
         ),
     )
     # A fast-path cell without an offset (it ends in the seconds or their fraction, so
