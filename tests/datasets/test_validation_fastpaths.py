@@ -10,6 +10,7 @@ on random rows of awkward cells the report must be the one the flags of every ro
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -19,7 +20,8 @@ from hypothesis import strategies as st
 from datacollab.datasets.tableschema import parse_schema
 from datacollab.datasets.validation import connect, validate
 from datacollab.datasets.validation.cells import cell_sql, datetime_exact
-from datacollab.datasets.validation.checks import Plan
+from datacollab.datasets.validation.checks import Plan, make_plan
+from datacollab.datasets.validation.source import csv_sql
 
 
 def _datetime_cells() -> list[str]:
@@ -124,3 +126,28 @@ def test_report_of_the_suspect_rows_is_the_report_of_every_row(
     assert suspects["tasks"][0]["stats"] == every_row["tasks"][0]["stats"] | {
         "seconds": suspects["tasks"][0]["stats"]["seconds"]
     }
+
+
+def test_suspect_rows_are_the_broken_ones_not_those_with_optional_blanks(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(
+        "id,when,share,code,n,flag\n"
+        "1,,,,,true\n"  # every optional cell blank
+        "2,2024-02-29T10:00:00Z,0.5,AB,NA,false\n"  # 'NA' is a missing value of n
+        "3,2023-02-29T10:00:00Z,,,,true\n"  # no such day
+        "4,,2,,,true\n"  # above the maximum
+        "5,,,EF,,true\n"  # not in the enum
+        ",,,,,true\n",  # id is required
+        encoding="utf-8",
+    )
+    labels = ["id", "when", "share", "code", "n", "flag"]
+    plan = make_plan(parse_schema(SCHEMA), labels, extra=2)
+    scan = csv_sql(path, delimiter=",", encoding="utf-8", n_columns=plan.width, header=True)
+    base = f"(SELECT NULL::BIGINT AS _j, * FROM {scan})"
+    query = f"SELECT c1, {plan.suspect_sql()} FROM ({plan.layer1(base)})"
+
+    rows = connect().execute(query).fetchall()
+
+    assert rows == [
+        ("1", False), ("2", False), ("3", True), ("4", True), ("5", True), ("", True)
+    ]  # fmt: skip
