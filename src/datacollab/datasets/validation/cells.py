@@ -228,30 +228,55 @@ def python_strptime_regex(fmt: str) -> str:
     return str(_strptime._TimeRE_cache.pattern(fmt))
 
 
+# The common spellings of an ISO datetime whose day is sure to exist: a year other than 0000,
+# a month, a day the month has (February up to the 28th), hours, minutes, seconds, an
+# optional fraction and offset. Every cell it matches matches _FAST below and has a real day.
+_SURE = (
+    "(?:[1-9][0-9]{3}|0(?:[1-9][0-9]{2}|0[1-9][0-9]|00[1-9]))-"
+    "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-8]))[T ]"
+    "(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(?:\.[0-9]{1,6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"
+)
+# The same but for the length of the month and the year 0000.
+_FAST = (
+    "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[T ]"
+    "(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(?:\.[0-9]{1,6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"
+)
+
+
+def datetime_exact(c: str) -> str:
+    """The value dateutil's isoparse gives a cell as frictionless calls it, NULL when it
+    gives none: the general rule, which the fast paths of _datetime only short-cut."""
+    exact = full(c, f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[\\x00-\\x7f]{CLOCK}{TZ}?")
+    norm = f"upper(replace(substr({c}, 1, 10) || ' ' || substr({c}, 12), ',', '.'))"
+    return f"CASE WHEN {exact} AND NOT starts_with({c}, '0000') THEN {_VIA_OFFSET.format(norm)} END"
+
+
+_VIA_OFFSET = "TRY_CAST(TRY_CAST({} AS TIMESTAMPTZ) AS TIMESTAMP)"
+
+
 def _datetime(field: Field, c: str) -> CellSQL:
     if field.format != "default":
         return _strptime_cell(field, c, "TIMESTAMP")
     # dateutil's isoparse as frictionless calls it: a ':' at index 16, at least 19 chars,
     # any one ASCII separator between date and time, '.' or ',' before the fraction.
-    # The fast pattern checks every range but the length of the month; a day past the
-    # 28th is checked by casting the date alone, so the timestamp cast runs only for values.
-    fast = full(
-        c,
-        "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[T ]"
-        "(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
-        r"(?:\.[0-9]{1,6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?",
-    )
+    # Three tiers, each tried only where the one before fails (a CASE evaluates a branch
+    # for its rows alone): _SURE, one regex that also knows the month lengths; _FAST, which
+    # leaves a day past the 28th to a cast of the date alone; then the exact rule.
     real_day = (
         f"CASE WHEN starts_with({c}, '0000') THEN false WHEN substr({c}, 9, 2) <= '28' "
         f"THEN true ELSE TRY_CAST(substr({c}, 1, 10) AS DATE) IS NOT NULL END"
     )
-    exact = full(c, f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[\\x00-\\x7f]{CLOCK}{TZ}?")
-    norm = f"upper(replace(substr({c}, 1, 10) || ' ' || substr({c}, 12), ',', '.'))"
-    cast = "TRY_CAST(TRY_CAST({} AS TIMESTAMPTZ) AS TIMESTAMP)"
-    slow = f"CASE WHEN {exact} AND NOT starts_with({c}, '0000') THEN {cast.format(norm)} END"
+    fast = full(c, _FAST)
+    slow = datetime_exact(c)
     steps = (
-        ("fast", fast),
-        ("ok", f"(CASE WHEN @fast@ THEN {real_day} ELSE {slow} IS NOT NULL END)"),
+        ("sure", full(c, _SURE)),
+        (
+            "ok",
+            f"(CASE WHEN @sure@ THEN true WHEN {fast} THEN {real_day} ELSE {slow} IS NOT NULL END)",
+        ),
     )
     # A fast-path cell without an offset (it ends in the seconds or their fraction, so
     # neither in 'Z' nor in '+HH:MM' or '-HH:MM') is a wall-clock reading: the plain
@@ -260,8 +285,13 @@ def _datetime(field: Field, c: str) -> CellSQL:
     # (list_contains, not NOT IN: the scan then has no IN list and is planned only once.)
     offset_sign = f"list_contains(['+', '-'], substr({c}, -6, 1))"
     plain = f"(strlen({c}) = 19 OR (NOT suffix({c}, 'Z') AND NOT {offset_sign}))"
-    fast_value = f"CASE WHEN {plain} THEN TRY_CAST({c} AS TIMESTAMP) ELSE {cast.format(c)} END"
-    value = f"CASE WHEN @ok@ THEN CASE WHEN @fast@ THEN {fast_value} ELSE {slow} END END"
+    fast_value = (
+        f"CASE WHEN {plain} THEN TRY_CAST({c} AS TIMESTAMP) ELSE {_VIA_OFFSET.format(c)} END"
+    )
+    value = (
+        f"CASE WHEN @ok@ THEN CASE WHEN @sure@ THEN {fast_value} WHEN {fast} THEN {fast_value} "
+        f"ELSE {slow} END END"
+    )
     return CellSQL(ok="@ok@", value=value, duck_type="TIMESTAMP", steps=steps)
 
 

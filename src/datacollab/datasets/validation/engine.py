@@ -280,9 +280,9 @@ class _Run(KeyErrors):
         # The byte scan for empty lines runs beside DuckDB's scan (both release the GIL);
         # its marks let the rows of repeated keys be read back without a second pass.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            keyed = bool(self.schema.primary_key) or any(f.unique for f in self.schema.fields)
+            has_keys = bool(self.schema.primary_key) or any(f.unique for f in self.schema.fields)
             looking = (
-                pool.submit(record_map, self.src.path, marks=keyed) if self.src.is_text else None
+                pool.submit(record_map, self.src.path, marks=has_keys) if self.src.is_text else None
             )
             plan, rows = self.plan_and_scan(headless)
             found = looking.result() if looking else None
