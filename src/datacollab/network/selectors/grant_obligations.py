@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.core.errors import NotAllowed, NotFound
 from datacollab.network.models import Award, Cohort, Instalment, ProgressReport, ReportFile
-from datacollab.network.selectors.participation import cohort_ids_of
+from datacollab.network.selectors.participation import holds_an_award
 from datacollab.organisations.rules import is_convener, is_member
 
 State = ProgressReport.State
@@ -139,8 +139,4 @@ def has_grants(user: Any) -> bool:
     Conveners reach grants through their own pages, so they are spared the query."""
     if not getattr(user, "is_authenticated", False) or is_convener(user):
         return False
-    # Awards go only to cohort members (services/grants.py refuses others), and the menu has
-    # already asked for the person's cohorts: most people are spared the award query.
-    if not cohort_ids_of(user):
-        return False
-    return Award.objects.filter(organisation__memberships__user=user).exists()
+    return holds_an_award(user)

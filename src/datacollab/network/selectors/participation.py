@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from datacollab.network.models import Cohort, CohortMembership
+from datacollab.network.models import Award, Cohort, CohortMembership
 from datacollab.organisations.models import User
 
 
@@ -31,13 +31,28 @@ def cohort_ids_of(user: Any) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_cohort_ids_cache", None)
     if cached is None:
-        cached = frozenset(
-            CohortMembership.objects.filter(organisation__memberships__user=user).values_list(
-                "cohort_id", flat=True
+        # The same query says whether the cohort's organisation holds an award there, so the
+        # menu's "My grants" costs no query of its own (see holds_an_award).
+        rows = CohortMembership.objects.filter(organisation__memberships__user=user).annotate(
+            awarded=Exists(
+                Award.objects.filter(
+                    cohort=OuterRef("cohort"), organisation=OuterRef("organisation")
+                )
             )
         )
+        pairs = list(rows.values_list("cohort_id", "awarded"))
+        cached = frozenset(cohort for cohort, _awarded in pairs)
         user._cohort_ids_cache = cached
+        user._holds_award_cache = any(awarded for _cohort, awarded in pairs)
     return cached
+
+
+def holds_an_award(user: Any) -> bool:
+    """Does one of the person's organisations hold an award? Awards go only to cohort members
+    (services/grants.py refuses others), so the cohort query answers it."""
+    if not cohort_ids_of(user):
+        return False
+    return bool(getattr(user, "_holds_award_cache", False))
 
 
 def alumni_cohort_ids(user: Any) -> frozenset[int]:
