@@ -112,13 +112,3 @@ def cached_total(parquet: Path, where: str, params: list[Any], count: Callable[[
         while len(_totals) > TOTALS_KEPT:
             _totals.popitem(last=False)
     return total
-
-
-def forget() -> None:
-    """Drop everything kept (tests that rewrite a file under the same name use it)."""
-    with _lock:
-        if _database is not None:
-            for name, _size in _tables.values():
-                _database.execute(f'DROP TABLE IF EXISTS "{name}"')
-        _tables.clear()
-        _totals.clear()
