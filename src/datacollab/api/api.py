@@ -5,7 +5,9 @@ The data routers live beside their domain (datasets, privacy); the network's pub
 of before answers 308 redirects here (api/not_found.py).
 
 Every operation accepts a personal API token, the browser session or no one (api/auth.py);
-the endpoints and services then apply the same rules as the pages. Refusals are JSON of one
+the endpoints and services then apply the same rules as the pages. Metering and quotas hook
+in there, in `api_auth()` (or as `throttle=` on this instance): either way they run for every
+v1 operation, and bench/api.py measures the rows API with them on. Refusals are JSON of one
 shape, {"error": code, "message": readable text, ...}, whatever raised them.
 """
 

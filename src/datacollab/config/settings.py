@@ -314,6 +314,9 @@ DATASETS_MAX_EXPANSION_RATIO = int(os.environ.get("DATASETS_MAX_EXPANSION_RATIO"
 DATASETS_UPLOAD_RETENTION_HOURS = float(os.environ.get("DATASETS_UPLOAD_RETENTION_HOURS", "24"))
 # A processing upload whose worker has not renewed its lease for this long has stopped.
 DATASETS_WORKER_LEASE_SECONDS = int(os.environ.get("DATASETS_WORKER_LEASE_SECONDS", "60"))
+# Memory (MiB) each app process may give the rows API to hold recently read versions in
+# DuckDB (datasets/rows_cache.py); 0 reads every page from the Parquet file.
+DATASETS_ROWS_CACHE_MB = int(os.environ.get("DATASETS_ROWS_CACHE_MB", "256"))
 # Datasets per page of the DCAT catalog feeds (Hydra paging, as ckanext-dcat's default).
 DCAT_CATALOG_PAGE_SIZE = int(os.environ.get("DCAT_CATALOG_PAGE_SIZE", "100"))
 # Uploads above this size go to a temporary file instead of memory.

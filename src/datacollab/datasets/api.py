@@ -336,8 +336,10 @@ def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
     naming the parameter.
     """
     try:
-        dataset = selectors.dataset_for(request.user, slug)
-        found = _version(dataset, version)
+        if version > MAX_VERSION:
+            _version(selectors.dataset_for(request.user, slug), version)  # 404
+        found = selectors.version_for(request.user, slug, version)
+        dataset = found.dataset
         # Refuse before parsing: an error naming the columns would show the schema.
         access = data_access(request.user, dataset)
         if not access.allowed:

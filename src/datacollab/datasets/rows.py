@@ -8,14 +8,11 @@ value from the request is a DuckDB parameter. Nothing the user types is ever put
 from __future__ import annotations
 
 import base64
-import collections
-import contextlib
 import datetime as dt
 import math
 import re
-import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +22,7 @@ import duckdb
 from django.utils.translation import gettext as _
 
 from datacollab.core.errors import DomainError
+from datacollab.datasets import rows_cache
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -35,6 +33,8 @@ MAX_OFFSET = 10**15
 _INT64 = (-(2**63), 2**63 - 1)
 # The virtual column DuckDB adds to every Parquet scan: the row's position in the file.
 _FILE_ROW = "file_row_number"
+# The row number WITH ORDINALITY gives (from 1) when a column takes the name above.
+_ORDINAL = "row_position"
 RESERVED = frozenset({"limit", "offset", "sort", "fields"})
 OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "contains", "in")
 _SQL_OPERATORS = {"eq": "=", "ne": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -310,48 +310,6 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-_local = threading.local()
-
-
-@contextlib.contextmanager
-def _connection(reuse: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    """This thread's DuckDB, kept between requests with the Parquet metadata cached (a
-    version's file never changes), or a private one for a file that is a temporary copy."""
-    if not reuse:
-        with connect() as con:
-            yield con
-        return
-    con = getattr(_local, "con", None)
-    if con is None:
-        con = connect()
-        # Footers and row-group statistics read once per file, not per request.
-        con.execute("SET parquet_metadata_cache = true")
-        _local.con = con
-    yield con
-
-
-# Totals of filtered queries, per immutable file (path, size, mtime) and filter: counting a
-# large file again for every page was most of a page's time.
-_TOTALS: collections.OrderedDict[tuple[Any, ...], int] = collections.OrderedDict()
-_TOTALS_LOCK = threading.Lock()
-TOTALS_CACHED = 4096
-
-
-def _cached_total(key: tuple[Any, ...] | None, count: Callable[[], int]) -> int:
-    if key is None:
-        return count()
-    with _TOTALS_LOCK:
-        if key in _TOTALS:
-            _TOTALS.move_to_end(key)
-            return _TOTALS[key]
-    total = count()
-    with _TOTALS_LOCK:
-        _TOTALS[key] = total
-        while len(_TOTALS) > TOTALS_CACHED:
-            _TOTALS.popitem(last=False)
-    return total
-
-
 def one(
     con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
 ) -> tuple[Any, ...]:
@@ -368,6 +326,7 @@ class _Source:
     sql: str
     columns: dict[str, str]
     position: str
+    params: list[Any]
 
 
 def _source(con: duckdb.DuckDBPyConnection, parquet: Path, types: Mapping[str, str]) -> _Source:
@@ -378,12 +337,14 @@ def _source(con: duckdb.DuckDBPyConnection, parquet: Path, types: Mapping[str, s
     rows WITH ORDINALITY and every column is renamed by position, so no name can collide.
     """
     if _FILE_ROW not in types:
-        return _Source("read_parquet(?)", {name: quote(name) for name in types}, _FILE_ROW)
+        return _Source(
+            "read_parquet(?)", {name: quote(name) for name in types}, _FILE_ROW, [str(parquet)]
+        )
     described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(parquet)]).fetchall()
     names = [str(row[0]) for row in described]
     aliases = [f"c{i}" for i in range(len(names))]
-    sql = f"read_parquet(?) WITH ORDINALITY AS t({', '.join(aliases)}, row_position)"
-    return _Source(sql, dict(zip(names, aliases, strict=True)), "row_position")
+    sql = f"read_parquet(?) WITH ORDINALITY AS t({', '.join(aliases)}, {_ORDINAL})"
+    return _Source(sql, dict(zip(names, aliases, strict=True)), _ORDINAL, [str(parquet)])
 
 
 def fetch_rows(
@@ -392,38 +353,58 @@ def fetch_rows(
     """One page of rows and the total matching the filters.
 
     `immutable`: the path is the version's own stored file (local storage), never rewritten:
-    the thread's connection and the totals are then kept between calls.
+    the process then keeps it (rows_cache: its rows in memory within a budget, its totals).
     """
     types = _field_types(schema)
-    with _connection(immutable) as con:
+    if not immutable:
+        with connect() as con:
+            return _page(con, _source(con, parquet, types), types, query, None)
+    con = rows_cache.cursor()
+    table = None if _FILE_ROW in types else rows_cache.hot_table(con, parquet, list(types))
+    if table is None:
         source = _source(con, parquet, types)
-        col = source.columns
-        where, params = _where(query, types, col)
+    else:
+        columns = {name: quote(name) for name in types}
+        source = _Source(quote(table), columns, quote(rows_cache.POSITION), [])
+    return _page(con, source, types, query, parquet)
+
+
+def _page(
+    con: duckdb.DuckDBPyConnection,
+    source: _Source,
+    types: Mapping[str, str],
+    query: RowsQuery,
+    kept: Path | None,
+) -> RowsPage:
+    col = source.columns
+    where, params = _where(query, types, col)
+    columns = ", ".join(col[c] for c in query.fields)
+    count_sql = f"SELECT count(*) FROM {source.sql}{where}"  # noqa: S608
+
+    def count() -> int:
+        return int(one(con, count_sql, [*source.params, *params])[0])
+
+    total = count() if kept is None else rows_cache.cached_total(kept, where, params, count)
+    position = source.position
+    if query.sort:
         order = [f"{col[c]} {'DESC' if desc else 'ASC'} NULLS LAST" for c, desc in query.sort]
         # The file's row order breaks ties, so pages never overlap or skip rows.
-        order.append(source.position)
-        columns = ", ".join(col[c] for c in query.fields)
-        count_sql = f"SELECT count(*) FROM {source.sql}{where}"  # noqa: S608
-        key = None
-        if immutable:
-            stat = parquet.stat()
-            key = (str(parquet), stat.st_size, stat.st_mtime_ns, where, tuple(map(repr, params)))
-        total = _cached_total(key, lambda: int(one(con, count_sql, [str(parquet), *params])[0]))
-        if not where and not query.sort and source.position == _FILE_ROW:
-            # A page in file order: the rows by position, so the reader skips to its row
-            # groups instead of reading through every row before the offset.
-            page_sql = (
-                f"SELECT {columns} FROM {source.sql} "  # noqa: S608
-                f"WHERE {_FILE_ROW} >= ? AND {_FILE_ROW} < ? ORDER BY {_FILE_ROW}"
-            )
-            page_params = [str(parquet), query.offset, query.offset + query.limit]
-        else:
-            page_sql = (
-                f"SELECT {columns} FROM {source.sql}{where} "  # noqa: S608
-                f"ORDER BY {', '.join(order)} LIMIT ? OFFSET ?"
-            )
-            page_params = [str(parquet), *params, query.limit, query.offset]
-        result = con.execute(page_sql, page_params).fetchall()
+        order.append(position)
+        sql = f"SELECT {columns} FROM {source.sql}{where} ORDER BY {', '.join(order)} "  # noqa: S608
+        sql += "LIMIT ? OFFSET ?"
+        page_params = [*source.params, *params, query.limit, query.offset]
+    elif not where and position != _ORDINAL:
+        # A page in file order: the rows by position (from 0), so the reader goes straight
+        # to them instead of reading through every row before the offset.
+        sql = f"SELECT {columns} FROM {source.sql} WHERE {position} >= ? AND {position} < ? "  # noqa: S608
+        sql += f"ORDER BY {position}"
+        page_params = [*source.params, query.offset, query.offset + query.limit]
+    else:
+        # Filtered, unsorted: DuckDB keeps the file's order without ORDER BY
+        # (preserve_insertion_order, on by default) and stops at the page's last row.
+        sql = f"SELECT {columns} FROM {source.sql}{where} LIMIT ? OFFSET ?"  # noqa: S608
+        page_params = [*source.params, *params, query.limit, query.offset]
+    result = con.execute(sql, page_params).fetchall()
     rows = [
         {name: json_safe(value) for name, value in zip(query.fields, row, strict=True)}
         for row in result

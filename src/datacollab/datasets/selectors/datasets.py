@@ -61,6 +61,24 @@ def version_of(dataset: Dataset, number: int) -> DatasetVersion:
     return version
 
 
+def version_for(actor: Any, slug: str, number: int) -> DatasetVersion:
+    """A version with its dataset in one query (the rows API's hot path), under the same rule
+    and with the same refusals as `dataset_for` then `version_of`."""
+    version = (
+        DatasetVersion.objects.select_related(
+            "dataset__owner", "dataset__collaboration", "dataset__agreement"
+        )
+        .filter(dataset__slug=slug, number=number)
+        .first()
+    )
+    if version is None:
+        version_of(dataset_for(actor, slug), number)  # raises the right NotFound
+        raise NotFound(_("This dataset has no version %(n)s.") % {"n": number})
+    if not can_see(actor, version.dataset):
+        raise NotFound(_("There is no such dataset."))
+    return version
+
+
 def require_data_access(
     actor: Any, dataset: Dataset, version: DatasetVersion | None, *, channel: str
 ) -> None:
