@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "datacollab.reports",
     "datacollab.demo",
     "datacollab.privacy",
+    "datacollab.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,58 @@
+"""Who gives feedback and who sees results.
+
+Feedback is asked of the people who came: those recorded present when the convener recorded
+attendance for the session, else (no attendance recorded at all) those who answered "going".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from datacollab.events.models import Attendance, Invitation, Session
+from datacollab.events.rules import can_view_session
+from datacollab.organisations.models import User
+from datacollab.organisations.rules import is_convener
+
+# How long after a session ends its feedback form stays open.
+FEEDBACK_OPEN_DAYS = 14
+
+
+def feedback_closes_at(session: Session) -> datetime:
+    return session.ends_at + timedelta(days=FEEDBACK_OPEN_DAYS)
+
+
+def feedback_open(session: Session, now: datetime) -> bool:
+    return (
+        session.status == Session.Status.SCHEDULED
+        and session.ends_at <= now < feedback_closes_at(session)
+    )
+
+
+def attendees(session: Session) -> QuerySet[User]:
+    """The people asked for feedback (see the module's docstring)."""
+    recorded = Attendance.objects.filter(session=session)
+    if recorded.exists():
+        ids = recorded.filter(attended=True).values("user_id")
+    else:
+        ids = Invitation.objects.filter(session=session, response=Invitation.Response.YES).values(
+            "user_id"
+        )
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
+
+
+def is_attendee(user: Any, session: Session) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return attendees(session).filter(pk=user.pk).exists()
+
+
+def can_see_results(user: Any, session: Session) -> bool:
+    """Counts and averages: whoever may see the session. Free text: conveners only."""
+    return can_view_session(user, session)
+
+
+def can_read_comments(user: Any) -> bool:
+    return is_convener(user)
