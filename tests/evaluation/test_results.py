@@ -114,7 +114,6 @@ def test_survey_detail_page_query_count(convener, cohort, login, django_assert_n
         client.get(url)
 
 
-# session, user, convener roles (x2), the counts, the comments
 QUERIES_SESSION_RESULTS = 6
 QUERIES_COHORT_FEEDBACK = 6
 QUERIES_SURVEY_DETAIL = 7
