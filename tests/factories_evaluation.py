@@ -39,7 +39,11 @@ def open_survey(convener: User, cohort: Cohort, **fields: Any) -> Survey:
     add_survey_question(
         actor=convener,
         survey=survey,
-        values={"kind": "single_choice", "label": "Would you recommend it?", "choices": ["Yes", "No"]},
+        values={
+            "kind": "single_choice",
+            "label": "Would you recommend it?",
+            "choices": ["Yes", "No"],
+        },
     )
     add_survey_question(
         actor=convener,
