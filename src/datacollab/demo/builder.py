@@ -22,6 +22,7 @@ from datacollab.demo.cohorts import ensure_cohort
 from datacollab.demo.collaborations import ensure_collaborations
 from datacollab.demo.current import ensure_current_cohort
 from datacollab.demo.datasets import ensure_datasets
+from datacollab.demo.feedback import ensure_feedback
 from datacollab.demo.grants import ensure_grant_obligations
 from datacollab.demo.logins import LOGINS, DemoLogin
 from datacollab.demo.opencall import ensure_open_call
@@ -107,6 +108,7 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         ensure_privacy(datasets=datasets, people=people, owner=collabs.contacts["data-cargo"])
         ensure_cohort_life(network=network, people=people, convener=convener, now=now)
         ensure_grant_obligations(convener=convener, today=timezone.localdate(now))
+        ensure_feedback(cohort_slug=content.SECOND.slug)
         # Everything above was written by the demo, not through the services: index it all.
         search_index.rebuild()
     logins = list(LOGINS)
