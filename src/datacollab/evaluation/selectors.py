@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 
+from datacollab.evaluation import rules
 from datacollab.evaluation.models import SessionFeedback, Survey, SurveyQuestion, SurveyResponse
-from datacollab.events.models import Audience, Session
+from datacollab.events.models import Attendance, Audience, Invitation, Session
 from datacollab.network.models import Cohort, QuestionKind
 from datacollab.network.selectors.participation import cohort_ids_of
 
@@ -177,4 +179,24 @@ def open_surveys_for(user: Any) -> list[Survey]:
         Survey.objects.filter(state=Survey.State.OPEN, cohort_id__in=cohort_ids_of(user))
         .exclude(Q(responses__user=user))
         .select_related("cohort")
+    )
+
+
+def sessions_awaiting_feedback(user: Any, now: datetime) -> list[Session]:
+    """Sessions whose form is open to the person (see rules.attendees), newest first."""
+    ended = Session.objects.filter(
+        status=Session.Status.SCHEDULED,
+        ends_at__lte=now,
+        ends_at__gt=now - timedelta(days=rules.FEEDBACK_OPEN_DAYS),
+    )
+    recorded = Attendance.objects.filter(session=OuterRef("pk"))
+    present = recorded.filter(user=user, attended=True)
+    going = Invitation.objects.filter(
+        session=OuterRef("pk"), user=user, response=Invitation.Response.YES
+    )
+    mine = SessionFeedback.objects.filter(session=OuterRef("pk"), user=user)
+    return list(
+        ended.filter(Exists(present) | (~Exists(recorded) & Exists(going)))
+        .annotate(answered=Exists(mine))
+        .order_by("-ends_at", "pk")
     )

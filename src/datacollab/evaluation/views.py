@@ -28,6 +28,20 @@ def _require_convener(request: HttpRequest) -> None:
 
 
 @login_required
+@require_safe
+def feedback_home(request: HttpRequest) -> HttpResponse:
+    """What the person is asked for: sessions to give feedback on, surveys to answer."""
+    return render(
+        request,
+        "evaluation/home.html",
+        {
+            "sessions": selectors.sessions_awaiting_feedback(request.user, timezone.now()),
+            "surveys": selectors.open_surveys_for(request.user),
+        },
+    )
+
+
+@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_feedback(request: HttpRequest, session_slug: str) -> HttpResponse:
     session = session_for(request.user, session_slug)
@@ -212,6 +226,7 @@ def survey_answer(request: HttpRequest, survey_pk: int) -> HttpResponse:
 
 
 urlpatterns = [
+    path("", feedback_home, name="feedback-home"),
     path("sessions/<slug:session_slug>/", session_feedback, name="session-feedback"),
     path("sessions/<slug:session_slug>/results/", session_results, name="session-feedback-results"),
     path("cohorts/<slug:cohort_slug>/", cohort_feedback, name="cohort-feedback"),
