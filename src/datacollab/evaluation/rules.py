@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import QuerySet
 
 from datacollab.events.models import Attendance, Invitation, Session
-from datacollab.events.rules import can_view_session
 from datacollab.organisations.models import User
 from datacollab.organisations.rules import is_convener
 
@@ -49,10 +48,6 @@ def is_attendee(user: Any, session: Session) -> bool:
     return attendees(session).filter(pk=user.pk).exists()
 
 
-def can_see_results(user: Any, session: Session) -> bool:
-    """Counts and averages: whoever may see the session. Free text: conveners only."""
-    return can_view_session(user, session)
-
-
 def can_read_comments(user: Any) -> bool:
+    """Counts and averages go to whoever may see the session; comments to conveners only."""
     return is_convener(user)
