@@ -8,6 +8,8 @@ person; survey title and cohort; survey and person), so loading twice adds nothi
 
 from __future__ import annotations
 
+from typing import Any
+
 from datacollab.demo.people import email
 from datacollab.demo.roundtables import ROUNDTABLES, STEWARDS
 from datacollab.demo.rows import upsert
@@ -50,7 +52,7 @@ FEEDBACK: list[list[tuple[int, str, str]]] = [
 ]
 
 SURVEY_TITLE = "Looking back on the 2021 cohort"
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     {
         "kind": "single_choice",
         "label": "Would you recommend the network to a peer organisation?",
@@ -129,7 +131,7 @@ def _ensure_survey(cohort: Cohort, stewards: list[User]) -> None:
         Survey.objects.filter(pk=survey.pk).update(
             opened_at=f"{last.isoformat()}T12:00:00Z", closed_at=f"{cohort.ends_on}T12:00:00Z"
         )
-    questions, _created = upsert(
+    by_position, _new = upsert(
         SurveyQuestion,
         key=("survey_id", "position"),
         rows=[
@@ -146,7 +148,7 @@ def _ensure_survey(cohort: Cohort, stewards: list[User]) -> None:
         ],
         existing=SurveyQuestion.objects.filter(survey=survey),
     )
-    ids = [questions[(survey.pk, position)].pk for position in range(1, len(QUESTIONS) + 1)]
+    ids = [by_position[(survey.pk, position)].pk for position in range(1, len(QUESTIONS) + 1)]
     upsert(
         SurveyResponse,
         key=("survey_id", "user_id"),

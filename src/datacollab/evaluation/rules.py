@@ -33,13 +33,11 @@ def feedback_open(session: Session, now: datetime) -> bool:
 def attendees(session: Session) -> QuerySet[User]:
     """The people asked for feedback (see the module's docstring)."""
     recorded = Attendance.objects.filter(session=session)
+    people = User.objects.filter(is_active=True).order_by("pk")
     if recorded.exists():
-        ids = recorded.filter(attended=True).values("user_id")
-    else:
-        ids = Invitation.objects.filter(session=session, response=Invitation.Response.YES).values(
-            "user_id"
-        )
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
+        return people.filter(pk__in=recorded.filter(attended=True).values("user_id"))
+    going = Invitation.objects.filter(session=session, response=Invitation.Response.YES)
+    return people.filter(pk__in=going.values("user_id"))
 
 
 def is_attendee(user: Any, session: Session) -> bool:

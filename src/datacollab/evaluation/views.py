@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +21,13 @@ from datacollab.evaluation.services import feedback as feedback_services
 from datacollab.evaluation.services import surveys as survey_services
 from datacollab.events.selectors.sessions import session_for
 from datacollab.network.models import Cohort
+from datacollab.organisations.models import User
 from datacollab.organisations.rules import is_convener
+
+
+def _me(request: HttpRequest) -> User:
+    # Every view here is behind login_required.
+    return cast(User, request.user)
 
 
 def _require_convener(request: HttpRequest) -> None:
@@ -45,7 +53,7 @@ def feedback_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_feedback(request: HttpRequest, session_slug: str) -> HttpResponse:
     session = session_for(request.user, session_slug)
-    mine = SessionFeedback.objects.filter(session=session, user=request.user).first()
+    mine = SessionFeedback.objects.filter(session=session, user=_me(request)).first()
     initial = {"rating": mine.rating, "useful": mine.useful, "change": mine.change} if mine else {}
     form = FeedbackForm(request.POST or None, initial=initial)
     status = 200
@@ -204,7 +212,7 @@ def survey_answer(request: HttpRequest, survey_pk: int) -> HttpResponse:
     if not survey_services.can_answer(request.user, survey) and not is_convener(request.user):
         raise NotFound(_("There is no such survey."))
     questions = list(survey.questions.all())
-    answered = survey.responses.filter(user=request.user).exists()
+    answered = survey.responses.filter(user=_me(request)).exists()
     form = AnswerForm(request.POST or None, questions=questions)
     status = 200
     if request.method == "POST" and form.is_valid():
