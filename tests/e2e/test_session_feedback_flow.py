@@ -87,3 +87,9 @@ def test_attendee_gives_feedback_and_convener_sees_the_summary(live_server, brow
     assert attendee.display_name not in desk.content()
     _no_sideways_scroll(desk, viewport)
     _shoot(desk, "results", viewport)
+
+    # ... and compares the cohorts on the dashboard.
+    desk.goto(f"{base}/dashboard/cohorts/compare/")
+    desk.locator("#compare-feedback").get_by_role("cell", name="4.2 / 5").wait_for()
+    _no_sideways_scroll(desk, viewport)
+    _shoot(desk, "comparison", viewport)

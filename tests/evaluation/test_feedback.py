@@ -104,3 +104,9 @@ def test_feedback_page_shows_no_form_to_a_non_attendee(convener, cohort, login):
     assert page.status_code == 200
     assert page.context["attendee"] is False
     assert b'name="rating"' not in page.content
+
+
+def test_session_page_links_to_its_feedback_once_started(convener, cohort, login):
+    session, (ada,) = past_session_with(convener, cohort, attendees=1)
+    page = login(ada).get(reverse("session-detail", args=[session.slug]))
+    assert reverse("session-feedback", args=[session.slug]) in page.content.decode()
