@@ -16,6 +16,7 @@ from datacollab.communications.models import MailPreference, Message
 from datacollab.datasets.models import AccessGrant, AccessRequest, Dataset, Upload
 from datacollab.demo.builder import load_demo
 from datacollab.discussion.models import Channel, EmailPreference, Post, PostAttachment, Thread
+from datacollab.evaluation.models import Survey, SurveyQuestion
 from datacollab.events.models import Booking, CalendarFeed, Registration, Session, SupportSlot
 from datacollab.learnings.models import Learning, Resource
 from datacollab.network.models import (
@@ -158,6 +159,8 @@ def _values() -> dict[str, list[Any]]:
         "award_id": [*Award.objects.values_list("pk", flat=True)[:1], 999999],
         "report_id": [*ProgressReport.objects.values_list("pk", flat=True)[:1], 999999],
         "file_id": [*ReportFile.objects.values_list("pk", flat=True)[:1], 999999],
+        "survey_pk": [*Survey.objects.values_list("pk", flat=True)[:1], 999999],
+        "question_pk": [*SurveyQuestion.objects.values_list("pk", flat=True)[:1], 999999],
     }
 
 

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "datacollab.demo",
     "datacollab.privacy",
     "datacollab.impact",
+    "datacollab.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("impact/", include("datacollab.impact.urls")),
     path("", include("datacollab.reports.urls_network")),
     path("", include("datacollab.network.urls")),
+    path("feedback/", include("datacollab.evaluation.urls")),
 ]
 
 # MEDIA_ROOT is not served at /media/, not even with DEBUG: every upload in it is private

@@ -23,6 +23,7 @@ from datacollab.demo.collaborations import ensure_collaborations
 from datacollab.demo.communications import ensure_communications
 from datacollab.demo.current import ensure_current_cohort
 from datacollab.demo.datasets import ensure_datasets
+from datacollab.demo.feedback import ensure_feedback
 from datacollab.demo.grants import ensure_grant_obligations
 from datacollab.demo.impact import ensure_impact
 from datacollab.demo.logins import LOGINS, DemoLogin
@@ -111,6 +112,7 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         ensure_cohort_life(network=network, people=people, convener=convener, now=now)
         ensure_grant_obligations(convener=convener, today=timezone.localdate(now))
         ensure_communications(network=network, convener=convener, call=opened.call, now=now)
+        ensure_feedback(cohort_slug=content.SECOND.slug)
         # Everything above was written by the demo, not through the services: index it all.
         search_index.rebuild()
     logins = list(LOGINS)

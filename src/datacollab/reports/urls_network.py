@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("datacollab.reports.views.cohort_report")),
     path("", include("datacollab.reports.views.dashboard")),
+    path("", include("datacollab.reports.views.comparison")),
 ]

@@ -79,6 +79,10 @@ def _question_field(question: Question) -> forms.Field:
     raise ValueError(f"unknown question kind {kind!r}")
 
 
+# Shared with the end-of-cohort survey (evaluation), whose questions have the same fields.
+question_field = _question_field
+
+
 class ApplicationForm(forms.Form):
     """Title, summary, amount and one field per question.
 

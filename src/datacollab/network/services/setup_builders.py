@@ -158,6 +158,10 @@ def _clean_question(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+# Shared with the end-of-cohort survey (evaluation), which asks questions of the same kinds.
+clean_question = _clean_question
+
+
 @transaction.atomic
 def add_question(*, actor: Any, call: Call, values: dict[str, Any]) -> Question:
     """Append a question. `values` holds Question fields (kind, label, help_text, ...)."""

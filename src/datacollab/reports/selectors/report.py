@@ -30,6 +30,7 @@ from datacollab.reports import figures, rules
 from datacollab.reports.charts import Chart
 from datacollab.reports.models import CohortReport, ReportSection
 from datacollab.reports.selectors import figures as numbers
+from datacollab.reports.selectors.feedback import feedback_charts
 
 EXCERPT_CHARS = 600
 # Sessions that belong in a public account of the cohort (1:1 support stays private).
@@ -231,6 +232,7 @@ def _charts(cohort: Cohort) -> tuple[list[Chart], int | None]:
     ]
     if attendance:
         charts.append(figures.session_attendance_chart("report-attendance", attendance))
+    charts.extend(feedback_charts(cohort))
     return charts, diversity.global_south_percent
 
 

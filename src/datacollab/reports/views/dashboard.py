@@ -9,13 +9,17 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from datacollab.reports.selectors import dashboard as selectors
+from datacollab.reports.selectors.comparison import cohort_comparison
 
 
 @login_required
 @require_safe
 def network_dashboard(request: HttpRequest) -> HttpResponse:
     board = selectors.network_dashboard(actor=request.user)
-    return render(request, "reports/dashboard/network.html", {"board": board})
+    comparison = cohort_comparison(actor=request.user)
+    return render(
+        request, "reports/dashboard/network.html", {"board": board, "comparison": comparison}
+    )
 
 
 @login_required
