@@ -125,3 +125,24 @@ def test_owner_sees_utility_for_a_quantile_query():
     # bin (0.94) of the exact one: its relative error is small but not zero.
     assert utility.median_relative_error is not None
     assert 0 <= utility.median_relative_error < 0.05
+
+
+def test_api_answers_a_median_on_the_stored_pattern_path_without_noise():
+    # Without a privacy unit, queries are read off the stored lattice pattern; the quantiles
+    # still need the file's histograms (a merge once dropped them on this path).
+    dataset, owner_user = pooled_dataset(dp=False)
+    planner = _planner(dataset, owner_user)
+
+    response = _client(planner).post(
+        API.format(slug=dataset.slug), _median(), content_type="application/json"
+    )
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["measures"] == ["p50(speed)"]
+    released = [cell for cell in body["cells"] if cell["suppressed"] is None]
+    assert released != []
+    for cell in released:
+        assert "p50(speed)" in cell["values"]
+        median = cell["values"]["p50(speed)"]
+        assert median is None or 0 <= median <= 30

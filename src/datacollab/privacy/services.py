@@ -278,14 +278,18 @@ def run_aggregate_query(
     # The engine runs outside the transaction: nothing is released until the debit commits.
     try:
         if protection.unit is None:
-            # Without noise every query reads the dataset's one (stored) suppression pattern.
+            # Without noise every query reads the dataset's one (stored) suppression pattern;
+            # only quantiles need the file itself (their histograms).
             result = patterns.answer_from_lattice(
                 version=version, table=table, protection=protection, query=parsed
             )
+            if quantile.quantile_measures(asked):
+                with local_copy(version) as path:
+                    result = quantile.complete(result, path, table, full_protection, asked)
         else:
             with local_copy(version) as path:
                 result = run_query(path, table, protection, parsed)
-            result = quantile.complete(result, path, table, full_protection, asked)
+                result = quantile.complete(result, path, table, full_protection, asked)
     except QueryProblem as problem:
         raise QueryRefused(problem_text(problem)) from None
     return _debit_and_release(actor, dataset, version, settings, asked, key, result)
