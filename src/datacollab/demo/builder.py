@@ -28,6 +28,7 @@ from datacollab.demo.grants import ensure_grant_obligations
 from datacollab.demo.impact import ensure_impact
 from datacollab.demo.logins import LOGINS, DemoLogin
 from datacollab.demo.opencall import ensure_open_call
+from datacollab.demo.peer_profiles import ensure_peer_profiles
 from datacollab.demo.people import People, Person, email, ensure_memberships
 from datacollab.demo.privacy import ensure_privacy
 from datacollab.demo.reviews import ensure_reviews
@@ -113,6 +114,8 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         ensure_grant_obligations(convener=convener, today=timezone.localdate(now))
         ensure_communications(network=network, convener=convener, call=opened.call, now=now)
         ensure_feedback(cohort_slug=content.SECOND.slug)
+        # Last, so that no earlier `People.ensure` of a contact blanks its profile.
+        ensure_peer_profiles()
         # Everything above was written by the demo, not through the services: index it all.
         search_index.rebuild()
     logins = list(LOGINS)
