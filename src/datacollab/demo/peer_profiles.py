@@ -47,8 +47,9 @@ PROFILES: dict[str, PeerProfile] = {
         "English, German",
         "MusicBrainz gives every recording, release and artist a persistent identifier that "
         "streaming services and broadcasters resolve against. Volunteer editors maintain the "
-        "metadata; commercial customers pay for a live data feed, an API with service-level "
-        "support and help with licensing.",
+        "metadata under an open licence; commercial customers such as broadcasters pay for "
+        "the live data feed and an API with service-level agreements, which fund the "
+        "service for everyone.",
     ),
     "open-apparel-registry": PeerProfile(
         "supply chain transparency, facility identifiers, company data, labour rights",
@@ -105,8 +106,9 @@ PROFILES: dict[str, PeerProfile] = {
         "real-time availability",
         "Norwegian, English",
         "Brings transport operators in Norway to exchange public transport timetables, "
-        "real-time availability and bookings through mobility data standards (NeTEx, GTFS) and "
-        "a live data feed, so journey planners can sell a whole trip across operators.",
+        "real-time availability and bookings through mobility data standards (NeTEx, GTFS), "
+        "and a live data feed with an API and service-level agreements that commercial journey "
+        "planners pay for, so they can sell a whole trip across operators.",
     ),
     "open-data-charter": PeerProfile(
         "gender equality, labour market indicators, equal pay, open data policy, "
@@ -149,7 +151,7 @@ PROFILES: dict[str, PeerProfile] = {
         "air quality sensors, citizen science, environmental monitoring, respiratory health",
         "Spanish, English",
         "Pools low-cost air quality sensors run by citizen science groups with the city's "
-        "reference stations; a data trust decides who may read readings near homes and "
+        "reference stations; a data trust sets who may read readings near homes and "
         "schools. Researchers relate vehicle emissions to respiratory health.",
     ),
     "leeds-flood-data": PeerProfile(
