@@ -164,6 +164,17 @@ PROFILES: dict[str, PeerProfile] = {
     ),
 }
 
+# People beside the contacts: the current cohort's participant, so that her "people who share
+# your expertise" shows matches rather than an empty profile.
+PERSON_PROFILES: dict[str, PeerProfile] = {
+    current.PARTICIPANT.email: PeerProfile(
+        "minibus route mapping, GTFS timetables, community mapping with drivers",
+        "French, English, Yoruba",
+        "Coordinates the volunteer mappers who ride Lagos's danfo minibuses and record their "
+        "routes and stops, and turns the traces into GTFS public transport timetables.",
+    ),
+}
+
 # The current cohort's organisations are synthetic: their public description says what they do.
 CURRENT_DESCRIPTIONS = {
     "lagos-urban-mobility": "A synthetic data commons of the demo: open maps and GTFS timetables "
@@ -183,6 +194,10 @@ def ensure_peer_profiles() -> int:
         written += User.objects.filter(
             email=email(slug), memberships__organisation__slug=slug
         ).update(expertise=profile.expertise, languages=profile.languages, bio=profile.bio)
+    for address, profile in PERSON_PROFILES.items():
+        written += User.objects.filter(email=address).update(
+            expertise=profile.expertise, languages=profile.languages, bio=profile.bio
+        )
     for slug, description in CURRENT_DESCRIPTIONS.items():
         assert any(member.slug == slug for member in current.MEMBERS)
         Organisation.objects.filter(slug=slug).update(description=description)
