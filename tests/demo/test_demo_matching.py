@@ -12,9 +12,10 @@ from django.test import Client
 from django.utils import timezone
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from datacollab.demo import current
+from datacollab.demo import current, recent_session
 from datacollab.demo.builder import load_demo
 from datacollab.demo.peer_profiles import PROFILES
+from datacollab.evaluation.models import SessionFeedback
 from datacollab.matching import selectors
 from datacollab.matching.text import DOMAIN_WORDS, EMPTY_WORDS
 from datacollab.network.models import Cohort
@@ -100,3 +101,24 @@ def test_demo_peer_profiles_name_loaded_organisations_only_once():
     # Every profile is for an organisation the demo loads, by its slug.
     assert len(PROFILES) == 16
     assert {m.slug for m in current.MEMBERS} <= set(PROFILES)
+
+
+@pytest.mark.usefixtures("demo")
+def test_demo_current_participant_can_give_feedback_on_a_recent_session():
+    # Before, every demo session was either long past (feedback given) or still to come.
+    participant = User.objects.get(email=current.PARTICIPANT.email)
+    client = Client()
+    client.force_login(participant)
+
+    listed = client.get("/feedback/").content.decode()
+    response = client.post(
+        f"/feedback/sessions/{recent_session.SLUG}/",
+        {"rating": "5", "useful": "Meeting Leeds", "change": "Longer"},
+    )
+
+    assert recent_session.TITLE in listed
+    assert response.status_code == 302
+    assert (
+        SessionFeedback.objects.filter(session__slug=recent_session.SLUG, user=participant).count()
+        == 1
+    )

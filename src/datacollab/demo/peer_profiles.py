@@ -111,8 +111,7 @@ PROFILES: dict[str, PeerProfile] = {
         "planners pay for, so they can sell a whole trip across operators.",
     ),
     "open-data-charter": PeerProfile(
-        "gender equality, labour market indicators, equal pay, open data policy, "
-        "anti-corruption",
+        "gender equality, labour market indicators, equal pay, open data policy, anti-corruption",
         "Spanish, English",
         "Works with the City of Buenos Aires on comparable indicators of employment, pay and "
         "unpaid care by sex, closing the gender pay gap, and helps governments adopt open data "
@@ -155,8 +154,7 @@ PROFILES: dict[str, PeerProfile] = {
         "schools. Researchers relate vehicle emissions to respiratory health.",
     ),
     "leeds-flood-data": PeerProfile(
-        "flood risk, river level sensors, citizen science flood reports, environmental "
-        "monitoring",
+        "flood risk, river level sensors, citizen science flood reports, environmental monitoring",
         "English",
         "Joins river level sensors, the council's drainage records and residents' citizen "
         "science flood reports into one picture of flood risk for emergency response. After "
