@@ -124,3 +124,15 @@ def test_suggest_finds_planted_matches_in_other_cohorts():
 
     assert precision(data.profiles) >= 0.9
     assert precision(without) <= 0.1
+
+
+def test_suggest_never_gives_a_hyphen_prefix_or_an_empty_verb_as_reason():
+    # Seen on the demo (issue 13): a non-profit and a clinic for non-communicable diseases
+    # were "alike" because of "non, stays".
+    wiki = Profile(key=1, text="A non-profit encyclopaedia; the text stays free. Health pages.")
+    clinic = Profile(key=2, text="Non-communicable disease screening stays local. Health.")
+
+    result = suggest([wiki, clinic], top_k=1)
+
+    assert result[1][0].shared_terms == ("health",)
+    assert analyse("non-profit stays chose exists") == ["profit"]

@@ -28,8 +28,10 @@ from datacollab.demo.grants import ensure_grant_obligations
 from datacollab.demo.impact import ensure_impact
 from datacollab.demo.logins import LOGINS, DemoLogin
 from datacollab.demo.opencall import ensure_open_call
+from datacollab.demo.peer_profiles import ensure_peer_profiles
 from datacollab.demo.people import People, Person, email, ensure_memberships
 from datacollab.demo.privacy import ensure_privacy
+from datacollab.demo.recent_session import ensure_recent_session
 from datacollab.demo.reviews import ensure_reviews
 from datacollab.network.models import Network
 from datacollab.organisations.models import Organisation, Role
@@ -113,6 +115,9 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         ensure_grant_obligations(convener=convener, today=timezone.localdate(now))
         ensure_communications(network=network, convener=convener, call=opened.call, now=now)
         ensure_feedback(cohort_slug=content.SECOND.slug)
+        ensure_recent_session(network=network, convener=convener, now=now)
+        # Last, so that no earlier `People.ensure` of a contact blanks its profile.
+        ensure_peer_profiles()
         # Everything above was written by the demo, not through the services: index it all.
         search_index.rebuild()
     logins = list(LOGINS)

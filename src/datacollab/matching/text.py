@@ -39,6 +39,14 @@ DOMAIN_WORDS = frozenset(
     first second third also well still really within across around towards etc via per
     """.split()  # noqa: SIM905 - a word list reads better as prose lines
 )
+# Words that are not a subject at all: the prefix a hyphen leaves alone ("non-profit" and
+# "non-communicable" share only "non"), and verbs any sentence may hold. Seen as reasons on
+# the demo's peer page (issue 13): "non, stays", "chose".
+EMPTY_WORDS = frozenset(
+    """
+    non pre multi sub co stay chose choose come exist carry
+    """.split()  # noqa: SIM905 - a word list reads better as prose lines
+)
 
 
 @cache
@@ -56,7 +64,7 @@ def _stop_words() -> frozenset[str]:
 
 @cache
 def _domain_stems() -> frozenset[str]:
-    return frozenset(stem(word) for word in DOMAIN_WORDS)
+    return frozenset(stem(word) for word in DOMAIN_WORDS | EMPTY_WORDS)
 
 
 @cache
@@ -75,7 +83,7 @@ def _word_term(word: str) -> str | None:
     if word.isdigit() or word in _stop_words():
         return None
     stemmed = stem(word)
-    if stemmed in _domain_stems() or word in DOMAIN_WORDS:
+    if stemmed in _domain_stems() or word in DOMAIN_WORDS or word in EMPTY_WORDS:
         return None
     return stemmed
 
