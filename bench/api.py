@@ -17,7 +17,8 @@ the first page, a page deep in the table, and a filtered page, 100 rows each as 
 Requests per second over the run and the 99th percentile latency.
 
 gunicorn is the project's own WSGI server (a runtime dependency, in the project's venv);
-Datasette is installed in a venv of its own under var/bench-api/ (never the project's venv). Run from the repository root:
+Datasette is installed in a venv of its own under var/bench-api/ (never the project's venv).
+Run from the repository root:
 ``scripts/with-postgres.sh .venv/bin/python bench/api.py`` (or without the script: SQLite).
 """
 
