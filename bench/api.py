@@ -57,8 +57,9 @@ DURATION = float(os.environ.get("BENCH_API_SECONDS", "15"))
 WARMUP = 3.0
 DATASETTE = "datasette==0.65.5"
 SLUG = "bench-readings"
-OURS_PORT = 8765
-DATASETTE_PORT = 8766
+# Ports on the loopback; BENCH_API_PORT moves both (ours, then Datasette's beside it).
+OURS_PORT = int(os.environ.get("BENCH_API_PORT", "8765"))
+DATASETTE_PORT = OURS_PORT + 1
 
 # The same three pages for both: (ours, datasette).
 REQUESTS = [

@@ -126,6 +126,10 @@ def test_rows_endpoint_answers_compact_json_with_the_documented_keys():
         "application/json; charset=utf-8",
     )
     assert response.content.startswith(b'{"dataset":')
+    assert (response.has_header("Content-Security-Policy"), response["X-Content-Type-Options"]) == (
+        False,
+        "nosniff",
+    )
     assert json.loads(response.content) == {
         "dataset": dataset.slug,
         "version": 1,

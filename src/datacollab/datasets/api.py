@@ -368,10 +368,14 @@ def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
     # JSON values (rows.fetch_rows), and validating 100 rows of objects cost more than the
     # query. RowsOut still describes the answer in the OpenAPI document, and schemathesis
     # (tests/api/test_openapi_schemathesis.py) checks that answers match it.
-    return HttpResponse(
+    response = HttpResponse(
         json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
         content_type="application/json; charset=utf-8",
     )
+    # No Content-Security-Policy on JSON (as django-csp's csp_exempt): it governs what a page
+    # loads and runs, and this is never a page (nosniff keeps a browser from taking it for one).
+    response._csp_exempt = response._csp_exempt_ro = True  # type: ignore[attr-defined]
+    return response
 
 
 def _download_doc(media_type: str, what: str) -> dict[str, Any]:
