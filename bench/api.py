@@ -6,9 +6,9 @@ settings (DATACOLLAB_ENV=production, DEBUG off, PostgreSQL with persistent conne
 run under scripts/with-postgres.sh, as production runs; otherwise SQLite in a scratch folder
 under var/bench-api/, which Django reopens for every request), WORKERS gthread workers of
 THREADS threads (3 x 4 served most on 2 cores: 4 sync workers about 120 req/s, 2 x 4 about 160,
-3 x 4 about 190, the machine shared), the app preloaded, through the whole stack: middleware, the API's
-authentication chain (api/auth.py: where metering and quota checks hook in, so they run during
-the bench), the dataset and version lookups, the access rule, the DuckDB query.
+3 x 4 about 190, the machine shared), the app preloaded, through the whole stack: middleware,
+the API's authentication chain (api/auth.py: where metering and quota checks hook in, so they
+run during the bench), the dataset and version lookups, the access rule, the DuckDB query.
 Datasette: the same rows in a SQLite file, `datasette serve -i` (immutable, its recommended
 production mode) with `--setting suggest_facets off`, an index on the filtered column.
 
