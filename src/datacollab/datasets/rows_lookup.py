@@ -32,6 +32,14 @@ def _fields(model: type[Model]) -> list[Field[Any, Any]]:
     return list(model._meta.concrete_fields)
 
 
+def _column(model: type[Model], name: str | None = None) -> str:
+    """A field's column (the primary key's without a name), quoted."""
+    field = model._meta.pk if name is None else model._meta.get_field(name)
+    column = getattr(field, "column", None)
+    assert isinstance(column, str)
+    return str(connection.ops.quote_name(column))
+
+
 @functools.cache
 def _plan() -> tuple[str, list[tuple[type[Model], str, list[Field[Any, Any]]]]]:
     """The SQL and, per table in its select list, the model, alias and fields in order."""
@@ -40,11 +48,10 @@ def _plan() -> tuple[str, list[tuple[type[Model], str, list[Field[Any, Any]]]]]:
         (DatasetVersion, "v", _fields(DatasetVersion)),
         (Dataset, "d", _fields(Dataset)),
     ]
-    to_dataset = DatasetVersion._meta.get_field("dataset").column
     joins = [
         f"{quote(DatasetVersion._meta.db_table)} v",
         f"JOIN {quote(Dataset._meta.db_table)} d "
-        f"ON d.{quote(Dataset._meta.pk.column)} = v.{quote(to_dataset)}",
+        f"ON d.{_column(Dataset)} = v.{_column(DatasetVersion, 'dataset')}",
     ]
     for i, name in enumerate(_RELATED):
         field = Dataset._meta.get_field(name)
@@ -54,16 +61,15 @@ def _plan() -> tuple[str, list[tuple[type[Model], str, list[Field[Any, Any]]]]]:
         kind = "LEFT JOIN" if field.null else "JOIN"
         joins.append(
             f"{kind} {quote(model._meta.db_table)} {alias} "
-            f"ON {alias}.{quote(model._meta.pk.column)} = d.{quote(field.column)}"  # type: ignore[union-attr]
+            f"ON {alias}.{_column(model)} = d.{_column(Dataset, name)}"
         )
         tables.append((model, alias, _fields(model)))
     columns = ", ".join(
-        f"{alias}.{quote(f.column)}" for _model, alias, fields in tables for f in fields
+        f"{alias}.{quote(str(f.column))}" for _model, alias, fields in tables for f in fields
     )
     sql = (
         f"SELECT {columns} FROM {' '.join(joins)} "  # noqa: S608 - model names only
-        f"WHERE d.{quote(Dataset._meta.get_field('slug').column)} = %s "
-        f"AND v.{quote(DatasetVersion._meta.get_field('number').column)} = %s"
+        f"WHERE d.{_column(Dataset, 'slug')} = %s AND v.{_column(DatasetVersion, 'number')} = %s"
     )
     return sql, tables
 
