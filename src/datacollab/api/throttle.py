@@ -5,9 +5,10 @@ who is calling, so every operation of the API instance gets it, whoever wrote th
 request it costs at most: one read of the dataset's tiers (joined, one query, only on routes
 naming a dataset), one read of an enterprise plan (only where a steward set tiers), ONE
 conditional upsert of the account's counter row for this month and minute, and ONE upsert of
-the day's metering row. The counters live in the database, so the limits hold across threads
-and app processes: the upsert only adds one while the row is under both limits, and the
-database applies concurrent updates of a row one after the other.
+the day's metering row (on PostgreSQL both in one statement: one round trip). The counters
+live in the database, so the limits hold across threads and app processes: the upsert only
+adds one while the row is under both limits, and the database applies concurrent updates of a
+row one after the other.
 
 The headers it decides are put on the response by `QuotaHeadersMiddleware`, refusals included.
 """
@@ -30,7 +31,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from datacollab.api.metering import endpoint_of, meter
+from datacollab.api.metering import combined, count_and_meter, endpoint_of, meter
 from datacollab.api.models import ApiTiers, ApiToken, EnterprisePlan, QuotaCounter, Tier
 from datacollab.core.errors import DomainError
 
@@ -239,16 +240,33 @@ RETURNING used, minute_used, warned
 """
 
 
-def _count(caller: Caller, limits: Limits, now: dt.datetime) -> tuple[int, int, bool] | None:
-    """Take one request from the account's minute and month, or None when either is spent."""
+def _count(
+    caller: Caller, limits: Limits, now: dt.datetime, endpoint: str
+) -> tuple[int, int, bool] | None:
+    """Take one request from the account's minute and month, or None when either is spent;
+    meter the outcome (in the same statement on PostgreSQL, api/metering.py)."""
     if limits.per_month < 1 or limits.per_minute < 1:
-        return None  # a limit of 0 closes the tier (the insert below would admit one)
+        # A limit of 0 closes the tier (the insert below would admit one).
+        meter(caller=caller, limits=limits, endpoint=endpoint, now=now, refused=True)
+        return None
     minute = int(now.timestamp()) // 60
     params: list[Any] = [caller.account, limits.scope, month_start(now), minute, False]
     params += [minute, minute, minute, limits.per_month, minute, limits.per_minute]
-    with connection.cursor() as cursor:
-        cursor.execute(_COUNT.format(table=QuotaCounter._meta.db_table), params)
-        row = cursor.fetchone()
+    sql = _COUNT.format(table=QuotaCounter._meta.db_table)
+    if combined():
+        row = count_and_meter(
+            count_sql=sql,
+            count_params=params,
+            caller=caller,
+            limits=limits,
+            endpoint=endpoint,
+            now=now,
+        )
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        meter(caller=caller, limits=limits, endpoint=endpoint, now=now, refused=row is None)
     return None if row is None else (int(row[0]), int(row[1]), bool(row[2]))
 
 
@@ -272,14 +290,13 @@ def admit(request: HttpRequest, caller: Caller) -> Decision:
     now = timezone.now()
     limits = limits_for(request, caller)
     endpoint = endpoint_of(request)
-    counted = _count(caller, limits, now)
+    counted = _count(caller, limits, now, endpoint)
     base = {
         "X-RateLimit-Limit": str(limits.per_minute),
         "X-Quota-Limit": str(limits.per_month),
         "X-API-Tier": limits.tier,
     }
     if counted is None:
-        meter(caller=caller, limits=limits, endpoint=endpoint, now=now, refused=True)
         seconds, month_spent = _retry_after(caller, limits, now)
         request._api_headers = {  # type: ignore[attr-defined]
             **base,
@@ -304,7 +321,6 @@ def admit(request: HttpRequest, caller: Caller) -> Decision:
             % {"tier": limits.tier, "n": limits.per_minute, "s": seconds}
         )
     month_used, minute_used, warned = counted
-    meter(caller=caller, limits=limits, endpoint=endpoint, now=now)
     headers = {
         **base,
         "X-RateLimit-Remaining": str(max(0, limits.per_minute - minute_used)),

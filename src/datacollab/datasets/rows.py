@@ -404,9 +404,41 @@ def _page(
         # (preserve_insertion_order, on by default) and stops at the page's last row.
         sql = f"SELECT {columns} FROM {source.sql}{where} LIMIT ? OFFSET ?"  # noqa: S608
         page_params = [*source.params, *params, query.limit, query.offset]
-    result = con.execute(sql, page_params).fetchall()
-    rows = [
-        {name: json_safe(value) for name, value in zip(query.fields, row, strict=True)}
-        for row in result
-    ]
+    result = con.execute(sql, page_params)
+    convert = _converters(result.description or [])
+    rows = []
+    for row in result.fetchall():
+        values = list(row)
+        for i, to_json in convert:
+            values[i] = to_json(values[i])
+        rows.append(dict(zip(query.fields, values, strict=True)))
     return RowsPage(total=int(total), fields=query.fields, rows=rows)
+
+
+# DuckDB types whose Python values are JSON as they are: no call per cell for them.
+_AS_IS = frozenset(
+    {"BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UBIGINT", "UINTEGER", "USMALLINT"}
+    | {"UTINYINT", "HUGEINT", "UHUGEINT", "VARCHAR", "BOOLEAN"}
+)
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is None or math.isfinite(value) else None
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+_BY_TYPE = {"DOUBLE": _finite, "FLOAT": _finite, "TIMESTAMP": _iso, "DATE": _iso, "TIME": _iso}
+
+
+def _converter(duckdb_type: str) -> Any:
+    return _BY_TYPE.get(duckdb_type, json_safe)
+
+
+def _converters(description: list[Any]) -> list[tuple[int, Any]]:
+    """(column index, to-JSON function) for each column whose values need converting."""
+    return [
+        (i, _converter(str(d[1]))) for i, d in enumerate(description) if str(d[1]) not in _AS_IS
+    ]
