@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from datacollab.challenges import rules
-from datacollab.challenges.models import Challenge, JudgeAssignment, JudgeConflict, Submission
+from datacollab.challenges.models import Challenge, JudgeAssignment, JudgeConflict, Submission, Team
 from datacollab.core.errors import NotFound
 from datacollab.organisations.models import Membership
 
@@ -125,3 +125,23 @@ def submission_for(user: Any, challenge: Challenge, pk: int) -> Submission:
     ):
         return submission
     raise NotFound(_no_such())
+
+
+def teams_to_judge(user: Any) -> QuerySet[Team]:
+    """Teams of the challenges this person judges, before results: where a conflict may be said."""
+    return (
+        Team.objects.filter(
+            challenge__judges__user=user,
+            challenge__status__in=[Challenge.Status.OPEN, Challenge.Status.JUDGING],
+        )
+        .exclude(conflicts__judge=user)
+        .select_related("challenge")
+        .order_by("challenge__title", "name")
+    )
+
+
+def team_for_judge(user: Any, pk: int) -> Team:
+    team = Team.objects.select_related("challenge").filter(pk=pk).first()
+    if team is None or not rules.is_judge(user, team.challenge):
+        raise NotFound(_no_such())
+    return team

@@ -69,7 +69,9 @@ def _check_datasets(datasets: Sequence[Dataset]) -> None:
 
 
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:70] or "challenge"
+    base = slugify(title)[:70]
+    if base in ("", "new", "judging"):  # taken by the app's own pages
+        base = f"challenge-{base}".rstrip("-")
     slug, n = base, 2
     while Challenge.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
