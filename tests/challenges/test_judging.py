@@ -21,7 +21,7 @@ def _judges(challenge, n):
 
 def test_conflicts_cover_team_member_and_same_organisation():
     challenge = make_challenge(status=Status.JUDGING)
-    judge_in_team, judge_same_org, free = _judges(challenge, 3)
+    judge_in_team, judge_same_org, _free = _judges(challenge, 3)
     colleague = make_user()
     make_org(members=[judge_same_org, colleague])
     team = make_team(challenge, members=[judge_in_team, colleague])
@@ -65,7 +65,7 @@ def test_assign_judges_rerun_only_fills_gaps(convener):
 
 def test_assign_judges_refuses_too_few_free_judges(convener):
     challenge = make_challenge(status=Status.JUDGING, judges_per_submission=2)
-    (a,) = _judges(challenge, 1)
+    _judges(challenge, 1)
     make_submission(make_team(challenge))
 
     with pytest.raises(DomainError):

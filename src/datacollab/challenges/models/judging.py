@@ -77,7 +77,8 @@ class JudgeAssignment(models.Model):
 
 class JudgeScore(models.Model):
     assignment = models.ForeignKey(JudgeAssignment, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(ChallengeCriterion, on_delete=models.PROTECT, related_name="+")
+    # Criteria only change while a draft, before any score; a deleted challenge takes all.
+    criterion = models.ForeignKey(ChallengeCriterion, on_delete=models.CASCADE, related_name="+")
     score = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(0), MaxValueValidator(SCORE_BOUND)]
     )
