@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_challenge_is_judged_and_published_twice_over():
     load_demo()
-    load_demo()  # a reload replaces the challenge, never doubles it
+    load_demo()  # a reload keeps the challenge, never doubles it
 
     challenge = Challenge.objects.get(slug=SLUG)
     rows = ranking(challenge)
