@@ -173,3 +173,28 @@ def test_ranking_orders_by_mean_and_shares_ties():
         (1, "C", "4.00"),
         (3, "A", "3.00"),
     ]
+
+
+def test_assign_judges_rerun_drops_pair_conflicted_since(convener):
+    challenge = make_challenge(status=Status.JUDGING, judges_per_submission=1)
+    a, b = _judges(challenge, 2)
+    team = make_team(challenge)
+    make_submission(team)
+    JudgeAssignment.objects.create(submission=team.submission, judge=a)
+    make_org(members=[a, team.members.get()])  # a joins the team member's organisation
+
+    judging.assign_judges(actor=convener, challenge=challenge)
+
+    assert list(JudgeAssignment.objects.values_list("judge_id", flat=True)) == [b.pk]
+
+
+def test_score_submission_refused_when_a_tie_arose_after_assignment():
+    challenge = make_challenge(status=Status.JUDGING)
+    assignment = _assignment(challenge)
+    make_org(members=[assignment.judge, assignment.submission.team.members.get()])
+    use, clarity = challenge.criteria.all()
+
+    with pytest.raises(NotAllowed):
+        judging.score_submission(
+            actor=assignment.judge, assignment_id=assignment.pk, scores={use.pk: 3, clarity.pk: 3}
+        )

@@ -196,3 +196,16 @@ def test_manage_shows_only_allowed_moves(login, convener):
     assert response.status_code == 200
     assert b'value="judging"' in response.content
     assert b'value="results"' not in response.content
+
+
+def test_assigned_judge_reads_entry_before_results_and_others_do_not(login):
+    challenge = make_challenge(status=Status.JUDGING)
+    submission = make_submission(make_team(challenge))
+    judge = make_user()
+    JudgeAssignment.objects.create(submission=submission, judge=judge)
+    url = f"/challenges/{challenge.slug}/submissions/{submission.pk}/"
+
+    assert (login(judge).get(url).status_code, login(make_user()).get(url).status_code) == (
+        200,
+        404,
+    )

@@ -108,7 +108,7 @@ def ranking(challenge: Challenge) -> list[Ranked]:
 
 
 def submission_for(user: Any, challenge: Challenge, pk: int) -> Submission:
-    """A submission is public once results are out; before, its team and conveners see it."""
+    """Public once results are out; before, its team, its judges and conveners see it."""
     submission = (
         Submission.objects.filter(team__challenge=challenge, pk=pk)
         .select_related("team")
@@ -119,9 +119,9 @@ def submission_for(user: Any, challenge: Challenge, pk: int) -> Submission:
         raise NotFound(_no_such())
     if challenge.status == Challenge.Status.RESULTS or rules.can_manage(user):
         return submission
-    if (
-        getattr(user, "is_authenticated", False)
-        and submission.team.members.filter(pk=user.pk).exists()
+    if getattr(user, "is_authenticated", False) and (
+        submission.team.members.filter(pk=user.pk).exists()
+        or submission.assignments.filter(judge=user).exists()  # the judges read it to score
     ):
         return submission
     raise NotFound(_no_such())

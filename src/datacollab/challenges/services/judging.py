@@ -102,7 +102,8 @@ def assign_judges(*, actor: Any, challenge: Challenge) -> int:
     row = {s.pk: i for i, s in enumerate(submissions)}
     column = {j: i for i, j in enumerate(judges)}
     conflict = np.zeros((len(submissions), len(judges)), dtype=bool)
-    for judge_id, team_id in conflict_pairs(challenge):
+    pairs = conflict_pairs(challenge)
+    for judge_id, team_id in pairs:
         for s in submissions:
             if s.team_id == team_id and judge_id in column:
                 conflict[row[s.pk], column[judge_id]] = True
@@ -115,7 +116,15 @@ def assign_judges(*, actor: Any, challenge: Challenge) -> int:
             )
             % {"need": need, "titles": ", ".join(short[:5])}
         )
-    existing = JudgeAssignment.objects.filter(submission__team__challenge=challenge)
+    # A pair that conflicts now (a membership since, a declaration) must not count.
+    existing = list(
+        JudgeAssignment.objects.filter(submission__team__challenge=challenge).select_related(
+            "submission"
+        )
+    )
+    stale = [a.pk for a in existing if (a.judge_id, a.submission.team_id) in pairs]
+    JudgeAssignment.objects.filter(pk__in=stale).delete()
+    existing = [a for a in existing if a.pk not in stale]
     fixed = [
         (row[a.submission_id], column[a.judge_id])
         for a in existing
@@ -140,7 +149,12 @@ def assign_judges(*, actor: Any, challenge: Challenge) -> int:
         action="challenge.judges_assigned",
         actor=actor,
         obj=challenge,
-        details={"created": len(new_pairs), "kept": len(fixed), "max_load": result.max_load},
+        details={
+            "created": len(new_pairs),
+            "kept": len(fixed),
+            "removed": len(stale),
+            "max_load": result.max_load,
+        },
     )
     return len(new_pairs)
 
@@ -161,6 +175,9 @@ def score_submission(
     if assignment.judge_id != actor.pk:
         raise NotAllowed(_("This submission is assigned to another judge."))
     challenge = assignment.submission.team.challenge
+    if (actor.pk, assignment.submission.team_id) in conflict_pairs(challenge):
+        # A tie that arose after the assignment (a new membership) still disqualifies.
+        raise NotAllowed(_("You have a conflict of interest with this team: ask the convener."))
     if challenge.status != Status.JUDGING:
         raise Conflict(_("Scores are given while the challenge is being judged, and only then."))
     criteria = list(challenge.criteria.all())

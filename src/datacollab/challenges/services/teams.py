@@ -76,10 +76,10 @@ def register_team(
             field="members",
         )
     members = {actor.pk: actor, **{u.pk: u for u in found}}
-    taken = list(
-        Team.objects.filter(challenge=challenge, members__in=list(members)).values_list(
-            "members__email", flat=True
-        )
+    taken = sorted(
+        User.objects.filter(challenge_teams__challenge=challenge, pk__in=list(members))
+        .values_list("email", flat=True)
+        .distinct()
     )
     if taken:
         raise Conflict(
