@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -208,4 +209,33 @@ def test_assigned_judge_reads_entry_before_results_and_others_do_not(login):
     assert (login(judge).get(url).status_code, login(make_user()).get(url).status_code) == (
         200,
         404,
+    )
+
+
+def test_entry_page_uploads_a_file_and_the_team_downloads_it(login):
+    challenge = make_challenge()
+    team = make_team(challenge)
+    client = login(team.members.get())
+    client.post(
+        f"/challenges/{challenge.slug}/entry/",
+        {
+            "title": "With a file",
+            "summary": "See the PDF.",
+            "datasets": [challenge.datasets.get().pk],
+            "attachments": SimpleUploadedFile("method.pdf", b"%PDF-1.7 method"),
+        },
+    )
+    submission = Submission.objects.get()
+    stored = submission.files.get()
+
+    response = client.get(
+        f"/challenges/{challenge.slug}/submissions/{submission.pk}/files/{stored.pk}/"
+    )
+
+    assert (response.status_code, b"".join(response.streaming_content)) == (200, b"%PDF-1.7 method")
+    assert (
+        Client()
+        .get(f"/challenges/{challenge.slug}/submissions/{submission.pk}/files/{stored.pk}/")
+        .status_code
+        == 404
     )

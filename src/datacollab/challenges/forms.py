@@ -91,7 +91,7 @@ class SubmissionForm(forms.Form):
         queryset=Dataset.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    files = MultipleFileField(label=_("Files (optional)"), required=False)
+    attachments = MultipleFileField(label=_("Files (optional)"), required=False)
 
     def __init__(self, *args: Any, challenge: Challenge, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -216,7 +216,10 @@ def entry(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                teams.save_submission(actor=request.user, team=team, **form.cleaned_data)
+                values = dict(form.cleaned_data)
+                teams.save_submission(
+                    actor=request.user, team=team, files=values.pop("attachments"), **values
+                )
             except DomainError as exc:
                 status = exc.show_on(form)
             else:
@@ -256,7 +259,7 @@ def submission_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def submission_file(request: HttpRequest, slug: str, pk: int, file_pk: int) -> HttpResponse:
+def submission_file(request: HttpRequest, slug: str, pk: int, file_pk: int) -> HttpResponseBase:
     challenge = sel.challenge_for(request.user, slug)
     submission = sel.submission_for(request.user, challenge, pk)
     stored = SubmissionFile.objects.filter(submission=submission, pk=file_pk).first()

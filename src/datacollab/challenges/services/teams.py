@@ -7,13 +7,13 @@ so the page, a replayed form and any script are refused alike after the deadline
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from datacollab.challenges.models import Challenge, Submission, SubmissionFile, Team
 from datacollab.core import audit
@@ -27,12 +27,24 @@ from datacollab.organisations.models import User
 MAX_FILES = 5
 
 
+@dataclass(frozen=True)
 class _FileRule:
     """The upload check's question, for a submission's files."""
 
-    label = gettext_lazy("Submission files")
-    max_file_bytes = 20 * 1024 * 1024
-    allowed_extensions = ("pdf", "png", "jpg", "jpeg", "zip", "csv", "md", "txt", "docx", "pptx")
+    label: str
+    max_file_bytes: int = 20 * 1024 * 1024
+    allowed_extensions: tuple[str, ...] = (
+        "pdf",
+        "png",
+        "jpg",
+        "jpeg",
+        "zip",
+        "csv",
+        "md",
+        "txt",
+        "docx",
+        "pptx",
+    )
 
 
 def require_accepting(challenge: Challenge) -> None:
@@ -137,17 +149,18 @@ def save_submission(
     link = clean_link(link) if link.strip() else ""
     chosen = _clean_datasets(challenge, datasets)
     for upload in files:
-        check_upload(question=_FileRule(), upload=upload)
+        check_upload(question=_FileRule(label=_("Submission files")), upload=upload)
     submission = Submission.objects.filter(team=team).first()
     created = submission is None
+    kept = 0 if submission is None else submission.files.count()
+    if kept + len(files) > MAX_FILES:
+        raise DomainError(_("At most %(n)d files.") % {"n": MAX_FILES}, field="attachments")
     if submission is None:
         submission = Submission.objects.create(team=team, title=title, summary=summary, link=link)
     else:
         submission.title, submission.summary, submission.link = title, summary, link
         submission.save()
     submission.datasets.set(chosen)
-    if submission.files.count() + len(files) > MAX_FILES:
-        raise DomainError(_("At most %(n)d files.") % {"n": MAX_FILES}, field="files")
     for upload in files:
         name = safe_name(upload.name or "upload")
         SubmissionFile.objects.create(
