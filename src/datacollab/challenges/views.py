@@ -25,6 +25,15 @@ def _form_page(
     return render(request, template, context, status=status)
 
 
+def _accepting(challenge: Challenge) -> bool:
+    """Whether pages offer entry forms: the service's own deadline rule decides."""
+    try:
+        teams.require_accepting(challenge)
+    except DomainError:
+        return False
+    return True
+
+
 @require_http_methods(["GET"])
 def challenge_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -62,11 +71,7 @@ def challenge_new(request: HttpRequest) -> HttpResponse:
 def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = sel.challenge_for(request.user, slug)
     team = sel.team_of(request.user, challenge)
-    accepting = True
-    try:
-        teams.require_accepting(challenge)
-    except DomainError:
-        accepting = False
+    accepting = _accepting(challenge)
     return render(
         request,
         "challenges/detail.html",
@@ -230,7 +235,13 @@ def entry(request: HttpRequest, slug: str) -> HttpResponse:
     return _form_page(
         request,
         "challenges/entry_form.html",
-        {"challenge": challenge, "team": team, "submission": submission, "form": form},
+        {
+            "challenge": challenge,
+            "team": team,
+            "submission": submission,
+            "form": form,
+            "accepting": _accepting(challenge),
+        },
         status,
     )
 
