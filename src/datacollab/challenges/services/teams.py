@@ -27,13 +27,13 @@ from datacollab.organisations.models import User
 MAX_FILES = 5
 
 
-@dataclass(frozen=True)
+@dataclass
 class _FileRule:
     """The upload check's question, for a submission's files."""
 
     label: str
     max_file_bytes: int = 20 * 1024 * 1024
-    allowed_extensions: tuple[str, ...] = (
+    allowed_extensions: Any = (
         "pdf",
         "png",
         "jpg",
