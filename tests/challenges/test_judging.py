@@ -198,3 +198,21 @@ def test_score_submission_refused_when_a_tie_arose_after_assignment():
         judging.score_submission(
             actor=assignment.judge, assignment_id=assignment.pk, scores={use.pk: 3, clarity.pk: 3}
         )
+
+
+def test_invite_judge_twice_is_refused(convener):
+    challenge = make_challenge(status=Status.OPEN)
+    person = make_user()
+    judging.invite_judge(actor=convener, challenge=challenge, user=person)
+
+    with pytest.raises(Conflict):
+        judging.invite_judge(actor=convener, challenge=challenge, user=person)
+
+    assert list(Judge.objects.values_list("user_id", flat=True)) == [person.pk]
+
+
+def test_invite_judge_refused_after_results(convener):
+    challenge = make_challenge(status=Status.RESULTS)
+
+    with pytest.raises(Conflict):
+        judging.invite_judge(actor=convener, challenge=challenge, user=make_user())

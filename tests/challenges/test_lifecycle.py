@@ -162,3 +162,13 @@ def test_results_record_an_impact_story_per_dataset_used(convener):
         submission.team.created_by,
     )
     assert story.link.endswith(f"/challenges/{challenge.slug}/submissions/{submission.pk}/")
+
+
+def test_move_refused_to_non_convener():
+    challenge = make_challenge(status=Status.DRAFT)
+
+    with pytest.raises(NotAllowed):
+        lifecycle.move(actor=make_user(roles=["reviewer"]), challenge=challenge, to=Status.OPEN)
+
+    challenge.refresh_from_db()
+    assert challenge.status == Status.DRAFT
