@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from datacollab.challenges.models import Challenge, JudgeAssignment, Team
 from datacollab.collaborations.models import Agreement, CollaborationMember, DataCollaboration
 from datacollab.communications.models import MailPreference, Message
 from datacollab.datasets.models import AccessGrant, AccessRequest, Dataset, Upload
@@ -82,6 +83,7 @@ def _values() -> dict[str, list[Any]]:
             "2022-cohort-3",
             call.slug,
             *Dataset.objects.order_by("slug").values_list("slug", flat=True)[:1],
+            *Challenge.objects.values_list("slug", flat=True)[:1],
             "nope",
         ],
         "call_slug": [call.slug, "nope"],
@@ -90,6 +92,7 @@ def _values() -> dict[str, list[Any]]:
             Application.objects.filter(call=call).first().pk,
             *Message.objects.values_list("pk", flat=True)[:1],
             Instalment.objects.first().pk,
+            *JudgeAssignment.objects.values_list("pk", flat=True)[:1],
             999999,
         ],
         "question_id": [Question.objects.filter(call=call).first().pk, 999999],
@@ -161,6 +164,8 @@ def _values() -> dict[str, list[Any]]:
         "file_id": [*ReportFile.objects.values_list("pk", flat=True)[:1], 999999],
         "survey_pk": [*Survey.objects.values_list("pk", flat=True)[:1], 999999],
         "question_pk": [*SurveyQuestion.objects.values_list("pk", flat=True)[:1], 999999],
+        "team_pk": [*Team.objects.values_list("pk", flat=True)[:1], 999999],
+        "file_pk": [999999],
     }
 
 

@@ -14,7 +14,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = ["Home", "Datasets", "Collaborations", "Learnings"]
+PUBLIC = ["Home", "Datasets", "Collaborations", "Learnings", "Challenges"]
 SIGNED_IN = [*PUBLIC, "Sessions", "Discussion", "My applications"]
 
 

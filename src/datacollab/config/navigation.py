@@ -73,6 +73,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("dataset-catalog", _("Datasets"), _anyone),
     NavEntry("collaboration-list", _("Collaborations"), _anyone),
     NavEntry("learning-list", _("Learnings"), _anyone),
+    NavEntry("challenge-list", _("Challenges"), _anyone),
     NavEntry("session-list", _("Sessions"), _signed_in),
     NavEntry("public-sessions", _("Public sessions"), _anonymous),
     NavEntry("support-home", _("1:1 support"), _support),

@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "datacollab.privacy",
     "datacollab.impact",
     "datacollab.evaluation",
+    "datacollab.challenges",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("datacollab.reports.urls_network")),
     path("", include("datacollab.network.urls")),
     path("feedback/", include("datacollab.evaluation.urls")),
+    path("challenges/", include("datacollab.challenges.urls")),
 ]
 
 # MEDIA_ROOT is not served at /media/, not even with DEBUG: every upload in it is private

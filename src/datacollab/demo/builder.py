@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from datacollab.demo import applicants as synthetic
 from datacollab.demo import content, seeds
+from datacollab.demo.challenges import ensure_challenge
 from datacollab.demo.cohort_life import ensure_cohort_life
 from datacollab.demo.cohorts import ensure_cohort
 from datacollab.demo.collaborations import ensure_collaborations
@@ -115,6 +116,7 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         ensure_grant_obligations(convener=convener, today=timezone.localdate(now))
         ensure_communications(network=network, convener=convener, call=opened.call, now=now)
         ensure_feedback(cohort_slug=content.SECOND.slug)
+        ensure_challenge(people=people, convener=convener, now=now)
         ensure_recent_session(network=network, convener=convener, now=now)
         # Last, so that no earlier `People.ensure` of a contact blanks its profile.
         ensure_peer_profiles()

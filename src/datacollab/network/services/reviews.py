@@ -5,7 +5,6 @@ The optimiser run (`assign_reviewers`) lives in `review_assignment.py` and is re
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -24,6 +23,7 @@ from datacollab.network.models import (
     RubricCriterion,
     SelectionProposal,
 )
+from datacollab.network.rubric import check_scores, weighted_mean
 from datacollab.network.selectors import reviews as selectors
 from datacollab.network.services.review_assignment import AssignmentRun, assign_reviewers
 from datacollab.organisations.models import Organisation, User
@@ -252,47 +252,6 @@ def open_review(*, actor: User, assignment_id: int) -> ReviewAssignment:
     return assignment
 
 
-def _checked_scores(
-    call: Call, criteria: list[RubricCriterion], scores: dict[int, int], *, final: bool
-) -> dict[int, int]:
-    by_id = {c.pk: c for c in criteria}
-    unknown = sorted(set(scores) - set(by_id))
-    if unknown:
-        raise DomainError(_("Scores were given for criteria that are not in this call's rubric."))
-    for criterion_id, score in scores.items():
-        if (
-            isinstance(score, bool)
-            or not isinstance(score, int)
-            or not (call.score_min <= score <= call.score_max)
-        ):
-            raise DomainError(
-                _("Scores run from %(low)d to %(high)d; “%(name)s” got %(score)s.")
-                % {
-                    "low": call.score_min,
-                    "high": call.score_max,
-                    "name": by_id[criterion_id].name,
-                    "score": score,
-                },
-                field=f"score_{criterion_id}",
-            )
-    missing = [c.name for c in criteria if c.pk not in scores]
-    if final and missing:
-        raise DomainError(
-            _("Score every criterion before submitting; missing: %(names)s.")
-            % {"names": ", ".join(missing)}
-        )
-    return scores
-
-
-def weighted_mean(criteria: list[RubricCriterion], scores: dict[int, int]) -> Decimal | None:
-    weights = {c.pk: Decimal(c.weight) for c in criteria if c.pk in scores}
-    total = sum(weights.values(), Decimal(0))
-    if not weights or total == 0:
-        return None
-    mean = sum((weights[k] * scores[k] for k in weights), Decimal(0)) / total
-    return mean.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
-
-
 @transaction.atomic
 def submit_review(
     *,
@@ -333,7 +292,7 @@ def submit_review(
     criteria = list(RubricCriterion.objects.filter(call=application.call))
     if not criteria:
         raise DomainError(_("This call has no rubric yet: ask a convener to add its criteria."))
-    scores = _checked_scores(application.call, criteria, dict(scores), final=final)
+    scores = check_scores(application.call, criteria, dict(scores), final=final)
     comments = criterion_comments or {}
     score = weighted_mean(criteria, scores) if final else None
     review = review or Review(assignment=assignment)
