@@ -5,12 +5,11 @@ import socket
 from email.message import EmailMessage
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from datacollab.discussion.models import Post
 from datacollab.discussion.services import reply_address, start_thread
 from datacollab.discussion.smtp_handler import InboundReplyHandler
-
-aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 
 
 @pytest.fixture
@@ -27,9 +26,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def smtp_server():
-    controller = aiosmtpd_controller.Controller(
-        InboundReplyHandler(), hostname="127.0.0.1", port=_free_port()
-    )
+    controller = Controller(InboundReplyHandler(), hostname="127.0.0.1", port=_free_port())
     controller.start()
     yield controller
     controller.stop()
