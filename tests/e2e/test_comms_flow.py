@@ -20,6 +20,7 @@ from datacollab.events.models import Audience, Registration
 from datacollab.events.services.public import set_public
 from tests import factories
 from tests import factories_events as events
+from tests.e2e.walk import menu
 
 pytestmark = pytest.mark.e2e
 
@@ -39,12 +40,6 @@ def _log_in(page: Any, base: str, email: str) -> None:
     page.fill("#id_password", factories.PASSWORD)
     page.locator("main").get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base}/")
-
-
-def _menu(page: Any, name: str) -> None:
-    if not page.locator("#site-menu").is_visible():
-        page.locator("label[for=menu-toggle]").click()
-    page.locator("#site-menu").get_by_role("link", name=name, exact=True).click()
 
 
 def _check(page: Any, name: str, viewport: str) -> None:
@@ -90,7 +85,7 @@ def test_convener_messages_a_cohort_and_a_visitor_registers_for_a_webinar(
     # The convener writes to the cohort and previews Ben's mail.
     page = _page(browser, viewport)
     _log_in(page, base, convener.email)
-    _menu(page, "Convener")
+    menu(page, "Convener")
     page.get_by_role("link", name="Write to a group").click()
     page.get_by_role("link", name="Write a message").click()
     page.get_by_label("Cohort: Cargo bikes (its participants)").check()
@@ -123,7 +118,7 @@ def test_convener_messages_a_cohort_and_a_visitor_registers_for_a_webinar(
     # A visitor without an account finds the webinar and registers.
     visitor = _page(browser, viewport)
     visitor.goto(f"{base}/")
-    _menu(visitor, "Public sessions")
+    menu(visitor, "Public sessions")
     _check(visitor, "timetable", viewport)
     visitor.get_by_role("link", name="Information webinar: the third call").click()
     visitor.get_by_label("Your name").fill("Nadia Haddad")

@@ -4,11 +4,8 @@ instalment tied to it becomes payable."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,40 +13,9 @@ from datacollab.network.models import CohortMembership, GrantAgreement, Progress
 from datacollab.network.services.grant_reports import set_report, tie_instalment
 from datacollab.network.services.grants import award_grant
 from tests import factories
+from tests.e2e.walk import menu, no_sideways_scroll, person, shoot
 
 pytestmark = pytest.mark.e2e
-
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
-
-
-def _person(browser: Any, viewport: str, base: str, email: str) -> Any:
-    width, height = WIDTHS[viewport]
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-    page.set_default_timeout(60_000)  # the shared CI machine can be slow
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", factories.PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
-    return page
-
-
-def _shoot(page: Any, name: str, viewport: str) -> None:
-    folder = os.environ.get("DATACOLLAB_SCREENSHOTS")
-    if folder:
-        width = WIDTHS[viewport][0]
-        page.screenshot(path=str(Path(folder) / f"grants-{name}-{width}.png"), full_page=True)
-
-
-def _no_sideways_scroll(page: Any, viewport: str) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[viewport][0]
-
-
-def _menu(page: Any, name: str) -> None:
-    if not page.locator("#site-menu").is_visible():
-        page.locator("label[for=menu-toggle]").click()
-    page.locator("#site-menu").get_by_role("link", name=name, exact=True).click()
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
@@ -77,12 +43,12 @@ def test_grantee_signs_submits_and_convener_approval_makes_instalment_payable(
     tie_instalment(actor=convener, instalment=second, report=report)
 
     # The grantee's administrator finds the grant in the menu and signs the agreement.
-    page = _person(browser, viewport, base, admin.email)
-    _menu(page, "My grants")
+    page = person(browser, viewport, base, admin.email)
+    menu(page, "My grants")
     page.get_by_role("link", name="Cargo bike data commons").click()
     page.get_by_role("heading", name="Grant agreement", level=2).wait_for()
-    _no_sideways_scroll(page, viewport)
-    _shoot(page, "agreement", viewport)
+    no_sideways_scroll(page, viewport)
+    shoot(page, "grants-agreement", viewport)
     page.get_by_label("I am entitled to sign").check()
     page.get_by_role("button", name="Sign the agreement").click()
     page.get_by_text("You signed the grant agreement for Data Cargo.").wait_for()
@@ -96,14 +62,14 @@ def test_grantee_signs_submits_and_convener_approval_makes_instalment_payable(
     page.get_by_label("Files").set_input_files(str(upload))
     page.get_by_role("button", name="Submit").click()
     page.get_by_text("Your report was sent to the convener.").wait_for()
-    _no_sideways_scroll(page, viewport)
-    _shoot(page, "report-submitted", viewport)
+    no_sideways_scroll(page, viewport)
+    shoot(page, "grants-report-submitted", viewport)
 
     # The convener sees it waiting in the overview, approves it; the instalment is payable.
-    desk = _person(browser, viewport, base, convener.email)
+    desk = person(browser, viewport, base, convener.email)
     desk.goto(f"{base}/convener/cohorts/{cohort.slug}/grants/overview/")
-    _no_sideways_scroll(desk, viewport)
-    _shoot(desk, "overview-before", viewport)
+    no_sideways_scroll(desk, viewport)
+    shoot(desk, "grants-overview-before", viewport)
     desk.get_by_role("link", name="Interim report").click()
     desk.get_by_role("link", name="interim.pdf").wait_for()
     desk.get_by_role("button", name="Approve").click()
@@ -113,8 +79,8 @@ def test_grantee_signs_submits_and_convener_approval_makes_instalment_payable(
     desk.goto(f"{base}/convener/cohorts/{cohort.slug}/grants/")
     row = desk.locator(f"#instalment-{second.pk}")
     row.get_by_role("button", name="Mark paid").wait_for()
-    _no_sideways_scroll(desk, viewport)
-    _shoot(desk, "grants-payable", viewport)
+    no_sideways_scroll(desk, viewport)
+    shoot(desk, "grants-grants-payable", viewport)
     desk.goto(f"{base}/convener/cohorts/{cohort.slug}/grants/overview/")
     assert desk.locator(f"#instalment-{second.pk} .badge").inner_text() == "Payable"
-    _shoot(desk, "overview-after", viewport)
+    shoot(desk, "grants-overview-after", viewport)

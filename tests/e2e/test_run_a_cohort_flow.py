@@ -32,10 +32,10 @@ from datacollab.network.models import (
 )
 from datacollab.network.selectors.applications import format_in_zone, zone_of
 from tests import factories
+from tests.e2e.walk import WIDTHS, menu, no_sideways_scroll
 
 pytestmark = pytest.mark.e2e
 
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 PASSPHRASE = "a long and new passphrase 8"
 ZONE = "Africa/Nairobi"
 
@@ -55,24 +55,11 @@ def _log_in(page: Any, base: str, email: str, password: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-def _menu(page: Any, name: str) -> None:
-    """Follow a link of the main menu, opening it first on a phone (where it is collapsed)."""
-    if not page.locator("#site-menu").is_visible():
-        page.locator("label[for=menu-toggle]").click()
-    page.locator("#site-menu").get_by_role("link", name=name, exact=True).click()
-
-
 def _shoot(page: Any, name: str, viewport: str) -> None:
     folder = os.environ.get("DATACOLLAB_SCREENSHOTS")
     if folder:
         width = WIDTHS[viewport][0]
         page.screenshot(path=str(Path(folder) / f"cohort-{name}-{width}.png"), full_page=True)
-
-
-def _no_sideways_scroll(page: Any, viewport: str) -> None:
-    # A click may have started a navigation: measure the page it lands on, not the one it left.
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[viewport][0]
 
 
 def _link_in_last_mail_to(address: str, path: str) -> str:
@@ -89,7 +76,7 @@ def _local(moment: Any) -> str:
 
 def _set_up_and_open(page: Any, base: str, viewport: str) -> Call:
     now = timezone.now()
-    _menu(page, "Convener")
+    menu(page, "Convener")
     page.get_by_role("link", name="Set up cohorts and calls").click()
     page.get_by_role("link", name="New cohort").click()
     page.get_by_label("Name of your network").fill("Peer Learning Network")
@@ -125,7 +112,7 @@ def _set_up_and_open(page: Any, base: str, viewport: str) -> Call:
     page.get_by_role("button", name="Add question").click()
     page.get_by_text("Question added.").wait_for()
     _shoot(page, "setup-questions", viewport)
-    _no_sideways_scroll(page, viewport)
+    no_sideways_scroll(page, viewport)
 
     page.get_by_role("link", name="Eligibility").first.click()
     page.get_by_label("Rule").select_option("amount_at_most")
@@ -144,7 +131,7 @@ def _set_up_and_open(page: Any, base: str, viewport: str) -> Call:
     page.get_by_role("link", name="Overview").click()
     page.get_by_text("Everything a call needs is in place.").wait_for()
     _shoot(page, "setup-overview", viewport)
-    _no_sideways_scroll(page, viewport)
+    no_sideways_scroll(page, viewport)
     page.get_by_role("link", name="Open the call…").click()
     page.get_by_role("button", name="Open the call").click()
     page.get_by_text("The call is open and public.").wait_for()
@@ -209,7 +196,7 @@ def _accept_invitation(browser: Any, base: str, viewport: str, email: str, name:
 
 
 def _review(page: Any, scores: tuple[str, str], comment: str) -> None:
-    _menu(page, "My reviews")
+    menu(page, "My reviews")
     page.get_by_role("link", name="Open matatu routes").click()
     for criterion, score in zip(("Impact", "Openness"), scores, strict=True):
         page.locator("fieldset", has_text=criterion).get_by_label(score, exact=True).check()
@@ -238,16 +225,16 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     # Two reviewers invited by email from the convener home; each accepts and is assigned.
     reviewers = (("rita@example.org", "Rita Reviewer"), ("sam@example.org", "Sam Scorer"))
     for email, _name in reviewers:
-        _menu(page, "Convener")
+        menu(page, "Convener")
         _invite_reviewer(page, email)
     pages = {
         email: _accept_invitation(browser, base, viewport, email, name) for email, name in reviewers
     }
-    _menu(page, "Convener")
+    menu(page, "Convener")
     page.get_by_role("link", name="Applications", exact=True).first.click()
     page.get_by_role("link", name="Open matatu routes").wait_for()
     _shoot(page, "applications", viewport)
-    _no_sideways_scroll(page, viewport)
+    no_sideways_scroll(page, viewport)
     page.get_by_role("link", name="Open matatu routes").click()
     page.get_by_role("link", name="Reviews of this application").click()
     for _email, name in reviewers:
@@ -263,10 +250,10 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     page.get_by_text("A clear plan with riders in mind.", exact=True).wait_for()
     page.get_by_text("Needs a maintenance budget.", exact=True).wait_for()
     _shoot(page, "application-reviews", viewport)
-    _no_sideways_scroll(page, viewport)
+    no_sideways_scroll(page, viewport)
 
     # Confirming before the deadline is refused, with the reason and the way out.
-    _menu(page, "Convener")
+    menu(page, "Convener")
     page.get_by_role("link", name="Selection", exact=True).first.click()
     page.get_by_role("button", name="Run the optimiser").click()
     page.get_by_text("The optimiser proposed a cohort").wait_for()
@@ -288,7 +275,7 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     page.get_by_text("0 applications are still drafts: they can no longer be submitted.").wait_for()
     page.get_by_label("Why close early?").fill("Enough strong applications for two places.")
     _shoot(page, "close-confirm", viewport)
-    _no_sideways_scroll(page, viewport)
+    no_sideways_scroll(page, viewport)
     page.get_by_role("button", name="Close the call").click()
     page.get_by_text("The call is closed: it takes no more applications.").wait_for()
 
@@ -297,11 +284,11 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     page.get_by_role("button", name="Run the optimiser").click()
     page.get_by_text("The optimiser proposed a cohort").wait_for()
     _shoot(page, "selection", viewport)
-    _no_sideways_scroll(page, viewport)
+    no_sideways_scroll(page, viewport)
     page.get_by_role("link", name="Confirm this selection…").click()
     page.get_by_role("heading", name="1 eligible application has fewer reviews").wait_for()
     _shoot(page, "confirm-selection", viewport)
-    _no_sideways_scroll(page, viewport)
+    no_sideways_scroll(page, viewport)
     page.get_by_role("button", name="Confirm this selection").click()
     page.get_by_label("I understand that these applications have fewer reviews").check()
     page.get_by_role("button", name="Confirm this selection").click()
@@ -321,7 +308,7 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     page.get_by_role("link", name="Send all drafts…").click()
     page.get_by_role("button", name="Send 1 mail").wait_for()
     _shoot(page, "send-decisions", viewport)
-    _no_sideways_scroll(page, viewport)
+    no_sideways_scroll(page, viewport)
     page.get_by_role("button", name="Send 1 mail").click()
     page.get_by_text("1 mail is being sent.").wait_for()
 
@@ -342,4 +329,4 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     page.get_by_text("Nairobi Open Transit was awarded Open matatu routes.").wait_for()
     assert Award.objects.get().amount == Decimal("18000.00")
     _shoot(page, "grants", viewport)
-    _no_sideways_scroll(page, viewport)
+    no_sideways_scroll(page, viewport)

@@ -4,10 +4,7 @@ lifts it above the small-group threshold) with the comments, without names."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core import mail
@@ -16,36 +13,11 @@ from django.utils import timezone
 from datacollab.evaluation.models import SessionFeedback
 from datacollab.evaluation.services.reminders import feedback_forms_due
 from tests import factories
+from tests.e2e.walk import no_sideways_scroll, person, shoot
 from tests.factories_evaluation import past_session_with, rate
 from tests.factories_events import current_cohort
 
 pytestmark = pytest.mark.e2e
-
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
-
-
-def _person(browser: Any, viewport: str, base: str, email: str) -> Any:
-    width, height = WIDTHS[viewport]
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-    page.set_default_timeout(60_000)  # the shared CI machine can be slow
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", factories.PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
-    return page
-
-
-def _shoot(page: Any, name: str, viewport: str) -> None:
-    folder = os.environ.get("DATACOLLAB_SCREENSHOTS")
-    if folder:
-        width = WIDTHS[viewport][0]
-        page.screenshot(path=str(Path(folder) / f"feedback-{name}-{width}.png"), full_page=True)
-
-
-def _no_sideways_scroll(page: Any, viewport: str) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[viewport][0]
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
@@ -64,11 +36,11 @@ def test_attendee_gives_feedback_and_convener_sees_the_summary(live_server, brow
     assert message.to == [attendee.email]
     link = re.search(r"https?://\S+(/feedback/sessions/\S+/)", message.body)
     assert link is not None
-    page = _person(browser, viewport, base, attendee.email)
+    page = person(browser, viewport, base, attendee.email)
     page.goto(base + link.group(1))
     page.get_by_role("heading", name=f"Feedback on {session.title}").wait_for()
-    _no_sideways_scroll(page, viewport)
-    _shoot(page, "form", viewport)
+    no_sideways_scroll(page, viewport)
+    shoot(page, "feedback-form", viewport)
     page.get_by_label("5 — very useful").check()
     page.get_by_label("What was useful?").fill("Meeting GBIF")
     page.get_by_label("What should change?").fill("Share the slides first")
@@ -77,19 +49,19 @@ def test_attendee_gives_feedback_and_convener_sees_the_summary(live_server, brow
     assert SessionFeedback.objects.get(user=attendee).rating == 5
 
     # The convener reads the cohort's feedback, then the session's summary.
-    desk = _person(browser, viewport, base, convener.email)
+    desk = person(browser, viewport, base, convener.email)
     desk.goto(f"{base}/feedback/cohorts/{cohort.slug}/")
-    _no_sideways_scroll(desk, viewport)
-    _shoot(desk, "cohort", viewport)
+    no_sideways_scroll(desk, viewport)
+    shoot(desk, "feedback-cohort", viewport)
     desk.get_by_role("link", name=session.title).click()
     desk.get_by_text("5 answers; average rating 4.2 out of 5.").wait_for()
     desk.get_by_text("Share the slides first").wait_for()
     assert attendee.display_name not in desk.content()
-    _no_sideways_scroll(desk, viewport)
-    _shoot(desk, "results", viewport)
+    no_sideways_scroll(desk, viewport)
+    shoot(desk, "feedback-results", viewport)
 
     # ... and compares the cohorts on the dashboard.
     desk.goto(f"{base}/dashboard/cohorts/compare/")
     desk.locator("#compare-feedback").get_by_role("cell", name="4.2 / 5").wait_for()
-    _no_sideways_scroll(desk, viewport)
-    _shoot(desk, "comparison", viewport)
+    no_sideways_scroll(desk, viewport)
+    shoot(desk, "feedback-comparison", viewport)
