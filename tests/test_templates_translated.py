@@ -74,11 +74,16 @@ PLACEHOLDER = "\ufffc"
 
 
 def _templates() -> list[Path]:
-    return sorted(p for p in SRC.glob("**/templates/**/*") if p.is_file() and p.suffix in {".html", ".txt"})
+    return sorted(
+        p for p in SRC.glob("**/templates/**/*") if p.is_file() and p.suffix in {".html", ".txt"}
+    )
 
 
 ALLOWED = re.compile(
-    "|".join(rf"(?<![\w-]){re.escape(term)}(?![\w-])" for term in sorted(ALLOWED_WORDS, key=len, reverse=True))
+    "|".join(
+        rf"(?<![\w-]){re.escape(term)}(?![\w-])"
+        for term in sorted(ALLOWED_WORDS, key=len, reverse=True)
+    )
 )
 
 
@@ -137,7 +142,11 @@ class _VisibleText(HTMLParser):
             self._skipping.append(tag)
         values = dict(attrs)
         shown = [v for k, v in attrs if k in VISIBLE_ATTRIBUTES and v]
-        if tag == "input" and (values.get("type") or "") in BUTTON_INPUT_TYPES and values.get("value"):
+        if (
+            tag == "input"
+            and (values.get("type") or "") in BUTTON_INPUT_TYPES
+            and values.get("value")
+        ):
             shown.append(values["value"] or "")
         for value in shown:
             if _words(value):
@@ -172,7 +181,10 @@ def unmarked_text(path: Path, root: Path = SRC) -> list[str]:
     parser = _VisibleText()
     parser.feed(skeleton)
     parser.close()
-    problems += [f"{rel}:{line}: {' '.join(text.replace(PLACEHOLDER, ' ').split())!r}" for line, text in parser.found]
+    problems += [
+        f"{rel}:{line}: {' '.join(text.replace(PLACEHOLDER, ' ').split())!r}"
+        for line, text in parser.found
+    ]
     return problems
 
 

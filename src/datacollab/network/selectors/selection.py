@@ -22,6 +22,7 @@ from datacollab.network.models import (
     OutgoingMail,
     SelectionProposal,
 )
+from datacollab.network.selection_messages import stored_text
 from datacollab.network.selectors.direct import direct_merit
 from datacollab.network.selectors.reviews import merit_by_application
 from datacollab.organisations.models import OrganisationKind
@@ -240,7 +241,10 @@ def _rows_from_snapshot(
             normalised=item["normalised"],
             reviews=item["reviews"],
             proposed=item["id"] in set(result.get("selected", [])),
-            reason=result.get("reasons", {}).get(str(item["id"]), ""),
+            reason=stored_text(
+                result.get("reason_codes", {}).get(str(item["id"])),
+                result.get("reasons", {}).get(str(item["id"]), ""),
+            ),
         )
     return rows
 
@@ -270,7 +274,8 @@ def selection_page(*, actor: Any, call: Call) -> SelectionPage:
         objective=result.get("objective", 0.0),
         greedy_objective=result.get("greedy_objective", 0.0),
         seconds=result.get("seconds", 0.0),
-        infeasible_reason=result.get("infeasible_reason", ""),
+        infeasible_reason=" ".join(stored_text(r, "") for r in result.get("infeasible_codes", []))
+        or result.get("infeasible_reason", ""),
         binding=[
             BindingRow(
                 b["name"],
