@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from datacollab.core.reasons import Reason
 from datacollab.network.selection_messages import MESSAGES, reason_text, stored_text
-from datacollab.network.selection_reasons import REASON_TEXTS, Reason
+from datacollab.network.selection_reasons import REASON_TEXTS, english
 from datacollab.network.services.selection import propose_selection
 from tests.i18n_catalogue import spanish
 from tests.network.factories_selection import GS_SPECS, scored_call
@@ -39,7 +40,7 @@ def test_selection_messages_msgid_is_the_engine_english(code: str) -> None:
     with translation.override(None):
         shown = [reason_text(r) for r in reasons]
 
-    assert shown == [r.english() for r in reasons]
+    assert shown == [english(r) for r in reasons]
 
 
 @pytest.mark.django_db

@@ -20,7 +20,8 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csc_array
 from scipy.sparse import vstack as sparse_vstack
 
-from datacollab.network.selection_reasons import Reason, SelectionInputError
+from datacollab.core.reasons import Reason
+from datacollab.network.selection_reasons import SelectionInputError, english
 
 # A convener compares cohorts by total merit, so the optimum is proven, not
 # merely within HiGHS's default 0.01% gap.
@@ -115,8 +116,8 @@ def solve_selection(
         added=[x.id for x in chosen if x.id not in greedy_ids],
         displaced=[x.id for x in displaced],
         binding=binding,
-        reasons={i: r.english() for i, r in codes.items()},
-        infeasible_reason=" ".join(r.english() for r in why),
+        reasons={i: english(r) for i, r in codes.items()},
+        infeasible_reason=" ".join(english(r) for r in why),
         seconds=time.perf_counter() - started,
         candidates_considered=considered,
         reason_codes=codes,
@@ -155,7 +156,7 @@ def _limits(
     out: list[tuple[Binding, int, float]] = []
 
     def add(name: str, text: Reason, used: float, limit: float, sense: int, step: float) -> None:
-        out.append((Binding(name, text.english(), used, limit, text), sense, step))
+        out.append((Binding(name, english(text), used, limit, text), sense, step))
 
     n, spent, ids = len(chosen), sum(x.amount for x in chosen), {x.id for x in chosen}
     gs, share = sum(x.global_south for x in chosen), c.min_global_south_share

@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.core import countries
-from datacollab.network.selection_reasons import Reason, render_reason
+from datacollab.core.reasons import Reason, reason_from_json, render_reason
 from datacollab.organisations.models import OrganisationKind
 
 # Translators: "in"/"out" say whether the optimiser put an application in the cohort;
@@ -106,29 +106,6 @@ def _text_of(code: str) -> Any:
 
 def reason_text(reason: Reason) -> str:
     return render_reason(reason, _text_of, _value)
-
-
-def reason_from_json(stored: Any) -> Reason:
-    """A Reason back from a stored [code, params] (nested ones too)."""
-    code, params = stored
-    return Reason(
-        code,
-        {
-            key: [reason_from_json(v) if _is_stored_reason(v) else v for v in value]
-            if isinstance(value, list)
-            else value
-            for key, value in params.items()
-        },
-    )
-
-
-def _is_stored_reason(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 2
-        and isinstance(value[0], str)
-        and isinstance(value[1], dict)
-    )
 
 
 def stored_text(stored: Any, english: str) -> str:

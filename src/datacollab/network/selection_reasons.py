@@ -1,14 +1,12 @@
 """The selection engine's sentences as codes: pure, no Django, so the engine stays pure.
 
-`Reason.english()` reproduces the engine's English exactly (stored proposals and the API keep
+`english(reason)` reproduces the engine's English exactly (stored proposals and the API keep
 reading it); network/selection_messages.py renders the same codes in the reader's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from datacollab.core.reasons import Reason, render_reason
 
 # The engine stays free of Django, so every sentence it says is a code with parameters.
 # `english()` gives the English below; network/selection_messages.py marks the same
@@ -69,59 +67,16 @@ REASON_TEXTS: dict[str, str | tuple[str, str, str]] = {
     "input.forced_both": "Ids are both forced in and forced out: %(ids)s.",
     "input.forced_unknown": "Forced ids are not among the applications: %(ids)s.",
 }
-# How a list parameter is joined into the sentence.
-LIST_SEPARATORS = {"limits": "; "}
 
 
-@dataclass(frozen=True)
-class Reason:
-    """A sentence as a code and its parameters; a list parameter holds strings or Reasons."""
-
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def english(self) -> str:
-        return render_reason(self, REASON_TEXTS.__getitem__, lambda _key, value: value)
-
-    def as_json(self) -> list[Any]:
-        """[code, params], nested Reasons likewise: what a stored proposal keeps."""
-        return [self.code, {k: _json(v) for k, v in self.params.items()}]
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, Reason):
-        return value.as_json()
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    return value
-
-
-def render_reason(
-    reason: Reason, text_of: Callable[[str], Any], value_of: Callable[[str, Any], Any]
-) -> str:
-    """The sentence: `text_of(code)` gives each template (a string, a (singular, plural,
-    count parameter) triple, or a lazy plural translation) and `value_of(name, value)`
-    each plain value; nested Reasons in a list are rendered alike."""
-    params: dict[str, Any] = {}
-    for key, value in reason.params.items():
-        if isinstance(value, list | tuple):
-            parts = [
-                render_reason(v, text_of, value_of) if isinstance(v, Reason) else value_of(key, v)
-                for v in value
-            ]
-            params[key] = LIST_SEPARATORS.get(key, ", ").join(str(p) for p in parts)
-        else:
-            params[key] = value_of(key, value)
-    text = text_of(reason.code)
-    if isinstance(text, tuple):
-        singular, many, count = text
-        text = singular if int(reason.params[count]) == 1 else many
-    return str(text % params)
+def english(reason: Reason) -> str:
+    """The engine's own English for a reason."""
+    return render_reason(reason, REASON_TEXTS.__getitem__, lambda _key, value: value)
 
 
 class SelectionInputError(ValueError):
     """Parameters the engine cannot work with; `problems` says each one as a Reason."""
 
     def __init__(self, problems: list[Reason]) -> None:
-        super().__init__(" ".join(p.english() for p in problems))
+        super().__init__(" ".join(english(p) for p in problems))
         self.problems = problems
