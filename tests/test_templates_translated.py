@@ -63,7 +63,16 @@ ALLOWED_LITERALS = {
 
 # Elements whose text is not prose: code a person copies, and script/style.
 SKIPPED_ELEMENTS = {"script", "style", "code", "pre", "kbd", "samp"}
-VISIBLE_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "label"}
+VISIBLE_ATTRIBUTES = {
+    "title",
+    "alt",
+    "placeholder",
+    "aria-label",
+    "aria-description",
+    "label",
+    "hx-confirm",  # htmx shows it in a confirm dialog
+    "hx-prompt",
+}
 BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
 
 # Two letters or more: single letters are list markers, units or symbols.
