@@ -6,10 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
+from datacollab.datasets.models import Spectrum
 from datacollab.datasets.report_messages import KINDS, note_text, shown_error
 from datacollab.datasets.validation import report
+from tests.datasets.factories_access import datasets_storage, make_version  # noqa: F401
+from tests.factories_data import make_dataset
 from tests.i18n_catalogue import spanish
 
 CELL = {"row": 3, "cells": ["x", "y"], "cell": "y", "field_name": "age", "field_number": 2}
@@ -80,3 +84,23 @@ def test_report_messages_show_type_error_in_spanish(tmp_path: Path) -> None:
 
 def test_report_messages_unknown_note_is_shown_as_written() -> None:
     assert note_text("a reader's own words") == "a reader's own words"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("datasets_storage")
+def test_dataset_page_names_error_types_in_the_readers_language(client, tmp_path: Path) -> None:
+    dataset = make_dataset(spectrum=Spectrum.OPEN)
+    errors = [_samples()["type-error"], _samples()["type-error"], _samples()["blank-row"]]
+    make_version(dataset, report={"valid": False, "stats": {"errors": 3}, "errors": errors})
+    catalogue = {"Type Error": "Error de tipo", "Blank Row": "Fila vacía"}
+
+    with spanish(tmp_path / "locale", catalogue):
+        response = client.get(
+            reverse("dataset-detail", args=[dataset.slug]), headers={"accept-language": "es"}
+        )
+
+    assert response.context["report"]["errors"] == [
+        ("blank-row", 1, "Fila vacía"),
+        ("type-error", 2, "Error de tipo"),
+    ]
+    assert "<li>Error de tipo (<code>type-error</code>): 2</li>" in response.content.decode()
