@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -88,3 +89,28 @@ def test_selection_infeasible_reason_translated_with_plural_and_kind(convener, t
     assert proposal.result["infeasible_reason"].startswith(
         "No cohort meets all the constraints. Only 0 applications are of kind company"
     )
+
+
+def _codes_in_source(module: Path) -> set[str]:
+    """Every literal code (f-strings: every expansion of a min/max choice) given to Reason()."""
+    codes: set[str] = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Reason" and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant):
+                codes.add(first.value)
+            elif isinstance(first, ast.JoinedStr):
+                text = "".join(
+                    v.value if isinstance(v, ast.Constant) else "{}" for v in first.values
+                )
+                codes |= {text.format(label) for label in ("min", "max")}
+    return codes
+
+
+def test_selection_engine_uses_only_codes_with_english() -> None:
+    engine = Path(__file__).resolve().parents[2] / "src/datacollab/network/selection_engine.py"
+
+    codes = _codes_in_source(engine)
+
+    assert len(codes) > 30
+    assert sorted(codes - REASON_TEXTS.keys()) == []
