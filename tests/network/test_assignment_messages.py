@@ -11,7 +11,7 @@ from django.utils import translation
 
 from datacollab.core.reasons import Reason
 from datacollab.network.assignment_engine import REASON_TEXTS, english, solve_assignment
-from datacollab.network.assignment_messages import MESSAGES, reasons_text
+from datacollab.network.assignment_messages import JUDGING_MESSAGES, MESSAGES, reasons_text
 from tests.i18n_catalogue import spanish
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -62,3 +62,11 @@ def test_assignment_reason_in_spanish_names_applications_and_reviewers(tmp_path:
         "applications 0, 1, 2 need 6 reviews between them but at most 3 fit: "
         "their non-conflicted reviewers (0, 1, 2) are full at a load of 1"
     )
+
+
+@pytest.mark.parametrize("code", sorted(REASON_TEXTS))
+def test_assignment_judging_messages_keep_the_engines_placeholders(code: str) -> None:
+    with translation.override(None):
+        judging = str(JUDGING_MESSAGES[code])
+
+    assert sorted(PLACEHOLDER.findall(judging)) == sorted(PLACEHOLDER.findall(REASON_TEXTS[code]))

@@ -46,15 +46,40 @@ MESSAGES: dict[str, Any] = {
     "reviewers.more": _("%(reviewers)s, ... (%(total)s in all)"),
 }
 
+# The same reasons when challenges/services/judging.py assigns judges to submissions.
+JUDGING_MESSAGES: dict[str, Any] = {
+    **MESSAGES,
+    "over_cap": _(
+        "judge %(reviewer)s already has %(fixed)s fixed entries, above the cap of %(cap)s"
+    ),
+    "too_few_clean": _(
+        "submission %(application)s has only %(clean)s judges without a conflict but needs %(need)s"
+    ),
+    "no_capacity": _(
+        "submission %(application)s has %(clean)s judges without a conflict but only "
+        "%(usable)s of them can take more; it needs %(need)s"
+    ),
+    "total": _(
+        "judges can take at most %(capacity)s entries in total but %(count)s submissions x "
+        "%(need)s judges = %(demand)s are needed"
+    ),
+    "cut": _(
+        "submissions %(applications)s need %(demand)s judgements between them but at most "
+        "%(fit)s fit: their judges without a conflict (%(reviewers)s) are full at %(limit)s"
+    ),
+}
+
 
 def reasons_text(
     reasons: Iterable[Reason],
     *,
     applications: Sequence[str] | None = None,
     reviewers: Sequence[str] | None = None,
+    judging: bool = False,
 ) -> str:
     """The reasons, "; "-separated, with `applications[i]` and `reviewers[j]` for the
-    indices when given (numbers otherwise); counts stay numbers."""
+    indices when given (numbers otherwise); counts stay numbers. `judging` words them for
+    judges and submissions."""
 
     def value(key: str, v: Any) -> Any:
         if key in ("application", "applications") and applications is not None:
@@ -63,4 +88,5 @@ def reasons_text(
             return reviewers[v]
         return v
 
-    return "; ".join(render_reason(r, MESSAGES.__getitem__, value) for r in reasons)
+    table = JUDGING_MESSAGES if judging else MESSAGES
+    return "; ".join(render_reason(r, table.__getitem__, value) for r in reasons)

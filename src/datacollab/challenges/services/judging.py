@@ -144,6 +144,7 @@ def assign_judges(*, actor: Any, challenge: Challenge) -> int:
             result.reasons,
             applications=[f"“{s.title}”" for s in submissions],
             reviewers=[names.get(j, str(j)) for j in judges],
+            judging=True,
         )
         raise DomainError(_("No assignment satisfies every rule: %(reason)s.") % {"reason": reason})
     new_pairs = sorted(set(result.pairs) - set(fixed))
