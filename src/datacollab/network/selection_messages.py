@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.core import countries
+from datacollab.core import country_names
 from datacollab.core.reasons import Reason, reason_from_json, render_reason
 from datacollab.organisations.models import OrganisationKind
 
@@ -94,7 +94,7 @@ def _value(key: str, value: Any) -> Any:
     if key in ("kind", "kinds"):
         return dict(OrganisationKind.choices).get(value, value)
     if key == "country":
-        return countries.name_of(value)
+        return country_names.name(value)
     return value
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from datacollab.core import countries
+from datacollab.core import country_names
 from datacollab.core.errors import NotAllowed, NotFound
 from datacollab.network.models import (
     Application,
@@ -105,7 +105,7 @@ class CandidateRow:
 
     @property
     def country_name(self) -> str:
-        return countries.name_of(self.application.organisation.country)
+        return country_names.name(self.application.organisation.country)
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ def describe_binding(name: str) -> str:
         return _("Global South minimum: one Global South organisation fewer would break it.")
     if head == "country":
         return _("Per-country maximum reached for %(country)s.") % {
-            "country": countries.name_of(tail)
+            "country": country_names.name(tail)
         }
     if head == "kind_min":
         return _("Minimum number of %(kind)s reached exactly.") % {
