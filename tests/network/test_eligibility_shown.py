@@ -46,7 +46,7 @@ def test_call_applications_shows_reasons_in_the_conveners_language(
 
     response = login(convener).get(reverse("call-applications", args=[call.slug]))
 
-    assert application.eligibility_reasons == ["Kenya está en el Sur Global"]
+    assert application.eligibility_reasons == ["Kenia está en el Sur Global"]
     assert [a.shown_reasons for a in response.context["applications"]] == [
         ["Kenya is in the Global South"]
     ]
@@ -75,7 +75,7 @@ def test_eligibility_shown_keeps_stored_text_when_criteria_changed(
     response = login(convener).get(reverse("call-applications", args=[call.slug]))
 
     assert [a.shown_reasons for a in response.context["applications"]] == [
-        ["Kenya está en el Sur Global"]
+        ["Kenia está en el Sur Global"]
     ]
 
 
