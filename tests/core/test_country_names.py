@@ -49,3 +49,16 @@ def test_organisation_page_names_its_country_in_the_readers_language(client, tmp
         )
 
     assert "<dd>Kenia" in response.content.decode()
+
+
+def test_alumni_region_filter_keeps_english_values_with_readers_labels() -> None:
+    from datacollab.network.forms.alumni import AlumniFilterForm
+
+    with translation.override("fr"):
+        choices = list(AlumniFilterForm().fields["region"].choices)  # type: ignore[attr-defined]
+
+    assert [(value, str(label)) for value, label in choices[:3]] == [
+        ("", "Any"),
+        ("Africa", "Afrique"),
+        ("Americas", "Amériques"),
+    ]
