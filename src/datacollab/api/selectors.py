@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
-from datacollab.api.models import ApiTiers, ApiToken, EnterprisePlan, UsageDay
+from datacollab.api.models import ApiTiers, ApiToken, EnterprisePlan, Tier, UsageDay
 from datacollab.collaborations.models import DataCollaboration
 from datacollab.datasets.models import Dataset
 from datacollab.organisations.models import Membership, Organisation
@@ -87,7 +88,7 @@ def _labels(accounts: set[str], key_ids: set[int]) -> dict[str, str]:
     """Readable names for `user:1`, `org:2` and key ids, in two queries."""
     from django.contrib.auth import get_user_model
 
-    labels = {"anon": "anonymous"}
+    labels = {"anon": _("anonymous")}
     user_ids = [int(a[5:]) for a in accounts if a.startswith("user:")]
     org_ids = [int(a[4:]) for a in accounts if a.startswith("org:")]
     for pk, email in get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email"):
@@ -106,9 +107,11 @@ def usage_of(scope: Dataset | DataCollaboration, *, since: dt.date) -> Usage:
     rows = _usage_rows(scope).filter(day__gte=since)
     by_account = _grouped(rows, "account", "key_id", "tier")
     labels = _labels({r["account"] for r in by_account}, {r["key_id"] for r in by_account})
+    tier_names = {value: str(label) for value, label in Tier.choices}
     for row in by_account:
         row["account_label"] = labels.get(row["account"], row["account"])
         row["key_label"] = labels.get(f"key:{row['key_id']}", "") if row["key_id"] else ""
+        row["tier_label"] = tier_names.get(row["tier"], row["tier"])
     by_day = _grouped(rows, "day")
     by_day.reverse()
     totals = rows.aggregate(calls=Sum("calls"), refused=Sum("refused"))

@@ -10,16 +10,50 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
+
+from datacollab.core.reasons import Reason, render_reason
 
 # Flow solvers need integer costs; 1/1000 of affinity is finer than any score
 # a reviewer or a topic match can express.
 COST_SCALE = 1000
 # Listing every short application would bury the first, most useful ones.
 _MAX_LISTED = 5
+
+
+# Why no assignment exists, as codes with parameters: the engine stays free of Django, and
+# network/assignment_messages.py renders the same sentences translated, with application
+# titles and reviewer names for the indices. `english()` gives exactly the text below.
+REASON_TEXTS: dict[str, str] = {
+    "over_cap": "reviewer %(reviewer)s already has %(fixed)s fixed reviews, above the cap of "
+    "%(cap)s",
+    "too_few_clean": "application %(application)s has only %(clean)s non-conflicted reviewers "
+    "but needs %(need)s",
+    "no_capacity": "application %(application)s has %(clean)s non-conflicted reviewers but "
+    "only %(usable)s of them have capacity left; it needs %(need)s",
+    "and_more": "and %(count)s more",
+    "total": "reviewers can take at most %(capacity)s reviews in total but %(count)s "
+    "applications x %(need)s reviews = %(demand)s are needed",
+    "cut": "applications %(applications)s need %(demand)s reviews between them but at most "
+    "%(fit)s fit: their non-conflicted reviewers (%(reviewers)s) are full at %(limit)s",
+    "limit.load": "a load of %(load)s",
+    "limit.capacities": "their capacities",
+    # Lists of indices: the display layer puts names in their place.
+    "applications": "%(applications)s",
+    "applications.more": "%(applications)s, ... (%(total)s in all)",
+    "reviewers": "%(reviewers)s",
+    "reviewers.more": "%(reviewers)s, ... (%(total)s in all)",
+}
+
+
+def english(reasons: Iterable[Reason]) -> str:
+    """The engine's English for a list of reasons, "; "-separated as the message has it."""
+    return "; ".join(
+        render_reason(r, REASON_TEXTS.__getitem__, lambda _key, value: value) for r in reasons
+    )
 
 
 @dataclass(frozen=True)
@@ -31,6 +65,7 @@ class AssignmentResult:
     cost: int  # integer cost of the solver-chosen pairs (fixed pairs excluded)
     seconds: float
     message: str  # "" when optimal, otherwise why no assignment exists
+    reasons: list[Reason] = field(default_factory=list)  # the message as codes
 
 
 def solve_assignment(
@@ -58,7 +93,7 @@ def solve_assignment(
     )
     n_apps, n_reviewers = affinity.shape
 
-    def infeasible(message: str) -> AssignmentResult:
+    def infeasible(reasons: list[Reason]) -> AssignmentResult:
         return AssignmentResult(
             status="infeasible",
             pairs=[],
@@ -66,7 +101,8 @@ def solve_assignment(
             max_load=0,
             cost=0,
             seconds=time.perf_counter() - started,
-            message=message,
+            message=english(reasons),
+            reasons=reasons,
         )
 
     fixed_per_app = np.bincount(fixed_arr[:, 0], minlength=n_apps)
@@ -78,11 +114,11 @@ def solve_assignment(
     spare = cap - fixed_load
 
     total = n_apps * n
-    message = _plain_shortfall(
+    shortfall = _plain_shortfall(
         conflict=conflict, allowed=allowed, cap=cap, fixed_load=fixed_load, demand=demand, n=n
     )
-    if message:
-        return infeasible(message)
+    if shortfall:
+        return infeasible(shortfall)
 
     app_idx, rev_idx = np.nonzero(allowed)
     costs = np.rint((1.0 - affinity[app_idx, rev_idx]) * COST_SCALE).astype(np.int64)
@@ -181,7 +217,7 @@ class _MaxFlowProbe:
             raise RuntimeError("max flow failed")
         return int(self.graph.optimal_flow()) == int(self.demand.sum())
 
-    def explain(self, sink_caps: np.ndarray, *, n: int, max_load: int | None) -> str:
+    def explain(self, sink_caps: np.ndarray, *, n: int, max_load: int | None) -> list[Reason]:
         # The source side of the minimal min cut is the same for every maximum
         # flow: the applications that compete for too few reviewers, and those
         # reviewers. Naming them is stable and tells people what to change.
@@ -191,11 +227,19 @@ class _MaxFlowProbe:
         reviewers = side[(side >= self.demand.size) & (side < self.sink)] - self.demand.size
         # Fixed pairs (n - demand) already hold their places.
         got = int(self.graph.flows(self.app_arcs[apps]).sum() + (n - self.demand[apps]).sum())
-        limit = f"a load of {max_load}" if max_load is not None else "their capacities"
-        return (
-            f"applications {_listed(apps)} need {n * apps.size} reviews between them but at most "
-            f"{got} fit: their non-conflicted reviewers ({_listed(reviewers)}) are full at {limit}"
+        limit = (
+            Reason("limit.load", {"load": max_load})
+            if max_load is not None
+            else Reason("limit.capacities")
         )
+        params = {
+            "applications": _listed("applications", apps),
+            "demand": n * apps.size,
+            "fit": got,
+            "reviewers": _listed("reviewers", reviewers),
+            "limit": limit,
+        }
+        return [Reason("cut", params)]
 
 
 def _plain_shortfall(
@@ -206,12 +250,14 @@ def _plain_shortfall(
     fixed_load: np.ndarray,
     demand: np.ndarray,
     n: int,
-) -> str:
+) -> list[Reason]:
     """Shortfalls visible without a flow, each named in the caller's terms."""
     spare = cap - fixed_load
     if (spare < 0).any():
         return _joined(
-            f"reviewer {r} already has {fixed_load[r]} fixed reviews, above the cap of {cap[r]}"
+            Reason(
+                "over_cap", {"reviewer": int(r), "fixed": int(fixed_load[r]), "cap": int(cap[r])}
+            )
             for r in np.flatnonzero(spare < 0)
         )
     clean = (~conflict).sum(axis=1)
@@ -219,18 +265,28 @@ def _plain_shortfall(
     usable = (allowed & (spare > 0)).sum(axis=1) + (n - demand)
     if (usable < n).any():
         return _joined(
-            f"application {a} has only {clean[a]} non-conflicted reviewers but needs {n}"
+            Reason("too_few_clean", {"application": int(a), "clean": int(clean[a]), "need": n})
             if clean[a] < n
-            else f"application {a} has {clean[a]} non-conflicted reviewers but only {usable[a]} "
-            f"of them have capacity left; it needs {n}"
+            else Reason(
+                "no_capacity",
+                {
+                    "application": int(a),
+                    "clean": int(clean[a]),
+                    "usable": int(usable[a]),
+                    "need": n,
+                },
+            )
             for a in np.flatnonzero(usable < n)
         )
     if int(cap.sum()) < demand.size * n:
-        return (
-            f"reviewers can take at most {int(cap.sum())} reviews in total "
-            f"but {demand.size} applications x {n} reviews = {demand.size * n} are needed"
-        )
-    return ""
+        total = {
+            "capacity": int(cap.sum()),
+            "count": demand.size,
+            "need": n,
+            "demand": demand.size * n,
+        }
+        return [Reason("total", total)]
+    return []
 
 
 def _load_lower_bound(
@@ -261,17 +317,18 @@ def _load_lower_bound(
     return max(low, base)
 
 
-def _joined(reasons: Iterable[str]) -> str:
+def _joined(reasons: Iterable[Reason]) -> list[Reason]:
     listed = list(reasons)
-    text = "; ".join(listed[:_MAX_LISTED])
     if len(listed) > _MAX_LISTED:
-        text += f"; and {len(listed) - _MAX_LISTED} more"
-    return text
+        return [*listed[:_MAX_LISTED], Reason("and_more", {"count": len(listed) - _MAX_LISTED})]
+    return listed
 
 
-def _listed(ids: np.ndarray) -> str:
-    shown = ", ".join(str(i) for i in ids[:_MAX_LISTED])
-    return shown if ids.size <= _MAX_LISTED else f"{shown}, ... ({ids.size} in all)"
+def _listed(kind: str, ids: np.ndarray) -> Reason:
+    shown = [int(i) for i in ids[:_MAX_LISTED]]
+    if ids.size <= _MAX_LISTED:
+        return Reason(kind, {kind: shown})
+    return Reason(f"{kind}.more", {kind: shown, "total": int(ids.size)})
 
 
 def _validated(

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from datacollab.core import countries
+from datacollab.core import countries, country_names
 from datacollab.core.templatetags.datacollab import money
 from datacollab.organisations.models.organisation import OrganisationKind
 
@@ -93,17 +93,17 @@ def _org_kind(criterion: CriterionLike, org_kind: str) -> tuple[bool, str]:
 
 def _country(criterion: CriterionLike, country: str) -> tuple[bool, str]:
     allowed = [str(code).upper() for code in _values(criterion.value)]
-    name = countries.name_of(country) or country
+    name = country_names.name(country) or country
     if country.upper() in allowed:
         return True, _("Country %(country)s is eligible") % {"country": name}
     return False, _("Country %(country)s is not one of: %(allowed)s") % {
         "country": name,
-        "allowed": ", ".join(countries.name_of(code) or code for code in allowed),
+        "allowed": ", ".join(country_names.name(code) or code for code in allowed),
     }
 
 
 def _global_south(country: str) -> tuple[bool, str]:
-    name = countries.name_of(country) or country
+    name = country_names.name(country) or country
     if countries.is_global_south(country):
         return True, _("%(country)s is in the Global South") % {"country": name}
     return False, _("%(country)s is not in the Global South") % {"country": name}

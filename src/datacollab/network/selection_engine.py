@@ -20,6 +20,9 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csc_array
 from scipy.sparse import vstack as sparse_vstack
 
+from datacollab.core.reasons import Reason
+from datacollab.network.selection_reasons import SelectionInputError, english
+
 # A convener compares cohorts by total merit, so the optimum is proven, not
 # merely within HiGHS's default 0.01% gap.
 _MIP_REL_GAP = 1e-9
@@ -54,6 +57,7 @@ class Binding:
     description: str
     used: float
     limit: float
+    reason: Reason | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,9 @@ class SelectionResult:
     infeasible_reason: str
     seconds: float
     candidates_considered: int
+    # The same sentences as codes, for the display layer to translate.
+    reason_codes: dict[int, Reason] = field(default_factory=dict)
+    infeasible: list[Reason] = field(default_factory=list)
 
 
 def solve_selection(
@@ -93,13 +100,13 @@ def solve_selection(
     displaced = [] if found is None else [x for x in greedy if x.id not in chosen_ids]
     binding = [] if found is None else _binding(chosen, pool, c)
     names = {b.name for b in binding}
-    reasons = {x.id: _reason_in(x, rank[x.id], greedy_ids, names, c) for x in chosen}
-    reasons |= {x.id: _reason_out(x, rank[x.id], names, c) for x in displaced}
-    why = ""
+    codes = {x.id: _reason_in(x, rank[x.id], greedy_ids, names, c) for x in chosen}
+    codes |= {x.id: _reason_out(x, rank[x.id], names, c) for x in displaced}
+    why: list[Reason] = []
     if found is None and status == "infeasible":
         why = _diagnose(pool, c, time_limit)
     elif found is None:
-        why = f"No cohort was found within the time limit of {time_limit:g} s."
+        why = [Reason("time_limit", {"seconds": f"{time_limit:g}"})]
     return SelectionResult(
         status=status,
         selected=[x.id for x in chosen],
@@ -109,10 +116,12 @@ def solve_selection(
         added=[x.id for x in chosen if x.id not in greedy_ids],
         displaced=[x.id for x in displaced],
         binding=binding,
-        reasons=reasons,
-        infeasible_reason=why,
+        reasons={i: english(r) for i, r in codes.items()},
+        infeasible_reason=" ".join(english(r) for r in why),
         seconds=time.perf_counter() - started,
         candidates_considered=considered,
+        reason_codes=codes,
+        infeasible=why,
     )
 
 
@@ -146,35 +155,37 @@ def _limits(
     """Each constraint as (Binding, +1 for a maximum or -1 for a minimum, step to test)."""
     out: list[tuple[Binding, int, float]] = []
 
-    def add(name: str, text: str, used: float, limit: float, sense: int, step: float) -> None:
-        out.append((Binding(name, text, used, limit), sense, step))
+    def add(name: str, text: Reason, used: float, limit: float, sense: int, step: float) -> None:
+        out.append((Binding(name, english(text), used, limit, text), sense, step))
 
     n, spent, ids = len(chosen), sum(x.amount for x in chosen), {x.id for x in chosen}
     gs, share = sum(x.global_south for x in chosen), c.min_global_south_share
-    add("capacity", f"Capacity: {n} of {c.capacity} places filled", n, c.capacity, 1, 1.0)
-    text = f"Budget: {_money(spent)} of {_money(c.budget)} used"
+    text = Reason("binding.capacity", {"used": n, "limit": c.capacity})
+    add("capacity", text, n, c.capacity, 1, 1.0)
+    text = Reason("binding.budget", {"used": _money(spent), "limit": _money(c.budget)})
     add("budget", text, spent, c.budget, 1, budget_step)
     if share > 0 and n > 0:
-        text = f"Global South: {gs} of {n} selected (minimum {share:.0%})"
+        text = Reason("binding.global_south", {"used": gs, "selected": n, "share": f"{share:.0%}"})
         add("global_south", text, gs, share * n, -1, 1.0)
     for cc, have in sorted(Counter(x.country for x in chosen).items()):
         if (most := c.max_per_country) is not None:
-            text = f"Country {cc}: {have} selected (maximum {most})"
+            text = Reason("binding.country", {"country": cc, "used": have, "limit": most})
             add(f"country:{cc}", text, have, most, 1, 1.0)
     kinds = Counter(x.kind for x in chosen)
     for sense, limits in ((-1, c.kind_min), (1, c.kind_max)):
-        label = "minimum" if sense < 0 else "maximum"
+        label = "min" if sense < 0 else "max"
         for kind, m in sorted(limits.items()):
-            text = f"Kind {kind}: {kinds[kind]} selected ({label} {m})"
+            text = Reason(f"binding.kind_{label}", {"kind": kind, "used": kinds[kind], "limit": m})
             if m > 0 or sense > 0:  # "at least 0" never binds
-                add(f"kind_{label[:3]}:{kind}", text, kinds[kind], m, sense, 1.0)
+                add(f"kind_{label}:{kind}", text, kinds[kind], m, sense, 1.0)
     # Step 0: a forced choice is met or broken, never merely tight.
     if want := len(c.forced_in):
         have = len(c.forced_in & ids)
-        add("forced_in", f"Forced in: {have} of {want} selected", have, want, -1, 0.0)
+        text = Reason("binding.forced_in", {"used": have, "limit": want})
+        add("forced_in", text, have, want, -1, 0.0)
     if c.forced_out:
         have = len(c.forced_out & ids)
-        add("forced_out", f"Forced out: {have} selected", have, 0, 1, 0.0)
+        add("forced_out", Reason("binding.forced_out", {"used": have}), have, 0, 1, 0.0)
     return out
 
 
@@ -187,35 +198,37 @@ def _money(value: float) -> str:
 
 
 def _validate(candidates: Sequence[Candidate], c: SelectionConstraints) -> None:
-    problems: list[str] = []
+    problems: list[Reason] = []
     if c.capacity < 0:
-        problems.append(f"Capacity must be zero or more, not {c.capacity}.")
+        problems.append(Reason("input.capacity", {"value": c.capacity}))
     if not 0 <= c.budget < math.inf:
-        problems.append(f"Budget must be a finite amount of zero or more, not {c.budget}.")
+        problems.append(Reason("input.budget", {"value": c.budget}))
     if not 0 <= (share := c.min_global_south_share) <= 1:
-        problems.append(f"Global South share must be between 0 and 1, not {share}.")
+        problems.append(Reason("input.share", {"value": share}))
     if (cap := c.max_per_country) is not None and cap < 0:
-        problems.append(f"Maximum per country must be zero or more, not {cap}.")
-    for label, limits in (("minimum", c.kind_min), ("maximum", c.kind_max)):
+        problems.append(Reason("input.country", {"value": cap}))
+    for label, limits in (("min", c.kind_min), ("max", c.kind_max)):
         for k, v in sorted(limits.items()):
             if v < 0:
-                problems.append(f"The {label} for {k} must be zero or more, not {v}.")
+                problems.append(Reason(f"input.kind_{label}", {"kind": k, "value": v}))
     for k, v in sorted(c.kind_min.items()):
         if v > c.kind_max.get(k, v):
-            problems.append(f"The minimum for {k} ({v}) is above its maximum ({c.kind_max[k]}).")
+            order = {"kind": k, "minimum": v, "maximum": c.kind_max[k]}
+            problems.append(Reason("input.kind_order", order))
     counts = Counter(x.id for x in candidates)
+    # Id lists keep their Python rendering ("[1, 2]"): ids are not words to translate.
     if dupes := sorted(i for i, k in counts.items() if k > 1):
-        problems.append(f"Application ids appear more than once: {dupes}.")
+        problems.append(Reason("input.duplicate_ids", {"ids": str(dupes)}))
     if bad := sorted(x.id for x in candidates if not 0 <= x.merit < math.inf):
-        problems.append(f"Merit must be a finite number of zero or more; not so for ids {bad}.")
+        problems.append(Reason("input.merit", {"ids": str(bad)}))
     if bad := sorted(x.id for x in candidates if not 0 <= x.amount < math.inf):
-        problems.append(f"Amounts must be finite and zero or more; not so for ids {bad}.")
+        problems.append(Reason("input.amount", {"ids": str(bad)}))
     if both := sorted(c.forced_in & c.forced_out):
-        problems.append(f"Ids are both forced in and forced out: {both}.")
+        problems.append(Reason("input.forced_both", {"ids": str(both)}))
     if unknown := sorted((c.forced_in | c.forced_out) - counts.keys()):
-        problems.append(f"Forced ids are not among the applications: {unknown}.")
+        problems.append(Reason("input.forced_unknown", {"ids": str(unknown)}))
     if problems:
-        raise ValueError(" ".join(problems))
+        raise SelectionInputError(problems)
 
 
 def _greedy(ordered: Sequence[Candidate], c: SelectionConstraints) -> list[Candidate]:
@@ -411,68 +424,64 @@ def _first_swap(
 
 def _reason_in(
     x: Candidate, rank: int, greedy: set[int], binding: set[str], c: SelectionConstraints
-) -> str:
-    at = f"rank {rank} by merit"
+) -> Reason:
     if x.id in c.forced_in:
-        return f"in: chosen by the convener ({at})"
+        return Reason("in.forced", {"rank": rank})
     if x.id in greedy:
-        return f"in: {at}"
+        return Reason("in.rank", {"rank": rank})
     if x.global_south and "global_south" in binding:
-        return f"in: needed for the Global South minimum ({at})"
+        return Reason("in.global_south", {"rank": rank})
     if f"kind_min:{x.kind}" in binding:
-        return f"in: needed for the minimum of {c.kind_min[x.kind]} {x.kind} ({at})"
-    return f"in: {at}, taking a place higher-ranked applications could not fill within limits"
+        return Reason("in.kind_min", {"rank": rank, "minimum": c.kind_min[x.kind], "kind": x.kind})
+    return Reason("in.fill", {"rank": rank})
 
 
-def _reason_out(x: Candidate, rank: int, binding: set[str], c: SelectionConstraints) -> str:
-    at = f"rank {rank} by merit"
+def _reason_out(x: Candidate, rank: int, binding: set[str], c: SelectionConstraints) -> Reason:
     if x.id in c.forced_out:
-        return f"out: {at}, excluded by the convener"
+        return Reason("out.forced", {"rank": rank})
     if f"country:{x.country}" in binding:
-        return f"out: {at}, but country {x.country} already has the maximum {c.max_per_country}"
+        limit = {"rank": rank, "country": x.country, "maximum": c.max_per_country}
+        return Reason("out.country", limit)
     if f"kind_max:{x.kind}" in binding:
-        return f"out: {at}, but {x.kind} already has the maximum {c.kind_max[x.kind]}"
+        return Reason("out.kind_max", {"rank": rank, "kind": x.kind, "maximum": c.kind_max[x.kind]})
     if not x.global_south and "global_south" in binding:
-        share = c.min_global_south_share
-        return f"out: {at}, replaced to meet the Global South minimum of {share:.0%}"
+        share = f"{c.min_global_south_share:.0%}"
+        return Reason("out.global_south", {"rank": rank, "share": share})
     if kinds := [n.removeprefix("kind_min:") for n in sorted(binding) if "kind_min:" in n]:
-        return f"out: {at}, replaced to meet the minimum for {', '.join(kinds)}"
-    return f"out: {at}, but its amount {_money(x.amount)} does not fit the budget with the rest"
+        return Reason("out.kind_min", {"rank": rank, "kinds": kinds})
+    return Reason("out.budget", {"rank": rank, "amount": _money(x.amount)})
 
 
-def _diagnose(pool: Sequence[Candidate], c: SelectionConstraints, time_limit: float) -> str:
+def _diagnose(
+    pool: Sequence[Candidate], c: SelectionConstraints, time_limit: float
+) -> list[Reason]:
     """Say what cannot be met: plain counts first, then which single relaxation helps."""
     forced = [x for x in pool if x.id in c.forced_in]
     broken = [
-        b.description
+        b.reason
         for b, sense, _ in _limits(forced, replace(c, forced_in=frozenset()), 0.0)
-        if sense > 0 and _past(b, sense, 0.0)
+        if sense > 0 and _past(b, sense, 0.0) and b.reason is not None
     ]
-    facts = [f"The forced-in applications alone exceed: {'; '.join(broken)}."] if broken else []
+    facts = [Reason("forced_exceed", {"limits": broken})] if broken else []
     available = Counter(x.kind for x in pool)
     facts += [
-        f"Only {available[k]} application{' is' if available[k] == 1 else 's are'} of kind "
-        f"{k}, fewer than the minimum {m}."
+        Reason("kind_too_few", {"available": available[k], "kind": k, "minimum": m})
         for k, m in sorted(c.kind_min.items())
         if available[k] < m
     ]
     relaxations = {
-        "the Global South minimum": replace(c, min_global_south_share=0.0),
-        "the per-country maximum": replace(c, max_per_country=None),
-        "the minimums by kind": replace(c, kind_min={}),
-        "the maximums by kind": replace(c, kind_max={}),
-        "the forced-in applications": replace(c, forced_in=frozenset()),
-        "the budget": replace(c, budget=sum(x.amount for x in pool)),
-        "the capacity": replace(c, capacity=len(pool)),
+        "relax.global_south": replace(c, min_global_south_share=0.0),
+        "relax.country": replace(c, max_per_country=None),
+        "relax.kind_min": replace(c, kind_min={}),
+        "relax.kind_max": replace(c, kind_max={}),
+        "relax.forced_in": replace(c, forced_in=frozenset()),
+        "relax.budget": replace(c, budget=sum(x.amount for x in pool)),
+        "relax.capacity": replace(c, capacity=len(pool)),
     }
     helps = [
-        label
-        for label, relaxed in relaxations.items()
+        Reason(code)
+        for code, relaxed in relaxations.items()
         if relaxed != c and _solve(pool, relaxed, time_limit, True)[0] != "infeasible"
     ]
-    advice = (
-        "Relaxing any one of these makes a cohort possible: " + ", ".join(helps) + "."
-        if helps
-        else "No single constraint relaxed is enough; relax several together."
-    )
-    return " ".join(["No cohort meets all the constraints.", *facts, advice])
+    advice = Reason("relax_one", {"constraints": helps}) if helps else Reason("relax_several")
+    return [Reason("infeasible"), *facts, advice]

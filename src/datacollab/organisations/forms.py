@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.core import countries
+from datacollab.core import country_names
 from datacollab.organisations.backends import client_address
 from datacollab.organisations.models import Membership, OrganisationKind
 from datacollab.organisations.names import clean_display_name
@@ -77,7 +77,7 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["countries"].choices = countries.choices()  # type: ignore[attr-defined]
+        self.fields["countries"].choices = country_names.choices()  # type: ignore[attr-defined]
 
 
 class LoginForm(AuthenticationForm):
@@ -153,4 +153,4 @@ class OrganisationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—"), *countries.choices()]  # type: ignore[attr-defined]
+        self.fields["country"].choices = [("", "—"), *country_names.choices()]  # type: ignore[attr-defined]

@@ -72,8 +72,32 @@ MESSAGES = {
 }
 
 
+# The engine names the part of a query in English ("dimension", "measures"...); the
+# messages that say it as a word (not as a quoted JSON key) show it translated.
+PARTS = {
+    "query": _("query"),
+    # Translators: a dimension of an aggregate query: a column the results are grouped by.
+    "dimension": _("dimension"),
+    "dimensions": _("dimensions"),
+    # Translators: a measure of an aggregate query: a count, sum, mean or quantile.
+    "measure": _("measure"),
+    "measures": _("measures"),
+    # Translators: a filter of an aggregate query: a condition on a column.
+    "filter": _("filter"),
+    "filters": _("filters"),
+    "lattice dimensions": _("lattice dimensions"),
+}
+SETTINGS = {"contribution bounds": _("contribution bounds")}
+_QUOTED_PART = {"not_a_list"}
+
+
 def problem_text(problem: QueryProblem) -> str:
     template = MESSAGES.get(problem.code)
     if template is None:
         return str(_("The query was refused (%(code)s).") % {"code": problem.code})
-    return str(template) % problem.params
+    params = dict(problem.params)
+    if problem.code not in _QUOTED_PART and params.get("part") in PARTS:
+        params["part"] = PARTS[params["part"]]
+    if params.get("setting") in SETTINGS:
+        params["setting"] = SETTINGS[params["setting"]]
+    return str(template) % params

@@ -31,6 +31,7 @@ from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from datacollab.core.text import single_line
 from datacollab.network.assignment_engine import solve_assignment
+from datacollab.network.assignment_messages import reasons_text
 from datacollab.network.rubric import check_scores, weighted_mean
 from datacollab.organisations.models import User
 from datacollab.organisations.rules import is_reviewer
@@ -138,9 +139,14 @@ def assign_judges(*, actor: Any, challenge: Challenge) -> int:
         fixed=fixed,
     )
     if result.status != "optimal":
-        raise DomainError(
-            _("No assignment satisfies every rule: %(reason)s.") % {"reason": result.message}
+        names = {u.pk: str(u) for u in User.objects.filter(pk__in=judges)}
+        reason = reasons_text(
+            result.reasons,
+            applications=[f"“{s.title}”" for s in submissions],
+            reviewers=[names.get(j, str(j)) for j in judges],
+            judging=True,
         )
+        raise DomainError(_("No assignment satisfies every rule: %(reason)s.") % {"reason": reason})
     new_pairs = sorted(set(result.pairs) - set(fixed))
     JudgeAssignment.objects.bulk_create(
         JudgeAssignment(submission=submissions[s], judge_id=judges[j]) for s, j in new_pairs

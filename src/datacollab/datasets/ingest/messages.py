@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from datacollab.datasets.reading_messages import schema_problems_text, source_problem_text
+
 _FORMATS = _("Upload a CSV, TSV, Parquet or XLSX file.")
 
 
@@ -93,6 +95,11 @@ def refusal_message(refusal: dict[str, Any]) -> str:
     params = dict(refusal.get("params") or {})
     template = templates.get(code, templates["internal"])
     params.setdefault("detail", code)
+    # The engine's own sentences inside the detail, in the reader's language.
+    if code == "schema-invalid":
+        params["detail"] = schema_problems_text(str(params["detail"]))
+    elif code == "csv-unreadable":
+        params["detail"] = source_problem_text(str(params["detail"]))
     try:
         return template % params
     except (KeyError, TypeError, ValueError):

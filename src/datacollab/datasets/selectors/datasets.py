@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from datacollab.core.errors import NotAllowed, NotFound
 from datacollab.datasets import csvsafe, storage
 from datacollab.datasets.models import AccessRequest, Dataset, DatasetVersion
+from datacollab.datasets.report_messages import type_title
 from datacollab.datasets.rules import DataAccess, can_see, data_access
 from datacollab.datasets.services.audit_access import record_data_access
 
@@ -100,7 +101,11 @@ def report_summary(version: DatasetVersion) -> dict[str, Any]:
     for error in report.get("errors", []):
         kind = str(error.get("type", "error"))
         counts[kind] = counts.get(kind, 0) + 1
-    return {"valid": bool(report.get("valid", not counts)), "errors": sorted(counts.items())}
+    return {
+        "valid": bool(report.get("valid", not counts)),
+        # (type, count, the type's title in the reader's language)
+        "errors": [(kind, n, type_title(kind)) for kind, n in sorted(counts.items())],
+    }
 
 
 _MISSING = gettext_lazy("The data file of this version is missing from storage: tell the owner.")

@@ -12,6 +12,7 @@ from datacollab.core.errors import NotAllowed, NotFound
 from datacollab.datasets.ingest.lease import Runner, stopped
 from datacollab.datasets.ingest.limits import Limits
 from datacollab.datasets.models import Dataset, Upload
+from datacollab.datasets.report_messages import shown_error
 from datacollab.datasets.rules import is_owner
 from datacollab.datasets.selectors.datasets import dataset_for
 
@@ -86,6 +87,12 @@ def report_errors(report: dict[str, Any] | None, *, limit: int = SHOWN_ERRORS) -
         if len(errors) >= limit:
             break
     return errors[:limit]
+
+
+def shown_errors(report: dict[str, Any] | None, *, limit: int = SHOWN_ERRORS) -> list[dict]:
+    """The first errors for a page: titles and messages in the reader's language (the API
+    and the command line keep the stored English)."""
+    return [shown_error(error) for error in report_errors(report, limit=limit)]
 
 
 def error_count(report: dict[str, Any] | None) -> int:

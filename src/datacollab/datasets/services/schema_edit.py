@@ -30,6 +30,7 @@ from datacollab.datasets.ingest.limits import Limits
 from datacollab.datasets.ingest.messages import refusal_message
 from datacollab.datasets.ingest.runner import Outcome, run_worker
 from datacollab.datasets.models import Dataset, DatasetVersion
+from datacollab.datasets.reading_messages import schema_problems_text
 from datacollab.datasets.rules import is_owner
 from datacollab.datasets.schema_limits import SchemaLimits, check_schema_structure
 from datacollab.datasets.services.versions import publish_parquet
@@ -71,7 +72,8 @@ def _check_usable(schema: dict[str, Any], base: DatasetVersion) -> None:
         parse_schema(schema)
     except SchemaError as exc:
         raise DomainError(
-            _("The schema cannot be used: %(problems)s.") % {"problems": "; ".join(exc.problems)}
+            _("The schema cannot be used: %(problems)s.")
+            % {"problems": schema_problems_text(exc.problems)}
         ) from exc
     if _field_names(schema) != _field_names(base.schema):
         raise DomainError(

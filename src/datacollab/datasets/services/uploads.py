@@ -33,6 +33,7 @@ from datacollab.datasets.ingest.limits import MB, Limits
 from datacollab.datasets.ingest.messages import refusal_message
 from datacollab.datasets.ingest.runner import run_worker
 from datacollab.datasets.models import Dataset, Upload
+from datacollab.datasets.reading_messages import schema_problems_text
 from datacollab.datasets.rules import is_owner
 from datacollab.datasets.schema_limits import SchemaLimits, check_schema_structure
 from datacollab.datasets.selectors.uploads import error_count, worker_stopped
@@ -103,7 +104,8 @@ def check_given_schema(schema: Any) -> None:
         parse_schema(schema)
     except SchemaError as exc:
         raise DomainError(
-            _("The schema cannot be used: %(problems)s.") % {"problems": "; ".join(exc.problems)},
+            _("The schema cannot be used: %(problems)s.")
+            % {"problems": schema_problems_text(exc.problems)},
             field="schema",
         ) from exc
 

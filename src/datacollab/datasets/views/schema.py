@@ -18,7 +18,7 @@ from datacollab.datasets.forms.schema import FieldFormSet, SchemaForm, build_sch
 from datacollab.datasets.models import Dataset, DatasetVersion
 from datacollab.datasets.rules import is_owner
 from datacollab.datasets.selectors.datasets import dataset_for
-from datacollab.datasets.selectors.uploads import error_count, report_errors
+from datacollab.datasets.selectors.uploads import error_count, shown_errors
 from datacollab.datasets.services.schema_edit import (
     SchemaCheck,
     check_schema_edit,
@@ -50,7 +50,7 @@ def _page(
         "schema_form": schema_form,
         "field_forms": field_forms,
         "check": check,
-        "check_errors": report_errors(check.report, limit=SHOWN_ERRORS) if check else [],
+        "check_errors": shown_errors(check.report, limit=SHOWN_ERRORS) if check else [],
         "check_error_count": error_count(check.report) if check else 0,
         "unchanged": check is not None and check.schema == base.schema,
         "error": error,

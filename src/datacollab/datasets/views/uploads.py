@@ -136,7 +136,7 @@ def _status_page(
     context: dict[str, Any] = {
         "dataset": upload.dataset,
         "upload": upload,
-        "errors": selectors.report_errors(upload.report),
+        "errors": selectors.shown_errors(upload.report),
         "error_count": selectors.error_count(upload.report),
         "moves": moves,
         "file_removed": not upload.path,

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from datacollab.core import countries
+from datacollab.core import country_names
 from datacollab.events.models import SupportSlot
 from datacollab.events.selectors.support import open_slots
 from datacollab.organisations.models import Role, User
@@ -93,7 +93,7 @@ def expert_directory(
     all_languages = sorted({_fold(x): x for e in entries for x in e.languages}.values(), key=_fold)
     all_topics = sorted({_fold(x): x for e in entries for x in e.topics}.values(), key=_fold)
     codes = sorted({code for e in entries for code in e.person.countries or []})
-    all_countries = sorted(((c, countries.name_of(c)) for c in codes), key=lambda c: c[1])
+    all_countries = sorted(((c, country_names.name(c)) for c in codes), key=lambda c: c[1])
 
     words = [_fold(w) for w in _WORD.findall(query)][:MAX_QUERY_WORDS]
     shown = [

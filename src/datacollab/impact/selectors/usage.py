@@ -15,7 +15,7 @@ from django.db.models import Count, Min, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
-from datacollab.core import countries
+from datacollab.core import country_names
 from datacollab.datasets.models import Dataset
 from datacollab.impact.models import DailyCount, Kind
 from datacollab.impact.models.counters import ANONYMOUS
@@ -73,7 +73,7 @@ def _countries(readers: QuerySet[DailyCount]) -> tuple[list[tuple[str, int]], in
         for code in own or of_organisations.get(pk, set()):
             tally[code] += 1
     shown = sorted(
-        ((countries.name_of(code), n) for code, n in tally.items() if n >= MIN_COUNTRY_READERS),
+        ((country_names.name(code), n) for code, n in tally.items() if n >= MIN_COUNTRY_READERS),
         key=lambda item: (-item[1], item[0]),
     )
     hidden = sum(n for n in tally.values() if n < MIN_COUNTRY_READERS)

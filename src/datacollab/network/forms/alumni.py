@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.core import country_names
 from datacollab.network.selectors import alumni as selectors
 from datacollab.organisations.models import OrganisationKind
 
@@ -36,4 +37,6 @@ class AlumniFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         region = self.fields["region"]
         assert isinstance(region, forms.ChoiceField)
-        region.choices = [("", _("Any"))] + [(name, name) for name in selectors.regions()]
+        # The value stays the English M49 name (the filter's key); the label is the reader's.
+        shown = [(name, country_names.region(name)) for name in selectors.regions()]
+        region.choices = [("", _("Any")), *shown]

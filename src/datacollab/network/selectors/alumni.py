@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from datacollab.core import countries
+from datacollab.core import countries, country_names
 from datacollab.core.errors import NotAllowed
 from datacollab.network.models import Cohort, CohortMembership
 from datacollab.network.selectors.participation import cohort_ids_of, ended_cohorts
@@ -59,7 +59,7 @@ class AlumniEntry:
 
     @property
     def region(self) -> str:
-        return countries.region_of(self.organisation.country)
+        return country_names.region(countries.region_of(self.organisation.country))
 
 
 def alumni_organisations(

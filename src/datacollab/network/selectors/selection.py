@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from datacollab.core import countries
+from datacollab.core import country_names
 from datacollab.core.errors import NotAllowed, NotFound
 from datacollab.network.models import (
     Application,
@@ -22,6 +22,7 @@ from datacollab.network.models import (
     OutgoingMail,
     SelectionProposal,
 )
+from datacollab.network.selection_messages import stored_text
 from datacollab.network.selectors.direct import direct_merit
 from datacollab.network.selectors.reviews import merit_by_application
 from datacollab.organisations.models import OrganisationKind
@@ -104,7 +105,7 @@ class CandidateRow:
 
     @property
     def country_name(self) -> str:
-        return countries.name_of(self.application.organisation.country)
+        return country_names.name(self.application.organisation.country)
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def describe_binding(name: str) -> str:
         return _("Global South minimum: one Global South organisation fewer would break it.")
     if head == "country":
         return _("Per-country maximum reached for %(country)s.") % {
-            "country": countries.name_of(tail)
+            "country": country_names.name(tail)
         }
     if head == "kind_min":
         return _("Minimum number of %(kind)s reached exactly.") % {
@@ -240,7 +241,10 @@ def _rows_from_snapshot(
             normalised=item["normalised"],
             reviews=item["reviews"],
             proposed=item["id"] in set(result.get("selected", [])),
-            reason=result.get("reasons", {}).get(str(item["id"]), ""),
+            reason=stored_text(
+                result.get("reason_codes", {}).get(str(item["id"])),
+                result.get("reasons", {}).get(str(item["id"]), ""),
+            ),
         )
     return rows
 
@@ -270,7 +274,8 @@ def selection_page(*, actor: Any, call: Call) -> SelectionPage:
         objective=result.get("objective", 0.0),
         greedy_objective=result.get("greedy_objective", 0.0),
         seconds=result.get("seconds", 0.0),
-        infeasible_reason=result.get("infeasible_reason", ""),
+        infeasible_reason=" ".join(stored_text(r, "") for r in result.get("infeasible_codes", []))
+        or result.get("infeasible_reason", ""),
         binding=[
             BindingRow(
                 b["name"],

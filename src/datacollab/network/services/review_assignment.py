@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.network.assignment_engine import solve_assignment
+from datacollab.network.assignment_messages import reasons_text
 from datacollab.network.models import Call, ReviewAssignment
 from datacollab.network.selectors import reviews as selectors
 from datacollab.organisations.models import Membership, Role, RoleGrant, User
@@ -153,9 +154,12 @@ def assign_reviewers(
         reviewer_capacity=capacity,
     )
     if result.status != "optimal":
-        raise DomainError(
-            _("No assignment satisfies every rule: %(reason)s.") % {"reason": result.message}
+        reason = reasons_text(
+            result.reasons,
+            applications=[f"“{app.title}”" for app in apps],
+            reviewers=[str(people[pk]) for pk in reviewer_ids],
         )
+        raise DomainError(_("No assignment satisfies every rule: %(reason)s.") % {"reason": reason})
     new_pairs = sorted(set(result.pairs) - set(fixed))
     ReviewAssignment.objects.bulk_create(
         ReviewAssignment(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +20,8 @@ from datacollab.network.models import (
     SelectionProposal,
 )
 from datacollab.network.selection_engine import Candidate, SelectionConstraints, solve_selection
+from datacollab.network.selection_messages import reason_text
+from datacollab.network.selection_reasons import SelectionInputError
 from datacollab.network.selectors.decisions import ShortfallRow, review_shortfall
 from datacollab.network.selectors.selection import (
     remaining_room,
@@ -137,8 +138,8 @@ def propose_selection(
     )
     try:
         result = solve_selection(candidates=candidates, constraints=constraints)
-    except ValueError as exc:  # the optimiser's own check of the parameters
-        raise DomainError(str(exc)) from exc
+    except SelectionInputError as exc:  # the optimiser's own check of the parameters
+        raise DomainError(" ".join(reason_text(p) for p in exc.problems)) from exc
     parameters = {
         "capacity": room.capacity,
         "budget": str(room.budget),
@@ -179,9 +180,15 @@ def propose_selection(
             "greedy_objective": result.greedy_objective,
             "added": result.added,
             "displaced": result.displaced,
-            "binding": [asdict(b) for b in result.binding],
+            "binding": [
+                {"name": b.name, "description": b.description, "used": b.used, "limit": b.limit}
+                for b in result.binding
+            ],
             "reasons": {str(k): v for k, v in result.reasons.items()},
             "infeasible_reason": result.infeasible_reason,
+            # The same sentences as [code, params], translated where they are shown.
+            "reason_codes": {str(k): v.as_json() for k, v in result.reason_codes.items()},
+            "infeasible_codes": [r.as_json() for r in result.infeasible],
             "seconds": result.seconds,
             "candidates_considered": result.candidates_considered,
             "candidates": snapshot,

@@ -27,6 +27,7 @@ from datacollab.network.forms.applications import (
 )
 from datacollab.network.models import Answer, Application, Call
 from datacollab.network.selectors import applications as selectors
+from datacollab.network.selectors.eligibility_shown import with_shown_reasons
 from datacollab.network.services import applications as services
 from datacollab.network.services import call_lifecycle, stages
 from datacollab.network.services.attachments import open_attachment
@@ -165,6 +166,8 @@ def _detail(
     preview: tuple[bool, list[str]] | None = None
     if application.status == Application.Status.DRAFT:
         preview = services.check_eligibility(application=application)
+    else:
+        with_shown_reasons([application], application.call)
     return render(
         request,
         "network/applications/detail.html",
@@ -270,6 +273,7 @@ def _convener_page(
         status=chosen.get("status", ""),
         eligible=chosen.get("eligible", ""),
     )
+    with_shown_reasons(applications, call)
     return render(
         request,
         "network/applications/call_applications.html",

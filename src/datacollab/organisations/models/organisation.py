@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.core import countries
+from datacollab.core import countries, country_names
 
 
 class OrganisationKind(models.TextChoices):
@@ -41,7 +41,7 @@ class Organisation(models.Model):
 
     @property
     def country_name(self) -> str:
-        return countries.name_of(self.country)
+        return country_names.name(self.country)
 
 
 class Membership(models.Model):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.core import countries
+from datacollab.core import country_names
 
 
 class EmailUserManager(UserManager["User"]):
@@ -61,7 +61,7 @@ class User(AbstractUser):
 
     @property
     def country_names(self) -> list[str]:
-        return [countries.name_of(code) for code in self.countries or []]
+        return country_names.names(list(self.countries or []))
 
 
 class Role(models.TextChoices):

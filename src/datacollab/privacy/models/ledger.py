@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from datacollab.datasets.models import Dataset, DatasetVersion
 from datacollab.organisations.models import Organisation
@@ -12,7 +13,7 @@ class Release(models.Model):
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+")
     version = models.ForeignKey(DatasetVersion, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=64, help_text="SHA-256 of version, query and protections")
+    key = models.CharField(max_length=64, help_text=_("SHA-256 of version, query and protections"))
     query = models.JSONField()
     result = models.JSONField()
     epsilon = models.FloatField()

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from datacollab.core import countries
+from datacollab.core import countries, country_names
 from datacollab.events.models import Attendance, Audience, Session
 from datacollab.learnings.models import Learning, Visibility
 from datacollab.network.models import (
@@ -33,7 +33,7 @@ STAGES = ("applied", "eligible", "shortlisted", "selected")
 
 
 def region_name(code: str) -> str:
-    return countries.region_of(code) or "?"
+    return country_names.region(countries.region_of(code)) or "?"
 
 
 def kind_labels() -> dict[str, str]:
