@@ -1,9 +1,11 @@
 """Template side of core/content_language.py: `{% load content_language %}`.
 
-    {{ call|localized:"title" }}           the text in the reader's language, with fallback
-    <h1 lang="{{ call|content_lang:'title' }}">  the language that text is in
-    {% fallback_note call "title" "description" %}  "Shown in English: no Spanish version yet."
-    {{ application.language|language_name }}       "Spanish"
+{{ call|localized:"title" }}           the text in the reader's language, with fallback
+<h1{{ call|lang_attr:"title" }}>         ' lang="en-gb"' when that text is not in the
+                                       reader's language, else nothing
+<dd{{ application.language|lang_if_other }}>  the same for a language code
+{% fallback_note call "title" "description" %}  "Shown in English: no Spanish version yet."
+{{ application.language|language_name }}       "Spanish"
 """
 
 from __future__ import annotations
@@ -26,6 +28,22 @@ def localized(obj: Any, field: str) -> str:
 @register.filter
 def content_lang(obj: Any, field: str) -> str:
     return content_language.localize(obj, field).language
+
+
+def _attr(code: str) -> str:
+    if not code or code == content_language.reader_language():
+        return ""
+    return format_html(' lang="{}"', code)
+
+
+@register.filter
+def lang_attr(obj: Any, field: str) -> str:
+    return _attr(content_language.localize(obj, field).language)
+
+
+@register.filter
+def lang_if_other(code: str) -> str:
+    return _attr(code)
 
 
 @register.filter

@@ -46,12 +46,8 @@ def translation_rows(call: Call) -> list[LanguageRow]:
     for code, _name in content_language.site_languages():
         if code == call.language:
             continue
-        done = sum(
-            1 for obj, name in texts if (obj.translations or {}).get(code, {}).get(name)
-        )
-        rows.append(
-            LanguageRow(code, content_language.language_name(code), done, len(texts))
-        )
+        done = sum(1 for obj, name in texts if (obj.translations or {}).get(code, {}).get(name))
+        rows.append(LanguageRow(code, content_language.language_name(code), done, len(texts)))
     return rows
 
 
