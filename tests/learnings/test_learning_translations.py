@@ -12,6 +12,7 @@ from datacollab.core.models import AuditEntry
 from datacollab.learnings.models import Visibility
 from datacollab.learnings.services.learnings import create_learning
 from datacollab.learnings.services.translations import translate_learning
+from datacollab.search import index
 from tests.factories import make_cohort, make_user
 from tests.factories_learnings import make_learning, make_participant
 from tests.network.factories_applications import page_text
@@ -183,3 +184,20 @@ def test_learning_list_query_count_is_unchanged_by_translations(client):
         )
 
     assert list_queries() == few
+
+
+def test_search_finds_a_learning_by_its_translation():
+    from datacollab.search.selectors import search
+
+    learning = _public_learning()
+    translate_learning(
+        actor=learning.author,
+        learning=learning,
+        language="pt",
+        texts={"title": "Guardiões", "body": "Os dados abertos precisam de guardiões."},
+    )
+    index.refresh("learning", learning.pk)
+
+    assert [str(hit.object) for hit in search(None, q="guardiões").page] == [
+        "Stewards keep data alive"
+    ]
