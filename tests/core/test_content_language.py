@@ -123,3 +123,14 @@ def test_template_filters_give_the_text_and_a_lang_attribute_only_when_it_differ
         html = template.render(Context({"obj": obj}))
 
     assert html == '<h1 lang="en-gb">Data for cities</h1><p>Becas</p>'
+
+
+def test_language_name_is_lower_case_where_the_reader_writes_it_so():
+    from datacollab.core.content_language import language_name
+
+    with translation.override("fr"):
+        french = language_name("es")
+    with translation.override("en-gb"):
+        english = language_name("es")
+
+    assert (french, english) == ("espagnol", "Spanish")

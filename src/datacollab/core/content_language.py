@@ -61,12 +61,20 @@ def site_language(code: str | None) -> str | None:
     return _match(code, language_codes())
 
 
+# Languages that write the names of languages in lower case inside a sentence ("en español",
+# "en français"); Django's names start with a capital, as a menu would show them.
+LOWER_CASE_NAMES = {"es", "fr", "pt", "it", "ca", "gl"}
+
+
 def language_name(code: str) -> str:
-    """The language's name in the reader's language ("Spanish", "espagnol")."""
+    """The language's name in the reader's language, as it reads inside a sentence
+    ("Spanish", "espagnol")."""
     try:
-        return str(translation.get_language_info(code)["name_translated"])
+        name = str(translation.get_language_info(code)["name_translated"])
     except KeyError:
-        return dict(site_languages()).get(code, code)
+        name = dict(site_languages()).get(code, code)
+    reader = (translation.get_language() or "").split("-")[0]
+    return name[:1].lower() + name[1:] if reader in LOWER_CASE_NAMES else name
 
 
 def check_language(code: str, *, field: str = "language") -> str:
