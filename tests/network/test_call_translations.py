@@ -428,3 +428,12 @@ def test_convener_sees_the_language_on_the_applications_table_and_page(convener,
     assert "Dados abertos Answered in Portuguese" in page_text(table)
     assert "Language Answered in Portuguese" in page_text(page)
     assert Application.objects.get().language == "pt"
+
+
+def test_my_reviews_lists_the_language_of_each_application(login):
+    person = make_reviewer()
+    assign(make_application(call=make_call(), language="fr", title="Capteurs"), person)
+
+    response = login(person).get(reverse("my-reviews"))
+
+    assert "Capteurs Answered in French" in page_text(response)
