@@ -201,3 +201,30 @@ def test_search_finds_a_learning_by_its_translation():
     assert [str(hit.object) for hit in search(None, q="guardiões").page] == [
         "Stewards keep data alive"
     ]
+
+
+def test_saying_a_learning_is_written_in_a_translated_language_is_refused():
+    from datacollab.learnings.services.learnings import update_learning
+
+    learning = _public_learning()
+    translate_learning(
+        actor=learning.author, learning=learning, language="fr", texts={"title": "Intendants"}
+    )
+    translate_learning(
+        actor=learning.author, learning=learning, language="es", texts={"title": "Datos"}
+    )
+
+    with pytest.raises(DomainError) as refused:
+        update_learning(
+            actor=learning.author,
+            learning=learning,
+            cohort=learning.cohort,
+            title="Les intendants",
+            body="Il en faut.",
+            visibility=Visibility.PUBLIC,
+            language="fr",
+        )
+
+    assert (refused.value.status, refused.value.field) == (409, "language")
+    learning.refresh_from_db()
+    assert (learning.language, learning.title) == ("en-gb", "Stewards keep data alive")

@@ -437,3 +437,28 @@ def test_my_reviews_lists_the_language_of_each_application(login):
     response = login(person).get(reverse("my-reviews"))
 
     assert "Capteurs Answered in French" in page_text(response)
+
+
+def test_update_call_to_a_language_it_is_translated_into_is_refused(convener):
+    from datacollab.network.services.setup import update_call
+
+    call = make_call(status="draft")
+    translate_call(actor=convener, call=call, language="fr", texts={"title": "Données"})
+
+    with pytest.raises(DomainError) as refused:
+        update_call(
+            actor=convener,
+            call=call,
+            title=call.title,
+            summary=call.summary,
+            description=call.description,
+            opens_at=call.opens_at,
+            deadline=call.deadline,
+            timezone=call.timezone,
+            reviews_per_application=call.reviews_per_application,
+            language="fr",
+        )
+
+    assert refused.value.status == 409
+    call.refresh_from_db()
+    assert call.language == "en-gb"

@@ -167,11 +167,17 @@ def update_learning(
     learning.collaboration = collaboration
     learning.visibility = visibility
     if language is not None:
-        learning.language = check_language(language)
-        # A translation into what is now the original would never be shown: it goes.
-        learning.translations = {
-            code: texts for code, texts in learning.translations.items() if code != language
-        }
+        language = check_language(language)
+        if language != learning.language and language in (learning.translations or {}):
+            # That version would never be shown again; the author removes it knowingly.
+            raise Conflict(
+                _(
+                    "The learning has a version in that language already: empty it on its "
+                    "page first, or keep the language as it is."
+                ),
+                field="language",
+            )
+        learning.language = language
     learning.save()
     learning.tags.set(tags)
     learning.contributors.set(contributors)
