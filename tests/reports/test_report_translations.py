@@ -90,7 +90,7 @@ def test_next_revision_takes_in_the_new_translation(output, convener):
     assert "Un título cambiado después" in page_text(_in("es", _url("cohort-report", output)))
 
 
-def test_report_pdf_in_spanish_is_made_from_the_frozen_spanish_page(output, convener):
+def test_report_pdf_in_spanish_is_the_one_stored_at_publication(output, convener):
     _spanish_learning(output)
     publish_report(actor=convener, cohort=output.cohort)
     _spanish_learning(output, title="Un título cambiado después")
@@ -100,6 +100,12 @@ def test_report_pdf_in_spanish_is_made_from_the_frozen_spanish_page(output, conv
 
     assert (SPANISH_TITLE in spanish, "Un título cambiado después" in spanish) == (True, False)
     assert ("Count reuses, not downloads" in english, SPANISH_TITLE in english) == (True, False)
+    stored = ReportRevision.objects.get().translations["es"]
+    audited = AuditEntry.objects.get(action="report.published").details["languages"]
+    assert (stored["pdf"], audited["es"]) == (
+        f"reports/{output.cohort.slug}/revision-1.es.pdf",
+        stored["pdf_sha256"],
+    )
 
 
 def test_report_title_and_introduction_in_the_readers_language(output, convener):

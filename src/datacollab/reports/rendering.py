@@ -226,6 +226,7 @@ class Frozen:
     markdown: str
     pdf: bytes
     counts: dict[str, int]
+    title: str = ""
 
 
 def counts(content: ReportContent) -> dict[str, int]:
@@ -245,4 +246,5 @@ def freeze(content: ReportContent, *, revision: int) -> Frozen:
         markdown=render_markdown(content),
         pdf=render_pdf(content),
         counts=counts(content),
+        title=content.title,
     )

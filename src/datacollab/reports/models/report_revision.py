@@ -36,8 +36,8 @@ class ReportRevision(models.Model):
     # Empty for a revision carried over from before snapshots: `report-freeze` renders it.
     rendered_at = models.DateTimeField(null=True, blank=True)
     # The same revision frozen in each other language of the site, at the same moment:
-    # {language: {"title": ..., "html": ..., "markdown": ...}}. The fields above are the
-    # site's default language; the PDF of another language is made from its frozen HTML.
+    # {language: {"title", "html", "markdown", "pdf" (its storage name), "pdf_sha256"}}. The
+    # fields above are the site's default language.
     translations = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -95,8 +95,12 @@ def revision_markdown(revision: ReportRevision, language: str | None = None) -> 
 
 def revision_pdf(revision: ReportRevision, language: str | None = None) -> bytes:
     frozen = frozen_language(revision, language)
+    if frozen.get("pdf"):
+        with revision.pdf.storage.open(frozen["pdf"], "rb") as stored:
+            return stored.read()
     if frozen.get("html"):
-        # Made from the HTML frozen at publication, so it holds what that moment held.
+        # Its file is missing: made again from the HTML frozen at publication, so it still
+        # holds what that moment held.
         return rendering.pdf_from_html(
             rendering.document(
                 body=frozen["html"],

@@ -110,25 +110,39 @@ def _store_pdf(revision: ReportRevision, pdf: bytes) -> None:
 
 def _freeze_languages(
     report: CohortReport, *, as_of: Any, number: int
-) -> tuple[ReportContent, rendering.Frozen, dict[str, dict[str, str]]]:
-    """The revision in the site's default language (content, page, Markdown and PDF), and
-    {language: {"title", "html", "markdown"}} for each other language."""
+) -> tuple[ReportContent, rendering.Frozen, dict[str, rendering.Frozen]]:
+    """The revision in the site's default language (its content and the three formats), and
+    the three formats in each other language of the site, all as of the same moment."""
     with translation.override(default_language()):
         content = report_content(report, as_of=as_of)
         frozen = rendering.freeze(content, revision=number)
-    others: dict[str, dict[str, str]] = {}
+    others: dict[str, rendering.Frozen] = {}
     for code in language_codes():
         if code == default_language():
             continue
         with translation.override(code):
-            version = report_content(report, as_of=as_of)
-            version.revision = number
-            others[code] = {
-                "title": version.title,
-                "html": rendering.render_body(version),
-                "markdown": rendering.render_markdown(version),
-            }
+            others[code] = rendering.freeze(report_content(report, as_of=as_of), revision=number)
     return content, frozen, others
+
+
+def _store_languages(snapshot: ReportRevision, others: dict[str, rendering.Frozen]) -> None:
+    """Each other language's title, page and Markdown in the revision's row, and its PDF in
+    the same storage as the default one's (`reports/<cohort>/revision-N.<language>.pdf`)."""
+    storage = snapshot.pdf.storage
+    folder = f"reports/{snapshot.report.cohort.slug}"
+    languages: dict[str, dict[str, str]] = {}
+    for code, frozen in others.items():
+        name = storage.save(
+            f"{folder}/revision-{snapshot.number}.{code}.pdf", ContentFile(frozen.pdf)
+        )
+        languages[code] = {
+            "title": frozen.title,
+            "html": frozen.html,
+            "markdown": frozen.markdown,
+            "pdf": name,
+            "pdf_sha256": hashlib.sha256(frozen.pdf).hexdigest(),
+        }
+    snapshot.translations = languages
 
 
 @transaction.atomic
@@ -164,24 +178,25 @@ def publish_report(*, actor: Any, cohort: Cohort, revision: int | None = None) -
         html=frozen.html,
         markdown=frozen.markdown,
         counts=frozen.counts,
-        translations=languages,
         # After the report's own save, so a later edit (and only that) reads as a change.
         rendered_at=timezone.now(),
     )
     _store_pdf(snapshot, frozen.pdf)
+    _store_languages(snapshot, languages)
     snapshot.save()
-    audit.record(
-        action="report.published",
-        actor=actor,
-        obj=report,
-        details={
-            "cohort": cohort.slug,
-            "revision": number,
-            "sections": report.sections,
-            "counts": frozen.counts,
-            "pdf_sha256": snapshot.pdf_sha256,
-        },
-    )
+    details: dict[str, Any] = {
+        "cohort": cohort.slug,
+        "revision": number,
+        "sections": report.sections,
+        "counts": frozen.counts,
+        "pdf_sha256": snapshot.pdf_sha256,
+    }
+    if snapshot.translations:
+        # The other languages' PDFs, by their hashes, as the default one's.
+        details["languages"] = {
+            code: version["pdf_sha256"] for code, version in snapshot.translations.items()
+        }
+    audit.record(action="report.published", actor=actor, obj=report, details=details)
     return report
 
 
@@ -206,9 +221,9 @@ def freeze_carried_over(*, revision_id: int) -> ReportRevision:
         report, as_of=snapshot.published_at, number=snapshot.number
     )
     snapshot.html, snapshot.markdown, snapshot.counts = frozen.html, frozen.markdown, frozen.counts
-    snapshot.translations = languages
     snapshot.rendered_at = timezone.now()
     _store_pdf(snapshot, frozen.pdf)
+    _store_languages(snapshot, languages)
     snapshot.save()
     audit.record(
         action="report.revision_rendered",
