@@ -172,3 +172,20 @@ def test_report_translation_page_saves_and_returns_to_the_edit_page(output, conv
 
     assert (response.status_code, response["Location"]) == (302, _url("cohort-report-edit", output))
     assert output.cohort.report.translations == {"es": {"title": "Ríos compartidos"}}
+
+
+def test_freezing_a_carried_over_revision_freezes_every_language(output, convener):
+    from datacollab.reports.services.cohort_reports import freeze_carried_over
+
+    _spanish_learning(output)
+    publish_report(actor=convener, cohort=output.cohort)
+    revision = ReportRevision.objects.get()
+    # As the migration leaves a revision from before snapshots: unrendered, nothing stored.
+    ReportRevision.objects.filter(pk=revision.pk).update(
+        rendered_at=None, html="", markdown="", translations={}
+    )
+
+    frozen = freeze_carried_over(revision_id=revision.pk)
+
+    assert sorted(frozen.translations) == ["es", "fr", "pt"]
+    assert SPANISH_TITLE in frozen.translations["es"]["html"]
