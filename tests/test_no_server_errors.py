@@ -166,6 +166,7 @@ def _values() -> dict[str, list[Any]]:
         "question_pk": [*SurveyQuestion.objects.values_list("pk", flat=True)[:1], 999999],
         "team_pk": [*Team.objects.values_list("pk", flat=True)[:1], 999999],
         "file_pk": [999999],
+        "language": ["es", "en-gb", "xx"],  # a translation's language (issue 14)
     }
 
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.collaborations.models import DataCollaboration
+from datacollab.core.content_language import reader_language, site_languages
 from datacollab.events.models import Session
 from datacollab.learnings.models import Resource, Tag, Visibility
 from datacollab.learnings.services.resources import FILE_EXTENSIONS, MAX_FILE_BYTES
@@ -98,6 +99,12 @@ class LearningForm(_Tagged):
         initial=Visibility.COHORT,
         widget=forms.RadioSelect,
     )
+    # Not required: a form sent without it keeps the learning's language (new: the reader's).
+    language = forms.ChoiceField(
+        label=_("Written in"),
+        required=False,
+        help_text=_("Add versions in the network's other languages once it is saved."),
+    )
 
     def __init__(
         self,
@@ -111,6 +118,8 @@ class LearningForm(_Tagged):
         self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
         self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
         self.fields["contributors"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["language"].choices = site_languages()  # type: ignore[attr-defined]
+        self.fields["language"].initial = reader_language()
 
 
 class ResourceForm(_Tagged):
@@ -187,3 +196,23 @@ class LearningFilterForm(forms.Form):
 
 class ResourceFilterForm(LearningFilterForm):
     kind = forms.CharField(required=False, max_length=20)
+
+
+class LearningTranslationForm(forms.Form):
+    """One language's version of a learning; the original shows under each field."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Insight"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+    def __init__(self, *args: Any, original: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].help_text = _("Original: %(text)s") % {"text": original.title}
+        self.fields["body"].help_text = _(
+            "Markdown. Leave both fields empty to remove this language's version."
+        )
+        self.original_body = original.body

@@ -5,4 +5,5 @@ from django.urls import URLPattern, URLResolver, include, path
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("datacollab.learnings.views.learnings")),
     path("", include("datacollab.learnings.views.resources")),
+    path("", include("datacollab.learnings.views.translations")),
 ]

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("datacollab.network.views.setup")),
     path("", include("datacollab.network.views.setup_builders")),
     path("", include("datacollab.network.views.setup_ways_in")),
+    path("", include("datacollab.network.views.setup_translations")),
 ]

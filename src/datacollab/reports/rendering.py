@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+from datacollab.core.content_language import localized
 from datacollab.organisations.models import OrganisationKind
 from datacollab.reports.charts import Chart
 from datacollab.reports.models import ReportSection
@@ -150,8 +151,9 @@ def render_markdown(content: ReportContent) -> str:
         out += [line, ""]
     else:
         out += [_("Draft, not yet published."), ""]
-    if report.introduction.strip():
-        out += [report.introduction.strip(), ""]
+    introduction = localized(report, "introduction").strip()
+    if introduction:
+        out += [introduction, ""]
     if content.shows(ReportSection.SESSIONS):
         out += [f"## {_('Sessions')}", ""]
         for item in content.sessions:
@@ -173,7 +175,8 @@ def render_markdown(content: ReportContent) -> str:
         for group in content.themes:
             out += [f"### {md_text(group.name)}", ""]
             for learning in group.learnings:
-                out += [f"#### {md_text(learning.title)}", "", learning.body.strip(), ""]
+                title, body = localized(learning, "title"), localized(learning, "body")
+                out += [f"#### {md_text(title)}", "", body.strip(), ""]
                 names = ", ".join(org.name for org in learning.contributors.all())
                 if names:
                     out += [f"*{md_text(_('Credited to %(names)s') % {'names': names})}*", ""]
@@ -223,6 +226,7 @@ class Frozen:
     markdown: str
     pdf: bytes
     counts: dict[str, int]
+    title: str = ""
 
 
 def counts(content: ReportContent) -> dict[str, int]:
@@ -242,4 +246,5 @@ def freeze(content: ReportContent, *, revision: int) -> Frozen:
         markdown=render_markdown(content),
         pdf=render_pdf(content),
         counts=counts(content),
+        title=content.title,
     )

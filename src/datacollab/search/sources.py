@@ -192,6 +192,12 @@ def _learning_entry(learning: Any) -> Entry:
             learning.session.title if learning.session else "",
             learning.collaboration.name if learning.collaboration else "",
             learning.cohort.name,
+            # Its versions in other languages, so a reader finds it in theirs (issue 14).
+            *(
+                plain(text)
+                for texts in (learning.translations or {}).values()
+                for text in texts.values()
+            ),
         ),
     )
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.collaborations.models import DataCollaboration
+from datacollab.core.content_language import default_language
 from datacollab.events.models import Session
 from datacollab.learnings.models.tag import Tag
 from datacollab.network.models import Cohort
@@ -52,6 +53,12 @@ class Learning(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Title and body as written in `language`; {language: {field: text}} for the others
+    # (core/content_language.py).
+    language = models.CharField(_("written in"), max_length=15, default=default_language)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    translatable = ("title", "body")
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.collaborations.models import DataCollaboration
 from datacollab.core import audit
+from datacollab.core.content_language import check_language, reader_language
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.events.models import Session
 from datacollab.learnings import rules
@@ -99,6 +100,7 @@ def create_learning(
     custom_tags: Sequence[str] = (),
     contributors: Sequence[Organisation] = (),
     visibility: str = Visibility.COHORT,
+    language: str | None = None,
 ) -> Learning:
     """A draft learning of `cohort`, by `actor`; publishing it is a separate step."""
     _require_writer(actor, cohort)
@@ -107,6 +109,7 @@ def create_learning(
     _check_links(cohort=cohort, session=session, contributors=contributors, visibility=visibility)
     tags = resolve_tags(themes=themes, custom=custom_tags)
     learning = Learning.objects.create(
+        language=check_language(language or reader_language()),
         slug=unique_slug(Learning, title, "learning"),
         title=title,
         body=body,
@@ -141,6 +144,7 @@ def update_learning(
     custom_tags: Sequence[str] = (),
     contributors: Sequence[Organisation] = (),
     visibility: str = Visibility.COHORT,
+    language: str | None = None,
 ) -> Learning:
     learning = _locked(learning)
     if not rules.may_edit_learning(actor, learning):
@@ -162,6 +166,18 @@ def update_learning(
     learning.session = session
     learning.collaboration = collaboration
     learning.visibility = visibility
+    if language is not None:
+        language = check_language(language)
+        if language != learning.language and language in (learning.translations or {}):
+            # That version would never be shown again; the author removes it knowingly.
+            raise Conflict(
+                _(
+                    "The learning has a version in that language already: empty it on its "
+                    "page first, or keep the language as it is."
+                ),
+                field="language",
+            )
+        learning.language = language
     learning.save()
     learning.tags.set(tags)
     learning.contributors.set(contributors)

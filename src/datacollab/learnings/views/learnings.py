@@ -13,6 +13,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from datacollab.core.content_language import language_codes, language_name
 from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.learnings import rules, selectors
 from datacollab.learnings.forms import LearningFilterForm, LearningForm
@@ -105,6 +106,7 @@ def _saved_fields(form: LearningForm) -> dict[str, Any]:
         "custom_tags": data["custom_tags"],
         "contributors": list(data["contributors"]),
         "visibility": data["visibility"],
+        "language": data["language"] or None,
     }
 
 
@@ -143,6 +145,11 @@ def _detail(request: HttpRequest, learning: Learning, *, status: int = 200) -> H
             "learning": learning,
             "may_edit": rules.may_edit_learning(request.user, learning),
             "may_publish": rules.may_publish_learning(request.user, learning),
+            "languages": [
+                (code, language_name(code), code in (learning.translations or {}))
+                for code in language_codes()
+                if code != learning.language
+            ],
         },
         status=status,
     )
@@ -188,6 +195,7 @@ def learning_edit(request: HttpRequest, learning_slug: str) -> HttpResponse:
                 "custom_tags": ", ".join(t.name for t in tags if not t.is_theme),
                 "contributors": list(learning.contributors.all()),
                 "visibility": learning.visibility,
+                "language": learning.language,
             },
         )
     return render(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from datacollab.collaborations.models import DataCollaboration
 from datacollab.collaborations.selectors import collaborations_of
+from datacollab.core.content_language import localized, reader_language, site_languages
 from datacollab.core.errors import DomainError
 from datacollab.network.models import Answer, Application, Call, Question, QuestionKind
 from datacollab.network.selectors.applications import zone_of
@@ -40,14 +41,12 @@ def _plain(value: Decimal | None) -> Decimal | None:
 
 
 def _question_field(question: Question) -> forms.Field:
-    common: dict[str, Any] = {
-        "label": question.label,
-        "help_text": question.help_text,
-        "required": False,
-    }
+    # In the reader's language where the convener translated it (core/content_language.py).
+    label, help_text = localized(question, "label"), localized(question, "help_text")
+    common: dict[str, Any] = {"label": label, "help_text": help_text, "required": False}
     if question.max_words:
         limit = _("At most %(n)d words.") % {"n": question.max_words}
-        common["help_text"] = f"{question.help_text} {limit}".strip()
+        common["help_text"] = f"{help_text} {limit}".strip()
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:
         return forms.CharField(max_length=question.max_length or DEFAULT_SHORT_TEXT, **common)
@@ -105,6 +104,14 @@ class ApplicationForm(forms.Form):
         decimal_places=2,
         required=False,
     )
+    # Not required: a form sent without it keeps the application's language.
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of your answers"),
+        required=False,
+        help_text=gettext_lazy(
+            "Answer in any of the network's languages: reviewers see which one you chose."
+        ),
+    )
     collaboration = forms.ModelChoiceField(
         label=gettext_lazy("Data collaboration"),
         queryset=DataCollaboration.objects.none(),
@@ -127,6 +134,7 @@ class ApplicationForm(forms.Form):
             "summary": application.summary,
             "requested_amount": application.requested_amount or None,
             "collaboration": application.collaboration,
+            "language": application.language or reader_language(),
         }
         for question in questions:
             answer = answers.get(question.pk)
@@ -142,6 +150,9 @@ class ApplicationForm(forms.Form):
         collaboration = self.fields["collaboration"]
         assert isinstance(collaboration, forms.ModelChoiceField)
         collaboration.queryset = collaborations_of(application.organisation)
+        languages = self.fields["language"]
+        assert isinstance(languages, forms.ChoiceField)
+        languages.choices = site_languages()
         self.fields["requested_amount"].help_text = _(
             "In %(currency)s; at most %(cap)s per award."
         ) % {"currency": cohort.currency, "cap": f"{cohort.award_cap:,.2f}"}
@@ -153,7 +164,7 @@ class ApplicationForm(forms.Form):
             has_file = answers.get(question.pk) is not None and bool(answers[question.pk].file)
             field.required = enforce and question.required and not has_file
             if question.required:
-                field.label = f"{question.label} *"
+                field.label = f"{field.label} *"
             self.fields[field_name(question)] = field
 
     def clean(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.core.content_language import reader_language, site_languages
 from datacollab.network.models import (
     Call,
     Cohort,
@@ -100,6 +101,7 @@ class CallForm(forms.Form):
         "reviews_per_application",
         "review_deadline",
         "blind_review",
+        "language",
     )
 
     cohort = forms.ModelChoiceField(
@@ -145,6 +147,15 @@ class CallForm(forms.Form):
             "Reviewers do not see the applicant's organisation, its people or its file names."
         ),
     )
+    # Not required: a form sent without it keeps the call's language (or the site's default).
+    language = forms.ChoiceField(
+        label=_("Written in"),
+        required=False,
+        help_text=_(
+            "The language of the title, texts and questions above. Add other languages on "
+            "the call's Translations page."
+        ),
+    )
 
     def __init__(self, *args: Any, call: Call | None = None, **kwargs: Any) -> None:
         if call is not None:
@@ -166,12 +177,17 @@ class CallForm(forms.Form):
                     "reviews_per_application": call.reviews_per_application,
                     "review_deadline": local(call.review_deadline),
                     "blind_review": call.blind_review,
+                    "language": call.language,
                 },
             )
         super().__init__(*args, **kwargs)
         zones = self.fields["timezone"]
         assert isinstance(zones, forms.ChoiceField)
         zones.choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+        languages = self.fields["language"]
+        assert isinstance(languages, forms.ChoiceField)
+        languages.choices = site_languages()
+        languages.initial = reader_language()
         if call is not None:
             del self.fields["cohort"]
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.collaborations.models import DataCollaboration
+from datacollab.core.content_language import default_language
 from datacollab.network.models.call import Call, Question
 from datacollab.network.uploads import application_upload_to
 from datacollab.organisations.models import Organisation
@@ -59,6 +60,8 @@ class Application(models.Model):
     source = models.CharField(
         _("way in"), max_length=10, choices=Source.choices, default=Source.OPEN_CALL
     )
+    # The language the applicant answers in: any of the network's (settings.LANGUAGES).
+    language = models.CharField(_("answered in"), max_length=15, default=default_language)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.core.content_language import default_language
 from datacollab.network.models.cohort import Cohort
 from datacollab.organisations.models import Organisation
 
@@ -70,6 +71,13 @@ class Call(models.Model):
     eoi_deadline = models.DateTimeField(
         _("expressions of interest close at"), null=True, blank=True
     )
+    # Content in several languages (core/content_language.py): the fields above hold the
+    # text as written in `language`; `translations` holds {language: {field: text}}, and the
+    # call's questions and criteria are translated the same way, from the same language.
+    language = models.CharField(_("written in"), max_length=15, default=default_language)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    translatable = ("title", "summary", "description")
 
     class Meta:
         ordering = ["-deadline"]
@@ -142,12 +150,21 @@ class Question(models.Model):
     allowed_extensions = models.JSONField(
         default=list, blank=True, help_text=_('e.g. ["pdf", "docx"]; empty means pdf only')
     )
+    # {language: {"label": ..., "help_text": ...}}, from the call's language.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    translatable = ("label", "help_text")
 
     class Meta:
         ordering = ["call", "position", "id"]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def language(self) -> str:
+        """Written in its call's language (no query when read through the call)."""
+        return self.call.language
 
 
 class CriterionKind(models.TextChoices):
@@ -168,6 +185,10 @@ class EligibilityCriterion(models.Model):
         _("description shown to applicants"),
         max_length=300,
     )
+    # {language: {"description": ...}}, from the call's language.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    translatable = ("description",)
 
     class Meta:
         ordering = ["call", "id"]
@@ -176,6 +197,10 @@ class EligibilityCriterion(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def language(self) -> str:
+        return self.call.language
 
 
 class Extension(models.Model):

@@ -97,7 +97,8 @@ class AnswerRow:
 def answer_rows(application: Application) -> list[AnswerRow]:
     """The call's questions in order, each with this application's answer (or None)."""
     answers = {a.question_id: a for a in Answer.objects.filter(application=application)}
-    questions = Question.objects.filter(call_id=application.call_id).order_by("position", "id")
+    # Through the call, so each question knows its call (and language) without a query.
+    questions = application.call.questions.order_by("position", "id")
     return [AnswerRow(question=q, answer=answers.get(q.pk)) for q in questions]
 
 

@@ -37,6 +37,7 @@ class ReviewerApplication:
     requested_amount: Decimal
     currency: str
     answers: list[AnswerView]
+    language: str = ""  # the language the applicant answered in
 
 
 def hidden_label() -> str:
@@ -89,6 +90,7 @@ def for_reviewer(application: Application) -> ReviewerApplication:
             requested_amount=application.requested_amount,
             currency=call.cohort.currency,
             answers=answers,
+            language=application.language,
         )
     pattern = _redactor(_identifying_names(application))
     return ReviewerApplication(
@@ -111,6 +113,7 @@ def for_reviewer(application: Application) -> ReviewerApplication:
             )
             for a in answers
         ],
+        language=application.language,
     )
 
 

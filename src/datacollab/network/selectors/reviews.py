@@ -10,12 +10,12 @@ from enum import StrEnum
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from datacollab.core.content_language import localized
 from datacollab.core.errors import NotAllowed
 from datacollab.network.models import (
     Answer,
     Application,
     Call,
-    Question,
     Review,
     ReviewAssignment,
     ReviewerConflict,
@@ -197,7 +197,7 @@ class AnswerView:
 def answers_of(application: Application) -> list[AnswerView]:
     answers = {a.question_id: a for a in Answer.objects.filter(application=application)}
     shown = []
-    for question in Question.objects.filter(call_id=application.call_id).order_by("position", "id"):
+    for question in application.call.questions.order_by("position", "id"):
         answer = answers.get(question.pk)
         value = answer.value if answer is not None else None
         file_name = ""
@@ -212,7 +212,8 @@ def answers_of(application: Application) -> list[AnswerView]:
             text = "" if value is None else str(value)
         shown.append(
             AnswerView(
-                question=question.label,
+                # The question in the reviewer's language (the answer stays as written).
+                question=localized(question, "label"),
                 kind=question.kind,
                 value=text,
                 file_name=file_name,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.collaborations.models import CollaborationMember, DataCollaboration
 from datacollab.core import audit
+from datacollab.core.content_language import check_language, localized, reader_language
 from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from datacollab.core.templatetags.datacollab import money
 from datacollab.network import eligibility
@@ -170,6 +171,8 @@ def start_application(
                 created_by=actor,
                 title="",
                 requested_amount=Decimal("0.00"),
+                # The language they are reading in; they may choose another on the form.
+                language=reader_language(),
             )
     except IntegrityError as exc:  # a concurrent start won the race
         raise Conflict(
@@ -197,7 +200,7 @@ def _missing_required(
     for question in questions:
         value = answers.get(question.pk)
         if question.required and (value is None or value in ("", [], {})):
-            missing.append(question.label)
+            missing.append(localized(question, "label"))
     return missing
 
 
@@ -246,11 +249,13 @@ def save_draft(
     files: dict[int, UploadedFile] | None = None,
     now: datetime | None = None,
     collaboration: DataCollaboration | EllipsisType | None = ...,
+    language: str | None = None,
 ) -> Application:
     """Save what the applicant has so far. A draft may be partial; a submitted application
     stays submitted, so it must stay complete, and its eligibility is checked again.
     `collaboration` links a data collaboration the organisation belongs to (None unlinks;
-    leave it out to keep the link as it is)."""
+    leave it out to keep the link as it is). `language` is the one the answers are in: any of
+    the network's languages (None keeps it as it is)."""
     now = now or timezone.now()
     _require_member(actor, application.organisation)
     application = _locked(application)
@@ -261,10 +266,12 @@ def save_draft(
     # In a two-stage call's first stage, only the expression-of-interest questions are open.
     questions = {q.pk: q for q in stages.questions_for(application)}
     stages.check_word_limits(questions.values(), answers)
+    if language is not None:
+        application.language = check_language(language)
     application.title = title.strip()
     application.summary = summary
     application.requested_amount = requested_amount
-    fields = ["title", "summary", "requested_amount", "updated_at"]
+    fields = ["title", "summary", "requested_amount", "language", "updated_at"]
     if not isinstance(collaboration, EllipsisType):
         _require_collaboration_member(collaboration, application.organisation)
         application.collaboration = collaboration
@@ -380,6 +387,7 @@ def submit_application(
             "eligible": application.eligible,
             "reasons": application.eligibility_reasons,
             "late_under_extension": late and extension is not None,
+            "language": application.language,
         },
     )
     return application

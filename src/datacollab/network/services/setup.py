@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit
+from datacollab.core.content_language import check_language, default_language
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.templatetags.datacollab import money
 from datacollab.network.models import Award, Call, Cohort, CohortMembership, Network
@@ -310,6 +311,7 @@ def create_call(
     eoi_deadline: datetime | None = None,
     review_deadline: datetime | None = None,
     blind_review: bool = False,
+    language: str | None = None,
 ) -> Call:
     """A draft call for `cohort`. Questions, eligibility and rubric are added on its pages."""
     require_convener(actor)
@@ -322,7 +324,9 @@ def create_call(
         reviews_per_application=reviews_per_application,
     )
     check_review_deadline(opens_at=opens_at, review_deadline=review_deadline)
+    language = check_language(language or default_language())
     call = Call.objects.create(
+        language=language,
         cohort=cohort,
         slug=_unique_slug(Call, title),
         title=title.strip(),
@@ -350,6 +354,7 @@ def create_call(
             "reviews_per_application": reviews_per_application,
             "review_deadline": review_deadline,
             "blind_review": blind_review,
+            "language": language,
         },
     )
     return call
@@ -392,6 +397,7 @@ def update_call(
     eoi_deadline: datetime | None = None,
     review_deadline: datetime | None = None,
     blind_review: bool | None = None,
+    language: str | None = None,
 ) -> Call:
     """Edit a call's details. The review settings go through
     review_settings.update_review_settings (its own rules and audit entry); with
@@ -407,6 +413,14 @@ def update_call(
         reviews_per_application=reviews_per_application,
     )
     _check_fixed_after_draft(call, opens_at, deadline, eoi_deadline, timezone)
+    language = check_language(language) if language else call.language
+    if language != call.language and language in (call.translations or {}):
+        raise Conflict(
+            _(
+                "The call has a translation into that language already: remove it on the "
+                "Translations page before saying the original is written in it."
+            ),
+        )
     changed = _changes(
         call,
         {
@@ -418,6 +432,7 @@ def update_call(
             "eoi_deadline": eoi_deadline,
             "timezone": timezone,
             "reviews_per_application": reviews_per_application,
+            "language": language,
         },
     )
     if changed:

@@ -83,7 +83,8 @@ def in_eoi_stage(application: Application) -> bool:
 
 def questions_for(application: Application) -> list[Question]:
     """The questions this application answers now: EOI ones in stage one, else all."""
-    questions = Question.objects.filter(call_id=application.call_id).order_by("position", "id")
+    # Through the call, so each question knows its call (and language) without a query.
+    questions = application.call.questions.order_by("position", "id")
     if in_eoi_stage(application):
         questions = questions.filter(stage=QuestionStage.EOI)
     return list(questions)

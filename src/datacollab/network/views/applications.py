@@ -28,6 +28,7 @@ from datacollab.network.forms.applications import (
 from datacollab.network.models import Answer, Application, Call
 from datacollab.network.selectors import applications as selectors
 from datacollab.network.selectors.eligibility_shown import with_shown_reasons
+from datacollab.network.selectors.translations import call_fallback_note
 from datacollab.network.services import applications as services
 from datacollab.network.services import call_lifecycle, stages
 from datacollab.network.services.attachments import open_attachment
@@ -104,6 +105,7 @@ def _edit_context(application: Application, form: ApplicationForm) -> dict[str, 
         "call": application.call,
         "form": form,
         "stage": stages.stage_info(application),
+        "fallback_note": call_fallback_note(application.call, form.questions),
         **_deadlines(application.call, application),
     }
 
@@ -140,6 +142,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 answers=form.answers(),
                 files=form.uploads(),
                 collaboration=form.cleaned_data["collaboration"],
+                language=form.cleaned_data["language"] or None,
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

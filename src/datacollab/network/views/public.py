@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from datacollab.network.models import Call
 from datacollab.network.selectors import public as selectors
+from datacollab.network.selectors.translations import call_fallback_note, call_parts
 from datacollab.network.services import call_lifecycle
 
 
@@ -62,6 +63,7 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         state = "closed"
     early = bool(call.closed_at and call.closed_at < call.deadline and call.close_reason)
+    questions, criteria = call_parts(call)
     return render(
         request,
         "network/public/call_detail.html",
@@ -70,6 +72,7 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "state": state,
             "closed_early": early,
             "moves": call_lifecycle.allowed_moves(actor=request.user, call=call, now=now),
+            "fallback_note": call_fallback_note(call, questions, criteria),
         },
     )
 

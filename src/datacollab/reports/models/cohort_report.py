@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.core.content_language import default_language
 from datacollab.network.models import Cohort
 
 
@@ -40,6 +41,12 @@ class CohortReport(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Title and introduction as written in `language`; the others in `translations`
+    # ({language: {field: text}}, core/content_language.py).
+    language = models.CharField(_("written in"), max_length=15, default=default_language)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    translatable = ("title", "introduction")
 
     class Meta:
         verbose_name = _("cohort output report")

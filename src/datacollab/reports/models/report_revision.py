@@ -35,6 +35,10 @@ class ReportRevision(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     # Empty for a revision carried over from before snapshots: `report-freeze` renders it.
     rendered_at = models.DateTimeField(null=True, blank=True)
+    # The same revision frozen in each other language of the site, at the same moment:
+    # {language: {"title", "html", "markdown", "pdf" (its storage name), "pdf_sha256"}}. The
+    # fields above are the site's default language.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("output report revision")

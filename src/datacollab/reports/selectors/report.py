@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datacollab.collaborations.models import DataCollaboration
+from datacollab.core.content_language import localized
 from datacollab.core.errors import NotFound
 from datacollab.events.models import Session
 from datacollab.events.selectors.attendance import attendance_rates
@@ -245,7 +246,8 @@ def report_content(report: CohortReport, *, as_of: datetime | None = None) -> Re
     content = ReportContent(
         report=report,
         cohort=cohort,
-        title=report.title or _("The output of %(cohort)s") % {"cohort": cohort.name},
+        # In the reader's language where the convener translated it (core/content_language).
+        title=localized(report, "title") or _("The output of %(cohort)s") % {"cohort": cohort.name},
         sections=sections,
         generated_at=as_of,
     )

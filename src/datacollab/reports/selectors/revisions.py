@@ -12,6 +12,7 @@ import copy
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from datacollab.core.content_language import reader_language, site_language
 from datacollab.core.errors import NotFound
 from datacollab.reports import rendering
 from datacollab.reports.models import CohortReport, ReportRevision
@@ -67,19 +68,48 @@ def _carried_over(revision: ReportRevision) -> ReportContent:
     return content
 
 
-def revision_html(revision: ReportRevision) -> str:
+def frozen_language(revision: ReportRevision, language: str | None = None) -> dict[str, str]:
+    """The revision as frozen in `language` (default: the reader's), or {} when that is the
+    default language's fields (or a revision frozen before languages were)."""
+    if revision.rendered_at is None:
+        return {}
+    code = site_language(language or reader_language())
+    return dict((revision.translations or {}).get(code or "", {}))
+
+
+def revision_title(revision: ReportRevision, language: str | None = None) -> str:
+    return frozen_language(revision, language).get("title") or revision.title
+
+
+def revision_html(revision: ReportRevision, language: str | None = None) -> str:
     if revision.rendered_at is not None:
-        return revision.html
+        return frozen_language(revision, language).get("html") or revision.html
     return rendering.render_body(_carried_over(revision))
 
 
-def revision_markdown(revision: ReportRevision) -> str:
+def revision_markdown(revision: ReportRevision, language: str | None = None) -> str:
     if revision.rendered_at is not None:
-        return revision.markdown
+        return frozen_language(revision, language).get("markdown") or revision.markdown
     return rendering.render_markdown(_carried_over(revision))
 
 
-def revision_pdf(revision: ReportRevision) -> bytes:
+def revision_pdf(revision: ReportRevision, language: str | None = None) -> bytes:
+    frozen = frozen_language(revision, language)
+    if frozen.get("pdf"):
+        with revision.pdf.storage.open(frozen["pdf"], "rb") as stored:
+            return stored.read()
+    if frozen.get("html"):
+        # Its file is missing: made again from the HTML frozen at publication, so it still
+        # holds what that moment held.
+        return rendering.pdf_from_html(
+            rendering.document(
+                body=frozen["html"],
+                title=frozen.get("title") or revision.title,
+                cohort=revision.report.cohort,
+                generated_at=revision.published_at,
+                css="",
+            )
+        )
     if revision.rendered_at is not None and revision.pdf:
         with revision.pdf.open("rb") as stored:
             return stored.read()
@@ -90,7 +120,7 @@ def revision_document(revision: ReportRevision, *, css: str) -> str:
     """A revision as a standalone HTML page (the command's `--format html`)."""
     return rendering.document(
         body=revision_html(revision),
-        title=revision.title,
+        title=revision_title(revision),
         cohort=revision.report.cohort,
         generated_at=revision.published_at,
         css=css,

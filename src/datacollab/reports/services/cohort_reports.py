@@ -6,6 +6,9 @@
     published --withdraw--> draft (nothing public) --publish--> revision n+1
 
 Publishing freezes the report into a `ReportRevision`; the public never sees a live render.
+It freezes it in every language of the site at once (the title, introduction and learnings
+in their translations where there are some, the page's own words from the catalogue), so a
+translation added later waits for the next revision like any other change.
 """
 
 from __future__ import annotations
@@ -16,21 +19,22 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit
+from datacollab.core.content_language import default_language, language_codes
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.network.models import Cohort
 from datacollab.reports import rendering, rules
 from datacollab.reports.models import CohortReport, ReportRevision, ReportSection
-from datacollab.reports.selectors.report import report_content
+from datacollab.reports.selectors.report import ReportContent, report_content
 from datacollab.reports.selectors.revisions import next_revision_number
 
 MAX_INTRODUCTION = 20_000
 
 
-def _require_convener(actor: Any, doing: str) -> None:
+def require_convener(actor: Any, doing: str) -> None:
     if not rules.can_edit_report(actor):
         raise NotAllowed(
             _("Only a convener can %(doing)s; ask a convener of the network.") % {"doing": doing}
@@ -66,7 +70,7 @@ def edit_report(
     sections: Sequence[str],
 ) -> CohortReport:
     """Create or change the report's title, introduction and sections (published stays so)."""
-    _require_convener(actor, _("edit a cohort's output report"))
+    require_convener(actor, _("edit a cohort's output report"))
     title = title.strip()
     if len(title) > 200:
         raise DomainError(_("Keep the title to 200 characters or fewer."), field="title")
@@ -104,6 +108,43 @@ def _store_pdf(revision: ReportRevision, pdf: bytes) -> None:
     revision.pdf.save(f"revision-{revision.number}.pdf", ContentFile(pdf), save=False)
 
 
+def _freeze_languages(
+    report: CohortReport, *, as_of: Any, number: int
+) -> tuple[ReportContent, rendering.Frozen, dict[str, rendering.Frozen]]:
+    """The revision in the site's default language (its content and the three formats), and
+    the three formats in each other language of the site, all as of the same moment."""
+    with translation.override(default_language()):
+        content = report_content(report, as_of=as_of)
+        frozen = rendering.freeze(content, revision=number)
+    others: dict[str, rendering.Frozen] = {}
+    for code in language_codes():
+        if code == default_language():
+            continue
+        with translation.override(code):
+            others[code] = rendering.freeze(report_content(report, as_of=as_of), revision=number)
+    return content, frozen, others
+
+
+def _store_languages(snapshot: ReportRevision, others: dict[str, rendering.Frozen]) -> None:
+    """Each other language's title, page and Markdown in the revision's row, and its PDF in
+    the same storage as the default one's (`reports/<cohort>/revision-N.<language>.pdf`)."""
+    storage = snapshot.pdf.storage
+    folder = f"reports/{snapshot.report.cohort.slug}"
+    languages: dict[str, dict[str, str]] = {}
+    for code, frozen in others.items():
+        name = storage.save(
+            f"{folder}/revision-{snapshot.number}.{code}.pdf", ContentFile(frozen.pdf)
+        )
+        languages[code] = {
+            "title": frozen.title,
+            "html": frozen.html,
+            "markdown": frozen.markdown,
+            "pdf": name,
+            "pdf_sha256": hashlib.sha256(frozen.pdf).hexdigest(),
+        }
+    snapshot.translations = languages
+
+
 @transaction.atomic
 def publish_report(*, actor: Any, cohort: Cohort, revision: int | None = None) -> CohortReport:
     """Freeze the report as it is now into its next revision, and make that revision public.
@@ -113,7 +154,7 @@ def publish_report(*, actor: Any, cohort: Cohort, revision: int | None = None) -
     the learnings and sessions later. `revision` is the number the convener confirmed; another
     number means someone published meanwhile (or the form was sent twice), so nothing happens.
     """
-    _require_convener(actor, _("publish a cohort's output report"))
+    require_convener(actor, _("publish a cohort's output report"))
     report = _locked_report(cohort)
     number = next_revision_number(report)
     if revision is not None and revision != number:
@@ -126,8 +167,7 @@ def publish_report(*, actor: Any, cohort: Cohort, revision: int | None = None) -
     report.published_at = now
     report.updated_by = actor
     report.save()
-    content = report_content(report, as_of=now)
-    frozen = rendering.freeze(content, revision=number)
+    content, frozen, languages = _freeze_languages(report, as_of=now, number=number)
     snapshot = ReportRevision(
         report=report,
         number=number,
@@ -142,19 +182,21 @@ def publish_report(*, actor: Any, cohort: Cohort, revision: int | None = None) -
         rendered_at=timezone.now(),
     )
     _store_pdf(snapshot, frozen.pdf)
+    _store_languages(snapshot, languages)
     snapshot.save()
-    audit.record(
-        action="report.published",
-        actor=actor,
-        obj=report,
-        details={
-            "cohort": cohort.slug,
-            "revision": number,
-            "sections": report.sections,
-            "counts": frozen.counts,
-            "pdf_sha256": snapshot.pdf_sha256,
-        },
-    )
+    details: dict[str, Any] = {
+        "cohort": cohort.slug,
+        "revision": number,
+        "sections": report.sections,
+        "counts": frozen.counts,
+        "pdf_sha256": snapshot.pdf_sha256,
+    }
+    if snapshot.translations:
+        # The other languages' PDFs, by their hashes, as the default one's.
+        details["languages"] = {
+            code: version["pdf_sha256"] for code, version in snapshot.translations.items()
+        }
+    audit.record(action="report.published", actor=actor, obj=report, details=details)
     return report
 
 
@@ -175,12 +217,13 @@ def freeze_carried_over(*, revision_id: int) -> ReportRevision:
     report = snapshot.report
     report.published_at = snapshot.published_at
     report.status = CohortReport.Status.PUBLISHED
-    frozen = rendering.freeze(
-        report_content(report, as_of=snapshot.published_at), revision=snapshot.number
+    _content, frozen, languages = _freeze_languages(
+        report, as_of=snapshot.published_at, number=snapshot.number
     )
     snapshot.html, snapshot.markdown, snapshot.counts = frozen.html, frozen.markdown, frozen.counts
     snapshot.rendered_at = timezone.now()
     _store_pdf(snapshot, frozen.pdf)
+    _store_languages(snapshot, languages)
     snapshot.save()
     audit.record(
         action="report.revision_rendered",
@@ -194,7 +237,7 @@ def freeze_carried_over(*, revision_id: int) -> ReportRevision:
 @transaction.atomic
 def unpublish_report(*, actor: Any, cohort: Cohort) -> CohortReport:
     """Take the report back to draft: only conveners see it until it is published again."""
-    _require_convener(actor, _("withdraw a cohort's output report"))
+    require_convener(actor, _("withdraw a cohort's output report"))
     report = _locked_report(cohort)
     if not report.is_published:
         raise Conflict(_("This report is not published: there is nothing to withdraw."))

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from datacollab.core.content_language import language_codes, language_name
 from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.reports import rendering, rules
 from datacollab.reports.forms import PublishForm, ReportForm
@@ -26,7 +27,7 @@ def _page(
     can_edit = rules.can_edit_report(request.user)
     if revision is not None:
         body = revisions.revision_html(revision)
-        title = revision.title
+        title = revisions.revision_title(revision)
     else:
         content = selectors.report_content(report)
         body, title = rendering.render_body(content), content.title
@@ -143,7 +144,16 @@ def cohort_report_edit(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     return render(
         request,
         "reports/report/edit.html",
-        {"cohort": cohort, "report": report, "form": form},
+        {
+            "cohort": cohort,
+            "report": report,
+            "form": form,
+            "languages": [
+                (code, language_name(code), code in (report.translations or {}))
+                for code in language_codes()
+                if code != report.language
+            ],
+        },
         status=status,
     )
 

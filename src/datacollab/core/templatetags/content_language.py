@@ -1,0 +1,59 @@
+"""Template side of core/content_language.py: `{% load content_language %}`.
+
+{{ call|localized:"title" }}           the text in the reader's language, with fallback
+<h1{{ call|lang_attr:"title" }}>         ' lang="en-gb"' when that text is not in the
+                                       reader's language, else nothing
+<dd{{ application.language|lang_if_other }}>  the same for a language code
+{% fallback_note call "title" "description" %}  "Shown in English: no Spanish version yet."
+{{ application.language|language_name }}       "Spanish"
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+from datacollab.core import content_language
+
+register = template.Library()
+
+
+@register.filter
+def localized(obj: Any, field: str) -> str:
+    return content_language.localized(obj, field)
+
+
+@register.filter
+def content_lang(obj: Any, field: str) -> str:
+    return content_language.localize(obj, field).language
+
+
+def _attr(code: str) -> str:
+    if not code or code == content_language.reader_language():
+        return ""
+    return format_html(' lang="{}"', code)
+
+
+@register.filter
+def lang_attr(obj: Any, field: str) -> str:
+    return _attr(content_language.localize(obj, field).language)
+
+
+@register.filter
+def lang_if_other(code: str) -> str:
+    return _attr(code)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    return content_language.language_name(code) if code else ""
+
+
+@register.simple_tag
+def fallback_note(obj: Any, *fields: str, original: str | None = None) -> str:
+    """A short paragraph when any of `obj`'s `fields` is shown in another language."""
+    languages = content_language.fallbacks(((obj, f) for f in fields), original=original)
+    note = content_language.fallback_note(languages)
+    return format_html('<p class="muted fallback-note">{}</p>', note) if note else ""
