@@ -4,6 +4,7 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
@@ -46,8 +47,19 @@ class SignupForm(forms.Form):
         return data
 
 
+def language_choices() -> list[tuple[str, str]]:
+    # Each language in its own name (settings.LANGUAGES), read when the form is built.
+    return [("", _("As my browser asks")), *settings.LANGUAGES]
+
+
 class ProfileForm(forms.Form):
     display_name = DisplayNameField(label=_("Your name"), max_length=150)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=language_choices,
+        required=False,
+        help_text=_("The language of the pages and of the mails you receive."),
+    )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, required=False)
     bio = forms.CharField(
         label=_("About you"),

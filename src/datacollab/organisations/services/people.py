@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.core import audit, countries
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
+from datacollab.core.languages import supported
 from datacollab.core.text import single_line
 from datacollab.organisations import rules
 from datacollab.organisations.models import (
@@ -30,6 +31,7 @@ from datacollab.organisations.models import (
 )
 from datacollab.organisations.names import clean_display_name, mailbox
 from datacollab.organisations.services import throttle, verification
+from datacollab.organisations.services.language import clean_language
 
 
 @transaction.atomic
@@ -40,6 +42,7 @@ def register_person(
     display_name: str = "",
     timezone: str = "",
     verified_at: datetime | None = None,
+    language: str = "",
 ) -> User:
     """Create an account. `verified_at` only when the address is already proved (an
     invitation mailed there was followed)."""
@@ -52,6 +55,8 @@ def register_person(
         display_name=clean_display_name(display_name),
         timezone=timezone,
         email_verified_at=verified_at,
+        # The language of the page they signed up on: their mails start in it.
+        language=supported(language),
     )
     audit.record(action="person.registered", actor=user, obj=user)
     return user
@@ -69,6 +74,7 @@ def sign_up(
     display_name: str = "",
     timezone: str = "",
     client_address: str = "",
+    language: str = "",
 ) -> None:
     """Sign-up that does not say whether the address has an account.
 
@@ -82,7 +88,11 @@ def sign_up(
     existing = User.objects.filter(email=email).first()
     if existing is None:
         user = register_person(
-            email=email, password=password, display_name=display_name, timezone=timezone
+            email=email,
+            password=password,
+            display_name=display_name,
+            timezone=timezone,
+            language=language,
         )
         if may_mail:
             verification.mail_verification_link(user=user)
@@ -203,6 +213,7 @@ def set_profile(
     expertise: str | None = None,
     languages: str | None = None,
     countries_worked: Iterable[str] | None = None,
+    language: str | None = None,
 ) -> User:
     """Save the person's own profile. Fields left as None keep their value."""
     if timezone and timezone not in zoneinfo.available_timezones():
@@ -238,5 +249,8 @@ def set_profile(
             codes.append(found.alpha2)
         user.countries = sorted(set(codes))
         fields.append("countries")
+    if language is not None:
+        user.language = clean_language(language)
+        fields.append("language")
     user.save(update_fields=fields)
     return user
