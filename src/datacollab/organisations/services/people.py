@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from datacollab.core import audit, countries
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.languages import supported
+from datacollab.core.mail_language import in_language_of
 from datacollab.core.text import single_line
 from datacollab.organisations import rules
 from datacollab.organisations.models import (
@@ -100,18 +101,19 @@ def sign_up(
     make_password(password)  # the same work as creating the account
     if not may_mail:
         return
-    body = render_to_string(
-        "organisations/email/signup_existing.txt",
-        {
-            "user": existing,
-            "network_name": settings.NETWORK_NAME,
-            "login_url": settings.SITE_URL + reverse("login"),
-            "reset_url": settings.SITE_URL + reverse("password_reset"),
-        },
-    )
-    subject = _("Someone tried to sign up with your address at %(network)s") % {
-        "network": settings.NETWORK_NAME
-    }
+    with in_language_of(existing):
+        body = render_to_string(
+            "organisations/email/signup_existing.txt",
+            {
+                "user": existing,
+                "network_name": settings.NETWORK_NAME,
+                "login_url": settings.SITE_URL + reverse("login"),
+                "reset_url": settings.SITE_URL + reverse("password_reset"),
+            },
+        )
+        subject = _("Someone tried to sign up with your address at %(network)s") % {
+            "network": settings.NETWORK_NAME
+        }
     transaction.on_commit(partial(_send_mail, subject, body, mailbox(existing)))
     audit.record(action="person.signup_existing", actor=None, obj=existing)
 

@@ -17,7 +17,7 @@ from datacollab.core.errors import DomainError
 from datacollab.core.languages import saved_language
 from datacollab.organisations import rules, services
 from datacollab.organisations.backends import client_address
-from datacollab.organisations.forms import LoginForm
+from datacollab.organisations.forms import LoginForm, PasswordResetForm
 from datacollab.organisations.models import User
 from datacollab.organisations.services import throttle
 from datacollab.organisations.views.language import remember_language
@@ -40,6 +40,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "organisations/password_reset_form.html"
     email_template_name = "organisations/email/password_reset.txt"
     subject_template_name = "organisations/email/password_reset_subject.txt"
