@@ -49,7 +49,7 @@ class SignupForm(forms.Form):
         return data
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, Any]]:
     # Each language in its own name (settings.LANGUAGES), read when the form is built.
     return [("", _("As my browser asks")), *settings.LANGUAGES]
 
