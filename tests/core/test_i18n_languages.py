@@ -174,3 +174,16 @@ def test_signup_records_the_language_of_the_page():
         {"email": "new@example.org", "display_name": "Awa", "password": PASSWORD},
     )
     assert User.objects.get(email="new@example.org").language == "fr"
+
+
+def test_accepting_an_invitation_records_the_language_of_the_page(convener):
+    _invitation, token = services.invite_to_role(
+        actor=convener, email="new@example.org", role="reviewer"
+    )
+    client = Client(headers={"accept-language": "pt-BR"})
+    response = client.post(
+        f"/accounts/invitations/{token}/",
+        {"display_name": "Rui", "password": PASSWORD, "timezone": ""},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="new@example.org").language == "pt"

@@ -232,6 +232,7 @@ def accept_invitation(
     password: str = "",
     timezone_name: str = "",
     now: datetime | None = None,
+    language: str = "",
 ) -> User:
     """Accept as the logged-in person (whose address must be the invited one), or create
     the account for the invited address. Returns the person who accepted."""
@@ -264,6 +265,7 @@ def accept_invitation(
             display_name=display_name,
             timezone=timezone_name,
             verified_at=now,
+            language=language,  # the page's, as at sign-up
         )
     if person.email_verified_at is None:
         # Following a link mailed to the address proves it, as the verification link does.
