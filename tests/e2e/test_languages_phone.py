@@ -37,9 +37,7 @@ def test_phone_chooser_without_javascript_switches_the_page_language(live_server
 
     page.wait_for_url(f"{live_server.url}/datasets/")
     assert page.evaluate("document.documentElement.lang") == "es"
-    assert [c["value"] for c in context.cookies() if c["name"] == "datacollab_language"] == [
-        "es"
-    ]
+    assert [c["value"] for c in context.cookies() if c["name"] == "datacollab_language"] == ["es"]
     no_sideways_scroll(page, "phone")
     context.close()
 
