@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from datacollab.communications import placeholders
 from datacollab.communications.groups import Group, Recipient
 from datacollab.communications.models import Message
+from datacollab.core.mail_language import in_language_of
 from datacollab.core.text import single_line
 
 
@@ -58,10 +58,11 @@ def render_for(
 ) -> RenderedMail:
     """`token` None (a preview for someone with no preference yet) shows a stand-in link."""
     context = placeholders.recipient_context(placeholders.shared_context(groups), recipient)
-    link = unsubscribe_url(token) if token else _("(the recipient's own unsubscribe link)")
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the recipient's language (the convener's preview shows the same mail).
+    with in_language_of(recipient):
+        link = unsubscribe_url(token) if token else _("(the recipient's own unsubscribe link)")
         body = placeholders.render(message.body, context).rstrip()
         body = f"{body}\n\n-- \n{_footer(message, link)}\n"
-    # Names typed by people go into the subject: one line, or the mail would be refused.
-    subject = single_line(placeholders.render(message.subject, context))[:200]
+        # Names typed by people go into the subject: one line, or the mail would be refused.
+        subject = single_line(placeholders.render(message.subject, context))[:200]
     return RenderedMail(recipient.email, subject, body, headers_for(message, link))

@@ -30,6 +30,8 @@ class Recipient:
     email: str
     name: str
     organisation: str
+    # Their saved language ("" when none): their mail is written in it (core/mail_language.py).
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,10 +177,10 @@ def recipients(groups: Iterable[Group]) -> list[Recipient]:
         ):
             organisation_of.setdefault(user_id, org_name)
     people = User.objects.filter(pk__in=ids, is_active=True).values_list(
-        "pk", "email", "display_name"
+        "pk", "email", "display_name", "language"
     )
     found = [
-        Recipient(pk, email, name or email, organisation_of.get(pk, ""))
-        for pk, email, name in people
+        Recipient(pk, email, name or email, organisation_of.get(pk, ""), language)
+        for pk, email, name, language in people
     ]
     return sorted(found, key=lambda r: (r.name.casefold(), r.email))

@@ -158,6 +158,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "datacollab.core.middleware.TimezoneMiddleware",
+    "datacollab.core.languages.PersonLanguageMiddleware",
     "datacollab.core.middleware.DomainErrorMiddleware",
     "datacollab.api.throttle.QuotaHeadersMiddleware",
 ]
@@ -250,8 +251,24 @@ EMAIL_VERIFICATION_MAX_AGE_HOURS = int(os.environ.get("EMAIL_VERIFICATION_MAX_AG
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "14"))
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(24 * 3600)))
 
-LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English")]
+# The network's default language: for a visitor whose browser asks for none of ours, and
+# for mails to an address without an account. One of LANGUAGES.
+LANGUAGE_CODE = os.environ.get("DATACOLLAB_LANGUAGE", "en-gb")
+# Each language in its own name: the chooser shows them so (docs/guide/languages.md).
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("pt", "Português"),
+]
+if LANGUAGE_CODE not in [code for code, _name in LANGUAGES]:
+    raise ImproperlyConfigured(
+        f"DATACOLLAB_LANGUAGE={LANGUAGE_CODE!r}: use one of en-gb, es, fr, pt."
+    )
+# The anonymous visitor's choice; a signed-in person's is saved on their profile.
+LANGUAGE_COOKIE_NAME = "datacollab_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -382,6 +399,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)

@@ -14,8 +14,8 @@ def send_booking_mail(booking_id: int, method: str) -> int:
 
 
 @task()
-def send_registration_mail(registration_id: int, kind: str) -> int:
+def send_registration_mail(registration_id: int, kind: str, language: str = "") -> int:
     """Mail a public session's registrant their confirm-and-cancel link and the .ics."""
     from datacollab.events.services.public import send_registration_mail as send
 
-    return send(registration_id=registration_id, kind=kind)
+    return send(registration_id=registration_id, kind=kind, language=language)

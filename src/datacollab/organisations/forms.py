@@ -4,12 +4,15 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.core import country_names
+from datacollab.core.mail_language import in_language_of
 from datacollab.organisations.backends import client_address
 from datacollab.organisations.models import Membership, OrganisationKind
 from datacollab.organisations.names import clean_display_name
@@ -46,8 +49,19 @@ class SignupForm(forms.Form):
         return data
 
 
+def language_choices() -> list[tuple[str, Any]]:
+    # Each language in its own name (settings.LANGUAGES), read when the form is built.
+    return [("", _("As my browser asks")), *settings.LANGUAGES]
+
+
 class ProfileForm(forms.Form):
     display_name = DisplayNameField(label=_("Your name"), max_length=150)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=language_choices,
+        required=False,
+        help_text=_("The language of the pages and of the mails you receive."),
+    )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, required=False)
     bio = forms.CharField(
         label=_("About you"),
@@ -78,6 +92,30 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["countries"].choices = country_names.choices()  # type: ignore[attr-defined]
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, its mail written in the account holder's language: the person
+    asking is logged out, so the page's language may not be theirs."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        with in_language_of(context["user"]):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
 
 
 class LoginForm(AuthenticationForm):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from datacollab.core.mail_language import by_language
 from datacollab.organisations.models import Membership
 
 
@@ -34,10 +37,21 @@ def send_quota_warning(
     recipients = _recipients(user_id, organisation_id)
     if not recipients:
         return 0
-    subject = _("You have used 90% of your monthly API quota")
-    body = _(
-        "Your account has made %(used)s of the %(limit)s API requests its %(tier)s tier allows "
-        "this month (%(scope)s). Past the quota the API answers 429 until the 1st of next "
-        "month (UTC). To keep going, ask the data's steward about the enterprise tier."
-    ) % {"used": used, "limit": limit, "tier": tier, "scope": scope}
-    return send_mail(subject, body, None, recipients, fail_silently=True)
+    sent = 0
+    # One copy per language among the recipients, each written in it.
+    for language, addresses in by_language(recipients).items():
+        with translation.override(language):
+            subject = _("You have used 90% of your monthly API quota")
+            body = _(
+                "Your account has made %(used)s of the %(limit)s API requests its %(tier)s "
+                "tier allows this month (%(scope)s). Past the quota the API answers 429 until "
+                "the 1st of next month (UTC). To keep going, ask the data's steward about the "
+                "enterprise tier."
+            ) % {
+                "used": number_format(used, force_grouping=True),
+                "limit": number_format(limit, force_grouping=True),
+                "tier": tier,
+                "scope": scope,
+            }
+        sent += send_mail(subject, body, None, addresses, fail_silently=True)
+    return sent

@@ -3,14 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 
+from datacollab.core.localise import format_money, format_number
 from datacollab.core.markdown import render_markdown
 
 register = template.Library()
-
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
 @register.filter
@@ -20,8 +18,11 @@ def markdown(text: str) -> SafeString:
 
 @register.filter
 def money(amount: Decimal | int | float | None, currency: str = "GBP") -> str:
-    if amount is None:
-        return ""
-    symbol = CURRENCY_SYMBOLS.get(currency, "")
-    formatted = number_format(Decimal(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
-    return f"{symbol}{formatted}" if symbol else f"{formatted} {currency}"
+    """An amount in the reader's locale (core/localise.py): `{{ award.amount|money:"GBP" }}`."""
+    return format_money(amount, currency)
+
+
+@register.filter
+def number(value: Decimal | int | float | None) -> str:
+    """A count shown to people, grouped the reader's way: 12,345 / 12 345 / 12.345."""
+    return "" if value is None else format_number(value)

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from datacollab.core.mail_language import by_language
 from datacollab.datasets.models import AccessGrant, AccessRequest, Dataset, Spectrum
 from datacollab.datasets.rules import can_see, data_access, is_owner
 from datacollab.datasets.selectors.access import require_owner
@@ -45,8 +47,12 @@ def _send(subject: str, body: str, to: list[str]) -> None:
         log.exception("mail %r to %s could not be sent", subject, to)
 
 
-def _mail_after_commit(subject: str, body: str, to: list[str]) -> None:
-    transaction.on_commit(partial(_send, subject, body, sorted(set(to))))
+def _mail_after_commit(compose: Callable[[], tuple[str, str]], to: list[str]) -> None:
+    """`compose` writes the subject and body; it runs once per language among `to`."""
+    for language, addresses in by_language(sorted(set(to))).items():
+        with translation.override(language):
+            subject, body = compose()
+        transaction.on_commit(partial(_send, subject, body, addresses))
 
 
 @transaction.atomic
@@ -179,13 +185,12 @@ def request_access(
         )
     )
     link = reverse("dataset-requests", kwargs={"slug": dataset.slug})
-    _mail_after_commit(
-        _("Access request for %(title)s") % {"title": dataset.title},
-        _(
+
+    def compose() -> tuple[str, str]:
+        return _("Access request for %(title)s") % {"title": dataset.title}, _(
             "%(who)s asks for access to “%(title)s”%(org)s.\n\nPurpose:\n%(purpose)s\n\n"
             "Approve or decline on the dataset's requests page: %(link)s\n"
-        )
-        % {
+        ) % {
             "who": actor,
             "title": dataset.title,
             "org": (_(" on behalf of %(org)s") % {"org": organisation.name})
@@ -193,9 +198,9 @@ def request_access(
             else "",
             "purpose": purpose,
             "link": link,
-        },
-        owners,
-    )
+        }
+
+    _mail_after_commit(compose, owners)
     return access_request
 
 
@@ -254,15 +259,15 @@ def decide_access_request(
         details={"request": access_request.pk, "grant": grant_id},
     )
     link = reverse("dataset-detail", kwargs={"slug": dataset.slug})
-    if approve:
-        subject = _("Access approved: %(title)s") % {"title": dataset.title}
-        body = _("Your request for access to “%(title)s” was approved.\n\n%(note)s\n%(link)s\n")
-    else:
-        subject = _("Access declined: %(title)s") % {"title": dataset.title}
-        body = _("Your request for access to “%(title)s” was declined.\n\n%(note)s\n%(link)s\n")
-    _mail_after_commit(
-        subject,
-        body % {"title": dataset.title, "note": note, "link": link},
-        [access_request.requester.email],
-    )
+
+    def compose() -> tuple[str, str]:
+        if approve:
+            subject = _("Access approved: %(title)s") % {"title": dataset.title}
+            body = _("Your request for access to “%(title)s” was approved.\n\n%(note)s\n%(link)s\n")
+        else:
+            subject = _("Access declined: %(title)s") % {"title": dataset.title}
+            body = _("Your request for access to “%(title)s” was declined.\n\n%(note)s\n%(link)s\n")
+        return subject, body % {"title": dataset.title, "note": note, "link": link}
+
+    _mail_after_commit(compose, [access_request.requester.email])
     return access_request

@@ -19,11 +19,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit
 from datacollab.core.errors import DomainError, NotAllowed, NotFound
+from datacollab.core.mail_language import in_language_of
 from datacollab.core.text import single_line
 from datacollab.discussion import rules, selectors
 from datacollab.discussion.models import Channel, EmailPreference, Notification, Post
@@ -143,7 +144,7 @@ def _send(
     **context: Any,
 ) -> None:
     with (
-        translation.override(settings.LANGUAGE_CODE),
+        in_language_of(user),
         timezone.override(user.timezone or settings.TIME_ZONE),
     ):
         body = render_to_string(
@@ -222,11 +223,16 @@ def send_post_emails(*, post_id: int) -> int:
             if not claimed:
                 continue
             mention = notification.reason == Notification.Reason.MENTION
-            subject = (
-                _("%(author)s mentioned you in “%(title)s”")
-                if mention
-                else _("[%(channel)s] %(title)s")
-            ) % {"author": post.author, "title": post.thread.title, "channel": post.thread.channel}
+            with in_language_of(user):
+                subject = (
+                    _("%(author)s mentioned you in “%(title)s”")
+                    if mention
+                    else _("[%(channel)s] %(title)s")
+                ) % {
+                    "author": post.author,
+                    "title": post.thread.title,
+                    "channel": post.thread.channel,
+                }
             _send(
                 user=user,
                 preference=preference,
@@ -267,11 +273,15 @@ def _send_digest(*, user_id: int, now: datetime) -> bool:
         if not pending:
             return False
         shown = pending[:DIGEST_MAX_ITEMS]
+        with in_language_of(user):
+            subject = _("%(network)s: %(n)d new in the discussion") % {
+                "network": settings.NETWORK_NAME,
+                "n": len(pending),
+            }
         _send(
             user=user,
             preference=preference,
-            subject=_("%(network)s: %(n)d new in the discussion")
-            % {"network": settings.NETWORK_NAME, "n": len(pending)},
+            subject=subject,
             template="discussion/email/digest.txt",
             items=[(n, thread_url(n.post)) for n in shown],
             more=len(pending) - len(shown),

@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit
+from datacollab.core.mail_language import in_language_of
 from datacollab.evaluation import rules
 from datacollab.evaluation.models import FeedbackInvitation, SessionFeedback
 from datacollab.events.models import Session
@@ -73,6 +74,14 @@ def deliver_feedback_request(*, session_id: int, user_id: int, now: datetime) ->
     except IntegrityError:
         return False  # another run sent it first
     link = settings.SITE_URL + reverse("session-feedback", args=[session.slug])
+    with in_language_of(user):
+        subject, body = _feedback_request(session, link)
+    EmailMessage(subject=subject, body=body, to=[user.email]).send()
+    audit.record(action="feedback.requested", actor=None, obj=session, details={"user": user.pk})
+    return True
+
+
+def _feedback_request(session: Session, link: str) -> tuple[str, str]:
     closes = formats.date_format(rules.feedback_closes_at(session), "j F Y")
     body = "\n".join(
         [
@@ -88,10 +97,4 @@ def deliver_feedback_request(*, session_id: int, user_id: int, now: datetime) ->
             "",
         ]
     )
-    EmailMessage(
-        subject=_("Your feedback on “%(session)s”") % {"session": session.title},
-        body=body,
-        to=[user.email],
-    ).send()
-    audit.record(action="feedback.requested", actor=None, obj=session, details={"user": user.pk})
-    return True
+    return _("Your feedback on “%(session)s”") % {"session": session.title}, body

@@ -23,12 +23,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotFound
+from datacollab.core.mail_language import in_language_of
 from datacollab.core.text import single_line
 from datacollab.events import ical
 from datacollab.events.models import PublicListing, Registration, Session
@@ -122,7 +123,7 @@ def register(
     if existing is not None and existing.status in ACTIVE:
         # Same answer as a first registration; the mail reminds the owner of their link.
         if may_mail:
-            transaction.on_commit(partial(_enqueue, existing.pk, "already"))
+            transaction.on_commit(partial(_enqueue, existing.pk, "already", get_language()))
         return Registered(existing, may_mail)
     if not may_mail:
         # This address had its share of mails: store nothing that could never be confirmed.
@@ -148,14 +149,15 @@ def register(
         obj=registration,
         details={"session": session.pk, "again": existing is not None},
     )
-    transaction.on_commit(partial(_enqueue, registration.pk, "confirm"))
+    # The visitor has no account: their mail is in the language of the page they registered on.
+    transaction.on_commit(partial(_enqueue, registration.pk, "confirm", get_language()))
     return Registered(registration, True)
 
 
-def _enqueue(registration_id: int, kind: str) -> None:
+def _enqueue(registration_id: int, kind: str, language: str = "") -> None:
     from datacollab.events.tasks import send_registration_mail
 
-    send_registration_mail.enqueue(registration_id, kind)
+    send_registration_mail.enqueue(registration_id, kind, language)
 
 
 @transaction.atomic
@@ -224,13 +226,18 @@ def registration_url(registration: Registration) -> str:
     return settings.SITE_URL + reverse("public-registration", args=[registration.token])
 
 
-def send_registration_mail(*, registration_id: int, kind: str) -> int:
+def send_registration_mail(*, registration_id: int, kind: str, language: str = "") -> int:
     """The confirmation mail (with the session as a .ics) or the already-registered reminder."""
     registration = Registration.objects.select_related("session").filter(pk=registration_id).first()
     if registration is None or registration.status == Registration.Status.CANCELLED:
         return 0
     session = registration.session
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(session.timezone):
+    # `language`: the page's when the visitor registered; a change later told by a convener
+    # has none, so the registrant's account language if any, else the network's default.
+    with (
+        in_language_of(registration.email, default=language),
+        timezone.override(session.timezone),
+    ):
         body = render_to_string(
             "events/public/registration_mail.txt",
             {

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
+from datacollab.core.mail_language import in_language_of
 from datacollab.events import ical
 from datacollab.events.models import Booking, SupportSlot
 from datacollab.events.rules import can_book_support, can_offer_support
@@ -305,7 +306,8 @@ def send_booking_mail(*, booking_id: int, method: str) -> int:
     ics = ical.booking_message(booking, method=method)
     sent = 0
     for person in (booking.slot.expert, booking.participant):
-        subject, body = _mail_body(booking, person, method)
+        with in_language_of(person):
+            subject, body = _mail_body(booking, person, method)
         message = EmailMessage(subject=subject, body=body, to=[person.email])
         part = MIMEText(ics.decode(), "calendar", "utf-8")
         part.set_param("method", method)

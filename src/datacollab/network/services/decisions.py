@@ -8,12 +8,13 @@ from typing import Any
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from datacollab.core import audit
+from datacollab.core import audit, languages
 from datacollab.core.errors import Conflict, DomainError
+from datacollab.core.mail_language import in_language_of
 from datacollab.network.models import Application, Call, EmailTemplate, OutgoingMail
 from datacollab.network.selectors.feedback import feedback_text
 from datacollab.network.selectors.selection import default_template, require_convener
@@ -63,6 +64,29 @@ def _render(subject: str, body: str, context: dict[str, str]) -> tuple[str, str]
             field="subject",
         )
     return rendered_subject, render_text(body, context)
+
+
+def _wording(template: EmailTemplate) -> tuple[str, str]:
+    """The template's subject and body in the active language when it is still the default
+    wording (in any of the network's languages); a convener's own wording as written."""
+    stored = (template.subject, template.body)
+    for code in languages.codes():
+        with translation.override(code):
+            default = default_template(call=template.call, kind=template.kind)
+        if stored == (str(default.subject), str(default.body)):
+            current = default_template(call=template.call, kind=template.kind)
+            return str(current.subject), str(current.body)
+    return stored
+
+
+def render_decision(
+    *, application: Application, template: EmailTemplate, convener: Any
+) -> tuple[str, str]:
+    """A decision mail's subject and body, written in the applicant's language: that of the
+    person who made the application, whoever the convener is (issue 14)."""
+    with in_language_of(application.created_by):
+        subject, body = _wording(template)
+        return _render(subject, body, mail_context(application=application, convener=convener))
 
 
 def mail_context(*, application: Application, convener: Any) -> dict[str, str]:
@@ -121,12 +145,14 @@ def update_template(*, actor: Any, call: Call, kind: str, subject: str, body: st
     drafts = list(
         OutgoingMail.objects.select_for_update()
         .filter(application__call=call, kind=kind, status=OutgoingMail.Status.DRAFT)
-        .select_related("application__organisation", "application__call__cohort")
+        .select_related(
+            "application__organisation", "application__call__cohort", "application__created_by"
+        )
     )
     for mail in drafts:
         assert mail.application is not None  # filtered on application__call above
-        mail.subject, mail.body = _render(
-            subject, body, mail_context(application=mail.application, convener=actor)
+        mail.subject, mail.body = render_decision(
+            application=mail.application, template=template, convener=actor
         )
     OutgoingMail.objects.bulk_update(drafts, ["subject", "body"])
     audit.record(
@@ -168,9 +194,8 @@ def draft_decision_mails(*, actor: Any, call: Call) -> list[OutgoingMail]:
     recipients = _recipients(applications)
     mails = []
     for app in applications:
-        template = templates[app.decision]
-        subject, body = _render(
-            template.subject, template.body, mail_context(application=app, convener=actor)
+        subject, body = render_decision(
+            application=app, template=templates[app.decision], convener=actor
         )
         mails.append(
             OutgoingMail(

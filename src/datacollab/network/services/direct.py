@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError
+from datacollab.core.mail_language import in_language_of
 from datacollab.core.templatetags.datacollab import money
 from datacollab.network.models import (
     Application,
@@ -57,7 +58,9 @@ def deliver_approach_invitation(*, approach_id: int) -> int:
         "application__call__cohort", "application__organisation"
     ).get(pk=approach_id)
     application = approach.application
-    subject, body = _invitation(application.call, application.organisation, approach.message)
+    # The contact's language if they have an account here, else the network's default.
+    with in_language_of(approach.contact_email):
+        subject, body = _invitation(application.call, application.organisation, approach.message)
     return send_mail(subject, body, None, [approach.contact_email])
 
 

@@ -11,7 +11,7 @@ from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.network.models import Application, OutgoingMail, Review, ReviewScore
 from datacollab.network.selectors.selection import mail_templates
-from datacollab.network.services.decisions import mail_context, render_text
+from datacollab.network.services.decisions import render_decision
 from datacollab.organisations.models import User
 from datacollab.organisations.rules import is_convener
 
@@ -71,14 +71,13 @@ def _redraft(*, actor: User, application: Application) -> list[OutgoingMail]:
     )
     if not drafts:
         return []
-    application = Application.objects.select_related("organisation", "call__cohort").get(
-        pk=application.pk
-    )
+    application = Application.objects.select_related(
+        "organisation", "call__cohort", "created_by"
+    ).get(pk=application.pk)
     templates = mail_templates(application.call)
-    context = mail_context(application=application, convener=actor)
     for mail in drafts:
-        template = templates[mail.kind]
-        mail.subject = " ".join(render_text(template.subject, context).split())
-        mail.body = render_text(template.body, context)
+        mail.subject, mail.body = render_decision(
+            application=application, template=templates[mail.kind], convener=actor
+        )
     OutgoingMail.objects.bulk_update(drafts, ["subject", "body"])
     return drafts

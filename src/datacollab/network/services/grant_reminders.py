@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit
+from datacollab.core.mail_language import in_language_of
 from datacollab.network.models import (
     Call,
     ProgressReport,
@@ -137,15 +138,16 @@ def deliver_report_reminder(*, report_id: int, kind: str, now: datetime | None =
             )
     except IntegrityError:
         return False  # another run recorded it first
-    if recipients:
-        subject = (
-            _("Reminder: “%(title)s” is due on %(date)s")
-            if kind == ReportReminder.Kind.BEFORE
-            else _("Late: “%(title)s” was due on %(date)s")
-        ) % {"title": report.title, "date": formats.date_format(report.due_on, "j F Y")}
-        # One mail per person: members of one organisation need not see each other's address.
-        for address in recipients:
-            EmailMessage(subject=subject, body=_body(report, kind), to=[address]).send()
+    # One mail per person: members of one organisation need not see each other's address.
+    for address in recipients:
+        with in_language_of(address):
+            subject = (
+                _("Reminder: “%(title)s” is due on %(date)s")
+                if kind == ReportReminder.Kind.BEFORE
+                else _("Late: “%(title)s” was due on %(date)s")
+            ) % {"title": report.title, "date": formats.date_format(report.due_on, "j F Y")}
+            body = _body(report, kind)
+        EmailMessage(subject=subject, body=body, to=[address]).send()
     audit.record(
         action="grant.report_reminder_sent",
         actor=None,

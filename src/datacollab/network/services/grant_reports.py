@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
+from datacollab.core.mail_language import in_language_of
 from datacollab.network.file_types import DOCUMENT_EXTENSIONS
 from datacollab.network.models import Award, Cohort, Instalment, ProgressReport, ReportFile
 from datacollab.network.uploads import UploadLike, check_upload, safe_name
@@ -258,6 +259,21 @@ def deliver_decision_mail(*, report_id: int) -> int:
     )
     if report is None or report.state not in (State.APPROVED, State.CHANGES_REQUESTED):
         return 0
+    addresses = list(
+        Membership.objects.filter(
+            organisation_id=report.award.organisation_id, user__is_active=True
+        )
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    for address in addresses:
+        with in_language_of(address):
+            subject, body = _decision_mail(report)
+        EmailMessage(subject=subject, body=body, to=[address]).send()
+    return len(addresses)
+
+
+def _decision_mail(report: ProgressReport) -> tuple[str, str]:
     link = settings.SITE_URL + reverse("grant-report", args=[report.pk])
     if report.state == State.APPROVED:
         subject = _("Approved: “%(title)s”") % {"title": report.title}
@@ -268,16 +284,7 @@ def deliver_decision_mail(*, report_id: int) -> int:
     if report.convener_note:
         lines += ["", report.convener_note]
     lines += ["", link, ""]
-    addresses = list(
-        Membership.objects.filter(
-            organisation_id=report.award.organisation_id, user__is_active=True
-        )
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
-    for address in addresses:
-        EmailMessage(subject=subject, body="\n".join(lines), to=[address]).send()
-    return len(addresses)
+    return subject, "\n".join(lines)
 
 
 @transaction.atomic

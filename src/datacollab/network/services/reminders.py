@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, NotAllowed
+from datacollab.core.mail_language import in_language_of
 from datacollab.network.models import Call, ReviewAssignment, ReviewReminder
 from datacollab.network.selectors import blind
 from datacollab.network.selectors import reviews as selectors
@@ -110,17 +111,17 @@ def deliver_reminder(*, call_id: int, reviewer_id: int) -> bool:
     )
     if not assignments:
         return False
-    subject = ngettext(
-        "Reminder: %(n)d review to finish for %(call)s",
-        "Reminder: %(n)d reviews to finish for %(call)s",
-        len(assignments),
-    ) % {
-        "n": len(assignments),
-        "call": call.title,
-    }
-    EmailMessage(
-        subject=subject, body=_reminder_body(call, reviewer, assignments), to=[reviewer.email]
-    ).send()
+    with in_language_of(reviewer):
+        subject = ngettext(
+            "Reminder: %(n)d review to finish for %(call)s",
+            "Reminder: %(n)d reviews to finish for %(call)s",
+            len(assignments),
+        ) % {
+            "n": len(assignments),
+            "call": call.title,
+        }
+        body = _reminder_body(call, reviewer, assignments)
+    EmailMessage(subject=subject, body=body, to=[reviewer.email]).send()
     reminder = ReviewReminder.objects.create(
         call=call, reviewer=reviewer, sent_at=now, unfinished=len(assignments)
     )

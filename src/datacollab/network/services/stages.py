@@ -22,12 +22,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotFound
+from datacollab.core.mail_language import by_language
 from datacollab.network.models import (
     Application,
     Call,
@@ -203,8 +204,13 @@ def _members_of(application: Application) -> list[str]:
 def deliver_eoi_invitation(*, application_id: int) -> int:
     """Mail the invitation to a full proposal to the organisation's members (task work)."""
     application = Application.objects.select_related("call", "organisation").get(pk=application_id)
-    subject, body = _invitation_mail(application)
-    return send_mail(subject, body, None, _members_of(application))
+    sent = 0
+    # One copy per language among the members, each written in it.
+    for language, addresses in by_language(_members_of(application)).items():
+        with translation.override(language):
+            subject, body = _invitation_mail(application)
+        sent += send_mail(subject, body, None, addresses)
+    return sent
 
 
 def _invitation_mail(application: Application) -> tuple[str, str]:

@@ -33,6 +33,9 @@ class User(AbstractUser):
     timezone = models.CharField(
         _("time zone"), max_length=64, blank=True, help_text=_("e.g. Europe/London")
     )
+    # The language pages and mails are shown in; blank: the language cookie, then the
+    # browser's Accept-Language (core/languages.py). Only codes in settings.LANGUAGES.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
     # Set when the person follows a signed link mailed to `email` (or accepts an invitation
     # mailed there); applying, reviewing and grants made to the address wait for it.
     email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)

@@ -6,6 +6,7 @@ from datacollab.organisations.services.invitations import (
     invite_to_role,
     revoke_invitation,
 )
+from datacollab.organisations.services.language import set_language
 from datacollab.organisations.services.members import remove_member, revoke_role, set_member_role
 from datacollab.organisations.services.people import (
     add_member,
@@ -36,6 +37,7 @@ __all__ = [
     "resend_verification",
     "revoke_invitation",
     "revoke_role",
+    "set_language",
     "set_member_role",
     "set_profile",
     "sign_up",

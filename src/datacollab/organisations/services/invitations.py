@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from datacollab.core.mail_language import in_language_of
 from datacollab.core.text import single_line
 from datacollab.organisations import rules
 from datacollab.organisations.models import (
@@ -127,20 +128,22 @@ def invite_member(
     email = _clean_email(email)
     if Membership.objects.filter(organisation=organisation, user__email=email).exists():
         raise Conflict(_("%(email)s is already a member.") % {"email": email}, field="email")
-    what = _("join %(org)s on %(network)s as %(role)s") % {
-        "org": organisation.name,
-        "network": settings.NETWORK_NAME,
-        "role": Membership.Role(role).label.lower(),
-    }
-    return _create(
-        actor=actor,
-        kind=Invitation.Kind.MEMBERSHIP,
-        email=email,
-        role=role,
-        organisation=organisation,
-        what=what,
-        now=now or timezone.now(),
-    )
+    # Written in the invitee's language (theirs if they have an account), not the inviter's.
+    with in_language_of(email):
+        what = _("join %(org)s on %(network)s as %(role)s") % {
+            "org": organisation.name,
+            "network": settings.NETWORK_NAME,
+            "role": Membership.Role(role).label.lower(),
+        }
+        return _create(
+            actor=actor,
+            kind=Invitation.Kind.MEMBERSHIP,
+            email=email,
+            role=role,
+            organisation=organisation,
+            what=what,
+            now=now or timezone.now(),
+        )
 
 
 @transaction.atomic
@@ -155,19 +158,20 @@ def invite_to_role(
     email = _clean_email(email)
     if RoleGrant.objects.filter(user__email=email, role=role).exists():
         raise Conflict(_("%(email)s already holds this role.") % {"email": email}, field="email")
-    what = _("become %(role)s on %(network)s") % {
-        "role": Role(role).label.lower(),
-        "network": settings.NETWORK_NAME,
-    }
-    return _create(
-        actor=actor,
-        kind=Invitation.Kind.ROLE,
-        email=email,
-        role=role,
-        organisation=None,
-        what=what,
-        now=now or timezone.now(),
-    )
+    with in_language_of(email):
+        what = _("become %(role)s on %(network)s") % {
+            "role": Role(role).label.lower(),
+            "network": settings.NETWORK_NAME,
+        }
+        return _create(
+            actor=actor,
+            kind=Invitation.Kind.ROLE,
+            email=email,
+            role=role,
+            organisation=None,
+            what=what,
+            now=now or timezone.now(),
+        )
 
 
 def invitation_by_token(token: str, *, lock: bool = False) -> Invitation:
@@ -228,6 +232,7 @@ def accept_invitation(
     password: str = "",
     timezone_name: str = "",
     now: datetime | None = None,
+    language: str = "",
 ) -> User:
     """Accept as the logged-in person (whose address must be the invited one), or create
     the account for the invited address. Returns the person who accepted."""
@@ -260,6 +265,7 @@ def accept_invitation(
             display_name=display_name,
             timezone=timezone_name,
             verified_at=now,
+            language=language,  # the page's, as at sign-up
         )
     if person.email_verified_at is None:
         # Following a link mailed to the address proves it, as the verification link does.

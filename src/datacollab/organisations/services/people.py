@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from datacollab.core import audit, countries
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
+from datacollab.core.languages import supported
+from datacollab.core.mail_language import in_language_of
 from datacollab.core.text import single_line
 from datacollab.organisations import rules
 from datacollab.organisations.models import (
@@ -30,6 +32,7 @@ from datacollab.organisations.models import (
 )
 from datacollab.organisations.names import clean_display_name, mailbox
 from datacollab.organisations.services import throttle, verification
+from datacollab.organisations.services.language import clean_language
 
 
 @transaction.atomic
@@ -40,6 +43,7 @@ def register_person(
     display_name: str = "",
     timezone: str = "",
     verified_at: datetime | None = None,
+    language: str = "",
 ) -> User:
     """Create an account. `verified_at` only when the address is already proved (an
     invitation mailed there was followed)."""
@@ -52,6 +56,8 @@ def register_person(
         display_name=clean_display_name(display_name),
         timezone=timezone,
         email_verified_at=verified_at,
+        # The language of the page they signed up on: their mails start in it.
+        language=supported(language),
     )
     audit.record(action="person.registered", actor=user, obj=user)
     return user
@@ -69,6 +75,7 @@ def sign_up(
     display_name: str = "",
     timezone: str = "",
     client_address: str = "",
+    language: str = "",
 ) -> None:
     """Sign-up that does not say whether the address has an account.
 
@@ -82,7 +89,11 @@ def sign_up(
     existing = User.objects.filter(email=email).first()
     if existing is None:
         user = register_person(
-            email=email, password=password, display_name=display_name, timezone=timezone
+            email=email,
+            password=password,
+            display_name=display_name,
+            timezone=timezone,
+            language=language,
         )
         if may_mail:
             verification.mail_verification_link(user=user)
@@ -90,18 +101,19 @@ def sign_up(
     make_password(password)  # the same work as creating the account
     if not may_mail:
         return
-    body = render_to_string(
-        "organisations/email/signup_existing.txt",
-        {
-            "user": existing,
-            "network_name": settings.NETWORK_NAME,
-            "login_url": settings.SITE_URL + reverse("login"),
-            "reset_url": settings.SITE_URL + reverse("password_reset"),
-        },
-    )
-    subject = _("Someone tried to sign up with your address at %(network)s") % {
-        "network": settings.NETWORK_NAME
-    }
+    with in_language_of(existing):
+        body = render_to_string(
+            "organisations/email/signup_existing.txt",
+            {
+                "user": existing,
+                "network_name": settings.NETWORK_NAME,
+                "login_url": settings.SITE_URL + reverse("login"),
+                "reset_url": settings.SITE_URL + reverse("password_reset"),
+            },
+        )
+        subject = _("Someone tried to sign up with your address at %(network)s") % {
+            "network": settings.NETWORK_NAME
+        }
     transaction.on_commit(partial(_send_mail, subject, body, mailbox(existing)))
     audit.record(action="person.signup_existing", actor=None, obj=existing)
 
@@ -203,6 +215,7 @@ def set_profile(
     expertise: str | None = None,
     languages: str | None = None,
     countries_worked: Iterable[str] | None = None,
+    language: str | None = None,
 ) -> User:
     """Save the person's own profile. Fields left as None keep their value."""
     if timezone and timezone not in zoneinfo.available_timezones():
@@ -238,5 +251,8 @@ def set_profile(
             codes.append(found.alpha2)
         user.countries = sorted(set(codes))
         fields.append("countries")
+    if language is not None:
+        user.language = clean_language(language)
+        fields.append("language")
     user.save(update_fields=fields)
     return user

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError
+from datacollab.core.mail_language import in_language_of
 from datacollab.core.text import single_line
 from datacollab.organisations.models import User
 from datacollab.organisations.names import mailbox
@@ -46,16 +47,19 @@ def _send(subject: str, body: str, to: str) -> None:
 
 def mail_verification_link(*, user: User) -> None:
     """Mail the link after the transaction commits (a rolled-back sign-up mails nothing)."""
-    body = render_to_string(
-        "organisations/email/verify.txt",
-        {
-            "user": user,
-            "url": verification_url(user),
-            "hours": settings.EMAIL_VERIFICATION_MAX_AGE_HOURS,
-            "network_name": settings.NETWORK_NAME,
-        },
-    )
-    subject = _("Verify your email address for %(network)s") % {"network": settings.NETWORK_NAME}
+    with in_language_of(user):
+        body = render_to_string(
+            "organisations/email/verify.txt",
+            {
+                "user": user,
+                "url": verification_url(user),
+                "hours": settings.EMAIL_VERIFICATION_MAX_AGE_HOURS,
+                "network_name": settings.NETWORK_NAME,
+            },
+        )
+        subject = _("Verify your email address for %(network)s") % {
+            "network": settings.NETWORK_NAME
+        }
     transaction.on_commit(partial(_send, subject, body, mailbox(user)))
 
 

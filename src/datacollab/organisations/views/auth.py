@@ -14,15 +14,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from datacollab.core.errors import DomainError
+from datacollab.core.languages import saved_language
 from datacollab.organisations import rules, services
 from datacollab.organisations.backends import client_address
-from datacollab.organisations.forms import LoginForm
+from datacollab.organisations.forms import LoginForm, PasswordResetForm
 from datacollab.organisations.models import User
 from datacollab.organisations.services import throttle
+from datacollab.organisations.views.language import remember_language
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # The person's saved language wins from now on (PersonLanguageMiddleware); the cookie
+        # keeps it for the pages after they log out.
+        response = super().form_valid(form)
+        return remember_language(response, saved_language(form.get_user()))
 
     def form_invalid(self, form: Any) -> HttpResponse:
         response = super().form_invalid(form)
@@ -32,6 +40,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "organisations/password_reset_form.html"
     email_template_name = "organisations/email/password_reset.txt"
     subject_template_name = "organisations/email/password_reset_subject.txt"

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -177,6 +178,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     display_name=data.get("display_name", ""),
                     password=data.get("password", ""),
                     timezone_name=data.get("timezone", ""),
+                    language=get_language(),
                 )
             except DomainError as exc:
                 if signed_in:  # the form is not used: the message goes above the button

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,6 +20,7 @@ from datacollab.organisations.forms import (
     SignupForm,
 )
 from datacollab.organisations.models import User
+from datacollab.organisations.views.language import remember_language
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,7 +29,11 @@ def signup(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.sign_up(**form.cleaned_data, client_address=client_address(request))
+            services.sign_up(
+                **form.cleaned_data,
+                client_address=client_address(request),
+                language=get_language(),
+            )
         except DomainError as exc:
             status = exc.show_on(form)
         else:
@@ -57,6 +64,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "expertise": user.expertise,
             "languages": user.languages,
             "countries": user.countries,
+            "language": user.language,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -70,12 +78,16 @@ def profile(request: HttpRequest) -> HttpResponse:
                 expertise=data["expertise"],
                 languages=data["languages"],
                 countries_worked=data["countries"],
+                language=data["language"],
             )
         except DomainError as exc:
             exc.show_on(form)
         else:
+            # The message is shown in the language just chosen, on the next page.
+            if user.language:
+                translation.activate(user.language)
             messages.success(request, _("Profile saved."))
-            return redirect("profile")
+            return remember_language(redirect("profile"), user.language)
     context = {
         "form": form,
         "memberships": selectors.memberships_of(user),
