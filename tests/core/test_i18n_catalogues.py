@@ -18,7 +18,8 @@ CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
 
 PATTERNS = [  # in this order: a template tag first, so "{% if" is not read as "% i"
     re.compile(r"\{%.*?%\}"),  # {% if feedback %}
-    re.compile(r"\{\{\s*[\w.|:\"' ]+?\s*\}\}"),  # {{ name }}
+    # {{ name }}, but not the advice "write {{ and }} for a literal brace" in any language
+    re.compile(r"\{\{(?!\s*(?:and|y|et|e|ou|o)\s*\}\})\s*[\w.|:\"' ]+?\s*\}\}"),
     re.compile(r"%\([A-Za-z_]\w*\)[-#0 +]*\d*(?:\.\d+)?[sdifrx]"),  # %(name)s
     # %s, %d; no space flag, so French "50 % des" is prose, not a placeholder.
     re.compile(r"%[-#0+]*\d*(?:\.\d+)?[sdifrx]"),
@@ -54,9 +55,10 @@ def mismatches(path: Path) -> list[str]:
             if len(ids) == 1:
                 ok = have == singular
             else:
-                # A plural form may leave out the count ("one review"), never add a name.
+                # A plural form may leave out the count ("one review"), never add a name;
+                # {% blocktranslate count %} names the count `counter`.
                 allowed = singular | plural
-                ok = not (have - allowed) and set(plural - have) <= {"%(n)d", "%(count)d", "%d"}
+                ok = not (have - allowed) and set(plural - have) <= {"%(n)d", "%(count)d", "%d", "%(counter)s"}
             if not ok:
                 problems.append(f"{path.parts[-3]} {ids[0]!r} [{index}]: {string!r}")
     return problems

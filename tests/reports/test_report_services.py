@@ -98,6 +98,8 @@ def test_publish_report_makes_it_public_and_audits_it(convener):
     assert report.published_at is not None
     entry = AuditEntry.objects.get(action="report.published")
     revision = ReportRevision.objects.get(report=report)
+    # Every other offered language's PDF is frozen too, each by its hash.
+    assert sorted(entry.details.pop("languages")) == ["es", "fr", "pt"]
     assert entry.details == {
         "cohort": cohort.slug,
         "revision": 1,
