@@ -26,6 +26,11 @@ class Organisation(models.Model):
         _("org-id"), max_length=100, blank=True, help_text=_("e.g. GB-CHC-1234567 (org-id.guide)")
     )
     ror = models.CharField(_("ROR"), max_length=40, blank=True, help_text=_("e.g. 05gq02987"))
+    # Where it works, beside where its head office is: the dashboard counts it once in each,
+    # and selection may take its Global South share from them.
+    operating_countries = models.JSONField(
+        _("countries of operation"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -42,6 +47,15 @@ class Organisation(models.Model):
     @property
     def country_name(self) -> str:
         return countries.name_of(self.country)
+
+    @property
+    def operating_country_names(self) -> list[str]:
+        return [countries.name_of(code) for code in self.operating_countries or []]
+
+    @property
+    def operates_in_global_south(self) -> bool:
+        """At least one Global South country of operation."""
+        return any(countries.is_global_south(code) for code in self.operating_countries or [])
 
 
 class Membership(models.Model):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.core import countries
+from datacollab.core import countries, languages
 
 
 class EmailUserManager(UserManager["User"]):
@@ -40,12 +40,19 @@ class User(AbstractUser):
     expertise = models.CharField(
         _("expertise"), max_length=300, blank=True, help_text=_("e.g. data trusts, GIS, privacy")
     )
-    languages = models.CharField(
-        _("languages"), max_length=200, blank=True, help_text=_("e.g. English, Kiswahili")
-    )
     countries = models.JSONField(
         _("countries you work in"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2")
     )
+    # Private diversity facts: never required, never shown to others, never read by selection;
+    # the funnel dashboard counts them, and only in aggregate (docs/guide/accounts.md).
+    residence_countries = models.JSONField(
+        _("countries you live in"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2")
+    )
+    working_languages = models.JSONField(
+        _("languages you work in"), default=list, blank=True, help_text=_("ISO 639-1")
+    )
+    # What an earlier free-text "languages" held that names no language of the list.
+    languages_note = models.CharField(_("other languages"), max_length=200, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["username"]
@@ -62,6 +69,14 @@ class User(AbstractUser):
     @property
     def country_names(self) -> list[str]:
         return [countries.name_of(code) for code in self.countries or []]
+
+    @property
+    def residence_country_names(self) -> list[str]:
+        return [countries.name_of(code) for code in self.residence_countries or []]
+
+    @property
+    def working_language_names(self) -> list[str]:
+        return [languages.label_of(code) for code in self.working_languages or []]
 
 
 class Role(models.TextChoices):

@@ -126,6 +126,7 @@ def create_organisation(
     org_id: str = "",
     ror: str = "",
     slug: str | None = None,
+    operating_countries: Iterable[str] = (),
 ) -> Organisation:
     """Create an organisation; its creator becomes its administrator."""
     if kind not in OrganisationKind.values:
@@ -136,6 +137,9 @@ def create_organisation(
             _("%(code)s is not an ISO 3166-1 country code (e.g. GB, KE, BR).") % {"code": country},
             field="country",
         )
+    from datacollab.organisations.services.diversity import country_codes
+
+    operating = country_codes(operating_countries, field="operating_countries")
     try:
         with transaction.atomic():
             org = Organisation.objects.create(
@@ -147,6 +151,7 @@ def create_organisation(
                 description=description,
                 org_id=org_id.strip(),
                 ror=ror.strip(),
+                operating_countries=operating,
             )
     except IntegrityError as exc:
         raise Conflict(_("An organisation with this slug already exists.")) from exc
@@ -201,7 +206,6 @@ def set_profile(
     timezone: str,
     bio: str | None = None,
     expertise: str | None = None,
-    languages: str | None = None,
     countries_worked: Iterable[str] | None = None,
 ) -> User:
     """Save the person's own profile. Fields left as None keep their value."""
@@ -223,9 +227,6 @@ def set_profile(
     if expertise is not None:
         user.expertise = single_line(expertise)
         fields.append("expertise")
-    if languages is not None:
-        user.languages = single_line(languages)
-        fields.append("languages")
     if countries_worked is not None:
         codes = []
         for code in countries_worked:
