@@ -23,7 +23,8 @@ from datacollab.organisations.models import User
 @require_http_methods(["GET", "POST"])
 def profile_diversity(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required
-    form = DiversityForm(request.POST or None, initial=DiversityForm.initial_for(user))
+    data = request.POST if request.method == "POST" else None
+    form = DiversityForm(data, initial=DiversityForm.initial_for(user))
     if request.method == "POST" and form.is_valid():
         try:
             services.set_diversity_details(user=user, **form.cleaned_data)
