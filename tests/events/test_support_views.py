@@ -264,9 +264,7 @@ def test_expert_directory_filters_by_country_and_topic(login, participant, exper
     assert _names(both) == ["Juan Pérez"]
 
 
-def test_expert_directory_neither_shows_nor_searches_private_languages(
-    login, participant, experts
-):
+def test_expert_directory_neither_shows_nor_searches_private_languages(login, participant, experts):
     client = login(participant)
 
     page = client.get(reverse("support-experts"))

@@ -83,7 +83,10 @@ def update_organisation(
     if kind not in OrganisationKind.values:
         raise DomainError(_("Unknown organisation kind %(kind)s.") % {"kind": kind}, field="kind")
     (head_office,) = country_codes([country], field="country")
-    before = {"country": organisation.country, "operating_countries": organisation.operating_countries}
+    before = {
+        "country": organisation.country,
+        "operating_countries": organisation.operating_countries,
+    }
     organisation.name = name.strip()
     organisation.kind = kind
     organisation.country = head_office

@@ -55,7 +55,9 @@ def organisations_by_operation(cohort_ids: Collection[int]) -> Operation:
         (pk, (country, operating))
         for pk, country, operating in CohortMembership.objects.filter(
             cohort_id__in=cohort_ids
-        ).values_list("organisation_id", "organisation__country", "organisation__operating_countries")
+        ).values_list(
+            "organisation_id", "organisation__country", "organisation__operating_countries"
+        )
     )
     by_country: Counter[str] = Counter()
     for country, operating in rows.values():
@@ -64,7 +66,9 @@ def organisations_by_operation(cohort_ids: Collection[int]) -> Operation:
         total=len(rows),
         global_south=sum(south_by_operation(c, o) for c, o in rows.values()),
         recorded=sum(1 for _c, operating in rows.values() if operating),
-        by_country=sorted(by_country.items(), key=lambda item: (-item[1], countries.name_of(item[0]))),
+        by_country=sorted(
+            by_country.items(), key=lambda item: (-item[1], countries.name_of(item[0]))
+        ),
     )
 
 
