@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from datacollab.demo.builder import load_demo
+from datacollab.network.models import Cohort
 from datacollab.organisations.models import Organisation, User
 from datacollab.reports.selectors import diversity
-from datacollab.network.models import Cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,11 @@ def test_demo_dashboard_beyond_head_offices_has_figures():
     residence = diversity.people_by_residence(ids)
 
     gbif = Organisation.objects.get(slug="gbif")
-    assert (gbif.country, gbif.is_global_south, gbif.operates_in_global_south) == ("DK", False, True)
+    assert (gbif.country, gbif.is_global_south, gbif.operates_in_global_south) == (
+        "DK",
+        False,
+        True,
+    )
     assert operation.global_south > operation.total // 2
     assert [row.key for row in residence.rows if row.people is not None] != []
     assert User.objects.exclude(working_languages=[]).count() > 5

@@ -12,7 +12,8 @@ from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
 from datacollab.organisations import services
 from datacollab.organisations.models import Organisation, User
-from tests.factories import make_org, make_user
+from tests.factories import make_call, make_org, make_user
+from tests.network.factories_applications import draft
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +220,16 @@ def test_languages_cover_global_south_languages_django_lacks():
         "Runa Simi",
         "isiZulu",
     ]
+
+
+def test_application_editor_shows_countries_of_operation_with_a_link_to_edit(login, applicant):
+    org = make_org(name="Kijiji Data", country="GB", admins=[applicant])
+    org.operating_countries = ["KE"]
+    org.save()
+    application = draft(make_call(), applicant, org=org)
+
+    page = login(applicant).get(reverse("application-edit", args=[application.pk]))
+
+    content = page.content.decode()
+    assert "<dt>Countries of operation</dt><dd>Kenya" in content
+    assert f'href="{reverse("organisation-edit", args=[org.slug])}"' in content
