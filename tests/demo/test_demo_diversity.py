@@ -26,7 +26,7 @@ def test_demo_dashboard_beyond_head_offices_has_figures():
     residence = diversity.people_by_residence(ids)
 
     gbif = Organisation.objects.get(slug="gbif")
-    assert (gbif.country, gbif.is_global_south, gbif.operates_in_global_south) == (
+    assert (gbif.country, gbif.is_global_south, gbif.is_global_south_by_operation) == (
         "DK",
         False,
         True,

@@ -99,13 +99,13 @@ def test_organisation_page_shows_countries_of_operation_with_global_south_badge(
     assert page.count('class="badge gs"') == 1  # the head office (GB) earns none
 
 
-def test_operates_in_global_south_needs_one_global_south_country_of_operation():
+def test_global_south_by_operation_needs_one_global_south_country_of_operation():
     north = make_org(country="KE")
     north.operating_countries = ["GB", "DE"]
     south = make_org(country="GB")
     south.operating_countries = ["GB", "BR"]
 
-    assert (north.operates_in_global_south, south.operates_in_global_south) == (False, True)
+    assert (north.is_global_south_by_operation, south.is_global_south_by_operation) == (False, True)
 
 
 # People: private, optional.

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from datacollab.core import countries
 from datacollab.organisations.models import Organisation
 
 HEAD_OFFICE = "head_office"
@@ -26,11 +25,10 @@ RULES = tuple(rule for rule, _label in RULE_CHOICES)
 def is_global_south(organisation: Organisation, rule: str) -> bool:
     """By head office: its country is in the Global South. By operation: at least one of its
     countries of operation is, and one that has recorded none is judged by its head office
-    (the dashboard's rule, reports/selectors/diversity.py)."""
+    (`organisations.models.operation_codes`, the dashboard's rule too)."""
     if rule == OPERATION:
-        codes = organisation.operating_countries or [organisation.country]
-        return any(countries.is_global_south(code) for code in codes)
-    return countries.is_global_south(organisation.country)
+        return organisation.is_global_south_by_operation
+    return organisation.is_global_south
 
 
 def rule_label(rule: str) -> str:

@@ -1,10 +1,25 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.core import countries
+
+
+def operation_codes(country: str, operating: Iterable[str] | None) -> list[str]:
+    """Where an organisation works: its countries of operation, else its head office's country.
+
+    The one rule the dashboard and selection share for "Global South by operation"."""
+    codes = list(operating or [])
+    return codes or ([country] if country else [])
+
+
+def global_south_by_operation(country: str, operating: Iterable[str] | None) -> bool:
+    """At least one of the countries it works in is in the Global South."""
+    return any(countries.is_global_south(code) for code in operation_codes(country, operating))
 
 
 class OrganisationKind(models.TextChoices):
@@ -53,9 +68,8 @@ class Organisation(models.Model):
         return [countries.name_of(code) for code in self.operating_countries or []]
 
     @property
-    def operates_in_global_south(self) -> bool:
-        """At least one Global South country of operation."""
-        return any(countries.is_global_south(code) for code in self.operating_countries or [])
+    def is_global_south_by_operation(self) -> bool:
+        return global_south_by_operation(self.country, self.operating_countries)
 
 
 class Membership(models.Model):

@@ -30,6 +30,7 @@ from datacollab.organisations.models import (
 )
 from datacollab.organisations.names import clean_display_name, mailbox
 from datacollab.organisations.services import throttle, verification
+from datacollab.organisations.services.diversity import country_codes
 
 
 @transaction.atomic
@@ -137,8 +138,6 @@ def create_organisation(
             _("%(code)s is not an ISO 3166-1 country code (e.g. GB, KE, BR).") % {"code": country},
             field="country",
         )
-    from datacollab.organisations.services.diversity import country_codes
-
     operating = country_codes(operating_countries, field="operating_countries")
     try:
         with transaction.atomic():

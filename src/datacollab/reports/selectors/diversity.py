@@ -2,8 +2,8 @@
 people by the countries they live in (private answers, counted only, small counts suppressed).
 
 Countries of operation: an organisation counts once in each country it works in; one that has
-recorded none counts in its head office's country (`operation_codes`), the same rule selection
-uses. It is "Global South by operation" when at least one of those countries is.
+recorded none counts in its head office's country (`organisations.models.operation_codes`, the
+rule selection uses too). It is "Global South by operation" when at least one of those countries is.
 
 Where people live is private (docs/guide/accounts.md): only counts leave this module, and a
 count below the evaluation pages' threshold (`MIN_RESPONSES`, 5) is never shown. Countries
@@ -15,26 +15,20 @@ worked out from the people total and the rows shown.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from datacollab.core import countries
 from datacollab.evaluation.selectors import MIN_RESPONSES
 from datacollab.network.models import CohortMembership
 from datacollab.organisations.models import User
+from datacollab.organisations.models.organisation import (
+    global_south_by_operation,
+    operation_codes,
+)
 
 OTHER = "other"
 NOT_RECORDED = "not_recorded"
-
-
-def operation_codes(country: str, operating: Iterable[str] | None) -> list[str]:
-    """Where an organisation works: its countries of operation, else its head office."""
-    codes = list(operating or [])
-    return codes or ([country] if country else [])
-
-
-def south_by_operation(country: str, operating: Iterable[str] | None) -> bool:
-    return any(countries.is_global_south(code) for code in operation_codes(country, operating))
 
 
 @dataclass(frozen=True)
@@ -64,7 +58,7 @@ def organisations_by_operation(cohort_ids: Collection[int]) -> Operation:
         by_country.update(set(operation_codes(country, operating)))
     return Operation(
         total=len(rows),
-        global_south=sum(south_by_operation(c, o) for c, o in rows.values()),
+        global_south=sum(global_south_by_operation(c, o) for c, o in rows.values()),
         recorded=sum(1 for _c, operating in rows.values() if operating),
         by_country=sorted(
             by_country.items(), key=lambda item: (-item[1], countries.name_of(item[0]))

@@ -28,6 +28,7 @@ from datacollab.network.models import (
     SelectionProposal,
 )
 from datacollab.organisations.models import OrganisationKind
+from datacollab.organisations.models.organisation import global_south_by_operation
 
 STAGES = ("applied", "eligible", "shortlisted", "selected")
 
@@ -223,7 +224,7 @@ class Funnel:
     def add(
         self, country: str, kind: str, counts: dict[str, int], operating: list[str] | None = None
     ) -> None:
-        south = any(countries.is_global_south(code) for code in operating or [country])
+        south = global_south_by_operation(country, operating)
         rows = [
             self.by_south_operation.setdefault(south, dict.fromkeys(STAGES, 0)),
             self.by_region.setdefault(region_name(country), dict.fromkeys(STAGES, 0)),
