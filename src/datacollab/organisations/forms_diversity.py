@@ -24,6 +24,7 @@ class DiversityForm(forms.Form):
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose several, or none."),
     )
     languages_note = forms.CharField(
+        # Translators: languages missing from the list, written freely by the person.
         label=_("Other languages"),
         max_length=200,
         required=False,

@@ -281,6 +281,7 @@ def residence_label(key: str) -> str:
     if key == OTHER:
         return _("Other countries (each fewer than %(n)s people)") % {"n": MIN_RESPONSES}
     if key == NOT_RECORDED:
+        # Translators: a row of people who did not say where they live.
         return _("Not recorded")
     return countries.name_of(key)
 
@@ -311,5 +312,6 @@ def residence_chart(key: str, residence: Residence) -> Chart:
             )
             for row in residence.rows
         ],
+        # Translators: column header over countries where participants live.
         headers=(_("Lives in"), _("People (share of participants)")),
     )

@@ -23,6 +23,7 @@ class SelectionForm(forms.Form):
         help_text=_("Share of the selected organisations that must be in the Global South."),
     )
     global_south_rule = forms.ChoiceField(
+        # Translators: how the selection decides which organisations are "Global South".
         label=_("Count as Global South"),
         choices=global_south.RULE_CHOICES,
         initial=global_south.HEAD_OFFICE,
