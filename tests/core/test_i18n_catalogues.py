@@ -58,7 +58,12 @@ def mismatches(path: Path) -> list[str]:
                 # A plural form may leave out the count ("one review"), never add a name;
                 # {% blocktranslate count %} names the count `counter`.
                 allowed = singular | plural
-                ok = not (have - allowed) and set(plural - have) <= {"%(n)d", "%(count)d", "%d", "%(counter)s"}
+                ok = not (have - allowed) and set(plural - have) <= {
+                    "%(n)d",
+                    "%(count)d",
+                    "%d",
+                    "%(counter)s",
+                }
             if not ok:
                 problems.append(f"{path.parts[-3]} {ids[0]!r} [{index}]: {string!r}")
     return problems

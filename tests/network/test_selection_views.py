@@ -115,7 +115,10 @@ def test_call_selection_explains_global_south_swap(convener, login):
     content = response.content.decode()
     assert "in: needed for the Global South minimum (rank 3 by merit)" in content
     assert "out: rank 2 by merit, replaced to meet the Global South minimum of 50%" in content
-    assert "Global South minimum: one Global South organisation fewer would break it." in content
+    assert (
+        "Global South minimum (by head office): one Global South organisation fewer would break it."
+        in content
+    )
     assert "Confirm this selection" in content
 
 

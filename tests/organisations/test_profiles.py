@@ -1,4 +1,4 @@
-"""A person's profile (bio, expertise, languages, countries): edited on /accounts/profile/,
+"""A person's profile (bio, expertise, countries): edited on /accounts/profile/,
 shown on their page and in the 1:1 expert directory, and used by peer matching."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.factories_matching import cohort_org
 pytestmark = pytest.mark.django_db
 
 
-def test_profile_page_saves_bio_expertise_languages_and_countries(login):
+def test_profile_page_saves_bio_expertise_and_countries(login):
     user = make_user()
     response = login(user).post(
         "/accounts/profile/",
@@ -27,16 +27,14 @@ def test_profile_page_saves_bio_expertise_languages_and_countries(login):
             "timezone": "Africa/Nairobi",
             "bio": "I map informal transport.",
             "expertise": "GIS,  matatu routes",
-            "languages": "English, Kiswahili",
             "countries": ["KE", "TZ"],
         },
     )
     assert response.status_code == 302
     user = User.objects.get(pk=user.pk)
-    assert (user.bio, user.expertise, user.languages, user.countries) == (
+    assert (user.bio, user.expertise, user.countries) == (
         "I map informal transport.",
         "GIS, matatu routes",
-        "English, Kiswahili",
         ["KE", "TZ"],
     )
 
@@ -63,7 +61,6 @@ def test_person_page_shows_the_profile_to_people_logged_in(client, login):
         timezone="",
         bio="I map **informal** transport.",
         expertise="GIS, matatu routes",
-        languages="English, Kiswahili",
         countries_worked=["KE"],
     )
     page = login(make_user()).get(f"/accounts/people/{person.pk}/").content.decode()
@@ -81,7 +78,6 @@ def test_expert_directory_lists_experts_with_their_profiles(login):
         user=expert,
         display_name="Esi Expert",
         timezone="",
-        languages="English, Twi",
         countries_worked=["GH"],
     )
     make_user(display_name="Not An Expert", roles=["reviewer"])
@@ -89,7 +85,6 @@ def test_expert_directory_lists_experts_with_their_profiles(login):
     assert 'href="/sessions/support/experts/"' in client.get("/sessions/support/").content.decode()
     page = client.get("/sessions/support/experts/").content.decode()
     assert f'<a href="/accounts/people/{expert.pk}/">Esi Expert</a>: data trusts' in page
-    assert "Speaks English, Twi" in page
     assert "Works in Ghana" in page
     assert "Not An Expert" not in page
 

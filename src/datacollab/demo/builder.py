@@ -24,6 +24,7 @@ from datacollab.demo.collaborations import ensure_collaborations
 from datacollab.demo.communications import ensure_communications
 from datacollab.demo.current import ensure_current_cohort
 from datacollab.demo.datasets import ensure_datasets
+from datacollab.demo.diversity import ensure_diversity
 from datacollab.demo.feedback import ensure_feedback
 from datacollab.demo.grants import ensure_grant_obligations
 from datacollab.demo.impact import ensure_impact
@@ -120,6 +121,7 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         ensure_recent_session(network=network, convener=convener, now=now)
         # Last, so that no earlier `People.ensure` of a contact blanks its profile.
         ensure_peer_profiles()
+        ensure_diversity()
         # Everything above was written by the demo, not through the services: index it all.
         search_index.rebuild()
     logins = list(LOGINS)

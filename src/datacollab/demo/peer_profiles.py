@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from datacollab.core import working_languages
 from datacollab.demo import current
 from datacollab.demo.people import email
 from datacollab.organisations.models import Organisation, User
@@ -191,10 +192,16 @@ def ensure_peer_profiles() -> int:
     for slug, profile in PROFILES.items():
         written += User.objects.filter(
             email=email(slug), memberships__organisation__slug=slug
-        ).update(expertise=profile.expertise, languages=profile.languages, bio=profile.bio)
+        ).update(
+            expertise=profile.expertise,
+            working_languages=working_languages.parse(profile.languages)[0],
+            bio=profile.bio,
+        )
     for address, profile in PERSON_PROFILES.items():
         written += User.objects.filter(email=address).update(
-            expertise=profile.expertise, languages=profile.languages, bio=profile.bio
+            expertise=profile.expertise,
+            working_languages=working_languages.parse(profile.languages)[0],
+            bio=profile.bio,
         )
     for slug, description in CURRENT_DESCRIPTIONS.items():
         assert any(member.slug == slug for member in current.MEMBERS)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from django.contrib.auth.hashers import make_password
 
+from datacollab.core import working_languages
 from datacollab.demo import content
 from datacollab.demo.rows import upsert
 from datacollab.organisations.models import Membership, Organisation, RoleGrant, User
@@ -22,8 +23,10 @@ class Person:
     superuser: bool = False
     # The profile shown in the expert directory and used by peer matching.
     expertise: str = ""
+    # Private (docs/guide/accounts.md): stored as ISO 639-1 codes, counted on the dashboard.
     languages: str = ""
     bio: str = ""
+    residence_countries: tuple[str, ...] = ()
 
 
 DEMO_VERIFIED_AT = datetime(2020, 9, 1, tzinfo=UTC)
@@ -59,7 +62,9 @@ class People:
                     "is_staff": p.staff or p.superuser,
                     "is_superuser": p.superuser,
                     "expertise": p.expertise,
-                    "languages": p.languages,
+                    "working_languages": working_languages.parse(p.languages)[0],
+                    "languages_note": working_languages.parse(p.languages)[1],
+                    "residence_countries": sorted(p.residence_countries),
                     "bio": p.bio,
                 }
                 for p in people

@@ -29,16 +29,10 @@ class PersonSuggestion:
     similarity: float
     shared_terms: tuple[str, ...]
     cross_region: bool
-    # Languages both list on their profiles, as the peer writes them.
-    common_languages: tuple[str, ...]
 
     @property
     def percent(self) -> int:
         return round(self.similarity * 100)
-
-
-def _languages(text: str) -> list[str]:
-    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
 def _region(person: User, organisation_country: str) -> str:
@@ -108,18 +102,12 @@ def suggestions_for_person(
         candidates=candidates,
     )
     by_pk = {person.pk: person for person in people}
-    own_languages = {lang.casefold() for lang in _languages(viewer.languages)}
     return [
         PersonSuggestion(
             person=by_pk[s.key],
             similarity=s.similarity,
             shared_terms=s.shared_terms,
             cross_region=s.cross_region,
-            common_languages=tuple(
-                lang
-                for lang in _languages(by_pk[s.key].languages)
-                if lang.casefold() in own_languages
-            ),
         )
         for s in result[viewer.pk]
     ]

@@ -76,12 +76,6 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("Comma-separated, e.g. data trusts, geospatial data, privacy law."),
     )
-    languages = forms.CharField(
-        label=_("Languages"),
-        max_length=200,
-        required=False,
-        help_text=_("Comma-separated, e.g. English, Kiswahili, Português."),
-    )
     countries = forms.MultipleChoiceField(
         label=_("Countries you work in"),
         required=False,
@@ -179,7 +173,7 @@ class AcceptInvitationForm(forms.Form):
 class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
-    country = forms.ChoiceField(label=_("Country"), choices=[])
+    country = forms.ChoiceField(label=_("Country of the head office"), choices=[])
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea, required=False, help_text=_("Markdown")
@@ -188,7 +182,17 @@ class OrganisationForm(forms.Form):
         label=_("org-id"), max_length=100, required=False, help_text=_("e.g. GB-CHC-1234567")
     )
     ror = forms.CharField(label=_("ROR id"), max_length=40, required=False)
+    operating_countries = forms.MultipleChoiceField(
+        label=_("Countries of operation"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Every country where the organisation works, the head office's included. "
+            "Hold Ctrl (Cmd on a Mac) to choose several."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "—"), *country_names.choices()]  # type: ignore[attr-defined]
+        self.fields["operating_countries"].choices = country_names.choices()  # type: ignore[attr-defined]

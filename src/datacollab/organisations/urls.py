@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from datacollab.organisations.views import auth, language, members, people
+from datacollab.organisations.views import auth, diversity, language, members, people
 
 urlpatterns = [
     path("signup/", people.signup, name="signup"),
@@ -24,6 +24,7 @@ urlpatterns = [
     path("verify/<str:token>/", auth.verify_email_confirm, name="verify-email-confirm"),
     path("profile/", people.profile, name="profile"),
     path("language/", language.choose_language, name="set-language"),
+    path("profile/diversity/", diversity.profile_diversity, name="profile-diversity"),
     path("people/<int:person_id>/", people.person_detail, name="person-detail"),
     path("roles/", members.roles, name="roles"),
     path("roles/<int:grant_id>/revoke/", members.role_revoke, name="role-revoke"),
@@ -35,6 +36,7 @@ urlpatterns = [
     ),
     path("organisations/new/", people.organisation_create, name="organisation-create"),
     path("organisations/<slug:slug>/", people.organisation_detail, name="organisation-detail"),
+    path("organisations/<slug:slug>/edit/", diversity.organisation_edit, name="organisation-edit"),
     path(
         "organisations/<slug:slug>/members/",
         members.organisation_members,

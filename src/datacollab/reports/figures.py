@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from datacollab.core import countries
 from datacollab.core.templatetags.datacollab import money
+from datacollab.evaluation.selectors import MIN_RESPONSES
 from datacollab.events.selectors.attendance import OrganisationRate, SessionRate
 from datacollab.reports.charts import (
     Bar,
@@ -18,6 +20,12 @@ from datacollab.reports.charts import (
     stacked_bar_chart,
 )
 from datacollab.reports.charts import funnel_chart as draw_funnel
+from datacollab.reports.selectors.diversity import (
+    NOT_RECORDED,
+    OTHER,
+    Operation,
+    Residence,
+)
 from datacollab.reports.selectors.figures import (
     STAGES,
     Diversity,
@@ -238,7 +246,72 @@ def attendance_rate_chart(key: str, rows: Sequence[tuple[str, int]]) -> Chart:
     )
 
 
-def south_shares(data: Funnel) -> list[tuple[str, int | None]]:
-    """(stage, percent of its applications from the Global South) for the funnel's table."""
+def south_shares(data: Funnel) -> list[tuple[str, int | None, int | None]]:
+    """(stage, percent of its applications from the Global South by head office, and by
+    countries of operation) for the funnel's table."""
     labels = stage_labels()
-    return [(labels[stage], data.south_percent(stage)) for stage in STAGES]
+    return [
+        (labels[stage], data.south_percent(stage), data.south_operation_percent(stage))
+        for stage in STAGES
+    ]
+
+
+def operation_chart(key: str, operation: Operation) -> Chart:
+    return bar_chart(
+        key=key,
+        title=_("Organisations by country of operation"),
+        description=_(
+            "%(total)s organisations, each counted once in every country it works in; "
+            "%(south)s of them (%(percent)s) work in at least one Global South country. "
+            "%(recorded)s recorded their countries of operation; the others count in their "
+            "head office's country."
+        )
+        % {
+            "total": operation.total,
+            "south": operation.global_south,
+            "percent": _percent(operation.global_south_percent),
+            "recorded": operation.recorded,
+        },
+        bars=[Bar(countries.name_of(code), n) for code, n in operation.by_country],
+        headers=(_("Country of operation"), _("Organisations")),
+    )
+
+
+def residence_label(key: str) -> str:
+    if key == OTHER:
+        return _("Other countries (each fewer than %(n)s people)") % {"n": MIN_RESPONSES}
+    if key == NOT_RECORDED:
+        # Translators: a row of people who did not say where they live.
+        return _("Not recorded")
+    return countries.name_of(key)
+
+
+def residence_chart(key: str, residence: Residence) -> Chart:
+    withheld = _("fewer than %(n)s") % {"n": residence.minimum}
+    if residence.global_south_percent is None:
+        share = _("Too few answers to show a Global South share.")
+    else:
+        share = _(
+            "%(percent)s of the people who recorded where they live live in the Global South."
+        ) % {"percent": _percent(residence.global_south_percent)}
+    return bar_chart(
+        key=key,
+        title=_("Participants by where they live"),
+        description=_(
+            "%(people)s people take part; a person who lives in several countries counts in "
+            "each. Counts below %(n)s are withheld, as on the feedback pages. %(share)s"
+        )
+        % {"people": residence.people, "n": residence.minimum, "share": share},
+        bars=[
+            Bar(
+                residence_label(row.key),
+                row.people or 0,
+                withheld
+                if row.people is None
+                else f"{row.people} ({_percent(residence.percent(row))})",
+            )
+            for row in residence.rows
+        ],
+        # Translators: column header over countries where participants live.
+        headers=(_("Lives in"), _("People (share of participants)")),
+    )

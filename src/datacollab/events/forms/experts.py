@@ -15,10 +15,9 @@ class ExpertSearchForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
-        widget=forms.SearchInput(attrs={"placeholder": _("e.g. data trusts, Kiswahili")}),
+        widget=forms.SearchInput(attrs={"placeholder": _("e.g. data trusts, GIS")}),
         help_text=_("Every word must appear in the expert's name, expertise, profile or topics."),
     )
-    language = forms.ChoiceField(label=_("Language"), required=False)
     country = forms.ChoiceField(label=_("Works in"), required=False)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
 
@@ -26,7 +25,6 @@ class ExpertSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         anything: list[tuple[str, Any]] = [("", _("Any"))]
         offered: dict[str, list[tuple[str, Any]]] = {
-            "language": [(x, x) for x in directory.languages],
             "country": list(directory.countries),
             "topic": [(x, x) for x in directory.topics],
         }

@@ -1,8 +1,9 @@
-"""The expert directory: experts' profiles, topics, languages and open 1:1 slots, searched.
+"""The expert directory: experts' profiles, topics and open 1:1 slots, searched.
 
 The directory is small (the network's experts, tens of people), so it is read in a fixed
 number of queries (experts, then their open slots) and searched and filtered in Python:
-words match the name, expertise, profile text, languages, countries and slot topics. The
+words match the name, expertise, profile text, countries and slot topics. The languages a
+person works in are private (docs/guide/accounts.md), so they are neither shown nor searched. The
 search app's index holds no people, and profile words are not worth a second index.
 """
 
@@ -29,7 +30,6 @@ MAX_QUERY_WORDS = 10
 class ExpertEntry:
     person: User
     topics: list[str]
-    languages: list[str]
     slots: list[SupportSlot] = field(default_factory=list)
     haystack: str = ""
 
@@ -38,7 +38,6 @@ class ExpertEntry:
 class Directory:
     entries: list[ExpertEntry]
     # Every value the filters offer, from all experts (not only those shown).
-    languages: list[str]
     countries: list[tuple[str, str]]
     topics: list[str]
     total: int
@@ -60,7 +59,7 @@ def _items(text: str) -> list[str]:
 
 
 def expert_directory(
-    *, viewer: Any, query: str = "", language: str = "", country: str = "", topic: str = ""
+    *, viewer: Any, query: str = "", country: str = "", topic: str = ""
 ) -> Directory:
     """Experts matching every word of `query` and each filter given; their open slots are
     those the viewer could book (all open slots for a convener)."""
@@ -73,8 +72,7 @@ def expert_directory(
         topics = _items(person.expertise)
         for slot in slots[person.pk]:
             topics += [t for t in _items(slot.topic) if _fold(t) not in map(_fold, topics)]
-        languages = _items(person.languages)
-        entry = ExpertEntry(person=person, topics=topics, languages=languages)
+        entry = ExpertEntry(person=person, topics=topics)
         entry.slots = slots[person.pk]
         entry.haystack = _fold(
             " ".join(
@@ -82,7 +80,6 @@ def expert_directory(
                     str(person),
                     person.bio,
                     *topics,
-                    *languages,
                     *person.country_names,
                     *(person.countries or []),
                 ]
@@ -90,7 +87,6 @@ def expert_directory(
         )
         entries.append(entry)
 
-    all_languages = sorted({_fold(x): x for e in entries for x in e.languages}.values(), key=_fold)
     all_topics = sorted({_fold(x): x for e in entries for x in e.topics}.values(), key=_fold)
     codes = sorted({code for e in entries for code in e.person.countries or []})
     all_countries = sorted(((c, country_names.name(c)) for c in codes), key=lambda c: c[1])
@@ -100,13 +96,11 @@ def expert_directory(
         e
         for e in entries
         if all(w in e.haystack for w in words)
-        and (not language or _fold(language) in map(_fold, e.languages))
         and (not country or country in (e.person.countries or []))
         and (not topic or _fold(topic) in map(_fold, e.topics))
     ]
     return Directory(
         entries=shown,
-        languages=all_languages,
         countries=all_countries,
         topics=all_topics,
         total=len(entries),

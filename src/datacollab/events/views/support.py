@@ -129,7 +129,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 @require_safe
 def expert_directory(request: HttpRequest) -> HttpResponse:
     """Every expert of the network with the profile they wrote (accounts/profile), their
-    topics and open slots, searched by words and filtered by language, country and topic."""
+    topics and open slots, searched by words and filtered by country and topic."""
     everyone = expert_selectors.expert_directory(viewer=request.user)
     form = ExpertSearchForm(request.GET or None, directory=everyone)
     status = 200
@@ -140,7 +140,6 @@ def expert_directory(request: HttpRequest) -> HttpResponse:
             directory = expert_selectors.expert_directory(
                 viewer=request.user,
                 query=data["q"],
-                language=data["language"],
                 country=data["country"],
                 topic=data["topic"],
             )

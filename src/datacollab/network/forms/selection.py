@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.network.selectors import global_south
 from datacollab.network.services.decisions import SUBJECT_MAX
 from datacollab.organisations.models import OrganisationKind
 
@@ -20,6 +21,19 @@ class SelectionForm(forms.Form):
         decimal_places=1,
         initial=Decimal(0),
         help_text=_("Share of the selected organisations that must be in the Global South."),
+    )
+    global_south_rule = forms.ChoiceField(
+        # Translators: how the selection decides which organisations are "Global South".
+        label=_("Count as Global South"),
+        choices=global_south.RULE_CHOICES,
+        initial=global_south.HEAD_OFFICE,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "By head office: the organisation's head office is in the Global South. By "
+            "countries of operation: at least one country it works in is (its head office "
+            "when it has recorded none)."
+        ),
     )
     max_per_country = forms.IntegerField(
         label=_("Maximum per country"),
@@ -54,6 +68,7 @@ class SelectionForm(forms.Form):
             return {}
         initial: dict[str, Any] = {
             "min_global_south_share": Decimal(str(parameters["min_global_south_share"])) * 100,
+            "global_south_rule": parameters.get("global_south_rule", global_south.HEAD_OFFICE),
             "max_per_country": parameters.get("max_per_country"),
             "forced_in": parameters.get("forced_in", []),
             "forced_out": parameters.get("forced_out", []),
@@ -98,6 +113,7 @@ class SelectionForm(forms.Form):
         data = self.cleaned_data
         return {
             "min_global_south_share": float(data["min_global_south_share"]) / 100,
+            "global_south_rule": data.get("global_south_rule") or global_south.HEAD_OFFICE,
             "max_per_country": data.get("max_per_country"),
             "kind_min": {
                 k: data[f"min_{k}"]

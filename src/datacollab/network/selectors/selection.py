@@ -23,6 +23,7 @@ from datacollab.network.models import (
     SelectionProposal,
 )
 from datacollab.network.selection_messages import stored_text
+from datacollab.network.selectors import global_south
 from datacollab.network.selectors.direct import direct_merit
 from datacollab.network.selectors.reviews import merit_by_application
 from datacollab.organisations.models import OrganisationKind
@@ -102,10 +103,16 @@ class CandidateRow:
     reviews: int
     proposed: bool | None = None  # in the latest proposal? None: no proposal or not considered
     reason: str = ""
+    # The Global South rule of the proposal the row is shown with (selectors/global_south.py).
+    rule: str = global_south.HEAD_OFFICE
 
     @property
     def country_name(self) -> str:
         return country_names.name(self.application.organisation.country)
+
+    @property
+    def global_south(self) -> bool:
+        return global_south.is_global_south(self.application.organisation, self.rule)
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,7 @@ class BindingRow:
     limit: float
 
 
-def describe_binding(name: str) -> str:
+def describe_binding(name: str, rule: str = global_south.HEAD_OFFICE) -> str:
     kind_label = dict(OrganisationKind.choices)
     head, _sep, tail = name.partition(":")
     if head == "capacity":
@@ -179,7 +186,9 @@ def describe_binding(name: str) -> str:
     if head == "budget":
         return _("Budget: no other candidate's request fits in what is left.")
     if head == "global_south":
-        return _("Global South minimum: one Global South organisation fewer would break it.")
+        return _(
+            "Global South minimum (%(rule)s): one Global South organisation fewer would break it."
+        ) % {"rule": global_south.rule_short(rule)}
     if head == "country":
         return _("Per-country maximum reached for %(country)s.") % {
             "country": country_names.name(tail)
@@ -206,6 +215,11 @@ class ProposalView:
     pairs: list[tuple[CandidateRow | None, CandidateRow | None]]  # (added, displaced)
     greedy: list[CandidateRow]
     parameters: dict[str, Any]
+    rule: str = global_south.HEAD_OFFICE
+
+    @property
+    def rule_explanation(self) -> str:
+        return global_south.rule_explanation(self.rule)
 
     @property
     def confirmable(self) -> bool:
@@ -226,7 +240,7 @@ class SelectionPage:
 
 
 def _rows_from_snapshot(
-    result: dict[str, Any], apps: dict[int, Application]
+    result: dict[str, Any], apps: dict[int, Application], rule: str
 ) -> dict[int, CandidateRow]:
     rows: dict[int, CandidateRow] = {}
     for item in result.get("candidates", []):
@@ -245,6 +259,7 @@ def _rows_from_snapshot(
                 result.get("reason_codes", {}).get(str(item["id"])),
                 result.get("reasons", {}).get(str(item["id"]), ""),
             ),
+            rule=rule,
         )
     return rows
 
@@ -264,8 +279,11 @@ def selection_page(*, actor: Any, call: Call) -> SelectionPage:
     missing = {item["id"] for item in result.get("candidates", [])} - apps.keys()
     if missing:
         apps |= Application.objects.select_related("organisation").in_bulk(list(missing))
-    snap = _rows_from_snapshot(result, apps)
+    # Proposals made before the rule existed were all by head office.
+    rule = proposal.parameters.get("global_south_rule", global_south.HEAD_OFFICE)
+    snap = _rows_from_snapshot(result, apps, rule)
     for row in candidates:
+        row.rule = rule
         if (old := snap.get(row.application.pk)) is not None:
             row.proposed, row.reason = old.proposed, old.reason
     page.proposal = ProposalView(
@@ -279,7 +297,7 @@ def selection_page(*, actor: Any, call: Call) -> SelectionPage:
         binding=[
             BindingRow(
                 b["name"],
-                describe_binding(b["name"]),
+                describe_binding(b["name"], rule),
                 b["used"],
                 b["limit"],
             )
@@ -294,6 +312,7 @@ def selection_page(*, actor: Any, call: Call) -> SelectionPage:
         ),
         greedy=[snap[i] for i in result.get("greedy", []) if i in snap],
         parameters=proposal.parameters,
+        rule=rule,
     )
     return page
 

@@ -22,6 +22,7 @@ from datacollab.network.models import (
 from datacollab.network.selection_engine import Candidate, SelectionConstraints, solve_selection
 from datacollab.network.selection_messages import reason_text
 from datacollab.network.selection_reasons import SelectionInputError
+from datacollab.network.selectors import global_south
 from datacollab.network.selectors.decisions import ShortfallRow, review_shortfall
 from datacollab.network.selectors.selection import (
     remaining_room,
@@ -84,8 +85,12 @@ def propose_selection(
     kind_max: Mapping[str, int] | None = None,
     forced_in: Iterable[int] = (),
     forced_out: Iterable[int] = (),
+    global_south_rule: str = global_south.HEAD_OFFICE,
 ) -> SelectionProposal:
     """Run the optimiser over the call's reviewed, eligible applications and store its answer.
+
+    `global_south_rule` says how each candidate's Global South flag is filled: by its head
+    office or by its countries of operation (selectors/global_south.py).
 
     Merit is the normalised (z-score) mean shifted by +3 and clipped at 0; the amount is the
     amount requested; capacity and budget are the cohort's, minus members and awards
@@ -101,6 +106,11 @@ def propose_selection(
         call=call, status=SelectionProposal.Status.CONFIRMED
     ).exists():
         raise Conflict(_("The selection for this call is already confirmed; it cannot be re-run."))
+    if global_south_rule not in global_south.RULES:
+        raise DomainError(
+            _("Unknown Global South rule %(rule)s.") % {"rule": global_south_rule},
+            field="global_south_rule",
+        )
     kind_min = {k: int(v) for k, v in (kind_min or {}).items() if v is not None}
     kind_max = {k: int(v) for k, v in (kind_max or {}).items() if v is not None}
     rows = selection_candidates(call)
@@ -121,7 +131,9 @@ def propose_selection(
             merit=r.merit,
             amount=float(r.application.requested_amount),
             country=r.application.organisation.country,
-            global_south=r.application.organisation.is_global_south,
+            global_south=global_south.is_global_south(
+                r.application.organisation, global_south_rule
+            ),
             kind=r.application.organisation.kind,
         )
         for r in rows
@@ -144,6 +156,7 @@ def propose_selection(
         "capacity": room.capacity,
         "budget": str(room.budget),
         "min_global_south_share": min_global_south_share,
+        "global_south_rule": global_south_rule,
         "max_per_country": max_per_country,
         "kind_min": kind_min,
         "kind_max": kind_max,
@@ -287,6 +300,10 @@ def confirm_selection(
             "cohort": call.cohort.slug,
             "selected": result["selected"],
             "parameters": proposal.parameters,
+            # Proposals made before the rule existed were all by head office.
+            "global_south_rule": proposal.parameters.get(
+                "global_south_rule", global_south.HEAD_OFFICE
+            ),
             "objective": result["objective"],
             "binding": result["binding"],
             "review_shortfall_acknowledged": {

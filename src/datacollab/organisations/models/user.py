@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.core import country_names
+from datacollab.core import country_names, working_languages
 
 
 class EmailUserManager(UserManager["User"]):
@@ -43,12 +43,19 @@ class User(AbstractUser):
     expertise = models.CharField(
         _("expertise"), max_length=300, blank=True, help_text=_("e.g. data trusts, GIS, privacy")
     )
-    languages = models.CharField(
-        _("languages"), max_length=200, blank=True, help_text=_("e.g. English, Kiswahili")
-    )
     countries = models.JSONField(
         _("countries you work in"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2")
     )
+    # Private diversity facts: never required, never shown to others, never read by selection;
+    # the funnel dashboard counts them, and only in aggregate (docs/guide/accounts.md).
+    residence_countries = models.JSONField(
+        _("countries you live in"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2")
+    )
+    working_languages = models.JSONField(
+        _("languages you work in"), default=list, blank=True, help_text=_("ISO 639-1")
+    )
+    # What an earlier free-text "languages" held that names no language of the list.
+    languages_note = models.CharField(_("other languages"), max_length=200, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["username"]
@@ -65,6 +72,14 @@ class User(AbstractUser):
     @property
     def country_names(self) -> list[str]:
         return country_names.names(list(self.countries or []))
+
+    @property
+    def residence_country_names(self) -> list[str]:
+        return country_names.names(list(self.residence_countries or []))
+
+    @property
+    def working_language_names(self) -> list[str]:
+        return [working_languages.label_of(code) for code in self.working_languages or []]
 
 
 class Role(models.TextChoices):

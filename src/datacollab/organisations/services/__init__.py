@@ -1,5 +1,9 @@
 """Every write to organisations and people, one module per area; re-exported here."""
 
+from datacollab.organisations.services.diversity import (
+    set_diversity_details,
+    update_organisation,
+)
 from datacollab.organisations.services.invitations import (
     accept_invitation,
     invite_member,
@@ -37,9 +41,11 @@ __all__ = [
     "resend_verification",
     "revoke_invitation",
     "revoke_role",
+    "set_diversity_details",
     "set_language",
     "set_member_role",
     "set_profile",
     "sign_up",
+    "update_organisation",
     "verify_email",
 ]

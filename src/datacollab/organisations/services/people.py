@@ -32,6 +32,7 @@ from datacollab.organisations.models import (
 )
 from datacollab.organisations.names import clean_display_name, mailbox
 from datacollab.organisations.services import throttle, verification
+from datacollab.organisations.services.diversity import country_codes
 from datacollab.organisations.services.language import clean_language
 
 
@@ -138,6 +139,7 @@ def create_organisation(
     org_id: str = "",
     ror: str = "",
     slug: str | None = None,
+    operating_countries: Iterable[str] = (),
 ) -> Organisation:
     """Create an organisation; its creator becomes its administrator."""
     if kind not in OrganisationKind.values:
@@ -148,6 +150,7 @@ def create_organisation(
             _("%(code)s is not an ISO 3166-1 country code (e.g. GB, KE, BR).") % {"code": country},
             field="country",
         )
+    operating = country_codes(operating_countries, field="operating_countries")
     try:
         with transaction.atomic():
             org = Organisation.objects.create(
@@ -159,6 +162,7 @@ def create_organisation(
                 description=description,
                 org_id=org_id.strip(),
                 ror=ror.strip(),
+                operating_countries=operating,
             )
     except IntegrityError as exc:
         raise Conflict(_("An organisation with this slug already exists.")) from exc
@@ -213,7 +217,6 @@ def set_profile(
     timezone: str,
     bio: str | None = None,
     expertise: str | None = None,
-    languages: str | None = None,
     countries_worked: Iterable[str] | None = None,
     language: str | None = None,
 ) -> User:
@@ -236,9 +239,6 @@ def set_profile(
     if expertise is not None:
         user.expertise = single_line(expertise)
         fields.append("expertise")
-    if languages is not None:
-        user.languages = single_line(languages)
-        fields.append("languages")
     if countries_worked is not None:
         codes = []
         for code in countries_worked:

@@ -19,6 +19,7 @@ from datacollab.organisations.forms import (
     ProfileForm,
     SignupForm,
 )
+from datacollab.organisations.forms_diversity import DiversityForm
 from datacollab.organisations.models import User
 from datacollab.organisations.views.language import remember_language
 
@@ -62,7 +63,6 @@ def profile(request: HttpRequest) -> HttpResponse:
             "timezone": user.timezone,
             "bio": user.bio,
             "expertise": user.expertise,
-            "languages": user.languages,
             "countries": user.countries,
             "language": user.language,
         },
@@ -76,7 +76,6 @@ def profile(request: HttpRequest) -> HttpResponse:
                 timezone=data["timezone"],
                 bio=data["bio"],
                 expertise=data["expertise"],
-                languages=data["languages"],
                 countries_worked=data["countries"],
                 language=data["language"],
             )
@@ -92,6 +91,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "form": form,
         "memberships": selectors.memberships_of(user),
         "verified": rules.has_verified_email(user),
+        "diversity_form": DiversityForm(initial=DiversityForm.initial_for(user)),
     }
     return render(
         request, "organisations/profile.html", context, status=400 if form.errors else 200
@@ -125,6 +125,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "organisations/organisation_detail.html",
         {
             "organisation": org,
+            "can_edit": rules.can_manage_members(request.user, org),
             "cohorts": selectors.cohort_memberships_of(org),
             "can_manage_members": rules.can_manage_members(request.user, org),
         },

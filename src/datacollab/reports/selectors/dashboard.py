@@ -19,6 +19,7 @@ from datacollab.network.models import Application, Call, Cohort
 from datacollab.reports import figures, rules
 from datacollab.reports.charts import Chart
 from datacollab.reports.models import CohortReport
+from datacollab.reports.selectors import diversity as beyond
 from datacollab.reports.selectors import figures as numbers
 from datacollab.reports.selectors.report import cohort_by_slug
 
@@ -48,11 +49,15 @@ class CohortDashboard:
     sessions_held: int
     attendance_percent: int | None
     funnel_charts: list[Chart]
-    south_shares: list[tuple[str, int | None]]
+    south_shares: list[tuple[str, int | None, int | None]]
     diversity_charts: list[Chart]
     attendance_charts: list[Chart]
     funding_chart: Chart
     learnings_chart: Chart
+    operation: beyond.Operation | None = None
+    operation_chart: Chart | None = None
+    residence: beyond.Residence | None = None
+    residence_chart: Chart | None = None
 
 
 def cohort_dashboard(*, actor: Any, cohort_slug: str) -> CohortDashboard:
@@ -64,7 +69,13 @@ def cohort_dashboard(*, actor: Any, cohort_slug: str) -> CohortDashboard:
     attendance = attendance_rates(cohort)
     learnings = numbers.learning_counts([cohort.pk]).get(cohort.pk, numbers.LearningCounts())
     themes = numbers.published_by_theme(cohort.pk)
+    operation = beyond.organisations_by_operation([cohort.pk])
+    residence = beyond.people_by_residence([cohort.pk])
     return CohortDashboard(
+        operation=operation,
+        operation_chart=figures.operation_chart("cohort-operation", operation),
+        residence=residence,
+        residence_chart=figures.residence_chart("cohort-residence", residence),
         cohort=cohort,
         report=CohortReport.objects.filter(cohort=cohort).first(),
         funnel=funnel,
@@ -118,10 +129,14 @@ class NetworkDashboard:
     funnel: numbers.Funnel
     rows: list[CohortRow]
     funnel_charts: list[Chart]
-    south_shares: list[tuple[str, int | None]]
+    south_shares: list[tuple[str, int | None, int | None]]
     funding_charts: list[Chart] = field(default_factory=list)
     attendance_chart: Chart | None = None
     learnings_chart: Chart | None = None
+    operation: beyond.Operation | None = None
+    operation_chart: Chart | None = None
+    residence: beyond.Residence | None = None
+    residence_chart: Chart | None = None
 
 
 def _applications_by_cohort() -> dict[int, tuple[int, int]]:
@@ -166,7 +181,13 @@ def network_dashboard(*, actor: Any) -> NetworkDashboard:
     for row in rows:
         by_currency[row.funding.currency].append((row.cohort.name, row.funding))
     with_attendance = [row for row in rows if row.attendance_percent is not None]
+    operation = beyond.organisations_by_operation(ids)
+    residence = beyond.people_by_residence(ids)
     return NetworkDashboard(
+        operation=operation,
+        operation_chart=figures.operation_chart("network-operation", operation),
+        residence=residence,
+        residence_chart=figures.residence_chart("network-residence", residence),
         funnel=funnel,
         rows=rows,
         funnel_charts=figures.funnel_charts("network", funnel),

@@ -28,6 +28,7 @@ from datacollab.network.models import (
     SelectionProposal,
 )
 from datacollab.organisations.models import OrganisationKind
+from datacollab.organisations.models.organisation import global_south_by_operation
 
 STAGES = ("applied", "eligible", "shortlisted", "selected")
 
@@ -217,9 +218,15 @@ class Funnel:
     by_region: dict[str, dict[str, int]] = field(default_factory=dict)
     by_south: dict[bool, dict[str, int]] = field(default_factory=dict)
     by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Global South by countries of operation (at least one), beside the head office's.
+    by_south_operation: dict[bool, dict[str, int]] = field(default_factory=dict)
 
-    def add(self, country: str, kind: str, counts: dict[str, int]) -> None:
+    def add(
+        self, country: str, kind: str, counts: dict[str, int], operating: list[str] | None = None
+    ) -> None:
+        south = global_south_by_operation(country, operating)
         rows = [
+            self.by_south_operation.setdefault(south, dict.fromkeys(STAGES, 0)),
             self.by_region.setdefault(region_name(country), dict.fromkeys(STAGES, 0)),
             self.by_south.setdefault(countries.is_global_south(country), dict.fromkeys(STAGES, 0)),
             self.by_kind.setdefault(kind, dict.fromkeys(STAGES, 0)),
@@ -232,6 +239,11 @@ class Funnel:
     def south_percent(self, stage: str) -> int | None:
         total = self.total[stage]
         south = self.by_south.get(True, {}).get(stage, 0)
+        return round(100 * south / total) if total else None
+
+    def south_operation_percent(self, stage: str) -> int | None:
+        total = self.total[stage]
+        south = self.by_south_operation.get(True, {}).get(stage, 0)
         return round(100 * south / total) if total else None
 
 
@@ -279,7 +291,7 @@ def funnel(calls: QuerySet[Call]) -> Funnel:
         in_shortlist |= selected & Q(call_id__in=without_proposal)
     rows = (
         Application.objects.filter(call__in=calls, status=Application.Status.SUBMITTED)
-        .values("organisation__country", "organisation__kind")
+        .values("organisation__country", "organisation__kind", "organisation__operating_countries")
         .annotate(
             applied=Count("pk"),
             eligible=Count("pk", filter=Q(eligible=True)),
@@ -296,5 +308,10 @@ def funnel(calls: QuerySet[Call]) -> Funnel:
             "shortlisted": row["shortlisted"],
             "selected": row["selected"],
         }
-        result.add(row["organisation__country"], row["organisation__kind"], counts)
+        result.add(
+            row["organisation__country"],
+            row["organisation__kind"],
+            counts,
+            row["organisation__operating_countries"],
+        )
     return result

@@ -1,0 +1,46 @@
+"""The person's private diversity details, a form of its own on the profile page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from datacollab.core import countries, working_languages
+
+
+class DiversityForm(forms.Form):
+    residence_countries = forms.MultipleChoiceField(
+        label=_("Countries you live in"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several, or none."),
+    )
+    working_languages = forms.MultipleChoiceField(
+        label=_("Languages you work in"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several, or none."),
+    )
+    languages_note = forms.CharField(
+        # Translators: languages missing from the list, written freely by the person.
+        label=_("Other languages"),
+        max_length=200,
+        required=False,
+        help_text=_("Any language the list lacks, in your own words."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per form, so the names follow the reader's language.
+        self.fields["residence_countries"].choices = countries.choices()  # type: ignore[attr-defined]
+        self.fields["working_languages"].choices = working_languages.choices()  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(user: Any) -> dict[str, Any]:
+        return {
+            "residence_countries": user.residence_countries,
+            "working_languages": user.working_languages,
+            "languages_note": user.languages_note,
+        }
