@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.log import log_response
 
 from datacollab.ops.log_context import RequestContext, handling_request, user_id_of
 
@@ -44,6 +45,16 @@ class RequestIdMiddleware:
         with handling_request(context):
             response = self.get_response(request)
             response[HEADER] = request_id
+            if response.status_code >= 400:
+                # As Django's handler would once the middleware has returned, but inside the
+                # request's context so the line carries its id (it then is not logged twice).
+                log_response(
+                    "%s: %s",
+                    response.reason_phrase,
+                    request.path,
+                    response=response,
+                    request=request,
+                )
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
             access_log.log(
                 logging.DEBUG if request.path in QUIET_PATHS else logging.INFO,
