@@ -10,7 +10,6 @@ from datacollab.core.tasks import write_audit_checkpoint
 from datacollab.ops.models import WorkerHeartbeat
 
 
-
 @pytest.fixture
 def database_tasks(audit_triggers_lifted, transactional_db, settings):
     # Transactional: the worker closes and reopens its connection between tasks, as it does
@@ -19,9 +18,7 @@ def database_tasks(audit_triggers_lifted, transactional_db, settings):
 
 
 def _run_worker() -> None:
-    call_command(
-        "worker", batch=True, startup_delay=False, reload=False, worker_id="test-worker-1"
-    )
+    call_command("worker", batch=True, startup_delay=False, reload=False, worker_id="test-worker-1")
 
 
 def test_worker_beats_before_running_tasks(database_tasks):

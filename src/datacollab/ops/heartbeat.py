@@ -41,9 +41,7 @@ def record_heartbeat(*, worker_id: str, started_at: dt.datetime) -> WorkerHeartb
 
 
 def latest_beat() -> dt.datetime | None:
-    return (
-        WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
-    )
+    return WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
 
 
 class HeartbeatThread(threading.Thread):

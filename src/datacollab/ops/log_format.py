@@ -87,9 +87,7 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         request_id = getattr(record, "request_id", None)
         task_id = getattr(record, "task_id", None)
-        record.where = (
-            f" [{request_id}]" if request_id else f" [task {task_id}]" if task_id else ""
-        )
+        record.where = f" [{request_id}]" if request_id else f" [task {task_id}]" if task_id else ""
         return super().format(record)
 
 
