@@ -115,5 +115,7 @@ def test_upload_ingested_by_the_worker_into_s3_is_read_from_the_other_app(stack)
     assert [e["status"] for e in upload_lines if e["logger"] == "datacollab.request"] == [202], (
         stack.report()
     )
-    worker_lines = [json.loads(l) for l in stack.process("worker").lines() if l.startswith("{")]
+    worker_lines = [
+        json.loads(line) for line in stack.process("worker").lines() if line.startswith("{")
+    ]
     assert any(e.get("task_id") for e in worker_lines), stack.report()
