@@ -25,16 +25,38 @@ max_requests_jitter = max_requests // 10
 # access log stays off; its error log goes to standard error.
 accesslog = None
 errorlog = "-"
-# gunicorn's own lines (start, worker restarts, timeouts) in the app's format.
-if (
-    os.environ.get(
-        "DATACOLLAB_LOG_FORMAT",
-        "json" if os.environ.get("DATACOLLAB_ENV", "") == "production" else "text",
-    )
-    == "json"
-):
+# gunicorn's own lines (start, worker restarts, timeouts) in the app's format, once each; its
+# access lines off (logconfig_dict would turn them on).
+_json = os.environ.get("DATACOLLAB_LOG_FORMAT", "") == "json" or (
+    os.environ.get("DATACOLLAB_LOG_FORMAT", "") == ""
+    and os.environ.get("DATACOLLAB_ENV", "") == "production"
+)
+if _json:
     logconfig_dict = {
-        "formatters": {"generic": {"()": "datacollab.ops.log_format.JsonFormatter"}},
+        "version": 1,
+        "disable_existing_loggers": False,
+        "root": {"level": "WARNING", "handlers": []},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
+            "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "formatters": {"json": {"()": "datacollab.ops.log_format.JsonFormatter"}},
     }
 # Behind a proxy on the same host or network: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):  # noqa: ANN001, ANN201 - gunicorn's hook signature
+    """Import every view once in the master (the URLconf loads lazily, about ten seconds of
+    imports on a small machine), so forked workers answer their first request at once and a
+    broken route stops the release here."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - evaluated for its imports

@@ -45,7 +45,9 @@ class RequestIdMiddleware:
         with handling_request(context):
             response = self.get_response(request)
             response[HEADER] = request_id
-            if response.status_code >= 400:
+            if request.path in QUIET_PATHS:
+                response._has_been_logged = True  # type: ignore[attr-defined]
+            elif response.status_code >= 400:
                 # As Django's handler would once the middleware has returned, but inside the
                 # request's context so the line carries its id (it then is not logged twice).
                 log_response(
