@@ -53,7 +53,7 @@ if _json:
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-def when_ready(server):  # noqa: ANN001, ANN201 - gunicorn's hook signature
+def when_ready(server):
     """Import every view once in the master (the URLconf loads lazily, about ten seconds of
     imports on a small machine), so forked workers answer their first request at once and a
     broken route stops the release here."""
