@@ -1,6 +1,7 @@
 """The production setup of docs/operations.md, run: PostgreSQL, S3, two app servers, a worker.
 
-Slow (about three minutes on the shared 2-core machine), still run in CI: it is the executable version of the runbook.
+Slow (about three minutes on the shared 2-core machine), still run in CI: it is the
+executable version of the runbook.
 """
 
 from __future__ import annotations
