@@ -41,8 +41,10 @@ class Process:
     name: str
     popen: subprocess.Popen[bytes]
     log: Path
+    stopped: bool = False  # on purpose: waiting does not treat its exit as a failure
 
     def stop(self) -> None:
+        self.stopped = True
         if self.popen.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -186,6 +188,7 @@ def production_env(stack: Stack, *, database_url: str) -> dict[str, str]:
         "DATACOLLAB_LOG_FORMAT": "json",
         "LOG_LEVEL": "INFO",
         "WORKER_HEARTBEAT_SECONDS": "1",
+        "WORKER_HEARTBEAT_STALE_SECONDS": "4",
         "WEB_CONCURRENCY": "1",
         "GUNICORN_THREADS": "2",
     }
@@ -198,7 +201,7 @@ def wait_for(what: str, probe: Any, stack: Stack, timeout: float = 120) -> Any:
         if value:
             return value
         for process in stack.processes:
-            if process.popen.poll() is not None:
+            if not process.stopped and process.popen.poll() is not None:
                 raise RuntimeError(f"{process.name} exited while waiting for {what}")
         time.sleep(0.25)
     raise TimeoutError(f"{what}: not within {timeout} s\n{stack.report()}")
@@ -242,6 +245,10 @@ def multipart(fields: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), boundary
 
 
+def start_worker(stack: Stack, name: str = "worker") -> Process:
+    return stack.start(name, PYTHON, "-m", "datacollab", "worker", "--interval", "0.2")
+
+
 @contextlib.contextmanager
 def production_stack(folder: Path) -> Iterator[Stack]:
     import boto3  # the test process creates the bucket, as an operator would once
@@ -273,7 +280,7 @@ def production_stack(folder: Path) -> Iterator[Stack]:
 
         wait_for("the S3 server", bucket_made, stack, timeout=60)
         stack.datacollab("migrate", "--noinput")
-        stack.start("worker", PYTHON, "-m", "datacollab", "worker", "--interval", "0.2")
+        start_worker(stack)
         for name in ("app-a", "app-b"):
             port = free_port()
             stack.app_ports.append(port)

@@ -145,3 +145,9 @@ def test_ready_names_an_unreachable_bucket_by_its_error_kind_only(
     _beat()
     response = Client().get("/health/ready")
     assert (response.status_code, response.json()["storage"]) == (503, "error: ClientError")
+
+
+def test_live_is_not_redirected_to_https(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/health/live")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.stack import PYTHON, get_json, multipart, production_stack, request, wait_for
+from tests.ops.stack import (
+    PYTHON,
+    get_json,
+    multipart,
+    production_stack,
+    request,
+    start_worker,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.slow]
 
@@ -123,6 +131,24 @@ def test_upload_ingested_by_the_worker_into_s3_is_read_from_the_other_app(stack)
         stack.report()
     )
     worker_lines = [
-        json.loads(line) for line in stack.process("worker").lines() if line.startswith("{")
+        json.loads(line)
+        for process in stack.processes
+        if process.name.startswith("worker")
+        for line in process.lines()
+        if line.startswith("{")
     ]
     assert any(e.get("task_id") for e in worker_lines), stack.report()
+
+
+def test_ready_turns_503_while_no_worker_runs_and_back_when_one_starts(stack):
+    app = stack.app_ports[0]
+    wait_for("ready", lambda: _ready(app), stack)
+    stack.process("worker").stop()
+
+    def worker_state() -> tuple[int, str] | None:
+        status, body = get_json(app, "/health/ready")
+        return (status, body["worker"]) if body["worker"] != "ok" else None
+
+    assert wait_for("the worker to go stale", worker_state, stack) == (503, "stale")
+    start_worker(stack, name="worker-2")
+    assert wait_for("ready again", lambda: _ready(app), stack)["worker"] == "ok"
