@@ -151,3 +151,8 @@ def test_live_is_not_redirected_to_https(settings):
     settings.SECURE_SSL_REDIRECT = True
     response = Client().get("/health/live")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_live_answers_head_without_a_body():
+    response = Client().head("/health/live")
+    assert (response.status_code, response.content) == (200, b"")
