@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,3 +157,17 @@ def test_live_is_not_redirected_to_https(settings):
 def test_live_answers_head_without_a_body():
     response = Client().head("/health/live")
     assert (response.status_code, response.content) == (200, b"")
+
+
+def test_ready_names_an_s3_endpoint_that_does_not_answer(settings, monkeypatch):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    _s3_settings(settings, monkeypatch, f"http://127.0.0.1:{port}", "any-bucket")
+    _beat()
+    response = Client().get("/health/ready")
+    assert (response.status_code, response.json()["storage"]) == (
+        503,
+        "error: EndpointConnectionError",
+    )

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from botocore.config import Config
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import connection
@@ -48,7 +49,7 @@ def check_storage() -> str:
         storage: Any = storages["datasets"]
         location = getattr(storage, "location", None)
         if getattr(storage, "bucket_name", None):
-            storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+            _probe_client(storage).head_bucket(Bucket=storage.bucket_name)
         elif location is not None:
             if not os.path.isdir(location):
                 return "error: the datasets folder does not exist"
@@ -59,6 +60,28 @@ def check_storage() -> str:
     except Exception as exc:
         return _failure("storage", exc)
     return OK
+
+
+# A probe must answer within the load balancer's timeout: one attempt, short timeouts, where
+# the storage's own client retries for minutes.
+PROBE_CONFIG = Config(connect_timeout=2, read_timeout=3, retries={"max_attempts": 1})
+
+
+def _probe_client(storage: Any) -> Any:
+    """The S3 client the probe uses, made once per storage (boto3 clients are thread-safe):
+    the storage's credentials, endpoint and settings, with PROBE_CONFIG's timeouts."""
+    client = getattr(storage, "_datacollab_probe_client", None)
+    if client is None:
+        client = storage._create_session().client(
+            "s3",
+            region_name=storage.region_name,
+            use_ssl=storage.use_ssl,
+            endpoint_url=storage.endpoint_url,
+            config=storage.client_config.merge(PROBE_CONFIG),
+            verify=storage.verify,
+        )
+        storage._datacollab_probe_client = client
+    return client
 
 
 def check_worker() -> tuple[str, float | None]:
