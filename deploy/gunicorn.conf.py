@@ -53,10 +53,12 @@ if _json:
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-def when_ready(server):
+def on_starting(server):  # gunicorn calls it with the arbiter
     """Import every view once in the master (the URLconf loads lazily, about ten seconds of
     imports on a small machine), so forked workers answer their first request at once and a
-    broken route stops the release here."""
+    broken route stops the release here. Before the master installs its SIGCHLD handler: some
+    imports run short-lived programs (ctypes looking for libraries) that it would otherwise
+    reap and log as workers exiting with code 1."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - evaluated for its imports

@@ -138,6 +138,17 @@ def test_upload_ingested_by_the_worker_into_s3_is_read_from_the_other_app(stack)
         if line.startswith("{")
     ]
     assert any(e.get("task_id") for e in worker_lines), stack.report()
+    # Nothing went wrong on the way: no error and no traceback in any app or worker line.
+    app_b_lines = [
+        json.loads(line) for line in stack.process("app-b").lines() if line.startswith("{")
+    ]
+    troubles = [
+        e
+        for e in app_lines + app_b_lines + worker_lines
+        if e["level"] in ("ERROR", "CRITICAL") or "exception" in e
+    ]
+    shown = [(e["logger"], e["message"][:300], e.get("exception", "")[-600:]) for e in troubles]
+    assert troubles == [], shown[:6]
 
 
 def test_ready_turns_503_while_no_worker_runs_and_back_when_one_starts(stack):
