@@ -8,11 +8,12 @@ import re
 import sys
 
 import pytest
+from django.core.handlers.exception import convert_exception_to_response
 from django.test import Client
 
 from datacollab.ops.log_context import RequestContext, current_task_id, handling_request
 from datacollab.ops.log_format import ContextFilter, JsonFormatter, TextFormatter
-from datacollab.ops.request_id import request_id_from
+from datacollab.ops.request_id import RequestIdMiddleware, request_id_from
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,18 @@ def test_text_format_shows_the_request_id():
     with handling_request(RequestContext("req-3", "GET", "/", None)):
         ContextFilter().filter(record)
     assert TextFormatter().format(record).endswith(" WARNING app [req-3]: slow")
+
+
+def test_a_crash_is_logged_once_with_its_id_and_traceback(json_log, rf):
+    def crash(request):
+        raise RuntimeError("the disk is on fire")
+
+    handler = RequestIdMiddleware(convert_exception_to_response(crash))
+    response = handler(rf.get("/boom", HTTP_X_REQUEST_ID="req-500"))
+    lines = [e for e in json_log.entries() if e["logger"].endswith(".request")]
+    assert (response.status_code, response["X-Request-ID"]) == (500, "req-500")
+    assert [(e["logger"], e["level"], e["request_id"]) for e in lines] == [
+        ("django.request", "ERROR", "req-500"),
+        ("datacollab.request", "INFO", "req-500"),
+    ]
+    assert lines[0]["exception"].splitlines()[-1] == "RuntimeError: the disk is on fire"
