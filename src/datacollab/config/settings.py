@@ -11,6 +11,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from datacollab.ops.log_format import logging_config
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -145,9 +147,14 @@ INSTALLED_APPS = [
     "datacollab.impact",
     "datacollab.evaluation",
     "datacollab.challenges",
+    "datacollab.ops",
 ]
 
 MIDDLEWARE = [
+    # Request id and access log first, so every line inside carries the id; then the health
+    # probes, answered before the host check, the HTTPS redirect, sessions and cookies.
+    "datacollab.ops.request_id.RequestIdMiddleware",
+    "datacollab.ops.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -397,6 +404,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # Probes speak plain HTTP inside the network (the health middleware answers them first
+    # anyway; this keeps them unredirected if it is ever moved).
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
@@ -406,12 +416,20 @@ if PRODUCTION:
     if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs on standard error: one JSON object per line in production (ops/log_format.py), readable
+# text in development; every line carries the request id or the task id.
+LOG_FORMAT = os.environ.get("DATACOLLAB_LOG_FORMAT", "json" if PRODUCTION else "text").lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DATACOLLAB_LOG_FORMAT={LOG_FORMAT!r}: use 'json' or 'text'.")
+LOGGING = logging_config(
+    log_format=LOG_FORMAT,
+    level=os.environ.get("LOG_LEVEL", "WARNING"),
+    access_log=env_bool("DATACOLLAB_ACCESS_LOG", default=PRODUCTION),
+)
+# The task worker (`datacollab worker`) beats this often; /health/ready calls a worker whose
+# last beat is older than the threshold stale.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_HEARTBEAT_STALE_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "60"))
 
 # Reply by email (discussion): notification mails carry a Reply-To of
 # reply+<signed token>@DISCUSSION_REPLY_DOMAIN, and `datacollab inbound-mail` posts what comes
