@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from datacollab.core.errors import DomainError, NotAllowed, NotFound
@@ -327,7 +328,11 @@ def session_invite(request: HttpRequest, session_slug: str) -> HttpResponse:
             except DomainError as error:
                 status = error.show_on(form)
             else:
-                messages.success(request, _("%(n)d new people invited.") % {"n": added})
+                messages.success(
+                    request,
+                    ngettext("%(n)d new person invited.", "%(n)d new people invited.", added)
+                    % {"n": added},
+                )
                 return redirect("session-invite", session_slug=session.slug)
         else:
             status = 400
