@@ -161,9 +161,9 @@ def create_session(
     _require_convener(actor, _("Only a convener can create sessions."))
     kind = _check_kind(kind)
     audience, cohort = _check_audience(audience, cohort, network)
-    title = check_text(title, field="title", label=_("title"), max_length=200, required=True)
-    theme = check_text(theme, field="theme", label=_("theme"), max_length=200, required=False)
-    place = check_text(place, field="place", label=_("place"), max_length=200, required=False)
+    title = check_text(title, field="title", max_length=200, required=True)
+    theme = check_text(theme, field="theme", max_length=200, required=False)
+    place = check_text(place, field="place", max_length=200, required=False)
     check_times(starts_at, ends_at)
     zone = check_zone(time_zone) if time_zone else _default_zone(actor)
     chosen = _check_contributors(contributors, audience, cohort)
@@ -235,21 +235,15 @@ def update_session(
     if kind is not UNSET:
         new["kind"] = _check_kind(kind)
     if title is not UNSET:
-        new["title"] = check_text(
-            title, field="title", label=_("title"), max_length=200, required=True
-        )
+        new["title"] = check_text(title, field="title", max_length=200, required=True)
     if theme is not UNSET:
-        new["theme"] = check_text(
-            theme, field="theme", label=_("theme"), max_length=200, required=False
-        )
+        new["theme"] = check_text(theme, field="theme", max_length=200, required=False)
     if description is not UNSET:
         new["description"] = (description or "").strip()
     if reflective_questions is not UNSET:
         new["reflective_questions"] = (reflective_questions or "").strip()
     if place is not UNSET:
-        new["place"] = check_text(
-            place, field="place", label=_("place"), max_length=200, required=False
-        )
+        new["place"] = check_text(place, field="place", max_length=200, required=False)
     if video_url is not UNSET:
         new["video_url"] = check_url(video_url)
     if time_zone is not UNSET:
