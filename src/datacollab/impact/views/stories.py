@@ -54,11 +54,12 @@ def story_list(request: HttpRequest, slug: str) -> HttpResponse:
 def _moved_message(status: str) -> str:
     """One whole sentence per outcome, so each language words it freely."""
     Status = ImpactStory.Status
-    return {
+    sentences: dict[str, str] = {
         Status.PUBLISHED: _("Story published."),
         Status.REJECTED: _("Story rejected."),
         Status.PENDING: _("Story waiting for the owner."),
-    }.get(status, _("Story updated."))
+    }
+    return sentences.get(status, _("Story updated."))
 
 
 @login_required
