@@ -30,10 +30,11 @@ from datacollab.reports.selectors.revisions import next_revision_number
 MAX_INTRODUCTION = 20_000
 
 
-def _require_convener(actor: Any, refusal: str) -> None:
-    """`refusal` is the whole translated sentence, so each language words it freely."""
+def _require_convener(actor: Any, doing: str) -> None:
     if not rules.can_edit_report(actor):
-        raise NotAllowed(refusal)
+        raise NotAllowed(
+            _("Only a convener can %(doing)s; ask a convener of the network.") % {"doing": doing}
+        )
 
 
 def _locked_report(cohort: Cohort) -> CohortReport:
@@ -65,10 +66,7 @@ def edit_report(
     sections: Sequence[str],
 ) -> CohortReport:
     """Create or change the report's title, introduction and sections (published stays so)."""
-    _require_convener(
-        actor,
-        _("Only a convener can edit a cohort's output report; ask a convener of the network."),
-    )
+    _require_convener(actor, _("edit a cohort's output report"))
     title = title.strip()
     if len(title) > 200:
         raise DomainError(_("Keep the title to 200 characters or fewer."), field="title")
@@ -115,10 +113,7 @@ def publish_report(*, actor: Any, cohort: Cohort, revision: int | None = None) -
     the learnings and sessions later. `revision` is the number the convener confirmed; another
     number means someone published meanwhile (or the form was sent twice), so nothing happens.
     """
-    _require_convener(
-        actor,
-        _("Only a convener can publish a cohort's output report; ask a convener of the network."),
-    )
+    _require_convener(actor, _("publish a cohort's output report"))
     report = _locked_report(cohort)
     number = next_revision_number(report)
     if revision is not None and revision != number:
@@ -199,10 +194,7 @@ def freeze_carried_over(*, revision_id: int) -> ReportRevision:
 @transaction.atomic
 def unpublish_report(*, actor: Any, cohort: Cohort) -> CohortReport:
     """Take the report back to draft: only conveners see it until it is published again."""
-    _require_convener(
-        actor,
-        _("Only a convener can withdraw a cohort's output report; ask a convener of the network."),
-    )
+    _require_convener(actor, _("withdraw a cohort's output report"))
     report = _locked_report(cohort)
     if not report.is_published:
         raise Conflict(_("This report is not published: there is nothing to withdraw."))
