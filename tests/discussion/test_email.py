@@ -104,7 +104,7 @@ def test_digest_sends_one_mail_per_person_of_what_is_pending(
     assert body.index("First") < body.index("Second")
     assert "== Cohort A ==" in body
     assert by_person["bob@example.org"].subject == (
-        "Peer Learning Network for Data Collaborations: 2 new in the discussion"
+        "Peer Learning Network for Data Collaborations: 2 new posts in the discussion"
     )
     assert by_person["bob@example.org"].extra_headers["List-Unsubscribe-Post"] == (
         "List-Unsubscribe=One-Click"

@@ -123,3 +123,12 @@ def test_survey_answer_page_saves_the_answers(convener, cohort, login):
     response = login(ada).post(url, {f"q_{choice.pk}": "No", f"q_{text.pk}": "Contacts"})
     assert response.status_code == 302
     assert SurveyResponse.objects.get().answers == {str(choice.pk): "No", str(text.pk): "Contacts"}
+
+
+def test_survey_refused_move_names_both_states_by_their_labels(convener, cohort):
+    survey = create_survey(actor=convener, cohort=cohort, title="Looking back")
+
+    with pytest.raises(Conflict) as refused:
+        move_survey(actor=convener, survey=survey, to="closed")
+
+    assert refused.value.message == "A survey that is “Draft” cannot become “Closed”."

@@ -98,6 +98,17 @@ def test_record_attendance_stranger_refused(convener, cohort):
     )
 
 
+def test_record_attendance_two_strangers_refused_in_the_plural(convener, cohort):
+    strangers = [factories.make_user(display_name=name) for name in ("Ann", "Bo")]
+    session = make_session(actor=convener, cohort=cohort, starts_at=at(-1))
+    with pytest.raises(DomainError) as error:
+        record_attendance(actor=convener, session=session, attended=dict.fromkeys(strangers, True))
+    assert error.value.message == (
+        "Ann, Bo are neither invited nor in the session's cohort: invite them first, then "
+        "record their attendance."
+    )
+
+
 def test_attendance_rates_per_session_and_organisation(convener, cohort):
     gbif, osm, _wiki = (make_member(cohort, name=n) for n in ("GBIF", "OSMF", "Wikimedia"))
     ada = make_participant(cohort, organisation=gbif)

@@ -273,5 +273,5 @@ def test_request_changes_mails_the_grantee_the_note(convener, django_capture_on_
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [grantee.admin.email, grantee.member.email]
     )
-    assert mail.outbox[0].subject == "Changes asked: “Interim report”"
+    assert mail.outbox[0].subject == "Changes requested: “Interim report”"
     assert "Add the figures." in mail.outbox[0].body

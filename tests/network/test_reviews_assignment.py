@@ -180,8 +180,8 @@ def test_assign_reviewers_infeasible_names_the_short_application(convener):
         assign_reviewers(actor=convener, call=call)
 
     assert refused.value.message == (
-        "Each application needs 2 reviewers without a conflict, but “Bus data” (Lagos Transit "
-        "Data) has 1. Add reviewers or lower the reviewers per application."
+        "Each application needs 2 reviewers without a conflict; these have fewer: “Bus data” "
+        "(Lagos Transit Data): 1. Add reviewers or lower the reviewers per application."
     )
     assert ReviewAssignment.objects.count() == 0
 

@@ -94,8 +94,8 @@ def test_call_assignments_run_infeasible_is_400_with_the_message(call, convener,
 
     assert response.status_code == 400
     assert (
-        "Each application needs 2 reviewers without a conflict, but “Flood maps” (Delta "
-        "Data) has 1."
+        "Each application needs 2 reviewers without a conflict; these have fewer: “Flood maps” "
+        "(Delta Data): 1."
     ) in response.content.decode()
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from datacollab.challenges import forms, rules
@@ -167,7 +168,10 @@ def judges_assign(request: HttpRequest, slug: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(n)d assignments made.") % {"n": made})
+        messages.success(
+            request,
+            ngettext("%(n)d assignment made.", "%(n)d assignments made.", made) % {"n": made},
+        )
     return redirect("challenge-manage", slug=challenge.slug)
 
 

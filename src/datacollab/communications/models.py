@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.network.models import OutgoingMail
 
@@ -14,9 +15,9 @@ class Message(models.Model):
     network's reviewed outbox (`OutgoingMail`), the same send path as decision mails."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SENT = "sent", _("Sent")
-        DISCARDED = "discarded", _("Discarded")
+        DRAFT = "draft", pgettext_lazy("message status", "Draft")
+        SENT = "sent", pgettext_lazy("message status", "Sent")
+        DISCARDED = "discarded", pgettext_lazy("message status", "Discarded")
 
     class Category(models.TextChoices):
         # The law (PECR / ePrivacy, CAN-SPAM) lets people refuse announcements; mails about

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -126,7 +127,12 @@ def message_send(request: HttpRequest, pk: int) -> HttpResponse:
         count = services.send_message(actor=request.user, message=message)
         flash.success(
             request,
-            _("Sent to %(n)d people through the outbox.") % {"n": count},
+            ngettext(
+                "Sent to %(n)d person through the outbox.",
+                "Sent to %(n)d people through the outbox.",
+                count,
+            )
+            % {"n": count},
         )
         return redirect("message-detail", pk=message.pk)
     if message.status != Message.Status.DRAFT:

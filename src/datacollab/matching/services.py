@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.errors import DomainError, NotAllowed
@@ -72,11 +73,12 @@ def create_pair_sessions(
         outside = [org.name for org in (first, second) if org.pk not in in_network]
         if outside:
             raise DomainError(
-                _("%(names)s %(verb)s in no cohort of this network: only peers and alumni meet.")
-                % {
-                    "names": ", ".join(outside),
-                    "verb": _("is") if len(outside) == 1 else _("are"),
-                },
+                ngettext(
+                    "%(names)s is in no cohort of this network: only peers and alumni meet.",
+                    "%(names)s are in no cohort of this network: only peers and alumni meet.",
+                    len(outside),
+                )
+                % {"names": ", ".join(outside)},
                 field="pairs",
             )
         if first.pk not in in_cohort and second.pk not in in_cohort:

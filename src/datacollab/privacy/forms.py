@@ -26,6 +26,7 @@ NUMBER_TYPES = {"number", "integer"}
 def grouping_label(dimension: Dimension) -> str:
     if dimension.bucket:
         return str(
+            # Translators: a column grouped by a period, e.g. "pickup_time by week".
             _("%(c)s by %(bucket)s")
             % {"c": dimension.column, "bucket": BUCKET_LABELS[dimension.bucket]}
         )
@@ -100,23 +101,23 @@ class QueryForm(forms.Form):
             kind = self.types.get(column, "string")
             if kind in TIME_TYPES:
                 self.fields[f"bucket_{i}"] = forms.ChoiceField(
-                    label=_("%(c)s by") % {"c": column},
+                    label=_("Group %(c)s by") % {"c": column},
                     choices=[(b, BUCKET_LABELS[b]) for b in BUCKETS],
                     initial="day",
                 )
                 self.fields[f"from_{i}"] = forms.DateField(
-                    label=_("%(c)s from") % {"c": column},
+                    label=_("Only %(c)s on or after") % {"c": column},
                     required=False,
                     widget=forms.DateInput(attrs={"type": "date"}),
                 )
                 self.fields[f"to_{i}"] = forms.DateField(
-                    label=_("%(c)s before") % {"c": column},
+                    label=_("Only %(c)s before") % {"c": column},
                     required=False,
                     widget=forms.DateInput(attrs={"type": "date"}),
                 )
             elif kind == "number":
                 self.fields[f"bin_{i}"] = forms.FloatField(
-                    label=_("%(c)s bin width") % {"c": column}, min_value=0.000001, initial=1
+                    label=_("Bin width for %(c)s") % {"c": column}, min_value=0.000001, initial=1
                 )
             else:
                 self.fields[f"filter_{i}"] = forms.CharField(

@@ -389,14 +389,18 @@ def _refuse(
     cap: float,
     organisation: Organisation | None = None,
 ) -> None:
-    whose = _("Your organisation’s privacy budget") if organisation else _("Your privacy budget")
-    raise Conflict(
-        _(
-            "%(whose)s for this dataset is spent (%(used).2f of %(cap).2f epsilon); it renews on "
-            "%(renews)s."
+    # Two whole sentences: "spent" agrees with the subject in many languages.
+    if organisation:
+        sentence = _(
+            "Your organisation’s privacy budget for this dataset is spent (%(used).2f of "
+            "%(cap).2f epsilon); it renews on %(renews)s."
         )
-        % {"whose": whose, "used": used, "cap": cap, "renews": renews.isoformat()}
-    )
+    else:
+        sentence = _(
+            "Your privacy budget for this dataset is spent (%(used).2f of %(cap).2f epsilon); "
+            "it renews on %(renews)s."
+        )
+    raise Conflict(sentence % {"used": used, "cap": cap, "renews": renews.isoformat()})
 
 
 def utility(*, actor: Any, dataset: Dataset, answer: Answer) -> Utility:

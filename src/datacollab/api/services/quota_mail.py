@@ -41,7 +41,9 @@ def send_quota_warning(
     # One copy per language among the recipients, each written in it.
     for language, addresses in by_language(recipients).items():
         with translation.override(language):
-            subject = _("You have used 90% of your monthly API quota")
+            # The number is a placeholder so the catalogue holds no bare "%" (msgfmt checks
+            # formats).
+            subject = _("You have used %(percent)d%% of your monthly API quota") % {"percent": 90}
             body = _(
                 "Your account has made %(used)s of the %(limit)s API requests its %(tier)s "
                 "tier allows this month (%(scope)s). Past the quota the API answers 429 until "

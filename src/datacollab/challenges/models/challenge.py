@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.network.models.call import SCORE_BOUND
 
@@ -13,10 +14,10 @@ from datacollab.network.models.call import SCORE_BOUND
 class Challenge(models.Model):
     class Status(models.TextChoices):
         # The moves between these live in challenges/services/lifecycle.py, and only there.
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open for submissions")
-        JUDGING = "judging", _("Judging")
-        RESULTS = "results", _("Results published")
+        DRAFT = "draft", pgettext_lazy("challenge status", "Draft")
+        OPEN = "open", pgettext_lazy("challenge status", "Open for submissions")
+        JUDGING = "judging", pgettext_lazy("challenge status", "Judging")
+        RESULTS = "results", pgettext_lazy("challenge status", "Results published")
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)

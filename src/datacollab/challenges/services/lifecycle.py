@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.challenges import rules
 from datacollab.challenges.models import Challenge, ChallengeCriterion, JudgeAssignment
@@ -174,7 +175,14 @@ def _refuse_unready(challenge: Challenge, to: str, now: dt.datetime) -> None:
             submission__team__challenge=challenge, scored_at__isnull=True
         ).count()
         if unscored:
-            raise Conflict(_("%(n)d judging assignments are not scored yet.") % {"n": unscored})
+            raise Conflict(
+                ngettext(
+                    "%(n)d judging assignment is not scored yet.",
+                    "%(n)d judging assignments are not scored yet.",
+                    unscored,
+                )
+                % {"n": unscored}
+            )
         if not JudgeAssignment.objects.filter(submission__team__challenge=challenge).exists():
             raise Conflict(_("Assign judges and collect their scores first."))
 

@@ -4,15 +4,16 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.organisations.models import Organisation
 
 
 class DataCollaboration(models.Model):
     class Status(models.TextChoices):
-        SCOPING = "scoping", _("Scoping")
-        ACTIVE = "active", _("Active")
-        CONCLUDED = "concluded", _("Concluded")
+        SCOPING = "scoping", pgettext_lazy("collaboration status", "Scoping")
+        ACTIVE = "active", pgettext_lazy("collaboration status", "Active")
+        CONCLUDED = "concluded", pgettext_lazy("collaboration status", "Concluded")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -67,11 +68,11 @@ class CollaborationMember(models.Model):
 class Principle(models.TextChoices):
     """Microsoft's Data Collaboration Principles."""
 
-    OPEN = "open", _("Open")
-    USABLE = "usable", _("Usable")
-    EMPOWERING = "empowering", _("Empowering")
-    PRIVATE = "private", _("Private")
-    SECURE = "secure", _("Secure")
+    OPEN = "open", pgettext_lazy("data principle", "Open")
+    USABLE = "usable", pgettext_lazy("data principle", "Usable")
+    EMPOWERING = "empowering", pgettext_lazy("data principle", "Empowering")
+    PRIVATE = "private", pgettext_lazy("data principle", "Private")
+    SECURE = "secure", pgettext_lazy("data principle", "Secure")
 
 
 class SelfAssessment(models.Model):

@@ -87,7 +87,14 @@ def create_agreement(
     slug: str | None = None,
 ) -> Agreement:
     """A new agreement of `collaboration` with its first text version."""
-    require_manager(actor, collaboration, _("write its agreements"))
+    require_manager(
+        actor,
+        collaboration,
+        _(
+            "Only administrators of %(lead)s, which leads this collaboration, "
+            "can write its agreements."
+        ),
+    )
     title = title.strip()
     if not title:
         raise DomainError(_("Give the agreement a title."), field="title")
@@ -139,7 +146,14 @@ def revise_agreement(
     """Save an edit. A changed text becomes a new version that everyone must accept again;
     the same text is not a new version. Terms that change after someone accepted need a
     changed text too, so the change is accepted knowingly."""
-    require_manager(actor, agreement.collaboration, _("change its agreements"))
+    require_manager(
+        actor,
+        agreement.collaboration,
+        _(
+            "Only administrators of %(lead)s, which leads this collaboration, "
+            "can change its agreements."
+        ),
+    )
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     text = _checked_text(text)
     current = agreement.versions.order_by("-number").first()

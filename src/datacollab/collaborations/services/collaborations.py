@@ -63,14 +63,11 @@ def _required(value: str, field: str, message: str) -> str:
     return value
 
 
-def require_manager(actor: Any, collaboration: DataCollaboration, doing: str) -> None:
-    """Refuse unless the person administers the lead organisation (`doing` completes the
-    message: "... can <doing>.")."""
+def require_manager(actor: Any, collaboration: DataCollaboration, refusal: str) -> None:
+    """Refuse unless the person administers the lead organisation. `refusal` is the whole
+    translated sentence with a `%(lead)s` placeholder, so each language words it freely."""
     if not rules.manages(actor, collaboration):
-        raise NotAllowed(
-            _("Only administrators of %(lead)s, which leads this collaboration, can %(doing)s.")
-            % {"lead": collaboration.lead.name, "doing": doing}
-        )
+        raise NotAllowed(refusal % {"lead": collaboration.lead.name})
 
 
 def _locked(collaboration: DataCollaboration) -> DataCollaboration:
@@ -140,7 +137,11 @@ def update_collaboration(
     sectors: Iterable[str],
     goals: str,
 ) -> DataCollaboration:
-    require_manager(actor, collaboration, _("edit it"))
+    require_manager(
+        actor,
+        collaboration,
+        _("Only administrators of %(lead)s, which leads this collaboration, can edit it."),
+    )
     collaboration = _locked(collaboration)
     collaboration.name = _required(name, "name", _("Give the collaboration a name."))
     collaboration.challenge = _required(
@@ -157,7 +158,14 @@ def update_collaboration(
 def change_status(
     *, actor: Any, collaboration: DataCollaboration, status: str
 ) -> DataCollaboration:
-    require_manager(actor, collaboration, _("change its status"))
+    require_manager(
+        actor,
+        collaboration,
+        _(
+            "Only administrators of %(lead)s, which leads this collaboration, "
+            "can change its status."
+        ),
+    )
     if status not in DataCollaboration.Status.values:
         raise DomainError(_("Choose scoping, active or concluded."), field="status")
     collaboration = _locked(collaboration)
@@ -183,7 +191,11 @@ def add_member(
     *, actor: Any, collaboration: DataCollaboration, organisation: Organisation, role: str
 ) -> CollaborationMember:
     """Add an organisation in a role; an organisation may hold several roles."""
-    require_manager(actor, collaboration, _("add members"))
+    require_manager(
+        actor,
+        collaboration,
+        _("Only administrators of %(lead)s, which leads this collaboration, can add members."),
+    )
     if role not in MemberRole.values:
         raise DomainError(_("Choose one of the listed roles."), field="role")
     collaboration = _locked(collaboration)
@@ -218,7 +230,11 @@ def add_member(
 def remove_member(*, actor: Any, member: CollaborationMember) -> None:
     """Remove one role of a member; the lead keeps at least one role."""
     collaboration = member.collaboration
-    require_manager(actor, collaboration, _("remove members"))
+    require_manager(
+        actor,
+        collaboration,
+        _("Only administrators of %(lead)s, which leads this collaboration, can remove members."),
+    )
     collaboration = _locked(collaboration)
     if (
         member.organisation_id == collaboration.lead_id

@@ -32,7 +32,14 @@ from datacollab.core.errors import DomainError
 @require_http_methods(["GET", "HEAD", "POST"])
 def agreement_create(request: HttpRequest, collaboration_slug: str) -> HttpResponse:
     collaboration = selectors.collaboration_by_slug(collaboration_slug)
-    require_manager(request.user, collaboration, _("write its agreements"))
+    require_manager(
+        request.user,
+        collaboration,
+        _(
+            "Only administrators of %(lead)s, which leads this collaboration, "
+            "can write its agreements."
+        ),
+    )
     # Step one is a plain GET form choosing the template, so the text is prefilled without JS.
     chosen = TemplateChoiceForm(request.GET or None)
     licence = chosen.cleaned_data["licence"] if chosen.is_valid() else "CC-BY-4.0"
@@ -167,7 +174,14 @@ def agreement_accept(request: HttpRequest, agreement_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def agreement_edit(request: HttpRequest, agreement_slug: str) -> HttpResponse:
     agreement = selectors.agreement_by_slug(agreement_slug)
-    require_manager(request.user, agreement.collaboration, _("change its agreements"))
+    require_manager(
+        request.user,
+        agreement.collaboration,
+        _(
+            "Only administrators of %(lead)s, which leads this collaboration, "
+            "can change its agreements."
+        ),
+    )
     current = selectors.current_version(agreement)
     status = 200
     if request.method == "POST":

@@ -96,7 +96,11 @@ def collaboration_detail(request: HttpRequest, collaboration_slug: str) -> HttpR
 @require_http_methods(["GET", "HEAD", "POST"])
 def collaboration_edit(request: HttpRequest, collaboration_slug: str) -> HttpResponse:
     collaboration = selectors.collaboration_by_slug(collaboration_slug)
-    services.require_manager(request.user, collaboration, _("edit it"))
+    services.require_manager(
+        request.user,
+        collaboration,
+        _("Only administrators of %(lead)s, which leads this collaboration, can edit it."),
+    )
     status = 200
     if request.method == "POST":
         form = CollaborationFields(request.POST)
@@ -153,7 +157,14 @@ def collaboration_status(request: HttpRequest, collaboration_slug: str) -> HttpR
 @require_http_methods(["GET", "HEAD", "POST"])
 def collaboration_members(request: HttpRequest, collaboration_slug: str) -> HttpResponse:
     collaboration = selectors.collaboration_by_slug(collaboration_slug)
-    services.require_manager(request.user, collaboration, _("manage its members"))
+    services.require_manager(
+        request.user,
+        collaboration,
+        _(
+            "Only administrators of %(lead)s, which leads this collaboration, "
+            "can manage its members."
+        ),
+    )
     status = 200
     if request.method == "POST":
         form = MemberAddForm(request.POST)

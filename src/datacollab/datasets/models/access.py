@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.datasets.models.dataset import Dataset
 from datacollab.organisations.models import Organisation
@@ -67,9 +68,9 @@ class AccessGrant(models.Model):
 
 class AccessRequest(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        DECLINED = "declined", _("Declined")
+        PENDING = "pending", pgettext_lazy("access request status", "Pending")
+        APPROVED = "approved", pgettext_lazy("access request status", "Approved")
+        DECLINED = "declined", pgettext_lazy("access request status", "Declined")
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="access_requests")
     requester = models.ForeignKey(

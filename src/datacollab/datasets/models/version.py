@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.datasets.models.dataset import Dataset
 
@@ -15,13 +16,13 @@ class Upload(models.Model):
     """
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        PROCESSING = "processing", _("Parsing")
-        DRAFT = "draft", _("Draft, ready to publish")
-        INVALID = "invalid", _("Draft with errors")
-        PUBLISHED = "published", _("Published")
-        DISCARDED = "discarded", _("Discarded")
-        FAILED = "failed", _("Refused")
+        RECEIVED = "received", pgettext_lazy("upload status", "Received")
+        PROCESSING = "processing", pgettext_lazy("upload status", "Parsing")
+        DRAFT = "draft", pgettext_lazy("upload status", "Draft, ready to publish")
+        INVALID = "invalid", pgettext_lazy("upload status", "Draft with errors")
+        PUBLISHED = "published", pgettext_lazy("upload status", "Published")
+        DISCARDED = "discarded", pgettext_lazy("upload status", "Discarded")
+        FAILED = "failed", pgettext_lazy("upload status", "Refused")
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="uploads")
     original_name = models.CharField(max_length=255)

@@ -92,12 +92,11 @@ def allowed_moves(upload: Upload) -> list[str]:
     return [name for name, to in offered.items() if may_move(upload, to)]
 
 
-def _locked(actor: Any, upload: Upload, verb: str) -> Upload:
+def _locked(actor: Any, upload: Upload, refusal: str) -> Upload:
+    """`refusal` is the whole translated sentence, so each language words it freely."""
     upload = Upload.objects.select_for_update().select_related("dataset").get(pk=upload.pk)
     if not is_owner(actor, upload.dataset):
-        raise NotAllowed(
-            _("Only members of the owning organisation may %(verb)s an upload.") % {"verb": verb}
-        )
+        raise NotAllowed(refusal)
     return upload
 
 
@@ -177,7 +176,9 @@ def reparse_upload(
     """Parse the kept file again, in the background: with corrected format, encoding or
     delimiter, against the schema that is current now (after a schema edit), or simply again
     after a refusal. Given corrections replace earlier ones; none given keeps them."""
-    upload = _locked(actor, upload, _("parse again"))
+    upload = _locked(
+        actor, upload, _("Only members of the owning organisation may parse an upload again.")
+    )
     stopped = worker_stopped(upload)
     check_move(upload, S.RECEIVED)
     if not Path(upload.path).is_file():
@@ -242,7 +243,9 @@ def publish_upload(
     """Make a draft without errors the dataset's next version, with the schema it was checked
     against. A draft that changes the schema needs `accept_schema_change`."""
     Dataset.objects.select_for_update().only("pk").get(pk=upload.dataset_id)
-    upload = _locked(actor, upload, _("publish"))
+    upload = _locked(
+        actor, upload, _("Only members of the owning organisation may publish an upload.")
+    )
     if upload.status == S.INVALID:
         raise Conflict(
             _(
@@ -298,7 +301,9 @@ def publish_upload(
 def discard_upload(*, actor: Any, upload: Upload) -> Upload:
     """Discard a draft, a refused upload or a stopped run: its files leave the server (and the
     quota); its record and reason stay."""
-    upload = _locked(actor, upload, _("remove"))
+    upload = _locked(
+        actor, upload, _("Only members of the owning organisation may remove an upload.")
+    )
     stopped = worker_stopped(upload)
     check_move(upload, S.DISCARDED)
     files = [upload.path, upload.draft_path]

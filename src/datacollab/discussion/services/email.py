@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.errors import DomainError, NotAllowed, NotFound
@@ -274,10 +275,11 @@ def _send_digest(*, user_id: int, now: datetime) -> bool:
             return False
         shown = pending[:DIGEST_MAX_ITEMS]
         with in_language_of(user):
-            subject = _("%(network)s: %(n)d new in the discussion") % {
-                "network": settings.NETWORK_NAME,
-                "n": len(pending),
-            }
+            subject = ngettext(
+                "%(network)s: %(n)d new post in the discussion",
+                "%(network)s: %(n)d new posts in the discussion",
+                len(pending),
+            ) % {"network": settings.NETWORK_NAME, "n": len(pending)}
         _send(
             user=user,
             preference=preference,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.network.models import Cohort, QuestionKind
 
@@ -11,9 +12,9 @@ class Survey(models.Model):
     """The end-of-cohort survey a convener composes; its life is in services/surveys.py."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        DRAFT = "draft", pgettext_lazy("survey status", "Draft")
+        OPEN = "open", pgettext_lazy("survey status", "Open")
+        CLOSED = "closed", pgettext_lazy("survey status", "Closed")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="surveys")
     title = models.CharField(_("title"), max_length=200)

@@ -110,8 +110,12 @@ def move_survey(*, actor: Any, survey: Survey, to: str) -> Survey:
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if to not in allowed_moves(survey):
         raise Conflict(
-            _("A survey that is %(state)s cannot become %(to)s.")
-            % {"state": survey.get_state_display().lower(), "to": to}
+            # Labels in quotes, never the raw state word: each language keeps its grammar.
+            _("A survey that is “%(state)s” cannot become “%(to)s”.")
+            % {
+                "state": survey.get_state_display(),
+                "to": dict(Survey.State.choices).get(to, to),
+            }
         )
     if to == Survey.State.OPEN and not survey.questions.exists():
         raise Conflict(_("Add at least one question before opening the survey."))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.events.forms.fields import WallClockField, ZonedTimesMixin, zone_choices
 from datacollab.events.models import Audience, Invitation, SessionKind
@@ -98,9 +99,9 @@ class RsvpForm(forms.Form):
     response = forms.ChoiceField(
         label=_("Your answer"),
         choices=[
-            (Invitation.Response.YES, _("Going")),
-            (Invitation.Response.MAYBE, _("Maybe")),
-            (Invitation.Response.NO, _("Not going")),
+            (Invitation.Response.YES, pgettext_lazy("invitation answer", "Going")),
+            (Invitation.Response.MAYBE, pgettext_lazy("invitation answer", "Maybe")),
+            (Invitation.Response.NO, pgettext_lazy("invitation answer", "Not going")),
         ],
         widget=forms.RadioSelect,
     )

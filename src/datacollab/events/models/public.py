@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.events.models.session import Session
 
@@ -33,9 +34,9 @@ class Registration(models.Model):
     to conveners only, never on a public page."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Email not confirmed yet")
-        CONFIRMED = "confirmed", _("Confirmed")
-        CANCELLED = "cancelled", _("Cancelled")
+        PENDING = "pending", pgettext_lazy("registration status", "Email not confirmed yet")
+        CONFIRMED = "confirmed", pgettext_lazy("registration status", "Confirmed")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField(_("name"), max_length=150)

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.network.models import Cohort, Network
 from datacollab.organisations.models import Organisation
@@ -27,8 +28,8 @@ class Session(models.Model):
     """A roundtable, workshop, 1:1 or networking event of the programme."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", _("Scheduled")
-        CANCELLED = "cancelled", _("Cancelled")
+        SCHEDULED = "scheduled", pgettext_lazy("session status", "Scheduled")
+        CANCELLED = "cancelled", pgettext_lazy("session status", "Cancelled")
 
     # Stable across edits: calendar clients match updates and cancellations by it.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -99,10 +100,10 @@ class Invitation(models.Model):
     """A person invited to a session, and their answer (RSVP)."""
 
     class Response(models.TextChoices):
-        PENDING = "pending", _("No answer yet")
-        YES = "yes", _("Going")
-        MAYBE = "maybe", _("Maybe")
-        NO = "no", _("Not going")
+        PENDING = "pending", pgettext_lazy("invitation answer", "No answer yet")
+        YES = "yes", pgettext_lazy("invitation answer", "Going")
+        MAYBE = "maybe", pgettext_lazy("invitation answer", "Maybe")
+        NO = "no", pgettext_lazy("invitation answer", "Not going")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(

@@ -55,14 +55,26 @@ def check_url(url: str, *, field: str = "video_url") -> str:
     return url
 
 
-def check_text(value: str, *, field: str, label: str, max_length: int, required: bool) -> str:
+def _missing(field: str) -> str:
+    # Whole sentences per field: the article and adjective agree with the noun in many
+    # languages, so the noun cannot be put into a shared sentence.
+    return {"title": _("Give the title.")}.get(field, _("Fill in this field."))
+
+
+def _too_long(field: str) -> str:
+    return {
+        "title": _("The title is too long (%(n)d characters at most)."),
+        "theme": _("The theme is too long (%(n)d characters at most)."),
+        "place": _("The place is too long (%(n)d characters at most)."),
+        "topic": _("The topic is too long (%(n)d characters at most)."),
+        "question": _("The question is too long (%(n)d characters at most)."),
+    }.get(field, _("This text is too long (%(n)d characters at most)."))
+
+
+def check_text(value: str, *, field: str, max_length: int, required: bool) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise DomainError(_("Give the %(label)s.") % {"label": label}, field=field)
+        raise DomainError(_missing(field), field=field)
     if len(value) > max_length:
-        raise DomainError(
-            _("The %(label)s is too long (%(n)d characters at most).")
-            % {"label": label, "n": max_length},
-            field=field,
-        )
+        raise DomainError(_too_long(field) % {"n": max_length}, field=field)
     return value

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
@@ -41,14 +42,14 @@ def record_attendance(*, actor: Any, session: Session, attended: Mapping[User, b
     strangers = sorted(str(user) for user in attended if user.pk not in listed)
     if strangers:
         raise DomainError(
-            _(
-                "%(names)s %(verb)s neither invited nor in the session's cohort: invite them "
-                "first, then record their attendance."
+            ngettext(
+                "%(names)s is neither invited nor in the session's cohort: invite them "
+                "first, then record their attendance.",
+                "%(names)s are neither invited nor in the session's cohort: invite them "
+                "first, then record their attendance.",
+                len(strangers),
             )
-            % {
-                "names": ", ".join(strangers),
-                "verb": _("is") if len(strangers) == 1 else _("are"),
-            }
+            % {"names": ", ".join(strangers)}
         )
     orgs = organisations_for(locked, attended)
     now = timezone.now()

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
@@ -39,9 +40,10 @@ UNSET: Any = _Unset()
 SEQUENCED_FIELDS = ("starts_at", "ends_at", "timezone", "place", "video_url", "status")
 
 
-def _require_convener(actor: Any, doing: str) -> None:
+def _require_convener(actor: Any, refusal: str) -> None:
+    """`refusal` is the whole translated sentence, so each language words it freely."""
     if not can_manage_sessions(actor):
-        raise NotAllowed(_("Only a convener can %(doing)s.") % {"doing": doing})
+        raise NotAllowed(refusal)
 
 
 def _require_scheduled(session: Session) -> None:
@@ -95,15 +97,14 @@ def _check_contributors(
         outsiders = [org.name for org in chosen if org.pk not in members]
         if outsiders:
             raise DomainError(
-                _(
+                ngettext(
                     "Primary contributors of a cohort session are organisations of that "
-                    "cohort; %(names)s %(verb)s not in %(cohort)s."
+                    "cohort; %(names)s is not in %(cohort)s.",
+                    "Primary contributors of a cohort session are organisations of that "
+                    "cohort; %(names)s are not in %(cohort)s.",
+                    len(outsiders),
                 )
-                % {
-                    "names": ", ".join(outsiders),
-                    "verb": _("is") if len(outsiders) == 1 else _("are"),
-                    "cohort": cohort.name,
-                },
+                % {"names": ", ".join(outsiders), "cohort": cohort.name},
                 field="contributors",
             )
     return chosen
@@ -157,12 +158,12 @@ def create_session(
     `starts_at`/`ends_at` are aware datetimes; `time_zone` is the organiser's IANA zone, used
     in calendar files (default: the convener's own zone, else UTC). Viewers see their own zone.
     """
-    _require_convener(actor, _("create sessions"))
+    _require_convener(actor, _("Only a convener can create sessions."))
     kind = _check_kind(kind)
     audience, cohort = _check_audience(audience, cohort, network)
-    title = check_text(title, field="title", label=_("title"), max_length=200, required=True)
-    theme = check_text(theme, field="theme", label=_("theme"), max_length=200, required=False)
-    place = check_text(place, field="place", label=_("place"), max_length=200, required=False)
+    title = check_text(title, field="title", max_length=200, required=True)
+    theme = check_text(theme, field="theme", max_length=200, required=False)
+    place = check_text(place, field="place", max_length=200, required=False)
     check_times(starts_at, ends_at)
     zone = check_zone(time_zone) if time_zone else _default_zone(actor)
     chosen = _check_contributors(contributors, audience, cohort)
@@ -227,28 +228,22 @@ def update_session(
     contributors: Iterable[Organisation] = UNSET,
 ) -> Session:
     """Change the given fields (the others stay); raise SEQUENCE when time or place change."""
-    _require_convener(actor, _("edit sessions"))
+    _require_convener(actor, _("Only a convener can edit sessions."))
     locked = Session.objects.select_for_update().get(pk=session.pk)
     _require_scheduled(locked)
     new: dict[str, Any] = {}
     if kind is not UNSET:
         new["kind"] = _check_kind(kind)
     if title is not UNSET:
-        new["title"] = check_text(
-            title, field="title", label=_("title"), max_length=200, required=True
-        )
+        new["title"] = check_text(title, field="title", max_length=200, required=True)
     if theme is not UNSET:
-        new["theme"] = check_text(
-            theme, field="theme", label=_("theme"), max_length=200, required=False
-        )
+        new["theme"] = check_text(theme, field="theme", max_length=200, required=False)
     if description is not UNSET:
         new["description"] = (description or "").strip()
     if reflective_questions is not UNSET:
         new["reflective_questions"] = (reflective_questions or "").strip()
     if place is not UNSET:
-        new["place"] = check_text(
-            place, field="place", label=_("place"), max_length=200, required=False
-        )
+        new["place"] = check_text(place, field="place", max_length=200, required=False)
     if video_url is not UNSET:
         new["video_url"] = check_url(video_url)
     if time_zone is not UNSET:
@@ -296,7 +291,7 @@ def update_session(
 @transaction.atomic
 def cancel_session(*, actor: Any, session: Session, reason: str = "") -> Session:
     """Cancel: the session stays (and stays in calendars, marked STATUS:CANCELLED)."""
-    _require_convener(actor, _("cancel sessions"))
+    _require_convener(actor, _("Only a convener can cancel sessions."))
     locked = Session.objects.select_for_update().get(pk=session.pk)
     if locked.status == Session.Status.CANCELLED:
         raise Conflict(_("%(title)s is already cancelled.") % {"title": locked.title})
@@ -329,7 +324,7 @@ def _tell_registrants(session: Session, change: str) -> None:
 @transaction.atomic
 def record_minutes(*, actor: Any, session: Session, minutes: str) -> Session:
     """The minutes (Markdown) of a session that has started."""
-    _require_convener(actor, _("record minutes"))
+    _require_convener(actor, _("Only a convener can record minutes."))
     locked = Session.objects.select_for_update().get(pk=session.pk)
     _require_scheduled(locked)
     if locked.starts_at > timezone.now():

@@ -63,8 +63,8 @@ def publish_slot(
             field="ends_at",
         )
     zone = check_zone(time_zone or getattr(actor, "timezone", "") or "UTC")
-    topic = check_text(topic, field="topic", label=_("topic"), max_length=200, required=False)
-    place = check_text(place, field="place", label=_("place"), max_length=200, required=False)
+    topic = check_text(topic, field="topic", max_length=200, required=False)
+    place = check_text(place, field="place", max_length=200, required=False)
     video_url = check_url(video_url)
     overlapping = (
         SupportSlot.objects.filter(
@@ -161,7 +161,6 @@ def book_slot(*, actor: Any, slot: SupportSlot, question: str = "") -> Booking:
     question = check_text(
         question,
         field="question",
-        label=_("question"),
         max_length=QUESTION_MAX,
         required=False,
     )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from datacollab.core.errors import DomainError, NotAllowed, NotFound
@@ -40,9 +41,10 @@ from datacollab.network.selectors.participation import alumni_people, cohort_peo
 PER_PAGE = 30
 
 
-def _require_manager(request: HttpRequest, doing: str) -> None:
+def _require_manager(request: HttpRequest, refusal: str) -> None:
+    """`refusal` is the whole translated sentence, so each language words it freely."""
     if not rules.can_manage_sessions(request.user):
-        raise NotAllowed(_("Only a convener can %(doing)s.") % {"doing": doing})
+        raise NotAllowed(refusal)
 
 
 @login_required
@@ -120,7 +122,7 @@ def _network() -> Network:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
-    _require_manager(request, _("create sessions"))
+    _require_manager(request, _("Only a convener can create sessions."))
     status = 200
     if request.method == "POST":
         form = NewSessionForm(request.POST)
@@ -177,7 +179,7 @@ def _invitees(data: dict[str, Any]) -> list[Any]:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request: HttpRequest, session_slug: str) -> HttpResponse:
-    _require_manager(request, _("edit sessions"))
+    _require_manager(request, _("Only a convener can edit sessions."))
     session = selectors.session_for(request.user, session_slug)
     status = 200
     if request.method == "POST":
@@ -235,7 +237,7 @@ def session_edit(request: HttpRequest, session_slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_cancel(request: HttpRequest, session_slug: str) -> HttpResponse:
-    _require_manager(request, _("cancel sessions"))
+    _require_manager(request, _("Only a convener can cancel sessions."))
     session = selectors.session_for(request.user, session_slug)
     status = 200
     form = CancelForm(request.POST or None)
@@ -264,7 +266,7 @@ def session_cancel(request: HttpRequest, session_slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_minutes(request: HttpRequest, session_slug: str) -> HttpResponse:
-    _require_manager(request, _("record minutes"))
+    _require_manager(request, _("Only a convener can record minutes."))
     session = selectors.session_for(request.user, session_slug)
     status = 200
     if request.method == "POST":
@@ -308,7 +310,7 @@ def session_rsvp(request: HttpRequest, session_slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_invite(request: HttpRequest, session_slug: str) -> HttpResponse:
-    _require_manager(request, _("invite people"))
+    _require_manager(request, _("Only a convener can invite people."))
     session = selectors.session_for(request.user, session_slug)
     status = 200
     if request.method == "POST":
@@ -326,7 +328,11 @@ def session_invite(request: HttpRequest, session_slug: str) -> HttpResponse:
             except DomainError as error:
                 status = error.show_on(form)
             else:
-                messages.success(request, _("%(n)d new people invited.") % {"n": added})
+                messages.success(
+                    request,
+                    ngettext("%(n)d new person invited.", "%(n)d new people invited.", added)
+                    % {"n": added},
+                )
                 return redirect("session-invite", session_slug=session.slug)
         else:
             status = 400
@@ -344,7 +350,7 @@ def session_invite(request: HttpRequest, session_slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_attendance(request: HttpRequest, session_slug: str) -> HttpResponse:
-    _require_manager(request, _("record attendance"))
+    _require_manager(request, _("Only a convener can record attendance."))
     session = selectors.session_for(request.user, session_slug)
     rows = attendance_selectors.attendance_sheet(session)
     status = 200
@@ -379,7 +385,7 @@ def session_attendance(request: HttpRequest, session_slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def cohort_attendance(request: HttpRequest, cohort_slug: str) -> HttpResponse:
-    _require_manager(request, _("see attendance"))
+    _require_manager(request, _("Only a convener can see attendance."))
     cohort = selectors.cohort_by_slug(cohort_slug)
     return render(
         request,

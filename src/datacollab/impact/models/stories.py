@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImpactStory(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for the owner")
-        PUBLISHED = "published", _("Published")
-        REJECTED = "rejected", _("Rejected")
+        PENDING = "pending", pgettext_lazy("impact story status", "Waiting for the owner")
+        PUBLISHED = "published", pgettext_lazy("impact story status", "Published")
+        REJECTED = "rejected", pgettext_lazy("impact story status", "Rejected")
 
     dataset = models.ForeignKey(
         "datasets.Dataset", on_delete=models.CASCADE, related_name="impact_stories"

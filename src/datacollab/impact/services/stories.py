@@ -99,9 +99,11 @@ def move_story(*, actor: Any, story: ImpactStory, to: str) -> ImpactStory:
         raise NotAllowed(_("Only the dataset's owner decides which stories it shows."))
     action = MOVES.get((locked.status, to))
     if action is None:
+        # Labels as quoted names, not words in the sentence: each language keeps its grammar.
+        target = Status(to).label if to in Status.values else to
         raise Conflict(
-            _("This story is %(status)s: it cannot move to “%(to)s”.")
-            % {"status": locked.get_status_display().lower(), "to": to}
+            _("This story cannot move from “%(status)s” to “%(to)s”.")
+            % {"status": locked.get_status_display(), "to": target}
         )
     before = locked.status
     locked.status = to

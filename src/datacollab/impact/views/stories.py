@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from datacollab.core.errors import DomainError
 from datacollab.datasets.selectors.datasets import dataset_for
 from datacollab.impact.forms import StoryForm
+from datacollab.impact.models import ImpactStory
 from datacollab.impact.selectors import stories as selectors
 from datacollab.impact.services import stories as services
 
@@ -50,13 +51,24 @@ def story_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "impact/story_list.html", {"dataset": dataset, "rows": rows})
 
 
+def _moved_message(status: str) -> str:
+    """One whole sentence per outcome, so each language words it freely."""
+    Status = ImpactStory.Status
+    sentences: dict[str, str] = {
+        Status.PUBLISHED: _("Story published."),
+        Status.REJECTED: _("Story rejected."),
+        Status.PENDING: _("Story waiting for the owner."),
+    }
+    return sentences.get(status, _("Story updated."))
+
+
 @login_required
 @require_POST
 def story_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     dataset = dataset_for(request.user, slug)
     story = selectors.story_of(dataset, pk)
     services.move_story(actor=request.user, story=story, to=request.POST.get("to", ""))
-    messages.success(request, _("Story %(status)s.") % {"status": story.get_status_display()})
+    messages.success(request, _moved_message(story.status))
     return redirect("impact-stories", slug=dataset.slug)
 
 

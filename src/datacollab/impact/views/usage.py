@@ -129,12 +129,19 @@ def _page(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render(request, "impact/usage.html", context)
 
 
+def _export_refusal(kind: str) -> str:
+    """A whole sentence per kind: `kind` is a URL word, never shown to a reader as is."""
+    return {
+        "dataset": _("The usage export is for the people behind this dataset."),
+        "organisation": _("The usage export is for the people behind this organisation."),
+        "collaboration": _("The usage export is for the people behind this collaboration."),
+    }[kind]
+
+
 def _csv(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     subject = FINDERS[kind](request, slug)
     if not subject.full:
-        raise NotFound(
-            _("The usage export is for the people behind this %(kind)s.") % {"kind": kind}
-        )
+        raise NotFound(_export_refusal(kind))
     _form, period = _period(request)
     figures = selectors.usage(subject.datasets, period)
     out = io.StringIO()

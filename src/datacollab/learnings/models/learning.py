@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.collaborations.models import DataCollaboration
 from datacollab.core.content_language import default_language
@@ -21,8 +22,8 @@ class Learning(models.Model):
     """A short insight from a session or a collaboration, credited to organisations."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+        DRAFT = "draft", pgettext_lazy("learning status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("learning status", "Published")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=200)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.collaborations.models import DataCollaboration
 from datacollab.core.content_language import default_language
@@ -16,14 +17,14 @@ from datacollab.organisations.models import Organisation
 
 class Application(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("application status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
+        WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
 
     class Decision(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SELECTED = "selected", _("Selected")
-        NOT_SELECTED = "not_selected", _("Not selected")
+        PENDING = "pending", pgettext_lazy("application decision", "Pending")
+        SELECTED = "selected", pgettext_lazy("application decision", "Selected")
+        NOT_SELECTED = "not_selected", pgettext_lazy("application decision", "Not selected")
 
     class Source(models.TextChoices):
         OPEN_CALL = "open_call", _("Open call")

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.core.content_language import default_language
 from datacollab.network.models.cohort import Cohort
@@ -19,11 +20,11 @@ SCORE_BOUND = 10
 class Call(models.Model):
     class Status(models.TextChoices):
         # The moves between these live in network/services/call_lifecycle.py, and only there.
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
-        REVIEWING = "reviewing", _("Reviewing and selecting")
-        DECIDED = "decided", _("Decided")
+        DRAFT = "draft", pgettext_lazy("call status", "Draft")
+        OPEN = "open", pgettext_lazy("call status", "Open")
+        CLOSED = "closed", pgettext_lazy("call status", "Closed")
+        REVIEWING = "reviewing", pgettext_lazy("call status", "Reviewing and selecting")
+        DECIDED = "decided", pgettext_lazy("call status", "Decided")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="calls")
     slug = models.SlugField(_("slug"), max_length=80, unique=True)

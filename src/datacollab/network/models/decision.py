@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.network.models.application import Application
 from datacollab.network.models.call import Call
@@ -12,9 +13,9 @@ class SelectionProposal(models.Model):
     """One run of the selection optimiser: its parameters, its answer and its explanation."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        CONFIRMED = "confirmed", _("Confirmed")
-        SUPERSEDED = "superseded", _("Superseded")
+        PROPOSED = "proposed", pgettext_lazy("selection proposal status", "Proposed")
+        CONFIRMED = "confirmed", pgettext_lazy("selection proposal status", "Confirmed")
+        SUPERSEDED = "superseded", pgettext_lazy("selection proposal status", "Superseded")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="proposals")
     created_by = models.ForeignKey(
@@ -67,9 +68,9 @@ class OutgoingMail(models.Model):
     KIND_CHOICES = [*EmailTemplate.Kind.choices, ("message", _("Message to a group"))]
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Awaiting review")
-        SENT = "sent", _("Sent")
-        CANCELLED = "cancelled", _("Cancelled")
+        DRAFT = "draft", pgettext_lazy("decision mail status", "Awaiting review")
+        SENT = "sent", pgettext_lazy("decision mail status", "Sent")
+        CANCELLED = "cancelled", pgettext_lazy("decision mail status", "Cancelled")
 
     application = models.ForeignKey(
         Application,

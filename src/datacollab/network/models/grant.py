@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.network.models.application import Application
 from datacollab.network.models.cohort import Cohort
@@ -14,7 +15,7 @@ from datacollab.organisations.models import Organisation
 
 class Award(models.Model):
     class Kind(models.TextChoices):
-        GRANT = "grant", _("Grant")
+        GRANT = "grant", pgettext_lazy("kind of award", "Grant")
         CONTRACT = "contract", _("Contract paid against invoices (amounts excl. VAT)")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="awards")

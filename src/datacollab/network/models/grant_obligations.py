@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.network.models.cohort import Cohort
 from datacollab.network.models.grant import Award
@@ -62,10 +63,13 @@ class ProgressReport(models.Model):
     """A deliverable or progress report an award owes by a date, and what the grantee sent."""
 
     class State(models.TextChoices):
-        DUE = "due", _("Due")
-        SUBMITTED = "submitted", _("Submitted")
-        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-        APPROVED = "approved", _("Approved")
+        DUE = "due", pgettext_lazy("progress report status", "Due")
+        SUBMITTED = "submitted", pgettext_lazy("progress report status", "Submitted")
+        CHANGES_REQUESTED = (
+            "changes_requested",
+            pgettext_lazy("progress report status", "Changes requested"),
+        )
+        APPROVED = "approved", pgettext_lazy("progress report status", "Approved")
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="reports")
     title = models.CharField(_("title"), max_length=200)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.network.models.application import Application
 
@@ -14,8 +15,11 @@ class ExpressionOfInterest(models.Model):
     so a one-stage call needs no row at all."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        INVITED = "invited", _("Invited to a full proposal")
+        SUBMITTED = "submitted", pgettext_lazy("expression of interest status", "Submitted")
+        INVITED = (
+            "invited",
+            pgettext_lazy("expression of interest status", "Invited to a full proposal"),
+        )
 
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="expression_of_interest"

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.mail_language import in_language_of
@@ -186,7 +187,11 @@ def reviews_due(now: datetime) -> list[DueReminder]:
                 DueReminder(
                     source="reviews",
                     recipients=(reviewer.email,),
-                    about=_("%(n)d unfinished review(s) in “%(call)s”")
+                    about=ngettext(
+                        "%(n)d unfinished review in “%(call)s”",
+                        "%(n)d unfinished reviews in “%(call)s”",
+                        unfinished,
+                    )
                     % {"n": unfinished, "call": call.title},
                     send=partial(deliver_reminder, call_id=call.pk, reviewer_id=reviewer.pk),
                 )

@@ -67,18 +67,17 @@ def allowed_moves(actor: Any, report: ProgressReport) -> set[str]:
 def _move(report: ProgressReport, name: str) -> str:
     sources, target = MOVES[name]
     if report.state not in sources:
-        raise Conflict(
-            _("This report is %(state)s: it cannot be %(move)s now.")
-            % {"state": report.get_state_display().lower(), "move": _move_label(name)}
-        )
+        raise Conflict(_refusal(name) % {"state": report.get_state_display()})
     return target
 
 
-def _move_label(name: str) -> str:
+def _refusal(name: str) -> str:
+    """One whole sentence per move (the state is a quoted label), so each language words
+    it freely; a past participle such as "submitted" alone could not agree in gender."""
     return {
-        SUBMIT: _("submitted"),
-        APPROVE: _("approved"),
-        REQUEST_CHANGES: _("sent back for changes"),
+        SUBMIT: _("This report cannot be submitted now: it is “%(state)s”."),
+        APPROVE: _("This report cannot be approved now: it is “%(state)s”."),
+        REQUEST_CHANGES: _("This report cannot be sent back for changes now: it is “%(state)s”."),
     }[name]
 
 
@@ -279,7 +278,7 @@ def _decision_mail(report: ProgressReport) -> tuple[str, str]:
         subject = _("Approved: “%(title)s”") % {"title": report.title}
         lines = [_("The convener approved “%(title)s”.") % {"title": report.title}]
     else:
-        subject = _("Changes asked: “%(title)s”") % {"title": report.title}
+        subject = _("Changes requested: “%(title)s”") % {"title": report.title}
         lines = [_("The convener asked for changes to “%(title)s”.") % {"title": report.title}]
     if report.convener_note:
         lines += ["", report.convener_note]

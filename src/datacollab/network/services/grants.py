@@ -40,9 +40,10 @@ def award_identifier(cohort: Cohort, organisation: Organisation) -> str:
     return f"{giving360_prefix()}-{cohort.slug}-{organisation.slug}"
 
 
-def _require_convener(actor: Any, doing: str) -> None:
+def _require_convener(actor: Any, refusal: str) -> None:
+    """`refusal` is the whole translated sentence, so each language words it freely."""
     if not is_convener(actor):
-        raise NotAllowed(_("Only a convener can %(doing)s.") % {"doing": doing})
+        raise NotAllowed(refusal)
 
 
 def _to_money(value: Decimal | int | str, field: str) -> Decimal:
@@ -148,7 +149,7 @@ def plan_award(
 ) -> AwardPlan:
     """Every check award_grant makes, writing nothing: the confirmation page shows the plan,
     and award_grant makes it under the same lock."""
-    _require_convener(actor, _("award grants"))
+    _require_convener(actor, _("Only a convener can award grants."))
     amount = _to_money(amount, "amount")
     currency = cohort.currency
     if amount <= 0:
@@ -302,7 +303,7 @@ def mark_instalment_paid(
     *, actor: Any, instalment: Instalment, paid_on: date, invoice_reference: str = ""
 ) -> Instalment:
     """Record that an instalment was paid; a contract's needs the invoice it paid."""
-    _require_convener(actor, _("record payments"))
+    _require_convener(actor, _("Only a convener can record payments."))
     locked = Instalment.objects.select_for_update().select_related("award").get(pk=instalment.pk)
     award = locked.award
     if locked.paid_on is not None:
@@ -349,7 +350,7 @@ def mark_instalment_paid(
 @transaction.atomic
 def mark_instalment_unpaid(*, actor: Any, instalment: Instalment) -> Instalment:
     """Undo a payment recorded by mistake; the audit log keeps the earlier record."""
-    _require_convener(actor, _("record payments"))
+    _require_convener(actor, _("Only a convener can record payments."))
     locked = Instalment.objects.select_for_update().select_related("award").get(pk=instalment.pk)
     if locked.paid_on is None:
         raise Conflict(

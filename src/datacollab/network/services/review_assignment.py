@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
@@ -204,17 +205,24 @@ def _refuse_short(
     short = [(apps[a], int(counts[a])) for a in np.flatnonzero(counts < need)]
     if not short:
         return
-    named = "; ".join(
-        _("“%(title)s” (%(org)s) has %(count)d")
+    # Each item is a name and a number, not a clause: no verb to agree with in any language.
+    items = [
+        _("“%(title)s” (%(org)s): %(count)d")
         % {"title": app.title, "org": app.organisation.name, "count": count}
         for app, count in short[:_MAX_NAMED]
-    )
+    ]
     if len(short) > _MAX_NAMED:
-        named += _("; and %(n)d more") % {"n": len(short) - _MAX_NAMED}
-    raise DomainError(
-        _(
-            "Each application needs %(need)d reviewers without a conflict, but %(named)s. "
-            "Add reviewers or lower the reviewers per application."
+        more = len(short) - _MAX_NAMED
+        items.append(
+            ngettext("%(n)d more application", "%(n)d more applications", more) % {"n": more}
         )
-        % {"need": need, "named": named}
+    raise DomainError(
+        ngettext(
+            "Each application needs %(need)d reviewer without a conflict; these have fewer: "
+            "%(named)s. Add reviewers or lower the reviewers per application.",
+            "Each application needs %(need)d reviewers without a conflict; these have fewer: "
+            "%(named)s. Add reviewers or lower the reviewers per application.",
+            need,
+        )
+        % {"need": need, "named": "; ".join(items)}
     )

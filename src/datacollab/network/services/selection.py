@@ -46,7 +46,9 @@ def _check_parameters(
 ) -> None:
     if not 0.0 <= share <= 1.0:
         raise DomainError(
-            _("The Global South share must be between 0% and 100%."), field="min_global_south_share"
+            _("The Global South share must be between %(low)d%% and %(high)d%%.")
+            % {"low": 0, "high": 100},
+            field="min_global_south_share",
         )
     if max_per_country is not None and max_per_country < 1:
         raise DomainError(

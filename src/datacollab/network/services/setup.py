@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.content_language import check_language, default_language
@@ -178,7 +179,11 @@ def _check_commitments(cohort: Cohort, capacity: int, budget: Decimal, award_cap
     members = CohortMembership.objects.filter(cohort=cohort).count()
     if capacity < members:
         raise Conflict(
-            _("%(n)d organisations are already members; the capacity cannot be lower.")
+            ngettext(
+                "%(n)d organisation is already a member; the capacity cannot be lower.",
+                "%(n)d organisations are already members; the capacity cannot be lower.",
+                members,
+            )
             % {"n": members},
         )
     awards = Award.objects.filter(cohort=cohort).aggregate(total=Sum("amount"), top=Max("amount"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datacollab.core.content_language import default_language
 from datacollab.network.models import Cohort
@@ -25,12 +26,15 @@ class CohortReport(models.Model):
     """The output of a cohort, assembled by a convener: public once published."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+        DRAFT = "draft", pgettext_lazy("cohort report status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("cohort report status", "Published")
 
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="report")
     title = models.CharField(
-        _("title"), max_length=200, blank=True, help_text=_("empty: “The output of <cohort>”")
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("If left empty: “The output of” followed by the cohort's name."),
     )
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown"))
     # Section keys (ReportSection values) the convener chose to show, in display order.

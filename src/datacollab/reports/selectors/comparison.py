@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.evaluation import selectors as evaluation
 from datacollab.network.models import Cohort
@@ -93,9 +94,12 @@ def comparison_charts(rows: list[ComparisonRow]) -> list[Chart]:
         bar_chart(
             key="compare-feedback",
             title=_("Average session rating per cohort"),
-            description=_(
+            description=ngettext(
                 "The mean of every rating (1 to 5) given on the cohort's sessions. Cohorts with "
-                "fewer than %(n)d answers are left out, so that no one can be recognised."
+                "fewer than %(n)d answer are left out, so that no one can be recognised.",
+                "The mean of every rating (1 to 5) given on the cohort's sessions. Cohorts with "
+                "fewer than %(n)d answers are left out, so that no one can be recognised.",
+                evaluation.MIN_RESPONSES,
             )
             % {"n": evaluation.MIN_RESPONSES},
             bars=[

@@ -7,6 +7,7 @@ least MIN_RESPONSES answers, never a comment.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.evaluation import selectors as evaluation
 from datacollab.network.models import Cohort
@@ -21,10 +22,14 @@ def feedback_charts(cohort: Cohort) -> list[Chart]:
         bar_chart(
             key="report-feedback",
             title=_("How participants rated the sessions"),
-            description=_(
+            description=ngettext(
+                "Average rating from 1 (not useful) to 5 (very useful) given by the people who "
+                "attended. Sessions with fewer than %(n)d answer are left out, so that no one "
+                "can be recognised.",
                 "Average rating from 1 (not useful) to 5 (very useful) given by the people who "
                 "attended. Sessions with fewer than %(n)d answers are left out, so that no one "
-                "can be recognised."
+                "can be recognised.",
+                evaluation.MIN_RESPONSES,
             )
             % {"n": evaluation.MIN_RESPONSES},
             bars=[
