@@ -34,11 +34,11 @@ from datacollab.reports.selectors.revisions import next_revision_number
 MAX_INTRODUCTION = 20_000
 
 
-def require_convener(actor: Any, doing: str) -> None:
+def require_convener(actor: Any, refusal: str) -> None:
+    """`refusal` is the whole sentence to show (one msgid each, so every language can say it
+    its own way), e.g. "Only a convener can publish a cohort's output report; ..."."""
     if not rules.can_edit_report(actor):
-        raise NotAllowed(
-            _("Only a convener can %(doing)s; ask a convener of the network.") % {"doing": doing}
-        )
+        raise NotAllowed(refusal)
 
 
 def _locked_report(cohort: Cohort) -> CohortReport:
@@ -70,7 +70,10 @@ def edit_report(
     sections: Sequence[str],
 ) -> CohortReport:
     """Create or change the report's title, introduction and sections (published stays so)."""
-    require_convener(actor, _("edit a cohort's output report"))
+    require_convener(
+        actor,
+        _("Only a convener can edit a cohort's output report; ask a convener of the network."),
+    )
     title = title.strip()
     if len(title) > 200:
         raise DomainError(_("Keep the title to 200 characters or fewer."), field="title")
@@ -154,7 +157,10 @@ def publish_report(*, actor: Any, cohort: Cohort, revision: int | None = None) -
     the learnings and sessions later. `revision` is the number the convener confirmed; another
     number means someone published meanwhile (or the form was sent twice), so nothing happens.
     """
-    require_convener(actor, _("publish a cohort's output report"))
+    require_convener(
+        actor,
+        _("Only a convener can publish a cohort's output report; ask a convener of the network."),
+    )
     report = _locked_report(cohort)
     number = next_revision_number(report)
     if revision is not None and revision != number:
@@ -237,7 +243,10 @@ def freeze_carried_over(*, revision_id: int) -> ReportRevision:
 @transaction.atomic
 def unpublish_report(*, actor: Any, cohort: Cohort) -> CohortReport:
     """Take the report back to draft: only conveners see it until it is published again."""
-    require_convener(actor, _("withdraw a cohort's output report"))
+    require_convener(
+        actor,
+        _("Only a convener can withdraw a cohort's output report; ask a convener of the network."),
+    )
     report = _locked_report(cohort)
     if not report.is_published:
         raise Conflict(_("This report is not published: there is nothing to withdraw."))

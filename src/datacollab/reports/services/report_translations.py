@@ -29,7 +29,10 @@ def translate_report(
     *, actor: Any, cohort: Cohort, language: str, texts: Mapping[str, str]
 ) -> CohortReport:
     """Set the report's `language` version ({"title": ..., "introduction": ...})."""
-    require_convener(actor, _("translate a cohort's output report"))
+    require_convener(
+        actor,
+        _("Only a convener can translate a cohort's output report; ask a convener of the network."),
+    )
     language = check_language(language)
     report, _created = CohortReport.objects.select_for_update().get_or_create(cohort=cohort)
     values = clean_translation(report, language=language, values=texts, fields=report.translatable)
