@@ -124,3 +124,18 @@ def model(label: str) -> Any:
 
 
 __all__ = ["PDF"]
+
+
+def run(*args: str) -> str:
+    """Run a command as the CLI would; its output (progress bars go to a discarded stderr)."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def restore(archive: Path) -> str:
+    return run("restore", str(archive))

@@ -7,13 +7,12 @@ file settings move to new folders, so every row and file seen afterwards came fr
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
 
 from datacollab.core.backup import tables
 from datacollab.core.models import AuditEntry
@@ -25,6 +24,7 @@ from tests.ops.backup_world import (
     download_attachment,
     files_under,
     populate,
+    restore,
     row_counts,
     version_checksums,
     waiting_upload_bytes,
@@ -33,65 +33,12 @@ from tests.ops.backup_world import (
 pytestmark = pytest.mark.django_db
 
 
-class _Undo(Exception):
-    pass
-
-
-@pytest.fixture
-def made(tmp_path, settings) -> dict[str, Any]:
-    """A backup of a populated deployment, which is then undone (the database left empty)."""
-    archive = tmp_path / "backup.tar.gz"
-    facts: dict[str, Any] = {}
-    try:
-        with transaction.atomic():
-            facts["world"] = populate()
-            facts["counts"] = row_counts()
-            facts["checksums"] = version_checksums()
-            call_command("backup", "-o", str(archive), stdout=_sink(facts, "out"))
-            raise _Undo
-    except _Undo:
-        pass
-    facts["archive"] = archive
-    return facts
-
-
-@pytest.fixture
-def new_folders(tmp_path, settings) -> Path:
-    """Point media, version storage and the upload folder at empty folders (a new host)."""
-    root = tmp_path / "restored"
-    settings.MEDIA_ROOT = root / "media"
-    settings.DATASETS_UPLOAD_DIR = root / "uploads"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "datasets": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root / "datasets")},
-        },
-    }
-    return root
-
-
-def _sink(facts: dict[str, Any], name: str) -> Any:
-    import io
-
-    facts[name] = io.StringIO()
-    return facts[name]
-
-
-def _restore(archive: Path) -> str:
-    import io
-
-    out = io.StringIO()
-    call_command("restore", str(archive), stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
 def test_backup_undone_leaves_an_empty_deployment(made):
     assert (domain_rows(), made["archive"].is_file()) == (0, True)
 
 
 def test_restore_gives_the_same_rows(made, new_folders):
-    _restore(made["archive"])
+    restore(made["archive"])
 
     counts = row_counts()
     # The restore appends its own audit entry, and the search index is rebuilt from the
@@ -109,7 +56,7 @@ def test_restore_gives_the_same_rows(made, new_folders):
 def test_restore_ends_with_an_audit_log_that_verifies(made, new_folders):
     import io
 
-    _restore(made["archive"])
+    restore(made["archive"])
     out = io.StringIO()
     call_command("audit", "verify", stdout=out, stderr=io.StringIO())
 
@@ -118,7 +65,7 @@ def test_restore_ends_with_an_audit_log_that_verifies(made, new_folders):
 
 
 def test_restore_brings_every_version_with_its_checksum(made, new_folders):
-    output = _restore(made["archive"])
+    output = restore(made["archive"])
 
     assert version_checksums() == made["checksums"]
     assert all(row == stored for row, stored in version_checksums().values())
@@ -130,13 +77,13 @@ def test_restore_brings_every_version_with_its_checksum(made, new_folders):
 
 
 def test_restored_attachment_downloads(made, new_folders):
-    _restore(made["archive"])
+    restore(made["archive"])
 
     assert download_attachment(made["world"]) == (200, PDF)
 
 
 def test_restored_waiting_upload_lives_in_this_deployments_upload_folder(made, new_folders):
-    _restore(made["archive"])
+    restore(made["archive"])
 
     assert waiting_upload_bytes() == CSV_WAITING
     assert files_under(new_folders / "uploads")[0].startswith(f"{made['world'].dataset_id}/")
@@ -148,9 +95,9 @@ def test_backup_reports_counts_and_leaves_orphans_out(tmp_path, settings):
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"not named by any row")
     archive = tmp_path / "b.tar.gz"
-    out = _sink({}, "x")
+    out = io.StringIO()
 
-    call_command("backup", "-o", str(archive), stdout=out)
+    call_command("backup", "-o", str(archive), stdout=out, stderr=io.StringIO())
 
     from tests.ops.backup_world import members
 
@@ -176,7 +123,7 @@ def test_backup_reports_counts_and_leaves_orphans_out(tmp_path, settings):
 def test_backup_records_itself_in_the_audit_log(tmp_path):
     populate()
 
-    call_command("backup", "-o", str(tmp_path / "b.tar.gz"), stdout=_sink({}, "x"))
+    call_command("backup", "-o", str(tmp_path / "b.tar.gz"), stdout=io.StringIO())
 
     last = AuditEntry.objects.order_by("-seq").first()
     assert last is not None
@@ -188,7 +135,7 @@ def test_backup_refuses_to_overwrite_without_force(tmp_path):
     archive.write_bytes(b"an older backup")
 
     with pytest.raises(CommandError) as refused:
-        call_command("backup", "-o", str(archive), stdout=_sink({}, "x"))
+        call_command("backup", "-o", str(archive), stdout=io.StringIO())
 
     assert str(refused.value) == (
         f"backup FAILED: {archive} exists: give another name, or --force to replace it."
@@ -200,7 +147,7 @@ def test_backup_with_force_replaces_the_file(tmp_path):
     archive = tmp_path / "b.tar.gz"
     archive.write_bytes(b"an older backup")
 
-    call_command("backup", "-o", str(archive), "--force", stdout=_sink({}, "x"))
+    call_command("backup", "-o", str(archive), "--force", stdout=io.StringIO())
 
     assert archive.read_bytes()[:2] == b"\x1f\x8b"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
@@ -217,7 +164,7 @@ def test_backup_fails_when_a_named_file_is_gone_and_writes_no_archive(tmp_path, 
     archive = tmp_path / "b.tar.gz"
 
     with pytest.raises(CommandError) as refused:
-        call_command("backup", "-o", str(archive), stdout=_sink({}, "x"))
+        call_command("backup", "-o", str(archive), stdout=io.StringIO())
 
     assert str(refused.value).startswith(
         f"backup FAILED: The file datasets: {version.storage_key}, named by a row of the "
@@ -231,7 +178,7 @@ def test_restore_refuses_a_deployment_that_holds_data(made, new_folders):
     before = (row_counts(), files_under(new_folders))
 
     with pytest.raises(CommandError) as refused:
-        _restore(made["archive"])
+        restore(made["archive"])
 
     assert "restore FAILED: This deployment is not empty: " in str(refused.value)
     assert "Nothing was changed." in str(refused.value)
