@@ -89,8 +89,7 @@ class Manifest:
             return cls(**data)
         except (ValueError, TypeError, KeyError) as exc:
             raise DomainError(
-                _("The archive's manifest is not one datacollab wrote: %(error)s")
-                % {"error": exc}
+                _("The archive's manifest is not one datacollab wrote: %(error)s") % {"error": exc}
             ) from exc
 
 

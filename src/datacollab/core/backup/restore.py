@@ -100,7 +100,9 @@ def _check(path: Path, progress: Progress) -> tuple[Manifest, dict[str, str]]:
                 seen[MANIFEST] = hashlib.sha256(raw).hexdigest()
                 manifest = Manifest.from_json(raw)
                 _check_target(manifest)
-                progress.stage(_("Checking the archive"), len(manifest.files) + len(manifest.tables))
+                progress.stage(
+                    _("Checking the archive"), len(manifest.files) + len(manifest.tables)
+                )
                 continue
             if member.name == SUMS:
                 sums_raw = handle.read()
@@ -165,8 +167,7 @@ def _check_target(manifest: Manifest) -> None:
     filled = [
         f"{model._meta.label} ({count})"
         for model in tables.models_in_order()
-        if model._meta.label not in tables.SEEDED
-        and (count := model._base_manager.count())
+        if model._meta.label not in tables.SEEDED and (count := model._base_manager.count())
     ]
     if filled:
         raise DomainError(

@@ -64,8 +64,7 @@ def models_in_order() -> list[type[Model]]:
             for field in model._meta.local_concrete_fields
             if field.is_relation and field.related_model is not None
         }
-        & known
-        - {model}
+        & known - {model}
         for model in chosen
     }
     ordered: list[type[Model]] = []
