@@ -60,7 +60,7 @@ class Area:
     def delete(self, key: str) -> None:
         raise NotImplementedError
 
-    def keys(self) -> Iterator[str]:
+    def listing(self) -> Iterator[str]:
         raise NotImplementedError
 
 
@@ -99,7 +99,7 @@ class StorageArea(Area):
         if self.storage.exists(key):
             self.storage.delete(key)
 
-    def keys(self) -> Iterator[str]:
+    def listing(self) -> Iterator[str]:
         yield from _walk(self.storage, "")
 
 
@@ -141,7 +141,7 @@ class FolderArea(Area):
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    def keys(self) -> Iterator[str]:
+    def listing(self) -> Iterator[str]:
         root = Path(self.root())
         if root.is_dir():
             for path in sorted(root.rglob("*")):

@@ -214,7 +214,7 @@ def _orphans(files: list[FileEntry]) -> dict[str, int]:
     """Files in each area no row of the snapshot names: left out, and counted."""
     named = {(entry.area, entry.key) for entry in files}
     return {
-        name: sum(1 for key in area(name).keys() if (name, key) not in named)
+        name: sum(1 for key in area(name).listing() if (name, key) not in named)
         for name in area_names()
     }
 

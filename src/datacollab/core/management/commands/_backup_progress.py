@@ -1,4 +1,4 @@
-"""rich progress bars for `datacollab backup` and `restore` (the services only call stage/advance)."""
+"""rich progress bars for `datacollab backup` and `restore` (services call stage, advance)."""
 
 from __future__ import annotations
 
