@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 
 from datacollab.core.backup import tables
 from datacollab.core.models import AuditEntry
+from datacollab.organisations.models import User
 from tests.ops.backup_world import (
     CSV_WAITING,
     PDF,
@@ -190,3 +191,15 @@ def test_tables_list_every_model_once():
     ordered = tables.models_in_order()
 
     assert len(ordered) == len(set(ordered))
+
+
+def test_restored_deployment_takes_new_rows_after_the_restored_ids(made, new_folders):
+    from tests.datasets.factories_ingest import owner_and_dataset
+
+    restore(made["archive"])
+    newest = max(User.objects.values_list("pk", flat=True))
+
+    owner, dataset = owner_and_dataset()
+
+    # On PostgreSQL the sequences were moved past the restored ids, or this would collide.
+    assert (owner.pk > newest, dataset.pk > made["world"].dataset_id) == (True, True)

@@ -200,7 +200,10 @@ def _apply(
                     break
                 _write_file(tar, member, places, sums, Path(work), written, outcome)
                 progress.advance(sizes.get(member.name, 0))
-            report = _load(stream, pending, manifest, sums, progress)
+            try:
+                report = _load(stream, pending, manifest, sums, progress)
+            finally:
+                stream.close()  # type: ignore[attr-defined]
     except BaseException:
         for place, key in written:
             with contextlib.suppress(Exception):

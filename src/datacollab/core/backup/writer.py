@@ -154,7 +154,9 @@ def _write(output: Path, progress: Progress) -> BackupReport:
     )
 
 
-def _dump(work: Path, progress: Progress) -> tuple[Manifest, list[tuple[str, Path]], dict]:
+def _dump(
+    work: Path, progress: Progress
+) -> tuple[Manifest, list[tuple[str, Path]], dict[tuple[str, str], str]]:
     models_ = tables.models_in_order()
     dumps: list[tuple[str, Path]] = []
     counts: dict[str, int] = {}
