@@ -189,3 +189,40 @@ def test_restore_refuses_a_file_that_is_not_an_archive(tmp_path, new_folders):
 
     assert _refused(junk).startswith("restore FAILED: The archive cannot be read (")
     assert _nothing_written(new_folders) == (0, [])
+
+
+class _SwapWhenWriting:
+    """Replaces the archive between the check and the writing (someone copying over it)."""
+
+    def __init__(self, archive: Path, replacement: Path) -> None:
+        self.archive, self.replacement = archive, replacement
+
+    def stage(self, label: str, total: int | None) -> None:
+        if label == "Writing files":
+            self.archive.write_bytes(self.replacement.read_bytes())
+
+    def advance(self, amount: int = 1) -> None:
+        return None
+
+
+def test_restore_refuses_an_archive_changed_after_it_was_checked(made, new_folders, tmp_path):
+    from datacollab.core.backup.restore import restore_backup
+    from datacollab.core.errors import DomainError
+
+    tampered = tmp_path / "tampered.tar.gz"
+
+    def change(name: str, data: bytes) -> bytes:
+        return data.replace(b"%PDF", b"%PDX") if name.startswith("files/media/") else data
+
+    repack(made["archive"], tampered, change)
+    attachment = next(name for name in members(tampered) if name.startswith("files/media/"))
+
+    with pytest.raises(DomainError) as refused:
+        restore_backup(
+            archive_path=made["archive"], progress=_SwapWhenWriting(made["archive"], tampered)
+        )
+
+    assert refused.value.message == (
+        f"{attachment} changed since the archive was checked: nothing was restored."
+    )
+    assert _nothing_written(new_folders) == (0, [])

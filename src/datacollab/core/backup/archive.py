@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,7 +37,7 @@ def add_stream(tar: tarfile.TarFile, name: str, size: int, handle: Any) -> None:
     tar.addfile(info, handle)
 
 
-def members(path: Path) -> Iterator[tuple[tarfile.TarFile, tarfile.TarInfo]]:
+def members(path: Path) -> Generator[tuple[tarfile.TarFile, tarfile.TarInfo], None, None]:
     """Each member in archive order (a stream: read one before asking for the next)."""
     with tarfile.open(path, mode="r|gz") as tar:
         for member in tar:

@@ -17,7 +17,7 @@ import io
 import os
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -203,7 +203,7 @@ def _apply(
             try:
                 report = _load(stream, pending, manifest, sums, progress)
             finally:
-                stream.close()  # type: ignore[attr-defined]
+                stream.close()
     except BaseException:
         for place, key in written:
             with contextlib.suppress(Exception):
@@ -232,7 +232,7 @@ def _write_file(
     written: list[tuple[Area, str]],
     outcome: dict[str, int],
 ) -> None:
-    _, name, key = member.name.split("/", 2)
+    _files, name, key = member.name.split("/", 2)
     place = places[name]
     handle = tar.extractfile(member)
     assert handle is not None
@@ -265,7 +265,7 @@ def _digest(place: Area, key: str) -> str:
 
 
 def _load(
-    stream: Iterator[tuple[tarfile.TarFile, tarfile.TarInfo]],
+    stream: Generator[tuple[tarfile.TarFile, tarfile.TarInfo], None, None],
     pending: tuple[tarfile.TarFile, tarfile.TarInfo] | None,
     manifest: Manifest,
     sums: dict[str, str],
@@ -287,7 +287,8 @@ def _load(
             handle = tar.extractfile(member)
             assert handle is not None
             reader = _Hashing(handle)
-            tables.load(model, io.TextIOWrapper(reader, encoding="utf-8"), fixes.get(model))
+            text = io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8")
+            tables.load(model, text, fixes.get(model))
             if reader.digest.hexdigest() != sums[member.name]:
                 raise DomainError(
                     _("%(file)s changed since the archive was checked: nothing was restored.")
