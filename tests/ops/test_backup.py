@@ -24,6 +24,7 @@ from tests.ops.backup_world import (
     domain_rows,
     download_attachment,
     files_under,
+    members,
     populate,
     restore,
     row_counts,
@@ -203,3 +204,21 @@ def test_restored_deployment_takes_new_rows_after_the_restored_ids(made, new_fol
 
     # On PostgreSQL the sequences were moved past the restored ids, or this would collide.
     assert (owner.pk > newest, dataset.pk > made["world"].dataset_id) == (True, True)
+
+
+def test_restore_again_after_a_crash_reuses_or_replaces_the_files_left_behind(made, new_folders):
+    # What a restore killed after writing files leaves: files no row names, one cut short.
+    stored = {
+        name.removeprefix("files/datasets/"): data
+        for name, data in members(made["archive"]).items()
+        if name.startswith("files/datasets/")
+    }
+    (whole_key, whole), (cut_key, cut) = sorted(stored.items())
+    for key, data in ((whole_key, whole), (cut_key, cut[: len(cut) // 2])):
+        (new_folders / "datasets" / key).parent.mkdir(parents=True, exist_ok=True)
+        (new_folders / "datasets" / key).write_bytes(data)
+
+    output = restore(made["archive"])
+
+    assert " bytes; 1 already there, 1 leftovers replaced); audit log OK" in output
+    assert version_checksums() == made["checksums"]
