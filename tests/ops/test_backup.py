@@ -222,3 +222,21 @@ def test_restore_again_after_a_crash_reuses_or_replaces_the_files_left_behind(ma
 
     assert " bytes; 1 already there, 1 leftovers replaced); audit log OK" in output
     assert version_checksums() == made["checksums"]
+
+
+def test_backup_that_cannot_write_its_file_fails_with_a_message(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "backup",
+            "-o",
+            str(folder / ("b" * 250 + ".tar.gz")),
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+
+    assert str(refused.value).startswith("backup FAILED: [Errno 36] File name too long")
+    assert str(refused.value).endswith("; no archive was written")
+    assert list(folder.iterdir()) == []

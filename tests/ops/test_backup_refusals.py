@@ -226,3 +226,16 @@ def test_restore_refuses_an_archive_changed_after_it_was_checked(made, new_folde
         f"{attachment} changed since the archive was checked: nothing was restored."
     )
     assert _nothing_written(new_folders) == (0, [])
+
+
+def test_restore_refuses_a_file_key_that_leaves_its_folder(made, new_folders, tmp_path):
+    def edit(manifest: dict) -> None:
+        manifest["files"][0]["key"] = "../../outside.parquet"
+
+    message = _refused(_with_manifest(made, tmp_path, edit))
+
+    assert message == (
+        "restore FAILED: The archive names a file outside its folder (../../outside.parquet): "
+        "it was altered."
+    )
+    assert _nothing_written(new_folders) == (0, [])

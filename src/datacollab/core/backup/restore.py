@@ -158,6 +158,12 @@ def _check_target(manifest: Manifest) -> None:
     problem = key_problem(manifest.audit_key_ids)
     if problem:
         raise DomainError(problem)
+    unsafe = [e.key for e in manifest.files if _unsafe_key(e.key)]
+    if unsafe:
+        raise DomainError(
+            _("The archive names a file outside its folder (%(key)s): it was altered.")
+            % {"key": unsafe[0]}
+        )
     missing_areas = sorted({e.area for e in manifest.files} - set(area_names()))
     if missing_areas:
         raise DomainError(
@@ -178,6 +184,11 @@ def _check_target(manifest: Manifest) -> None:
             )
             % {"tables": ", ".join(filled[:5]) + (" ..." if len(filled) > 5 else "")}
         )
+
+
+def _unsafe_key(key: str) -> bool:
+    path = PurePosixPath(key)
+    return not key or path.is_absolute() or ".." in path.parts
 
 
 def _apply(

@@ -31,6 +31,8 @@ class Command(BaseCommand):
                 )
         except DomainError as exc:
             raise CommandError(f"backup FAILED: {exc.message}") from exc
+        except OSError as exc:  # a full disk, a folder we may not write: no archive was left
+            raise CommandError(f"backup FAILED: {exc}; no archive was written") from exc
         orphans = ", ".join(f"{name} {count}" for name, count in sorted(report.orphans.items()))
         self.stdout.write(
             f"backup written to {report.path}: {report.size} bytes, {report.rows} rows in "
