@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -20,7 +19,12 @@ from datacollab.datasets.storage import version_storage
 from datacollab.organisations.models import User
 from tests import factories
 from tests.datasets.factories_ingest import owner_and_dataset, parse_and_publish, upload_bytes
-from tests.network.factories_applications import PDF, add_file_question, draft, pdf_upload
+from tests.network.factories_applications import (  # noqa: F401 - PDF is used by the tests
+    PDF,
+    add_file_question,
+    draft,
+    pdf_upload,
+)
 
 CSV_V1 = b"id,vehicle,speed\n1,bike-1,12.5\n2,bike-2,20.0\n"
 CSV_V2 = b"id,vehicle,speed\n1,bike-1,12.5\n2,bike-2,20.0\n3,bike-3,7.25\n"
@@ -117,13 +121,6 @@ def repack(path: Path, out: Path, change: Any) -> None:
 
 def files_under(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-
-
-def model(label: str) -> Any:
-    return apps.get_model(label)
-
-
-__all__ = ["PDF"]
 
 
 def run(*args: str) -> str:

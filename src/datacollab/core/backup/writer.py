@@ -10,7 +10,6 @@ snapshot, then fails with the file's name: an archive never holds a row without 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import tempfile
 import uuid
@@ -304,11 +303,3 @@ def _commit(partial: Path, output: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1024 * 1024):
-            digest.update(block)
-    return digest.hexdigest()
