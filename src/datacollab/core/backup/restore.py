@@ -17,15 +17,14 @@ import io
 import os
 import tarfile
 import tempfile
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.serializers.base import DeserializationError
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
@@ -36,11 +35,10 @@ from datacollab.core.backup.manifest import (
     MANIFEST,
     SUMS,
     Manifest,
-    key_problem,
-    migration_problems,
     secret_key_id,
 )
 from datacollab.core.backup.progress import Progress, Silent
+from datacollab.core.backup.restore_check import check, numbered, reading
 from datacollab.core.errors import DomainError
 
 
@@ -61,134 +59,8 @@ def restore_backup(*, archive_path: Path, progress: Progress | None = None) -> R
     archive_path = Path(archive_path)
     if not archive_path.is_file():
         raise DomainError(_("%(path)s is not a file.") % {"path": archive_path})
-    manifest, sums = _check(archive_path, progress)
+    manifest, sums = check(archive_path, progress)
     return _apply(archive_path, manifest, sums, progress)
-
-
-def _refuse_unreadable(exc: Exception) -> DomainError:
-    return DomainError(
-        _("The archive cannot be read (%(error)s): nothing was restored.") % {"error": exc}
-    )
-
-
-@contextlib.contextmanager
-def _reading() -> Iterator[None]:
-    try:
-        yield
-    except (tarfile.TarError, OSError, EOFError, ValueError, KeyError) as exc:
-        raise _refuse_unreadable(exc) from exc
-    except (DeserializationError, DatabaseError) as exc:
-        raise DomainError(
-            _("The archive's rows do not load here (%(error)s): nothing was restored.")
-            % {"error": exc}
-        ) from exc
-
-
-def _check(path: Path, progress: Progress) -> tuple[Manifest, dict[str, str]]:
-    """Pass one: refuse before writing anything."""
-    seen: dict[str, str] = {}
-    manifest: Manifest | None = None
-    sums_raw: bytes | None = None
-    with _reading():
-        for tar, member in archive.members(path):
-            handle = tar.extractfile(member)
-            assert handle is not None
-            if manifest is None:
-                if member.name != MANIFEST:
-                    raise DomainError(_("This is not a datacollab backup (no manifest first)."))
-                raw = handle.read()
-                seen[MANIFEST] = hashlib.sha256(raw).hexdigest()
-                manifest = Manifest.from_json(raw)
-                _check_target(manifest)
-                progress.stage(
-                    _("Checking the archive"), len(manifest.files) + len(manifest.tables)
-                )
-                continue
-            if member.name == SUMS:
-                sums_raw = handle.read()
-                continue
-            if sums_raw is not None or member.name in seen:
-                raise DomainError(_("The archive has members after its checksums, or twice."))
-            digest = hashlib.sha256()
-            while block := handle.read(1024 * 1024):
-                digest.update(block)
-            seen[member.name] = digest.hexdigest()
-            progress.advance()
-    if manifest is None or sums_raw is None:
-        raise DomainError(_("The archive is incomplete (cut short?): nothing was restored."))
-    try:
-        sums, valid, kid = archive.read_sums(sums_raw)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise _refuse_unreadable(exc) from exc
-    if valid is None:
-        raise DomainError(key_problem([kid]) or _("The archive's key is not configured here."))
-    if not valid:
-        raise DomainError(
-            _("The archive's checksums are not signed by its audit key: it was altered.")
-        )
-    expected = {MANIFEST, *(entry.member for entry in manifest.files)}
-    expected |= {tables.file_name(i, apps.get_model(label)) for i, label in _numbered(manifest)}
-    if set(sums) != expected or set(seen) != expected:
-        raise DomainError(_("The archive's members differ from its manifest: it was altered."))
-    changed = sorted(name for name in expected if sums[name] != seen[name])
-    if changed:
-        raise DomainError(
-            _(
-                "%(count)s member(s) of the archive do not match their SHA-256 (first: "
-                "%(first)s): the archive is damaged or was altered. Nothing was restored."
-            )
-            % {"count": len(changed), "first": changed[0]}
-        )
-    return manifest, sums
-
-
-def _numbered(manifest: Manifest) -> list[tuple[int, str]]:
-    return list(enumerate(manifest.tables, start=1))
-
-
-def _check_target(manifest: Manifest) -> None:
-    problems = migration_problems(
-        manifest.migrations,
-        tables.migration_state(),
-        tables.migrations_on_disk(),
-        manifest.app_version,
-    )
-    if problems:
-        raise DomainError(" ".join(problems))
-    problem = key_problem(manifest.audit_key_ids)
-    if problem:
-        raise DomainError(problem)
-    unsafe = [e.key for e in manifest.files if _unsafe_key(e.key)]
-    if unsafe:
-        raise DomainError(
-            _("The archive names a file outside its folder (%(key)s): it was altered.")
-            % {"key": unsafe[0]}
-        )
-    missing_areas = sorted({e.area for e in manifest.files} - set(area_names()))
-    if missing_areas:
-        raise DomainError(
-            _("This deployment has no file area named %(areas)s.")
-            % {"areas": ", ".join(missing_areas)}
-        )
-    filled = [
-        f"{model._meta.label} ({count})"
-        for model in tables.models_in_order()
-        if model._meta.label not in tables.SEEDED and (count := model._base_manager.count())
-    ]
-    if filled:
-        raise DomainError(
-            _(
-                "This deployment is not empty: %(tables)s. A restore goes only into a new "
-                "deployment: create an empty database, run `datacollab migrate`, then restore. "
-                "Nothing was changed."
-            )
-            % {"tables": ", ".join(filled[:5]) + (" ..." if len(filled) > 5 else "")}
-        )
-
-
-def _unsafe_key(key: str) -> bool:
-    path = PurePosixPath(key)
-    return not key or path.is_absolute() or ".." in path.parts
 
 
 def _apply(
@@ -199,7 +71,7 @@ def _apply(
     places = {name: area(name) for name in area_names()}
     sizes = {entry.member: entry.size for entry in manifest.files}
     try:
-        with _reading(), tempfile.TemporaryDirectory(prefix="datacollab-restore-") as work:
+        with reading(), tempfile.TemporaryDirectory(prefix="datacollab-restore-") as work:
             stream = archive.members(path)
             progress.stage(_("Writing files"), sum(sizes.values()))
             pending = None
@@ -282,7 +154,7 @@ def _load(
     sums: dict[str, str],
     progress: Progress,
 ) -> RestoreReport:
-    labels = dict(_numbered(manifest))
+    labels = dict(numbered(manifest))
     fixes = _path_fixes(manifest)
     loaded: list[type[Model]] = []
     progress.stage(_("Loading the tables"), len(manifest.tables))
