@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The collaboration page shows what only apps above collaborations may read.
-        from datacollab.reports import panels
+        from datacollab.reports import backup_sources, panels
 
         panels.register_collaboration_panels()
+        backup_sources.register()

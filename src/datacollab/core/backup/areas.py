@@ -14,10 +14,10 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -190,6 +190,15 @@ class Source:
     fields: tuple[str, ...]
     area: str
     checksum_field: str = ""
+    # For a column that holds keys inside a structure (a JSON field): the keys in one value.
+    keys_in: Callable[[Any], list[str]] | None = None
+
+    def values(self, row_values: Iterable[Any]) -> Iterator[Any]:
+        for value in row_values:
+            if self.keys_in is None:
+                yield value
+            elif value:
+                yield from self.keys_in(value)
 
 
 _areas: dict[str, Callable[[], Area]] = {MEDIA: lambda: StorageArea(MEDIA, "default")}

@@ -194,8 +194,7 @@ def _referenced_files() -> tuple[list[FileEntry], dict[tuple[str, str], str]]:
         place = area(source.area)
         columns = [*source.fields, *([source.checksum_field] if source.checksum_field else [])]
         for row in model._base_manager.order_by("pk").values_list(*columns).iterator(2000):
-            values = row[: len(source.fields)]
-            for value in values:
+            for value in source.values(row[: len(source.fields)]):
                 if not value:
                     continue
                 try:
