@@ -46,6 +46,10 @@ class RecordMap:
 
     empties: list[int]
     marks: dict[int, int]
+    # Every quote opens a cell or closes one (or doubles a quote inside one), and every
+    # CR ends a line before its LF: the file is read alike by every CSV reader (the arrow
+    # scan relies on it). Only computed when a delimiter is given.
+    plain: bool = False
 
 
 def empty_records(path: Path, *, block: int = _CHUNK) -> list[int]:
@@ -54,20 +58,29 @@ def empty_records(path: Path, *, block: int = _CHUNK) -> list[int]:
 
 
 def record_map(
-    path: Path, *, block: int = _CHUNK, stride: int = _STRIDE, marks: bool = True
+    path: Path,
+    *,
+    block: int = _CHUNK,
+    stride: int = _STRIDE,
+    marks: bool = True,
+    delimiter: str | None = None,
 ) -> RecordMap:
     """The empty lines and, with `marks`, the sparse record offsets, in one pass over the
     file. Without marks, a cheaper pass first looks for an empty line at all (the exact
-    pass costs about half as much again; with marks it is needed anyway)."""
+    pass costs about half as much again; with marks it is needed anyway). With a
+    `delimiter`, the same pass also tells whether the file's quoting is plain."""
     if path.stat().st_size == 0:
         return RecordMap([], {})
-    if not marks and not _may_have_empty_line(path, block // 4):
+    if delimiter is None and not marks and not _may_have_empty_line(path, block // 4):
         return RecordMap([], {})
     found: list[int] = []
     offsets: dict[int, int] = {}
     seen = 0  # records ended before the block
     previous_end, last_byte = -1, 0  # the last record end and byte before the block
-    for offset, data, ends in _record_end_blocks(path, block):
+    plain = _Plain(delimiter) if delimiter is not None else None
+    for offset, data, ends, quotes, quotes_before in _record_end_blocks(path, block):
+        if plain is not None:
+            plain.block(offset, data, quotes, quotes_before)
         gap = np.diff(ends, prepend=previous_end)
         # Only the records of one or two bytes can be empty lines (LF, or CR LF).
         near = np.flatnonzero(gap <= 2)
@@ -83,7 +96,61 @@ def record_map(
         if len(ends):
             previous_end = int(ends[-1])
         last_byte = int(data[-1])
-    return RecordMap(found, offsets)
+    return RecordMap(found, offsets, plain.done() if plain is not None else False)
+
+
+class _Plain:
+    """Whether every quote of a CSV sits where a quote is unambiguous: an opening quote
+    (the 1st, 3rd, ... of the file) at the start of a cell (after the delimiter, a
+    newline, the file's start or its UTF-8 BOM, or right after a closing quote when the
+    two are a doubled quote), a closing one before the delimiter, a line end, the file's
+    end or a quote; and every CR before an LF. Python's csv module, DuckDB's reader and
+    Arrow's then split the file into the same records and cells; a stray quote inside a
+    cell or a bare CR line end is read differently by each and is left to DuckDB."""
+
+    def __init__(self, delimiter: str) -> None:
+        self.delimiter = ord(delimiter) if len(delimiter.encode()) == 1 else -1
+        self.ok = self.delimiter >= 0
+        self.last_byte = -1  # the byte before the block (-1: the file's start)
+        # The block ended on a closing quote, or a CR: the next byte must suit it.
+        self.pending_quote = self.pending_cr = False
+        self.bom = False
+
+    def block(self, offset: int, data: np.ndarray, quotes: np.ndarray, before: int) -> None:
+        if not self.ok:
+            return
+        if self.pending_quote and data[0] not in self._after_close():
+            self.ok = False
+        if self.pending_cr and data[0] != 10:
+            self.ok = False
+        if offset == 0:
+            self.bom = bytes(data[:3]) == b"\xef\xbb\xbf"
+        size = len(data)
+        if len(quotes):
+            previous = np.where(quotes > 0, data[np.maximum(quotes - 1, 0)], self.last_byte)
+            following = np.where(quotes + 1 < size, data[np.minimum(quotes + 1, size - 1)], -2)
+            opening = (before + np.arange(len(quotes))) % 2 == 0
+            starts = np.isin(previous, [self.delimiter, 10, 34, -1])
+            if self.bom and offset == 0:
+                starts |= quotes == 3
+            ends = np.isin(following, [*self._after_close(), -2])
+            if not (starts | ~opening).all() or not (ends | opening).all():
+                self.ok = False
+            self.pending_quote = bool(quotes[-1] == size - 1 and not opening[-1])
+        else:
+            self.pending_quote = False
+        crs = np.flatnonzero(data == 13)
+        inner = crs[crs + 1 < size]
+        if len(inner) and (data[inner + 1] != 10).any():
+            self.ok = False
+        self.pending_cr = bool(len(crs) and crs[-1] == size - 1)
+        self.last_byte = int(data[-1])
+
+    def _after_close(self) -> list[int]:
+        return [self.delimiter, 13, 10, 34]
+
+    def done(self) -> bool:
+        return self.ok and not self.pending_cr
 
 
 def _may_have_empty_line(path: Path, block: int) -> bool:
@@ -106,8 +173,9 @@ def _may_have_empty_line(path: Path, block: int) -> bool:
 
 def _record_end_blocks(
     path: Path, block: int = _CHUNK
-) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-    """(offset, bytes, positions in the file of the newlines that end records) per block:
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, int]]:
+    """(offset, bytes, positions in the file of the newlines that end records, positions
+    in the block of its quotes, quotes before the block) per block: record ends are the
     newlines after an even number of quotes (a quoted cell, its doubled quotes included,
     holds an even number)."""
     quotes_before = 0
@@ -117,7 +185,7 @@ def _record_end_blocks(
         if len(quotes) or quotes_before % 2:
             inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
             newlines = newlines[~inside]
-        yield offset, chunk, newlines + offset
+        yield offset, chunk, newlines + offset, quotes, quotes_before
         quotes_before += len(quotes)
 
 
@@ -162,7 +230,7 @@ def _ends_from_start(path: Path, records: list[int], block: int) -> dict[int, in
     ends: dict[int, int] = {0: -1}
     last = max(wanted, default=0)
     seen = 0
-    for _, _, block_ends in _record_end_blocks(path, block):
+    for _, _, block_ends, _, _ in _record_end_blocks(path, block):
         for n in [w for w in wanted if seen < w <= seen + len(block_ends)]:
             ends[n] = int(block_ends[n - seen - 1])
         seen += len(block_ends)
