@@ -77,7 +77,7 @@ def record_map(
     offsets: dict[int, int] = {}
     seen = 0  # records ended before the block
     previous_end, last_byte = -1, 0  # the last record end and byte before the block
-    plain = _Plain(delimiter) if delimiter is not None else None
+    plain = _Plain(delimiter, _starts_with_bom(path)) if delimiter is not None else None
     for offset, data, ends, quotes, quotes_before in _record_end_blocks(path, block):
         if plain is not None:
             plain.block(offset, data, quotes, quotes_before)
@@ -99,6 +99,11 @@ def record_map(
     return RecordMap(found, offsets, plain.done() if plain is not None else False)
 
 
+def _starts_with_bom(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(3) == b"\xef\xbb\xbf"
+
+
 class _Plain:
     """Whether every quote of a CSV sits where a quote is unambiguous: an opening quote
     (the 1st, 3rd, ... of the file) at the start of a cell (after the delimiter, a
@@ -108,13 +113,14 @@ class _Plain:
     Arrow's then split the file into the same records and cells; a stray quote inside a
     cell or a bare CR line end is read differently by each and is left to DuckDB."""
 
-    def __init__(self, delimiter: str) -> None:
+    def __init__(self, delimiter: str, bom: bool) -> None:
         self.delimiter = ord(delimiter) if len(delimiter.encode()) == 1 else -1
         self.ok = self.delimiter >= 0
         self.last_byte = -1  # the byte before the block (-1: the file's start)
         # The block ended on a closing quote, or a CR: the next byte must suit it.
         self.pending_quote = self.pending_cr = False
-        self.bom = False
+        self.quotes = 0  # quotes up to the end of the last block
+        self.bom = bom
 
     def block(self, offset: int, data: np.ndarray, quotes: np.ndarray, before: int) -> None:
         if not self.ok:
@@ -123,16 +129,17 @@ class _Plain:
             self.ok = False
         if self.pending_cr and data[0] != 10:
             self.ok = False
-        if offset == 0:
-            self.bom = bytes(data[:3]) == b"\xef\xbb\xbf"
         size = len(data)
         if len(quotes):
-            previous = np.where(quotes > 0, data[np.maximum(quotes - 1, 0)], self.last_byte)
-            following = np.where(quotes + 1 < size, data[np.minimum(quotes + 1, size - 1)], -2)
+            # (as int16: -1 and -2 stand for the file's start and the block's end)
+            before_quotes = data[np.maximum(quotes - 1, 0)].astype(np.int16)
+            after_quotes = data[np.minimum(quotes + 1, size - 1)].astype(np.int16)
+            previous = np.where(quotes > 0, before_quotes, self.last_byte)
+            following = np.where(quotes + 1 < size, after_quotes, -2)
             opening = (before + np.arange(len(quotes))) % 2 == 0
             starts = np.isin(previous, [self.delimiter, 10, 34, -1])
-            if self.bom and offset == 0:
-                starts |= quotes == 3
+            if self.bom and offset <= 3:
+                starts |= quotes + offset == 3
             ends = np.isin(following, [*self._after_close(), -2])
             if not (starts | ~opening).all() or not (ends | opening).all():
                 self.ok = False
@@ -145,12 +152,14 @@ class _Plain:
             self.ok = False
         self.pending_cr = bool(len(crs) and crs[-1] == size - 1)
         self.last_byte = int(data[-1])
+        self.quotes = before + len(quotes)
 
     def _after_close(self) -> list[int]:
         return [self.delimiter, 13, 10, 34]
 
     def done(self) -> bool:
-        return self.ok and not self.pending_cr
+        # An odd count leaves the last cell open at the file's end: not plain either.
+        return self.ok and not self.pending_cr and self.quotes % 2 == 0
 
 
 def _may_have_empty_line(path: Path, block: int) -> bool:
