@@ -33,6 +33,8 @@ FIELDS: dict[str, dict[str, Any]] = {
     "string": {"type": "string", "constraints": {"minLength": 2, "maxLength": 4,
                                                  "enum": ["ab", "çé", "abcd", "a\nb", 5]}},
     "pattern": {"type": "string", "constraints": {"pattern": "CB-[0-9]{3}|x.y"}},
+    "fixed": {"type": "string", "constraints": {"pattern": "CB-[0-9]{3}"}},
+    "fixed_classes": {"type": "string", "constraints": {"pattern": "[A-Z]{2}_[a-f0-9]{2}-"}},
     "boolean": {"type": "boolean", "trueValues": ["yes", "1"], "falseValues": ["no", "1"]},
     "datetime": {"type": "datetime", "constraints": {"required": True}},
     "date": {"type": "date"},
@@ -52,7 +54,8 @@ _EDGES = [
     "2024-01-01T10:00:00z", "2024-01-01T10:00:00+00:00", "2024-1-01T10:00:00Z",
     "2024-01-01X10:00:00Z", " 2024-01-01T10:00:00", "2024-01-01", "2024-02-29", "2023-02-29",
     "1900-02-29", "2000-02-29", "2024-13-01", "2024-00-10", "2024-12-00", "0000-12-01",
-    "2024-01-01 ", "٢٠٢٤-01-01", "2024/01/01",
+    "2024-01-01 ", "٢٠٢٤-01-01", "2024/01/01", "cb-123", "CB-١٢٣", "AB_f0-", "AB_g0-", "AB_f0",
+    "Ab_f0-", "AB_ff-\n",
 ]  # fmt: skip
 
 
@@ -93,7 +96,7 @@ def test_bulk_proof_accepts_no_cell_the_sql_rejects(name: str) -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     st.sampled_from(sorted(FIELDS)),
-    st.lists(st.text(alphabet="0123456789-.:TZ +e_NA\n", max_size=22), max_size=40),
+    st.lists(st.text(alphabet="0123456789-.:TZ +e_NACB\n", max_size=22), max_size=40),
 )
 def test_bulk_proof_agrees_with_the_sql_on_random_cells(name: str, cells: list[str]) -> None:
     assert _disagreements(name, cells) == []
@@ -132,6 +135,8 @@ def test_iso_proof_agrees_with_the_sql_on_every_generated_day(name: str) -> None
         ("boolean", ["yes", "no"]),
         ("datetime", ["2024-02-29T10:00:00Z", "2024-02-29 10:00:00"]),
         ("date", ["2024-02-29"]),
+        ("fixed", ["CB-123", "CB-000"]),
+        ("fixed_classes", ["AB_f0-"]),
     ],
 )
 def test_bulk_proof_clears_the_plain_spellings(name: str, cells: list[str]) -> None:
@@ -281,6 +286,28 @@ def test_stray_quote_leaves_the_file_to_the_duckdb_scan(tmp_path: Path) -> None:
 
     assert reads == 1  # read, then dropped: the byte scan found the quoting not plain
     _same(arrow, duck)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [b"\xed\xa0\x80", b"\xc0\x80", b"\xf4\x90\x80\x80", b"\xff", b"a\x00b", b"\xe2\x82"],
+)
+def test_bytes_that_are_not_utf8_fail_alike(tmp_path: Path, cells: bytes) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"id,when,share,code,n,flag\n1,,,AB,," + cells + b"\n2,,,CD,,\n")
+
+    outcomes = []
+    for scan in ("arrow", "duckdb"):
+        with pytest.MonkeyPatch.context() as patch:
+            if scan == "duckdb":
+                patch.setattr(arrowscan, "provers", lambda src, plan: None)
+            try:
+                report = validate(path, SCHEMA, fmt="csv")
+                outcomes.append((report["tasks"][0]["errors"], report["stats"]["errors"]))
+            except ValueError as error:
+                outcomes.append(str(error))
+
+    assert outcomes[0] == outcomes[1]
 
 
 @pytest.mark.parametrize(

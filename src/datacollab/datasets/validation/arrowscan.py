@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import uuid
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
 _BLOCK = 1 << 22
 # Records Arrow cannot use are read back one by one: beyond this many, DuckDB scans.
 _MAX_ODD_RECORDS = 10_000
+# Batches read but not yet proven, at most.
+_IN_FLIGHT = 4
 
 
 class NotPlain(Exception):
@@ -125,13 +128,18 @@ def read(src: Source, plan: Plan, checks: list[FieldProver]) -> Scanned:
         )
         key_fields = list(plan.keys.values())
         blank = not any(f.required for f in plan.fields)
-        # Arrow's reader runs on this thread; the batches are proven on two others.
+        # Arrow's reader runs on this thread; the batches are proven on two others, a few
+        # at a time (the reader waits rather than hold the file in memory).
+        done: list[_Batch] = []
         with ThreadPoolExecutor(max_workers=2) as pool:
-            pending: list[Future[_Batch]] = []
+            pending: deque[Future[_Batch]] = deque()
             for batch in reader:
                 pending.append(pool.submit(_prove, batch, checks, key_fields, blank))
-            done = [future.result() for future in pending]
-    except pa.ArrowInvalid as error:
+                if len(pending) > _IN_FLIGHT:
+                    done.append(pending.popleft().result())
+            done += [future.result() for future in pending]
+    except (pa.ArrowException, NotPlain) as error:
+        # A record longer than a block, bytes that are not UTF-8, too many odd records.
         raise NotPlain from error
     return _gather(done, plan, odd)
 

@@ -25,10 +25,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datacollab.datasets.tableschema import UNCHECKED_TYPES, Field
+from datacollab.datasets.validation.bulk_bytes import (
+    Proof,
+    bytes_within,
+    fixed_width,
+    iso,
+    mask,
+    shorter,
+)
 
-# (good, value): the mask of proven cells, and their typed values (None when not asked for;
-# where a cell is not proven its value is unspecified).
-Proof = tuple[np.ndarray, pa.Array | None]
 # (good, value, missing): as Proof, `value` NULL where the cell is missing, and the mask
 # of the cells that are a missing value (or absent).
 Verdict = tuple[np.ndarray, pa.Array | None, np.ndarray]
@@ -46,11 +51,6 @@ class FieldProver:
     field: Field
     prove: Callable[[pa.Array], Verdict]
     value_type: pa.DataType
-
-
-def mask(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """A boolean Arrow array as numpy, NULL read as false."""
-    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def field_prover(f: Field, *, need_value: bool) -> FieldProver | None:
@@ -113,7 +113,7 @@ def _core(f: Field, need_value: bool) -> Core | None:
         if need_value:
             return None
         width = (19, 20) if f.type == "datetime" else (10,)
-        return _iso(width), pa.null(), []
+        return iso(width), pa.null(), []
     return None
 
 
@@ -155,8 +155,12 @@ def _length(compare: Callable[..., Any], bound: int) -> Check:
 
 def _pattern(pattern: str) -> Check:
     # The same anchored expression as checks.py, run by the same engine (RE2 with its
-    # default options, in DuckDB's regexp_matches and in pyarrow alike).
+    # default options, in DuckDB's regexp_matches and in pyarrow alike). A pattern of
+    # fixed-width parts only is tested byte by byte instead (bulk_bytes.fixed_width).
     anchored = "^(?:^" + pattern + r"(?:\n?\z))"
+    fixed = fixed_width(pattern)
+    if fixed is not None:
+        return lambda column, value: fixed(column)
 
     def check(column: pa.Array, value: pa.Array | None) -> np.ndarray:
         return mask(pc.match_substring_regex(column, anchored))
@@ -205,16 +209,11 @@ def _plain_integer(column: pa.Array) -> Proof:
     `[+-]?digits` then a BIGINT cast); 18 bytes always fit a BIGINT. Arrow's cast then
     gives the same value. Cells of digits and '-' alone, 18 bytes at most, are proven when
     Arrow's cast takes them all; when it refuses one (say '1-2'), the pattern decides."""
-    good = _bytes_within(column, b"-") & _shorter(column, _INT_DIGITS + 1)
+    good = bytes_within(column, b"-") & shorter(column, _INT_DIGITS + 1)
     return _cast_or_match(column, good, pa.int64(), _INT_PATTERN)
 
 
 _INT_PATTERN = r"^-?[0-9]{1,18}$"
-
-
-def _shorter(column: pa.Array, limit: int) -> np.ndarray:
-    offsets, _ = _buffers(column)
-    return np.diff(offsets) < limit
 
 
 def _cast_or_match(column: pa.Array, good: np.ndarray, to: pa.DataType, pattern: str) -> Proof:
@@ -284,35 +283,8 @@ def _plain_number(column: pa.Array) -> Proof:
     (both round correctly; at most 32 bytes, so no cell overflows). Cells made of those
     bytes alone are proven when Arrow's cast takes them all; when it refuses one (say
     '1-2'), the pattern decides."""
-    good = _bytes_within(column, b".-") & _shorter(column, _NUMBER_BYTES_MAX + 1)
+    good = bytes_within(column, b".-") & shorter(column, _NUMBER_BYTES_MAX + 1)
     return _cast_or_match(column, good, pa.float64(), _NUMBER_PATTERN)
-
-
-def _bytes_within(column: pa.Array, extra: bytes) -> np.ndarray:
-    """Non-empty cells whose every byte is an ASCII digit or one of `extra`, by one pass
-    over the column's bytes."""
-    offsets, data = _buffers(column)
-    good = np.diff(offsets) > 0
-    allowed = np.subtract(data, 48, dtype=np.uint8) < 10
-    for byte in extra:
-        allowed |= data == byte
-    if not allowed.all():
-        outside = np.flatnonzero(~allowed)
-        good[np.searchsorted(offsets, outside + offsets[0], side="right") - 1] = False
-    return good
-
-
-def _buffers(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(offsets, bytes) of a string array: cell k is bytes[offsets[k] - offsets[0]:...]."""
-    if column.type != pa.string():
-        column = column.cast(pa.string())
-    buffers = column.buffers()
-    first = column.offset
-    offsets = np.frombuffer(buffers[1], dtype=np.int32)[first : first + len(column) + 1]
-    if buffers[2] is None:
-        return offsets, np.zeros(0, dtype=np.uint8)
-    data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    return offsets, data
 
 
 # Booleans
@@ -327,90 +299,3 @@ def _boolean(f: Field) -> Callable[[pa.Array], Proof]:
         return mask(pc.is_in(column, value_set=known)), pc.is_in(column, value_set=trues)
 
     return prove
-
-
-# Dates and datetimes
-
-# Per position of `YYYY-MM-DDThh:mm:ssZ`: a cell byte b is right when (b - BASE) < SPAN in
-# unsigned bytes: a digit (48, 10), or the one character (its code, 1). Position 10 ('T'
-# or a space) is tested on its own.
-_ISO_BASE = np.frombuffer(b"0000-00-00T00:00:00Z", dtype=np.uint8)
-_ISO_SPAN = np.array(
-    [10, 10, 10, 10, 1, 10, 10, 1, 10, 10, 255, 10, 10, 1, 10, 10, 1, 10, 10, 1], dtype=np.uint8
-)
-# Month * 100 + day -> whether the day exists in a common year (February 29 is added for
-# leap years).
-_MONTH_DAY = np.zeros(1300, dtype=bool)
-for _month, _days in enumerate((31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), start=1):
-    _MONTH_DAY[_month * 100 + 1 : _month * 100 + _days + 1] = True
-
-
-def _iso(widths: tuple[int, ...]) -> Callable[[pa.Array], Proof]:
-    """`YYYY-MM-DD` (width 10), or `YYYY-MM-DDThh:mm:ss` with 'T' or a space, with or
-    without a final 'Z' (widths 19 and 20): a year 0001-9999, a month, a day that month
-    has in that year (Gregorian leap years), hours 00-23, minutes and seconds 00-59. Every
-    such cell matches the first fast tier of the SQL (`_SURE`, or the `_FAST` tier and a
-    real day, cells.py), whose parity with the exact rule is tested; the date likewise
-    matches DuckDB's own spelling of the date it casts to, the SQL's fast path."""
-
-    def prove(column: pa.Array) -> Proof:
-        offsets, data = _buffers(column)
-        lengths = np.diff(offsets)
-        good = np.zeros(len(column), dtype=bool)
-        for width in widths:
-            # Cells of one width side by side are a matrix of bytes, one row per cell:
-            # each run of them is checked as one (a few runs per batch as a rule).
-            fits = np.concatenate([[False], lengths == width, [False]])
-            edges = np.flatnonzero(fits[1:] != fits[:-1])
-            if len(edges) > 2 * _MAX_RUNS:
-                rows = np.flatnonzero(lengths == width)
-                start = offsets[rows] - offsets[0]
-                good[rows] = _iso_cells(data[start[:, None] + np.arange(width)], width)
-                continue
-            for first, stop in zip(edges[::2], edges[1::2], strict=True):
-                at = offsets[first] - offsets[0]
-                cells = data[at : at + (stop - first) * width].reshape(stop - first, width)
-                good[first:stop] = _iso_cells(cells, width)
-        return good, None
-
-    return prove
-
-
-# Beyond this many runs of cells of one width in a batch, their bytes are gathered instead.
-_MAX_RUNS = 256
-
-
-def _all_ones(matrix: np.ndarray) -> np.ndarray:
-    """Per row of a C-contiguous boolean matrix, whether every entry is true: its bytes
-    read as a few unsigned integers per row (numpy's all(axis=1) is ten times slower on
-    rows this short)."""
-    width = matrix.shape[1]
-    parts, size = [], 0
-    for step in (8, 4, 2, 1):
-        while width - size >= step:
-            parts.append((f"p{len(parts)}", f"<u{step}"))
-            size += step
-    words = np.ascontiguousarray(matrix).view(np.uint8).view(np.dtype(parts))[:, 0]
-    ok = np.ones(len(matrix), dtype=bool)
-    for name, kind in parts:
-        ok &= words[name] == int("01" * int(kind[2:]), 16)
-    return ok
-
-
-def _iso_cells(cells: np.ndarray, width: int) -> np.ndarray:
-    shifted = cells - _ISO_BASE[:width]
-    ok = _all_ones(shifted < _ISO_SPAN[:width])
-    if width >= 19:
-        ok &= (cells[:, 10] == ord("T")) | (cells[:, 10] == ord(" "))
-
-    def two(k: int) -> np.ndarray:
-        # Every digit is below 10 where ok holds; elsewhere the value is not used.
-        return shifted[:, k].astype(np.int32) * 10 + shifted[:, k + 1]
-
-    year = two(0) * 100 + two(2)
-    month_day = np.minimum(two(5) * 100 + two(8), 1299)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    ok &= (year > 0) & (_MONTH_DAY[month_day] | ((month_day == 229) & leap))
-    if width >= 19:
-        ok &= (two(11) < 24) & (two(14) < 60) & (two(17) < 60)
-    return ok
