@@ -114,6 +114,26 @@ def _same_width(
 _MAX_RUNS = 256
 
 
+# Rows of bytes repeated down a matrix, kept per row and grown as needed: numpy's broadcast
+# of a short row down a tall matrix costs several times the element-wise operation.
+_REPEATED: dict[bytes, np.ndarray] = {}
+
+
+def _repeat(row: np.ndarray, count: int) -> np.ndarray:
+    """`row` repeated `count` times, as a (count, len(row)) matrix."""
+    key = row.tobytes()
+    tall = _REPEATED.get(key)
+    if tall is None or len(tall) < count:
+        tall = np.tile(row, (max(count, 1 << 16), 1))
+        _REPEATED[key] = tall
+    return tall[:count]
+
+
+def _minus(cells: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """cells - row for every row of cells, in unsigned bytes (wrapping below zero)."""
+    return np.subtract(cells, _repeat(row, len(cells)), dtype=np.uint8)
+
+
 def _all_ones(matrix: np.ndarray) -> np.ndarray:
     """Per row of a C-contiguous boolean matrix, whether every entry is true: its bytes
     read as a few unsigned integers per row (numpy's all(axis=1) is ten times slower on
@@ -132,22 +152,28 @@ def _all_ones(matrix: np.ndarray) -> np.ndarray:
 
 
 def _iso_cells(cells: np.ndarray, width: int) -> np.ndarray:
-    shifted = cells - _ISO_BASE[:width]
-    ok = _all_ones(shifted < _ISO_SPAN[:width])
+    shifted = _minus(cells, _ISO_BASE[:width])
+    ok = _all_ones(shifted < _repeat(_ISO_SPAN[:width], len(cells)))
     if width >= 19:
         ok &= (cells[:, 10] == ord("T")) | (cells[:, 10] == ord(" "))
-
-    def two(k: int) -> np.ndarray:
-        # Every digit is below 10 where ok holds; elsewhere the value is not used.
-        return shifted[:, k].astype(np.int32) * 10 + shifted[:, k + 1]
-
-    year = two(0) * 100 + two(2)
-    month_day = np.minimum(two(5) * 100 + two(8), 1299)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    ok &= (year > 0) & (_MONTH_DAY[month_day] | ((month_day == 229) & leap))
-    if width >= 19:
-        ok &= (two(11) < 24) & (two(14) < 60) & (two(17) < 60)
+        # Every digit is below 10 where ok holds (elsewhere the values are not used):
+        # minutes and seconds below 60 need a first digit below 6.
+        ok &= (_two(shifted, 11) < 24) & (shifted[:, 14] < 6) & (shifted[:, 17] < 6)
+    # The year 0000 has no day; a month and day exist in a common year, or are February
+    # 29 of a leap year.
+    ok &= (shifted[:, 0] | shifted[:, 1] | shifted[:, 2] | shifted[:, 3]) != 0
+    month_day = np.minimum(_two(shifted, 5) * 100 + _two(shifted, 8), 1299)
+    ok &= np.take(_MONTH_DAY, month_day) | (month_day == 229)
+    february_29 = np.flatnonzero(ok & (month_day == 229))
+    if len(february_29):
+        year = _two(shifted[february_29], 0) * 100 + _two(shifted[february_29], 2)
+        ok[february_29] = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     return ok
+
+
+def _two(digits: np.ndarray, k: int) -> np.ndarray:
+    """The two-digit number at positions k and k + 1 of every row."""
+    return digits[:, k].astype(np.int32) * 10 + digits[:, k + 1]
 
 
 # Patterns of fixed-width parts: literal characters and classes of ASCII characters, each
@@ -185,13 +211,29 @@ def fixed_width(pattern: str) -> Callable[[pa.Array], np.ndarray] | None:
     if not sets or len(sets) > 64:
         return None
     table = np.stack(sets)
+    spans = [_span(allowed) for allowed in sets]
+    if all(span is not None for span in spans):
+        # Every position is one range of bytes: (byte - low) < size, in unsigned bytes.
+        base = np.array([span[0] for span in spans if span], dtype=np.uint8)
+        size = np.array([span[1] for span in spans if span], dtype=np.uint8)
 
-    def test(column: pa.Array) -> np.ndarray:
-        return _same_width(column, len(sets), lambda cells: _all_ones(_lookup(table, cells)))
+        def ranges(cells: np.ndarray) -> np.ndarray:
+            return _all_ones(_minus(cells, base) < _repeat(size, len(cells)))
 
-    return test
+        return lambda column: _same_width(column, len(sets), ranges)
+
+    def lookup(cells: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(cells), dtype=bool)
+        for k in range(table.shape[0]):
+            ok &= np.take(table[k], cells[:, k])
+        return ok
+
+    return lambda column: _same_width(column, len(sets), lookup)
 
 
-def _lookup(table: np.ndarray, cells: np.ndarray) -> np.ndarray:
-    """Per cell and position, whether the byte is in that position's set."""
-    return table[np.arange(table.shape[0]), cells]
+def _span(allowed: np.ndarray) -> tuple[int, int] | None:
+    """(first byte, count) when the allowed bytes are one range, else None."""
+    where = np.flatnonzero(allowed)
+    if len(where) and where[-1] - where[0] + 1 == len(where) and len(where) < 256:
+        return int(where[0]), len(where)
+    return None
