@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
@@ -82,7 +83,7 @@ def iso(widths: tuple[int, ...]) -> Callable[[pa.Array], Proof]:
     def prove(column: pa.Array) -> Proof:
         good = np.zeros(len(column), dtype=bool)
         for width in widths:
-            good |= _same_width(column, width, lambda cells, w=width: _iso_cells(cells, w))
+            good |= _same_width(column, width, partial(_iso_cells, width=width))
         return good, None
 
     return prove
@@ -139,7 +140,8 @@ def _all_ones(matrix: np.ndarray) -> np.ndarray:
     read as a few unsigned integers per row (numpy's all(axis=1) is ten times slower on
     rows this short)."""
     width = matrix.shape[1]
-    parts, size = [], 0
+    parts: list[tuple[str, str]] = []
+    size = 0
     for step in (8, 4, 2, 1):
         while width - size >= step:
             parts.append((f"p{len(parts)}", f"<u{step}"))
