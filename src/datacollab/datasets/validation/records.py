@@ -252,36 +252,46 @@ def _ends_near_marks(
     path: Path, records: list[int], marks: dict[int, int], block: int
 ) -> dict[int, int]:
     """As _ends_from_start, reading on from the nearest mark before each record: a record
-    end is a newline after an even number of quotes, so the count restarts at any mark."""
+    end is a newline after an even number of quotes, so the count restarts at any mark.
+    The ends after a mark are found once for all the records wanted after it."""
     known = sorted({0, *marks})
     offsets = {0: -1, **marks}
     ends: dict[int, int] = {0: -1}
+    after: dict[int, np.ndarray] = {}  # mark -> the offsets of the record ends after it
     step = max(1, min(block, 1 << 16))
     with path.open("rb") as handle:
         for record in sorted(set(records)):
-            if record - 1 in ends and record in ends:
-                continue
             mark = known[bisect_right(known, record - 1) - 1]
-            ends[mark] = offsets[mark]
-            found = _ends_after(handle, offsets[mark] + 1, record - mark, step)
-            for k, end in enumerate(found, start=1):
-                ends[mark + k] = end
+            found = after.get(mark)
+            if found is None or (len(found) < record - mark and len(found) >= _STRIDE):
+                # Up to the next mark, or further when marks are sparser than usual.
+                count = max(record - mark, _STRIDE)
+                found = after[mark] = _ends_after(handle, offsets[mark] + 1, count, step)
+            for wanted in (record - 1, record):
+                k = wanted - mark
+                if k == 0:
+                    ends[wanted] = offsets[mark]
+                elif k <= len(found):
+                    ends[wanted] = int(found[k - 1])
     return ends
 
 
-def _ends_after(handle: BinaryIO, start: int, count: int, block: int) -> list[int]:
+def _ends_after(handle: BinaryIO, start: int, count: int, block: int) -> np.ndarray:
     """The file offsets of the first `count` record ends at or after `start` (fewer at the
     file's end), `start` being the first byte of a record."""
-    found: list[int] = []
+    found: list[np.ndarray] = []
+    total = 0
     quotes_before = 0
     offset = start
     handle.seek(start)
-    while len(found) < count and (data := handle.read(block)):
+    while total < count and (data := handle.read(block)):
         chunk = np.frombuffer(data, np.uint8)
         quotes = np.flatnonzero(chunk == 34)
         newlines = np.flatnonzero(chunk == 10)
         inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
-        found += [int(n) + offset for n in newlines[~inside][: count - len(found)]]
+        part = newlines[~inside][: count - total] + offset
+        found.append(part)
+        total += len(part)
         quotes_before += len(quotes)
         offset += len(data)
-    return found
+    return np.concatenate(found) if found else np.zeros(0, np.int64)
