@@ -93,7 +93,7 @@ def test_bulk_proof_accepts_no_cell_the_sql_rejects(name: str) -> None:
     assert _disagreements(name, _EDGES) == []
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.sampled_from(sorted(FIELDS)),
     st.lists(st.text(alphabet="0123456789-.:TZ +e_NACB\n", max_size=22), max_size=40),
@@ -198,6 +198,15 @@ OPTIONAL = {**SCHEMA, "fields": [
 ]}  # fmt: skip
 
 
+# No key at all: the good rows are then only counted.
+NO_KEYS = {"fields": [
+    {**f, "constraints": {k: v for k, v in f.get("constraints", {}).items() if k != "unique"}}
+    for f in OPTIONAL["fields"]
+]}  # fmt: skip
+# Every field text: the header itself is a good row.
+TEXT = {"fields": [{"name": f["name"], "type": "string"} for f in SCHEMA["fields"]]}
+
+
 def _both_scans(
     path: Path, schema: dict[str, Any] = SCHEMA
 ) -> tuple[dict[str, Any], dict[str, Any], int]:
@@ -226,7 +235,7 @@ def _same(arrow: dict[str, Any], duck: dict[str, Any]) -> None:
     assert arrow["valid"] == duck["valid"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.lists(
         st.one_of(
@@ -238,7 +247,7 @@ def _same(arrow: dict[str, Any], duck: dict[str, Any]) -> None:
     ),
     st.sampled_from(["\n", "\r\n"]),
     st.booleans(),
-    st.sampled_from([SCHEMA, OPTIONAL]),
+    st.sampled_from([SCHEMA, OPTIONAL, NO_KEYS, TEXT]),
 )  # fmt: skip
 def test_arrow_scan_reports_as_the_duckdb_scan(
     tmp_path_factory: pytest.TempPathFactory,

@@ -84,14 +84,17 @@ class _Batch:
 
 @dataclass
 class Scanned:
-    """The arrow scan's outcome: the number of usable records, the suspect rows, the key
-    values of the good ones, and the numbers of the records Arrow could not use."""
+    """The arrow scan's outcome: the suspect rows and their ordinals among the records
+    Arrow used, the ordinals and key values of the good rows, and the numbers of the
+    records Arrow could not use."""
 
     ordinals: np.ndarray  # record ordinal (0 = first usable record) of each suspect
     suspects: pa.Table
     good_ordinals: np.ndarray
     keys: list[pa.Array]
     odd: list[int] = field(default_factory=list)  # DuckDB record numbers (1 = header)
+    good_count: int = 0
+    header_good: bool = False  # the first record (the header) is among the good rows
 
 
 def read(src: Source, plan: Plan, checks: list[FieldProver]) -> Scanned:
@@ -168,13 +171,16 @@ def _prove(
 def _gather(done: list[_Batch], plan: Plan, odd: list[int]) -> Scanned:
     ordinals, suspects, good_ordinals = [], [], []
     keys: list[list[pa.Array]] = [[] for _ in plan.keys]
-    base = 0
+    base = good_count = 0
     for batch in done:
         numbers = np.arange(base, base + batch.rows, dtype=np.int64)
-        good_ordinals.append(numbers[batch.good])
-        selected = pa.array(batch.good)
-        for k, value in enumerate(batch.keys):
-            keys[k].append(value.filter(selected))
+        good_count += int(batch.good.sum())
+        if plan.keys:
+            # The good rows' numbers matter for their keys only: without keys, a count.
+            good_ordinals.append(numbers[batch.good])
+            selected = pa.array(batch.good)
+            for k, value in enumerate(batch.keys):
+                keys[k].append(value.filter(selected))
         if batch.suspects is not None:
             ordinals.append(numbers[~batch.good])
             suspects.append(batch.suspects)
@@ -187,6 +193,8 @@ def _gather(done: list[_Batch], plan: Plan, odd: list[int]) -> Scanned:
         good_ordinals=np.concatenate(good_ordinals) if good_ordinals else np.zeros(0, np.int64),
         keys=[pa.concat_arrays(parts) if parts else pa.array([]) for parts in keys],
         odd=sorted(odd),
+        good_count=good_count,
+        header_good=bool(done and done[0].rows and done[0].good[0]) and 1 not in odd,
     )
 
 
@@ -252,6 +260,14 @@ def build(
         )
     finally:
         con.unregister(kept)
+    if not plan.keys:
+        # No key to check: the good rows are only counted (the header left out).
+        count = scanned.good_count - (1 if first and scanned.header_good else 0)
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {rows} AS SELECT NULL::BIGINT AS _j FROM range({count}) "
+            f"UNION ALL SELECT _j FROM {bad}"
+        )
+        return Tables(rows, bad)
     good_columns = {"_j": pa.array(record_numbers(scanned.good_ordinals, scanned.odd))}
     for key, values in zip(plan.keys, scanned.keys, strict=True):
         good_columns[key] = values
