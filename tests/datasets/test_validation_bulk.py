@@ -348,3 +348,29 @@ def test_record_numbers_skip_the_records_arrow_could_not_use() -> None:
     numbers = arrowscan.record_numbers(np.arange(6), [2, 3, 7])
 
     assert numbers.tolist() == [1, 4, 5, 6, 8, 9]
+
+
+def test_tsv_with_quoted_tabs_reports_as_the_duckdb_scan(tmp_path: Path) -> None:
+    path = tmp_path / "data.tsv"
+    path.write_text(
+        'id\twhen\tshare\tcode\tn\tflag\n1\t\t0.5\t"A\tB"\t\ttrue\n2\t\t\t"CD"\tNA\tno\n'
+        "2\t2024-02-30 10:00:00\t\tAB\t3\n",
+        encoding="utf-8",
+    )
+    reads = []
+    original = arrowscan.read
+
+    def counted(*args: Any) -> Any:
+        reads.append(1)
+        return original(*args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrowscan, "read", counted)
+        arrow = validate(path, SCHEMA, fmt="tsv")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrowscan, "provers", lambda src, plan: None)
+        duck = validate(path, SCHEMA, fmt="tsv")
+
+    assert reads == [1]
+    _same(arrow, duck)
+    assert len(arrow["tasks"][0]["errors"]) == 6
