@@ -1,16 +1,17 @@
-"""Validation of a 1,000,000-row CSV: datacollab (DuckDB) against frictionless-py.
+"""Validation of a 1,000,000-row CSV: datacollab against frictionless-py.
 
 The file is synthetic eCargo-bike sensor data (the demo's Data Cargo readings): ten
 columns of integers, numbers, text with an enum and a pattern, a boolean and an ISO
 datetime, with a primary key. A fixed seed plants a few hundred errors of thirteen kinds,
 among them '17.5' in an integer column (a plain cast rounds it to 18), ragged rows, a
 blank row and duplicate keys. Both tools validate the same file against the same schema,
-each timed in-process around its validate call; datacollab's median of 5 runs, the
-peer's median of --peer-runs (default 3), the runs interleaved. The error sets (type, row,
-field) must agree.
+each timed in-process around its validate call (ours reads this plain CSV with the arrow
+scan: Arrow's reader and bulk proofs, DuckDB's SQL for the rows they leave); datacollab's
+median of 5 runs, the peer's median of --peer-runs (default 3), the runs interleaved. The
+error sets (type, row, field) must agree.
 
-The machine is shared, so wall-clock ratios move with its load: DuckDB's two threads wait
-for each other when one is descheduled, where frictionless's one thread does not. The
+The machine is shared, so wall-clock ratios move with its load: our threads wait for each
+other when one is descheduled, where frictionless's one thread does not. The
 final line therefore also gives two figures that move much less: the DuckDB typed scan of
 the same file (every cell parsed as its type into a table, no checks: the floor any
 validation over DuckDB stands on), run beside ours, with `vs_typed_scan` = our time over
@@ -252,7 +253,7 @@ def main() -> None:
     for heading in ("tool", "runs", "median s", "best s", "median CPU s", "rows/s", "errors"):
         table.add_column(heading, justify="right" if heading != "tool" else "left")
     for name, runs in (
-        ("datacollab (DuckDB)", ours),
+        ("datacollab (Arrow + DuckDB)", ours),
         ("frictionless-py 5", peer),
         ("DuckDB typed scan (floor)", typed),
     ):

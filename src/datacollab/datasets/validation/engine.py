@@ -15,7 +15,7 @@ import time
 import uuid
 from bisect import bisect_right
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,11 @@ from typing import Any
 import duckdb
 
 from datacollab.datasets.tableschema import Schema, parse_schema
+from datacollab.datasets.validation import arrowscan
 from datacollab.datasets.validation.checks import Plan, make_plan
 from datacollab.datasets.validation.header import header_errors
 from datacollab.datasets.validation.keys import _CELL, _PK_NULL, _PRIMARY, KeyErrors, present
-from datacollab.datasets.validation.records import record_map
+from datacollab.datasets.validation.records import RecordMap, record_map
 from datacollab.datasets.validation.report import build_report, cell_error, row_error, source_error
 from datacollab.datasets.validation.source import (
     Source,
@@ -127,6 +128,8 @@ class _Run(KeyErrors):
         self.views: list[str] = []
         self.duplicates: dict[str, tuple[str | None, int]] = {}
         self.marks: dict[int, int] = {}
+        # The byte scan (records.py), running beside the scan; the arrow scan needs it.
+        self.looking: Future[RecordMap] | None = None
         try:
             self.labels, self.column_types = self._labels()
         except duckdb.Error as error:
@@ -255,18 +258,35 @@ class _Run(KeyErrors):
         plan = self.con.execute(f"EXPLAIN {create}").fetchall()
         return any("JOIN" in str(row[-1]).upper() for row in plan)
 
+    def arrow_scan(self, plan: Plan, headless: bool) -> str | None:
+        """The arrow scan (arrowscan.py) of a file it reads as DuckDB does, else None."""
+        checks = arrowscan.provers(self.src, plan)
+        if checks is None or headless or self.looking is None:
+            return None
+        try:
+            scanned = arrowscan.read(self.src, plan, checks)
+        except arrowscan.NotPlain:
+            return None
+        records = self.looking.result()
+        if not records.plain:
+            return None
+        tables = arrowscan.build(self.con, self.src, plan, scanned, records, self.table)
+        self.bad = tables.bad
+        return tables.rows
+
     def plan_and_scan(self, headless: bool = False) -> tuple[Plan, str]:
         extra = _EXTRA
         labels = [f.name for f in self.schema.fields] if headless else self.labels
         while True:
             plan = make_plan(self.schema, labels, column_types=self.column_types, extra=extra)
-            rows = self.scan(plan, headless=headless)
+            rows = self.arrow_scan(plan, headless) or self.scan(plan, headless=headless)
             if not plan.text:
                 return plan, rows
+            # (fetchall: a result left open would stop the arrow scan registering its tables)
             overflow = self.con.execute(
                 f"SELECT count(*) FROM {self.bad} WHERE _cells[{plan.width}] IS NOT NULL"
-            ).fetchone()
-            if not overflow or not overflow[0] or plan.width >= _MAX_WIDTH:
+            ).fetchall()[0]
+            if not overflow[0] or plan.width >= _MAX_WIDTH:
                 return plan, rows
             extra = min(max(extra * 16, 64), _MAX_WIDTH - plan.n)
 
@@ -281,11 +301,21 @@ class _Run(KeyErrors):
         # its marks let the rows of repeated keys be read back without a second pass.
         with ThreadPoolExecutor(max_workers=1) as pool:
             has_keys = bool(self.schema.primary_key) or any(f.unique for f in self.schema.fields)
-            looking = (
-                pool.submit(record_map, self.src.path, marks=has_keys) if self.src.is_text else None
+            # With a delimiter the byte scan also tells whether the arrow scan may be used
+            # (plain quoting), and marks records for reading back those it cannot use.
+            plain = self.src.delimiter if self.src.is_text and not headless else None
+            self.looking = (
+                pool.submit(
+                    record_map,
+                    self.src.path,
+                    marks=has_keys or plain is not None,
+                    delimiter=plain,
+                )
+                if self.src.is_text
+                else None
             )
             plan, rows = self.plan_and_scan(headless)
-            found = looking.result() if looking else None
+            found = self.looking.result() if self.looking else None
         empties = found.empties if found else []
         self.marks = found.marks if found else {}
         self.plan, self.rows = plan, rows

@@ -46,6 +46,10 @@ class RecordMap:
 
     empties: list[int]
     marks: dict[int, int]
+    # Every quote opens a cell or closes one (or doubles a quote inside one), and every
+    # CR ends a line before its LF: the file is read alike by every CSV reader (the arrow
+    # scan relies on it). Only computed when a delimiter is given.
+    plain: bool = False
 
 
 def empty_records(path: Path, *, block: int = _CHUNK) -> list[int]:
@@ -54,20 +58,29 @@ def empty_records(path: Path, *, block: int = _CHUNK) -> list[int]:
 
 
 def record_map(
-    path: Path, *, block: int = _CHUNK, stride: int = _STRIDE, marks: bool = True
+    path: Path,
+    *,
+    block: int = _CHUNK,
+    stride: int = _STRIDE,
+    marks: bool = True,
+    delimiter: str | None = None,
 ) -> RecordMap:
     """The empty lines and, with `marks`, the sparse record offsets, in one pass over the
     file. Without marks, a cheaper pass first looks for an empty line at all (the exact
-    pass costs about half as much again; with marks it is needed anyway)."""
+    pass costs about half as much again; with marks it is needed anyway). With a
+    `delimiter`, the same pass also tells whether the file's quoting is plain."""
     if path.stat().st_size == 0:
         return RecordMap([], {})
-    if not marks and not _may_have_empty_line(path, block // 4):
+    if delimiter is None and not marks and not _may_have_empty_line(path, block // 4):
         return RecordMap([], {})
     found: list[int] = []
     offsets: dict[int, int] = {}
     seen = 0  # records ended before the block
     previous_end, last_byte = -1, 0  # the last record end and byte before the block
-    for offset, data, ends in _record_end_blocks(path, block):
+    plain = _Plain(delimiter, _starts_with_bom(path)) if delimiter is not None else None
+    for offset, data, ends, quotes, quotes_before in _record_end_blocks(path, block):
+        if plain is not None:
+            plain.block(offset, data, quotes, quotes_before)
         gap = np.diff(ends, prepend=previous_end)
         # Only the records of one or two bytes can be empty lines (LF, or CR LF).
         near = np.flatnonzero(gap <= 2)
@@ -83,7 +96,70 @@ def record_map(
         if len(ends):
             previous_end = int(ends[-1])
         last_byte = int(data[-1])
-    return RecordMap(found, offsets)
+    return RecordMap(found, offsets, plain.done() if plain is not None else False)
+
+
+def _starts_with_bom(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(3) == b"\xef\xbb\xbf"
+
+
+class _Plain:
+    """Whether every quote of a CSV sits where a quote is unambiguous: an opening quote
+    (the 1st, 3rd, ... of the file) at the start of a cell (after the delimiter, a
+    newline, the file's start or its UTF-8 BOM, or right after a closing quote when the
+    two are a doubled quote), a closing one before the delimiter, a line end, the file's
+    end or a quote; and every CR before an LF. Python's csv module, DuckDB's reader and
+    Arrow's then split the file into the same records and cells; a stray quote inside a
+    cell or a bare CR line end is read differently by each and is left to DuckDB."""
+
+    def __init__(self, delimiter: str, bom: bool) -> None:
+        self.delimiter = ord(delimiter) if len(delimiter.encode()) == 1 else -1
+        self.ok = self.delimiter >= 0
+        self.last_byte = -1  # the byte before the block (-1: the file's start)
+        # The block ended on a closing quote, or a CR: the next byte must suit it.
+        self.pending_quote = self.pending_cr = False
+        self.quotes = 0  # quotes up to the end of the last block
+        self.bom = bom
+
+    def block(self, offset: int, data: np.ndarray, quotes: np.ndarray, before: int) -> None:
+        if not self.ok:
+            return
+        if self.pending_quote and data[0] not in self._after_close():
+            self.ok = False
+        if self.pending_cr and data[0] != 10:
+            self.ok = False
+        size = len(data)
+        if len(quotes):
+            # (as int16: -1 and -2 stand for the file's start and the block's end)
+            before_quotes = data[np.maximum(quotes - 1, 0)].astype(np.int16)
+            after_quotes = data[np.minimum(quotes + 1, size - 1)].astype(np.int16)
+            previous = np.where(quotes > 0, before_quotes, self.last_byte)
+            following = np.where(quotes + 1 < size, after_quotes, -2)
+            opening = (before + np.arange(len(quotes))) % 2 == 0
+            starts = np.isin(previous, [self.delimiter, 10, 34, -1])
+            if self.bom and offset <= 3:
+                starts |= quotes + offset == 3
+            ends = np.isin(following, [*self._after_close(), -2])
+            if not (starts | ~opening).all() or not (ends | opening).all():
+                self.ok = False
+            self.pending_quote = bool(quotes[-1] == size - 1 and not opening[-1])
+        else:
+            self.pending_quote = False
+        crs = np.flatnonzero(data == 13)
+        inner = crs[crs + 1 < size]
+        if len(inner) and (data[inner + 1] != 10).any():
+            self.ok = False
+        self.pending_cr = bool(len(crs) and crs[-1] == size - 1)
+        self.last_byte = int(data[-1])
+        self.quotes = before + len(quotes)
+
+    def _after_close(self) -> list[int]:
+        return [self.delimiter, 13, 10, 34]
+
+    def done(self) -> bool:
+        # An odd count leaves the last cell open at the file's end: not plain either.
+        return self.ok and not self.pending_cr and self.quotes % 2 == 0
 
 
 def _may_have_empty_line(path: Path, block: int) -> bool:
@@ -106,8 +182,9 @@ def _may_have_empty_line(path: Path, block: int) -> bool:
 
 def _record_end_blocks(
     path: Path, block: int = _CHUNK
-) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-    """(offset, bytes, positions in the file of the newlines that end records) per block:
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, int]]:
+    """(offset, bytes, positions in the file of the newlines that end records, positions
+    in the block of its quotes, quotes before the block) per block: record ends are the
     newlines after an even number of quotes (a quoted cell, its doubled quotes included,
     holds an even number)."""
     quotes_before = 0
@@ -117,7 +194,7 @@ def _record_end_blocks(
         if len(quotes) or quotes_before % 2:
             inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
             newlines = newlines[~inside]
-        yield offset, chunk, newlines + offset
+        yield offset, chunk, newlines + offset, quotes, quotes_before
         quotes_before += len(quotes)
 
 
@@ -162,7 +239,7 @@ def _ends_from_start(path: Path, records: list[int], block: int) -> dict[int, in
     ends: dict[int, int] = {0: -1}
     last = max(wanted, default=0)
     seen = 0
-    for _, _, block_ends in _record_end_blocks(path, block):
+    for _, _, block_ends, _, _ in _record_end_blocks(path, block):
         for n in [w for w in wanted if seen < w <= seen + len(block_ends)]:
             ends[n] = int(block_ends[n - seen - 1])
         seen += len(block_ends)
@@ -175,36 +252,46 @@ def _ends_near_marks(
     path: Path, records: list[int], marks: dict[int, int], block: int
 ) -> dict[int, int]:
     """As _ends_from_start, reading on from the nearest mark before each record: a record
-    end is a newline after an even number of quotes, so the count restarts at any mark."""
+    end is a newline after an even number of quotes, so the count restarts at any mark.
+    The ends after a mark are found once for all the records wanted after it."""
     known = sorted({0, *marks})
     offsets = {0: -1, **marks}
     ends: dict[int, int] = {0: -1}
+    after: dict[int, np.ndarray] = {}  # mark -> the offsets of the record ends after it
     step = max(1, min(block, 1 << 16))
     with path.open("rb") as handle:
         for record in sorted(set(records)):
-            if record - 1 in ends and record in ends:
-                continue
             mark = known[bisect_right(known, record - 1) - 1]
-            ends[mark] = offsets[mark]
-            found = _ends_after(handle, offsets[mark] + 1, record - mark, step)
-            for k, end in enumerate(found, start=1):
-                ends[mark + k] = end
+            found = after.get(mark)
+            if found is None or (len(found) < record - mark and len(found) >= _STRIDE):
+                # Up to the next mark, or further when marks are sparser than usual.
+                count = max(record - mark, _STRIDE)
+                found = after[mark] = _ends_after(handle, offsets[mark] + 1, count, step)
+            for wanted in (record - 1, record):
+                k = wanted - mark
+                if k == 0:
+                    ends[wanted] = offsets[mark]
+                elif k <= len(found):
+                    ends[wanted] = int(found[k - 1])
     return ends
 
 
-def _ends_after(handle: BinaryIO, start: int, count: int, block: int) -> list[int]:
+def _ends_after(handle: BinaryIO, start: int, count: int, block: int) -> np.ndarray:
     """The file offsets of the first `count` record ends at or after `start` (fewer at the
     file's end), `start` being the first byte of a record."""
-    found: list[int] = []
+    found: list[np.ndarray] = []
+    total = 0
     quotes_before = 0
     offset = start
     handle.seek(start)
-    while len(found) < count and (data := handle.read(block)):
+    while total < count and (data := handle.read(block)):
         chunk = np.frombuffer(data, np.uint8)
         quotes = np.flatnonzero(chunk == 34)
         newlines = np.flatnonzero(chunk == 10)
         inside = (quotes_before + np.searchsorted(quotes, newlines)) % 2 == 1
-        found += [int(n) + offset for n in newlines[~inside][: count - len(found)]]
+        part = newlines[~inside][: count - total] + offset
+        found.append(part)
+        total += len(part)
         quotes_before += len(quotes)
         offset += len(data)
-    return found
+    return np.concatenate(found) if found else np.zeros(0, np.int64)
