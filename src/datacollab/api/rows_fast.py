@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -53,7 +54,8 @@ def lean(operation: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
     def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         slug, version = kwargs.get("slug"), kwargs.get("version")
         if (
-            args
+            not settings.API_ROWS_LEAN
+            or args
             or set(kwargs) != {"slug", "version"}
             or request.method != "GET"
             or not isinstance(slug, str)

@@ -415,3 +415,5 @@ API_ENTERPRISE_PER_MINUTE = int(os.environ.get("API_ENTERPRISE_PER_MINUTE", "600
 API_ENTERPRISE_PER_MONTH = int(os.environ.get("API_ENTERPRISE_PER_MONTH", "10000000"))
 # Off only for a benchmark that wants the bare cost of the endpoints.
 API_METERING = env_bool("API_METERING", True)
+# The rows operation's lean path (api/rows_fast.py); off: django-ninja serves every request.
+API_ROWS_LEAN = env_bool("API_ROWS_LEAN", True)
