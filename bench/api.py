@@ -331,6 +331,7 @@ def _client(port: int, paths: list[str], start: float, stop_at: float, offset: i
     latencies: list[float] = []
     errors = 0
     n = offset
+    cpu_start = cpu_stop = time.process_time()
     while True:
         now = time.perf_counter()
         if now >= stop_at:
@@ -350,8 +351,11 @@ def _client(port: int, paths: list[str], start: float, stop_at: float, offset: i
         if now >= start:
             latencies.append(done - now)
             errors += not ok
+        else:
+            cpu_start = time.process_time()
+    cpu_stop = time.process_time()
     con.close()
-    return latencies, errors
+    return latencies, errors, cpu_stop - cpu_start
 
 
 def load(port: int, paths: list[str]) -> dict[str, float]:
@@ -359,14 +363,19 @@ def load(port: int, paths: list[str]) -> dict[str, float]:
     start, stop_at = begin + WARMUP, begin + WARMUP + DURATION
     with multiprocessing.get_context("fork").Pool(CLIENTS) as pool:
         results = pool.starmap(_client, [(port, paths, start, stop_at, i) for i in range(CLIENTS)])
-    latencies = sorted(x for lats, _errors in results for x in lats)
-    errors = sum(e for _lats, e in results)
+    latencies = sorted(x for lats, _errors, _cpu in results for x in lats)
+    errors = sum(e for _lats, e, _cpu in results)
+    client_cpu = sum(cpu for _lats, _e, cpu in results)
     return {
         "rps": len(latencies) / DURATION,
         "p50_ms": latencies[len(latencies) // 2] * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
         "requests": len(latencies),
         "errors": errors,
+        # The load client's own CPU (all its processes) per request and as a share of the
+        # machine's cores over the run: what the servers could not use.
+        "client_cpu_ms": client_cpu / max(1, len(latencies)) * 1000,
+        "client_cores": client_cpu / DURATION,
     }
 
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # This worktree's code, not whichever the venv has installed.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import api as bench  # noqa: E402 - bench/api.py, beside this file
+import api as bench
 
 
 def environ(path: str) -> dict[str, Any]:
@@ -66,13 +66,17 @@ def main() -> None:
     paths = [ours for ours, _ in bench.REQUESTS]
 
     def serve(n: int) -> None:
+        status: list[str] = []
+
+        def start(line: str, headers: Any, *exc: Any) -> None:
+            status.append(line)
+
         for i in range(n):
-            status: list[str] = []
-            body = app(environ(paths[i % len(paths)]), lambda s, h, *a: status.append(s))
+            body = app(environ(paths[i % len(paths)]), start)
             b"".join(body)
             body.close()  # type: ignore[attr-defined] - request_finished: as a server does
-            if not status[0].startswith("200"):
-                raise SystemExit(f"request {i}: {status[0]}")
+            if not status[-1].startswith("200"):
+                raise SystemExit(f"request {i}: {status[-1]}")
 
     serve(30)  # warm: imports, the DuckDB table in memory, statement caches
     statements: list[str] = []

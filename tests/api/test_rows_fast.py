@@ -190,3 +190,16 @@ def test_rows_fast_other_methods_answer_as_the_operation(settings):
         operation.content,
         "GET",
     )
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, False), ("true", True), ("0", False)])
+def test_database_health_checks_off_unless_asked(monkeypatch, value, expected):
+    from datacollab.config.settings import _databases
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1:5432/x")
+    if value is None:
+        monkeypatch.delenv("DATABASE_HEALTH_CHECKS", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_HEALTH_CHECKS", value)
+    config = _databases()["default"]
+    assert (config["CONN_HEALTH_CHECKS"], config["CONN_MAX_AGE"]) == (expected, 60)

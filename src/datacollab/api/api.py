@@ -29,6 +29,7 @@ from datacollab.datasets.api import error_body
 from datacollab.datasets.api import router as datasets_router
 from datacollab.privacy.api import router as privacy_router
 
+
 class API(VersionedAPI):
     """The API, its rows operation served by a lean path (api/rows_fast.py) when it can."""
 

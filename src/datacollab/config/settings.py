@@ -192,7 +192,13 @@ FORM_RENDERER = "datacollab.core.form_rendering.SiteFormRenderer"
 def _databases() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'datacollab.sqlite3'}"
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # No health check by default (DATABASE_HEALTH_CHECKS, docs/configuration.md): it costs
+        # a round trip (SELECT 1) at the start of every request on a kept connection.
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=60,
+            conn_health_checks=env_bool("DATABASE_HEALTH_CHECKS", False),
+        )
     except Exception as exc:  # dj_database_url raises bare ValueError/KeyError
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
