@@ -203,3 +203,16 @@ def test_database_health_checks_off_unless_asked(monkeypatch, value, expected):
         monkeypatch.setenv("DATABASE_HEALTH_CHECKS", value)
     config = _databases()["default"]
     assert (config["CONN_HEALTH_CHECKS"], config["CONN_MAX_AGE"]) == (expected, 60)
+
+
+def test_csp_header_on_pages_but_not_on_the_rows_json():
+    version = _open_version()
+    page = Client().get("/")
+    rows = Client().get(_url(version))
+    assert (
+        page.has_header("Content-Security-Policy"),
+        rows.has_header("Content-Security-Policy"),
+    ) == (
+        True,
+        False,
+    )
