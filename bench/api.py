@@ -159,12 +159,17 @@ def tool_venv(name: str, requirement: str) -> Path:
     return folder
 
 
+# The code served: this checkout's src/, or BENCH_API_SRC (e.g. an older commit's, from
+# `git archive <commit> src | tar -x -C /tmp/old`: /tmp/old/src) to compare back to back.
+SRC = Path(os.environ.get("BENCH_API_SRC") or ROOT / "src")
+
+
 def site_env() -> dict[str, str]:
     site = VAR / "site"
     site.mkdir(parents=True, exist_ok=True)
     return {
         **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": str(SRC),
         "DJANGO_SETTINGS_MODULE": "datacollab.config.settings",
         "DATACOLLAB_ENV": "production",
         "DATACOLLAB_VAR_DIR": str(site),

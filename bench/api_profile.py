@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-# This worktree's code, not whichever the venv has installed.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import api as bench
+
+# The code bench/api.py serves (this checkout's, or BENCH_API_SRC), not the venv's install.
+sys.path.insert(0, str(bench.SRC))
 
 
 def environ(path: str) -> dict[str, Any]:
