@@ -97,10 +97,10 @@ def main() -> None:
         serve(count)
         profile.disable()
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "30")))
         print(out.getvalue())
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(30)
+        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "30")))
         print(out.getvalue())
         return
     start = time.process_time()
