@@ -7,15 +7,20 @@ run under scripts/with-postgres.sh, as production runs; otherwise SQLite in a sc
 under var/bench-api/, which Django reopens for every request), WORKERS gthread workers of
 THREADS threads (3 x 4 served most on 2 cores: 4 sync workers about 120 req/s, 2 x 4 about 160,
 3 x 4 about 190, the machine shared), the app preloaded, through the whole stack: middleware,
-the API's authentication chain (api/auth.py: where metering and quota checks hook in, so they
-run during the bench), the dataset and version lookups, the access rule, the DuckDB query.
+the rows operation's lean path (api/rows_fast.py: the caller as the authentication chain finds
+it, one query for the version, its dataset and tiers, the access rule, one statement for the
+quota check, metering and usage counter; so metering and quota checks run during the bench),
+the page from the version held in memory (rows_cache), JSON.
 Datasette: the same rows in a SQLite file, `datasette serve -i` (immutable, its recommended
 production mode) with `--setting suggest_facets off`, an index on the filtered column.
 
 The same client for both: CLIENTS processes, each with one HTTP/1.1 connection (reopened when
 the server closes it), sending the same mix of requests for DURATION seconds after a warm-up:
 the first page, a page deep in the table, and a filtered page, 100 rows each as JSON objects.
-Requests per second over the run and the 99th percentile latency.
+Requests per second over the run, the 99th percentile latency, and the client's own CPU
+(per request, and in cores over the run: what the servers could not use on this machine;
+bench/api_ceiling.py runs the same client against a trivial server). BENCH_API_SRC serves
+another checkout's src/ (an older commit's) to compare the two back to back.
 
 gunicorn is the project's own WSGI server (a runtime dependency, in the project's venv);
 Datasette is installed in a venv of its own under var/bench-api/ (never the project's venv).
