@@ -7,7 +7,7 @@ site as bench/api.py (its table, dataset, tiers and production settings), then:
     scripts/with-postgres.sh .venv/bin/python bench/api_profile.py [N] [--profile]
 
 prints the milliseconds per request over N requests (default 900) and the statements each
-request sent; `--profile` runs them under cProfile and prints the 30 costliest functions.
+request sent; `--profile` runs them under cProfile and prints the 30 costliest functions (BENCH_PROFILE_LINES).
 """
 
 from __future__ import annotations
@@ -96,12 +96,11 @@ def main() -> None:
         profile.enable()
         serve(count)
         profile.disable()
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "30")))
-        print(out.getvalue())
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "30")))
-        print(out.getvalue())
+        lines = int(os.environ.get("BENCH_PROFILE_LINES", "30"))
+        for order in ("cumulative", "tottime"):
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats(order).print_stats(lines)
+            print(out.getvalue())
         return
     start = time.process_time()
     wall = time.perf_counter()

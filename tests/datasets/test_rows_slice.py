@@ -103,3 +103,12 @@ def test_rows_slice_filtered_and_sorted_pages_still_answer(tmp_path):
     page = fetch_rows(parquet, SCHEMA, query, immutable=True)
 
     assert ([r["id"] for r in page.rows], page.total) == ([248, 241], 29)
+
+
+def test_rows_slice_version_too_large_for_two_copies_keeps_the_duckdb_table(tmp_path, settings):
+    parquet = _write(tmp_path / "v1.parquet", rows=60_000)
+    # 60,000 rows x 8 cells x 12 bytes: 5.5 MiB, which fits a budget of 8 MiB once, not twice.
+    settings.DATASETS_ROWS_CACHE_MB = 8
+    hot = rows_cache.hot_table(rows_cache.cursor(), parquet, [f["name"] for f in SCHEMA["fields"]])
+    page = fetch_rows(parquet, SCHEMA, parse_query(SCHEMA, {"offset": ["59999"]}), immutable=True)
+    assert (hot.arrow, [r["id"] for r in page.rows], page.total) == (None, [59999], 60_000)

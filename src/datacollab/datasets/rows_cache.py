@@ -131,11 +131,13 @@ def hot_table(con: duckdb.DuckDBPyConnection, parquet: Path, columns: list[str])
             _tables.move_to_end(key)
             return _tables[key]
         metadata = pq.read_metadata(parquet)
-        # The DuckDB table, and room for the Arrow one (about as large).
         estimate = metadata.num_rows * (metadata.num_columns + 1) * BYTES_PER_CELL
-        if 2 * estimate > budget:
+        if estimate > budget:
             return None
-        while _tables and sum(h.size for h in _tables.values()) + 2 * estimate > budget:
+        # Room for the Arrow copy too (about as large) when both fit; else the DuckDB table.
+        with_arrow = 2 * estimate <= budget
+        need = 2 * estimate if with_arrow else estimate
+        while _tables and sum(h.size for h in _tables.values()) + need > budget:
             _old, old = _tables.popitem(last=False)
             con.execute(f'DROP TABLE IF EXISTS "{old.table}"')
         name = f"version_rows_{next(_names)}"
@@ -145,7 +147,7 @@ def hot_table(con: duckdb.DuckDBPyConnection, parquet: Path, columns: list[str])
             f"FROM read_parquet(?) ORDER BY file_row_number",
             [str(parquet)],
         )
-        arrow = _arrow(parquet, columns)
+        arrow = _arrow(parquet, columns) if with_arrow else None
         hot = Hot(name, arrow, estimate + (arrow.nbytes if arrow is not None else 0))
         _tables[key] = hot
         return hot
