@@ -7,7 +7,8 @@ site as bench/api.py (its table, dataset, tiers and production settings), then:
     scripts/with-postgres.sh .venv/bin/python bench/api_profile.py [N] [--profile]
 
 prints the milliseconds per request over N requests (default 900) and the statements each
-request sent; `--profile` runs them under cProfile and prints the 30 costliest functions (BENCH_PROFILE_LINES).
+request sent; `--profile` runs them under cProfile and prints the 30 costliest functions
+(BENCH_PROFILE_LINES changes how many).
 """
 
 from __future__ import annotations
