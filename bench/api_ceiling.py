@@ -39,6 +39,9 @@ def main() -> None:
     bench.VAR.mkdir(parents=True, exist_ok=True)
     bench._free(bench.OURS_PORT)
     (bench.VAR / "trivial_app.py").write_text(APP)
+    # An empty config of its own: gunicorn would otherwise read the bench's gunicorn.conf.py
+    # from the folder, which imports Django.
+    (bench.VAR / "trivial.conf.py").write_text("")
     threads = bench.THREADS
     server = subprocess.Popen(  # noqa: S603 - our own fixed command
         [
@@ -53,6 +56,8 @@ def main() -> None:
             f"127.0.0.1:{bench.OURS_PORT}",
             "--log-level",
             "warning",
+            "--config",
+            str(bench.VAR / "trivial.conf.py"),
         ],
         cwd=bench.VAR,
         env={**os.environ, "PYTHONPATH": str(bench.VAR)},
