@@ -63,7 +63,10 @@ WORKERS = int(os.environ.get("BENCH_API_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_API_THREADS", "4"))
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "8"))
 DURATION = float(os.environ.get("BENCH_API_SECONDS", "15"))
-WARMUP = 3.0
+# Seconds of requests before measuring: each worker loads the version into memory on its
+# first request (rows_cache: about a second on a quiet machine, six at a load average of 10),
+# and a measurement must not include that.
+WARMUP = float(os.environ.get("BENCH_API_WARMUP", "10"))
 DATASETTE = "datasette==0.65.5"
 SLUG = "bench-readings"
 # Ports on the loopback; BENCH_API_PORT moves both (ours, then Datasette's beside it).
