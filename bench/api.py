@@ -7,15 +7,20 @@ run under scripts/with-postgres.sh, as production runs; otherwise SQLite in a sc
 under var/bench-api/, which Django reopens for every request), WORKERS gthread workers of
 THREADS threads (3 x 4 served most on 2 cores: 4 sync workers about 120 req/s, 2 x 4 about 160,
 3 x 4 about 190, the machine shared), the app preloaded, through the whole stack: middleware,
-the API's authentication chain (api/auth.py: where metering and quota checks hook in, so they
-run during the bench), the dataset and version lookups, the access rule, the DuckDB query.
+the rows operation's lean path (api/rows_fast.py: the caller as the authentication chain finds
+it, one query for the version, its dataset and tiers, the access rule, one statement for the
+quota check, metering and usage counter; so metering and quota checks run during the bench),
+the page from the version held in memory (rows_cache), JSON.
 Datasette: the same rows in a SQLite file, `datasette serve -i` (immutable, its recommended
 production mode) with `--setting suggest_facets off`, an index on the filtered column.
 
 The same client for both: CLIENTS processes, each with one HTTP/1.1 connection (reopened when
 the server closes it), sending the same mix of requests for DURATION seconds after a warm-up:
 the first page, a page deep in the table, and a filtered page, 100 rows each as JSON objects.
-Requests per second over the run and the 99th percentile latency.
+Requests per second over the run, the 99th percentile latency, and the client's own CPU
+(per request, and in cores over the run: what the servers could not use on this machine;
+bench/api_ceiling.py runs the same client against a trivial server). BENCH_API_SRC serves
+another checkout's src/ (an older commit's) to compare the two back to back.
 
 gunicorn is the project's own WSGI server (a runtime dependency, in the project's venv);
 Datasette is installed in a venv of its own under var/bench-api/ (never the project's venv).
@@ -58,7 +63,10 @@ WORKERS = int(os.environ.get("BENCH_API_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_API_THREADS", "4"))
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "8"))
 DURATION = float(os.environ.get("BENCH_API_SECONDS", "15"))
-WARMUP = 3.0
+# Seconds of requests before measuring: each worker loads the version into memory on its
+# first request (rows_cache: about a second on a quiet machine, six at a load average of 10),
+# and a measurement must not include that.
+WARMUP = float(os.environ.get("BENCH_API_WARMUP", "10"))
 DATASETTE = "datasette==0.65.5"
 SLUG = "bench-readings"
 # Ports on the loopback; BENCH_API_PORT moves both (ours, then Datasette's beside it).
@@ -159,12 +167,17 @@ def tool_venv(name: str, requirement: str) -> Path:
     return folder
 
 
+# The code served: this checkout's src/, or BENCH_API_SRC (e.g. an older commit's, from
+# `git archive <commit> src | tar -x -C /tmp/old`: /tmp/old/src) to compare back to back.
+SRC = Path(os.environ.get("BENCH_API_SRC") or ROOT / "src")
+
+
 def site_env() -> dict[str, str]:
     site = VAR / "site"
     site.mkdir(parents=True, exist_ok=True)
     return {
         **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": str(SRC),
         "DJANGO_SETTINGS_MODULE": "datacollab.config.settings",
         "DATACOLLAB_ENV": "production",
         "DATACOLLAB_VAR_DIR": str(site),
@@ -331,6 +344,7 @@ def _client(port: int, paths: list[str], start: float, stop_at: float, offset: i
     latencies: list[float] = []
     errors = 0
     n = offset
+    cpu_start = cpu_stop = time.process_time()
     while True:
         now = time.perf_counter()
         if now >= stop_at:
@@ -350,8 +364,11 @@ def _client(port: int, paths: list[str], start: float, stop_at: float, offset: i
         if now >= start:
             latencies.append(done - now)
             errors += not ok
+        else:
+            cpu_start = time.process_time()
+    cpu_stop = time.process_time()
     con.close()
-    return latencies, errors
+    return latencies, errors, cpu_stop - cpu_start
 
 
 def load(port: int, paths: list[str]) -> dict[str, float]:
@@ -359,14 +376,19 @@ def load(port: int, paths: list[str]) -> dict[str, float]:
     start, stop_at = begin + WARMUP, begin + WARMUP + DURATION
     with multiprocessing.get_context("fork").Pool(CLIENTS) as pool:
         results = pool.starmap(_client, [(port, paths, start, stop_at, i) for i in range(CLIENTS)])
-    latencies = sorted(x for lats, _errors in results for x in lats)
-    errors = sum(e for _lats, e in results)
+    latencies = sorted(x for lats, _errors, _cpu in results for x in lats)
+    errors = sum(e for _lats, e, _cpu in results)
+    client_cpu = sum(cpu for _lats, _e, cpu in results)
     return {
         "rps": len(latencies) / DURATION,
         "p50_ms": latencies[len(latencies) // 2] * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
         "requests": len(latencies),
         "errors": errors,
+        # The load client's own CPU (all its processes) per request and as a share of the
+        # machine's cores over the run: what the servers could not use.
+        "client_cpu_ms": client_cpu / max(1, len(latencies)) * 1000,
+        "client_cores": client_cpu / DURATION,
     }
 
 

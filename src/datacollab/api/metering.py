@@ -39,7 +39,7 @@ m AS (
   ON CONFLICT (day, dataset_id, key_id, account, endpoint) DO UPDATE SET
     calls = {table}.calls + excluded.calls, refused = {table}.refused + excluded.refused,
     tier = excluded.tier
-)
+){also}
 SELECT used, minute_used, warned FROM q
 """
 
@@ -73,8 +73,12 @@ def combined() -> bool:
 
 
 @functools.cache
-def _count_and_meter_sql(count: str) -> str:
-    return _COUNT_AND_METER.format(count=count.strip(), table=UsageDay._meta.db_table)
+def _count_and_meter_sql(count: str, also: str = "") -> str:
+    return _COUNT_AND_METER.format(
+        count=count.strip(),
+        table=UsageDay._meta.db_table,
+        also=f",\na AS ({also.strip()})" if also else "",
+    )
 
 
 def count_and_meter(
@@ -85,12 +89,18 @@ def count_and_meter(
     limits: Limits,
     endpoint: str,
     now: dt.datetime,
+    also: tuple[str, list[Any]] | None = None,
 ) -> tuple[Any, ...] | None:
     """Run the quota's upsert and meter its outcome in one statement (see `combined`): the
-    upsert's returned row, or None when it refused."""
+    upsert's returned row, or None when it refused. `also`: one more data-modifying
+    statement (and its parameters) in the same one, which reads the upsert's CTE `q`."""
     params = [*count_params, *_row(caller, limits, endpoint, now)]
+    also_sql = ""
+    if also is not None:
+        also_sql = also[0]
+        params += also[1]
     with connection.cursor() as cursor:
-        cursor.execute(_count_and_meter_sql(count_sql), params)
+        cursor.execute(_count_and_meter_sql(count_sql, also_sql), params)
         return cursor.fetchone()
 
 

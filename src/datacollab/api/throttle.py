@@ -152,21 +152,32 @@ def _values(row: tuple[Any, ...] | None) -> dict[str, int] | None:
 
 
 @functools.cache
-def _tiers_sql() -> str:
-    """The dataset, its own tiers and its collaboration's, in one query (names from the models,
-    so a renamed table cannot go stale); raw, since the ORM spends longer building the joined
-    query than the database takes to answer it, on every request."""
-    from datacollab.datasets.models import Dataset
-
+def tiers_select() -> tuple[str, str]:
+    """The select list and joins adding a dataset's own tiers and its collaboration's to a
+    query on the dataset aliased `d` (names from the models, so a renamed table cannot go
+    stale). The rows API's lookup adds them to its own query (api/rows_fast.py)."""
     columns = ("id", *LIMIT_FIELDS)
     own = ", ".join(f"o.{c}" for c in columns)
     shared = ", ".join(f"s.{c}" for c in columns)
     tiers = ApiTiers._meta.db_table
-    return (
-        f"SELECT d.id, d.collaboration_id, {own}, {shared} FROM {Dataset._meta.db_table} d "  # noqa: S608 - model names only
+    joins = (
         f"LEFT JOIN {tiers} o ON o.dataset_id = d.id "
-        f"LEFT JOIN {tiers} s ON s.collaboration_id = d.collaboration_id "
-        "WHERE d.slug = %s"
+        f"LEFT JOIN {tiers} s ON s.collaboration_id = d.collaboration_id"
+    )
+    return f"{own}, {shared}", joins
+
+
+@functools.cache
+def _tiers_sql() -> str:
+    """The dataset, its own tiers and its collaboration's, in one query; raw, since the ORM
+    spends longer building the joined query than the database takes to answer it, on every
+    request."""
+    from datacollab.datasets.models import Dataset
+
+    columns, joins = tiers_select()
+    return (
+        f"SELECT d.id, d.collaboration_id, {columns} FROM {Dataset._meta.db_table} d "  # noqa: S608 - model names only
+        f"{joins} WHERE d.slug = %s"
     )
 
 
@@ -175,22 +186,30 @@ def limits_for(request: HttpRequest, caller: Caller) -> Limits:
     collaboration's, else the site's defaults."""
     match = getattr(request, "resolver_match", None)
     slug = match.kwargs.get("slug") if match is not None else None
-    tiers: dict[str, int] | None = None
-    scope, dataset_id, collaboration_id = "site", 0, 0
     if isinstance(slug, str):
         with connection.cursor() as cursor:
             cursor.execute(_tiers_sql(), [slug])
             row = cursor.fetchone()
         if row is not None:
-            dataset_id, collaboration_id = int(row[0]), int(row[1] or 0)
-            width = 1 + len(LIMIT_FIELDS)
-            own = _values(row[2 : 2 + width])
-            shared = _values(row[2 + width :])
-            tiers = own or shared
-            if own is None and shared is not None:
-                scope = f"collaboration:{collaboration_id}"
-            else:
-                scope = f"dataset:{dataset_id}"
+            return limits_of(int(row[0]), int(row[1] or 0), tuple(row[2:]), caller)
+    return limits_of(0, 0, None, caller)
+
+
+def limits_of(
+    dataset_id: int, collaboration_id: int, tier_columns: tuple[Any, ...] | None, caller: Caller
+) -> Limits:
+    """The limits from a dataset's row of `tiers_select` (None: no dataset, the site's)."""
+    tiers: dict[str, int] | None = None
+    scope = "site"
+    if tier_columns is not None:
+        width = 1 + len(LIMIT_FIELDS)
+        own = _values(tier_columns[:width])
+        shared = _values(tier_columns[width:])
+        tiers = own or shared
+        if own is None and shared is not None:
+            scope = f"collaboration:{collaboration_id}"
+        else:
+            scope = f"dataset:{dataset_id}"
     numbers = tiers or _defaults()
     tier = Tier.COMMUNITY
     if caller.anonymous:
@@ -240,8 +259,23 @@ RETURNING used, minute_used, warned
 """
 
 
+@dataclass(frozen=True)
+class OnAdmit:
+    """A statement that runs only when the request is admitted, in the same round trip as
+    the quota's on PostgreSQL: `sql` is an INSERT whose SELECT reads `WHERE EXISTS (SELECT 1
+    FROM q)` (q: the quota upsert, a row when admitted); elsewhere `sql_alone` runs after it."""
+
+    sql: str
+    params: list[Any]
+    sql_alone: str
+
+
 def _count(
-    caller: Caller, limits: Limits, now: dt.datetime, endpoint: str
+    caller: Caller,
+    limits: Limits,
+    now: dt.datetime,
+    endpoint: str,
+    on_admit: OnAdmit | None = None,
 ) -> tuple[int, int, bool] | None:
     """Take one request from the account's minute and month, or None when either is spent;
     meter the outcome (in the same statement on PostgreSQL, api/metering.py)."""
@@ -261,11 +295,14 @@ def _count(
             limits=limits,
             endpoint=endpoint,
             now=now,
+            also=(on_admit.sql, on_admit.params) if on_admit is not None else None,
         )
     else:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
+            if row is not None and on_admit is not None:
+                cursor.execute(on_admit.sql_alone, on_admit.params)
         meter(caller=caller, limits=limits, endpoint=endpoint, now=now, refused=row is None)
     return None if row is None else (int(row[0]), int(row[1]), bool(row[2]))
 
@@ -287,10 +324,17 @@ def _retry_after(caller: Caller, limits: Limits, now: dt.datetime) -> tuple[int,
 def admit(request: HttpRequest, caller: Caller) -> Decision:
     """Count this request against the caller's limits and meter it; refuse past a limit."""
     refuse_key_in_query(request)
+    return settle(request, caller, limits_for(request, caller))
+
+
+def settle(
+    request: HttpRequest, caller: Caller, limits: Limits, *, on_admit: OnAdmit | None = None
+) -> Decision:
+    """`admit` once the limits are known (the rows API looks them up with its version,
+    api/rows_fast.py): count, meter, run `on_admit` if admitted; refuse past a limit."""
     now = timezone.now()
-    limits = limits_for(request, caller)
     endpoint = endpoint_of(request)
-    counted = _count(caller, limits, now, endpoint)
+    counted = _count(caller, limits, now, endpoint, on_admit)
     base = {
         "X-RateLimit-Limit": str(limits.per_minute),
         "X-Quota-Limit": str(limits.per_month),

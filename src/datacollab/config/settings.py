@@ -163,7 +163,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "datacollab.api.csp.ExemptAwareCSPMiddleware",  # csp.middleware.CSPMiddleware, faster
     "datacollab.core.middleware.TimezoneMiddleware",
     "datacollab.core.languages.PersonLanguageMiddleware",
     "datacollab.core.middleware.DomainErrorMiddleware",
@@ -200,7 +200,13 @@ FORM_RENDERER = "datacollab.core.form_rendering.SiteFormRenderer"
 def _databases() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'datacollab.sqlite3'}"
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # No health check by default (DATABASE_HEALTH_CHECKS, docs/configuration.md): it costs
+        # a round trip (SELECT 1) at the start of every request on a kept connection.
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=60,
+            conn_health_checks=env_bool("DATABASE_HEALTH_CHECKS", False),
+        )
     except Exception as exc:  # dj_database_url raises bare ValueError/KeyError
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -451,3 +457,5 @@ API_ENTERPRISE_PER_MINUTE = int(os.environ.get("API_ENTERPRISE_PER_MINUTE", "600
 API_ENTERPRISE_PER_MONTH = int(os.environ.get("API_ENTERPRISE_PER_MONTH", "10000000"))
 # Off only for a benchmark that wants the bare cost of the endpoints.
 API_METERING = env_bool("API_METERING", True)
+# The rows operation's lean path (api/rows_fast.py); off: django-ninja serves every request.
+API_ROWS_LEAN = env_bool("API_ROWS_LEAN", True)

@@ -350,12 +350,18 @@ def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
         return _error(exc)
     record_data_access(actor=request.user, dataset=dataset, version=found, channel="api.rows")
     counters.record(dataset=dataset, kind=counters.Kind.API, user=request.user)
+    return rows_response(request, found, query)
+
+
+def rows_response(request: HttpRequest, found: DatasetVersion, query: Any) -> HttpResponse:
+    """The page of rows as JSON, once access was allowed and the read recorded (also the rows
+    API's lean path, api/rows_fast.py)."""
     with selectors.local_parquet(found) as parquet:
         # The stored file itself (not a temporary copy from S3) may be read through the
         # thread's kept connection and cached totals.
         page = fetch_rows(parquet, found.schema, query, immutable=storage.is_local())
     body = {
-        "dataset": dataset.slug,
+        "dataset": found.dataset.slug,
         "version": found.number,
         "total": page.total,
         "limit": query.limit,

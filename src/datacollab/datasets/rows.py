@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from django.utils.translation import gettext as _
 
 from datacollab.core.errors import DomainError
@@ -360,13 +361,38 @@ def fetch_rows(
         with connect() as con:
             return _page(con, _source(con, parquet, types), types, query, None)
     con = rows_cache.cursor()
-    table = None if _FILE_ROW in types else rows_cache.hot_table(con, parquet, list(types))
-    if table is None:
+    hot = None if _FILE_ROW in types else rows_cache.hot_table(con, parquet, list(types))
+    if hot is None:
         source = _source(con, parquet, types)
+    elif hot.arrow is not None and query.fields and not query.filters and not query.sort:
+        return _slice(hot.arrow, query)
     else:
         columns = {name: quote(name) for name in types}
-        source = _Source(quote(table), columns, quote(rows_cache.POSITION), [])
+        source = _Source(quote(hot.table), columns, quote(rows_cache.POSITION), [])
     return _page(con, source, types, query, parquet)
+
+
+def _slice(arrow: pa.Table, query: RowsQuery) -> RowsPage:
+    """A page in file order from the version's Arrow table in memory (rows_cache): the same
+    rows and values as the DuckDB query, without one."""
+    page = arrow.slice(min(query.offset, arrow.num_rows), query.limit)
+    columns = []
+    for name in query.fields:
+        column = page.column(name)
+        values = column.to_pylist()
+        to_json = _arrow_converter(column.type)
+        columns.append(values if to_json is None else [to_json(v) for v in values])
+    rows = [dict(zip(query.fields, values, strict=True)) for values in zip(*columns, strict=True)]
+    return RowsPage(total=arrow.num_rows, fields=query.fields, rows=rows)
+
+
+def _arrow_converter(arrow_type: pa.DataType) -> Any:
+    """As `_converter`, for the plain Arrow types rows_cache keeps (None: JSON as it is)."""
+    if pa.types.is_floating(arrow_type):
+        return _finite
+    if pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type):
+        return _iso
+    return None
 
 
 def _page(

@@ -6,6 +6,12 @@ A version's Parquet file never changes, so a process may keep what it read from 
 - the versions read most recently as DuckDB tables in memory, within
   DATASETS_ROWS_CACHE_MB per process (least recently used dropped first): a page is then a
   lookup in memory (about a millisecond) instead of decompressing a row group of the file;
+- beside each such table, the same rows as an Arrow table when every column is of a plain
+  type (numbers, text, booleans, dates, times without a zone): a page in file order, neither
+  filtered nor sorted (the first page, or any page by offset), is then a slice of it (about
+  0.2 ms for 100 rows) instead of a DuckDB query (about 1.3 ms: parsing, planning and the
+  scan of a row group cost more than the page). Filtered and sorted pages stay with DuckDB,
+  which answers them faster than a scan of the Arrow table would;
 - the totals of filtered queries, which otherwise scan the file for every page.
 
 Only the stored file itself (local storage) is kept; a temporary copy from S3 is read once
@@ -18,10 +24,12 @@ from __future__ import annotations
 import collections
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 
@@ -36,7 +44,18 @@ TOTALS_KEPT = 4096
 _lock = threading.Lock()
 _database: duckdb.DuckDBPyConnection | None = None
 _local = threading.local()
-_tables: collections.OrderedDict[tuple[Any, ...], tuple[str, int]] = collections.OrderedDict()
+
+
+@dataclass(frozen=True)
+class Hot:
+    """A version held in memory: its DuckDB table and, for plain columns, its Arrow table."""
+
+    table: str
+    arrow: pa.Table | None
+    size: int
+
+
+_tables: collections.OrderedDict[tuple[Any, ...], Hot] = collections.OrderedDict()
 _totals: collections.OrderedDict[tuple[Any, ...], int] = collections.OrderedDict()
 _names = iter(range(1, 2**62))
 
@@ -70,10 +89,39 @@ def _budget() -> int:
     return int(getattr(settings, "DATASETS_ROWS_CACHE_MB", 256)) * 1024 * 1024
 
 
-def hot_table(con: duckdb.DuckDBPyConnection, parquet: Path, columns: list[str]) -> str | None:
-    """The name of the in-memory table holding the file's rows (loaded now if it fits), or
-    None: read the file. Its columns are the file's, plus POSITION (0, 1, 2, ... in file
-    order), and its rows are stored in file order."""
+def plain(arrow_type: pa.DataType) -> bool:
+    """Whether Arrow gives this type's values to Python as DuckDB does (rows.py converts both
+    the same way): anything else is read through DuckDB only."""
+    return (
+        pa.types.is_integer(arrow_type)
+        or pa.types.is_floating(arrow_type)
+        or pa.types.is_boolean(arrow_type)
+        or pa.types.is_string(arrow_type)
+        or pa.types.is_large_string(arrow_type)
+        or pa.types.is_date32(arrow_type)
+        # Without a zone (DuckDB gives zoned times in UTC, Arrow in the file's zone) and to
+        # the microsecond (Python's datetime holds no nanoseconds).
+        or (
+            pa.types.is_timestamp(arrow_type)
+            and arrow_type.tz is None
+            and arrow_type.unit in ("s", "ms", "us")
+        )
+    )
+
+
+def _arrow(parquet: Path, columns: list[str]) -> pa.Table | None:
+    schema = pq.read_schema(parquet)
+    if not set(columns) <= set(schema.names):
+        return None
+    if not all(plain(schema.field(name).type) for name in columns):
+        return None
+    return pq.read_table(parquet, columns=columns)
+
+
+def hot_table(con: duckdb.DuckDBPyConnection, parquet: Path, columns: list[str]) -> Hot | None:
+    """The version's rows held in memory (loaded now if they fit), or None: read the file.
+    The DuckDB table has the file's columns, plus POSITION (0, 1, 2, ... in file order), its
+    rows stored in file order; the Arrow table (when kept) has `columns` in file order."""
     budget = _budget()
     if budget <= 0 or POSITION in columns:
         return None
@@ -81,14 +129,17 @@ def hot_table(con: duckdb.DuckDBPyConnection, parquet: Path, columns: list[str])
     with _lock:
         if key in _tables:
             _tables.move_to_end(key)
-            return _tables[key][0]
+            return _tables[key]
         metadata = pq.read_metadata(parquet)
-        size = metadata.num_rows * (metadata.num_columns + 1) * BYTES_PER_CELL
-        if size > budget:
+        estimate = metadata.num_rows * (metadata.num_columns + 1) * BYTES_PER_CELL
+        if estimate > budget:
             return None
-        while _tables and sum(s for _n, s in _tables.values()) + size > budget:
-            _old, (name, _s) = _tables.popitem(last=False)
-            con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        # Room for the Arrow copy too (about as large) when both fit; else the DuckDB table.
+        with_arrow = 2 * estimate <= budget
+        need = 2 * estimate if with_arrow else estimate
+        while _tables and sum(h.size for h in _tables.values()) + need > budget:
+            _old, old = _tables.popitem(last=False)
+            con.execute(f'DROP TABLE IF EXISTS "{old.table}"')
         name = f"version_rows_{next(_names)}"
         # Loaded under the lock: two requests for a cold file load it once.
         con.execute(
@@ -96,8 +147,10 @@ def hot_table(con: duckdb.DuckDBPyConnection, parquet: Path, columns: list[str])
             f"FROM read_parquet(?) ORDER BY file_row_number",
             [str(parquet)],
         )
-        _tables[key] = (name, size)
-        return name
+        arrow = _arrow(parquet, columns) if with_arrow else None
+        hot = Hot(name, arrow, estimate + (arrow.nbytes if arrow is not None else 0))
+        _tables[key] = hot
+        return hot
 
 
 def cached_total(parquet: Path, where: str, params: list[Any], count: Callable[[], int]) -> int:

@@ -41,8 +41,14 @@ def _column(model: type[Model], name: str | None = None) -> str:
 
 
 @functools.cache
-def _plan() -> tuple[str, list[tuple[type[Model], str, list[Field[Any, Any]]]]]:
-    """The SQL and, per table in its select list, the model, alias and fields in order."""
+def _plan(
+    extra_columns: str = "", extra_joins: str = ""
+) -> tuple[str, list[tuple[type[Model], str, list[Field[Any, Any]]]]]:
+    """The SQL and, per table in its select list, the model, alias and fields in order.
+
+    `extra_columns` and `extra_joins` (SQL written from model names by the caller, never from
+    a request) add columns after the models' (a caller's own lookup riding on the same query:
+    the API's tiers, api/rows_fast.py); `d` is the dataset's alias."""
     quote = connection.ops.quote_name
     tables: list[tuple[type[Model], str, list[Field[Any, Any]]]] = [
         (DatasetVersion, "v", _fields(DatasetVersion)),
@@ -67,6 +73,10 @@ def _plan() -> tuple[str, list[tuple[type[Model], str, list[Field[Any, Any]]]]]:
     columns = ", ".join(
         f"{alias}.{quote(str(f.column))}" for _model, alias, fields in tables for f in fields
     )
+    if extra_columns:
+        columns += ", " + extra_columns
+    if extra_joins:
+        joins.append(extra_joins)
     sql = (
         f"SELECT {columns} FROM {' '.join(joins)} "  # noqa: S608 - model names only
         f"WHERE d.{_column(Dataset, 'slug')} = %s AND v.{_column(DatasetVersion, 'number')} = %s"
@@ -95,15 +105,18 @@ def _instance(model: type[Model], fields: list[Field[Any, Any]], values: tuple[A
     return model.from_db(connection.alias, [f.attname for f in fields], converted)
 
 
-def version_for(actor: Any, slug: str, number: int) -> DatasetVersion:
-    """As `selectors.version_for`: the version with its dataset, owner, collaboration and
-    agreement, or the same NotFound."""
-    sql, tables = _plan()
+def fetch(
+    slug: str, number: int, *, extra_columns: str = "", extra_joins: str = ""
+) -> tuple[DatasetVersion | None, tuple[Any, ...]]:
+    """The version with its dataset, owner, collaboration and agreement cached, whoever asks
+    (no access rule: the caller applies it), and the extra columns' values; (None, ()) when
+    there is no such version."""
+    sql, tables = _plan(extra_columns, extra_joins)
     with connection.cursor() as cursor:
         cursor.execute(sql, [slug, number])
         row = cursor.fetchone()
     if row is None:
-        return selectors.version_for(actor, slug, number)
+        return None, ()
     objects: list[Any] = []
     start = 0
     for model, _alias, fields in tables:
@@ -116,6 +129,13 @@ def version_for(actor: Any, slug: str, number: int) -> DatasetVersion:
         # Sets the cache as select_related does: the rules read it without a query.
         Dataset._meta.get_field(name).set_cached_value(dataset, value)  # type: ignore[union-attr]
     DatasetVersion._meta.get_field("dataset").set_cached_value(version, dataset)  # type: ignore[union-attr]
-    if not can_see(actor, dataset):
+    return version, tuple(row[start:])
+
+
+def version_for(actor: Any, slug: str, number: int) -> DatasetVersion:
+    """As `selectors.version_for`: the version with its dataset, owner, collaboration and
+    agreement, or the same NotFound."""
+    version, _extra = fetch(slug, number)
+    if version is None or not can_see(actor, version.dataset):
         return selectors.version_for(actor, slug, number)  # the same refusal, worded once
     return version

@@ -34,6 +34,16 @@ UPSERT = (
 )
 
 
+# The same, only when the API request is admitted: a part of the quota's statement, which
+# names its upsert `q` (api/throttle.OnAdmit; the rows API, api/rows_fast.py).
+UPSERT_IF_ADMITTED = (
+    'INSERT INTO "impact_dailycount" ("dataset_id", "day", "kind", "reader", "count") '
+    "SELECT %s, %s, %s, %s, %s WHERE EXISTS (SELECT 1 FROM q) "
+    'ON CONFLICT ("dataset_id", "day", "kind", "reader") '
+    'DO UPDATE SET "count" = "impact_dailycount"."count" + excluded."count"'
+)
+
+
 def reader_of(user: Any) -> int:
     """The signed-in person's id; 0 for anyone else, who is never told apart."""
     if user is not None and getattr(user, "is_authenticated", False):
@@ -50,15 +60,13 @@ def record(
     count: int = 1,
 ) -> None:
     """Add `count` reads of `kind` to the dataset's counter for `day` (today, UTC)."""
-    dataset_id = dataset if isinstance(dataset, int) else dataset.pk
     with connection.cursor() as cursor:
-        cursor.execute(
-            UPSERT,
-            [
-                dataset_id,
-                day or timezone.now().date(),
-                str(Kind(kind)),
-                reader_of(user),
-                count,
-            ],
-        )
+        cursor.execute(UPSERT, params(dataset=dataset, kind=kind, user=user, day=day, count=count))
+
+
+def params(
+    *, dataset: Any, kind: Kind | str, user: Any = None, day: dt.date | None = None, count: int = 1
+) -> list[Any]:
+    """The parameters of UPSERT (and UPSERT_IF_ADMITTED) for these reads."""
+    dataset_id = dataset if isinstance(dataset, int) else dataset.pk
+    return [dataset_id, day or timezone.now().date(), str(Kind(kind)), reader_of(user), count]
