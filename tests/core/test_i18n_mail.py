@@ -48,7 +48,13 @@ SPANISH = {
         "Recordatorio: %(n)d revisión pendiente para %(call)s",
         "Recordatorio: %(n)d revisiones pendientes para %(call)s",
     ),
-    "%(network)s: %(n)d new in the discussion": "%(network)s: %(n)d novedades en la discusión",
+    (
+        "%(network)s: %(n)d new post in the discussion",
+        "%(network)s: %(n)d new posts in the discussion",
+    ): (
+        "%(network)s: %(n)d publicación nueva en la discusión",
+        "%(network)s: %(n)d publicaciones nuevas en la discusión",
+    ),
     "%(inviter)s invites you: %(what)s": "%(inviter)s le invita: %(what)s",
     "become %(role)s on %(network)s": "ser %(role)s en %(network)s",
     "Verify your email address for %(network)s": "Verifique su dirección para %(network)s",
@@ -197,8 +203,8 @@ def test_discussion_digest_is_in_the_readers_language(convener, django_capture_o
         )
     send_digests()
     subjects = {m.to[0]: m.subject for m in mail.outbox}
-    assert subjects["bob@example.org"] == f"{NETWORK}: 1 novedades en la discusión"
-    assert subjects["convener@example.org"] == f"{NETWORK}: 1 new in the discussion"
+    assert subjects["bob@example.org"] == f"{NETWORK}: 1 publicación nueva en la discusión"
+    assert subjects["convener@example.org"] == f"{NETWORK}: 1 new post in the discussion"
 
 
 # Mails sent from a request: the sender's page language must not leak into them.
