@@ -8,7 +8,7 @@ PORT   ?= 8000
 # The suite over every core, a test module per worker (module fixtures are built once).
 XDIST  ?= -n auto --dist loadfile
 
-.PHONY: install messages i18n-check demo serve test test-sqlite test-postgres lint bench clean
+.PHONY: install messages catalogues i18n-check demo serve test test-sqlite test-postgres lint bench clean
 
 install: $(STAMP)
 
@@ -35,10 +35,18 @@ messages: $(MO_FILES)
 	  $(VENV)/bin/pybabel compile -i $< -o $@ -l $(word 4,$(subst /, ,$<)); \
 	fi
 
+# The catalogues brought up to date with the marked strings (new ones empty, changed ones
+# fuzzy), for the translators.
+catalogues: install
+	cd src/datacollab && PYTHONPATH=.. ../../$(VENV)/bin/python -m datacollab makemessages \
+	  -l es -l fr -l pt --no-obsolete
+
 # Every message of every catalogue translated, none fuzzy, formats consistent (issue 14).
-# `make test` runs it when DATACOLLAB_I18N_STRICT=1 (docs/commands.md).
+# `make test` runs it first (tests/test_catalogues_current.py checks the catalogues hold every
+# marked string).
 i18n-check:
-	@command -v msgfmt >/dev/null 2>&1 || { echo "i18n-check needs GNU gettext's msgfmt (apt install gettext)"; exit 1; }
+	@command -v msgfmt >/dev/null 2>&1 || { echo "msgfmt missing (apt install gettext): checking with Babel"; \
+	  $(VENV)/bin/python scripts/i18n_check.py; exit $$?; }
 	@status=0; for lang in es fr pt; do \
 	  po=src/datacollab/locale/$$lang/LC_MESSAGES/django.po; \
 	  if ! out=$$(LC_ALL=C msgfmt --check --statistics -o /dev/null $$po 2>&1); then \
@@ -59,7 +67,7 @@ demo: install messages
 	  $(VENV)/bin/datacollab demo --addrport $(HOST):$(PORT)
 
 test: install messages
-	@if [ "$(DATACOLLAB_I18N_STRICT)" = "1" ]; then $(MAKE) --no-print-directory i18n-check; fi
+	@$(MAKE) --no-print-directory i18n-check
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 
