@@ -235,3 +235,12 @@ def test_application_editor_shows_countries_of_operation_with_a_link_to_edit(log
     content = page.content.decode()
     assert "<dt>Countries of operation</dt><dd>Kenya" in content
     assert f'href="{reverse("organisation-edit", args=[org.slug])}"' in content
+
+
+def test_residence_countries_are_named_in_the_readers_language():
+    from datacollab.organisations.forms_diversity import DiversityForm
+
+    with translation.override("es"):
+        choices = dict(DiversityForm().fields["residence_countries"].choices)
+
+    assert choices["DE"] == "Alemania"

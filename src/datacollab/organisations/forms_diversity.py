@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.core import countries, working_languages
+from datacollab.core import country_names, working_languages
 
 
 class DiversityForm(forms.Form):
@@ -34,7 +34,7 @@ class DiversityForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Built per form, so the names follow the reader's language.
-        self.fields["residence_countries"].choices = countries.choices()  # type: ignore[attr-defined]
+        self.fields["residence_countries"].choices = country_names.choices()  # type: ignore[attr-defined]
         self.fields["working_languages"].choices = working_languages.choices()  # type: ignore[attr-defined]
 
     @staticmethod
