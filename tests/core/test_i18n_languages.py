@@ -79,6 +79,17 @@ def test_chooser_on_page_for_anonymous_visitor_names_each_language_in_its_own_na
     assert 'action="/accounts/language/"' in html
 
 
+def test_chooser_on_a_spanish_page_still_names_english_in_english():
+    # Django's get_available_languages translates the names ("English" became "Inglés").
+    client = Client()
+    client.cookies[COOKIE] = "es"
+    html = client.get("/").content.decode()
+    names = re.findall(
+        r'name="language" value="[^"]+" lang="[^"]+" aria-pressed="[a-z]+">([^<]+)<', html
+    )
+    assert names == ["English", "Español", "Français", "Português"]
+
+
 def test_chooser_on_page_for_signed_in_person_marks_their_language(login):
     html = login(make_user(language="pt")).get("/accounts/profile/").content.decode()
     assert re.findall(r'value="([^"]+)" lang="[^"]+" aria-pressed="true"', html) == ["pt"]
