@@ -31,7 +31,7 @@ def test_call_applications_filter_updates_table_in_place(live_server, browser):
 
     rows = page.locator("#applications-table tbody tr")
     assert rows.count() == 1
-    assert rows.first.locator("td").nth(3).inner_text() == "Ineligible one"
+    assert rows.first.locator("td").nth(3).locator("a").inner_text() == "Ineligible one"
     assert page.evaluate("window.notReloaded") is True  # the page itself was not reloaded
     assert page.url.endswith("?status=&eligible=no")
     context.close()

@@ -61,7 +61,7 @@ def test_open_call_flow_from_application_to_award(live_server, browser):
     reviewer_page = _log_in(browser, base, "reviewer@example.org")
     reviewer_page.goto(f"{base}/reviews/")
     reviewer_page.get_by_role("link", name="Shared matatu routes").click()
-    fieldsets = reviewer_page.locator("fieldset")
+    fieldsets = reviewer_page.locator("main fieldset")
     fieldsets.nth(0).get_by_label("5", exact=True).check()
     fieldsets.nth(1).get_by_label("4", exact=True).check()
     reviewer_page.get_by_role("button", name="Submit review").click()
