@@ -43,8 +43,10 @@ class TokenAuth(HttpBearer):
             admit(request, caller_of(request, found))
         return found
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover
-        raise NotImplementedError  # __call__ above reads the header itself
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # HttpBearer's hook: __call__ above parses the header itself (to refuse a malformed
+        # one with a message), and both end in the same lookup.
+        return _with_secret(request, token)
 
 
 def _bearer(request: HttpRequest) -> ApiToken | None:
@@ -55,6 +57,10 @@ def _bearer(request: HttpRequest) -> ApiToken | None:
     scheme, _sep, secret = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise InvalidToken(_("Send the API token as the header “Authorization: Bearer <token>”."))
+    return _with_secret(request, secret)
+
+
+def _with_secret(request: HttpRequest, secret: str) -> ApiToken:
     found = authenticate_token(secret=secret)
     # An organisation's key reads what anyone may: it must not carry a person's access.
     request.user = found.user if found.user is not None else AnonymousUser()

@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ CHUNK = 1024 * 1024
 MEDIA = "media"
 
 
-class Area:
+class Area(ABC):
     """Files under keys. Subclasses read, write (whole or not at all) and list them."""
 
     name: str
@@ -45,23 +46,29 @@ class Area:
     def value_of(self, key: str) -> str:
         return key
 
+    @abstractmethod
     def size(self, key: str) -> int:
-        raise NotImplementedError
+        """Each area kind implements it."""
 
+    @abstractmethod
     def open(self, key: str) -> IO[bytes]:
-        raise NotImplementedError
+        """Each area kind implements it."""
 
+    @abstractmethod
     def exists(self, key: str) -> bool:
-        raise NotImplementedError
+        """Each area kind implements it."""
 
+    @abstractmethod
     def save(self, key: str, local: Path) -> None:
-        raise NotImplementedError
+        """Each area kind implements it."""
 
+    @abstractmethod
     def delete(self, key: str) -> None:
-        raise NotImplementedError
+        """Each area kind implements it."""
 
+    @abstractmethod
     def listing(self) -> Iterator[str]:
-        raise NotImplementedError
+        """Each area kind implements it."""
 
 
 class StorageArea(Area):
