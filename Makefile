@@ -15,7 +15,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	@scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,s3]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,s3,spark]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
