@@ -132,7 +132,24 @@ def test_translate_call_with_a_question_of_another_call_is_refused(convener):
             questions={stranger.pk: {"label": "¿Otra?"}},
         )
 
-    assert refused.value.message == f"Questions {stranger.pk} do not belong to this call."
+    assert refused.value.message == f"Question {stranger.pk} does not belong to this call."
+
+
+def test_translate_call_with_two_rules_of_another_call_is_refused_in_the_plural(convener):
+    call, other = _translated_call(), make_call()
+    strangers = [add_criterion(other, "global_south", [], f"Rule {n}") for n in (1, 2)]
+
+    with pytest.raises(DomainError) as refused:
+        translate_call(
+            actor=convener,
+            call=call,
+            language="es",
+            texts={},
+            criteria={rule.pk: {"description": "Otra"} for rule in strangers},
+        )
+
+    ids = f"{strangers[0].pk}, {strangers[1].pk}"
+    assert refused.value.message == f"Eligibility rules {ids} do not belong to this call."
 
 
 def test_translate_call_with_empty_texts_removes_the_language(convener):

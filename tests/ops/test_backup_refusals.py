@@ -3,7 +3,9 @@ other migrations, one whose audit log this deployment has no key for, one cut sh
 
 from __future__ import annotations
 
+import io
 import json
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -40,9 +42,9 @@ def test_restore_refuses_an_archive_with_one_changed_byte_and_writes_nothing(
     message = _refused(tampered)
 
     assert message.startswith(
-        "restore FAILED: 1 member(s) of the archive do not match their SHA-256"
+        "restore FAILED: 1 file in the archive does not match its SHA-256 checksum ("
     )
-    assert "(first: files/media/private/applications/" in message
+    assert "checksum (files/media/private/applications/" in message
     assert _nothing_written(new_folders) == (0, [])
 
 
@@ -59,8 +61,53 @@ def test_restore_refuses_a_changed_row_even_with_the_files_intact(made, new_fold
     message = _refused(tampered)
 
     assert message == (
-        "restore FAILED: 1 member(s) of the archive do not match their SHA-256 (first: "
-        f"{audit_table}): the archive is damaged or was altered. Nothing was restored."
+        "restore FAILED: 1 file in the archive does not match its SHA-256 checksum "
+        f"({audit_table}): the archive is damaged or was altered. Nothing was restored."
+    )
+    assert _nothing_written(new_folders) == (0, [])
+
+
+def test_restore_refuses_two_changed_files_in_the_plural(made, new_folders, tmp_path):
+    tampered = tmp_path / "tampered.tar.gz"
+
+    def change(name: str, data: bytes) -> bytes:
+        if name.startswith("files/media/"):
+            return data[:-1] + bytes([data[-1] ^ 1])
+        return data.replace(b"backup test", b"backup TEST") if name.startswith("db/") else data
+
+    repack(made["archive"], tampered, change)
+    changed = sorted(
+        name
+        for name, data in members(made["archive"]).items()
+        if name.startswith("files/media/") or (name.startswith("db/") and b"backup test" in data)
+    )
+
+    message = _refused(tampered)
+
+    assert len(changed) >= 2
+    assert message == (
+        f"restore FAILED: {len(changed)} files in the archive do not match their SHA-256 "
+        f"checksums (first: {changed[0]}): the archive is damaged or was altered. Nothing was "
+        "restored."
+    )
+
+
+def test_restore_refuses_a_file_held_twice(made, new_folders, tmp_path):
+    doubled = tmp_path / "doubled.tar.gz"
+    repack(made["archive"], doubled, lambda _name, data: data)
+    held = members(made["archive"])
+    name = next(n for n in held if n.startswith("db/"))
+    with tarfile.open(doubled, "r:gz") as source:
+        kept = [(m, source.extractfile(m).read()) for m in source.getmembers()]  # type: ignore[union-attr]
+    with tarfile.open(doubled, "w:gz") as tar:
+        for info, data in [*kept[:2], *[k for k in kept if k[0].name == name], *kept[2:]]:
+            tar.addfile(info, io.BytesIO(data))
+
+    message = _refused(doubled)
+
+    assert message == (
+        f"restore FAILED: The archive holds the file {name} twice: it was altered. Nothing was "
+        "restored."
     )
     assert _nothing_written(new_folders) == (0, [])
 

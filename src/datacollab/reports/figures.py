@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from datacollab.core import countries
 from datacollab.core.templatetags.datacollab import money
@@ -281,8 +282,9 @@ def residence_label(key: str) -> str:
     if key == OTHER:
         return _("Other countries (each fewer than %(n)s people)") % {"n": MIN_RESPONSES}
     if key == NOT_RECORDED:
-        # Translators: a row of people who did not say where they live.
-        return _("Not recorded")
+        # Translators: a row of people who did not say where they live (an organisation's
+        # missing countries of operation have their own msgid).
+        return pgettext("people's country of residence", "Not recorded")
     return countries.name_of(key)
 
 
@@ -292,7 +294,8 @@ def residence_chart(key: str, residence: Residence) -> Chart:
         share = _("Too few answers to show a Global South share.")
     else:
         share = _(
-            "%(percent)s of the people who recorded where they live live in the Global South."
+            "%(percent)s of the people who gave their country of residence live in the Global "
+            "South."
         ) % {"percent": _percent(residence.global_south_percent)}
     return bar_chart(
         key=key,

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core.backup import archive, tables
 from datacollab.core.backup.areas import area_names
@@ -68,8 +69,22 @@ def check(path: Path, progress: Progress) -> tuple[Manifest, dict[str, str]]:
             if member.name == SUMS:
                 sums_raw = handle.read()
                 continue
-            if sums_raw is not None or member.name in seen:
-                raise DomainError(_("The archive has members after its checksums, or twice."))
+            if sums_raw is not None:
+                raise DomainError(
+                    _(
+                        "The archive holds the file %(name)s after its list of checksums, where "
+                        "nothing may follow: it was altered. Nothing was restored."
+                    )
+                    % {"name": member.name}
+                )
+            if member.name in seen:
+                raise DomainError(
+                    _(
+                        "The archive holds the file %(name)s twice: it was altered. Nothing "
+                        "was restored."
+                    )
+                    % {"name": member.name}
+                )
             digest = hashlib.sha256()
             while block := handle.read(1024 * 1024):
                 digest.update(block)
@@ -94,9 +109,13 @@ def check(path: Path, progress: Progress) -> tuple[Manifest, dict[str, str]]:
     changed = sorted(name for name in expected if sums[name] != seen[name])
     if changed:
         raise DomainError(
-            _(
-                "%(count)s member(s) of the archive do not match their SHA-256 (first: "
-                "%(first)s): the archive is damaged or was altered. Nothing was restored."
+            ngettext(
+                "%(count)s file in the archive does not match its SHA-256 checksum "
+                "(%(first)s): the archive is damaged or was altered. Nothing was restored.",
+                "%(count)s files in the archive do not match their SHA-256 checksums "
+                "(first: %(first)s): the archive is damaged or was altered. Nothing was "
+                "restored.",
+                len(changed),
             )
             % {"count": len(changed), "first": changed[0]}
         )

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.content_language import (
@@ -29,12 +29,26 @@ from datacollab.network.services.setup import require_convener
 Texts = Mapping[str, str]
 
 
+def _strangers_refusal(kind: str, count: int) -> str:
+    """One whole sentence per kind of item, singular or plural by how many ids it names."""
+    if kind == "question":
+        return ngettext(
+            "Question %(ids)s does not belong to this call.",
+            "Questions %(ids)s do not belong to this call.",
+            count,
+        )
+    return ngettext(
+        "Eligibility rule %(ids)s does not belong to this call.",
+        "Eligibility rules %(ids)s do not belong to this call.",
+        count,
+    )
+
+
 def _check_ids(kind: str, given: Mapping[int, Texts], known: Mapping[int, Any]) -> None:
     strangers = sorted(set(given) - set(known))
     if strangers:
         raise DomainError(
-            _("%(kind)s %(ids)s do not belong to this call.")
-            % {"kind": kind, "ids": ", ".join(map(str, strangers))}
+            _strangers_refusal(kind, len(strangers)) % {"ids": ", ".join(map(str, strangers))}
         )
 
 
@@ -56,8 +70,8 @@ def translate_call(
     own_questions = {q.pk: q for q in Question.objects.filter(call=call)}
     own_criteria = {c.pk: c for c in EligibilityCriterion.objects.filter(call=call)}
     questions, criteria = questions or {}, criteria or {}
-    _check_ids(_("Questions"), questions, own_questions)
-    _check_ids(_("Eligibility rules"), criteria, own_criteria)
+    _check_ids("question", questions, own_questions)
+    _check_ids("criterion", criteria, own_criteria)
     changed: dict[str, list[str]] = {}
     cleaned = clean_translation(call, language=language, values=texts, fields=call.translatable)
     fields = apply_translation(call, language=language, values=cleaned)

@@ -79,7 +79,9 @@ def update_organisation(
 ) -> Organisation:
     """An administrator of the organisation edits its profile, countries of operation included."""
     if not rules.can_manage_members(actor, organisation):
-        raise NotAllowed(_("Only an administrator of %(org)s can edit it.") % {"org": organisation})
+        raise NotAllowed(
+            _("Only an administrator of %(org)s can edit its profile.") % {"org": organisation}
+        )
     if kind not in OrganisationKind.values:
         raise DomainError(_("Unknown organisation kind %(kind)s.") % {"kind": kind}, field="kind")
     (head_office,) = country_codes([country], field="country")

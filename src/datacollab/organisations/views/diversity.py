@@ -68,7 +68,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as exc:
             exc.show_on(form)
         else:
-            messages.success(request, _("%(name)s saved.") % {"name": organisation.name})
+            messages.success(request, _("The profile of %(name)s is saved.") % {"name": organisation.name})
             return redirect("organisation-detail", slug=organisation.slug)
     return render(
         request,
