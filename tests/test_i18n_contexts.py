@@ -51,7 +51,7 @@ def test_status_labels_shared_across_models_agree_per_model(tmp_path):
         f"application status{CONTEXT}Submitted": "Enviada",
         f"progress report status{CONTEXT}Submitted": "Enviado",
         f"call status{CONTEXT}Open": "Abierta",
-        f"data principle{CONTEXT}Open": "Abierto",
+        f"principle: the data collaboration is{CONTEXT}Open": "Abierta",
     }
 
     with _spanish(tmp_path, messages):
@@ -62,4 +62,4 @@ def test_status_labels_shared_across_models_agree_per_model(tmp_path):
             str(Principle.OPEN.label),
         ]
 
-    assert labels == ["Enviada", "Enviado", "Abierta", "Abierto"]
+    assert labels == ["Enviada", "Enviado", "Abierta", "Abierta"]

@@ -37,12 +37,17 @@ def test_organisation_edit_page_by_an_administrator_saves_and_audits(login):
     org = make_org(name="Kijiji Data", country="GB", admins=[admin])
 
     response = login(admin).post(
-        reverse("organisation-edit", args=[org.slug]), _org_post(operating_countries=["BR", "PE"])
+        reverse("organisation-edit", args=[org.slug]),
+        _org_post(operating_countries=["BR", "PE"]),
+        follow=True,
     )
 
     org.refresh_from_db()
     entry = AuditEntry.objects.get(action="organisation.updated")
-    assert (response.status_code, org.operating_countries) == (302, ["BR", "PE"])
+    assert (response.redirect_chain[-1][1], org.operating_countries) == (302, ["BR", "PE"])
+    assert [str(m) for m in response.context["messages"]] == [
+        "The profile of Kijiji Data is saved."
+    ]
     assert entry.details == {
         "before": {"country": "GB", "operating_countries": []},
         "after": {"country": "GB", "operating_countries": ["BR", "PE"]},
@@ -77,15 +82,17 @@ def test_update_organisation_refuses_an_unknown_country_of_operation():
 
 
 def test_update_organisation_refuses_someone_outside_it():
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as refused:
         services.update_organisation(
             actor=make_user(),
-            organisation=make_org(),
+            organisation=make_org(name="Kijiji Data"),
             name="A",
             kind="non_profit",
             country="GB",
             operating_countries=[],
         )
+
+    assert refused.value.message == "Only an administrator of Kijiji Data can edit its profile."
 
 
 def test_organisation_page_shows_countries_of_operation_with_global_south_badge(client):

@@ -68,11 +68,13 @@ class CollaborationMember(models.Model):
 class Principle(models.TextChoices):
     """Microsoft's Data Collaboration Principles."""
 
-    OPEN = "open", pgettext_lazy("data principle", "Open")
-    USABLE = "usable", pgettext_lazy("data principle", "Usable")
-    EMPOWERING = "empowering", pgettext_lazy("data principle", "Empowering")
-    PRIVATE = "private", pgettext_lazy("data principle", "Private")
-    SECURE = "secure", pgettext_lazy("data principle", "Secure")
+    # Translators: the five principles are adjectives describing a data collaboration (the
+    # collaboration is open, usable...), shown as the headings of its scorecard.
+    OPEN = "open", pgettext_lazy("principle: the data collaboration is", "Open")
+    USABLE = "usable", pgettext_lazy("principle: the data collaboration is", "Usable")
+    EMPOWERING = "empowering", pgettext_lazy("principle: the data collaboration is", "Empowering")
+    PRIVATE = "private", pgettext_lazy("principle: the data collaboration is", "Private")
+    SECURE = "secure", pgettext_lazy("principle: the data collaboration is", "Secure")
 
 
 class SelfAssessment(models.Model):

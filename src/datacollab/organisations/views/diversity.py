@@ -46,7 +46,9 @@ def profile_diversity(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_by_slug(slug)
     if not rules.can_manage_members(request.user, organisation):
-        raise NotAllowed(_("Only an administrator of %(org)s can edit it.") % {"org": organisation})
+        raise NotAllowed(
+            _("Only an administrator of %(org)s can edit its profile.") % {"org": organisation}
+        )
     form = OrganisationForm(
         request.POST or None,
         initial={
@@ -68,7 +70,9 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as exc:
             exc.show_on(form)
         else:
-            messages.success(request, _("The profile of %(name)s is saved.") % {"name": organisation.name})
+            messages.success(
+                request, _("The profile of %(name)s is saved.") % {"name": organisation.name}
+            )
             return redirect("organisation-detail", slug=organisation.slug)
     return render(
         request,
