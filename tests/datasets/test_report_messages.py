@@ -50,25 +50,99 @@ def test_report_messages_cover_every_error_type() -> None:
     assert sorted(KINDS) == sorted(report.KINDS) == sorted(_samples())
 
 
+# What an English reader sees: plain sentences, Sentence case titles (frictionless's "has less
+# values", "contains label", "PrimaryKey Error" could not be translated as written).
+SHOWN_ENGLISH = {
+    "type-error": (
+        "Type error",
+        'The value "y" in row 3, field "age" (column 2) does not match the field\'s type: the '
+        'field\'s type is "integer" with the format "default"',
+    ),
+    "constraint-error": (
+        "Constraint error",
+        'The value "y" in row 3, field "age" (column 2) breaks a rule of the schema: the rule '
+        '"minimum" is "0"',
+    ),
+    "unique-error": (
+        "Repeated value",
+        'Row 3 repeats a value in the field "age" (column 2), which must be different in every '
+        "row: it is the same as in row 2",
+    ),
+    "extra-cell": ("Extra value", "Row 3 has an extra value in column 2, after the last column."),
+    "missing-cell": ("Missing value", 'Row 3 has no value for the field "age" (column 2).'),
+    "blank-row": ("Empty row", "Row 4 is empty."),
+    "primary-key": (
+        "Primary key error",
+        "Row 5 does not have a valid primary key: its primary key fields are all empty",
+    ),
+    "extra-label": ("Extra column", 'The header names an extra column "a" (column 2).'),
+    "missing-label": (
+        "Missing column",
+        'The header has no column for the field "a" (column 2 in the schema).',
+    ),
+    "blank-label": ("Column without a name", "Column 2 has no name in the header."),
+    "duplicate-label": (
+        "Repeated column name",
+        'The column name "a" (column 2) is already used: it is also the name of column 1',
+    ),
+    "incorrect-label": (
+        "Wrong column name",
+        'The column name "a" (column 2) does not match the field name "a" in the schema.',
+    ),
+    "source-error": ("Unreadable data", "The data cannot be read: the file is empty"),
+    "blank-header": ("Empty header", "The header row is empty."),
+}
+
+
 @pytest.mark.parametrize("kind", sorted(report.KINDS))
-def test_report_messages_english_is_the_stored_english(kind: str) -> None:
+def test_report_messages_english_is_a_plain_sentence_and_the_report_keeps_its_own(
+    kind: str,
+) -> None:
     stored = _samples()[kind]
+    kept = dict(stored)
 
     with translation.override(None):
         shown = shown_error(stored)
 
-    assert shown == stored
+    assert (shown["title"], shown["message"]) == SHOWN_ENGLISH[kind]
+    assert {
+        k: v for k, v in shown.items() if k not in ("title", "description", "message", "note")
+    } == {k: v for k, v in stored.items() if k not in ("title", "description", "message", "note")}
+    assert stored == kept
+
+
+def test_report_messages_titles_are_sentence_case() -> None:
+    with translation.override(None):
+        titles = [str(title) for title, _description, _message in KINDS.values()]
+
+    assert [t for t in titles if t != t[0] + t[1:].lower()] == []
+
+
+def test_report_messages_leave_frictionless_grammar_behind() -> None:
+    with translation.override(None):
+        english = " ".join(str(text) for texts in KINDS.values() for text in texts)
+
+    flagged = [
+        "less values",
+        "contains label",
+        "One of the data source header",
+        "not supported or inconsistent contents",
+        "is duplicated to a label",
+        "compared to the header",
+    ]
+    assert [phrase for phrase in flagged if phrase in english] == []
 
 
 def test_report_messages_show_type_error_in_spanish(tmp_path: Path) -> None:
     stored = _samples()["type-error"]
     catalogue = {
-        "Type Error": "Error de tipo",
-        'Type error in the cell "%(cell)s" in row "%(rowNumber)s" and field "%(fieldName)s" '
-        'at position "%(fieldNumber)s": %(note)s': 'Error de tipo en la celda "%(cell)s" de la '
-        'fila "%(rowNumber)s" y el campo "%(fieldName)s" en la posición "%(fieldNumber)s": '
-        "%(note)s",
-        'type is "%(type)s/%(format)s"': 'el tipo es "%(type)s/%(format)s"',
+        "Type error": "Error de tipo",
+        'The value "%(cell)s" in row %(rowNumber)s, field "%(fieldName)s" (column '
+        "%(fieldNumber)s) does not match the field's type: %(note)s": 'El valor "%(cell)s" de '
+        'la fila %(rowNumber)s, campo "%(fieldName)s" (columna %(fieldNumber)s), no es del '
+        "tipo del campo: %(note)s",
+        'the field\'s type is "%(type)s" with the format "%(format)s"': "el tipo del campo es "
+        '"%(type)s" con el formato "%(format)s"',
     }
 
     with spanish(tmp_path, catalogue):
@@ -76,8 +150,8 @@ def test_report_messages_show_type_error_in_spanish(tmp_path: Path) -> None:
 
     assert (shown["type"], shown["title"], shown["rowNumber"]) == ("type-error", "Error de tipo", 3)
     assert shown["message"] == (
-        'Error de tipo en la celda "y" de la fila "3" y el campo "age" en la posición "2": '
-        'el tipo es "integer/default"'
+        'El valor "y" de la fila 3, campo "age" (columna 2), no es del tipo del campo: el tipo '
+        'del campo es "integer" con el formato "default"'
     )
     assert stored["message"].startswith('Type error in the cell "y"')
 
@@ -92,7 +166,7 @@ def test_dataset_page_names_error_types_in_the_readers_language(client, tmp_path
     dataset = make_dataset(spectrum=Spectrum.OPEN)
     errors = [_samples()["type-error"], _samples()["type-error"], _samples()["blank-row"]]
     make_version(dataset, report={"valid": False, "stats": {"errors": 3}, "errors": errors})
-    catalogue = {"Type Error": "Error de tipo", "Blank Row": "Fila vacía"}
+    catalogue = {"Type error": "Error de tipo", "Empty row": "Fila vacía"}
 
     with spanish(tmp_path / "locale", catalogue):
         response = client.get(

@@ -1,10 +1,12 @@
 """Validation report errors in the reader's language, at display time.
 
 Stored reports keep frictionless-py's English layout (`type`, `title`, `message`, `note` and
-the row/field numbers), so reports stay readable and comparable with other tools and the API
-keeps its fields. The validation engine (datasets/validation/) is not touched: the pages
+the row/field numbers), so reports stay comparable with other tools and the API and CLI keep
+their fields and words. The validation engine (datasets/validation/) is not touched: the pages
 rebuild each error's title and message here, from its `type` and numbers, through gettext.
-tests/datasets/test_report_messages.py checks that the English msgids are frictionless's.
+The pages' English is not frictionless's: its sentences ("has less values", "contains label",
+Title Case titles) could not be translated as written, so these say in plain sentences what
+is wrong and how to mend it (tests/datasets/test_report_messages.py shows each one).
 """
 
 from __future__ import annotations
@@ -16,118 +18,126 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 _SAME_LENGTH_MORE = _(
-    "This row has more values compared to the header row (the first row in the data source). "
-    "A key concept is that all the rows in tabular data must have the same number of columns."
+    "This row has more values than the header row (the first row of the data). Every row of "
+    "a table must have the same number of columns: remove the extra values or add the "
+    "missing column names."
 )
 _SAME_LENGTH_LESS = _(
-    "This row has less values compared to the header row (the first row in the data source). "
-    "A key concept is that all the rows in tabular data must have the same number of columns."
+    "This row has fewer values than the header row (the first row of the data). Every row of "
+    "a table must have the same number of columns: add the missing values, even if empty."
 )
 
-# type -> (title, description, message). Placeholders are the error's own keys.
+# type -> (title, description, message). Placeholders are the error's own keys; a "column"
+# is counted from 1, as frictionless's field position is.
 KINDS: dict[str, tuple[Promise, Promise, Promise]] = {
     "type-error": (
-        _("Type Error"),
-        _("The value does not match the schema type and format for this field."),
+        _("Type error"),
         _(
-            'Type error in the cell "%(cell)s" in row "%(rowNumber)s" and field "%(fieldName)s" '
-            'at position "%(fieldNumber)s": %(note)s'
+            "The value does not match the type and format that the schema sets for this "
+            "field. Correct the value, or the field's type in the schema."
+        ),
+        _(
+            'The value "%(cell)s" in row %(rowNumber)s, field "%(fieldName)s" (column '
+            "%(fieldNumber)s) does not match the field's type: %(note)s"
         ),
     ),
     "constraint-error": (
-        _("Constraint Error"),
-        _("A field value does not conform to a constraint."),
+        _("Constraint error"),
         _(
-            'The cell "%(cell)s" in row at position "%(rowNumber)s" and field "%(fieldName)s" '
-            'at position "%(fieldNumber)s" does not conform to a constraint: %(note)s'
+            "The value breaks a rule that the schema sets for this field (a minimum, a "
+            "maximum, a pattern, a list of allowed values...)."
+        ),
+        _(
+            'The value "%(cell)s" in row %(rowNumber)s, field "%(fieldName)s" (column '
+            "%(fieldNumber)s) breaks a rule of the schema: %(note)s"
         ),
     ),
     "unique-error": (
-        _("Unique Error"),
+        _("Repeated value"),
         _(
-            "This field is a unique field but it contains a value that has been used in "
-            "another row."
+            "Every row must have a different value in this field, but this value is already "
+            "in another row."
         ),
         _(
-            'Row at position "%(rowNumber)s" has unique constraint violation in field '
-            '"%(fieldName)s" at position "%(fieldNumber)s": %(note)s'
+            'Row %(rowNumber)s repeats a value in the field "%(fieldName)s" (column '
+            "%(fieldNumber)s), which must be different in every row: %(note)s"
         ),
     ),
     "extra-cell": (
-        _("Extra Cell"),
+        _("Extra value"),
         _SAME_LENGTH_MORE,
-        _(
-            'Row at position "%(rowNumber)s" has an extra value in field at position '
-            '"%(fieldNumber)s"'
-        ),
+        _("Row %(rowNumber)s has an extra value in column %(fieldNumber)s, after the last column."),
     ),
     "missing-cell": (
-        _("Missing Cell"),
+        _("Missing value"),
         _SAME_LENGTH_LESS,
-        _(
-            'Row at position "%(rowNumber)s" has a missing cell in field "%(fieldName)s" at '
-            'position "%(fieldNumber)s"'
-        ),
+        _('Row %(rowNumber)s has no value for the field "%(fieldName)s" (column %(fieldNumber)s).'),
     ),
     "blank-row": (
-        _("Blank Row"),
-        _("This row is empty. A row should contain at least one value."),
-        _('Row at position "%(rowNumber)s" is completely blank'),
+        _("Empty row"),
+        _("This row is empty. A row must contain at least one value: remove it or fill it in."),
+        _("Row %(rowNumber)s is empty."),
     ),
     "primary-key": (
-        _("PrimaryKey Error"),
-        _("Values in the primary key fields should be unique for every row"),
-        _('Row at position "%(rowNumber)s" violates the primary key: %(note)s'),
+        _("Primary key error"),
+        _(
+            "The values of the primary key fields must identify each row: they must be "
+            "different in every row, and not all empty."
+        ),
+        _("Row %(rowNumber)s does not have a valid primary key: %(note)s"),
     ),
     "extra-label": (
-        _("Extra Label"),
+        _("Extra column"),
         _(
-            "The header of the data source contains label that does not exist in the provided "
-            "schema."
+            "The header row names a column that the schema does not define. Remove the "
+            "column, or add a field for it to the schema."
         ),
-        _('There is an extra label "%(label)s" in header at position "%(fieldNumber)s"'),
+        _('The header names an extra column "%(label)s" (column %(fieldNumber)s).'),
     ),
     "missing-label": (
-        _("Missing Label"),
-        _("Based on the schema there should be a label that is missing in the data's header."),
+        _("Missing column"),
         _(
-            'There is a missing label in the header\'s field "%(fieldName)s" at position '
-            '"%(fieldNumber)s"'
+            "The schema defines a field that has no column in the header row. Add the "
+            "column, or remove the field from the schema."
+        ),
+        _(
+            'The header has no column for the field "%(fieldName)s" (column %(fieldNumber)s '
+            "in the schema)."
         ),
     ),
     "blank-label": (
-        _("Blank Label"),
-        _(
-            "A label in the header row is missing a value. Label should be provided and not be "
-            "blank."
-        ),
-        _('Label in the header in field at position "%(fieldNumber)s" is blank'),
+        _("Column without a name"),
+        _("A column in the header row has no name. Give every column a name."),
+        _("Column %(fieldNumber)s has no name in the header."),
     ),
     "duplicate-label": (
-        _("Duplicate Label"),
-        _("Two columns in the header row have the same value. Column names should be unique."),
-        _(
-            'Label "%(label)s" in the header at position "%(fieldNumber)s" is duplicated to a '
-            "label: %(note)s"
-        ),
+        _("Repeated column name"),
+        _("Two columns in the header row have the same name. Each column needs its own name."),
+        _('The column name "%(label)s" (column %(fieldNumber)s) is already used: %(note)s'),
     ),
     "incorrect-label": (
-        _("Incorrect Label"),
-        _("One of the data source header does not match the field name defined in the schema."),
+        _("Wrong column name"),
         _(
-            'Label "%(label)s" in field %(fieldName)s at position "%(fieldNumber)s" does not '
-            "match the field name in the schema"
+            "A column name in the header row does not match the name of the field that the "
+            "schema sets at that position. Rename the column, or correct the schema."
+        ),
+        _(
+            'The column name "%(label)s" (column %(fieldNumber)s) does not match the field '
+            'name "%(fieldName)s" in the schema.'
         ),
     ),
     "source-error": (
-        _("Source Error"),
-        _("Data reading error because of not supported or inconsistent contents."),
-        _("The data source has not supported or has inconsistent contents: %(note)s"),
+        _("Unreadable data"),
+        _(
+            "The data cannot be read: its format is not supported or its contents are "
+            "inconsistent. Check that the file is a well-formed table in the format chosen."
+        ),
+        _("The data cannot be read: %(note)s"),
     ),
     "blank-header": (
-        _("Blank Header"),
-        _("This header is empty. A header should contain at least one value."),
-        _("Header is completely blank"),
+        _("Empty header"),
+        _("The header row is empty. It must name at least one column."),
+        _("The header row is empty."),
     ),
 }
 
@@ -136,22 +146,25 @@ KINDS: dict[str, tuple[Promise, Promise, Promise]] = {
 NOTES: list[tuple[re.Pattern[str], Promise]] = [
     (
         re.compile(r'type is "(?P<type>[^"/]*)/(?P<format>[^"]*)"'),
-        _('type is "%(type)s/%(format)s"'),
+        _('the field\'s type is "%(type)s" with the format "%(format)s"'),
     ),
     (
         re.compile(r'constraint "(?P<name>[^"]*)" is "(?P<value>.*)"', re.DOTALL),
-        _('constraint "%(name)s" is "%(value)s"'),
+        _('the rule "%(name)s" is "%(value)s"'),
     ),
-    (re.compile(r'at position "(?P<positions>[^"]*)"'), _('at position "%(positions)s"')),
+    (
+        re.compile(r'at position "(?P<positions>[^"]*)"'),
+        _("it is also the name of column %(positions)s"),
+    ),
     (
         re.compile(r"the same as in the row at position (?P<row>\d+)"),
-        _("the same as in the row at position %(row)s"),
+        _("it is the same as in row %(row)s"),
     ),
     (
         re.compile(r'cells composing the primary keys are all "None"'),
-        _('cells composing the primary keys are all "None"'),
+        _("its primary key fields are all empty"),
     ),
-    (re.compile(r"the source is empty"), _("the source is empty")),
+    (re.compile(r"the source is empty"), _("the file is empty")),
 ]
 
 
