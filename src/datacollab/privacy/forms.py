@@ -11,13 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from datacollab.privacy.engine.query import BUCKETS, Dimension
 from datacollab.privacy.models import ProtectionSettings
 
+# The choices of a time column's grouping, each a whole phrase (not a word put into "by ...").
 BUCKET_LABELS = {
-    "hour": _("hour"),
-    "day": _("day"),
-    "week": _("week"),
-    "month": _("month"),
-    "hour_of_day": _("hour of the day (0-23, all days together)"),
-    "day_of_week": _("day of the week (1 Monday - 7 Sunday)"),
+    "hour": _("By hour"),
+    "day": _("By day"),
+    "week": _("By week"),
+    "month": _("By month"),
+    "hour_of_day": _("By hour of the day (0-23, all days together)"),
+    "day_of_week": _("By day of the week (1 Monday - 7 Sunday)"),
+}
+GROUPED_BY = {
+    # Translators: a column of the dataset grouped by a period, e.g. "pickup_time by hour".
+    "hour": _("%(c)s by hour"),
+    "day": _("%(c)s by day"),
+    "week": _("%(c)s by week"),
+    "month": _("%(c)s by month"),
+    "hour_of_day": _("%(c)s by hour of the day (0-23, all days together)"),
+    "day_of_week": _("%(c)s by day of the week (1 Monday - 7 Sunday)"),
 }
 TIME_TYPES = {"datetime", "date"}
 NUMBER_TYPES = {"number", "integer"}
@@ -25,11 +35,7 @@ NUMBER_TYPES = {"number", "integer"}
 
 def grouping_label(dimension: Dimension) -> str:
     if dimension.bucket:
-        return str(
-            # Translators: a column grouped by a period, e.g. "pickup_time by week".
-            _("%(c)s by %(bucket)s")
-            % {"c": dimension.column, "bucket": BUCKET_LABELS[dimension.bucket]}
-        )
+        return str(GROUPED_BY[dimension.bucket] % {"c": dimension.column})
     if dimension.bin is not None:
         return str(_("%(c)s in bins of %(w)s") % {"c": dimension.column, "w": f"{dimension.bin:g}"})
     return dimension.column
@@ -87,9 +93,13 @@ class QueryForm(forms.Form):
             if dimension.bucket or dimension.bin is not None:
                 continue  # a filter on part of a bucket would make a new sum: none offered
             self.fields[f"filter_{i}"] = forms.CharField(
-                label=_("Only these %(c)s values") % {"c": dimension.column},
+                label=_("Only the rows whose %(c)s is one of these values")
+                % {"c": dimension.column},
                 required=False,
-                help_text=_("comma separated; empty: all. The result is grouped by %(c)s too.")
+                help_text=_(
+                    "Separate the values with commas; leave empty for all. The result is "
+                    "grouped by %(c)s too."
+                )
                 % {"c": dimension.column},
             )
 
@@ -101,17 +111,17 @@ class QueryForm(forms.Form):
             kind = self.types.get(column, "string")
             if kind in TIME_TYPES:
                 self.fields[f"bucket_{i}"] = forms.ChoiceField(
-                    label=_("Group %(c)s by") % {"c": column},
+                    label=_("How to group the dates of %(c)s") % {"c": column},
                     choices=[(b, BUCKET_LABELS[b]) for b in BUCKETS],
                     initial="day",
                 )
                 self.fields[f"from_{i}"] = forms.DateField(
-                    label=_("Only %(c)s on or after") % {"c": column},
+                    label=_("Only the rows whose %(c)s is on or after this date") % {"c": column},
                     required=False,
                     widget=forms.DateInput(attrs={"type": "date"}),
                 )
                 self.fields[f"to_{i}"] = forms.DateField(
-                    label=_("Only %(c)s before") % {"c": column},
+                    label=_("Only the rows whose %(c)s is before this date") % {"c": column},
                     required=False,
                     widget=forms.DateInput(attrs={"type": "date"}),
                 )
@@ -121,9 +131,9 @@ class QueryForm(forms.Form):
                 )
             else:
                 self.fields[f"filter_{i}"] = forms.CharField(
-                    label=_("Only these %(c)s values") % {"c": column},
+                    label=_("Only the rows whose %(c)s is one of these values") % {"c": column},
                     required=False,
-                    help_text=_("comma separated; empty: all"),
+                    help_text=_("Separate the values with commas; leave empty for all."),
                 )
 
     def _column_of(self, i: int) -> str:
