@@ -145,7 +145,9 @@ def test_solve_selection_kind_min_and_max_shape_the_cohort() -> None:
     assert result.selected == [1, 4, 5]
     assert result.displaced == [2, 3]
     assert result.reasons[2] == "out: rank 2 by merit, but company already has the maximum 1"
-    assert result.reasons[4] == "in: needed for the minimum of 1 university (rank 4 by merit)"
+    assert result.reasons[4] == (
+        "in: needed for the minimum of 1 of kind university (rank 4 by merit)"
+    )
     assert [b.name for b in result.binding] == [
         "capacity",
         "kind_min:university",
@@ -227,7 +229,7 @@ def test_solve_selection_infeasible_global_south_with_forced_north() -> None:
         ),
         (
             SelectionConstraints(capacity=1, budget=10, min_global_south_share=1.5),
-            "Global South share must be between 0 and 1, not 1.5.",
+            "The Global South share must be between 0% and 100%, not 150%.",
         ),
         (
             SelectionConstraints(
@@ -237,7 +239,11 @@ def test_solve_selection_infeasible_global_south_with_forced_north() -> None:
         ),
         (
             SelectionConstraints(capacity=1, budget=10, forced_in=frozenset({99})),
-            "Forced ids are not among the applications: [99].",
+            "Ids forced into the cohort are not among the applications: [99].",
+        ),
+        (
+            SelectionConstraints(capacity=1, budget=10, forced_out=frozenset({98})),
+            "Ids forced out of the cohort are not among the applications: [98].",
         ),
         (
             SelectionConstraints(

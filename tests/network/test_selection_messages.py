@@ -114,3 +114,52 @@ def test_selection_engine_uses_only_codes_with_english() -> None:
 
     assert len(codes) > 30
     assert sorted(codes - REASON_TEXTS.keys()) == []
+
+
+def test_selection_kind_minimum_reason_is_a_whole_sentence_per_kind_and_count() -> None:
+    reasons = [
+        Reason("in.kind_min", {"rank": 4, "minimum": minimum, "kind": kind})
+        for minimum, kind in ((1, "company"), (2, "company"), (2, "government"), (3, "guild"))
+    ]
+
+    with translation.override("en-gb"):
+        shown = [reason_text(r) for r in reasons]
+
+    assert shown == [
+        "in: needed for the minimum of 1 company (rank 4 by merit)",
+        "in: needed for the minimum of 2 companies (rank 4 by merit)",
+        "in: needed for the minimum of 2 government bodies (rank 4 by merit)",
+        "in: needed for the minimum of 3 of kind guild (rank 4 by merit)",
+    ]
+
+
+def test_selection_kind_minimum_reason_in_spanish_agrees_with_the_kind(tmp_path: Path) -> None:
+    reasons = [
+        Reason("in.kind_min", {"rank": 4, "minimum": minimum, "kind": "non_profit"})
+        for minimum in (1, 2)
+    ]
+    catalogue = {
+        "in: needed for the minimum of %(minimum)s non-profit (rank %(rank)s by merit)\x00"
+        "in: needed for the minimum of %(minimum)s non-profits (rank %(rank)s by merit)": (
+            "dentro: necesaria para el mínimo de %(minimum)s entidad sin ánimo de lucro "
+            "(puesto %(rank)s por mérito)\x00dentro: necesaria para el mínimo de %(minimum)s "
+            "entidades sin ánimo de lucro (puesto %(rank)s por mérito)"
+        ),
+    }
+
+    with spanish(tmp_path, catalogue):
+        shown = [reason_text(r) for r in reasons]
+
+    assert shown == [
+        "dentro: necesaria para el mínimo de 1 entidad sin ánimo de lucro (puesto 4 por mérito)",
+        "dentro: necesaria para el mínimo de 2 entidades sin ánimo de lucro (puesto 4 por mérito)",
+    ]
+
+
+def test_selection_share_refusal_is_in_percent_like_the_form() -> None:
+    reason = Reason("input.share", {"value": "150"})
+
+    with translation.override("en-gb"):
+        shown = reason_text(reason)
+
+    assert shown == "The Global South share must be between 0% and 100%, not 150%."

@@ -204,7 +204,8 @@ def _validate(candidates: Sequence[Candidate], c: SelectionConstraints) -> None:
     if not 0 <= c.budget < math.inf:
         problems.append(Reason("input.budget", {"value": c.budget}))
     if not 0 <= (share := c.min_global_south_share) <= 1:
-        problems.append(Reason("input.share", {"value": share}))
+        # Said in percent, as conveners give it on the selection form.
+        problems.append(Reason("input.share", {"value": f"{100 * share:g}"}))
     if (cap := c.max_per_country) is not None and cap < 0:
         problems.append(Reason("input.country", {"value": cap}))
     for label, limits in (("min", c.kind_min), ("max", c.kind_max)):
@@ -225,8 +226,12 @@ def _validate(candidates: Sequence[Candidate], c: SelectionConstraints) -> None:
         problems.append(Reason("input.amount", {"ids": str(bad)}))
     if both := sorted(c.forced_in & c.forced_out):
         problems.append(Reason("input.forced_both", {"ids": str(both)}))
-    if unknown := sorted((c.forced_in | c.forced_out) - counts.keys()):
-        problems.append(Reason("input.forced_unknown", {"ids": str(unknown)}))
+    for code, forced in (
+        ("input.forced_in_unknown", c.forced_in),
+        ("input.forced_out_unknown", c.forced_out),
+    ):
+        if unknown := sorted(forced - counts.keys()):
+            problems.append(Reason(code, {"ids": str(unknown)}))
     if problems:
         raise SelectionInputError(problems)
 

@@ -24,7 +24,10 @@ MESSAGES: dict[str, Promise] = {
     "in.forced": _("in: chosen by the convener (rank %(rank)s by merit)"),
     "in.rank": _("in: rank %(rank)s by merit"),
     "in.global_south": _("in: needed for the Global South minimum (rank %(rank)s by merit)"),
-    "in.kind_min": _("in: needed for the minimum of %(minimum)s %(kind)s (rank %(rank)s by merit)"),
+    # A kind the site does not know (KIND_MINIMUM_IN has a whole sentence for each it does).
+    "in.kind_min": _(
+        "in: needed for the minimum of %(minimum)s of kind %(kind)s (rank %(rank)s by merit)"
+    ),
     "in.fill": _(
         "in: rank %(rank)s by merit, taking a place higher-ranked applications could "
         "not fill within limits"
@@ -74,7 +77,7 @@ MESSAGES: dict[str, Promise] = {
     "binding.forced_out": _("Forced out: %(used)s selected"),
     "input.capacity": _("Capacity must be zero or more, not %(value)s."),
     "input.budget": _("Budget must be a finite amount of zero or more, not %(value)s."),
-    "input.share": _("Global South share must be between 0 and 1, not %(value)s."),
+    "input.share": _("The Global South share must be between 0%% and 100%%, not %(value)s%%."),
     "input.country": _("Maximum per country must be zero or more, not %(value)s."),
     "input.kind_min": _("The minimum for %(kind)s must be zero or more, not %(value)s."),
     "input.kind_max": _("The maximum for %(kind)s must be zero or more, not %(value)s."),
@@ -85,7 +88,45 @@ MESSAGES: dict[str, Promise] = {
     "input.merit": _("Merit must be a finite number of zero or more; not so for ids %(ids)s."),
     "input.amount": _("Amounts must be finite and zero or more; not so for ids %(ids)s."),
     "input.forced_both": _("Ids are both forced in and forced out: %(ids)s."),
-    "input.forced_unknown": _("Forced ids are not among the applications: %(ids)s."),
+    "input.forced_in_unknown": _(
+        "Ids forced into the cohort are not among the applications: %(ids)s."
+    ),
+    "input.forced_out_unknown": _(
+        "Ids forced out of the cohort are not among the applications: %(ids)s."
+    ),
+}
+
+# "in.kind_min" as a whole sentence per organisation kind, its plural by the minimum: a kind's
+# name cannot be put into a sentence (languages inflect it by number and case).
+KIND_MINIMUM_IN: dict[str, Promise] = {
+    # Translators: "in" says the optimiser put the application in the cohort.
+    OrganisationKind.COMPANY: ngettext_lazy(
+        "in: needed for the minimum of %(minimum)s company (rank %(rank)s by merit)",
+        "in: needed for the minimum of %(minimum)s companies (rank %(rank)s by merit)",
+        "minimum",
+    ),
+    OrganisationKind.RESEARCH: ngettext_lazy(
+        "in: needed for the minimum of %(minimum)s research institution (rank %(rank)s by merit)",
+        "in: needed for the minimum of %(minimum)s research institutions (rank %(rank)s by merit)",
+        "minimum",
+    ),
+    OrganisationKind.NON_PROFIT: ngettext_lazy(
+        "in: needed for the minimum of %(minimum)s non-profit (rank %(rank)s by merit)",
+        "in: needed for the minimum of %(minimum)s non-profits (rank %(rank)s by merit)",
+        "minimum",
+    ),
+    OrganisationKind.GOVERNMENT: ngettext_lazy(
+        "in: needed for the minimum of %(minimum)s government body (rank %(rank)s by merit)",
+        "in: needed for the minimum of %(minimum)s government bodies (rank %(rank)s by merit)",
+        "minimum",
+    ),
+    OrganisationKind.OTHER: ngettext_lazy(
+        "in: needed for the minimum of %(minimum)s organisation of another kind (rank "
+        "%(rank)s by merit)",
+        "in: needed for the minimum of %(minimum)s organisations of another kind (rank "
+        "%(rank)s by merit)",
+        "minimum",
+    ),
 }
 
 
@@ -105,7 +146,14 @@ def _text_of(code: str) -> Any:
 
 
 def reason_text(reason: Reason) -> str:
-    return render_reason(reason, _text_of, _value)
+    whole = (
+        KIND_MINIMUM_IN.get(reason.params.get("kind", "")) if reason.code == "in.kind_min" else None
+    )
+
+    def text_of(code: str) -> Any:
+        return whole if whole is not None and code == reason.code else _text_of(code)
+
+    return render_reason(reason, text_of, _value)
 
 
 def stored_text(stored: Any, english: str) -> str:

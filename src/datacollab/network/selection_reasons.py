@@ -16,7 +16,8 @@ REASON_TEXTS: dict[str, str | tuple[str, str, str]] = {
     "in.forced": "in: chosen by the convener (rank %(rank)s by merit)",
     "in.rank": "in: rank %(rank)s by merit",
     "in.global_south": "in: needed for the Global South minimum (rank %(rank)s by merit)",
-    "in.kind_min": "in: needed for the minimum of %(minimum)s %(kind)s (rank %(rank)s by merit)",
+    "in.kind_min": "in: needed for the minimum of %(minimum)s of kind %(kind)s (rank %(rank)s "
+    "by merit)",
     "in.fill": "in: rank %(rank)s by merit, taking a place higher-ranked applications could "
     "not fill within limits",
     "out.forced": "out: rank %(rank)s by merit, excluded by the convener",
@@ -55,7 +56,7 @@ REASON_TEXTS: dict[str, str | tuple[str, str, str]] = {
     "binding.forced_out": "Forced out: %(used)s selected",
     "input.capacity": "Capacity must be zero or more, not %(value)s.",
     "input.budget": "Budget must be a finite amount of zero or more, not %(value)s.",
-    "input.share": "Global South share must be between 0 and 1, not %(value)s.",
+    "input.share": "The Global South share must be between 0%% and 100%%, not %(value)s%%.",
     "input.country": "Maximum per country must be zero or more, not %(value)s.",
     "input.kind_min": "The minimum for %(kind)s must be zero or more, not %(value)s.",
     "input.kind_max": "The maximum for %(kind)s must be zero or more, not %(value)s.",
@@ -65,7 +66,10 @@ REASON_TEXTS: dict[str, str | tuple[str, str, str]] = {
     "input.merit": "Merit must be a finite number of zero or more; not so for ids %(ids)s.",
     "input.amount": "Amounts must be finite and zero or more; not so for ids %(ids)s.",
     "input.forced_both": "Ids are both forced in and forced out: %(ids)s.",
-    "input.forced_unknown": "Forced ids are not among the applications: %(ids)s.",
+    "input.forced_in_unknown": "Ids forced into the cohort are not among the applications: "
+    "%(ids)s.",
+    "input.forced_out_unknown": "Ids forced out of the cohort are not among the applications: "
+    "%(ids)s.",
 }
 
 
