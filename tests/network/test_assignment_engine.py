@@ -237,7 +237,7 @@ def test_solve_assignment_competing_applications_are_named_when_infeasible() -> 
     assert result.status == "infeasible"
     assert result.message == (
         "applications 0, 1, 2 need 6 reviews between them but at most 3 fit: "
-        "their non-conflicted reviewers (0, 1, 2) are full at a load of 1"
+        "their non-conflicted reviewers (0, 1, 2) already have the maximum of 1 review each"
     )
 
 

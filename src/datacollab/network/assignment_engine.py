@@ -26,8 +26,9 @@ _MAX_LISTED = 5
 
 # Why no assignment exists, as codes with parameters: the engine stays free of Django, and
 # network/assignment_messages.py renders the same sentences translated, with application
-# titles and reviewer names for the indices. `english()` gives exactly the text below.
-REASON_TEXTS: dict[str, str] = {
+# titles and reviewer names for the indices. `english()` gives exactly the text below. A
+# triple is (singular, plural, name of the count parameter).
+REASON_TEXTS: dict[str, str | tuple[str, str, str]] = {
     "over_cap": "reviewer %(reviewer)s already has %(fixed)s fixed reviews, above the cap of "
     "%(cap)s",
     "too_few_clean": "application %(application)s has only %(clean)s non-conflicted reviewers "
@@ -37,10 +38,17 @@ REASON_TEXTS: dict[str, str] = {
     "and_more": "and %(count)s more",
     "total": "reviewers can take at most %(capacity)s reviews in total but %(count)s "
     "applications x %(need)s reviews = %(demand)s are needed",
-    "cut": "applications %(applications)s need %(demand)s reviews between them but at most "
-    "%(fit)s fit: their non-conflicted reviewers (%(reviewers)s) are full at %(limit)s",
-    "limit.load": "a load of %(load)s",
-    "limit.capacities": "their capacities",
+    "cut.load": (
+        "applications %(applications)s need %(demand)s reviews between them but at most "
+        "%(fit)s fit: their non-conflicted reviewers (%(reviewers)s) already have the maximum "
+        "of %(load)s review each",
+        "applications %(applications)s need %(demand)s reviews between them but at most "
+        "%(fit)s fit: their non-conflicted reviewers (%(reviewers)s) already have the maximum "
+        "of %(load)s reviews each",
+        "load",
+    ),
+    "cut.capacities": "applications %(applications)s need %(demand)s reviews between them but "
+    "at most %(fit)s fit: their non-conflicted reviewers (%(reviewers)s) have no capacity left",
     # Lists of indices: the display layer puts names in their place.
     "applications": "%(applications)s",
     "applications.more": "%(applications)s, ... (%(total)s in all)",
@@ -227,19 +235,16 @@ class _MaxFlowProbe:
         reviewers = side[(side >= self.demand.size) & (side < self.sink)] - self.demand.size
         # Fixed pairs (n - demand) already hold their places.
         got = int(self.graph.flows(self.app_arcs[apps]).sum() + (n - self.demand[apps]).sum())
-        limit = (
-            Reason("limit.load", {"load": max_load})
-            if max_load is not None
-            else Reason("limit.capacities")
-        )
         params = {
             "applications": _listed("applications", apps),
             "demand": n * apps.size,
             "fit": got,
             "reviewers": _listed("reviewers", reviewers),
-            "limit": limit,
         }
-        return [Reason("cut", params)]
+        # One whole sentence per limit: the load's noun agrees with the number.
+        if max_load is None:
+            return [Reason("cut.capacities", params)]
+        return [Reason("cut.load", {**params, "load": max_load})]
 
 
 def _plain_shortfall(

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from datacollab.core.reasons import Reason, render_reason
 
@@ -31,14 +32,20 @@ MESSAGES: dict[str, Any] = {
         "reviewers can take at most %(capacity)s reviews in total but %(count)s "
         "applications x %(need)s reviews = %(demand)s are needed"
     ),
-    "cut": _(
+    # A count-keyed lazy plural: `% params` picks the form from params["load"].
+    "cut.load": ngettext_lazy(
         "applications %(applications)s need %(demand)s reviews between them but at most "
-        "%(fit)s fit: their non-conflicted reviewers (%(reviewers)s) are full at %(limit)s"
+        "%(fit)s fit: their non-conflicted reviewers (%(reviewers)s) already have the maximum "
+        "of %(load)s review each",
+        "applications %(applications)s need %(demand)s reviews between them but at most "
+        "%(fit)s fit: their non-conflicted reviewers (%(reviewers)s) already have the maximum "
+        "of %(load)s reviews each",
+        "load",
     ),
-    # Translators: completes "... are full at a load of 3" (reviews per reviewer).
-    "limit.load": _("a load of %(load)s"),
-    # Translators: completes "... are full at their capacities".
-    "limit.capacities": _("their capacities"),
+    "cut.capacities": _(
+        "applications %(applications)s need %(demand)s reviews between them but at most "
+        "%(fit)s fit: their non-conflicted reviewers (%(reviewers)s) have no capacity left"
+    ),
     # A bare list has no words to translate.
     "applications": "%(applications)s",
     "applications.more": _("%(applications)s, ... (%(total)s in all)"),
@@ -63,9 +70,18 @@ JUDGING_MESSAGES: dict[str, Any] = {
         "judges can take at most %(capacity)s entries in total but %(count)s submissions x "
         "%(need)s judges = %(demand)s are needed"
     ),
-    "cut": _(
+    "cut.load": ngettext_lazy(
         "submissions %(applications)s need %(demand)s judgements between them but at most "
-        "%(fit)s fit: their judges without a conflict (%(reviewers)s) are full at %(limit)s"
+        "%(fit)s fit: their judges without a conflict (%(reviewers)s) already have the maximum "
+        "of %(load)s entry each",
+        "submissions %(applications)s need %(demand)s judgements between them but at most "
+        "%(fit)s fit: their judges without a conflict (%(reviewers)s) already have the maximum "
+        "of %(load)s entries each",
+        "load",
+    ),
+    "cut.capacities": _(
+        "submissions %(applications)s need %(demand)s judgements between them but at most "
+        "%(fit)s fit: their judges without a conflict (%(reviewers)s) can take no more"
     ),
 }
 
