@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from datacollab.core.errors import DomainError
+from datacollab.core.form_views import submit
 from datacollab.network.forms.confirm import CloseCallForm, ConfirmForm
 from datacollab.network.models import Call
 from datacollab.network.selectors.applications import format_in_zone
@@ -48,21 +47,17 @@ def _page(
 def call_open(request: HttpRequest, call_slug: str) -> HttpResponse:
     call = call_for_convener(actor=request.user, slug=call_slug)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                call_lifecycle.open_call(actor=request.user, call=call)
-            except DomainError as exc:
-                status = exc.show_on(form)
-            else:
-                messages.success(request, _("The call is open and public."))
-                return redirect("call-detail", slug=call.slug)
-        else:
-            status = 400
-    else:
-        call_lifecycle.check_move(actor=request.user, call=call, move="open")
-    return _page(request, call, "open", form, status)
+        return submit(
+            request,
+            form,
+            lambda: call_lifecycle.open_call(actor=request.user, call=call),
+            done=_("The call is open and public."),
+            then=lambda: redirect("call-detail", slug=call.slug),
+            page=lambda status: _page(request, call, "open", form, status),
+        )
+    call_lifecycle.check_move(actor=request.user, call=call, move="open")
+    return _page(request, call, "open", form, 200)
 
 
 @login_required
@@ -71,21 +66,22 @@ def call_close(request: HttpRequest, call_slug: str) -> HttpResponse:
     call = call_for_convener(actor=request.user, slug=call_slug)
     preview = call_lifecycle.close_preview(actor=request.user, call=call)
     form = CloseCallForm(request.POST if request.method == "POST" else None)
-    status = 200
+
+    def page(status: int) -> HttpResponse:
+        return _page(request, call, "close", form, status, preview=preview, now=timezone.now())
+
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                call_lifecycle.close_call(
-                    actor=request.user, call=call, reason=form.cleaned_data["reason"]
-                )
-            except DomainError as exc:
-                status = exc.show_on(form)
-            else:
-                messages.success(request, _("The call is closed: it takes no more applications."))
-                return redirect("call-applications", call_slug=call.slug)
-        else:
-            status = 400
-    return _page(request, call, "close", form, status, preview=preview, now=timezone.now())
+        return submit(
+            request,
+            form,
+            lambda: call_lifecycle.close_call(
+                actor=request.user, call=call, reason=form.cleaned_data["reason"]
+            ),
+            done=_("The call is closed: it takes no more applications."),
+            then=lambda: redirect("call-applications", call_slug=call.slug),
+            page=page,
+        )
+    return page(200)
 
 
 @login_required
@@ -93,29 +89,25 @@ def call_close(request: HttpRequest, call_slug: str) -> HttpResponse:
 def call_start_review(request: HttpRequest, call_slug: str) -> HttpResponse:
     call = call_for_convener(actor=request.user, slug=call_slug)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    status = 200
+
+    def page(status: int) -> HttpResponse:
+        extensions = call_lifecycle.live_extensions(call)
+        drafts = call_lifecycle.draft_count(call)
+        return _page(
+            request, call, "start_review", form, status, extensions=extensions, drafts=drafts
+        )
+
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                call_lifecycle.start_review(actor=request.user, call=call)
-            except DomainError as exc:
-                status = exc.show_on(form)
-            else:
-                messages.success(request, _("The call is in review and selection."))
-                return redirect("call-selection", call_slug=call.slug)
-        else:
-            status = 400
-    else:
-        call_lifecycle.check_move(actor=request.user, call=call, move="start_review")
-    return _page(
-        request,
-        call,
-        "start_review",
-        form,
-        status,
-        extensions=call_lifecycle.live_extensions(call),
-        drafts=call_lifecycle.draft_count(call),
-    )
+        return submit(
+            request,
+            form,
+            lambda: call_lifecycle.start_review(actor=request.user, call=call),
+            done=_("The call is in review and selection."),
+            then=lambda: redirect("call-selection", call_slug=call.slug),
+            page=page,
+        )
+    call_lifecycle.check_move(actor=request.user, call=call, move="start_review")
+    return page(200)
 
 
 urlpatterns = [
