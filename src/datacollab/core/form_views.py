@@ -9,7 +9,7 @@ apart) in every view.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -17,23 +17,26 @@ from django.http import HttpRequest, HttpResponse
 
 from datacollab.core.errors import DomainError
 
+T = TypeVar("T")
+
 
 def submit(
     request: HttpRequest,
     form: forms.BaseForm,
-    act: Callable[[], Any],
+    act: Callable[[], T],
     *,
     done: str,
-    then: Callable[[], HttpResponse],
+    then: Callable[[T], HttpResponse],
     page: Callable[[int], HttpResponse],
 ) -> HttpResponse:
     """Run `act` (the service call) once `form` is valid, then flash `done` and answer
-    `then()` (a redirect); otherwise `page(status)`, the form with its errors."""
+    `then(what act returned)` (a redirect); otherwise `page(status)`, the form with its
+    errors."""
     if not form.is_valid():
         return page(400)
     try:
-        act()
+        made = act()
     except DomainError as error:
         return page(error.show_on(form))
     messages.success(request, done)
-    return then()
+    return then(made)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from datacollab.core.content_language import language_codes, language_name
 from datacollab.core.errors import DomainError, NotAllowed
+from datacollab.core.form_views import submit
 from datacollab.learnings import rules, selectors
 from datacollab.learnings.forms import LearningFilterForm, LearningForm
 from datacollab.learnings.models import Learning
@@ -115,26 +116,22 @@ def _saved_fields(form: LearningForm) -> dict[str, Any]:
 def learning_create(request: HttpRequest) -> HttpResponse:
     if not rules.may_write(request.user):
         raise NotAllowed(_("Learnings are written by participants of a cohort and by conveners."))
-    status = 200
+
+    def page(form: LearningForm, status: int) -> HttpResponse:
+        context = {"form": form, "learning": None}
+        return render(request, "learnings/learning_form.html", context, status=status)
+
     if request.method == "POST":
         form = _form(request, request.POST)
-        if form.is_valid():
-            try:
-                learning = services.create_learning(actor=request.user, **_saved_fields(form))
-            except DomainError as error:
-                status = error.show_on(form)
-            else:
-                messages.success(
-                    request, _("Draft saved. Publish it when your co-authors have read it.")
-                )
-                return redirect("learning-detail", learning_slug=learning.slug)
-        else:
-            status = 400
-    else:
-        form = _form(request, initial=_initial(request))
-    return render(
-        request, "learnings/learning_form.html", {"form": form, "learning": None}, status=status
-    )
+        return submit(
+            request,
+            form,
+            lambda: services.create_learning(actor=request.user, **_saved_fields(form)),
+            done=_("Draft saved. Publish it when your co-authors have read it."),
+            then=lambda learning: redirect("learning-detail", learning_slug=learning.slug),
+            page=lambda status: page(form, status),
+        )
+    return page(_form(request, initial=_initial(request)), 200)
 
 
 def _detail(request: HttpRequest, learning: Learning, *, status: int = 200) -> HttpResponse:
@@ -166,44 +163,40 @@ def learning_edit(request: HttpRequest, learning_slug: str) -> HttpResponse:
     learning = selectors.learning_for(request.user, learning_slug)
     if not rules.may_edit_learning(request.user, learning):
         raise NotAllowed(_("Only its author and conveners can edit this learning."))
-    status = 200
+
+    def page(form: LearningForm, status: int) -> HttpResponse:
+        context = {"form": form, "learning": learning}
+        return render(request, "learnings/learning_form.html", context, status=status)
+
     if request.method == "POST":
         form = _form(request, request.POST)
-        if form.is_valid():
-            try:
-                services.update_learning(
-                    actor=request.user, learning=learning, **_saved_fields(form)
-                )
-            except DomainError as error:
-                status = error.show_on(form)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("learning-detail", learning_slug=learning.slug)
-        else:
-            status = 400
-    else:
-        tags = list(learning.tags.all())
-        form = _form(
+        return submit(
             request,
-            initial={
-                "title": learning.title,
-                "body": learning.body,
-                "cohort": learning.cohort,
-                "session": learning.session,
-                "collaboration": learning.collaboration,
-                "themes": [t for t in tags if t.is_theme],
-                "custom_tags": ", ".join(t.name for t in tags if not t.is_theme),
-                "contributors": list(learning.contributors.all()),
-                "visibility": learning.visibility,
-                "language": learning.language,
-            },
+            form,
+            lambda: services.update_learning(
+                actor=request.user, learning=learning, **_saved_fields(form)
+            ),
+            done=_("Saved."),
+            then=lambda _learning: redirect("learning-detail", learning_slug=learning.slug),
+            page=lambda status: page(form, status),
         )
-    return render(
+    tags = list(learning.tags.all())
+    form = _form(
         request,
-        "learnings/learning_form.html",
-        {"form": form, "learning": learning},
-        status=status,
+        initial={
+            "title": learning.title,
+            "body": learning.body,
+            "cohort": learning.cohort,
+            "session": learning.session,
+            "collaboration": learning.collaboration,
+            "themes": [t for t in tags if t.is_theme],
+            "custom_tags": ", ".join(t.name for t in tags if not t.is_theme),
+            "contributors": list(learning.contributors.all()),
+            "visibility": learning.visibility,
+            "language": learning.language,
+        },
     )
+    return page(form, 200)
 
 
 @login_required

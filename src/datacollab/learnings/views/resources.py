@@ -18,7 +18,8 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from datacollab.core.errors import DomainError, NotAllowed, NotFound
+from datacollab.core.errors import NotAllowed, NotFound
+from datacollab.core.form_views import submit
 from datacollab.learnings import rules, selectors
 from datacollab.learnings.forms import ResourceFilterForm, ResourceForm
 from datacollab.learnings.models import Resource
@@ -117,29 +118,24 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
 def resource_create(request: HttpRequest) -> HttpResponse:
     if not rules.may_write(request.user):
         raise NotAllowed(_("Resources are added by participants of a cohort and by conveners."))
-    status = 200
+
+    def page(form: ResourceForm, status: int) -> HttpResponse:
+        context = {"form": form, "resource": None, "is_convener": is_convener(request.user)}
+        return render(request, "learnings/resource_form.html", context, status=status)
+
     if request.method == "POST":
         form = _form(request, request.POST, request.FILES, with_file=True)
-        if form.is_valid():
-            try:
-                resource = services.add_resource(
-                    actor=request.user, upload=form.cleaned_data["file"], **_saved_fields(form)
-                )
-            except DomainError as error:
-                status = error.show_on(form)
-            else:
-                messages.success(request, _("Added to the library."))
-                return redirect("resource-detail", resource_slug=resource.slug)
-        else:
-            status = 400
-    else:
-        form = _form(request, initial=_initial(request), with_file=True)
-    return render(
-        request,
-        "learnings/resource_form.html",
-        {"form": form, "resource": None, "is_convener": is_convener(request.user)},
-        status=status,
-    )
+        return submit(
+            request,
+            form,
+            lambda: services.add_resource(
+                actor=request.user, upload=form.cleaned_data["file"], **_saved_fields(form)
+            ),
+            done=_("Added to the library."),
+            then=lambda resource: redirect("resource-detail", resource_slug=resource.slug),
+            page=lambda status: page(form, status),
+        )
+    return page(_form(request, initial=_initial(request), with_file=True), 200)
 
 
 @require_safe
@@ -162,43 +158,39 @@ def resource_edit(request: HttpRequest, resource_slug: str) -> HttpResponse:
     resource = selectors.resource_for(request.user, resource_slug)
     if not rules.may_edit_resource(request.user, resource):
         raise NotAllowed(_("Only whoever added this resource and conveners can edit it."))
-    status = 200
+
+    def page(form: ResourceForm, status: int) -> HttpResponse:
+        context = {"form": form, "resource": resource, "is_convener": is_convener(request.user)}
+        return render(request, "learnings/resource_form.html", context, status=status)
+
     if request.method == "POST":
         form = _form(request, request.POST)
-        if form.is_valid():
-            try:
-                services.update_resource(
-                    actor=request.user, resource=resource, **_saved_fields(form)
-                )
-            except DomainError as error:
-                status = error.show_on(form)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("resource-detail", resource_slug=resource.slug)
-        else:
-            status = 400
-    else:
-        tags = list(resource.tags.all())
-        form = _form(
+        return submit(
             request,
-            initial={
-                "title": resource.title,
-                "kind": resource.kind,
-                "description": resource.description,
-                "url": resource.url,
-                "cohort": resource.cohort,
-                "session": resource.session,
-                "visibility": resource.visibility,
-                "themes": [t for t in tags if t.is_theme],
-                "custom_tags": ", ".join(t.name for t in tags if not t.is_theme),
-            },
+            form,
+            lambda: services.update_resource(
+                actor=request.user, resource=resource, **_saved_fields(form)
+            ),
+            done=_("Saved."),
+            then=lambda _resource: redirect("resource-detail", resource_slug=resource.slug),
+            page=lambda status: page(form, status),
         )
-    return render(
+    tags = list(resource.tags.all())
+    form = _form(
         request,
-        "learnings/resource_form.html",
-        {"form": form, "resource": resource, "is_convener": is_convener(request.user)},
-        status=status,
+        initial={
+            "title": resource.title,
+            "kind": resource.kind,
+            "description": resource.description,
+            "url": resource.url,
+            "cohort": resource.cohort,
+            "session": resource.session,
+            "visibility": resource.visibility,
+            "themes": [t for t in tags if t.is_theme],
+            "custom_tags": ", ".join(t.name for t in tags if not t.is_theme),
+        },
     )
+    return page(form, 200)
 
 
 @login_required

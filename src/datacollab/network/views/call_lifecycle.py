@@ -53,7 +53,7 @@ def call_open(request: HttpRequest, call_slug: str) -> HttpResponse:
             form,
             lambda: call_lifecycle.open_call(actor=request.user, call=call),
             done=_("The call is open and public."),
-            then=lambda: redirect("call-detail", slug=call.slug),
+            then=lambda _call: redirect("call-detail", slug=call.slug),
             page=lambda status: _page(request, call, "open", form, status),
         )
     call_lifecycle.check_move(actor=request.user, call=call, move="open")
@@ -78,7 +78,7 @@ def call_close(request: HttpRequest, call_slug: str) -> HttpResponse:
                 actor=request.user, call=call, reason=form.cleaned_data["reason"]
             ),
             done=_("The call is closed: it takes no more applications."),
-            then=lambda: redirect("call-applications", call_slug=call.slug),
+            then=lambda _call: redirect("call-applications", call_slug=call.slug),
             page=page,
         )
     return page(200)
@@ -103,7 +103,7 @@ def call_start_review(request: HttpRequest, call_slug: str) -> HttpResponse:
             form,
             lambda: call_lifecycle.start_review(actor=request.user, call=call),
             done=_("The call is in review and selection."),
-            then=lambda: redirect("call-selection", call_slug=call.slug),
+            then=lambda _call: redirect("call-selection", call_slug=call.slug),
             page=page,
         )
     call_lifecycle.check_move(actor=request.user, call=call, move="start_review")
