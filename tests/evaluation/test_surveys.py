@@ -72,6 +72,17 @@ def test_survey_moves_draft_open_closed_and_refuses_the_rest(convener, cohort):
     ) == ["survey.open", "survey.closed"]
 
 
+def test_survey_move_page_says_a_whole_sentence_per_state(convener, cohort, login):
+    survey = open_survey(convener, cohort)
+    client = login(convener)
+
+    closed = client.post(reverse("survey-move", args=[survey.pk]), {"to": "closed"}, follow=True)
+
+    assert [str(m) for m in closed.context["messages"]] == [
+        "The survey is closed: it takes no more answers."
+    ]
+
+
 def test_survey_questions_fixed_once_open(convener, cohort):
     survey = open_survey(convener, cohort)
     with pytest.raises(Conflict):

@@ -189,10 +189,18 @@ def survey_move(request: HttpRequest, survey_pk: int) -> HttpResponse:
     survey = survey_services.move_survey(
         actor=request.user, survey=_survey(survey_pk), to=request.POST.get("to", "")
     )
-    messages.success(
-        request, _("The survey is now %(state)s.") % {"state": survey.get_state_display().lower()}
-    )
+    messages.success(request, _moved_message(survey.state))
     return redirect("survey-detail", survey.pk)
+
+
+def _moved_message(state: str) -> str:
+    """A whole sentence per state a survey can move to: a lowercased status label put into
+    "The survey is now ..." cannot agree in every language."""
+    if state == Survey.State.OPEN:
+        return _("The survey is open: the cohort's participants can answer it.")
+    if state == Survey.State.CLOSED:
+        return _("The survey is closed: it takes no more answers.")
+    return _("The survey is a draft.")
 
 
 @login_required
