@@ -136,7 +136,10 @@ def test_add_member_twice_in_same_role_conflicts():
         services.add_member(
             actor=admin, collaboration=collaboration, organisation=other, role="data_user"
         )
-    assert refused.value.message == f"{other.name} is already a data user in this collaboration."
+    assert (
+        refused.value.message
+        == f"{other.name} already has the role “Data user” in this collaboration."
+    )
 
 
 def test_add_member_unknown_role_refused():

@@ -229,7 +229,7 @@ def test_members_page_duplicate_role_is_409_on_the_form(login):
     )
     assert response.status_code == 409
     assert response.context["form"].non_field_errors() == [
-        f"{other.name} is already a funder in this collaboration."
+        f"{other.name} already has the role “Funder” in this collaboration."
     ]
 
 

@@ -234,8 +234,11 @@ def test_update_and_discard_refuse_a_sent_message(convener, send):
             subject="x",
             body="y",
         )
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         discard_message(actor=convener, message=message)
+    assert refused.value.message == (
+        "This message is “Sent”; only a draft can be changed, sent or discarded."
+    )
 
 
 def test_discarded_message_cannot_be_sent(convener, send):

@@ -349,7 +349,7 @@ def test_grant_extension_refused_outside_open_and_closed(convener, status):
         )
 
     assert refused.value.message == (
-        f"“{call.title}” is {call.get_status_display().lower()}: extensions are granted only "
+        f"“{call.title}” is “{call.get_status_display()}”: extensions are granted only "
         "while a call is open or closed, before a selection is confirmed."
     )
 

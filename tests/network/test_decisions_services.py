@@ -178,7 +178,7 @@ def test_update_mail_refuses_a_sent_mail(convener):
     with pytest.raises(Conflict) as exc:
         update_mail(actor=convener, mail=mail, subject="Late", body="Too late")
 
-    assert exc.value.message == ("This mail is sent; only mails awaiting review can be changed.")
+    assert exc.value.message == ("This mail is “Sent”; only mails awaiting review can be changed.")
 
 
 def test_cancel_mail_is_never_sent(convener, django_capture_on_commit_callbacks):

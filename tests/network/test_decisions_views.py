@@ -144,7 +144,7 @@ def test_call_mail_edit_of_sent_mail_is_409(convener, login):
     )
 
     assert response.status_code == 409
-    assert "This mail is sent; only mails awaiting review can be changed." in (
+    assert "This mail is “Sent”; only mails awaiting review can be changed." in (
         response.content.decode()
     )
 

@@ -62,8 +62,10 @@ def _check(*, groups: list[str], category: str, subject: str, body: str) -> tupl
 def _require_draft(message: Message) -> None:
     if message.status != Message.Status.DRAFT:
         raise Conflict(
-            _("This message is %(status)s; only a draft can be changed, sent or discarded.")
-            % {"status": message.get_status_display().lower()}
+            # A status label in quotes, never lowercased into the sentence: each language
+            # keeps its grammar.
+            _("This message is “%(status)s”; only a draft can be changed, sent or discarded.")
+            % {"status": message.get_status_display()}
         )
 
 

@@ -204,8 +204,8 @@ def add_member(
         collaboration=collaboration, organisation=organisation, role=role
     ).exists():
         raise Conflict(
-            _("%(org)s is already a %(role)s in this collaboration.")
-            % {"org": organisation.name, "role": str(label).lower()}
+            _("%(org)s already has the role “%(role)s” in this collaboration.")
+            % {"org": organisation.name, "role": label}
         )
     try:
         with transaction.atomic():
@@ -214,8 +214,8 @@ def add_member(
             )
     except IntegrityError:
         raise Conflict(
-            _("%(org)s is already a %(role)s in this collaboration.")
-            % {"org": organisation.name, "role": str(label).lower()}
+            _("%(org)s already has the role “%(role)s” in this collaboration.")
+            % {"org": organisation.name, "role": label}
         ) from None
     audit.record(
         action="collaboration.member_added",

@@ -38,10 +38,10 @@ def grant_extension(
     if call.status not in call_lifecycle.TAKES_EXTENSIONS:
         raise Conflict(
             _(
-                "“%(call)s” is %(status)s: extensions are granted only while a call is open "
+                "“%(call)s” is “%(status)s”: extensions are granted only while a call is open "
                 "or closed, before a selection is confirmed."
             )
-            % {"call": call.title, "status": call.get_status_display().lower()}
+            % {"call": call.title, "status": call.get_status_display()}
         )
     if not reason.strip():
         raise DomainError(

@@ -115,8 +115,9 @@ def sample_context(*, call: Call, convener: Any) -> dict[str, str]:
 def _check_draft(mail: OutgoingMail) -> None:
     if mail.status != OutgoingMail.Status.DRAFT:
         raise Conflict(
-            _("This mail is %(status)s; only mails awaiting review can be changed.")
-            % {"status": mail.get_status_display().lower()}
+            # A status label in quotes, never lowercased into the sentence.
+            _("This mail is “%(status)s”; only mails awaiting review can be changed.")
+            % {"status": mail.get_status_display()}
         )
 
 
