@@ -7,19 +7,23 @@ the service, where to go next.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from datacollab.core.content_language import language_codes, language_name
 from datacollab.core.errors import DomainError
 
 F = TypeVar("F", bound=forms.Form)
+
+OUTDATED = gettext_lazy("The original changed after this translation was written.")
 
 
 def require_translatable_into(language: str, *, original: str, refusal: str) -> str:
@@ -40,8 +44,15 @@ def translation_page(
     template: str,
     success_url: str,
     context: Mapping[str, Any],
+    outdated: Sequence[str] = (),
 ) -> HttpResponse:
-    """Render or handle the form; `save(form)` calls the service with the cleaned form."""
+    """Render or handle the form; `save(form)` calls the service with the cleaned form.
+
+    `outdated` names the form's fields whose translation was written before the original
+    last changed: each says so, and the page says it once above the form."""
+    for name in outdated:
+        field = form.fields[name]
+        field.help_text = format_html("{} <strong>{}</strong>", field.help_text, OUTDATED)
     status = 200
     if request.method == "POST":
         status = 400
@@ -65,6 +76,7 @@ def translation_page(
             "language": language,
             "language_name": language_name(language),
             "original": language_name(original),
+            "outdated": bool(outdated),
         },
         status=status,
     )

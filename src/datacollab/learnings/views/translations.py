@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from datacollab.core.content_language import translation_values
+from datacollab.core.content_language import outdated_fields, translation_values
 from datacollab.core.errors import NotAllowed
 from datacollab.core.translation_pages import require_translatable_into, translation_page
 from datacollab.learnings import rules, selectors
@@ -42,6 +42,7 @@ def learning_translation(request: HttpRequest, learning_slug: str, language: str
         original=learning.language,
         template="learnings/learning_translation.html",
         success_url=reverse("learning-detail", kwargs={"learning_slug": learning.slug}),
+        outdated=outdated_fields(learning, language),
         context={"learning": learning},
     )
 

@@ -54,6 +54,7 @@ def call_translation_edit(request: HttpRequest, call_slug: str, language: str) -
         original=call.language,
         template="network/setup/translation_form.html",
         success_url=reverse("setup-call-translations", kwargs={"call_slug": call.slug}),
+        outdated=form.outdated,
         context={"call": call},
     )
 

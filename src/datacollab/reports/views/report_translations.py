@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from datacollab.core.content_language import translation_values
+from datacollab.core.content_language import outdated_fields, translation_values
 from datacollab.core.errors import NotAllowed
 from datacollab.core.translation_pages import require_translatable_into, translation_page
 from datacollab.reports import rules
@@ -55,6 +55,7 @@ def report_translation(request: HttpRequest, cohort_slug: str, language: str) ->
         original=report.language,
         template="reports/report/translation.html",
         success_url=reverse("cohort-report-edit", kwargs={"cohort_slug": cohort.slug}),
+        outdated=outdated_fields(report, language),
         context={"cohort": cohort, "report": report},
     )
 
