@@ -40,6 +40,8 @@ def test_document_lets_anyone_call_the_reading_operations(client):
     anyone = sorted(name for name, op in operations.items() if {} in op["security"])
 
     assert anyone == [
+        "datacollab_api_v1_calls_call_get",
+        "datacollab_api_v1_calls_call_list",
         "datacollab_api_v1_learnings_learning_get",
         "datacollab_api_v1_learnings_learning_list",
         "datacollab_api_v1_network_cohort_get",

@@ -21,6 +21,7 @@ from ninja.errors import HttpError, ValidationError
 
 from datacollab.api.auth import api_auth
 from datacollab.api.openapi import VersionedAPI
+from datacollab.api.v1.calls import router as calls_router
 from datacollab.api.v1.learnings import router as learnings_router
 from datacollab.api.v1.network import router as network_router
 from datacollab.api.v1.sessions import router as sessions_router
@@ -51,7 +52,8 @@ api = API(
     urls_namespace="api",
     description=(
         "Datasets, versions, rows, downloads, uploads and aggregate queries, and the "
-        "network's cohorts, organisations, sessions, learnings and output reports, under the "
+        "network's open calls, cohorts, organisations, sessions, learnings and output reports "
+        "(people's texts in the language asked for: `?lang=` or Accept-Language), under the "
         "same access rules as the web pages. "
         "Authenticate with a personal API token (`Authorization: Bearer <token>`, created on "
         "your API tokens page) or the browser session; open data needs neither."
@@ -105,3 +107,4 @@ api.add_router("/privacy", privacy_router)
 api.add_router("", network_router)
 api.add_router("", sessions_router)
 api.add_router("", learnings_router)
+api.add_router("", calls_router)

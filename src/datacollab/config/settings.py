@@ -286,6 +286,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Dates in the reader's locale: datacollab/formats/<locale>/formats.py (core/dates.py).
+FORMAT_MODULE_PATH = ["datacollab.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]

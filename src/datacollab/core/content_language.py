@@ -16,6 +16,7 @@ the same way.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -107,6 +108,8 @@ class Localized:
     language: str
     # True when the reader asked for another language than the one the text is shown in.
     fell_back: bool
+    # True when the text is a translation written before its original last changed.
+    outdated: bool = False
 
 
 def localize(
@@ -122,13 +125,47 @@ def localize(
     texts = {code: text for code, text in candidates if text}
     code = _match(wanted, list(texts))
     if code is not None:
-        return Localized(texts[code], code, False)
+        return Localized(texts[code], code, False, _is_outdated(obj, code, field, source))
     if own:
         return Localized(own, source, True)
     for other in language_codes():
         if texts.get(other):
-            return Localized(texts[other], other, True)
+            return Localized(texts[other], other, True, _is_outdated(obj, other, field, source))
     return Localized("", source, False)
+
+
+def source_hash(text: str) -> str:
+    """What a translation remembers of its original: enough to tell that it changed."""
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+
+
+def _is_outdated(obj: Any, language: str, field: str, source: str) -> bool:
+    if language == source:
+        return False
+    remembered = (getattr(obj, "translated_from", None) or {}).get(language, {}).get(field)
+    # A translation written before we remembered its original is not known to be outdated.
+    return bool(remembered) and remembered != source_hash(str(getattr(obj, field) or ""))
+
+
+def outdated_fields(obj: Any, language: str, *, original: str | None = None) -> list[str]:
+    """The fields whose `language` version was written before their original last changed."""
+    source = original_language(obj, original)
+    texts = (getattr(obj, "translations", None) or {}).get(language, {})
+    return [field for field in texts if _is_outdated(obj, language, field, source)]
+
+
+def outdated(items: Iterable[tuple[Any, str]], *, language: str | None = None) -> bool:
+    """Whether any (obj, field) the reader sees is a translation older than its original."""
+    return any(localize(obj, field, language).outdated for obj, field in items)
+
+
+def outdated_note(items: Iterable[tuple[Any, str]], *, language: str | None = None) -> str:
+    if not outdated(items, language=language):
+        return ""
+    return _(
+        "The original changed after this translation was written: it may not say everything "
+        "the original says now."
+    )
 
 
 def localized(obj: Any, field: str, language: str | None = None) -> str:
@@ -210,21 +247,34 @@ def clean_translation(
 def apply_translation(obj: Any, *, language: str, values: Mapping[str, str]) -> list[str]:
     """Put cleaned `values` as `obj`'s `language` version (unsaved); the fields that changed.
 
-    A field left empty removes its translation; a language with no text left is removed."""
+    A field left empty removes its translation; a language with no text left is removed.
+    Each text remembers the hash of the original it translates (`translated_from`), so a
+    later change of the original marks it outdated; saving it again, even unchanged, says
+    the translator checked it against the new original."""
     current: dict[str, dict[str, str]] = {
         code: dict(texts) for code, texts in (obj.translations or {}).items()
     }
+    sources: dict[str, dict[str, str]] = {
+        code: dict(hashes) for code, hashes in (getattr(obj, "translated_from", None) or {}).items()
+    }
     before = current.get(language, {})
+    before_sources = sources.get(language, {})
+    now_sources = {field: source_hash(str(getattr(obj, field) or "")) for field in values}
     if values:
         current[language] = dict(values)
+        sources[language] = now_sources
     else:
         current.pop(language, None)
+        sources.pop(language, None)
     changed = sorted(
         field
         for field in set(before) | set(values)
         if before.get(field, "") != values.get(field, "")
+        or before_sources.get(field) != now_sources.get(field)
     )
     obj.translations = current
+    if hasattr(obj, "translated_from"):
+        obj.translated_from = sources
     return changed
 
 

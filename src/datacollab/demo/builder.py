@@ -35,6 +35,7 @@ from datacollab.demo.people import People, Person, email, ensure_memberships
 from datacollab.demo.privacy import ensure_privacy
 from datacollab.demo.recent_session import ensure_recent_session
 from datacollab.demo.reviews import ensure_reviews
+from datacollab.demo.translations import ensure_translations
 from datacollab.network.models import Network
 from datacollab.organisations.models import Organisation, Role
 from datacollab.search import index as search_index
@@ -122,6 +123,7 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         # Last, so that no earlier `People.ensure` of a contact blanks its profile.
         ensure_peer_profiles()
         ensure_diversity()
+        ensure_translations()
         # Everything above was written by the demo, not through the services: index it all.
         search_index.rebuild()
     logins = list(LOGINS)

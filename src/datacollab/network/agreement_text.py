@@ -78,7 +78,7 @@ def _md(text: str) -> str:
 
 
 def _date(value: Any) -> str:
-    return formats.date_format(value, "j F Y")
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def _list(lines: list[str], empty: str) -> str:

@@ -125,7 +125,7 @@ def _md_table(chart: Chart) -> list[str]:
 
 
 def _date(value: Any) -> str:
-    return formats.date_format(timezone.localtime(value), "j F Y")
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
 
 
 def render_markdown(content: ReportContent) -> str:
@@ -135,8 +135,8 @@ def render_markdown(content: ReportContent) -> str:
     out = [
         f"# {md_text(content.title)}",
         "",
-        f"*{md_text(cohort.name)} · {formats.date_format(cohort.starts_on, 'j F Y')} – "
-        f"{formats.date_format(cohort.ends_on, 'j F Y')} · {md_text(cohort.focus)}*",
+        f"*{md_text(cohort.name)} · {formats.date_format(cohort.starts_on, 'DATE_FORMAT')} – "
+        f"{formats.date_format(cohort.ends_on, 'DATE_FORMAT')} · {md_text(cohort.focus)}*",
         "",
     ]
     if report.published_at:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from ninja import Router, Schema
 
 from datacollab.api.v1 import paging
+from datacollab.api.v1.content_languages import LANG_PARAMETER, requested_language, texts_in
 from datacollab.datasets.api import ErrorOut
 from datacollab.learnings.models import Learning
 from datacollab.learnings.selectors import learning_for, visible_learnings
@@ -26,6 +27,9 @@ class LearningOut(Schema):
     slug: str
     title: str
     body: str
+    language: str
+    requested_language: str
+    languages: list[str]
     status: str
     visibility: str
     cohort: str
@@ -45,12 +49,11 @@ class LearningListOut(Schema):
     results: list[LearningOut]
 
 
-def _learning(request: HttpRequest, learning: Learning) -> dict[str, Any]:
+def _learning(request: HttpRequest, learning: Learning, language: str) -> dict[str, Any]:
     absolute = request.build_absolute_uri
     return {
         "slug": learning.slug,
-        "title": learning.title,
-        "body": learning.body,
+        **texts_in(learning, learning.translatable, language, main="body"),
         "status": learning.status,
         "visibility": learning.visibility,
         "cohort": learning.cohort.slug,
@@ -67,11 +70,13 @@ def _learning(request: HttpRequest, learning: Learning) -> dict[str, Any]:
     "/learnings",
     response={200: LearningListOut, 400: ErrorOut},
     summary="Learnings you may read",
-    openapi_extra={"parameters": paging.PARAMETERS},
+    openapi_extra={"parameters": [*paging.PARAMETERS, LANG_PARAMETER]},
 )
 def learning_list(request: HttpRequest) -> Any:
     """Newest first. Without an account: the published public ones; with one, also those
-    of your cohorts and your own drafts (`status` says which)."""
+    of your cohorts and your own drafts (`status` says which). Title and body in the
+    language asked for, where the author gave one."""
+    language = requested_language(request)
     learnings = (
         visible_learnings(request.user)
         .select_related("cohort", "session")
@@ -79,13 +84,15 @@ def learning_list(request: HttpRequest) -> Any:
         .order_by("-published_at", "-created_at", "pk")
     )
     envelope, found = paging.page(request, learnings)
-    return {**envelope, "results": [_learning(request, item) for item in found]}
+    return {**envelope, "results": [_learning(request, item, language) for item in found]}
 
 
 @router.get(
     "/learnings/{slug}",
     response={200: LearningOut, 400: ErrorOut, 404: ErrorOut},
     summary="One learning",
+    openapi_extra={"parameters": [LANG_PARAMETER]},
 )
 def learning_get(request: HttpRequest, slug: str) -> Any:
-    return _learning(request, learning_for(request.user, slug))
+    language = requested_language(request)
+    return _learning(request, learning_for(request.user, slug), language)

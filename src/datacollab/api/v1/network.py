@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from datacollab.api.v1 import paging
+from datacollab.api.v1.content_languages import LANG_PARAMETER, requested_language, texts_in
+from datacollab.core.content_language import default_language
 from datacollab.core.errors import NotFound
 from datacollab.datasets.api import ErrorOut
 from datacollab.network.models import Cohort
@@ -73,6 +75,9 @@ class OrganisationListOut(Schema):
 class ReportOut(Schema):
     cohort: CohortRef
     title: str
+    language: str
+    requested_language: str
+    languages: list[str]
     published_at: str | None
     url: str
     markdown_url: str
@@ -157,12 +162,14 @@ def organisation_list(request: HttpRequest) -> Any:
     return {**envelope, "results": results}
 
 
-def _report(request: HttpRequest, report: CohortReport) -> dict[str, Any]:
+def _report(request: HttpRequest, report: CohortReport, language: str) -> dict[str, Any]:
     absolute = request.build_absolute_uri
     slug = report.cohort.slug
+    texts = texts_in(report, report.translatable, language, main="title")
     return {
         "cohort": {"slug": slug, "name": report.cohort.name},
-        "title": str(report),
+        **texts,
+        "title": texts["title"] or str(report.cohort),
         "published_at": report.published_at.isoformat() if report.published_at else None,
         "url": absolute(reverse("cohort-report", args=[slug])),
         "markdown_url": absolute(reverse("cohort-report-markdown", args=[slug])),
@@ -175,32 +182,40 @@ def _report(request: HttpRequest, report: CohortReport) -> dict[str, Any]:
     "/reports",
     response={200: ReportListOut, 400: ErrorOut},
     summary="Published output reports",
-    openapi_extra={"parameters": paging.PARAMETERS},
+    openapi_extra={"parameters": [*paging.PARAMETERS, LANG_PARAMETER]},
 )
 def report_list(request: HttpRequest) -> Any:
-    """The cohorts' published output reports, newest cohort first."""
+    """The cohorts' published output reports, newest cohort first; titles in the language
+    asked for where the conveners gave one."""
+    language = requested_language(request)
     envelope, reports = paging.page(request, revisions.published_reports())
-    return {**envelope, "results": [_report(request, r) for r in reports]}
+    return {**envelope, "results": [_report(request, r, language) for r in reports]}
 
 
 @router.get(
     "/reports/{cohort_slug}",
     response={200: ReportDetailOut, **ERRORS},
     summary="A cohort's published output report",
+    openapi_extra={"parameters": [LANG_PARAMETER]},
 )
 def report_get(request: HttpRequest, cohort_slug: str) -> Any:
-    """The current revision as Markdown. A report that is not published is 404, for
-    conveners too (their drafts are on the report's page)."""
+    """The current revision as Markdown, as it was frozen at publication in the language
+    asked for (`language` says which was served: the default one for a revision frozen
+    before languages were). A report that is not published is 404, for conveners too
+    (their drafts are on the report's page)."""
+    language = requested_language(request)
     report = report_selectors.report_for_viewer(viewer=request.user, cohort_slug=cohort_slug)
     revision = revisions.current_revision(report)
     if revision is None:
         raise NotFound(
             _("%(cohort)s has no published output report yet.") % {"cohort": report.cohort.name}
         )
+    frozen = revisions.frozen_language(revision, language)
     return {
-        **_report(request, report),
-        "title": revision.title,
+        **_report(request, report, language),
+        "title": revisions.revision_title(revision, language),
+        "language": language if frozen else default_language(),
         "revision": revision.number,
         "published_at": revision.published_at.isoformat(),
-        "markdown": revisions.revision_markdown(revision),
+        "markdown": revisions.revision_markdown(revision, language),
     }

@@ -5,6 +5,7 @@
                                        reader's language, else nothing
 <dd{{ application.language|lang_if_other }}>  the same for a language code
 {% fallback_note call "title" "description" %}  "Shown in English: no Spanish version yet."
+{% outdated_note learning "title" "body" %}  "The original changed after this translation…"
 {{ application.language|language_name }}       "Spanish"
 """
 
@@ -57,3 +58,11 @@ def fallback_note(obj: Any, *fields: str, original: str | None = None) -> str:
     languages = content_language.fallbacks(((obj, f) for f in fields), original=original)
     note = content_language.fallback_note(languages)
     return format_html('<p class="muted fallback-note">{}</p>', note) if note else ""
+
+
+@register.simple_tag
+def outdated_note(obj: Any, *fields: str) -> str:
+    """A short paragraph when any of `obj`'s `fields` shows a translation older than its
+    original (core/content_language.py, `translated_from`)."""
+    note = content_language.outdated_note((obj, f) for f in fields)
+    return format_html('<p class="muted outdated-note">{}</p>', note) if note else ""

@@ -82,7 +82,7 @@ def deliver_feedback_request(*, session_id: int, user_id: int, now: datetime) ->
 
 
 def _feedback_request(session: Session, link: str) -> tuple[str, str]:
-    closes = formats.date_format(rules.feedback_closes_at(session), "j F Y")
+    closes = formats.date_format(rules.feedback_closes_at(session), "DATE_FORMAT")
     body = "\n".join(
         [
             _("Thank you for coming to “%(session)s”.") % {"session": session.title},

@@ -14,10 +14,11 @@ from typing import Any
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit
+from datacollab.core.dates import format_date
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.mail_language import in_language_of
 from datacollab.events import ical
@@ -36,7 +37,7 @@ QUESTION_MAX = 2000
 
 def _when(value: datetime, zone_name: str) -> str:
     local = value.astimezone(ical._zone(zone_name))
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone_name})"
+    return f"{format_date(local, 'DATETIME_ZONE_FORMAT')} ({zone_name})"
 
 
 @transaction.atomic

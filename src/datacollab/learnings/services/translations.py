@@ -49,7 +49,7 @@ def translate_learning(
         raise DomainError(_("Give the translation a title too."), field="title")
     changed = apply_translation(learning, language=language, values=values)
     if changed:
-        learning.save(update_fields=["translations", "updated_at"])
+        learning.save(update_fields=["translations", "translated_from", "updated_at"])
         audit.record(
             action="learning.translated",
             actor=actor,

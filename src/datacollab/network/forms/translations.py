@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 
-from datacollab.core.content_language import translation_values
+from datacollab.core.content_language import outdated_fields, translation_values
 from datacollab.network.models import Call, EligibilityCriterion, Question
 
 LONG = ("description",)
@@ -42,9 +42,12 @@ class CallTranslationForm(forms.Form):
         initial: dict[str, str] = {}
         self.groups: list[tuple[str, list[str]]] = []
         fields: dict[str, forms.Field] = {}
+        # The fields whose translation is older than their original (core/content_language.py).
+        self.outdated: list[str] = []
 
         def add(prefix: str, obj: Any, heading: str) -> None:
             names = []
+            stale = outdated_fields(obj, language, original=call.language)
             for name, value in translation_values(obj, language, obj.translatable).items():
                 original = str(getattr(obj, name) or "")
                 if not original and not value:
@@ -53,6 +56,8 @@ class CallTranslationForm(forms.Form):
                 fields[key] = _field(type(obj), name, original)
                 initial[key] = value
                 names.append(key)
+                if name in stale:
+                    self.outdated.append(key)
             if names:
                 self.groups.append((heading, names))
 

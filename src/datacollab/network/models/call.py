@@ -77,6 +77,11 @@ class Call(models.Model):
     # call's questions and criteria are translated the same way, from the same language.
     language = models.CharField(_("written in"), max_length=15, default=default_language)
     translations = models.JSONField(_("translations"), default=dict, blank=True)
+    # {language: {field: hash of the original when that translation was written}}: a
+    # translation whose original changed since is shown as possibly outdated.
+    translated_from = models.JSONField(
+        _("originals translated"), default=dict, blank=True, editable=False
+    )
 
     translatable = ("title", "summary", "description")
 
@@ -153,6 +158,11 @@ class Question(models.Model):
     )
     # {language: {"label": ..., "help_text": ...}}, from the call's language.
     translations = models.JSONField(_("translations"), default=dict, blank=True)
+    # {language: {field: hash of the original when that translation was written}}: a
+    # translation whose original changed since is shown as possibly outdated.
+    translated_from = models.JSONField(
+        _("originals translated"), default=dict, blank=True, editable=False
+    )
 
     translatable = ("label", "help_text")
 
@@ -188,6 +198,11 @@ class EligibilityCriterion(models.Model):
     )
     # {language: {"description": ...}}, from the call's language.
     translations = models.JSONField(_("translations"), default=dict, blank=True)
+    # {language: {field: hash of the original when that translation was written}}: a
+    # translation whose original changed since is shown as possibly outdated.
+    translated_from = models.JSONField(
+        _("originals translated"), default=dict, blank=True, editable=False
+    )
 
     translatable = ("description",)
 

@@ -8,15 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from datacollab.core.dates import format_date
 from datacollab.core.errors import NotAllowed, NotFound
 from datacollab.network.models import Answer, Application, Call, Extension, Question
 from datacollab.organisations.models import Organisation
 from datacollab.organisations.rules import is_convener
-
-DATETIME_FORMAT = "j F Y, H:i T"
 
 
 def zone_of(name: str) -> zoneinfo.ZoneInfo:
@@ -29,7 +28,7 @@ def zone_of(name: str) -> zoneinfo.ZoneInfo:
 def format_in_zone(moment: datetime, zone_name: str) -> str:
     """'12 March 2026, 17:00 GMT (Europe/London)': the zone spelled out, never implied."""
     local = timezone.localtime(moment, zone_of(zone_name))
-    return f"{dateformat.format(local, DATETIME_FORMAT)} ({zone_name})"
+    return f"{format_date(local, 'DATETIME_ZONE_FORMAT')} ({zone_name})"
 
 
 def extension_for(call: Call, organisation: Organisation) -> Extension | None:

@@ -7,10 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from datacollab.core import content_language
+from datacollab.core.translation_pages import require_translatable_into
 from datacollab.network.models import Call, EligibilityCriterion, Question
 
 
@@ -53,9 +53,11 @@ def translation_rows(call: Call) -> list[LanguageRow]:
 
 def translation_language(call: Call, code: str) -> str:
     """A language the call may be translated into, or 404 (the address names it)."""
-    if code == call.language or code not in content_language.language_codes():
-        raise Http404(_("This call cannot be translated into “%(code)s”.") % {"code": code})
-    return code
+    return require_translatable_into(
+        code,
+        original=call.language,
+        refusal=_("This call cannot be translated into “%(code)s”.") % {"code": code},
+    )
 
 
 def call_fallback_note(

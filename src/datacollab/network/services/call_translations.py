@@ -76,7 +76,7 @@ def translate_call(
     cleaned = clean_translation(call, language=language, values=texts, fields=call.translatable)
     fields = apply_translation(call, language=language, values=cleaned)
     if fields:
-        call.save(update_fields=["translations"])
+        call.save(update_fields=["translations", "translated_from"])
         changed["call"] = fields
     for label, given, known in (
         ("question", questions, own_questions),
@@ -93,7 +93,7 @@ def translate_call(
             )
             fields = apply_translation(item, language=language, values=values)
             if fields:
-                item.save(update_fields=["translations"])
+                item.save(update_fields=["translations", "translated_from"])
                 changed[f"{label}:{pk}"] = fields
     if changed:
         audit.record(

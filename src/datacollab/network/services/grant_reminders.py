@@ -102,7 +102,7 @@ def reports_due(now: datetime) -> list[DueReminder]:
 
 def _body(report: ProgressReport, kind: str) -> str:
     link = settings.SITE_URL + reverse("grant-report", args=[report.pk])
-    when = formats.date_format(report.due_on, "j F Y")
+    when = formats.date_format(report.due_on, "DATE_FORMAT")
     if kind == ReportReminder.Kind.BEFORE:
         opening = _("“%(title)s” for %(award)s is due on %(date)s.")
     else:
@@ -146,7 +146,7 @@ def deliver_report_reminder(*, report_id: int, kind: str, now: datetime | None =
                 _("Reminder: “%(title)s” is due on %(date)s")
                 if kind == ReportReminder.Kind.BEFORE
                 else _("Late: “%(title)s” was due on %(date)s")
-            ) % {"title": report.title, "date": formats.date_format(report.due_on, "j F Y")}
+            ) % {"title": report.title, "date": formats.date_format(report.due_on, "DATE_FORMAT")}
             body = _body(report, kind)
         EmailMessage(subject=subject, body=body, to=[address]).send()
     audit.record(

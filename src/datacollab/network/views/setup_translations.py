@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import path
-from django.utils.translation import gettext as _
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from datacollab.core.content_language import language_name
-from datacollab.core.errors import DomainError
+from datacollab.core.translation_pages import translation_page
 from datacollab.network.forms.translations import CallTranslationForm
 from datacollab.network.selectors import setup as setup_selectors
 from datacollab.network.selectors import translations as selectors
@@ -46,33 +44,18 @@ def call_translation_edit(request: HttpRequest, call_slug: str, language: str) -
         questions=questions,
         criteria=criteria,
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                translate_call(
-                    actor=request.user, call=call, language=language, **form.service_kwargs()
-                )
-            except DomainError as exc:
-                status = exc.show_on(form)
-            else:
-                messages.success(
-                    request,
-                    _("The %(language)s version is saved.") % {"language": language_name(language)},
-                )
-                return redirect("setup-call-translations", call_slug=call.slug)
-    return render(
+    return translation_page(
         request,
-        "network/setup/translation_form.html",
-        {
-            "call": call,
-            "form": form,
-            "language": language,
-            "language_name": language_name(language),
-            "original": language_name(call.language),
-        },
-        status=status,
+        form=form,
+        save=lambda form: translate_call(
+            actor=request.user, call=call, language=language, **form.service_kwargs()
+        ),
+        language=language,
+        original=call.language,
+        template="network/setup/translation_form.html",
+        success_url=reverse("setup-call-translations", kwargs={"call_slug": call.slug}),
+        outdated=form.outdated,
+        context={"call": call},
     )
 
 

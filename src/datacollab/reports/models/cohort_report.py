@@ -49,6 +49,11 @@ class CohortReport(models.Model):
     # ({language: {field: text}}, core/content_language.py).
     language = models.CharField(_("written in"), max_length=15, default=default_language)
     translations = models.JSONField(_("translations"), default=dict, blank=True)
+    # {language: {field: hash of the original when that translation was written}}: a
+    # translation whose original changed since is shown as possibly outdated.
+    translated_from = models.JSONField(
+        _("originals translated"), default=dict, blank=True, editable=False
+    )
 
     translatable = ("title", "introduction")
 

@@ -1,0 +1,17 @@
+"""British English: today's formats, kept exactly ("6 December 2026", "6 Dec 2026")."""
+
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+TIME_FORMAT = "H:i"
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y, H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j F"
+# Ours (core/dates.py): T is the zone's abbreviation ("GMT"), e its name ("Europe/London").
+DATETIME_ZONE_FORMAT = "j F Y, H:i T"
+DATETIME_ZONE_NAME_FORMAT = "j F Y, H:i e"
+SHORT_DATETIME_ZONE_FORMAT = "j M Y, H:i T"
+SHORT_DATETIME_ZONE_NAME_FORMAT = "j M Y, H:i e"
+SHORT_YEAR_MONTH_FORMAT = "M Y"
+WEEKDAY_DATETIME_FORMAT = "D j M Y, H:i"
+WEEKDAY_DATETIME_ZONE_FORMAT = "D j M Y, H:i T"

@@ -1,0 +1,17 @@
+"""Spanish: "6 de diciembre de 2026", "6 dic 2026" (months in lower case, RAE)."""
+
+DATE_FORMAT = r"j \d\e F \d\e Y"
+DATETIME_FORMAT = r"j \d\e F \d\e Y, H:i"
+TIME_FORMAT = "H:i"
+# b: the month's short name in lower case ("dic"); M would capitalise it.
+SHORT_DATE_FORMAT = "j b Y"
+SHORT_DATETIME_FORMAT = "j b Y, H:i"
+YEAR_MONTH_FORMAT = r"F \d\e Y"
+MONTH_DAY_FORMAT = r"j \d\e F"
+DATETIME_ZONE_FORMAT = r"j \d\e F \d\e Y, H:i T"
+DATETIME_ZONE_NAME_FORMAT = r"j \d\e F \d\e Y, H:i e"
+SHORT_DATETIME_ZONE_FORMAT = "j b Y, H:i T"
+SHORT_DATETIME_ZONE_NAME_FORMAT = "j b Y, H:i e"
+SHORT_YEAR_MONTH_FORMAT = "b Y"
+WEEKDAY_DATETIME_FORMAT = "D j b Y, H:i"
+WEEKDAY_DATETIME_ZONE_FORMAT = "D j b Y, H:i T"

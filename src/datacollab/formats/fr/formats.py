@@ -1,0 +1,17 @@
+"""French: "6 décembre 2026", "6 déc. 2026 à 14:00"."""
+
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y à H:i"
+TIME_FORMAT = "H:i"
+# N: the short name with its full stop where French abbreviates ("déc.", "mai").
+SHORT_DATE_FORMAT = "j N Y"
+SHORT_DATETIME_FORMAT = "j N Y à H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j F"
+DATETIME_ZONE_FORMAT = "j F Y à H:i T"
+DATETIME_ZONE_NAME_FORMAT = "j F Y à H:i e"
+SHORT_DATETIME_ZONE_FORMAT = "j N Y à H:i T"
+SHORT_DATETIME_ZONE_NAME_FORMAT = "j N Y à H:i e"
+SHORT_YEAR_MONTH_FORMAT = "N Y"
+WEEKDAY_DATETIME_FORMAT = "D j N Y à H:i"
+WEEKDAY_DATETIME_ZONE_FORMAT = "D j N Y à H:i T"
