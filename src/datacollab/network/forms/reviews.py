@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.core.language_widgets import ContentLanguageSelect
 from datacollab.network.models import Application, Call, RubricCriterion
 from datacollab.network.selectors import reviews as selectors
 from datacollab.organisations.models import User
@@ -37,7 +38,7 @@ class ConvenerConflictForm(forms.Form):
 
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
     application = forms.ModelChoiceField(
-        label=_("Application"), queryset=Application.objects.none()
+        label=_("Application"), queryset=Application.objects.none(), widget=ContentLanguageSelect
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
@@ -57,7 +58,7 @@ class ConvenerConflictForm(forms.Form):
 
 class ManualAssignmentForm(forms.Form):
     application = forms.ModelChoiceField(
-        label=_("Application"), queryset=Application.objects.none()
+        label=_("Application"), queryset=Application.objects.none(), widget=ContentLanguageSelect
     )
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
 
