@@ -93,13 +93,12 @@ STOP_WORDS = frozenset(
 )
 NOT_STOP_WORDS_IN = {"es": {"no"}, "pt": {"no"}, "fr": {"on", "an", "or"}}
 # Short English labels (a button, a heading) of one to three words, none of them a word of
-# Spanish, French or Portuguese as well.
+# Spanish, French or Portuguese as well ("Sessions", "Organisation", "Applications" are French).
 ENGLISH_ONLY = frozenset(
     "save submit cancel edit delete apply search next previous back close draft submitted "
     "yes none home profile reviews review scores deadline required optional show more "
     "settings help awarded paid sent withdraw invite send add remove upcoming past my your "
-    "log out sign applications application selection grants sessions reports convener "
-    "cohort call calls organisation organisations people".split()
+    "log out sign selection grants reports convener cohort call calls people".split()
 )
 
 
@@ -109,6 +108,9 @@ def english_left(text: str, language: str, allowed: dict[str, str]) -> bool:
     `allowed` maps the phrases that stay as they are in every language (proper names, the
     data's own column names) to why; they are taken out before counting.
     """
+    # A template's placeholders ("{{ starts_on }}" in a grant agreement) are names to type
+    # as they are, like code.
+    text = re.sub(r"{{\s*\w+\s*}}", " ", text)
     for phrase in sorted(allowed, key=len, reverse=True):
         text = re.sub(rf"\b{re.escape(phrase)}\b", " ", text, flags=re.IGNORECASE)
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]

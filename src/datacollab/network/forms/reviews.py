@@ -23,6 +23,7 @@ class ConflictForm(forms.Form):
         label=_("Call"),
         queryset=selectors.calls_with_applications(),
         required=False,
+        widget=ContentLanguageSelect,
         empty_label=_("Every call"),
         help_text=_("Leave as “Every call” if the conflict is not limited to one call."),
     )
