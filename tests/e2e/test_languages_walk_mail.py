@@ -58,6 +58,7 @@ def test_decision_mail_reaches_the_spanish_applicant_in_spanish(live_server, bro
     amina = factories.make_user(email="amina@example.org", display_name="Amina Applicant")
     lola = factories.make_user(email="lola@example.org", display_name="Lola Lagos")
     call = factories.make_call(
+        cohort=factories.make_cohort(name="PLN 2027"),
         open=False,  # its deadline has passed: the convener may select
         title="Data for the people who steward it",
         translations={"es": {"title": "Datos para quienes los cuidan"}},
