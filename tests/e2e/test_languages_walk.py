@@ -13,7 +13,6 @@ DATACOLLAB_SCREENSHOTS=DIR set, every walked page is saved at its width.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,14 +22,13 @@ from datacollab.network.models import (
     Answer,
     Application,
     Call,
-    Question,
     Review,
     ReviewAssignment,
     ReviewScore,
     RubricCriterion,
 )
 from tests import factories, factories_reports
-from tests.e2e.walk import choose_language, english_on, person, shoot
+from tests.e2e.walk import choose_language, english_on, no_sideways_scroll, person, shoot
 
 pytestmark = pytest.mark.e2e
 
@@ -126,11 +124,15 @@ def _network(language: str) -> dict[str, Any]:
         summary="For organisations that steward open data in the Global South",
         translations={language: written["call"]},
     )
-    for question, label in zip(call.questions.order_by("position"), written["questions"]):
+    for question, label in zip(
+        call.questions.order_by("position"), written["questions"], strict=True
+    ):
         question.translations = {language: {"label": label}}
         question.save()
     for criterion, name in zip(
-        RubricCriterion.objects.filter(call=call).order_by("position"), written["criteria"]
+        RubricCriterion.objects.filter(call=call).order_by("position"),
+        written["criteria"],
+        strict=True,
     ):
         criterion.name = name  # a criterion's name is written once, in the call's language
         criterion.save()
@@ -144,7 +146,9 @@ def _network(language: str) -> dict[str, Any]:
         summary="We open the data of the city's bus stops to the people who ride them.",
         language="en",
     )
-    for question, value in zip(call.questions.order_by("position"), ("Bus stops and routes.", 6)):
+    for question, value in zip(
+        call.questions.order_by("position"), ("Bus stops and routes.", 6), strict=True
+    ):
         Answer.objects.create(application=english, question=question, value=value)
     assignment = ReviewAssignment.objects.create(application=english, reviewer=reviewer)
     review = Review.objects.create(
@@ -182,6 +186,11 @@ def _apply(page: Any, base: str, language: str, viewport: str, call: Call, found
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/edit/")
     _check(page, language, viewport, "application-form", found)
+    # A refused value shows the form's errors (Django's own messages among them).
+    page.fill("#id_requested_amount", "-5")
+    page.locator("main form button[type=submit]").last.click()
+    page.locator("main .errorlist").first.wait_for()
+    _check(page, language, viewport, "application-form-errors", found)
     page.fill("#id_title", written["title"])
     page.fill("#id_summary", written["summary"])
     page.fill("#id_requested_amount", "18000")
@@ -192,7 +201,7 @@ def _apply(page: Any, base: str, language: str, viewport: str, call: Call, found
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_url("**/applications/*/")
     _check(page, language, viewport, "application-draft", found)
-    page.locator(f"main form[action$='/submit/'] button").click()
+    page.locator("main form[action$='/submit/'] button").click()
     page.wait_for_load_state("load")
     application = Application.objects.get(created_by__email="amina@example.org")
     assert application.status == Application.Status.SUBMITTED
@@ -260,8 +269,12 @@ def test_walk_in_language_finds_no_english(live_server, browser, language):
     convener.context.close()
 
     phone = person(browser, "phone", base, "amina@example.org")  # the saved language holds
-    _walk(phone, base, language, "phone", [("home", "/"), ("call", APPLICANT_PAGES[1][1](data))], found)
+    for name, path in (("home", "/"), ("call", f"/calls/{data['call'].slug}/")):
+        _walk(phone, base, language, "phone", [(name, path)], found)
+        no_sideways_scroll(phone, "phone")  # longer words must wrap, not overflow
     phone.context.close()
 
-    report = "\n".join(f"{text!r}  on {', '.join(sorted(set(urls)))}" for text, urls in found.items())
+    report = "\n".join(
+        f"{text!r}  on {', '.join(sorted(set(urls)))}" for text, urls in found.items()
+    )
     assert found == {}, report

@@ -104,8 +104,14 @@ def test_decision_mail_reaches_the_spanish_applicant_in_spanish(live_server, bro
     subjects = {
         ("es", "selected"): "Datos para quienes los cuidan: su solicitud ha sido seleccionada",
         ("es", "not_selected"): "Datos para quienes los cuidan: el resultado de su solicitud",
-        ("en", "selected"): "Data for the people who steward it: your application has been selected",
-        ("en", "not_selected"): "Data for the people who steward it: the outcome of your application",
+        (
+            "en",
+            "selected",
+        ): "Data for the people who steward it: your application has been selected",
+        (
+            "en",
+            "not_selected",
+        ): "Data for the people who steward it: the outcome of your application",
     }
     spanish = _mail_to("amina@example.org")
     assert spanish.subject == subjects[("es", outcome["amina@example.org"])]

@@ -87,19 +87,26 @@ _TEXTS_JS = r"""() => {
 
 # English words that are not words of the page's language: two in one text is a sentence
 # left in English. ("no" is Spanish and Portuguese, "on", "an" and "or" French.)
-STOP_WORDS = frozenset(
-    "the and your you is are of to with for this that what who has have not no be in on it at "
-    "by from an or can will was were when which".split()
-)
+# fmt: off
+STOP_WORDS = frozenset({
+    "the", "and", "your", "you", "is", "are", "of", "to", "with", "for", "this", "that", "what",
+    "who", "has", "have", "not", "no", "be", "in", "on", "it", "at", "by", "from", "an", "or",
+    "can", "will", "was", "were", "when", "which",
+})
+# fmt: on
 NOT_STOP_WORDS_IN = {"es": {"no"}, "pt": {"no"}, "fr": {"on", "an", "or"}}
 # Short English labels (a button, a heading) of one to three words, none of them a word of
 # Spanish, French or Portuguese as well ("Sessions", "Organisation", "Applications" are French).
-ENGLISH_ONLY = frozenset(
-    "save submit cancel edit delete apply search next previous back close draft submitted "
-    "yes none home profile reviews review scores deadline required optional show more "
-    "settings help awarded paid sent withdraw invite send add remove upcoming past my your "
-    "log out sign selection grants reports convener cohort call calls people".split()
-)
+# fmt: off
+ENGLISH_ONLY = frozenset({
+    "save", "submit", "cancel", "edit", "delete", "apply", "search", "next", "previous", "back",
+    "close", "draft", "submitted", "yes", "none", "home", "profile", "reviews", "review", "scores",
+    "deadline", "required", "optional", "show", "more", "settings", "help", "awarded", "paid",
+    "sent", "withdraw", "invite", "send", "add", "remove", "upcoming", "past", "my", "your", "log",
+    "out", "sign", "selection", "grants", "reports", "convener", "cohort", "call", "calls",
+    "people",
+})
+# fmt: on
 
 
 def english_left(text: str, language: str, allowed: dict[str, str]) -> bool:
