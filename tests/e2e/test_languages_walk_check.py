@@ -8,6 +8,7 @@ from django.utils import translation
 
 from datacollab.communications.groups import group_choices
 from datacollab.core.language_widgets import ContentLanguageSelect
+from datacollab.network.forms.applications import ApplicationForm
 from datacollab.network.forms.reviews import ManualAssignmentForm
 from datacollab.network.models import EmailTemplate
 from datacollab.network.selectors.selection import default_template
@@ -85,3 +86,15 @@ def test_message_groups_name_a_call_in_the_readers_language(db):
     with translation.override("es"):
         labels = [str(g.label) for g in group_choices() if g.key == f"reviewers:{call.pk}"]
     assert labels == ["Convocatoria Datos: evaluadores"]
+
+
+def test_application_form_writes_the_award_cap_as_the_reader_does(db):
+    call = factories.make_call()
+    application = factories.make_application(call=call, submitted=False)
+    with translation.override("es"):
+        help_text = str(
+            ApplicationForm(application=application, questions=[], answers={})
+            .fields["requested_amount"]
+            .help_text
+        )
+    assert help_text == "En GBP; como máximo 20.000 por adjudicación."
