@@ -123,6 +123,7 @@ def _network(language: str) -> dict[str, Any]:
         title="Data for the people who steward it",
         summary="For organisations that steward open data in the Global South",
         translations={language: written["call"]},
+        reviews_per_application=1,  # the English application's one review makes it a candidate
     )
     for question, label in zip(
         call.questions.order_by("position"), written["questions"], strict=True
