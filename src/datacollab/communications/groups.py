@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from datacollab.core.content_language import localized
 from datacollab.core.errors import DomainError
 from datacollab.events.models import Invitation, Session
 from datacollab.network.models import Application, Call, Cohort, ReviewAssignment
@@ -74,7 +75,7 @@ def group_choices() -> list[Group]:
                 Group(
                     f"applicants:{call.pk}:{outcome}",
                     _("Call %(call)s: %(who)s")
-                    % {"call": call.title, "who": _outcome_label(outcome)},
+                    % {"call": localized(call, "title"), "who": _outcome_label(outcome)},
                     call=call,
                     transactional=True,
                 )
@@ -82,7 +83,7 @@ def group_choices() -> list[Group]:
         groups.append(
             Group(
                 f"reviewers:{call.pk}",
-                _("Call %(call)s: reviewers") % {"call": call.title},
+                _("Call %(call)s: reviewers") % {"call": localized(call, "title")},
                 call=call,
             )
         )

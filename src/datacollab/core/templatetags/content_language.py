@@ -7,6 +7,10 @@
 {% fallback_note call "title" "description" %}  "Shown in English: no Spanish version yet."
 {% outdated_note learning "title" "body" %}  "The original changed after this translation…"
 {{ application.language|language_name }}       "Spanish"
+{{ call|marked:"title" }}              the text in the reader's language, inside
+                                       <span lang="en-gb"> when it is not in it: for a text
+                                       inside a sentence (a blocktranslate variable, a cell)
+{{ application.title|in_language:application.language }}  the same for a text and its code
 """
 
 from __future__ import annotations
@@ -45,6 +49,22 @@ def lang_attr(obj: Any, field: str) -> str:
 @register.filter
 def lang_if_other(code: str) -> str:
     return _attr(code)
+
+
+def _in(text: str, code: str) -> str:
+    attr = _attr(code)
+    return format_html("<span{}>{}</span>", attr, text) if attr else text
+
+
+@register.filter
+def marked(obj: Any, field: str) -> str:
+    shown = content_language.localize(obj, field)
+    return _in(shown.text, shown.language)
+
+
+@register.filter
+def in_language(text: str, code: str) -> str:
+    return _in(text, code)
 
 
 @register.filter

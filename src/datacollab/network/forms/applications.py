@@ -16,6 +16,7 @@ from datacollab.collaborations.models import DataCollaboration
 from datacollab.collaborations.selectors import collaborations_of
 from datacollab.core.content_language import localized, reader_language, site_languages
 from datacollab.core.errors import DomainError
+from datacollab.core.localise import format_number
 from datacollab.network.models import Answer, Application, Call, Question, QuestionKind
 from datacollab.network.selectors.applications import zone_of
 from datacollab.network.uploads import allowed_extensions, check_upload
@@ -155,7 +156,7 @@ class ApplicationForm(forms.Form):
         languages.choices = site_languages()
         self.fields["requested_amount"].help_text = _(
             "In %(currency)s; at most %(cap)s per award."
-        ) % {"currency": cohort.currency, "cap": f"{cohort.award_cap:,.2f}"}
+        ) % {"currency": cohort.currency, "cap": format_number(cohort.award_cap)}
         enforce = application.status == Application.Status.SUBMITTED
         for name in ("title", "requested_amount"):
             self.fields[name].required = enforce

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.core.language_widgets import ContentLanguageSelect
 from datacollab.network.models import Application, Call, RubricCriterion
 from datacollab.network.selectors import reviews as selectors
 from datacollab.organisations.models import User
@@ -22,6 +23,7 @@ class ConflictForm(forms.Form):
         label=_("Call"),
         queryset=selectors.calls_with_applications(),
         required=False,
+        widget=ContentLanguageSelect,
         empty_label=_("Every call"),
         help_text=_("Leave as “Every call” if the conflict is not limited to one call."),
     )
@@ -37,7 +39,7 @@ class ConvenerConflictForm(forms.Form):
 
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
     application = forms.ModelChoiceField(
-        label=_("Application"), queryset=Application.objects.none()
+        label=_("Application"), queryset=Application.objects.none(), widget=ContentLanguageSelect
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
@@ -57,7 +59,7 @@ class ConvenerConflictForm(forms.Form):
 
 class ManualAssignmentForm(forms.Form):
     application = forms.ModelChoiceField(
-        label=_("Application"), queryset=Application.objects.none()
+        label=_("Application"), queryset=Application.objects.none(), widget=ContentLanguageSelect
     )
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
 

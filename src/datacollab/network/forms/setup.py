@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.core.content_language import reader_language, site_languages
+from datacollab.core.language_widgets import ContentLanguageSelect
 from datacollab.network.models import (
     Call,
     Cohort,
@@ -286,6 +287,7 @@ class CriterionForm(forms.Form):
         label=_("Question"),
         queryset=Question.objects.none(),
         required=False,
+        widget=ContentLanguageSelect,
         help_text=_("For rules on an answer."),
     )
     org_kinds = forms.MultipleChoiceField(
@@ -315,7 +317,9 @@ class CriterionForm(forms.Form):
         super().__init__(*args, **kwargs)
         question = self.fields["question"]
         assert isinstance(question, forms.ModelChoiceField)
-        question.queryset = Question.objects.filter(call=call).order_by("position", "id")
+        question.queryset = (
+            Question.objects.filter(call=call).select_related("call").order_by("position", "id")
+        )
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from datacollab.core import audit, languages
+from datacollab.core.content_language import localized
 from datacollab.core.errors import Conflict, DomainError
 from datacollab.core.mail_language import in_language_of
 from datacollab.network.models import Application, Call, EmailTemplate, OutgoingMail
@@ -94,7 +95,8 @@ def mail_context(*, application: Application, convener: Any) -> dict[str, str]:
     return {
         "organisation": application.organisation.name,
         "application_title": application.title,
-        "call": call.title,
+        # The call's version in the active language (the applicant's, in render_decision).
+        "call": localized(call, "title"),
         "cohort": call.cohort.name,
         "convener": str(convener),
         "feedback": feedback_text(application),
