@@ -44,6 +44,7 @@ from datacollab.datasets.services.upload_lifecycle import (
     clean_options,
     current_version,
 )
+from datacollab.datasets.storage import StorageFull, no_space, upload_no_space_message
 from datacollab.datasets.tableschema import SchemaError, parse_schema
 
 CHUNK = 1 * MB
@@ -151,16 +152,23 @@ def receive_upload(
     partial = final.with_name(final.name + ".part")
     size = 0
     try:
-        with partial.open("wb") as sink:
-            for block in _chunks(stream):
-                size += len(block)
-                if size > limit:
-                    raise TooLarge(too_large_message())
-                if size > room:  # no size given: the quota stops the stream as it comes
-                    check_quota(actor=actor, dataset=dataset, size=size)
-                sink.write(block)
-            sink.flush()
-            os.fsync(sink.fileno())
+        try:
+            with partial.open("wb") as sink:
+                for block in _chunks(stream):
+                    size += len(block)
+                    if size > limit:
+                        raise TooLarge(too_large_message())
+                    if size > room:  # no size given: the quota stops the stream as it comes
+                        check_quota(actor=actor, dataset=dataset, size=size)
+                    sink.write(block)
+                sink.flush()
+                os.fsync(sink.fileno())
+        except OSError as exc:
+            # A full disk is a refusal the uploader can act on, not a server error; the
+            # partial file is removed below, which gives the space back.
+            if no_space(exc):
+                raise StorageFull(upload_no_space_message()) from exc
+            raise
         if size == 0:
             raise DomainError(_("The file is empty."))
         os.replace(partial, final)
