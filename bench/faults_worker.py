@@ -52,9 +52,9 @@ SIZES = (50_000, 100_000, 200_000)  # rows; about 2, 4 and 8 MB of CSV
 
 def _child(upload_id: int) -> int:
     """The runner: parse, then publish, announcing each phase on stdout for the parent."""
-    from _faults import setup_django as _setup
+    import django
 
-    _setup(Path(os.environ["FAULTS_FOLDER"]), os.environ["DATABASE_URL"], migrate=False)
+    django.setup()  # the parent gave this process the trial's environment
     from datacollab.datasets.services.upload_lifecycle import publish_upload
     from datacollab.datasets.services.uploads import process_upload
 
@@ -235,7 +235,6 @@ def main() -> int:
         cluster.start()
         cluster.create_database()
         env = setup_django(folder, cluster.url)
-        env["FAULTS_FOLDER"] = str(folder)
         from datacollab.datasets.services.upload_lifecycle import publish_upload
         from datacollab.datasets.services.uploads import process_upload, receive_upload
         from tests.datasets.factories_ingest import owner_and_dataset, sensor_csv
