@@ -38,6 +38,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _ensure_postgres_user() -> None:
+    import pwd
+
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        useradd = shutil.which("useradd") or "/usr/sbin/useradd"
+        subprocess.run([useradd, "--system", "--no-create-home", "postgres"], check=True)  # noqa: S603
+
+
 class Cluster:
     """initdb in a temporary folder; `stop_immediate()` is `pg_ctl stop -m immediate` (no
     checkpoint, no clean shutdown: crash recovery replays the WAL on the next start)."""
@@ -53,15 +63,14 @@ class Cluster:
         self.durable = durable
         self._as_pg: list[str] = []
         if os.geteuid() == 0:  # initdb refuses root: the cluster runs as the postgres user
-            if subprocess.run(["id", "postgres"], capture_output=True).returncode != 0:
-                subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)
+            _ensure_postgres_user()
             shutil.chown(self.folder, "postgres")
             self._as_pg = ["runuser", "-u", "postgres", "--"]
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/datacollab"
 
     def _run(self, tool: str, *arguments: str) -> None:
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - PostgreSQL's own tools, our own arguments
             [*self._as_pg, str(self.bin / tool), *arguments],
             check=True,
             stdout=subprocess.DEVNULL,
@@ -96,7 +105,7 @@ class Cluster:
             connection.execute("CREATE DATABASE datacollab")
 
     def remove(self) -> None:
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - pg_ctl, our own arguments
             [
                 *self._as_pg,
                 str(self.bin / "pg_ctl"),

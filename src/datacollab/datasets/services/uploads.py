@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -172,6 +172,7 @@ def receive_upload(
         if size == 0:
             raise DomainError(_("The file is empty."))
         os.replace(partial, final)
+        recorded = False
         with transaction.atomic():
             upload = Upload.objects.create(
                 dataset=dataset,
@@ -196,9 +197,15 @@ def receive_upload(
             )
             if enqueue:
                 _enqueue(upload.pk)
-    except BaseException:
+            recorded = True
+    except BaseException as exc:
         partial.unlink(missing_ok=True)
-        final.unlink(missing_ok=True)
+        # A database error once the row was written came from the COMMIT itself: the
+        # connection broke (PostgreSQL stopped, a failover) and whether the row committed is
+        # unknown. Removing the file then could leave a committed upload without its file;
+        # keeping it leaves at worst a file no row refers to, which datasets-gc removes.
+        if not (recorded and isinstance(exc, DatabaseError)):
+            final.unlink(missing_ok=True)
         raise
     return upload
 
