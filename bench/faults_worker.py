@@ -46,6 +46,7 @@ PHASE_NAMES = {
     "write": "writing Parquet",
     "checksum": "checksum",
     "publish": "committing",
+    "done": "after the commit",  # the kill came as the runner was exiting
 }
 SIZES = (50_000, 100_000, 200_000)  # rows; about 2, 4 and 8 MB of CSV
 
@@ -292,7 +293,8 @@ def main() -> int:
     by_phase: dict[str, list[dict[str, Any]]] = {}
     for result in results:
         by_phase.setdefault(result["landed"], []).append(result)
-    for landed, group in sorted(by_phase.items()):
+    order = [*PHASE_NAMES, "start", "finished"]
+    for landed, group in sorted(by_phase.items(), key=lambda item: order.index(item[0])):
         table.add_row(
             PHASE_NAMES.get(landed, landed),
             str(len(group)),
