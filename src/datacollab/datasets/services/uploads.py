@@ -151,6 +151,7 @@ def receive_upload(
     final = folder / f"{uuid.uuid4().hex}-{safe_name}"
     partial = final.with_name(final.name + ".part")
     size = 0
+    recorded = False  # the row and its audit entry are written; only the COMMIT is left
     try:
         try:
             with partial.open("wb") as sink:
@@ -172,7 +173,6 @@ def receive_upload(
         if size == 0:
             raise DomainError(_("The file is empty."))
         os.replace(partial, final)
-        recorded = False
         with transaction.atomic():
             upload = Upload.objects.create(
                 dataset=dataset,
