@@ -30,3 +30,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 # MEDIA_ROOT is not served at /media/, not even with DEBUG: every upload in it is private
 # and handed out by a view that checks who asks (application attachments, resource files).
+
+# The database being away is a 503 with Retry-After, not a 500 (core/error_views.py).
+handler500 = "datacollab.core.error_views.server_error"

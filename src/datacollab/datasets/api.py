@@ -179,6 +179,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 ERROR_CODES = {400: "refused", 401: "login_required", 403: "forbidden", 404: "not_found"}
 ERROR_CODES |= {409: "conflict", 413: "too_large"}
+ERROR_CODES |= {507: "storage_full"}  # the server's disk is full (datasets/storage.py)
 
 
 def error_body(exc: DomainError) -> tuple[int, dict[str, Any]]:
@@ -483,7 +484,7 @@ def version_diff(request: HttpRequest, slug: str) -> Any:
 
 # --- Uploads: the web page's pipeline (services/uploads.py), for scripts -----------------------
 
-UPLOAD_ERRORS = {**ERRORS, 409: ErrorOut, 413: ErrorOut}
+UPLOAD_ERRORS = {**ERRORS, 409: ErrorOut, 413: ErrorOut, 507: ErrorOut}
 SHOWN_UPLOAD_ERRORS = 20
 
 

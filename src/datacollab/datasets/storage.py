@@ -10,6 +10,7 @@ under a key, and `datasets-gc` removes the leftovers.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -20,12 +21,45 @@ from typing import TYPE_CHECKING
 
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.utils.translation import gettext as _
+
+from datacollab.core.errors import DomainError
 
 if TYPE_CHECKING:
     from datacollab.datasets.models import DatasetVersion
 
 TEMP_PREFIX = ".partial-"
 CHUNK = 1024 * 1024
+# A full disk, or the quota of the account the app runs as: the server's trouble, not the file's.
+NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+class StorageFull(DomainError):
+    """The server's disk (or its quota) had no room: nothing was kept. 507 Insufficient
+    Storage, not a 500: the request was fine and may succeed once space is freed."""
+
+    status = 507
+    code = "storage_full"
+
+
+def no_space(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in NO_SPACE
+
+
+def upload_no_space_message() -> str:
+    return _(
+        "The server has no room left to store this file (its disk is full). Nothing was kept "
+        "and nothing was published. Try again later or with a smaller file, and tell the "
+        "site's operator."
+    )
+
+
+def publish_no_space_message() -> str:
+    return _(
+        "The server has no room left to store the new version (its disk is full). Nothing was "
+        "published and the draft is kept: publish it again once the site's operator has freed "
+        "space."
+    )
 
 
 def version_storage() -> Storage:

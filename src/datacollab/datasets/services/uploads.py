@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ from datacollab.datasets.services.upload_lifecycle import (
     clean_options,
     current_version,
 )
+from datacollab.datasets.storage import StorageFull, no_space, upload_no_space_message
 from datacollab.datasets.tableschema import SchemaError, parse_schema
 
 CHUNK = 1 * MB
@@ -150,17 +151,25 @@ def receive_upload(
     final = folder / f"{uuid.uuid4().hex}-{safe_name}"
     partial = final.with_name(final.name + ".part")
     size = 0
+    recorded = False  # the row and its audit entry are written; only the COMMIT is left
     try:
-        with partial.open("wb") as sink:
-            for block in _chunks(stream):
-                size += len(block)
-                if size > limit:
-                    raise TooLarge(too_large_message())
-                if size > room:  # no size given: the quota stops the stream as it comes
-                    check_quota(actor=actor, dataset=dataset, size=size)
-                sink.write(block)
-            sink.flush()
-            os.fsync(sink.fileno())
+        try:
+            with partial.open("wb") as sink:
+                for block in _chunks(stream):
+                    size += len(block)
+                    if size > limit:
+                        raise TooLarge(too_large_message())
+                    if size > room:  # no size given: the quota stops the stream as it comes
+                        check_quota(actor=actor, dataset=dataset, size=size)
+                    sink.write(block)
+                sink.flush()
+                os.fsync(sink.fileno())
+        except OSError as exc:
+            # A full disk is a refusal the uploader can act on, not a server error; the
+            # partial file is removed below, which gives the space back.
+            if no_space(exc):
+                raise StorageFull(upload_no_space_message()) from exc
+            raise
         if size == 0:
             raise DomainError(_("The file is empty."))
         os.replace(partial, final)
@@ -188,9 +197,15 @@ def receive_upload(
             )
             if enqueue:
                 _enqueue(upload.pk)
-    except BaseException:
+            recorded = True
+    except BaseException as exc:
         partial.unlink(missing_ok=True)
-        final.unlink(missing_ok=True)
+        # A database error once the row was written came from the COMMIT itself: the
+        # connection broke (PostgreSQL stopped, a failover) and whether the row committed is
+        # unknown. Removing the file then could leave a committed upload without its file;
+        # keeping it leaves at worst a file no row refers to, which datasets-gc removes.
+        if not (recorded and isinstance(exc, DatabaseError)):
+            final.unlink(missing_ok=True)
         raise
     return upload
 

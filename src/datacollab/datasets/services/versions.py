@@ -24,7 +24,10 @@ from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
 from datacollab.datasets.rules import is_owner
 from datacollab.datasets.storage import (
+    StorageFull,
     delete_version_file,
+    no_space,
+    publish_no_space_message,
     save_version_file,
     version_key,
     version_storage,
@@ -88,9 +91,14 @@ def publish_parquet(
                     return existing
             last = DatasetVersion.objects.filter(dataset=dataset).aggregate(n=Max("number"))["n"]
             number = (last or 0) + 1
-            written = save_version_file(
-                parquet, version_key(dataset_id=dataset.pk, number=number, checksum=checksum)
-            )
+            key = version_key(dataset_id=dataset.pk, number=number, checksum=checksum)
+            try:
+                written = save_version_file(parquet, key)
+            except OSError as exc:
+                # save_version_file removed its temporary file: nothing half-written remains.
+                if no_space(exc):
+                    raise StorageFull(publish_no_space_message()) from exc
+                raise
             version = DatasetVersion.objects.create(
                 dataset=dataset,
                 number=number,
