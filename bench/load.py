@@ -45,7 +45,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -100,8 +100,21 @@ class Tally:
     uploads: list[Upload] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Off during the warm-up: each app worker's first rows request loads the version into
+    # memory (rows_cache) and its first pages compile templates; a figure must not hold that.
+    measuring: bool = False
+    warmup_errors: int = 0
+    sent: Counter[str] = field(default_factory=Counter)  # every kind, warm-up included
 
     def add(self, sample: Sample) -> None:
+        with self.lock:
+            self.sent[sample.kind] += 1
+        if not self.measuring:
+            if not sample.ok:  # an error is an error, warm or not
+                with self.lock:
+                    self.warmup_errors += 1
+                    self.problems.append(f"{sample.kind} (warm-up): {sample.what}")
+            return
         with self.lock:
             self.samples.append(sample)
             if not sample.ok and len(self.problems) < 40:
@@ -343,6 +356,8 @@ def run_clients(
     seconds: float,
     think_ms: float,
     tally: Tally,
+    warmup: float = 10,
+    watch: ServerWatch | None = None,
 ) -> dict[str, float]:
     """Log every client in, start the clock, loop until it stops; the window's figures."""
     pool = [Client(n, port, plan, tally) for n in range(clients)]
@@ -357,9 +372,11 @@ def run_clients(
 
     def loop(client: Client) -> None:
         start.wait()
-        deadline = begun[0] + seconds
+        deadline = begun[0] + warmup + seconds
+        # Every kind once first (in the warm-up, unless it is short), then by weight.
+        tour = kinds[client.number % len(kinds) :] + kinds[: client.number % len(kinds)]
         while time.perf_counter() < deadline:
-            client.act(client.random.choices(kinds, weights)[0])
+            client.act(tour.pop(0) if tour else client.random.choices(kinds, weights)[0])
             if think_ms > 0:
                 pause = client.random.expovariate(1000 / think_ms)
                 time.sleep(max(0.0, min(pause, deadline - time.perf_counter())))
@@ -367,12 +384,20 @@ def run_clients(
     threads = [threading.Thread(target=loop, args=(c,), daemon=True) for c in pool]
     for thread in threads:
         thread.start()
-    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     begun.append(time.perf_counter())
     start.set()
+    time.sleep(warmup)
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    measured_from = time.perf_counter()
+    tally.measuring = True
+    if watch is not None:
+        watch.begin()
     for thread in threads:
         thread.join(seconds + TIMEOUT * 2)
-    elapsed = time.perf_counter() - begun[0]
+    if watch is not None:
+        watch.end()
+    tally.measuring = False
+    elapsed = time.perf_counter() - measured_from
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
         cpu_after.ru_stime - cpu_before.ru_stime
@@ -455,7 +480,7 @@ class ServerWatch:
         self.stack = stack
         self.cpu: dict[str, float] = {}
         self.peak_mb: dict[str, float] = defaultdict(float)
-        self.seen: dict[int, float] = {}
+        self.before: dict[str, float] = {}
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -475,12 +500,11 @@ class ServerWatch:
         while not self.stop.wait(1.0):
             self._read()
 
-    def __enter__(self) -> ServerWatch:
+    def begin(self) -> None:
         self.before = self._read()
         self.thread.start()
-        return self
 
-    def __exit__(self, *exc: object) -> None:
+    def end(self) -> None:
         self.stop.set()
         self.thread.join()
         after = self._read()
@@ -590,7 +614,8 @@ def print_report(result: dict[str, Any], watch: ServerWatch, think_ms: float) ->
     up = result["uploads"]
     print(
         f"uploads: {up['acknowledged']} acknowledged, {up['versions']} became versions, "
-        f"{up['refused']} refused with a reason, {up['unfinished']} unfinished"
+        f"{up['refused']} refused with a reason, {up['unfinished']} unfinished; "
+        f"errors during the warm-up: {result['warmup_errors']}"
     )
     print(
         f"client CPU: {result['client_cpu_s']:.1f} s = {result['client_cpu_s'] / elapsed:.2f} "
@@ -611,6 +636,7 @@ def load_run(
     folder: Path,
     workers: int = 3,
     threads: int = 4,
+    warmup: float = 10,
 ) -> tuple[dict[str, Any], Tally, Stack]:
     """Start the stack, set up the site, run the clients; the figures, the tally, the stack
     (stopped: its logs stay in `folder`)."""
@@ -627,11 +653,17 @@ def load_run(
         port = stack.app_ports[0]
         preflight(port, plan, tally)
         load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        with ServerWatch(stack) as watch:
-            window = run_clients(
-                port=port, plan=plan, clients=clients, seconds=seconds, think_ms=think_ms,
-                tally=tally,
-            )  # fmt: skip
+        watch = ServerWatch(stack)
+        window = run_clients(
+            port=port,
+            plan=plan,
+            clients=clients,
+            seconds=seconds,
+            think_ms=think_ms,
+            tally=tally,
+            warmup=warmup,
+            watch=watch,
+        )
         result = summarise(tally, window, clients, seconds)
         result["load_before"] = load_before
         result["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -639,6 +671,12 @@ def load_run(
         result["server_peak_mb"] = dict(watch.peak_mb)
         result["watch"] = watch
         result["app_errors"] = app_log_errors(stack)
+        result["warmup_errors"] = tally.warmup_errors
+        up = result["uploads"]
+        # Every failure counts: in the window, in the warm-up, an upload refused or unfinished.
+        result["errors"] = (
+            result["all"]["errors"] + tally.warmup_errors + up["refused"] + up["unfinished"]
+        )
     return result, tally, stack
 
 
@@ -664,6 +702,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think-ms", type=float, default=1000, help="mean think time (0: none)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--warmup", type=float, default=10, help="seconds of load before measuring")
     parser.add_argument("--keep", action="store_true", help="keep the stack's logs folder")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="datacollab-load-"))
@@ -674,6 +713,7 @@ def main(argv: list[str] | None = None) -> int:
         folder=folder,
         workers=args.workers,
         threads=args.threads,
+        warmup=args.warmup,
     )
     print_report(result, result["watch"], args.think_ms)
     for problem in tally.problems[:20]:
@@ -685,8 +725,7 @@ def main(argv: list[str] | None = None) -> int:
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
-    up = result["uploads"]
-    errors = result["all"]["errors"] + up["refused"] + up["unfinished"]
+    errors = result["errors"]
     print(
         f"bench load: clients={args.clients} seconds={args.seconds:g} "
         f"requests={result['all']['requests']} errors={errors} rps={result['all']['rps']:.1f} "
