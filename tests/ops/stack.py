@@ -250,7 +250,14 @@ def start_worker(stack: Stack, name: str = "worker") -> Process:
 
 
 @contextlib.contextmanager
-def production_stack(folder: Path) -> Iterator[Stack]:
+def production_stack(
+    folder: Path,
+    *,
+    app_servers: tuple[str, ...] = ("app-a", "app-b"),
+    env: dict[str, str] | None = None,
+) -> Iterator[Stack]:
+    """The stack, stopped on leaving. `env` overrides the environment of every process
+    (bench/load.py sizes the app servers with it)."""
     import boto3  # the test process creates the bucket, as an operator would once
 
     stack = Stack(folder=folder)
@@ -259,7 +266,7 @@ def production_stack(folder: Path) -> Iterator[Stack]:
         s3_port = free_port()
         stack.s3_endpoint = f"http://127.0.0.1:{s3_port}"
         stack.bucket = f"datacollab-{uuid.uuid4().hex[:12]}"
-        stack.env = production_env(stack, database_url=database_url)
+        stack.env = {**production_env(stack, database_url=database_url), **(env or {})}
         stack.start(
             "s3", str(Path(PYTHON).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port)
         )
@@ -281,7 +288,7 @@ def production_stack(folder: Path) -> Iterator[Stack]:
         wait_for("the S3 server", bucket_made, stack, timeout=60)
         stack.datacollab("migrate", "--noinput")
         start_worker(stack)
-        for name in ("app-a", "app-b"):
+        for name in app_servers:
             port = free_port()
             stack.app_ports.append(port)
             stack.start(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from datacollab.core import country_names
 from datacollab.core.mail_language import in_language_of
+from datacollab.core.widgets import QuickSelect, QuickSelectMultiple
 from datacollab.organisations.backends import client_address
 from datacollab.organisations.models import Membership, OrganisationKind
 from datacollab.organisations.names import clean_display_name
@@ -34,7 +35,9 @@ class SignupForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     display_name = DisplayNameField(label=_("Your name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, required=False)
+    timezone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIMEZONE_CHOICES, required=False, widget=QuickSelect
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -62,7 +65,9 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("The language of the pages and of the mails you receive."),
     )
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, required=False)
+    timezone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIMEZONE_CHOICES, required=False, widget=QuickSelect
+    )
     bio = forms.CharField(
         label=_("About you"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -79,7 +84,7 @@ class ProfileForm(forms.Form):
     countries = forms.MultipleChoiceField(
         label=_("Countries you work in"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=QuickSelectMultiple(attrs={"size": 6}),
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
     )
 
@@ -151,7 +156,9 @@ class InviteRoleForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     display_name = DisplayNameField(label=_("Your name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, required=False)
+    timezone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIMEZONE_CHOICES, required=False, widget=QuickSelect
+    )
 
     def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -173,7 +180,9 @@ class AcceptInvitationForm(forms.Form):
 class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
-    country = forms.ChoiceField(label=_("Country of the head office"), choices=[])
+    country = forms.ChoiceField(
+        label=_("Country of the head office"), choices=[], widget=QuickSelect
+    )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea, required=False, help_text=_("Markdown")
@@ -185,7 +194,7 @@ class OrganisationForm(forms.Form):
     operating_countries = forms.MultipleChoiceField(
         label=_("Countries of operation"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=QuickSelectMultiple(attrs={"size": 8}),
         help_text=_(
             "Every country where the organisation works, the head office's included. "
             "Hold Ctrl (Cmd on a Mac) to choose several."

@@ -8,19 +8,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.core import country_names, working_languages
+from datacollab.core.widgets import QuickSelectMultiple
 
 
 class DiversityForm(forms.Form):
     residence_countries = forms.MultipleChoiceField(
         label=_("Countries you live in"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=QuickSelectMultiple(attrs={"size": 6}),
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose several, or none."),
     )
     working_languages = forms.MultipleChoiceField(
         label=_("Languages you work in"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=QuickSelectMultiple(attrs={"size": 6}),
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose several, or none."),
     )
     languages_note = forms.CharField(
