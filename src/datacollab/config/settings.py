@@ -459,3 +459,5 @@ API_ENTERPRISE_PER_MONTH = int(os.environ.get("API_ENTERPRISE_PER_MONTH", "10000
 API_METERING = env_bool("API_METERING", True)
 # The rows operation's lean path (api/rows_fast.py); off: django-ninja serves every request.
 API_ROWS_LEAN = env_bool("API_ROWS_LEAN", True)
+# Its session-less GETs served beside Django's handler (api/rows_wsgi.py, config/wsgi.py).
+API_ROWS_WSGI = env_bool("API_ROWS_WSGI", True)
