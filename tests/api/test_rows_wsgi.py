@@ -227,3 +227,16 @@ def test_rows_wsgi_writes_the_access_line_with_its_request_id(caplog):
         "trace-42",
         [(f"GET {_url(version)} 200", 200, "trace-42")],
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_rows_wsgi_statements_prepared_on_postgresql_only_its_own():
+    version = _open_version(month=1000)
+    lean, _django = _apps()
+    for _ in range(3):
+        _call(lean, _url(version))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = sorted(row[0].split()[0] for row in cursor.fetchall())
+    # The lookup (SELECT) and the quota with its metering and usage counter (WITH): no other.
+    assert prepared == ["SELECT", "WITH"]

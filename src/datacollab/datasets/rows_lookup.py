@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Field, Model
 
+from datacollab.datasets import rows_db
 from datacollab.datasets.models import Dataset, DatasetVersion
 from datacollab.datasets.rules import can_see
 from datacollab.datasets.selectors import datasets as selectors
@@ -112,7 +113,7 @@ def fetch(
     (no access rule: the caller applies it), and the extra columns' values; (None, ()) when
     there is no such version."""
     sql, tables = _plan(extra_columns, extra_joins)
-    with connection.cursor() as cursor:
+    with rows_db.cursor() as cursor:
         cursor.execute(sql, [slug, number])
         row = cursor.fetchone()
     if row is None:
