@@ -12,6 +12,7 @@ from django.db import connection
 from django.http import HttpRequest
 
 from datacollab.api.models import UsageDay
+from datacollab.datasets import rows_db
 
 if TYPE_CHECKING:
     from datacollab.api.throttle import Caller, Limits
@@ -99,7 +100,7 @@ def count_and_meter(
     if also is not None:
         also_sql = also[0]
         params += also[1]
-    with connection.cursor() as cursor:
+    with rows_db.cursor() as cursor:  # prepared: sent on every request of the rows API
         cursor.execute(_count_and_meter_sql(count_sql, also_sql), params)
         return cursor.fetchone()
 

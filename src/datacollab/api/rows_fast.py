@@ -53,49 +53,61 @@ def lean(operation: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
     @functools.wraps(operation)
     def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         slug, version = kwargs.get("slug"), kwargs.get("version")
+        prepared = None
         if (
-            not settings.API_ROWS_LEAN
-            or args
-            or set(kwargs) != {"slug", "version"}
-            or request.method != "GET"
-            or not isinstance(slug, str)
-            or not isinstance(version, str)
-            or not NUMBER.fullmatch(version)
-            or int(version) > MAX_VERSION
+            settings.API_ROWS_LEAN
+            and not args
+            and set(kwargs) == {"slug", "version"}
+            and request.method == "GET"
+            and isinstance(slug, str)
+            and isinstance(version, str)
         ):
-            return operation(request, *args, **kwargs)
-        try:
-            prepared = _prepare(request, slug, int(version))
-        except DomainError:
-            prepared = None  # the operation refuses it, in its own words
+            prepared = prepare(request, slug, version)
         if prepared is None:
             return operation(request, *args, **kwargs)
-        found, query, caller, limits = prepared
-        on_admit = OnAdmit(
-            sql=counters.UPSERT_IF_ADMITTED,
-            params=counters.params(
-                dataset=found.dataset, kind=counters.Kind.API, user=request.user
-            ),
-            sql_alone=counters.UPSERT,
-        )
-        try:
-            settle(request, caller, limits, on_admit=on_admit)
-        except DomainError as exc:  # over a limit: 429, as the operation answers it
-            from datacollab.api.api import domain_error
-
-            return domain_error(request, exc)
-        record_data_access(
-            actor=request.user, dataset=found.dataset, version=found, channel="api.rows"
-        )
-        return rows_response(request, found, query)
+        return serve(request, prepared)
 
     view.csrf_exempt = True  # type: ignore[attr-defined]  # GET only; as ninja's own views
     return view
 
 
-def _prepare(
-    request: HttpRequest, slug: str, number: int
-) -> tuple[DatasetVersion, RowsQuery, Caller, Limits] | None:
+Prepared = tuple[DatasetVersion, RowsQuery, Caller, Limits]
+
+
+def prepare(request: HttpRequest, slug: str, version: str) -> Prepared | None:
+    """What the page needs, or None when the operation must answer (a refusal); nothing
+    counted yet. Also the first half of the WSGI-level path (api/rows_wsgi.py)."""
+    if not NUMBER.fullmatch(version) or int(version) > MAX_VERSION:
+        return None
+    try:
+        return _prepare(request, slug, int(version))
+    except DomainError:
+        return None  # the operation refuses it, in its own words
+
+
+def serve(request: HttpRequest, prepared: Prepared) -> HttpResponseBase:
+    """Count, meter and answer a prepared request: the page, or the operation's refusal."""
+    from datacollab.api.api import domain_error
+
+    found, query, caller, limits = prepared
+    on_admit = OnAdmit(
+        sql=counters.UPSERT_IF_ADMITTED,
+        params=counters.params(dataset=found.dataset, kind=counters.Kind.API, user=request.user),
+        sql_alone=counters.UPSERT,
+    )
+    try:
+        settle(request, caller, limits, on_admit=on_admit)
+        record_data_access(
+            actor=request.user, dataset=found.dataset, version=found, channel="api.rows"
+        )
+        return rows_response(request, found, query)
+    except DomainError as exc:
+        # Over a limit (429), or the version's file gone from storage (404): as the
+        # operation's exception handler answers them, counted once.
+        return domain_error(request, exc)
+
+
+def _prepare(request: HttpRequest, slug: str, number: int) -> Prepared | None:
     """What the page needs, or None when the operation must answer (a refusal)."""
     caller = identify_for_read(request)
     columns, joins = tiers_select()

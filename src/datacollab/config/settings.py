@@ -209,6 +209,12 @@ def _databases() -> dict[str, Any]:
         )
     except Exception as exc:  # dj_database_url raises bare ValueError/KeyError
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+    if config["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DATABASE_PREPARED_STATEMENTS", True
+    ):
+        # The rows API's statements prepared once per connection (datasets/rows_db.py); the
+        # rest of Django binds on the client, which psycopg never prepares.
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = 2
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config["CONN_HEALTH_CHECKS"] = False
@@ -461,3 +467,5 @@ API_ENTERPRISE_PER_MONTH = int(os.environ.get("API_ENTERPRISE_PER_MONTH", "10000
 API_METERING = env_bool("API_METERING", True)
 # The rows operation's lean path (api/rows_fast.py); off: django-ninja serves every request.
 API_ROWS_LEAN = env_bool("API_ROWS_LEAN", True)
+# Its session-less GETs served beside Django's handler (api/rows_wsgi.py, config/wsgi.py).
+API_ROWS_WSGI = env_bool("API_ROWS_WSGI", True)

@@ -18,8 +18,10 @@ import functools
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import Field, Model, signals
+from django.db.models.base import ModelState
 
+from datacollab.datasets import rows_db
 from datacollab.datasets.models import Dataset, DatasetVersion
 from datacollab.datasets.rules import can_see
 from datacollab.datasets.selectors import datasets as selectors
@@ -102,7 +104,21 @@ def _instance(model: type[Model], fields: list[Field[Any, Any]], values: tuple[A
         for convert in converters:
             value = convert(value, col, connection)
         converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return model.from_db(connection.alias, [f.attname for f in fields], converted)
+    # As `from_db` makes it, without `__init__`'s walk over the fields and its two signals,
+    # which nobody listens to for these models (checked above): three instances a request.
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(_attnames(model), converted, strict=True))
+    instance._state = ModelState()
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
+
+
+@functools.cache
+def _attnames(model: type[Model]) -> tuple[str, ...]:
+    return tuple(f.attname for f in _fields(model))
 
 
 def fetch(
@@ -112,7 +128,7 @@ def fetch(
     (no access rule: the caller applies it), and the extra columns' values; (None, ()) when
     there is no such version."""
     sql, tables = _plan(extra_columns, extra_joins)
-    with connection.cursor() as cursor:
+    with rows_db.cursor() as cursor:
         cursor.execute(sql, [slug, number])
         row = cursor.fetchone()
     if row is None:
