@@ -56,6 +56,7 @@ def _build() -> SparkSession:
         SparkSession.builder.master(master)
         .appName("datacollab")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "true")
         # Small inputs on two cores: Spark's default of 200 shuffle partitions is pure overhead.
