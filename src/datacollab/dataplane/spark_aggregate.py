@@ -54,3 +54,7 @@ def fetch(
         session.catalog.dropTempView(names[sql.BASE])
         session.catalog.dropTempView(names[sql.SOURCE])
     return per_contributor, bounded
+
+
+def _sql(session: Any, statement: Any, table: TableSpec, names: dict[str, str]) -> Any:
+    return session.sql(spark_sql.render(statement, table, names))
