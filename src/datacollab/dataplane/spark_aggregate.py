@@ -2,7 +2,7 @@
 
 The statements are the ones `privacy/engine/sql.py` built for DuckDB (one AST), rendered for
 Spark by `spark_sql`. Spark reads the version's Parquet where it is (`location`: a path the
-executors can read, or an `s3a://` URL on a cluster with hadoop-aws) and answers only the
+executors can read, or an `s3a://` URL: dataplane/spark_source.py) and answers only the
 small per-(cell, contributor) and per-cell tables; the disclosure rules and the noise then
 run in this process exactly as after DuckDB.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from datacollab.dataplane import spark, spark_sql
+from datacollab.dataplane import spark, spark_source, spark_sql
 from datacollab.privacy.engine import sql
 from datacollab.privacy.engine.spec import TableSpec
 
@@ -32,7 +32,7 @@ def fetch(
     session = spark.session()
     suffix = uuid.uuid4().hex
     names = {sql.SOURCE: f"source_{suffix}", sql.BASE: f"privacy_base_{suffix}"}
-    session.read.parquet(location).createOrReplaceTempView(names[sql.SOURCE])
+    spark_source.read(location, row_index=False).createOrReplaceTempView(names[sql.SOURCE])
     base = None
     try:
         # The one scan of the file, kept in memory for the two small statements after it.

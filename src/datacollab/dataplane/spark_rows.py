@@ -2,10 +2,10 @@
 DuckDB's (datasets/rows.py), for versions the chooser routes to Spark.
 
 The query is built with the DataFrame API, never SQL text: the request's values are typed
-by `rows.parse_query` and become literals. The file's order is Spark's `_metadata.row_index`
+by `rows.parse_query` and become literals. The file's order is spark_source's ROW_INDEX
 (the row's position in its Parquet file; a version is one file), as DuckDB's
-`file_row_number` is: unsorted pages come in file order and the file order breaks ties of a
-sort, so pages never overlap or skip rows.
+`file_row_number` is: unsorted pages come in file order and the file order breaks ties of
+a sort, so pages never overlap or skip rows.
 """
 
 from __future__ import annotations
@@ -14,21 +14,19 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from datacollab.dataplane import spark
+from datacollab.dataplane import spark_source
 from datacollab.dataplane.spark_aggregate import collect
 from datacollab.datasets import rows
 
-_POSITION = "__datacollab_row_index"
+_POSITION = spark_source.ROW_INDEX
 
 
 def fetch_rows(location: str, schema: Mapping[str, Any], query: rows.RowsQuery) -> rows.RowsPage:
     from pyspark.sql import functions as F
 
     types = rows._field_types(schema)
-    frame = spark.session().read.parquet(location)
-    frame = frame.select(
-        *[F.col(_name(c)) for c in types], F.col("_metadata.row_index").alias(_POSITION)
-    )
+    frame = spark_source.read(location)
+    frame = frame.select(*[F.col(_name(c)) for c in types], F.col(_POSITION))
     condition = None
     for item in query.filters:
         clause = _clause(F.col(_name(item.column)), item, types[item.column])
