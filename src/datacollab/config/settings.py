@@ -469,3 +469,16 @@ API_METERING = env_bool("API_METERING", True)
 API_ROWS_LEAN = env_bool("API_ROWS_LEAN", True)
 # Its session-less GETs served beside Django's handler (api/rows_wsgi.py, config/wsgi.py).
 API_ROWS_WSGI = env_bool("API_ROWS_WSGI", True)
+
+# The data plane (dataplane/engine.py): which engine runs the aggregate queries and the rows
+# query. duckdb (default): in the web process; spark: every version on Apache Spark; auto:
+# versions of at least DATA_ENGINE_SPARK_MIN_ROWS rows on Spark, smaller ones on DuckDB.
+DATA_ENGINE = os.environ.get("DATA_ENGINE", "duckdb").strip().lower()
+if DATA_ENGINE not in {"duckdb", "spark", "auto"}:
+    raise ImproperlyConfigured(f"DATA_ENGINE={DATA_ENGINE!r}: use 'duckdb', 'spark' or 'auto'.")
+DATA_ENGINE_SPARK_MIN_ROWS = int(os.environ.get("DATA_ENGINE_SPARK_MIN_ROWS", "100000000"))
+# Spark (dataplane/spark.py): local[N] runs inside this process's JVM; spark://host:7077 or
+# k8s://https://host:443 sends the work to a cluster.
+SPARK_MASTER = os.environ.get("SPARK_MASTER", "local[2]").strip()
+SPARK_DRIVER_MEMORY = os.environ.get("SPARK_DRIVER_MEMORY", "2g").strip()
+SPARK_SHUFFLE_PARTITIONS = int(os.environ.get("SPARK_SHUFFLE_PARTITIONS", "8"))

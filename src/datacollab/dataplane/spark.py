@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,12 +51,16 @@ def _build() -> SparkSession:
     if master.startswith("local"):
         # A local Spark listens only on loopback, like every server we start.
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # Python workers (data sources, dataplane/spark_source.py) run this interpreter, with
+        # its pyarrow, not whatever `python3` is first on the PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
     builder = (
         SparkSession.builder.master(master)
         .appName("datacollab")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "true")
         # Small inputs on two cores: Spark's default of 200 shuffle partitions is pure overhead.

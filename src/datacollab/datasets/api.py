@@ -26,6 +26,8 @@ from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from datacollab.core.errors import DomainError, NotFound
+from datacollab.dataplane import location
+from datacollab.dataplane.engine import SPARK, engine_for
 from datacollab.datasets import dcat, rows_lookup, storage
 from datacollab.datasets import rows as rows_query
 from datacollab.datasets.diff import diff_versions
@@ -357,10 +359,14 @@ def version_rows(request: HttpRequest, slug: str, version: int) -> Any:
 def rows_response(request: HttpRequest, found: DatasetVersion, query: Any) -> HttpResponse:
     """The page of rows as JSON, once access was allowed and the read recorded (also the rows
     API's lean path, api/rows_fast.py)."""
-    with selectors.local_parquet(found) as parquet:
-        # The stored file itself (not a temporary copy from S3) may be read through the
-        # thread's kept connection and cached totals.
-        page = fetch_rows(parquet, found.schema, query, immutable=storage.is_local())
+    if engine_for(found) == SPARK:
+        # Spark reads the stored file where it is (dataplane/location.py): no copy here.
+        page = fetch_rows(location.of(found), found.schema, query, engine=SPARK)
+    else:
+        with selectors.local_parquet(found) as parquet:
+            # The stored file itself (not a temporary copy from S3) may be read through the
+            # thread's kept connection and cached totals.
+            page = fetch_rows(parquet, found.schema, query, immutable=storage.is_local())
     body = {
         "dataset": found.dataset.slug,
         "version": found.number,

@@ -352,13 +352,25 @@ def _source(con: duckdb.DuckDBPyConnection, parquet: Path, types: Mapping[str, s
 
 
 def fetch_rows(
-    parquet: Path, schema: Mapping[str, Any], query: RowsQuery, *, immutable: bool = False
+    parquet: Path | str,
+    schema: Mapping[str, Any],
+    query: RowsQuery,
+    *,
+    immutable: bool = False,
+    engine: str = "duckdb",
 ) -> RowsPage:
     """One page of rows and the total matching the filters.
 
     `immutable`: the path is the version's own stored file (local storage), never rewritten:
     the process then keeps it (rows_cache: its rows in memory within a budget, its totals).
+    `engine` spark (dataplane/engine.py): the same page from Spark, which reads `parquet`
+    where it is (a path or URL its executors can read).
     """
+    if engine == "spark":
+        from datacollab.dataplane import spark_rows
+
+        return spark_rows.fetch_rows(str(parquet), schema, query)
+    parquet = Path(parquet)
     types = _field_types(schema)
     if not immutable:
         with connect() as con:

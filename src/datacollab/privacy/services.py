@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from datacollab.dataplane import location
+from datacollab.dataplane.engine import SPARK, engine_for
 from datacollab.datasets.models import Dataset, DatasetVersion
 from datacollab.datasets.storage import local_copy
 from datacollab.impact.services import counters
@@ -283,6 +285,13 @@ def run_aggregate_query(
             result = patterns.answer_from_lattice(
                 version=version, table=table, protection=protection, query=parsed
             )
+            if quantile.quantile_measures(asked):
+                with local_copy(version) as path:
+                    result = quantile.complete(result, path, table, full_protection, asked)
+        elif engine_for(version) == SPARK:
+            # Spark reads the stored file where it is; only quantiles' histograms (DuckDB,
+            # engine/quantile.py) still need a local copy.
+            result = run_query(location.of(version), table, protection, parsed, engine=SPARK)
             if quantile.quantile_measures(asked):
                 with local_copy(version) as path:
                     result = quantile.complete(result, path, table, full_protection, asked)

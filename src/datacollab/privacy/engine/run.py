@@ -16,6 +16,8 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
+from datacollab.dataplane.engine import DUCKDB, SPARK
+from datacollab.dataplane.values import normalise_rows
 from datacollab.privacy.engine import noise, sdc, sql
 from datacollab.privacy.engine.problems import QueryProblem
 from datacollab.privacy.engine.query import AggregateQuery
@@ -67,29 +69,47 @@ def run_query(
     *,
     threads: int = 2,
     timings: Timings | None = None,
+    engine: str = DUCKDB,
 ) -> AggregateResult:
+    """`engine` spark: `path` may also be a location only the Spark executors read."""
     with _phase(timings, "validate"):
         protection.check(table)
         query.validate(table, protection)
     statements, per_contributor, bounded = fetch(
-        path, table, protection, query, threads=threads, timings=timings
+        path, table, protection, query, threads=threads, timings=timings, engine=engine
     )
     return _protect(query, protection, statements, per_contributor, bounded, timings)
 
 
 def fetch(
-    path: Path,
+    path: Path | str,
     table: TableSpec,
     protection: Protection,
     query: AggregateQuery,
     *,
     threads: int = 2,
     timings: Timings | None = None,
+    engine: str = DUCKDB,
+    salt: int | None = None,
 ) -> tuple[sql.Statements, list[tuple[Any, ...]], list[tuple[Any, ...]] | None]:
-    """The per-(cell, contributor) table and, with DP, the bounded per-cell inputs."""
+    """The per-(cell, contributor) table and, with DP, the bounded per-cell inputs, in the
+    one normal form of both engines (dataplane/values.py); `salt` (random if None) picks
+    which cells each unit keeps."""
+    chosen = secrets.randbelow(2**31) if salt is None else salt
+    if engine == SPARK:
+        from datacollab.dataplane import spark_aggregate
+
+        statements = sql.build(query, table, protection, salt=chosen, scale=SCALE)
+        with _phase(timings, "aggregate"):
+            per_contributor, bounded = spark_aggregate.fetch(str(path), statements, table)
+        return (
+            statements,
+            normalise_rows(per_contributor),
+            None if bounded is None else normalise_rows(bounded),
+        )
     with _phase(timings, "connect"):
-        statements = sql.build(query, table, protection, salt=secrets.randbelow(2**31), scale=SCALE)
-        con = connect(path, threads=threads)
+        statements = sql.build(query, table, protection, salt=chosen, scale=SCALE)
+        con = connect(Path(path), threads=threads)
     try:
         # The one scan of the file: everything after reads its small per-unit result.
         with _phase(timings, "aggregate"):
@@ -107,7 +127,11 @@ def fetch(
             )
     finally:
         con.close()
-    return statements, per_contributor, bounded
+    return (
+        statements,
+        normalise_rows(per_contributor),
+        None if bounded is None else normalise_rows(bounded),
+    )
 
 
 def cells_of(
