@@ -199,7 +199,9 @@ class _SparkRun(_Run):
             F.input_file_block_start().alias("start"),
             "value",
         )
+        clock = time.perf_counter()
         before = self._partitions(lines)
+        log.debug("Spark validation: lines counted in %.2f s", time.perf_counter() - clock)
         job = worker.Job(self.src.delimiter, _check_sql(plan), _arrow_schema(plan), before)
         from pyspark import StorageLevel, cloudpickle
 
@@ -213,9 +215,13 @@ class _SparkRun(_Run):
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
         self.cached.append(scanned)
+        clock = time.perf_counter()
         total = self._count(plan, scanned)
+        log.debug("Spark validation: rows checked in %.2f s", time.perf_counter() - clock)
+        clock = time.perf_counter()
         keyed = self._keyed_rows(plan, scanned)
         self._tables(plan, total, keyed)
+        log.debug("Spark validation: keys compared in %.2f s", time.perf_counter() - clock)
         return plan, self.rows_view
 
     def _partitions(self, lines: DataFrame) -> dict[int, int]:

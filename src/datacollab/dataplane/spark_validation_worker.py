@@ -77,10 +77,11 @@ def _parts(job: Job, batch: pa.RecordBatch, empties: int) -> tuple[pa.RecordBatc
     quoted = pc.match_substring(kept, '"').to_numpy(zero_copy_only=False)
     parsed: list[list[str] | None] = [None] * len(kept)
     if quoted.any():
-        texts = kept.to_pylist()
-        for i in np.flatnonzero(quoted):
+        where = np.flatnonzero(quoted)
+        texts = kept.take(pa.array(where)).to_pylist()
+        for i, text in zip(where, texts, strict=True):
             # One line per record (the driver checked): csv reads it as frictionless does.
-            parsed[i] = next(csv.reader([texts[i]], delimiter=job.delimiter), [])
+            parsed[i] = next(csv.reader([text], delimiter=job.delimiter), [])
     table = pa.record_batch(
         {
             "_j": pa.array(j[keep], pa.int64()),
