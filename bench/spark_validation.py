@@ -105,9 +105,7 @@ def main(rows: int = ROWS) -> dict[str, Any]:
     for column in ("engine", "seconds", "µs per row", "note"):
         table.add_column(column)
     table.add_row("Spark start", f"{start_s:.2f}", "", "JVM and Python workers, once")
-    table.add_row(
-        "DuckDB", f"{duckdb_s:.2f}", f"{figures['duckdb_us_per_row']}", "engine.validate"
-    )
+    table.add_row("DuckDB", f"{duckdb_s:.2f}", f"{figures['duckdb_us_per_row']}", "engine.validate")
     table.add_row(
         f"Spark local[{cores}]",
         f"{spark_s:.2f}",

@@ -194,12 +194,15 @@ def test_many_partitions_number_rows_as_one_file(
     assert spark["tasks"][0]["stats"]["errors"] == 58 + 80 + 250 + 250 + 40 + 40
 
 
+NOT_PLAIN = "its quoting is not plain (a quote inside a cell, or a lone CR)"
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
         ('id,code\n1,"A\nB"\n1,AB\n', "a quoted cell holds a line break"),
-        ('id,code\n1,A"B\n1,AB\n', "its quoting is not plain (a quote inside a cell, or a lone CR)"),
-        ("id,code\r1,AB\r1,AB\r", "its quoting is not plain (a quote inside a cell, or a lone CR)"),
+        ('id,code\n1,A"B\n1,AB\n', NOT_PLAIN),
+        ("id,code\r1,AB\r1,AB\r", NOT_PLAIN),
     ],
 )  # fmt: skip
 def test_files_spark_cannot_read_alike_go_to_duckdb_with_a_reason(
@@ -238,9 +241,7 @@ def test_latin1_file_goes_to_duckdb_without_starting_a_spark_job(tmp_path: Path)
     path.write_bytes("id,name\n1,Zoë\nx,Zoë\n".encode("latin-1"))
     schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]}
 
-    spark, route = spark_validation.validate_with_route(
-        path, schema, fmt="csv", encoding="latin-1"
-    )
+    spark, route = spark_validation.validate_with_route(path, schema, fmt="csv", encoding="latin-1")
 
     assert route == "Spark reads UTF-8 text, not latin-1"
     assert spark["stats"]["errors"] == 1

@@ -19,9 +19,12 @@ limit as DuckDB cuts it) and the rows whose key repeats. Those few rows come bac
 driver, where the engine's own code (engine._Run, keys.py) writes the report.
 """
 
+# ruff: noqa: S608 -- this module writes SQL from the plan's own SQL and generated names.
+
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import sys
 import time
@@ -122,7 +125,7 @@ def validate_with_route(
 
 
 def chosen_engine(source: Path) -> str:
-    """"spark" or "duckdb" for a text file, as the DATA_ENGINE setting says: "auto" picks
+    """ "spark" or "duckdb" for a text file, as the DATA_ENGINE setting says: "auto" picks
     Spark from DATA_ENGINE_SPARK_MIN_ROWS rows, estimated from the first MiB's lines."""
     from django.conf import settings
 
@@ -261,7 +264,7 @@ class _SparkRun(_Run):
             raise NotOnSpark("a row has more cells than the DuckDB scan reads")
         if sum(row["empty"] for row in stats) != len(records.empties):
             raise NotOnSpark("Spark and the byte scan disagree on the empty lines")
-        for earlier, later in zip(stats, stats[1:], strict=False):
+        for earlier, later in itertools.pairwise(stats):
             if earlier["last"] >= later["first"]:
                 raise NotOnSpark("Spark's partitions interleave in the file")
         before, seen = {}, 0
@@ -284,9 +287,7 @@ class _SparkRun(_Run):
             F.sum(F.when(broken, F.greatest(F.lit(n) - F.size("_cells"), F.lit(0)))).alias(
                 "missing"
             ),
-            F.sum(F.when(broken, F.greatest(F.size("_cells") - F.lit(n), F.lit(0)))).alias(
-                "extra"
-            ),
+            F.sum(F.when(broken, F.greatest(F.size("_cells") - F.lit(n), F.lit(0)))).alias("extra"),
         ]
         aggregates += [
             F.count_if(broken & F.element_at("_flags", q + 1)).alias(f"f{q}")
@@ -417,9 +418,7 @@ def _check_sql(plan: Plan) -> tuple[str, ...]:
         "ON p._j = s._j AND s._bad)"
     )
     keys = [
-        f"CAST(s.{k} AS VARCHAR) AS {k}"
-        if plan.cells[i - 1].duck_type == "TIME"
-        else f"s.{k}"
+        f"CAST(s.{k} AS VARCHAR) AS {k}" if plan.cells[i - 1].duck_type == "TIME" else f"s.{k}"
         for k, i in plan.keys.items()
     ]
     return (
