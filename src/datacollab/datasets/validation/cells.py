@@ -173,8 +173,10 @@ def _number(field: Field, c: str) -> CellSQL:
     nan = full(bare, f"[+-]?(?i:s?nan){D}*")
     exact = full(bare, f"[+-]?(?:(?:{D}+(?:\\.{D}*)?|\\.{D}+)(?:[eE][+-]?{D}+)?|(?i:inf|infinity))")
     ok = f"({guard} AND {either(fast, either(exact, nan))})"
+    # (Without the fast path its step is gone too: the value must not name it.)
+    fast_value = f"WHEN {fast} THEN {cast} " if steps else ""
     value = (
-        f"CASE WHEN {fast} THEN {cast} WHEN {nan} THEN 'NaN'::DOUBLE "
+        f"CASE {fast_value}WHEN {nan} THEN 'NaN'::DOUBLE "
         f"WHEN {exact} THEN TRY_CAST({ascii_digits(bare)} AS DOUBLE) END"
     )
     return CellSQL(ok=ok, value=value, duck_type="DOUBLE", steps=steps)

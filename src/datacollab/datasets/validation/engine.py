@@ -94,12 +94,26 @@ def validate(
     delimiter: str | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     limit_errors: int = LIMIT_ERRORS,
+    engine: str | None = None,
 ) -> dict[str, Any]:
     """Validate a file against a Table Schema; return the report (frictionless layout).
 
     Raises SchemaError when the schema cannot be used and SourceError when the file
     cannot be read as `fmt`; every problem in the data itself is in the report.
+    `engine` is "duckdb" or "spark" (the same report, dataplane/spark_validation.py);
+    None lets the DATA_ENGINE setting choose.
     """
+    if con is None and _chosen(engine, Path(source), fmt) == "spark":
+        from datacollab.dataplane import spark_validation
+
+        return spark_validation.validate(
+            source,
+            schema,
+            fmt=fmt,
+            encoding=encoding,
+            delimiter=delimiter,
+            limit_errors=limit_errors,
+        )
     started = time.perf_counter()
     parsed = parse_schema(schema)
     with (
@@ -113,6 +127,16 @@ def validate(
             raise SourceError(readable_duckdb_error(error, src)) from None
         finally:
             run.drop()
+
+
+def _chosen(engine: str | None, source: Path, fmt: str) -> str:
+    """The engine that validates this file: as asked, else as the DATA_ENGINE setting
+    says (a text file only; Parquet always stays on DuckDB)."""
+    if engine is not None or str(fmt).lower() not in ("csv", "tsv"):
+        return engine or "duckdb"
+    from datacollab.dataplane.spark_validation import chosen_engine
+
+    return chosen_engine(source)
 
 
 def readable_duckdb_error(error: Exception, src: Source) -> str:
