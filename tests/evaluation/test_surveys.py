@@ -83,6 +83,35 @@ def test_survey_move_page_says_a_whole_sentence_per_state(convener, cohort, logi
     ]
 
 
+def test_survey_pages_create_a_survey_then_add_a_question(convener, cohort, login):
+    client = login(convener)
+
+    created = client.post(reverse("cohort-feedback", args=[cohort.slug]), {"title": "Looking"})
+    survey = cohort.surveys.get()
+    added = client.post(
+        reverse("survey-detail", args=[survey.pk]),
+        {"kind": "short_text", "label": "What stayed with you?", "required": "on"},
+    )
+
+    detail = reverse("survey-detail", args=[survey.pk])
+    assert (created.status_code, created["Location"]) == (302, detail)
+    assert (added.status_code, added["Location"]) == (302, detail)
+    assert [q.label for q in survey.questions.all()] == ["What stayed with you?"]
+
+
+def test_survey_pages_answer_400_to_an_invalid_form_and_409_to_a_refusal(convener, cohort, login):
+    client = login(convener)
+    survey = open_survey(convener, cohort)
+
+    empty = client.post(reverse("cohort-feedback", args=[cohort.slug]), {"title": ""})
+    late = client.post(
+        reverse("survey-detail", args=[survey.pk]), {"kind": "short_text", "label": "Late"}
+    )
+
+    assert (empty.status_code, late.status_code) == (400, 409)
+    assert cohort.surveys.count() == 1
+
+
 def test_survey_questions_fixed_once_open(convener, cohort):
     survey = open_survey(convener, cohort)
     with pytest.raises(Conflict):

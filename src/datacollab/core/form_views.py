@@ -25,18 +25,19 @@ def submit(
     form: forms.BaseForm,
     act: Callable[[], T],
     *,
-    done: str,
+    done: str | None,
     then: Callable[[T], HttpResponse],
     page: Callable[[int], HttpResponse],
 ) -> HttpResponse:
-    """Run `act` (the service call) once `form` is valid, then flash `done` and answer
-    `then(what act returned)` (a redirect); otherwise `page(status)`, the form with its
-    errors."""
+    """Run `act` (the service call) once `form` is valid, then flash `done` (unless None: the
+    page it leads to says it) and answer `then(what act returned)` (a redirect); otherwise
+    `page(status)`, the form with its errors."""
     if not form.is_valid():
         return page(400)
     try:
         made = act()
     except DomainError as error:
         return page(error.show_on(form))
-    messages.success(request, done)
+    if done is not None:
+        messages.success(request, done)
     return then(made)

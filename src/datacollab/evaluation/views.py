@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from datacollab.core.errors import DomainError, NotAllowed, NotFound
+from datacollab.core.form_views import submit
 from datacollab.evaluation import rules, selectors
 from datacollab.evaluation.forms import AnswerForm, FeedbackForm, SurveyForm, SurveyQuestionForm
 from datacollab.evaluation.models import SessionFeedback, Survey, SurveyQuestion
@@ -116,30 +117,29 @@ def cohort_feedback(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     _require_convener(request)
     cohort = _cohort(cohort_slug)
     form = SurveyForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            survey = survey_services.create_survey(
-                actor=request.user, cohort=cohort, **form.cleaned_data
-            )
-        except DomainError as exc:
-            status = exc.show_on(form)
-        else:
-            return redirect("survey-detail", survey.pk)
-    elif request.method == "POST":
-        status = 400
-    return render(
-        request,
-        "evaluation/cohort_feedback.html",
-        {
+
+    def page(status: int) -> HttpResponse:
+        context = {
             "cohort": cohort,
             "rows": selectors.cohort_feedback(cohort),
             "surveys": selectors.surveys_of(cohort),
             "form": form,
             "minimum": selectors.MIN_RESPONSES,
-        },
-        status=status,
-    )
+        }
+        return render(request, "evaluation/cohort_feedback.html", context, status=status)
+
+    if request.method == "POST":
+        return submit(
+            request,
+            form,
+            lambda: survey_services.create_survey(
+                actor=request.user, cohort=cohort, **form.cleaned_data
+            ),
+            done=None,
+            then=lambda survey: redirect("survey-detail", survey.pk),
+            page=page,
+        )
+    return page(200)
 
 
 def _survey(pk: int) -> Survey:
@@ -156,31 +156,30 @@ def survey_detail(request: HttpRequest, survey_pk: int) -> HttpResponse:
     _require_convener(request)
     survey = _survey(survey_pk)
     form = SurveyQuestionForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            survey_services.add_survey_question(
-                actor=request.user, survey=survey, values=form.values()
-            )
-        except DomainError as exc:
-            status = exc.show_on(form)
-        else:
-            return redirect("survey-detail", survey.pk)
-    elif request.method == "POST":
-        status = 400
-    return render(
-        request,
-        "evaluation/survey_detail.html",
-        {
+
+    def page(status: int) -> HttpResponse:
+        context = {
             "survey": survey,
             "questions": list(survey.questions.all()),
             "form": form,
             "moves": survey_services.allowed_moves(survey),
             "results": selectors.survey_results(survey, comments=True),
             "minimum": selectors.MIN_RESPONSES,
-        },
-        status=status,
-    )
+        }
+        return render(request, "evaluation/survey_detail.html", context, status=status)
+
+    if request.method == "POST":
+        return submit(
+            request,
+            form,
+            lambda: survey_services.add_survey_question(
+                actor=request.user, survey=survey, values=form.values()
+            ),
+            done=None,
+            then=lambda _question: redirect("survey-detail", survey.pk),
+            page=page,
+        )
+    return page(200)
 
 
 @login_required

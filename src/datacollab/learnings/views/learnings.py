@@ -111,15 +111,18 @@ def _saved_fields(form: LearningForm) -> dict[str, Any]:
     }
 
 
+def _form_page(
+    request: HttpRequest, form: LearningForm, learning: Learning | None, status: int
+) -> HttpResponse:
+    context = {"form": form, "learning": learning}
+    return render(request, "learnings/learning_form.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def learning_create(request: HttpRequest) -> HttpResponse:
     if not rules.may_write(request.user):
         raise NotAllowed(_("Learnings are written by participants of a cohort and by conveners."))
-
-    def page(form: LearningForm, status: int) -> HttpResponse:
-        context = {"form": form, "learning": None}
-        return render(request, "learnings/learning_form.html", context, status=status)
 
     if request.method == "POST":
         form = _form(request, request.POST)
@@ -129,9 +132,9 @@ def learning_create(request: HttpRequest) -> HttpResponse:
             lambda: services.create_learning(actor=request.user, **_saved_fields(form)),
             done=_("Draft saved. Publish it when your co-authors have read it."),
             then=lambda learning: redirect("learning-detail", learning_slug=learning.slug),
-            page=lambda status: page(form, status),
+            page=lambda status: _form_page(request, form, None, status),
         )
-    return page(_form(request, initial=_initial(request)), 200)
+    return _form_page(request, _form(request, initial=_initial(request)), None, 200)
 
 
 def _detail(request: HttpRequest, learning: Learning, *, status: int = 200) -> HttpResponse:
@@ -164,10 +167,6 @@ def learning_edit(request: HttpRequest, learning_slug: str) -> HttpResponse:
     if not rules.may_edit_learning(request.user, learning):
         raise NotAllowed(_("Only its author and conveners can edit this learning."))
 
-    def page(form: LearningForm, status: int) -> HttpResponse:
-        context = {"form": form, "learning": learning}
-        return render(request, "learnings/learning_form.html", context, status=status)
-
     if request.method == "POST":
         form = _form(request, request.POST)
         return submit(
@@ -178,7 +177,7 @@ def learning_edit(request: HttpRequest, learning_slug: str) -> HttpResponse:
             ),
             done=_("Saved."),
             then=lambda _learning: redirect("learning-detail", learning_slug=learning.slug),
-            page=lambda status: page(form, status),
+            page=lambda status: _form_page(request, form, learning, status),
         )
     tags = list(learning.tags.all())
     form = _form(
@@ -196,7 +195,7 @@ def learning_edit(request: HttpRequest, learning_slug: str) -> HttpResponse:
             "language": learning.language,
         },
     )
-    return page(form, 200)
+    return _form_page(request, form, learning, 200)
 
 
 @login_required

@@ -113,15 +113,18 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     return initial
 
 
+def _form_page(
+    request: HttpRequest, form: ResourceForm, resource: Resource | None, status: int
+) -> HttpResponse:
+    context = {"form": form, "resource": resource, "is_convener": is_convener(request.user)}
+    return render(request, "learnings/resource_form.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def resource_create(request: HttpRequest) -> HttpResponse:
     if not rules.may_write(request.user):
         raise NotAllowed(_("Resources are added by participants of a cohort and by conveners."))
-
-    def page(form: ResourceForm, status: int) -> HttpResponse:
-        context = {"form": form, "resource": None, "is_convener": is_convener(request.user)}
-        return render(request, "learnings/resource_form.html", context, status=status)
 
     if request.method == "POST":
         form = _form(request, request.POST, request.FILES, with_file=True)
@@ -133,9 +136,9 @@ def resource_create(request: HttpRequest) -> HttpResponse:
             ),
             done=_("Added to the library."),
             then=lambda resource: redirect("resource-detail", resource_slug=resource.slug),
-            page=lambda status: page(form, status),
+            page=lambda status: _form_page(request, form, None, status),
         )
-    return page(_form(request, initial=_initial(request), with_file=True), 200)
+    return _form_page(request, _form(request, initial=_initial(request), with_file=True), None, 200)
 
 
 @require_safe
@@ -159,10 +162,6 @@ def resource_edit(request: HttpRequest, resource_slug: str) -> HttpResponse:
     if not rules.may_edit_resource(request.user, resource):
         raise NotAllowed(_("Only whoever added this resource and conveners can edit it."))
 
-    def page(form: ResourceForm, status: int) -> HttpResponse:
-        context = {"form": form, "resource": resource, "is_convener": is_convener(request.user)}
-        return render(request, "learnings/resource_form.html", context, status=status)
-
     if request.method == "POST":
         form = _form(request, request.POST)
         return submit(
@@ -173,7 +172,7 @@ def resource_edit(request: HttpRequest, resource_slug: str) -> HttpResponse:
             ),
             done=_("Saved."),
             then=lambda _resource: redirect("resource-detail", resource_slug=resource.slug),
-            page=lambda status: page(form, status),
+            page=lambda status: _form_page(request, form, resource, status),
         )
     tags = list(resource.tags.all())
     form = _form(
@@ -190,7 +189,7 @@ def resource_edit(request: HttpRequest, resource_slug: str) -> HttpResponse:
             "custom_tags": ", ".join(t.name for t in tags if not t.is_theme),
         },
     )
-    return page(form, 200)
+    return _form_page(request, form, resource, 200)
 
 
 @login_required
