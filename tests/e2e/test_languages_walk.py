@@ -1,5 +1,5 @@
-"""Issue 14, "Must show": in each of Spanish, French and Portuguese, an applicant and a
-convener switch language with the chooser in the page and walk their main pages, and no
+"""Issue 14, "Must show": in each of Spanish, French and Portuguese, an applicant, a convener
+and a reviewer switch language with the chooser in the page and walk their main pages, and no
 English sentence is left on them (a text node or a title/aria-label/placeholder/alt attribute
 with two English stop-words, or a short label of English-only words), apart from the
 allow-list below and text people wrote in English, which the page marks `lang="en"`.
@@ -268,6 +268,18 @@ def test_walk_in_language_finds_no_english(live_server, browser, language):
     choose_language(convener, LANGUAGE_NAMES[language])
     _walk(convener, base, language, "desktop", _convener_pages(data), found)
     convener.context.close()
+
+    # The reviewer's pages hold the same texts (the call's, the English application's).
+    reviewer = person(browser, "desktop", base, "rita@example.org")
+    choose_language(reviewer, LANGUAGE_NAMES[language])
+    assignment = ReviewAssignment.objects.get(reviewer__email="rita@example.org").pk
+    reviewer_pages = [
+        ("my-reviews", "/reviews/"),
+        ("review", f"/reviews/{assignment}/"),
+        ("conflicts", "/reviews/conflicts/"),
+    ]
+    _walk(reviewer, base, language, "desktop", reviewer_pages, found)
+    reviewer.context.close()
 
     phone = person(browser, "phone", base, "amina@example.org")  # the saved language holds
     for name, path in (("home", "/"), ("call", f"/calls/{data['call'].slug}/")):
