@@ -13,6 +13,7 @@ DATACOLLAB_SCREENSHOTS=DIR set, every walked page is saved at its width.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -156,6 +157,7 @@ def _network(language: str) -> dict[str, Any]:
         assignment=assignment,
         comment=written["review"],  # the reviewer works in the network's language
         submitted_at=timezone.now(),
+        weighted_score=Decimal("4.000"),  # what the review service stores (the mean of 4s)
     )
     for criterion in RubricCriterion.objects.filter(call=call):
         ReviewScore.objects.create(review=review, criterion=criterion, score=4)
