@@ -1,5 +1,5 @@
-"""Issue 14, "Must show": in each of Spanish, French and Portuguese, an applicant and a
-convener switch language with the chooser in the page and walk their main pages, and no
+"""Issue 14, "Must show": in each of Spanish, French and Portuguese, an applicant, a convener
+and a reviewer switch language with the chooser in the page and walk their main pages, and no
 English sentence is left on them (a text node or a title/aria-label/placeholder/alt attribute
 with two English stop-words, or a short label of English-only words), apart from the
 allow-list below and text people wrote in English, which the page marks `lang="en"`.
@@ -13,6 +13,7 @@ DATACOLLAB_SCREENSHOTS=DIR set, every walked page is saved at its width.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -156,6 +157,7 @@ def _network(language: str) -> dict[str, Any]:
         assignment=assignment,
         comment=written["review"],  # the reviewer works in the network's language
         submitted_at=timezone.now(),
+        weighted_score=Decimal("4.000"),  # what the review service stores (the mean of 4s)
     )
     for criterion in RubricCriterion.objects.filter(call=call):
         ReviewScore.objects.create(review=review, criterion=criterion, score=4)
@@ -268,6 +270,18 @@ def test_walk_in_language_finds_no_english(live_server, browser, language):
     choose_language(convener, LANGUAGE_NAMES[language])
     _walk(convener, base, language, "desktop", _convener_pages(data), found)
     convener.context.close()
+
+    # The reviewer's pages hold the same texts (the call's, the English application's).
+    reviewer = person(browser, "desktop", base, "rita@example.org")
+    choose_language(reviewer, LANGUAGE_NAMES[language])
+    assignment = ReviewAssignment.objects.get(reviewer__email="rita@example.org").pk
+    reviewer_pages = [
+        ("my-reviews", "/reviews/"),
+        ("review", f"/reviews/{assignment}/"),
+        ("conflicts", "/reviews/conflicts/"),
+    ]
+    _walk(reviewer, base, language, "desktop", reviewer_pages, found)
+    reviewer.context.close()
 
     phone = person(browser, "phone", base, "amina@example.org")  # the saved language holds
     for name, path in (("home", "/"), ("call", f"/calls/{data['call'].slug}/")):
