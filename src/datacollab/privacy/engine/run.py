@@ -62,7 +62,7 @@ def _phase(timings: Timings | None, name: str) -> Iterator[None]:
 
 
 def run_query(
-    path: Path,
+    path: Path | str,
     table: TableSpec,
     protection: Protection,
     query: AggregateQuery,
