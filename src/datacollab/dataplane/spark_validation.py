@@ -327,15 +327,23 @@ class _SparkRun(_Run):
 
         # Spark groups NaN with NaN and -0.0 with 0.0: the rows kept are a superset of
         # those DuckDB finds repeated, and keys.py decides exactly over them.
-        wanted, seen = [], []
-        for i in plan.unique:
-            seen.append(F.count(F.lit(1)).over(Window.partitionBy(f"k{i}")).alias(f"n{i}"))
-            wanted.append(F.col(f"k{i}").isNotNull() & (F.col(f"n{i}") > 1))
+        # One window (a sort) per set of key columns: a one-field primary key that is also
+        # unique is counted once.
+        windows: dict[tuple[str, ...], str] = {}
+
+        def repeats(keys: list[str]) -> Any:
+            name = windows.setdefault(tuple(keys), f"n{len(windows)}")
+            return F.col(name) > 1
+
+        wanted = [F.col(f"k{i}").isNotNull() & repeats([f"k{i}"]) for i in plan.unique]
         if plan.primary_key:
             keys = [f"k{i}" for i in plan.primary_key]
-            seen.append(F.count(F.lit(1)).over(Window.partitionBy(*keys)).alias("n_pk"))
             nulls = functools.reduce(lambda a, b: a & b, [F.col(k).isNull() for k in keys])
-            wanted.append((F.col("n_pk") > 1) | nulls)
+            wanted.append(repeats(keys) | nulls)
+        seen = [
+            F.count(F.lit(1)).over(Window.partitionBy(*keys)).alias(name)
+            for keys, name in windows.items()
+        ]
         condition = functools.reduce(lambda a, b: a | b, wanted)
         return (
             scanned.select("*", *seen)
