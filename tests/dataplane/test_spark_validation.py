@@ -294,3 +294,21 @@ def test_number_with_group_char_is_validated_not_refused(tmp_path: Path) -> None
     report = engine.validate(path, schema, fmt="csv", engine="duckdb")
 
     assert [e["rowNumber"] for e in report["tasks"][0]["errors"]] == [2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [b"id,code\n1,AB\n\n\n", b"id,code\r\n1,AB\r\n2,CD", b"\xef\xbb\xbfid,code\n\n1\n1,AB,x\n"],
+)
+def test_file_ends_and_empty_lines_number_rows_alike(
+    tmp_path: Path, spark_session_for_validation: None, text: bytes
+) -> None:
+    path = tmp_path / "ends.csv"
+    path.write_bytes(text)
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "code", "type": "string"}],
+              "primaryKey": ["id"]}  # fmt: skip
+
+    spark, duck, route = _both(path, schema, fmt="csv")
+
+    assert route is None
+    _same(spark, duck)

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from datacollab.dataplane import spark_validation_worker as worker
+from datacollab.dataplane.spark_validation_sql import arrow_schema, check_sql, spark_schema
 from datacollab.datasets.tableschema import Schema, parse_schema
 from datacollab.datasets.validation.checks import Plan, make_plan
 from datacollab.datasets.validation.engine import _MAX_WIDTH, LIMIT_ERRORS, _Run, connection
@@ -44,19 +45,6 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 log = logging.getLogger(__name__)
-
-# A DuckDB type of a key value -> (Spark type name, Arrow type). TIME has no Spark type:
-# its keys travel as text (DuckDB writes a time one way only, so equal times stay equal).
-_TYPES: dict[str, tuple[str, pa.DataType]] = {
-    "BIGINT": ("bigint", pa.int64()),
-    "INTEGER": ("int", pa.int32()),
-    "DOUBLE": ("double", pa.float64()),
-    "DATE": ("date", pa.date32()),
-    "TIMESTAMP": ("timestamp_ntz", pa.timestamp("us")),
-    "BOOLEAN": ("boolean", pa.bool_()),
-    "VARCHAR": ("string", pa.string()),
-    "TIME": ("string", pa.string()),
-}
 
 
 class NotOnSpark(Exception):
@@ -205,7 +193,7 @@ class _SparkRun(_Run):
         clock = time.perf_counter()
         before = self._partitions(lines)
         log.debug("Spark validation: lines counted in %.2f s", time.perf_counter() - clock)
-        job = worker.Job(self.src.delimiter, _check_sql(plan), _arrow_schema(plan), before)
+        job = worker.Job(self.src.delimiter, check_sql(plan), arrow_schema(plan), before)
         from pyspark import StorageLevel, cloudpickle
 
         # The worker goes to Spark's Python processes by value: they need not import
@@ -213,7 +201,7 @@ class _SparkRun(_Run):
         cloudpickle.register_pickle_by_value(worker)
         scanned = (
             lines.select("mid", "value")
-            .mapInArrow(functools.partial(worker.scan, job), _spark_schema(plan))
+            .mapInArrow(functools.partial(worker.scan, job), spark_schema(plan))
             .where("_j > 1")
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
@@ -327,15 +315,23 @@ class _SparkRun(_Run):
 
         # Spark groups NaN with NaN and -0.0 with 0.0: the rows kept are a superset of
         # those DuckDB finds repeated, and keys.py decides exactly over them.
-        wanted, seen = [], []
-        for i in plan.unique:
-            seen.append(F.count(F.lit(1)).over(Window.partitionBy(f"k{i}")).alias(f"n{i}"))
-            wanted.append(F.col(f"k{i}").isNotNull() & (F.col(f"n{i}") > 1))
+        # One window (a sort) per set of key columns: a one-field primary key that is also
+        # unique is counted once.
+        windows: dict[tuple[str, ...], str] = {}
+
+        def repeats(keys: list[str]) -> Any:
+            name = windows.setdefault(tuple(keys), f"n{len(windows)}")
+            return F.col(name) > 1
+
+        wanted = [F.col(f"k{i}").isNotNull() & repeats([f"k{i}"]) for i in plan.unique]
         if plan.primary_key:
             keys = [f"k{i}" for i in plan.primary_key]
-            seen.append(F.count(F.lit(1)).over(Window.partitionBy(*keys)).alias("n_pk"))
             nulls = functools.reduce(lambda a, b: a & b, [F.col(k).isNull() for k in keys])
-            wanted.append((F.col("n_pk") > 1) | nulls)
+            wanted.append(repeats(keys) | nulls)
+        seen = [
+            F.count(F.lit(1)).over(Window.partitionBy(*keys)).alias(name)
+            for keys, name in windows.items()
+        ]
         condition = functools.reduce(lambda a, b: a | b, wanted)
         return (
             scanned.select("*", *seen)
@@ -396,60 +392,3 @@ class _SparkRun(_Run):
             raw = list(cells) + [None] * max(0, plan.n - len(cells))
             listed += self._errors_of_row(plan, j, raw, flags)
         return dict(self.counts), listed
-
-
-def _check_sql(plan: Plan) -> tuple[str, ...]:
-    """The DuckDB scan's SQL over a table dc_parts(_j, parts): as engine._Run.scan for text,
-    the cheap suspect test over every row, then the exact flags of the suspect rows."""
-    n, width = plan.n, plan.width
-    cells = [f"c{i}" for i in range(1, width + 1)]
-    split = ", ".join(f"parts[{i}] AS c{i}" for i in range(1, width + 1))
-    broken = [f"({plan.suspect_sql()})", f"c{n} IS NULL", f"c{n + 1} IS NOT NULL"]
-    if not any(check.required for check in plan.checks):
-        broken.append(plan.blank_sql())
-    scan = ", ".join(["_j", *plan.key_sql(), f"({' OR '.join(broken)}) AS _bad"])
-    every = f"(SELECT _j, {split} FROM dc_parts)"
-    flagged = ", ".join(
-        ["_j", *cells] + [f"{check.sql} AS f{q}" for q, check in enumerate(plan.checks)]
-    )
-    flags = ", ".join([*(f"f{q}" for q in range(len(plan.checks))), plan.blank_sql()])
-    suspects = (
-        f"(SELECT p._j, {split} FROM dc_parts AS p SEMI JOIN dc_scan AS s "
-        "ON p._j = s._j AND s._bad)"
-    )
-    keys = [
-        f"CAST(s.{k} AS VARCHAR) AS {k}" if plan.cells[i - 1].duck_type == "TIME" else f"s.{k}"
-        for k, i in plan.keys.items()
-    ]
-    return (
-        f"CREATE OR REPLACE TEMP TABLE dc_scan AS SELECT {scan} FROM ({plan.layer1(every)})",
-        f"CREATE OR REPLACE TEMP TABLE dc_flags AS SELECT _j, [{flags}] AS _flags "
-        f"FROM (SELECT {flagged} FROM ({plan.layer1(suspects)}))",
-        f"SELECT {', '.join(['s._j', *keys, 's._bad'])}, "
-        "CASE WHEN s._bad THEN p.parts END AS _cells, f._flags FROM dc_scan AS s "
-        "LEFT JOIN dc_flags AS f ON f._j = s._j "
-        "LEFT JOIN dc_parts AS p ON s._bad AND p._j = s._j",
-    )
-
-
-def _key_types(plan: Plan) -> list[tuple[str, str, pa.DataType]]:
-    return [(k, *_TYPES[plan.cells[i - 1].duck_type]) for k, i in plan.keys.items()]
-
-
-def _arrow_schema(plan: Plan) -> pa.Schema:
-    return pa.schema(
-        [("_j", pa.int64())]
-        + [(k, arrow) for k, _, arrow in _key_types(plan)]
-        + [
-            ("_bad", pa.bool_()),
-            ("_cells", pa.list_(pa.string())),
-            ("_flags", pa.list_(pa.bool_())),
-        ]
-    )
-
-
-def _spark_schema(plan: Plan) -> str:
-    keys = [f"{k} {spark_type}" for k, spark_type, _ in _key_types(plan)]
-    return ", ".join(
-        ["_j bigint", *keys, "_bad boolean", "_cells array<string>", "_flags array<boolean>"]
-    )
