@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from datacollab.dataplane import spark_validation_worker as worker
+from datacollab.dataplane.engine import DUCKDB, engine_for
 from datacollab.dataplane.spark_validation_sql import arrow_schema, check_sql, spark_schema
 from datacollab.datasets.tableschema import Schema, parse_schema
 from datacollab.datasets.validation.checks import Plan, make_plan
@@ -113,17 +114,15 @@ def validate_with_route(
 
 
 def chosen_engine(source: Path) -> str:
-    """ "spark" or "duckdb" for a text file, as the DATA_ENGINE setting says: "auto" picks
-    Spark from DATA_ENGINE_SPARK_MIN_ROWS rows, estimated from the first MiB's lines."""
+    """ "spark" or "duckdb" for a text file, by the data plane's one chooser
+    (`dataplane.engine.engine_for`) on the file's rows, estimated from its first MiB."""
     from django.conf import settings
 
     if not settings.configured:
-        return "duckdb"
-    choice = getattr(settings, "DATA_ENGINE", "duckdb")
-    if choice == "auto":
-        minimum = int(getattr(settings, "DATA_ENGINE_SPARK_MIN_ROWS", 5_000_000))
-        return "spark" if estimated_rows(source) >= minimum else "duckdb"
-    return "spark" if choice == "spark" else "duckdb"
+        return DUCKDB
+    if getattr(settings, "DATA_ENGINE", DUCKDB) != "auto":
+        return engine_for(0)
+    return engine_for(estimated_rows(source))
 
 
 def estimated_rows(source: Path) -> int:
