@@ -18,7 +18,9 @@ the bounded per-cell inputs OpenDP receives, and the released cells (keys and su
 the noise itself is OpenDP's, drawn from the system's randomness after the exact numbers, so
 it is never the same twice on either engine.
 
-Run from the repository root: ``.venv/bin/python bench/spark.py [--rows N] [--runs N]``.
+Run from the repository root: ``.venv/bin/python bench/spark.py [--rows N] [--runs N]``;
+it then runs bench/spark_validation.py on a CSV of the same number of rows (``--no-validation``
+skips it) and `same_results` says yes only if both the aggregate and the validation agree.
 The last line is `bench spark: rows=... duckdb_s=... spark_s=... same_results=yes|no ...`;
 `main()` returns the figures as a dict and `print_line(figures)` prints them, so another
 bench (the validation on Spark, bench/spark_validation.py) can add its figures to the line.
@@ -222,7 +224,20 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument(
+        "--no-validation", action="store_true", help="the aggregate only, not the validation"
+    )
     args = parser.parse_args()
     result = main(args.rows, args.runs)
     print_table(result)
+    if not args.no_validation:
+        # The bench: the aggregate AND the validation of a file of the same rows on
+        # both engines (bench/spark_validation.py, run from this folder), in one last line.
+        import spark_validation
+
+        checked = spark_validation.main(args.rows)
+        for key in ("duckdb_s", "spark_s", "spark_start_s", "cores_to_match"):
+            result[f"validation_{key}"] = checked[key]
+        both = result["same_results"] == "yes" and bool(checked["same_results"])
+        result["same_results"] = "yes" if both else "no"
     print_line(result)
