@@ -73,6 +73,7 @@ PAGE_KINDS = ("page", "participant", "convener", "search")
 API_KINDS = ("api", "upload")
 ROWS = 100_000
 TIMEOUT = 60
+IDLE_REOPEN = 4.0  # seconds: under gunicorn's keepalive (deploy/gunicorn.conf.py, 5 s)
 CSV_HEADER = "id,vehicle,speed\n"
 
 
@@ -138,6 +139,7 @@ class Client:
         self.tally = tally
         self.random = random.Random(number)
         self.connection: http.client.HTTPConnection | None = None
+        self.last_used = 0.0
         self.sessions: dict[str, str] = {}  # role -> Cookie header
         self.upload_dataset = plan["upload_datasets"][number]
         self.pending: Upload | None = None
@@ -151,6 +153,11 @@ class Client:
     def send(
         self, method: str, path: str, *, body: bytes | None = None, headers: dict[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
+        if self.connection is not None and time.monotonic() - self.last_used > IDLE_REOPEN:
+            # gunicorn closes a connection idle for its keepalive (5 s): open a new one
+            # rather than send into one the server may be closing.
+            self.connection.close()
+            self.connection = None
         for attempt in (1, 2):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(
@@ -161,13 +168,15 @@ class Client:
                 response = self.connection.getresponse()
                 data = response.read()
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                # The server closed a kept connection between two requests (keepalive 5 s,
-                # max_requests): a browser reopens it and resends, so does this client, once.
+                # The server closed a kept connection as the request left (max_requests): a
+                # browser resends a GET on a new connection, so does this client, once. A POST
+                # is never resent (it may have been done): its failure counts as an error.
                 self.connection.close()
                 self.connection = None
-                if attempt == 2:
+                if attempt == 2 or method != "GET":
                     raise
                 continue
+            self.last_used = time.monotonic()
             if response.getheader("Connection", "").lower() == "close":
                 self.connection.close()
                 self.connection = None
