@@ -4,11 +4,11 @@ The production setup of docs/operations.md, started as processes on 127.0.0.1 by
 module the production stack test uses (tests/ops/stack.py): a throwaway PostgreSQL
 (scripts/with-postgres.sh), a moto S3 server as the datasets storage, gunicorn with
 deploy/gunicorn.conf.py and DATACOLLAB_ENV=production (one app server of 3 gthread workers x 4
-threads, the documented sizing for 2 cores), and the task worker. bench/load_site.py loads the
-demo network into it, publishes a 100,000-row open dataset for the rows API, sets its tiers
-(quotas wide enough for the run: metering and the quota checks run on every request, and a
-429 counts as an error), makes API keys on the community and enterprise tiers and one upload
-target per client.
+threads, the documented sizing for 2 cores), and the task worker.
+bench/support/load_site.py loads the demo network into it, publishes a 100,000-row open
+dataset for the rows API, sets its tiers (quotas wide enough for the run: metering and the
+quota checks run on every request, and a 429 counts as an error), makes API keys on the
+community and enterprise tiers and one upload target per client.
 
 Each client is a thread with its own keep-alive HTTP/1.1 connection (http.client), looping:
 pick a request kind by weight (MIX), send it, read the whole answer, then think for a time
@@ -41,6 +41,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import sys
 import tempfile
 import threading
@@ -536,9 +537,8 @@ def set_up(stack: Stack, clients: int) -> dict[str, Any]:
             return False
 
     wait_for("the app server to be ready", ready, stack, timeout=180)
-    out = stack.run(
-        PYTHON, str(ROOT / "bench" / "load_site.py"), str(ROWS), str(clients), timeout=1800
-    )
+    site = ROOT / "bench" / "support" / "load_site.py"
+    out = stack.run(PYTHON, str(site), str(ROWS), str(clients), timeout=1800)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -729,10 +729,9 @@ def main(argv: list[str] | None = None) -> int:
         print("error:", problem)
     for line in result["app_errors"][:10]:
         print("server log:", line)
-    print(f"logs: {folder}" if args.keep else "", end="\n" if args.keep else "")
-    if not args.keep:
-        import shutil
-
+    if args.keep:
+        print(f"logs: {folder}")
+    else:
         shutil.rmtree(folder, ignore_errors=True)
     errors = result["errors"]
     print(
