@@ -345,24 +345,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the stack's logs folder")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="datacollab-load-"))
-    result, tally, _stack = load_run(
-        clients=args.clients,
-        seconds=args.seconds,
-        think_ms=args.think_ms,
-        folder=folder,
-        workers=args.workers,
-        threads=args.threads,
-        warmup=args.warmup,
-    )
+    try:
+        result, tally, _stack = load_run(
+            clients=args.clients,
+            seconds=args.seconds,
+            think_ms=args.think_ms,
+            folder=folder,
+            workers=args.workers,
+            threads=args.threads,
+            warmup=args.warmup,
+        )
+    finally:  # the processes' logs: gone unless asked for, even when the run failed
+        if args.keep:
+            print(f"logs: {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     print_report(result, result["watch"], args.think_ms)
     for problem in tally.problems[:20]:
         print("error:", problem)
     for line in result["app_errors"][:10]:
         print("server log:", line)
-    if args.keep:
-        print(f"logs: {folder}")
-    else:
-        shutil.rmtree(folder, ignore_errors=True)
     errors = result["errors"]
     print(
         f"bench load: clients={args.clients} seconds={args.seconds:g} "
