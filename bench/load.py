@@ -4,11 +4,11 @@ The production setup of docs/operations.md, started as processes on 127.0.0.1 by
 module the production stack test uses (tests/ops/stack.py): a throwaway PostgreSQL
 (scripts/with-postgres.sh), a moto S3 server as the datasets storage, gunicorn with
 deploy/gunicorn.conf.py and DATACOLLAB_ENV=production (one app server of 3 gthread workers x 4
-threads, the documented sizing for 2 cores), and the task worker. bench/load_site.py loads the
-demo network into it, publishes a 100,000-row open dataset for the rows API, sets its tiers
-(quotas wide enough for the run: metering and the quota checks run on every request, and a
-429 counts as an error), makes API keys on the community and enterprise tiers and one upload
-target per client.
+threads, the documented sizing for 2 cores), and the task worker.
+bench/support/load_site.py loads the demo network into it, publishes a 100,000-row open
+dataset for the rows API, sets its tiers (quotas wide enough for the run: metering and the
+quota checks run on every request, and a 429 counts as an error), makes API keys on the
+community and enterprise tiers and one upload target per client.
 
 Each client is a thread with its own keep-alive HTTP/1.1 connection (http.client), looping:
 pick a request kind by weight (MIX), send it, read the whole answer, then think for a time
@@ -35,28 +35,25 @@ in the project's venv): ``.venv/bin/python bench/load.py`` (``--seconds 30`` to 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
-import random
-import re
 import resource
+import shutil
 import sys
 import tempfile
 import threading
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.ops.stack import PYTHON, Stack, multipart, production_stack, wait_for  # noqa: E402
+from bench.support.load_client import Client, Sample, Tally  # noqa: E402
+from bench.support.load_servers import ServerWatch  # noqa: E402
+from tests.ops.stack import PYTHON, Stack, production_stack, wait_for  # noqa: E402
 
 # Request kinds and their weights (per request; they sum to 100). Pages are what people do
 # most; the rows API is what scripts do; uploads are rare and heavy (the worker parses each).
@@ -73,269 +70,6 @@ PAGE_KINDS = ("page", "participant", "convener", "search")
 API_KINDS = ("api", "upload")
 ROWS = 100_000
 TIMEOUT = 60
-CSV_HEADER = "id,vehicle,speed\n"
-
-
-@dataclass
-class Sample:
-    kind: str
-    ms: float
-    ok: bool
-    at: float
-    what: str = ""
-
-
-@dataclass
-class Upload:
-    dataset: str
-    id: int
-    status: str = "received"
-    version: int | None = None
-    refusal: str | None = None
-
-
-@dataclass
-class Tally:
-    samples: list[Sample] = field(default_factory=list)
-    uploads: list[Upload] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    # Off during the warm-up: each app worker's first rows request loads the version into
-    # memory (rows_cache) and its first pages compile templates; a figure must not hold that.
-    measuring: bool = False
-    warmup_errors: int = 0
-    sent: Counter[str] = field(default_factory=Counter)  # every kind, warm-up included
-
-    def add(self, sample: Sample) -> None:
-        with self.lock:
-            self.sent[sample.kind] += 1
-        if not self.measuring:
-            if not sample.ok:  # an error is an error, warm or not
-                with self.lock:
-                    self.warmup_errors += 1
-                    self.problems.append(f"{sample.kind} (warm-up): {sample.what}")
-            return
-        with self.lock:
-            self.samples.append(sample)
-            if not sample.ok and len(self.problems) < 40:
-                self.problems.append(f"{sample.kind}: {sample.what}")
-
-
-def cookies_of(headers: dict[str, str]) -> dict[str, str]:
-    cookies: dict[str, str] = {}
-    for line in headers.get("set-cookie", "").splitlines():
-        cookies.update({name: morsel.value for name, morsel in SimpleCookie(line).items()})
-    return cookies
-
-
-class Client:
-    """One person or script: a keep-alive connection, cookies, and an upload in progress."""
-
-    def __init__(self, number: int, port: int, plan: dict[str, Any], tally: Tally) -> None:
-        self.number = number
-        self.port = port
-        self.plan = plan
-        self.tally = tally
-        self.random = random.Random(number)
-        self.connection: http.client.HTTPConnection | None = None
-        self.sessions: dict[str, str] = {}  # role -> Cookie header
-        self.upload_dataset = plan["upload_datasets"][number]
-        self.pending: Upload | None = None
-        self.uploaded = 0
-        self.key_tier = "enterprise" if number % 2 else "community"
-        keys = plan["keys"][self.key_tier]
-        self.key = keys[number % len(keys)]
-
-    # --- HTTP -----------------------------------------------------------------------------
-
-    def send(
-        self, method: str, path: str, *, body: bytes | None = None, headers: dict[str, str]
-    ) -> tuple[int, dict[str, str], bytes]:
-        for attempt in (1, 2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection(
-                    "127.0.0.1", self.port, timeout=TIMEOUT
-                )
-            try:
-                self.connection.request(method, path, body=body, headers=headers)
-                response = self.connection.getresponse()
-                data = response.read()
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                # The server closed a kept connection between two requests (keepalive 5 s,
-                # max_requests): a browser reopens it and resends, so does this client, once.
-                self.connection.close()
-                self.connection = None
-                if attempt == 2:
-                    raise
-                continue
-            if response.getheader("Connection", "").lower() == "close":
-                self.connection.close()
-                self.connection = None
-            headers = {k.lower(): v for k, v in response.getheaders()}
-            # Each cookie on a line of its own (a dict keeps only the last Set-Cookie header).
-            headers["set-cookie"] = "\n".join(response.msg.get_all("Set-Cookie") or [])
-            return response.status, headers, data
-        raise AssertionError("unreachable")
-
-    def timed(
-        self,
-        kind: str,
-        method: str,
-        path: str,
-        expect: int,
-        *,
-        body: bytes | None = None,
-        headers: dict[str, str] | None = None,
-        record: bool = True,
-    ) -> tuple[int, dict[str, str], bytes] | None:
-        started = time.perf_counter()
-        try:
-            status, answer_headers, data = self.send(method, path, body=body, headers=headers or {})
-        except (OSError, http.client.HTTPException) as exc:
-            if self.connection is not None:
-                self.connection.close()
-                self.connection = None
-            self.sample(kind, started, False, f"{method} {path}: {exc!r}", record)
-            return None
-        ok = status == expect
-        what = "" if ok else f"{method} {path}: {status} {data[:200]!r}"
-        self.sample(kind, started, ok, what, record)
-        return (status, answer_headers, data) if ok else None
-
-    def sample(self, kind: str, started: float, ok: bool, what: str, record: bool) -> None:
-        now = time.perf_counter()
-        if record:
-            self.tally.add(Sample(kind, (now - started) * 1000, ok, now, what))
-        elif not ok:
-            with self.tally.lock:
-                self.tally.problems.append(f"{kind} (set-up): {what}")
-
-    # --- signing in -----------------------------------------------------------------------
-
-    def log_in(self, role: str) -> bool:
-        """The login form, as a browser fills it: GET it for the CSRF cookie and field, POST."""
-        answer = self.timed("login", "GET", "/accounts/login/", 200, record=False)
-        if answer is None:
-            return False
-        _status, headers, page = answer
-        csrf = cookies_of(headers)["csrftoken"]
-        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert match is not None, "the login form has its CSRF field"
-        form = urlencode(
-            {
-                "csrfmiddlewaretoken": match.group(1).decode(),
-                "username": self.plan[role],
-                "password": self.plan["password"],
-            }
-        ).encode()
-        answer = self.timed(
-            "login",
-            "POST",
-            "/accounts/login/",
-            302,
-            body=form,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"csrftoken={csrf}",
-            },
-            record=False,
-        )
-        if answer is None:
-            return False
-        self.sessions[role] = "; ".join(f"{k}={v}" for k, v in cookies_of(answer[1]).items())
-        return True
-
-    # --- the kinds ------------------------------------------------------------------------
-
-    def page(self) -> None:
-        self.timed("page", "GET", self.random.choice(self.plan["pages"]["anonymous"]), 200)
-
-    def signed_in(self, role: str, kind: str) -> None:
-        path = self.random.choice(self.plan["pages"][role])
-        self.timed(kind, "GET", path, 200, headers={"Cookie": self.sessions[role]})
-
-    def search(self) -> None:
-        word = self.random.choice(self.plan["search_words"])
-        self.timed("search", "GET", "/search/?" + urlencode({"q": word}), 200)
-
-    def api(self) -> None:
-        rows = self.plan["rows"]
-        base = f"/api/v1/datasets/{rows['slug']}/versions/{rows['version']}/rows"
-        query = self.random.choice(
-            [
-                {"limit": 100},
-                {"limit": 100, "offset": self.random.randrange(0, rows["row_count"] - 100)},
-                {"limit": 100, "zone": self.random.choice(rows["zones"])},
-                {"limit": 100, "sort": "-speed"},
-                {"limit": 50, "zone": self.random.choice(rows["zones"]), "sort": "recorded_at"},
-            ]
-        )
-        self.timed(
-            "api",
-            "GET",
-            f"{base}?{urlencode(query)}",
-            200,
-            headers={"Authorization": f"Bearer {self.key}"},
-        )
-
-    def download(self) -> None:
-        self.timed("download", "GET", self.random.choice(self.plan["pages"]["downloads"]), 200)
-
-    def upload(self, *, record: bool = True) -> None:
-        """One step of the steward's cycle: a new upload, or the pending one's next move."""
-        auth = {"Authorization": f"Bearer {self.plan['upload_token']}"}
-        base = f"/api/v1/datasets/{self.upload_dataset}/uploads"
-        if self.pending is None:
-            first = self.uploaded * 5
-            csv = CSV_HEADER + "".join(
-                f"{first + i},bike-{self.number}-{first + i},{10 + i * 1.25}\n" for i in range(5)
-            )
-            body, boundary = multipart({"file": (f"rides-{self.uploaded}.csv", csv.encode())})
-            answer = self.timed(
-                "upload",
-                "POST",
-                base,
-                202,
-                body=body,
-                headers={**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"},
-                record=record,
-            )
-            if answer is not None:
-                self.uploaded += 1
-                self.pending = Upload(self.upload_dataset, json.loads(answer[2])["id"])
-                with self.tally.lock:
-                    self.tally.uploads.append(self.pending)
-            return
-        upload = self.pending
-        answer = self.timed(
-            "upload", "GET", f"{base}/{upload.id}", 200, headers=auth, record=record
-        )
-        if answer is None:
-            return
-        upload.status = json.loads(answer[2])["status"]
-        if upload.status in ("received", "processing"):
-            return  # the worker has not parsed it yet: look again next time
-        if upload.status == "draft":
-            answer = self.timed(
-                "upload", "POST", f"{base}/{upload.id}/publish", 201, headers=auth, record=record
-            )
-            if answer is None:
-                return
-            done = json.loads(answer[2])
-            upload.status, upload.version = done["status"], (done["version"] or {}).get("number")
-        else:
-            upload.refusal = json.loads(answer[2]).get("refusal")
-        self.pending = None
-
-    def act(self, kind: str) -> None:
-        if kind in ("participant", "convener"):
-            self.signed_in(kind, kind)
-        else:
-            getattr(self, kind)()
-
-    def close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -418,100 +152,6 @@ def drain_uploads(pool: list[Client], timeout: float = 300) -> None:
         time.sleep(0.2)
 
 
-# --- the servers' processes ------------------------------------------------------------------
-
-
-def _stat(pid: int) -> tuple[int, int, float] | None:
-    """(parent pid, session id, CPU seconds) of a process, from /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    ticks = os.sysconf("SC_CLK_TCK")
-    return int(fields[1]), int(fields[3]), (int(fields[11]) + int(fields[12])) / ticks
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def server_groups(stack: Stack) -> dict[str, list[int]]:
-    """The pids of each server: every process of its session (gunicorn's workers, the
-    worker's parse processes); PostgreSQL's server and its backends under the postgres one."""
-    sessions = {p.popen.pid: p.name for p in stack.processes}
-    if stack.postgres is not None:
-        sessions[stack.postgres.pid] = "postgres"
-    groups: dict[str, list[int]] = defaultdict(list)
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        stat = _stat(int(entry.name))
-        if stat is None:
-            continue
-        parents[int(entry.name)] = stat[0]
-        if stat[1] in sessions:
-            groups[sessions[stat[1]]].append(int(entry.name))
-    # pg_ctl starts the postmaster in a session of its own: find it by its data directory's
-    # port in the DATABASE_URL, then its backends as its children.
-    port = stack.env["DATABASE_URL"].rsplit(":", 1)[1].split("/")[0]
-    for pid in list(parents):
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if command[0].endswith(b"postgres") and port.encode() in command:
-            groups["postgres"].extend(p for p, parent in parents.items() if parent == pid)
-            groups["postgres"].append(pid)
-    return {name: sorted(set(pids)) for name, pids in groups.items()}
-
-
-class ServerWatch:
-    """CPU seconds of each server over the window, and its peak memory (sampled each second,
-    children included, as they come and go)."""
-
-    def __init__(self, stack: Stack) -> None:
-        self.stack = stack
-        self.cpu: dict[str, float] = {}
-        self.peak_mb: dict[str, float] = defaultdict(float)
-        self.before: dict[str, float] = {}
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _read(self) -> dict[str, float]:
-        totals: dict[str, float] = defaultdict(float)
-        for name, pids in server_groups(self.stack).items():
-            memory = 0.0
-            for pid in pids:
-                stat = _stat(pid)
-                if stat is not None:
-                    totals[name] += stat[2]
-                    memory += _rss_mb(pid)
-            self.peak_mb[name] = max(self.peak_mb[name], memory)
-        return totals
-
-    def _sample(self) -> None:
-        while not self.stop.wait(1.0):
-            self._read()
-
-    def begin(self) -> None:
-        self.before = self._read()
-        self.thread.start()
-
-    def end(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        after = self._read()
-        # CPU of processes that ended in the window (a parse process) is lost: said in docs.
-        self.cpu = {name: max(0.0, after[name] - self.before.get(name, 0.0)) for name in after}
-
-
 # --- set-up and report -----------------------------------------------------------------------
 
 
@@ -527,9 +167,8 @@ def set_up(stack: Stack, clients: int) -> dict[str, Any]:
             return False
 
     wait_for("the app server to be ready", ready, stack, timeout=180)
-    out = stack.run(
-        PYTHON, str(ROOT / "bench" / "load_site.py"), str(ROWS), str(clients), timeout=1800
-    )
+    site = ROOT / "bench" / "support" / "load_site.py"
+    out = stack.run(PYTHON, str(site), str(ROWS), str(clients), timeout=1800)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -706,25 +345,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the stack's logs folder")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="datacollab-load-"))
-    result, tally, _stack = load_run(
-        clients=args.clients,
-        seconds=args.seconds,
-        think_ms=args.think_ms,
-        folder=folder,
-        workers=args.workers,
-        threads=args.threads,
-        warmup=args.warmup,
-    )
+    try:
+        result, tally, _stack = load_run(
+            clients=args.clients,
+            seconds=args.seconds,
+            think_ms=args.think_ms,
+            folder=folder,
+            workers=args.workers,
+            threads=args.threads,
+            warmup=args.warmup,
+        )
+    finally:  # the processes' logs: gone unless asked for, even when the run failed
+        if args.keep:
+            print(f"logs: {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     print_report(result, result["watch"], args.think_ms)
     for problem in tally.problems[:20]:
         print("error:", problem)
     for line in result["app_errors"][:10]:
         print("server log:", line)
-    print(f"logs: {folder}" if args.keep else "", end="\n" if args.keep else "")
-    if not args.keep:
-        import shutil
-
-        shutil.rmtree(folder, ignore_errors=True)
     errors = result["errors"]
     print(
         f"bench load: clients={args.clients} seconds={args.seconds:g} "

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,12 +142,33 @@ class Preview:
     rows: list[list[str]]
 
 
+# A version's file never changes (new data is a new version), so its first rows are kept, per
+# process: without this every view of a dataset page fetched the whole Parquet file (from S3 in
+# production) and opened DuckDB for 50 rows, the dearest part of the page in bench/load.py.
+# Keyed by what identifies the file's content too, so a reused primary key is never confused.
+PREVIEWS_KEPT = 256
+_previews: OrderedDict[tuple[Any, ...], Preview] = OrderedDict()
+_previews_lock = threading.Lock()
+
+
 def preview(version: DatasetVersion, *, limit: int = PREVIEW_ROWS) -> Preview:
+    """The version's first `limit` rows as text (the caller has checked access)."""
+    key = (version.pk, version.storage_key, version.checksum, version.created_at, limit)
+    with _previews_lock:
+        kept = _previews.get(key)
+        if kept is not None:
+            _previews.move_to_end(key)
+            return kept
     with local_parquet(version) as path, duckdb.connect() as con:
         result = con.execute("SELECT * FROM read_parquet(?) LIMIT ?", [str(path), limit])
         columns = [d[0] for d in result.description or []]
         rows = [[_cell(v) for v in row] for row in result.fetchall()]
-    return Preview(columns=columns, rows=rows)
+    made = Preview(columns=columns, rows=rows)
+    with _previews_lock:
+        _previews[key] = made
+        while len(_previews) > PREVIEWS_KEPT:
+            _previews.popitem(last=False)
+    return made
 
 
 def _quote(name: str) -> str:
