@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -57,6 +58,7 @@ def main() -> int:
             trial(n, rng, disk, folder, files_under, free_bytes, noise_csv)
             for n in range(args.trials)
         ]
+    shutil.rmtree(folder, ignore_errors=True)  # unmounted above
     seconds = time.monotonic() - started
     from rich.console import Console
     from rich.table import Table

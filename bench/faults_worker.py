@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -279,6 +280,7 @@ def main() -> int:
         seconds = time.monotonic() - started
     finally:
         cluster.remove()
+        shutil.rmtree(folder, ignore_errors=True)
     table = Table(title=f"kill -9 of the ingest runner and its worker ({len(results)} trials)")
     for column in (
         "phase killed in",

@@ -9,6 +9,8 @@ restarted. While the database is away the answer is a 503 with Retry-After, neve
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import re
 import subprocess
@@ -16,10 +18,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.db import IntegrityError, connections
 from django.test import Client
 
 from datacollab.core.error_views import RETRY_AFTER_SECONDS, unavailable_message
+from datacollab.datasets.models import Dataset, Upload
+from datacollab.datasets.services.uploads import receive_upload
+from datacollab.datasets.services.versions import remove_orphan_files
+from tests.datasets.factories_ingest import owner_and_dataset
+from tests.ops.faults_helpers import files_under
 from tests.ops.stack import free_port
 
 pytestmark = pytest.mark.slow
@@ -95,3 +102,31 @@ def test_the_api_while_the_database_is_away_is_a_503_in_json(database_away, sett
         "error": "unavailable",
         "message": unavailable_message(),
     }
+
+
+def test_an_upload_whose_commit_fails_keeps_its_file_until_gc(database_committed, tmp_path):
+    # A COMMIT that fails: the dataset's row is gone, so the upload's foreign key (checked at
+    # COMMIT, as Django's constraints are deferred) refuses it. The app cannot tell this from
+    # a connection cut after the server committed, so the received file must stay.
+    owner, dataset = owner_and_dataset()
+    Dataset.objects.filter(pk=dataset.pk).delete()
+
+    with pytest.raises(IntegrityError):
+        receive_upload(
+            actor=owner,
+            dataset=dataset,
+            stream=io.BytesIO(b"a,b\n1,2\n"),
+            name="x.csv",
+            enqueue=False,
+        )
+
+    assert Upload.objects.count() == 0
+    (kept,) = files_under(tmp_path / "uploads")
+    assert kept.name.endswith("-x.csv")
+    assert remove_orphan_files(older_than=dt.timedelta(0)) == [f"upload: {kept}"]
+    assert files_under(tmp_path / "uploads") == []
+
+
+@pytest.fixture
+def database_committed(audit_triggers_lifted, transactional_db):
+    """Real COMMITs (the test ends by emptying every table, triggers lifted first)."""
