@@ -87,10 +87,23 @@ def test_learning_without_the_language_asked_falls_back_to_its_original():
     }
 
 
-def test_unknown_lang_is_a_400_naming_it():
+def test_lang_the_network_does_not_offer_falls_back_to_the_original():
     _spanish_learning()
 
-    response = Client().get("/api/v1/learnings?lang=de")
+    body = Client().get("/api/v1/learnings/stewards?lang=de-AT").json()
+
+    assert _languages(body) == {
+        "title": "Stewards",
+        "language": "en-gb",
+        "requested_language": "de-at",
+        "languages": ["en-gb", "es"],
+    }
+
+
+def test_lang_that_is_no_language_tag_is_a_400_naming_it():
+    _spanish_learning()
+
+    response = Client().get("/api/v1/learnings?lang=not+a+tag")
 
     assert (response.status_code, response.json()["parameter"]) == (400, "lang")
 

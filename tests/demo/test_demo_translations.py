@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from datacollab.core.content_language import outdated_fields
 from datacollab.demo import content
@@ -33,7 +34,10 @@ def test_demo_call_and_learning_read_in_each_language():
         learning_page = client.get(
             reverse("learning-detail", args=[learning.slug])
         ).content.decode()
-        shown[code] = (CALL[code]["title"] in call_page, LEARNING[code]["title"] in learning_page)
+        shown[code] = (
+            escape(CALL[code]["title"]) in call_page,
+            escape(LEARNING[code]["title"]) in learning_page,
+        )
 
     assert shown == {"es": (True, True), "fr": (True, True), "pt": (True, True)}
     # Every question has its three versions, none of them outdated.

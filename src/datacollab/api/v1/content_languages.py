@@ -8,6 +8,7 @@ and in which it exists (`languages`), so a client can tell a fallback and offer 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,35 +24,42 @@ from datacollab.core.content_language import (
 )
 from datacollab.datasets.rows import QueryError
 
+# A BCP 47 language tag, loosely: what Accept-Language carries ("es", "pt-BR", "zh-Hant-TW").
+TAG_PATTERN = r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"
+TAG_MAX = 35
+
 LANG_PARAMETER: dict[str, Any] = {
     "name": "lang",
     "in": "query",
     "required": False,
-    "schema": {"type": "string", "maxLength": 35},
+    "schema": {"type": "string", "pattern": TAG_PATTERN, "maxLength": TAG_MAX},
     "description": (
-        "The language to return people's texts in: one of the network's languages "
-        "(en-gb, es, fr, pt by default; es-ar reads es). Without it, the Accept-Language "
-        "header chooses, else the network's default language. A text with no version in that "
-        "language comes in its original one: `language` says which was served, `languages` "
-        "lists those the text exists in."
+        "The language to return people's texts in, as a language tag: one of the network's "
+        "languages (en-gb, es, fr, pt by default; es-ar reads es). Without it, the "
+        "Accept-Language header chooses, else the network's default language. A text with no "
+        "version in that language (or a language the network does not offer) comes in its "
+        "original one: `language` says which was served, `languages` lists those the text "
+        "exists in."
     ),
 }
 
 
 def requested_language(request: HttpRequest) -> str:
-    """The language asked for: `?lang=`, else the request's (Accept-Language, the person's)."""
-    asked = request.GET.get("lang", "")
-    if not asked:
+    """The language asked for: `?lang=`, else the request's (Accept-Language, the person's).
+
+    A well-formed tag the network does not offer is kept as asked: every text then falls
+    back to its original, as it would for a browser asking for that language."""
+    if "lang" not in request.GET:
         return reader_language()
-    found = site_language(asked)
-    if found is None:
+    asked = request.GET["lang"]
+    if len(asked) > TAG_MAX or not re.fullmatch(TAG_PATTERN, asked):
         # The paging parameters' refusal, so every bad query parameter reads the same.
         raise QueryError(
-            _("“%(code)s” is not one of this network's languages: choose among %(known)s.")
-            % {"code": asked, "known": ", ".join(language_codes())},
+            _("“%(code)s” is not a language tag: give one of %(known)s.")
+            % {"code": asked[:TAG_MAX], "known": ", ".join(language_codes())},
             parameter="lang",
         )
-    return found
+    return site_language(asked) or asked.lower()
 
 
 def available_languages(obj: Any, fields: Iterable[str]) -> list[str]:
