@@ -37,7 +37,7 @@ def _standard(body):
         dt.date(2020, 1, 2),
         dt.time(1, 2, 3),
         dt.time(1, 2, 3, 5),
-        "é, 日本, \u2028, \x00, \"quoted\" / back\\slash",
+        'é, 日本, \u2028, \x00, "quoted" / back\\slash',
         2**63 - 1,
         -(2**63),
         2**64 - 1,

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from datacollab.core.errors import NotFound
 from datacollab.datasets import rows_lookup
 from datacollab.datasets.models import Spectrum
-from datacollab.datasets.rows import _converters
+from datacollab.datasets.rows import _converters, dumps
 from datacollab.datasets.selectors import datasets as selectors
 from tests.datasets.factories_formats import datasets_storage, make_version  # noqa: F401
 from tests.factories import make_org, make_user
@@ -109,8 +109,9 @@ def test_rows_converters_skip_json_ready_columns_and_convert_the_rest():
         row = list(result.fetchall()[0])
     for i, convert in converters:
         row[i] = convert(row[i])
-    assert ([i for i, _ in converters], row) == (
-        [2, 3, 5],
+    # Floats and timestamps are written by `dumps` (orjson) as they are: only the decimal.
+    assert ([i for i, _ in converters], json.loads(dumps(row))) == (
+        [5],
         [1, "x", None, "2024-05-01T08:30:00", True, 1.5],
     )
 

@@ -66,7 +66,7 @@ class RowsApp:
 
     def __init__(self, fallback: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]):
         self.fallback = fallback
-        self._chain: Callable[[HttpRequest], HttpResponseBase] | None = None
+        self._chain: Any = None
         self._route: str | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -132,11 +132,10 @@ class RowsApp:
         start_response(status, headers)
         return response  # type: ignore[return-value]  # its close() sends request_finished
 
-    def _middleware(self) -> Callable[[HttpRequest], HttpResponseBase]:
+    def _middleware(self) -> Any:
         if self._chain is None:
-            handler: Callable[[HttpRequest], HttpResponseBase] = convert_exception_to_response(
-                _view
-            )
+            # Synchronous middleware only (as the WSGI handler loads them): no awaitables.
+            handler: Any = convert_exception_to_response(_view)
             for path in reversed(settings.MIDDLEWARE):
                 if path not in SKIPPED:
                     handler = convert_exception_to_response(import_string(path)(handler))

@@ -24,7 +24,10 @@ def cursor() -> Any:
     raw = connection.connection
     if getattr(raw, "prepare_threshold", None) is None:
         return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
+    from django.db.backends.postgresql import base
+
+    server_binding: Any = base.ServerBindingCursor  # type: ignore[attr-defined]
 
     # Wrapped as Django wraps its own (execute wrappers, the debug log, thread checks).
-    return connection._prepare_cursor(ServerBindingCursor(raw))
+    wrap: Any = connection._prepare_cursor  # type: ignore[attr-defined]  # Django's own step
+    return wrap(server_binding(raw))
