@@ -66,6 +66,7 @@ def main() -> None:
     # The production entry point (config/wsgi.py: the rows API's session-less GETs beside
     # Django's handler), as gunicorn serves it.
     from datacollab.config.wsgi import application as app
+
     paths = [ours for ours, _ in bench.REQUESTS]
 
     def serve(n: int) -> None:
