@@ -40,10 +40,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH \
     DATACOLLAB_VAR_DIR=/var/lib/datacollab \
     STATIC_ROOT=/opt/static \
     GUNICORN_BIND=0.0.0.0:8000
-# Pango and HarfBuzz for PDF reports (WeasyPrint), and a font family for them.
+# Pango and HarfBuzz for PDF reports (WeasyPrint), and a font family for them; tini as PID 1.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core tini \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/datacollab datacollab \
     && mkdir -p /var/lib/datacollab \
@@ -59,4 +59,8 @@ EXPOSE 8000
 # (/health/ready) is for the load balancer and the deployment, not for restarts.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=4)"]
+# tini is PID 1, not the app: it reaps orphans and forwards signals, and the upload parser
+# (a child of the task worker) takes "my parent is PID 1" to mean its parent died and exits
+# at once, which refused every upload when `datacollab worker` itself was PID 1.
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["gunicorn", "--config", "/opt/deploy/gunicorn.conf.py"]

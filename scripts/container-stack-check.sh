@@ -145,7 +145,7 @@ for _ in $(seq 120); do
     status=$(api "$base/uploads/$upload_id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
     case $status in received|processing) sleep 1 ;; *) break ;; esac
 done
-[ "$status" = draft ] || fail "upload $upload_id is $status, not draft"
+[ "$status" = draft ] || fail "upload $upload_id is $status, not draft: $(api "$base/uploads/$upload_id")"
 code=$(api -o /dev/null -w '%{http_code}' -X POST "$base/uploads/$upload_id/publish")
 [ "$code" = 201 ] || fail "publish answered $code"
 vehicles=$(api "$base/versions/1/rows" | python3 -c 'import json,sys; print(",".join(r["vehicle"] for r in json.load(sys.stdin)["rows"]))')

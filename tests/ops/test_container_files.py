@@ -47,3 +47,11 @@ def test_dockerignore_keeps_the_files_the_local_images_copy():
 
 def test_published_port_is_loopback_and_chosen_by_the_environment():
     assert BASE["services"]["app"]["ports"] == ["127.0.0.1:${DATACOLLAB_PORT:-8000}:8000"]
+
+
+def test_image_runs_its_commands_under_an_init_not_as_pid_1():
+    # The upload parser exits when its parent is PID 1 (it reads that as its parent's death).
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.findall(r"^ENTRYPOINT (.+)$", dockerfile, flags=re.MULTILINE) == [
+        '["/usr/bin/tini", "--"]'
+    ]
