@@ -3,7 +3,7 @@
 # image built from the local Debian base, non-root, `check --deploy`; then PostgreSQL, S3,
 # migrate, app and worker under compose; /health/ready ok; a key made inside the app
 # container; a CSV uploaded through the API, ingested by the worker into S3, its rows read;
-# a backup inside the container; the container's HEALTHCHECK. Everything is torn down after
+# a backup inside the container, restored into a new empty stack; the HEALTHCHECK. Everything is torn down after
 # (containers, volumes, network, the throwaway env file), pass or fail. Loopback only.
 #
 #   scripts/container-stack-check.sh          # root, podman + podman-compose (docs/operations.md)
@@ -72,36 +72,43 @@ uid=$("$ENGINE" run --rm "$IMAGE" id -u)
     -e DATABASE_URL=postgres://nobody@127.0.0.1:1/none -e DATASETS_STORAGE=s3 \
     "$IMAGE" datacollab check --deploy --fail-level WARNING
 
-step "compose up"
-started=$(date +%s)
-# compose.yaml's order, one stage at a time: podman 4.3 (Debian bookworm) has no `healthy`
-# condition, and its --requires on the exited migrate job stops app and worker from starting.
-# Docker Compose, or a newer podman, does the same with a plain `up -d`.
-compose up -d --no-build --no-deps postgres s3 >/dev/null
-for _ in $(seq 60); do
-    compose exec -T postgres pg_isready -q -U datacollab -d datacollab 2>/dev/null && break
-    sleep 1
-done
-compose up -d --no-build --no-deps migrate >/dev/null
 container() {
     "$ENGINE" ps -a -q --filter "label=io.podman.compose.project=$PROJECT" \
         --filter "label=com.docker.compose.service=$1"
 }
-migrate=$(container migrate)
-[ "$("$ENGINE" wait "$migrate")" = 0 ] || fail "the migrate job did not exit 0"
-compose up -d --no-build --no-deps app worker >/dev/null
 app() { compose exec -T app "$@"; }
 
-ready=""
-for _ in $(seq "$READY_SECONDS"); do
-    if body=$(curl -fsS "http://127.0.0.1:$DATACOLLAB_PORT/health/ready" 2>/dev/null); then
-        ready=$body
-        break
-    fi
-    sleep 1
-done
+# compose.yaml's order, one stage at a time: podman 4.3 (Debian bookworm) has no `healthy`
+# condition, and its --requires on the exited migrate job stops app and worker from starting.
+# Docker Compose, or a newer podman, does the same with a plain `up -d`.
+stack_up() {
+    compose up -d --no-build --no-deps postgres s3 >/dev/null
+    for _ in $(seq 60); do
+        compose exec -T postgres pg_isready -q -U datacollab -d datacollab 2>/dev/null && break
+        sleep 1
+    done
+    compose up -d --no-build --no-deps migrate >/dev/null
+    [ "$("$ENGINE" wait "$(container migrate)")" = 0 ] || fail "the migrate job did not exit 0"
+}
+# Then app and worker, and wait for readiness.
+stack_serve() {
+    compose up -d --no-build --no-deps app worker >/dev/null
+    ready=""
+    for _ in $(seq "$READY_SECONDS"); do
+        if body=$(curl -fsS "http://127.0.0.1:$DATACOLLAB_PORT/health/ready" 2>/dev/null); then
+            ready=$body
+            return 0
+        fi
+        sleep 1
+    done
+    fail "/health/ready not 200 after ${READY_SECONDS}s"
+}
+
+step "compose up"
+started=$(date +%s)
+stack_up
+stack_serve
 ready_seconds=$(( $(date +%s) - started ))
-[ -n "$ready" ] || fail "/health/ready not 200 after ${READY_SECONDS}s"
 echo "ready in ${ready_seconds}s: $ready"
 python3 - "$ready" <<'PY'
 import json, sys
@@ -162,12 +169,25 @@ echo "rows $vehicles; $parquet Parquet file in S3"
 step "backup inside the app container, audit chain verified"
 app datacollab backup -o /var/lib/datacollab/check-backup.tar.gz
 app datacollab audit verify
+"$ENGINE" cp "$(container app):/var/lib/datacollab/check-backup.tar.gz" "$WORK/backup.tar.gz"
 
 step "the image's HEALTHCHECK"
 app_container=$(container app)
 [ "$("$ENGINE" image inspect --format '{{.Config.Healthcheck.Test}}' "$IMAGE")" != "[]" ] \
     || fail "the image has no HEALTHCHECK"
 "$ENGINE" healthcheck run "$app_container" || fail "HEALTHCHECK failed"
+
+step "restore into an empty stack (new volumes); the rows come back from S3"
+# As the runbook says: migrated and empty, before any worker (its heartbeat row is data).
+compose down -v >/dev/null 2>&1
+stack_up
+chmod 0755 "$WORK" && chmod 0644 "$WORK/backup.tar.gz"
+compose run --rm --no-deps -v "$WORK/backup.tar.gz:/tmp/backup.tar.gz:ro" app \
+    datacollab restore /tmp/backup.tar.gz
+stack_serve
+vehicles=$(api "$base/versions/1/rows" | python3 -c 'import json,sys; print(",".join(r["vehicle"] for r in json.load(sys.stdin)["rows"]))')
+[ "$vehicles" = "bike-1,bike-2,bike-3" ] || fail "rows after restore: $vehicles"
+echo "rows after restore: $vehicles"
 
 echo
 echo "container-stack-check: image=${size_mb}MB build_s=${build_seconds} ready_s=${ready_seconds} ok"
