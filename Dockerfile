@@ -2,13 +2,19 @@
 # Build: docker build -t datacollab .   Run the whole stack: docker compose up (compose.yaml).
 # See docs/operations.md ("Container image").
 
+# The base of both stages. Production keeps the official Python image; a machine without
+# Docker Hub passes a Debian bookworm root filesystem with python3 and python3-venv
+# (scripts/container-base-image.sh): --build-arg BASE_IMAGE=localhost/bookworm-python:3.11.
+# Only python3 (not python) and /usr/bin (not /usr/local) are assumed below, true of both.
+ARG BASE_IMAGE=python:3.11-slim-bookworm
+
 # --- build: a virtualenv with the pinned dependencies, compiled messages, collected static ---
-FROM python:3.11-slim-bookworm AS build
+FROM ${BASE_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext \
     && rm -rf /var/lib/apt/lists/*
-RUN python -m venv /opt/venv
+RUN python3 -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 # Dependencies first, from the constraints file (exact versions), so this layer is cached
@@ -27,17 +33,17 @@ RUN DATACOLLAB_ENV=development DATACOLLAB_VAR_DIR=/tmp/build-var STATIC_ROOT=/op
     && rm -rf /tmp/build-var
 
 # --- runtime: Debian slim, WeasyPrint's libraries, no compilers, not root ---
-FROM python:3.11-slim-bookworm
+FROM ${BASE_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=datacollab.config.settings \
     DATACOLLAB_ENV=production \
     DATACOLLAB_VAR_DIR=/var/lib/datacollab \
     STATIC_ROOT=/opt/static \
     GUNICORN_BIND=0.0.0.0:8000
-# Pango and HarfBuzz for PDF reports (WeasyPrint), and a font family for them.
+# Pango and HarfBuzz for PDF reports (WeasyPrint), and a font family for them; tini as PID 1.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core tini \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/datacollab datacollab \
     && mkdir -p /var/lib/datacollab \
@@ -53,4 +59,8 @@ EXPOSE 8000
 # (/health/ready) is for the load balancer and the deployment, not for restarts.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=4)"]
+# tini is PID 1, not the app: it reaps orphans and forwards signals, and the upload parser
+# (a child of the task worker) takes "my parent is PID 1" to mean its parent died and exits
+# at once, which refused every upload when `datacollab worker` itself was PID 1.
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["gunicorn", "--config", "/opt/deploy/gunicorn.conf.py"]

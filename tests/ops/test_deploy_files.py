@@ -105,8 +105,13 @@ def test_every_command_of_the_app_services_exists(service):
 
 def test_dockerfile_builds_on_debian_slim_python_311_and_runs_as_a_user():
     stages = re.findall(r"^FROM (\S+)", DOCKERFILE, flags=re.MULTILINE)
+    base = re.findall(r"^ARG BASE_IMAGE=(\S+)", DOCKERFILE, flags=re.MULTILINE)
     users = re.findall(r"^USER (\S+)", DOCKERFILE, flags=re.MULTILINE)
-    assert (stages, users) == (["python:3.11-slim-bookworm"] * 2, ["datacollab"])
+    assert (base, stages, users) == (
+        ["python:3.11-slim-bookworm"],
+        ["${BASE_IMAGE}"] * 2,
+        ["datacollab"],
+    )
     assert re.search(r"^HEALTHCHECK .*\n.*/health/live", DOCKERFILE, flags=re.MULTILINE)
     assert "-c constraints.txt" in DOCKERFILE
     assert re.search(r"^CMD \[\"gunicorn\", \"--config\"", DOCKERFILE, flags=re.MULTILINE)
