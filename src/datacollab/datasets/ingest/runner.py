@@ -95,6 +95,9 @@ def _child_environment() -> dict[str, str]:
     # (A fixed mmap threshold and trimming would save more, at a quarter more CPU time.)
     env["MALLOC_ARENA_MAX"] = "2"
     env["ARROW_IO_THREADS"] = "2"
+    # Who the parent is, so the worker can tell "my parent died" from "my parent is PID 1"
+    # (the task worker as a container's first process, without an init).
+    env["DATACOLLAB_INGEST_PARENT"] = str(os.getpid())
     # The worker runs the same code as its parent, wherever that was imported from (a
     # checkout on sys.path first, not another installed copy).
     package_root = str(Path(datacollab.__file__).resolve().parent.parent)

@@ -351,8 +351,17 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, 9, 0, 0, 0)
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the parent died before the request took effect
+    if _parent_gone(os.getppid(), os.environ.get("DATACOLLAB_INGEST_PARENT")):
         os._exit(3)
+
+
+def _parent_gone(ppid: int, expected: str | None) -> bool:
+    """The parent died before the request took effect: we were re-parented. Compared with
+    the pid the parent gave, not with 1: a task worker that is itself PID 1 (a container
+    without an init) is a live parent."""
+    if expected and expected.isdigit():
+        return ppid != int(expected)
+    return ppid == 1
 
 
 def main(argv: list[str]) -> int:
