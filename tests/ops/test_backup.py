@@ -188,6 +188,24 @@ def test_restore_refuses_a_deployment_that_holds_data(made, new_folders):
     assert download_attachment(factory_world)[0] == 200
 
 
+def test_restore_goes_into_a_deployment_whose_worker_already_beats(made, new_folders):
+    # Found in the compose stack: the worker started with the app wrote its heartbeat, and
+    # the restore took the deployment for one that holds data.
+    from django.utils import timezone
+
+    from datacollab.ops.models import WorkerHeartbeat
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="w-1", hostname="app", pid=7, started_at=now, beat_at=now
+    )
+
+    restore(made["archive"])
+
+    assert row_counts()["organisations.User"] == made["counts"]["organisations.User"]
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["w-1"]
+
+
 def test_tables_list_every_model_once():
     ordered = tables.models_in_order()
 

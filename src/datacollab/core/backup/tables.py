@@ -25,6 +25,10 @@ from django.db.models import Model
 # Rows a freshly migrated deployment already holds (written by migrations and post_migrate):
 # a restore replaces them with the archive's, so ids the archive's rows point at stay right.
 SEEDED = ("contenttypes.ContentType", "auth.Permission", "learnings.Tag")
+# The state of running processes, not data: a worker's heartbeat belongs to the deployment
+# it beats in. Not carried, and not counted when a restore asks whether its target is empty
+# (found restoring with the worker already running in the compose stack).
+LIVE_STATE = ("ops.WorkerHeartbeat",)
 
 
 class ExactEncoder(DjangoJSONEncoder):
@@ -54,7 +58,7 @@ def models_in_order() -> list[type[Model]]:
     chosen = [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy
+        if model._meta.managed and not model._meta.proxy and model._meta.label not in LIVE_STATE
     ]
     chosen.sort(key=lambda model: model._meta.label_lower)
     known = set(chosen)
