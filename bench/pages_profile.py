@@ -104,7 +104,7 @@ def main() -> None:
     from datacollab.organisations.models import User
 
     sys.path.insert(0, str(ROOT / "bench" / "support"))
-    import load_site  # type: ignore[import-not-found]  # noqa: E402 - needs django set up
+    import load_site  # type: ignore[import-not-found]
 
     plan = load_site.pages()
     people = {
