@@ -9,7 +9,9 @@ handler with the production settings, without HTTP or gunicorn.
     .venv/bin/python bench/pages_profile.py --profile /learnings/ [--role participant]
 
 The site (the demo network in a throwaway SQLite under var/bench-pages, production
-settings) is built on the first run and kept; `--fresh` builds it again. Each page is
+settings) is built on the first run and kept; `--fresh` builds it again. BENCH_PAGES_SRC
+points at another checkout's `src` (e.g. `git archive BASE src | tar -x -C /tmp/before`) to
+measure the code before a change on the same site. Each page is
 served once to warm (template compilation, first imports), then N times: CPU ms per
 request (process time, so other processes on the machine do not count), statements per
 request, sorted costliest first, with the total per role. `--profile PATH` runs that page N
@@ -31,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SRC = ROOT / "src"
+# The code measured: this checkout's, or BENCH_PAGES_SRC (another checkout's src, for a
+# before/after on the same site).
+SRC = Path(os.environ.get("BENCH_PAGES_SRC", ROOT / "src")).resolve()
 VAR = ROOT / "var" / "bench-pages"
 
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import models
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
-from datacollab.core import localise
+from datacollab.core import choice_labels, localise
 from datacollab.core import markdown as md
 from datacollab.learnings.models import Visibility
-from tests.factories import make_cohort
+from datacollab.organisations.models import Organisation
+from tests.factories import make_cohort, make_org
 from tests.factories_learnings import make_learning
 
 BODY = (
@@ -71,3 +74,38 @@ def test_learning_list_renders_markdown_once_for_two_views(client: Client):
     assert second.content.count(card) == 3
     assert misses == 3
     assert md._rendered.cache_info().misses == 3
+
+
+@pytest.mark.django_db
+def test_choice_labels_built_once_per_field_and_language_for_many_rows():
+    orgs = [make_org(kind="company"), make_org(kind="government"), make_org(kind="company")]
+    choice_labels.labels.cache_clear()
+
+    with translation.override("en-gb"):
+        english = [org.get_kind_display() for org in orgs * 20]
+    with translation.override("fr"):
+        french = orgs[0].get_kind_display()
+
+    assert english[:3] == ["Company", "Government", "Company"]
+    assert isinstance(french, str)
+    assert choice_labels.labels.cache_info().misses == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en-gb", "fr", "es"])
+def test_choice_labels_match_djangos_own(language):
+    org = make_org()
+    field = Organisation._meta.get_field("kind")
+
+    with translation.override(language):
+        for value, _label in field.flatchoices:
+            org.kind = value
+            assert org.get_kind_display() == models.Model._get_FIELD_display(org, field)
+
+
+@pytest.mark.django_db
+def test_choice_label_of_an_unknown_value_is_the_value():
+    org = make_org(kind="company")
+    org.kind = "no-such-kind"
+
+    assert org.get_kind_display() == "no-such-kind"
