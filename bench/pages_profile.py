@@ -5,15 +5,15 @@ the CPU. This measures what the queue is made of: each page of the mix (the same
 from bench/support/load_site.py's `pages()`, as the same role) served through Django's
 handler with the production settings, without HTTP or gunicorn.
 
-    .venv/bin/python bench/pages_profile.py [N]              # every page N times (default 5)
+    .venv/bin/python bench/pages_profile.py [N]              # every page N times (default 9)
     .venv/bin/python bench/pages_profile.py --profile /learnings/ [--role participant]
 
 The site (the demo network in a throwaway SQLite under var/bench-pages, production
 settings) is built on the first run and kept; `--fresh` builds it again. BENCH_PAGES_SRC
 points at another checkout's `src` (e.g. `git archive BASE src | tar -x -C /tmp/before`) to
 measure the code before a change on the same site. Each page is
-served once to warm (template compilation, first imports), then N times: CPU ms per
-request (process time, so other processes on the machine do not count), statements per
+served once to warm (template compilation, first imports), then N times: the median CPU ms
+per request (process time, so other processes on the machine do not count), statements per
 request, sorted costliest first, with the total per role. `--profile PATH` runs that page N
 times (default 20) under cProfile and prints the 30 costliest functions
 (BENCH_PROFILE_LINES changes how many).
@@ -26,6 +26,7 @@ import io
 import os
 import pstats
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -148,7 +149,7 @@ def main() -> None:
             print(out.getvalue())
         return
 
-    count = int(positional[0]) if positional else 5
+    count = int(positional[0]) if positional else 9
     rows: list[tuple[float, int, str, str]] = []
     statements: list[Any] = []
 
@@ -163,11 +164,16 @@ def main() -> None:
             with connection.execute_wrapper(note):
                 serve(role, path, 1)
             queries = len(statements)
-            start = time.process_time()
-            serve(role, path, count)
-            rows.append(((time.process_time() - start) / count * 1000, queries, role, path))
+            times = []
+            for _ in range(count):
+                start = time.process_time()
+                serve(role, path, 1)
+                times.append((time.process_time() - start) * 1000)
+            # The median: on a shared machine a request now and then pays for another
+            # process's use of the caches; the median is the page's own cost.
+            rows.append((statistics.median(times), queries, role, path))
     load = os.getloadavg()
-    print(f"{count} requests per page after one warm request; load average {load[0]:.1f}")
+    print(f"median of {count} requests per page after one warm one; load average {load[0]:.1f}")
     print(f"{'CPU ms':>8} {'queries':>8}  {'role':<12} path")
     for cpu, queries, role, path in sorted(rows, reverse=True):
         print(f"{cpu:8.1f} {queries:8d}  {role:<12} {path}")
