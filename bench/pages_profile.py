@@ -97,13 +97,6 @@ def main() -> None:
     import logging
 
     from django.db import connection
-
-    # The access log's lines are formatted (that CPU is the production's too) but not shown.
-    sink = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
-    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
-        for handler in getattr(logger, "handlers", []):
-            if isinstance(handler, logging.StreamHandler):
-                handler.setStream(sink)
     from django.test import Client
 
     from datacollab.organisations.models import User
@@ -111,6 +104,13 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "bench" / "support"))
     import load_site  # type: ignore[import-not-found]
 
+    # After load_site's django.setup(), which configures logging again. The access log's
+    # lines are formatted (that CPU is the production's too) but not shown.
+    sink = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
+    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+        for handler in getattr(logger, "handlers", []):
+            if isinstance(handler, logging.StreamHandler):
+                handler.setStream(sink)
     plan = load_site.pages()
     people = {
         "anonymous": None,
