@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
 from datacollab.core.localise import format_money, format_number
-from datacollab.core.markdown import render_markdown
+from datacollab.core.markdown import markdown_excerpt, render_markdown
 
 register = template.Library()
 
@@ -15,6 +15,14 @@ register = template.Library()
 @register.filter
 def markdown(text: str) -> SafeString:
     return mark_safe(render_markdown(text))
+
+
+@register.filter(name="markdown_excerpt")
+def markdown_excerpt_filter(text: str, words: int) -> SafeString:
+    """`{{ body|markdown_excerpt:40 }}`: the same as `|markdown|striptags|truncatewords:40`
+    (safe, as those filters keep it), computed once per text and kept (core/markdown.py)."""
+    # Safe: nh3 sanitised the HTML, then its tags were stripped.
+    return mark_safe(markdown_excerpt(text or "", int(words)))
 
 
 @register.filter

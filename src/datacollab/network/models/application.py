@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from datacollab.collaborations.models import DataCollaboration
+from datacollab.core.choice_labels import KeptChoiceLabels
 from datacollab.core.content_language import default_language
 from datacollab.network.models.call import Call, Question
 from datacollab.network.uploads import application_upload_to
 from datacollab.organisations.models import Organisation
 
 
-class Application(models.Model):
+class Application(KeptChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("application status", "Draft")
         SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.core import countries, country_names
+from datacollab.core.choice_labels import KeptChoiceLabels
 
 
 def operation_codes(country: str, operating: Iterable[str] | None) -> list[str]:
@@ -30,7 +31,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Organisation(models.Model):
+class Organisation(KeptChoiceLabels, models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
