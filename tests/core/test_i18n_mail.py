@@ -179,7 +179,7 @@ def test_remind_command_report_reminder_has_the_date_in_the_members_language(con
     make_report(convener=convener, award=grantee.award, due_on=due_on)
     call_command("remind", "--only", "reports", stdout=StringIO())
     subjects = {m.to[0]: m.subject for m in mail.outbox}
-    spanish_date = f"{due_on.day} {SPANISH_MONTHS[due_on.month - 1]} {due_on.year}"
+    spanish_date = f"{due_on.day} de {SPANISH_MONTHS[due_on.month - 1]} de {due_on.year}"
     assert subjects[grantee.member.email] == (
         f"Recordatorio: «Interim report» vence el {spanish_date}"
     )
