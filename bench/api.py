@@ -5,8 +5,8 @@ writes versions: DuckDB, zstd, row groups of 122,880), served by gunicorn with t
 settings (DATACOLLAB_ENV=production, DEBUG off, PostgreSQL with persistent connections when
 run under scripts/with-postgres.sh, as production runs; otherwise SQLite in a scratch folder
 under var/bench-api/, which Django reopens for every request), WORKERS gthread workers of
-THREADS threads (3 x 4 served most on 2 cores: 4 sync workers about 120 req/s, 2 x 4 about 160,
-3 x 4 about 190, the machine shared), the app preloaded, through the whole stack: middleware,
+THREADS threads (2 x 4 by default: on an idle machine 2 x 4 served 553 to 628 req/s, 3 x 4
+464 to 568, 4 x 2 508; docs/benchmarks.md), the app preloaded, through the whole stack: middleware,
 the rows operation's lean path (api/rows_fast.py: the caller as the authentication chain finds
 it, one query for the version, its dataset and tiers, the access rule, one statement for the
 quota check, metering and usage counter; so metering and quota checks run during the bench),
@@ -57,7 +57,7 @@ ROWS = 1_000_000
 SEED = 20241206
 ZONES = [f"zone-{i:02d}" for i in range(40)]
 FIRMS = ["Pedal Post", "Green Wheels", "Urbike"]
-WORKERS = int(os.environ.get("BENCH_API_WORKERS", "3"))
+WORKERS = int(os.environ.get("BENCH_API_WORKERS", "2"))
 # Threads per worker: above 1, gunicorn's gthread worker (a request's database round trips
 # then overlap another's Python), else sync workers.
 THREADS = int(os.environ.get("BENCH_API_THREADS", "4"))

@@ -8,9 +8,10 @@ import os
 
 wsgi_app = "datacollab.config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# About 1.5 workers per core, 4 threads each: 3 x 4 served the rows API best on 2 cores
-# (docs/benchmarks.md). WEB_CONCURRENCY is the name gunicorn and most platforms use.
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# One worker per core, 4 threads each: once a rows request cost about 1 ms of CPU, 2 x 4
+# served 1.1 to 1.2 times what 3 x 4 did on 2 cores, with a lower p99 (docs/benchmarks.md,
+# "Issue 12, third round"). WEB_CONCURRENCY is the name gunicorn and most platforms use.
+workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 # Import the app once in the master, so workers fork warm and a broken release fails at once.
