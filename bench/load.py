@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--think-ms", type=float, default=1000, help="mean think time (0: none)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (WEB_CONCURRENCY)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--warmup", type=float, default=10, help="seconds of load before measuring")
     parser.add_argument("--keep", action="store_true", help="keep the stack's logs folder")
