@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
@@ -67,7 +68,9 @@ def test_feedback_refused_before_the_session_ends(convener, cohort):
     session = make_session(actor=convener, cohort=cohort, starts_at=at(2))
     person = make_participant(cohort)
     respond(actor=person, session=session, response="yes")
-    _move_to(session, at(-0.01), hours=3)
+    # Started 15 minutes ago, ends in 2 h 45: relative to now, not to 14:00 today (at(-0.01)
+    # made the test fail whenever it ran after 16:45 UTC).
+    _move_to(session, timezone.now() - timedelta(minutes=15), hours=3)
     with pytest.raises(Conflict, match="once the session has ended"):
         give_feedback(actor=person, session=session, rating=4)
 
