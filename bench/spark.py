@@ -49,10 +49,7 @@ django.setup()
 
 from datacollab.dataplane import spark  # noqa: E402
 from datacollab.privacy.engine import (  # noqa: E402
-    AggregateQuery,
     ColumnSpec,
-    MeasureBounds,
-    Protection,
     TableSpec,
     run,
 )
@@ -70,26 +67,8 @@ TABLE = TableSpec(
         ColumnSpec("pm25", "number"),
     )
 )
-PROTECTION = Protection(
-    contributor="firm",
-    dimensions=("zone", "recorded_at"),
-    measures=(MeasureBounds("speed", 0.0, 35.0), MeasureBounds("pm25", 0.0, 80.0)),
-    unit="trip_id",
-    epsilon=1.0,
-    max_cells_per_unit=4,
-    max_rows_per_cell=2,
-    public_dimensions=True,
-)
-QUERY = AggregateQuery.from_dict(
-    {
-        "dimensions": [{"column": "zone"}, {"column": "recorded_at", "bucket": "hour_of_day"}],
-        "measures": [
-            {"function": "count"},
-            {"function": "mean", "column": "speed"},
-            {"function": "mean", "column": "pm25"},
-        ],
-    }
-)
+# The same protection and query as bench/aggregation.py, so the two benches' figures compare.
+from aggregation import PROTECTION, QUERY  # noqa: E402
 
 
 def generate(path: Path, rows: int) -> None:
