@@ -2,13 +2,23 @@
 
 Whatever the child does (finish, refuse, run out of memory, crash, get killed, hang), the parent
 gets an `Outcome`; it never raises for a bad file.
+
+The child is forked by the fork server (forkserver.py), which has the parse's libraries
+loaded already: a small file's parse then costs a few hundredths of a second of CPU instead of
+most of a second spent starting Python and importing. With DATASETS_INGEST_FORK_SERVER off
+(or when the server cannot start) it is a fresh `python -m ...ingest.worker` process, as
+before. Both paths give the same Outcome: the fork server reports the child's wait status and
+rusage as wait4 gives them to a parent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import select
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -20,10 +30,14 @@ from pathlib import Path
 from typing import IO, Any
 
 import datacollab
+from datacollab.datasets.ingest import forkclient
 from datacollab.datasets.ingest.limits import Limits
 from datacollab.datasets.ingest.worker import RESULT_NAME
 
 POLL_SECONDS = 0.05
+# After a kill asked of the fork server, how long to wait for its report before killing the
+# child by pid (the server is single-threaded and answers within milliseconds when alive).
+KILL_REPORT_SECONDS = 10.0
 STDERR_KEEP = 200  # lines of the child's stderr kept for the log
 
 
@@ -95,6 +109,9 @@ def _child_environment() -> dict[str, str]:
     # (A fixed mmap threshold and trimming would save more, at a quarter more CPU time.)
     env["MALLOC_ARENA_MAX"] = "2"
     env["ARROW_IO_THREADS"] = "2"
+    # Arrow's bundled jemalloc starts a background thread at import (unused: the pool is the
+    # system's). Without it the fork server forks a single-threaded process.
+    env["JE_ARROW_MALLOC_CONF"] = "background_thread:false"
     # Who the parent is, so the worker can tell "my parent died" from "my parent is PID 1"
     # (the task worker as a container's first process, without an init).
     env["DATACOLLAB_INGEST_PARENT"] = str(os.getpid())
@@ -120,6 +137,7 @@ def run_worker(
     on_start: Callable[[int], None] | None = None,
     on_tick: Callable[[], None] | None = None,
     tick_seconds: float = 15.0,
+    fork_server: bool | None = None,
 ) -> Outcome:
     """Parse `source` in a child process with `limits`; everything it writes stays in work_dir.
 
@@ -127,6 +145,7 @@ def run_worker(
     carried over to the file's columns (ingest/carry.py), or, with neither, one is inferred.
     `options` correct the detected format, encoding or delimiter.
     `on_tick` is called every `tick_seconds` while the child runs (the upload's lease renewal).
+    `fork_server`: fork the child from the fork server (default: DATASETS_INGEST_FORK_SERVER).
     """
     source, work_dir = source.resolve(), work_dir.resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -142,7 +161,93 @@ def run_worker(
         "options": options or {},
     }
     job_path.write_text(json.dumps(job), encoding="utf-8")
-    started = time.monotonic()
+    watch = _Watch(limits, on_tick, tick_seconds)
+    ended: _Ended | None = None
+    if _use_fork_server(fork_server):
+        ended = _run_forked(job_path, work_dir, watch, on_progress, on_start)
+    if ended is None:
+        ended = _run_fresh(job_path, work_dir, watch, on_progress, on_start)
+    outcome = Outcome(
+        status="refused",
+        peak_rss_mb=int(ended.maxrss_kb / 1024),
+        cpu_seconds=ended.cpu,
+        wall_seconds=time.monotonic() - watch.started,
+        pid=ended.pid,
+        stderr="\n".join(ended.stderr),
+    )
+    if ended.timed_out:
+        outcome.refusal = {"code": "timeout", "params": {"seconds": f"{limits.wall_seconds:g}"}}
+        return outcome
+    if ended.returncode < 0:
+        outcome.refusal = _signal_refusal(
+            -ended.returncode, limits, outcome.peak_rss_mb, outcome.cpu_seconds
+        )
+        return outcome
+    return _read_result(work_dir, outcome, limits)
+
+
+def _use_fork_server(asked: bool | None) -> bool:
+    if asked is not None:
+        return asked
+    from django.conf import settings
+
+    if not settings.configured:  # a script without Django: the default
+        return True
+    return bool(getattr(settings, "DATASETS_INGEST_FORK_SERVER", True))
+
+
+@dataclass
+class _Ended:
+    """How the child ended, from whichever parent reaped it."""
+
+    pid: int
+    returncode: int  # negative: the signal that killed it
+    maxrss_kb: int
+    cpu: float
+    timed_out: bool
+    stderr: deque[str]
+
+
+class _Watch:
+    """The parent's clock: lease ticks and the wall-clock deadline."""
+
+    def __init__(
+        self, limits: Limits, on_tick: Callable[[], None] | None, tick_seconds: float
+    ) -> None:
+        self.wall_seconds = limits.wall_seconds
+        self.on_tick, self.tick_seconds = on_tick, tick_seconds
+        self.begin()
+
+    def begin(self) -> None:
+        self.started = time.monotonic()
+        self.deadline = self.started + self.wall_seconds
+        self.next_tick = self.started + self.tick_seconds
+
+    def tick(self) -> None:
+        if self.on_tick is not None and time.monotonic() >= self.next_tick:
+            self.next_tick = time.monotonic() + self.tick_seconds
+            self.on_tick()
+
+    def overdue(self) -> bool:
+        return time.monotonic() > self.deadline
+
+
+def _start_reader(
+    stream: IO[bytes], on_progress: Callable[[str], None] | None
+) -> tuple[threading.Thread, deque[str]]:
+    kept: deque[str] = deque(maxlen=STDERR_KEEP)
+    reader = threading.Thread(target=_read_stderr, args=(stream, kept, on_progress), daemon=True)
+    reader.start()
+    return reader, kept
+
+
+def _run_fresh(
+    job_path: Path,
+    work_dir: Path,
+    watch: _Watch,
+    on_progress: Callable[[str], None] | None,
+    on_start: Callable[[int], None] | None,
+) -> _Ended:
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
         [sys.executable, "-m", "datacollab.datasets.ingest.worker", str(job_path)],
         stdin=subprocess.DEVNULL,
@@ -154,24 +259,16 @@ def run_worker(
     )
     if on_start is not None:
         on_start(process.pid)
-    kept: deque[str] = deque(maxlen=STDERR_KEEP)
     assert process.stderr is not None
-    reader = threading.Thread(
-        target=_read_stderr, args=(process.stderr, kept, on_progress), daemon=True
-    )
-    reader.start()
+    reader, kept = _start_reader(process.stderr, on_progress)
     timed_out = False
-    deadline = started + limits.wall_seconds
-    next_tick = started + tick_seconds
     # wait4 (not Popen.wait) so the child's own peak memory and CPU time come back with it.
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
-        if on_tick is not None and time.monotonic() >= next_tick:
-            next_tick = time.monotonic() + tick_seconds
-            on_tick()
-        if time.monotonic() > deadline:
+        watch.tick()
+        if watch.overdue():
             timed_out = True
             process.kill()
             pid, status, usage = os.wait4(process.pid, 0)
@@ -180,23 +277,129 @@ def run_worker(
     process.returncode = os.waitstatus_to_exitcode(status)
     reader.join(timeout=5)
     process.stderr.close()
-    outcome = Outcome(
-        status="refused",
-        peak_rss_mb=int(usage.ru_maxrss / 1024),
-        cpu_seconds=usage.ru_utime + usage.ru_stime,
-        wall_seconds=time.monotonic() - started,
+    return _Ended(
         pid=process.pid,
-        stderr="\n".join(kept),
+        returncode=process.returncode,
+        maxrss_kb=usage.ru_maxrss,
+        cpu=usage.ru_utime + usage.ru_stime,
+        timed_out=timed_out,
+        stderr=kept,
     )
-    if timed_out:
-        outcome.refusal = {"code": "timeout", "params": {"seconds": f"{limits.wall_seconds:g}"}}
-        return outcome
-    if process.returncode < 0:
-        outcome.refusal = _signal_refusal(
-            -process.returncode, limits, outcome.peak_rss_mb, outcome.cpu_seconds
-        )
-        return outcome
-    return _read_result(work_dir, outcome, limits)
+
+
+def _run_forked(
+    job_path: Path,
+    work_dir: Path,
+    watch: _Watch,
+    on_progress: Callable[[str], None] | None,
+    on_start: Callable[[int], None] | None,
+) -> _Ended | None:
+    """The child forked by the fork server; None when no server could take the job (the
+    caller then starts a fresh process). A server found dead is replaced once."""
+    read_end, write_end = os.pipe()
+    try:
+        for attempt in range(2):
+            try:
+                job, pid = forkclient.submit(
+                    job=str(job_path),
+                    work_dir=str(work_dir),
+                    stderr_fd=write_end,
+                    env=_child_environment(),
+                )
+                break
+            except forkclient.ServerUnavailable:
+                if attempt == 1:
+                    os.close(read_end)
+                    return None
+    finally:
+        os.close(write_end)  # the child holds the only write end now: EOF when it ends
+    watch.begin()  # the server's start, on the first parse, is not the parse's time
+    if on_start is not None:
+        on_start(pid)
+    stream = os.fdopen(read_end, "rb")
+    reader, kept = _start_reader(stream, on_progress)
+    with job:
+        report, timed_out, seen = _watch_forked(job, pid, watch)
+    reader.join(timeout=5)
+    stream.close()
+    if report is None:
+        # The server died while the child ran, and the child with it (it asked to be killed
+        # when its parent dies): killed, with what /proc last showed of its use.
+        return _Ended(pid, -signal.SIGKILL, seen.maxrss_kb, seen.cpu, timed_out, kept)
+    return _Ended(
+        pid=pid,
+        returncode=os.waitstatus_to_exitcode(int(report["status"])),
+        maxrss_kb=int(report["maxrss_kb"]),
+        cpu=float(report["cpu"]),
+        timed_out=timed_out,
+        stderr=kept,
+    )
+
+
+def _watch_forked(
+    job: socket.socket, pid: int, watch: _Watch
+) -> tuple[dict[str, Any] | None, bool, _Seen]:
+    """Wait for the server's report on the child: (report or None, timed out, last /proc view)."""
+    seen = _Seen()
+    timed_out = False
+    give_up = float("inf")
+    while True:
+        readable, _, _ = select.select([job], [], [], POLL_SECONDS)
+        if readable:
+            try:
+                data = job.recv(forkclient.MESSAGE_BYTES)
+            except OSError:
+                data = b""
+            if not data:
+                _wait_gone(pid)
+                return None, timed_out, seen
+            return json.loads(data), timed_out, seen
+        seen.sample(pid)
+        watch.tick()
+        if not timed_out and watch.overdue():
+            timed_out = True
+            give_up = time.monotonic() + KILL_REPORT_SECONDS
+            with contextlib.suppress(OSError):
+                job.send(b"kill")
+        if time.monotonic() > give_up:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            _wait_gone(pid)
+            return None, timed_out, seen
+
+
+class _Seen:
+    """The child's CPU and peak RSS as /proc shows them while it runs: what the Outcome
+    reports if the server dies before it can report the child's rusage."""
+
+    def __init__(self) -> None:
+        self.cpu = 0.0
+        self.maxrss_kb = 0
+
+    def sample(self, pid: int) -> None:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+            status = Path(f"/proc/{pid}/status").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            return
+        fields = stat.rsplit(")", 1)[-1].split()
+        self.cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                self.maxrss_kb = max(self.maxrss_kb, int(line.split()[1]))
+
+
+def _wait_gone(pid: int, seconds: float = 5.0) -> None:
+    """Until the child is dead (gone or a zombie), so nothing writes in work_dir after us."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[-1]
+        except OSError:
+            return
+        if state.split()[0] in ("Z", "X"):
+            return
+        time.sleep(0.01)
 
 
 def _read_result(work_dir: Path, outcome: Outcome, limits: Limits) -> Outcome:
