@@ -19,6 +19,7 @@ from django.utils import timezone
 import datacollab
 from datacollab.core.errors import Conflict
 from datacollab.core.models import AuditEntry
+from datacollab.datasets.ingest import forkclient
 from datacollab.datasets.ingest.lease import this_process
 from datacollab.datasets.models import DatasetVersion, Upload
 from datacollab.datasets.selectors.uploads import worker_stopped
@@ -41,10 +42,13 @@ ROWS = 200_000
 
 
 def _worker_pids() -> list[int]:
+    """The parsing workers: children of the fork server, or fresh worker processes."""
+    server = forkclient.running()
     return [
         child.pid
-        for child in psutil.Process().children()
-        if "datacollab.datasets.ingest.worker" in " ".join(child.cmdline())
+        for child in psutil.Process().children(recursive=True)
+        if (server is not None and child.ppid() == server.pid)
+        or "datacollab.datasets.ingest.worker" in " ".join(child.cmdline())
     ]
 
 
@@ -53,8 +57,12 @@ def _files(folder: Path) -> list[Path]:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("fork_server", [True, False], ids=["forked", "fresh"])
 @pytest.mark.parametrize("phase", ["check-text", "validate", "write"])
-def test_sigkill_of_the_worker_leaves_no_version_and_a_retry_succeeds(ingest_dirs, phase):
+def test_sigkill_of_the_worker_leaves_no_version_and_a_retry_succeeds(
+    ingest_dirs, settings, phase, fork_server
+):
+    settings.DATASETS_INGEST_FORK_SERVER = fork_server
     owner, dataset = owner_and_dataset()
     upload = upload_file(
         actor=owner, dataset=dataset, path=sensor_csv(ingest_dirs / "big.csv", ROWS)
@@ -155,14 +163,20 @@ def test_sigkill_of_the_task_worker_shows_failed_and_allows_a_retry_at_once(
             lambda: Upload.objects.filter(dataset=dataset, status="processing").first(),
             "the upload to be processing",
         )
-        worker = _wait_for(lambda: _descendants(runner.pid), "the parsing worker")[0]
+        # The fork server and the worker it forked.
+        workers = _wait_for(
+            lambda: found if len(found := _descendants(runner.pid)) >= 2 else None,
+            "the fork server and the parsing worker",
+        )
         runner.send_signal(signal.SIGKILL)
         runner.wait(timeout=30)
     finally:
         if runner.poll() is None:
             runner.kill()
-    # The parsing worker dies with its parent (PR_SET_PDEATHSIG): no orphan parses on.
-    _wait_for(lambda: not psutil.pid_exists(worker) or _zombie(worker), "the worker to die")
+    # The fork server dies with the task worker and the parsing worker with the fork server
+    # (PR_SET_PDEATHSIG, each): no orphan parses on.
+    for worker in workers:
+        _wait_for(lambda w=worker: not psutil.pid_exists(w) or _zombie(w), "the worker to die")
     upload.refresh_from_db()
     assert (upload.status, upload.runner_pid) == ("processing", runner.pid)
 

@@ -336,6 +336,9 @@ DATASETS_MAX_UPLOAD_BYTES = int(os.environ.get("DATASETS_MAX_UPLOAD_BYTES", str(
 # exhaust the machine.
 DATASETS_WORKER_MEMORY_MB = int(os.environ.get("DATASETS_WORKER_MEMORY_MB", "1536"))
 DATASETS_WORKER_CPU_SECONDS = int(os.environ.get("DATASETS_WORKER_CPU_SECONDS", "900"))
+# Fork each parsing worker from a long-lived process that has the parse's libraries loaded
+# (docs/operations.md): false starts a fresh Python process per upload, as before.
+DATASETS_INGEST_FORK_SERVER = env_bool("DATASETS_INGEST_FORK_SERVER", default=True)
 # A Table Schema given with an upload is refused past these before it is parsed.
 DATASETS_SCHEMA_MAX_BYTES = int(os.environ.get("DATASETS_SCHEMA_MAX_BYTES", str(1024**2)))
 DATASETS_SCHEMA_MAX_DEPTH = int(os.environ.get("DATASETS_SCHEMA_MAX_DEPTH", "32"))
