@@ -87,7 +87,7 @@ def _starter_loop() -> None:
         env, future = _starts.get()
         try:
             future.set_result(_start(env))
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+        except BaseException as exc:
             future.set_exception(exc)
 
 

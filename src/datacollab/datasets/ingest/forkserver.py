@@ -48,8 +48,8 @@ def preload() -> None:
     """Import what every parse imports, once; nothing here may open a file or start a thread."""
     import duckdb  # noqa: F401
     import numpy  # noqa: F401
-    import pyarrow  # noqa: F401
-    import pyarrow.compute  # noqa: F401
+    import pyarrow
+    import pyarrow.compute
     import pyarrow.parquet  # noqa: F401
 
     import datacollab.datasets.ingest.carry
@@ -212,7 +212,11 @@ def main(argv: list[str]) -> int:
     # collections do not write to (and so copy) every page they live on.
     gc.collect()
     gc.freeze()
-    ready = {"pid": os.getpid(), "threads": os_threads(), "python_threads": threading.active_count()}
+    ready = {
+        "pid": os.getpid(),
+        "threads": os_threads(),
+        "python_threads": threading.active_count(),
+    }
     control.send(json.dumps(ready).encode())
     with contextlib.suppress(KeyboardInterrupt):
         Server(control).serve()
