@@ -8,6 +8,7 @@ the process: Linux's "kill me when my parent dies" (which the server asks for) f
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import queue
@@ -110,6 +111,7 @@ def server(env: dict[str, str]) -> Server:
             _server = None
         if _server is None:
             _server = _start_on_starter(env)
+            atexit.register(stop)
         return _server
 
 
@@ -155,8 +157,9 @@ def running() -> Server | None:
 
 
 def stop() -> None:
-    """Stop the server (it kills any job it is running)."""
+    """Stop the server (it kills any job it is running); also at the process's exit."""
     global _server
+    atexit.unregister(stop)
     with _lock:
         if _server is not None:
             _discard(_server)

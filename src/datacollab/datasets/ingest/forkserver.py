@@ -89,8 +89,9 @@ class Server:
         signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)
         while True:
-            watched = [s for pid, s in self.jobs.items() if pid not in self.hung_up]
-            readable, _, _ = select.select([self.control, self.wake_r, *watched], [], [])
+            watched: list[socket.socket | int] = [self.control, self.wake_r]
+            watched += [s for pid, s in self.jobs.items() if pid not in self.hung_up]
+            readable, _, _ = select.select(watched, [], [])
             if self.wake_r in readable:
                 with contextlib.suppress(BlockingIOError):
                     os.read(self.wake_r, 4096)
