@@ -9,21 +9,37 @@ the process: Linux's "kill me when my parent dies" (which the server asks for) f
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import queue
+import select
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from datacollab.datasets.ingest.forkserver import MESSAGE_BYTES
 
 # Importing the parse's libraries on a busy machine: generous, it happens once.
 READY_SECONDS = 120.0
+# After a kill asked of the server, how long to wait for its report before killing the child
+# by pid (the server is single-threaded and answers within milliseconds when alive).
+KILL_REPORT_SECONDS = 10.0
+
+
+class Clock(Protocol):
+    """The runner's clock (runner._Watch): lease ticks and the wall-clock deadline."""
+
+    def tick(self) -> None: ...
+
+    def overdue(self) -> bool: ...
 
 
 class ServerUnavailable(Exception):
@@ -164,3 +180,69 @@ def stop() -> None:
         if _server is not None:
             _discard(_server)
             _server = None
+
+
+def wait_for_report(
+    job: socket.socket, pid: int, watch: Clock, poll_seconds: float = 0.05
+) -> tuple[dict[str, Any] | None, bool, Seen]:
+    """Wait for the server's report on the child: (report or None, timed out, last /proc view)."""
+    seen = Seen()
+    timed_out = False
+    give_up = float("inf")
+    while True:
+        readable, _, _ = select.select([job], [], [], poll_seconds)
+        if readable:
+            try:
+                data = job.recv(MESSAGE_BYTES)
+            except OSError:
+                data = b""
+            if not data:
+                _wait_gone(pid)
+                return None, timed_out, seen
+            return json.loads(data), timed_out, seen
+        seen.sample(pid)
+        watch.tick()
+        if not timed_out and watch.overdue():
+            timed_out = True
+            give_up = time.monotonic() + KILL_REPORT_SECONDS
+            with contextlib.suppress(OSError):
+                job.send(b"kill")
+        if time.monotonic() > give_up:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            _wait_gone(pid)
+            return None, timed_out, seen
+
+
+class Seen:
+    """The child's CPU and peak RSS as /proc shows them while it runs: what the Outcome
+    reports if the server dies before it can report the child's rusage."""
+
+    def __init__(self) -> None:
+        self.cpu = 0.0
+        self.maxrss_kb = 0
+
+    def sample(self, pid: int) -> None:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+            status = Path(f"/proc/{pid}/status").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            return
+        fields = stat.rsplit(")", 1)[-1].split()
+        self.cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                self.maxrss_kb = max(self.maxrss_kb, int(line.split()[1]))
+
+
+def _wait_gone(pid: int, seconds: float = 5.0) -> None:
+    """Until the child is dead (gone or a zombie), so nothing writes in work_dir after us."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[-1]
+        except OSError:
+            return
+        if state.split()[0] in ("Z", "X"):
+            return
+        time.sleep(0.01)

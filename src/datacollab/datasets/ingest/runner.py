@@ -13,12 +13,9 @@ rusage as wait4 gives them to a parent.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import select
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -35,9 +32,6 @@ from datacollab.datasets.ingest.limits import Limits
 from datacollab.datasets.ingest.worker import RESULT_NAME
 
 POLL_SECONDS = 0.05
-# After a kill asked of the fork server, how long to wait for its report before killing the
-# child by pid (the server is single-threaded and answers within milliseconds when alive).
-KILL_REPORT_SECONDS = 10.0
 STDERR_KEEP = 200  # lines of the child's stderr kept for the log
 
 
@@ -319,7 +313,7 @@ def _run_forked(
     stream = os.fdopen(read_end, "rb")
     reader, kept = _start_reader(stream, on_progress)
     with job:
-        report, timed_out, seen = _watch_forked(job, pid, watch)
+        report, timed_out, seen = forkclient.wait_for_report(job, pid, watch, POLL_SECONDS)
     reader.join(timeout=5)
     stream.close()
     if report is None:
@@ -334,72 +328,6 @@ def _run_forked(
         timed_out=timed_out,
         stderr=kept,
     )
-
-
-def _watch_forked(
-    job: socket.socket, pid: int, watch: _Watch
-) -> tuple[dict[str, Any] | None, bool, _Seen]:
-    """Wait for the server's report on the child: (report or None, timed out, last /proc view)."""
-    seen = _Seen()
-    timed_out = False
-    give_up = float("inf")
-    while True:
-        readable, _, _ = select.select([job], [], [], POLL_SECONDS)
-        if readable:
-            try:
-                data = job.recv(forkclient.MESSAGE_BYTES)
-            except OSError:
-                data = b""
-            if not data:
-                _wait_gone(pid)
-                return None, timed_out, seen
-            return json.loads(data), timed_out, seen
-        seen.sample(pid)
-        watch.tick()
-        if not timed_out and watch.overdue():
-            timed_out = True
-            give_up = time.monotonic() + KILL_REPORT_SECONDS
-            with contextlib.suppress(OSError):
-                job.send(b"kill")
-        if time.monotonic() > give_up:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            _wait_gone(pid)
-            return None, timed_out, seen
-
-
-class _Seen:
-    """The child's CPU and peak RSS as /proc shows them while it runs: what the Outcome
-    reports if the server dies before it can report the child's rusage."""
-
-    def __init__(self) -> None:
-        self.cpu = 0.0
-        self.maxrss_kb = 0
-
-    def sample(self, pid: int) -> None:
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-            status = Path(f"/proc/{pid}/status").read_text(encoding="ascii", errors="replace")
-        except OSError:
-            return
-        fields = stat.rsplit(")", 1)[-1].split()
-        self.cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        for line in status.splitlines():
-            if line.startswith("VmHWM:"):
-                self.maxrss_kb = max(self.maxrss_kb, int(line.split()[1]))
-
-
-def _wait_gone(pid: int, seconds: float = 5.0) -> None:
-    """Until the child is dead (gone or a zombie), so nothing writes in work_dir after us."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[-1]
-        except OSError:
-            return
-        if state.split()[0] in ("Z", "X"):
-            return
-        time.sleep(0.01)
 
 
 def _read_result(work_dir: Path, outcome: Outcome, limits: Limits) -> Outcome:
