@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from datacollab.datasets.ingest import forkclient
-from datacollab.datasets.ingest.limits import Limits
+from datacollab.datasets.ingest.limits import MB, Limits
 from datacollab.datasets.ingest.messages import refusal_message
 from datacollab.datasets.ingest.runner import run_worker
 from tests.datasets.factories_ingest import (
@@ -190,3 +190,70 @@ def _zombie(pid: int) -> bool:
         return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return True
+
+
+@pytest.mark.parametrize("fork_server", [True, False], ids=["forked", "fresh"])
+def test_the_memory_limit_refuses_on_both_paths(ingest_dirs, fork_server):
+    # The preloaded libraries count toward the forked child's address space as they do in a
+    # fresh worker, which loads them before it parses: 120 MB is too little for either.
+    path = sensor_csv(ingest_dirs / "big.csv", 1000)
+
+    outcome = run_worker(
+        source=path,
+        name="big.csv",
+        work_dir=ingest_dirs / "work",
+        limits=Limits(memory_mb=120),
+        fork_server=fork_server,
+    )
+
+    assert outcome.refusal == {"code": "out-of-memory", "params": {"limit_mb": 120}}
+
+
+@pytest.mark.parametrize("fork_server", [True, False], ids=["forked", "fresh"])
+def test_progress_lines_reach_the_parent_on_both_paths(small_csv, tmp_path, fork_server):
+    phases: list[str] = []
+
+    outcome = _parse(small_csv, tmp_path / "w", fork_server=fork_server, on_progress=phases.append)
+
+    assert outcome.status == "valid"
+    assert phases == ["detect", "check-text", "infer", "validate", "write", "checksum"]
+
+
+@pytest.mark.parametrize("fork_server", [True, False], ids=["forked", "fresh"])
+def test_the_child_parses_under_its_rlimits_on_both_paths(ingest_dirs, fork_server):
+    # Large enough that the child is still parsing when its "infer" line is read.
+    path = sensor_csv(ingest_dirs / "big.csv", 100_000)
+    limits = Limits(memory_mb=1000, cpu_seconds=77, open_files=99, max_output_bytes=50 * MB)
+    started: list[int] = []
+    seen: dict[str, str] = {}
+
+    def read_limits(phase: str) -> None:
+        if phase == "infer":  # the child is mid-parse
+            for line in Path(f"/proc/{started[0]}/limits").read_text().splitlines():
+                name, _, rest = line.partition("  ")
+                seen[name.strip()] = " ".join(rest.split()[:2])
+
+    outcome = run_worker(
+        source=path,
+        name="big.csv",
+        work_dir=ingest_dirs / "work",
+        limits=limits,
+        on_start=started.append,
+        on_progress=read_limits,
+        fork_server=fork_server,
+    )
+
+    assert outcome.status == "valid"
+    assert (
+        seen["Max address space"],
+        seen["Max cpu time"],
+        seen["Max open files"],
+        seen["Max file size"],
+        seen["Max core file size"],
+    ) == (
+        f"{1000 * MB} {1000 * MB}",
+        "77 82",
+        "99 99",
+        f"{50 * MB} {50 * MB}",
+        "0 0",
+    )
