@@ -257,3 +257,25 @@ def test_the_child_parses_under_its_rlimits_on_both_paths(ingest_dirs, fork_serv
         f"{50 * MB} {50 * MB}",
         "0 0",
     )
+
+
+def test_a_fork_server_that_cannot_start_leaves_the_parse_to_a_fresh_process(
+    small_csv, tmp_path, monkeypatch
+):
+    forkclient.stop()
+    monkeypatch.setattr(forkclient, "READY_SECONDS", 0.001)  # no server is ready that soon
+    monkeypatch.setattr(forkclient, "_retry_after", 0.0)
+    commands: list[str] = []
+
+    def command(pid: int) -> None:
+        commands.append(" ".join(psutil.Process(pid).cmdline()[1:3]))
+
+    first = _parse(small_csv, tmp_path / "w1", fork_server=True, on_start=command)
+    second = _parse(small_csv, tmp_path / "w2", fork_server=True, on_start=command)
+
+    assert (first.status, second.status) == ("valid", "valid")
+    assert commands == ["-m datacollab.datasets.ingest.worker"] * 2
+    assert forkclient.running() is None
+    # A failed start is not tried again at once: the second parse went straight to a fresh
+    # process (a start takes longer than 0.001 s, so a second try would have failed too).
+    assert forkclient._retry_after > 0

@@ -32,6 +32,7 @@ READY_SECONDS = 120.0
 # After a kill asked of the server, how long to wait for its report before killing the child
 # by pid (the server is single-threaded and answers within milliseconds when alive).
 KILL_REPORT_SECONDS = 10.0
+RETRY_START_SECONDS = 60.0
 
 
 class Clock(Protocol):
@@ -63,6 +64,7 @@ _lock = threading.Lock()
 _server: Server | None = None
 _starts: queue.Queue[tuple[dict[str, str], Future[Server]]] = queue.Queue()
 _starter: threading.Thread | None = None
+_retry_after = 0.0  # monotonic time before which no start is tried (after a failed one)
 
 
 def _start(env: dict[str, str]) -> Server:
@@ -115,7 +117,12 @@ def _start_on_starter(env: dict[str, str]) -> Server:
         _starter.start()
     future: Future[Server] = Future()
     _starts.put((env, future))
-    return future.result()
+    try:
+        return future.result()
+    except ServerUnavailable:
+        raise
+    except Exception as exc:  # e.g. no interpreter to start: the parse runs afresh instead
+        raise ServerUnavailable(str(exc)) from exc
 
 
 def server(env: dict[str, str]) -> Server:
@@ -126,9 +133,22 @@ def server(env: dict[str, str]) -> Server:
             _discard(_server)
             _server = None
         if _server is None:
-            _server = _start_on_starter(env)
+            if time.monotonic() < _retry_after:
+                raise ServerUnavailable("the fork server failed to start a moment ago")
+            try:
+                _server = _start_on_starter(env)
+            except ServerUnavailable:
+                _failed()
+                raise
             atexit.register(stop)
         return _server
+
+
+def _failed() -> None:
+    """A server that cannot start is not tried again for a while: meanwhile each parse is
+    a fresh process, without paying for a failed start first."""
+    global _retry_after
+    _retry_after = time.monotonic() + RETRY_START_SECONDS
 
 
 def _discard(old: Server) -> None:

@@ -242,6 +242,7 @@ def _run_fresh(
     on_progress: Callable[[str], None] | None,
     on_start: Callable[[int], None] | None,
 ) -> _Ended:
+    watch.begin()  # a failed attempt at the fork server is not the parse's time
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
         [sys.executable, "-m", "datacollab.datasets.ingest.worker", str(job_path)],
         stdin=subprocess.DEVNULL,
