@@ -27,6 +27,6 @@ def date(value: date_type | Any, arg: str | None = None) -> str:
         return dates.date_format(value, arg)
     except AttributeError:
         try:
-            return dateformat.format(value, arg)
+            return dateformat.format(value, arg or "")
         except AttributeError:
             return ""
