@@ -311,3 +311,18 @@ def test_cohort_page_falls_back_to_english_with_its_lang(client):
     html = response.content.decode()
     assert '<dd lang="en-gb">open data for cities</dd>' in html
     assert '<div lang="en-gb"><p>Six months of <em>peer learning</em>.</p>' in html
+
+
+def test_texts_translations_page_query_count_does_not_grow_with_cohorts(convener, login):
+    _network()
+    client = login(convener)
+    make_cohort(slug="c0")
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("setup-texts-translations"))
+    for n in range(1, 5):
+        cohort = make_cohort(slug=f"c{n}")
+        translate_cohort(actor=convener, cohort=cohort, language="fr", texts={"focus": "villes"})
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("setup-texts-translations"))
+
+    assert (response.status_code, len(many)) == (200, len(few))
