@@ -326,3 +326,38 @@ def test_texts_translations_page_query_count_does_not_grow_with_cohorts(convener
         response = client.get(reverse("setup-texts-translations"))
 
     assert (response.status_code, len(many)) == (200, len(few))
+
+
+# --- over the API ---------------------------------------------------------------------------
+
+
+def test_api_cohort_in_french_gives_the_french_focus_and_its_languages(convener, client):
+    cohort = _cohort()
+    translate_cohort(
+        actor=convener,
+        cohort=cohort,
+        language="fr",
+        texts={"focus": "données ouvertes des villes", "description": "Six mois."},
+    )
+
+    body = client.get("/api/v1/cohorts/cities?lang=fr").json()
+
+    assert {k: body[k] for k in ("focus", "description", "language", "languages")} == {
+        "focus": "données ouvertes des villes",
+        "description": "Six mois.",
+        "language": "fr",
+        "languages": ["en-gb", "fr"],
+    }
+
+
+def test_api_cohorts_without_a_version_fall_back_to_the_english(client):
+    _cohort()
+
+    body = client.get("/api/v1/cohorts?lang=pt").json()
+
+    cohort = body["results"][0]
+    assert (cohort["focus"], cohort["language"], cohort["requested_language"]) == (
+        "open data for cities",
+        "en-gb",
+        "pt",
+    )
