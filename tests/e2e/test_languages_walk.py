@@ -265,7 +265,7 @@ APPLICANT_PAGES: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
 ]
 
 
-def _convener_pages(d: dict[str, Any]) -> list[tuple[str, str]]:
+def _convener_pages(d: dict[str, Any], language: str) -> list[tuple[str, str]]:
     call, cohort = d["call"].slug, d["cohort"].slug
     english = Application.objects.get(created_by__email="lagos@example.org").pk
     return [
@@ -276,6 +276,8 @@ def _convener_pages(d: dict[str, Any]) -> list[tuple[str, str]]:
         ("setup-questions", f"/convener/setup/calls/{call}/questions/"),
         ("setup-eligibility", f"/convener/setup/calls/{call}/eligibility/"),
         ("setup-rubric", f"/convener/setup/calls/{call}/rubric/"),
+        ("texts-translations", "/convener/setup/translations/"),
+        ("cohort-translation", f"/convener/setup/translations/cohorts/{cohort}/{language}/"),
         ("applications", f"/convener/calls/{call}/applications/"),
         ("application", f"/applications/{english}/"),
         ("application-reviews", f"/convener/calls/{call}/applications/{english}/reviews/"),
@@ -310,7 +312,7 @@ def test_walk_in_language_finds_no_english(live_server, browser, language):
 
     convener = person(browser, "desktop", base, "cora@example.org")
     choose_language(convener, LANGUAGE_NAMES[language])
-    _walk(convener, base, language, "desktop", _convener_pages(data), found)
+    _walk(convener, base, language, "desktop", _convener_pages(data, language), found)
     convener.context.close()
 
     # The reviewer's pages hold the same texts (the call's, the English application's).

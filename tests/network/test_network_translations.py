@@ -361,3 +361,13 @@ def test_api_cohorts_without_a_version_fall_back_to_the_english(client):
         "en-gb",
         "pt",
     )
+
+
+def test_cohort_translation_form_marks_the_english_original_with_its_language(convener, login):
+    make_cohort(slug="tags", focus="data <for> cities")
+
+    response = login(convener).get(
+        reverse("setup-cohort-translation", args=["tags", "es"]), HTTP_ACCEPT_LANGUAGE="es"
+    )
+
+    assert '<span lang="en-gb">data &lt;for&gt; cities</span>' in response.content.decode()

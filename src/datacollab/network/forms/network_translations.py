@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from datacollab.core.content_language import outdated_fields, translation_values
@@ -13,6 +15,14 @@ from datacollab.core.content_language import outdated_fields, translation_values
 # Long texts (Markdown): a text area, and the original shown whole below the form rather
 # than squeezed into a help text.
 LONG = ("description",)
+
+
+def _original(text: str, language: str) -> SafeString:
+    """ "Original: …" with the original marked with its language, for screen readers (and the
+    languages walk, which knows it is not an untranslated sentence)."""
+    marked = format_html('<span lang="{}">{}</span>', language, text)
+    # The sentence is escaped as a whole; only the marked original is HTML.
+    return mark_safe(conditional_escape(_("Original: %(text)s")) % {"text": marked})
 
 
 class TextsTranslationForm(forms.Form):
@@ -23,10 +33,13 @@ class TextsTranslationForm(forms.Form):
         for name in original.translatable:
             model_field = model._meta.get_field(name)
             text = str(getattr(original, name) or "")
+            help_text: str
             if name in LONG:
                 help_text = _("Markdown. The original is shown below the form.")
+            elif text:
+                help_text = _original(text, original.language)
             else:
-                help_text = _("Original: %(text)s") % {"text": text} if text else _("Original: —")
+                help_text = _("Original: —")
             self.fields[name] = forms.CharField(
                 label=str(model_field.verbose_name).capitalize(),
                 required=False,
