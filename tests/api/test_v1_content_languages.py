@@ -108,6 +108,18 @@ def test_lang_that_is_no_language_tag_is_a_400_naming_it():
     assert (response.status_code, response.json()["parameter"]) == (400, "lang")
 
 
+def test_lang_refusal_gives_the_known_tags_as_examples_of_an_open_list(settings):
+    """Any well-formed tag is accepted (it falls back to the original), so the refusal's
+    list reads as examples, not as every choice."""
+    settings.LANGUAGES = [("en-gb", "English"), ("es", "Spanish")]
+
+    response = Client().get("/api/v1/learnings?lang=not+a+tag")
+
+    assert response.json()["message"] == (
+        "“not a tag” is not a language tag: give one, for example one of en-gb, es."
+    )
+
+
 def test_call_and_its_questions_in_spanish(convener):
     call = factories.make_call(slug="cities", title="Data for cities", summary="Grants")
     question = call.questions.order_by("position").first()

@@ -78,7 +78,7 @@ SHOWN_ENGLISH = {
     "extra-label": ("Extra column", 'The header names an extra column "a" (column 2).'),
     "missing-label": (
         "Missing column",
-        'The header has no column for the field "a" (column 2 in the schema).',
+        'The header has no column for the field "a", which is field number 2 in the schema.',
     ),
     "blank-label": ("Column without a name", "Column 2 has no name in the header."),
     "duplicate-label": (
@@ -178,3 +178,59 @@ def test_dataset_page_names_error_types_in_the_readers_language(client, tmp_path
         ("type-error", 2, "Error de tipo"),
     ]
     assert "<li>Error de tipo (<code>type-error</code>): 2</li>" in response.content.decode()
+
+
+def test_report_messages_repeated_row_note_english_is_the_same_for_value_and_key() -> None:
+    with translation.override(None):
+        shown = [
+            note_text("the same as in the row at position 2", kind)
+            for kind in ("unique-error", "primary-key")
+        ]
+
+    assert shown == ["it is the same as in row 2", "it is the same as in row 2"]
+
+
+def test_report_messages_repeated_value_and_repeated_key_translate_apart(tmp_path: Path) -> None:
+    """Spanish says "el mismo" of a value and "la misma" of a key: two messages, by context."""
+    catalogue = {
+        "a repeated value\x04it is the same as in row %(row)s": "es el mismo que en la fila "
+        "%(row)s",
+        "a repeated primary key\x04it is the same as in row %(row)s": "es la misma que en la "
+        "fila %(row)s",
+    }
+    unique = report.cell_error("unique-error", note="the same as in the row at position 2", **CELL)
+    key = report.row_error(
+        "primary-key", row=5, cells=[], note="the same as in the row at position 2"
+    )
+
+    with spanish(tmp_path, catalogue):
+        shown = [shown_error(unique)["note"], shown_error(key)["note"]]
+
+    assert shown == ["es el mismo que en la fila 2", "es la misma que en la fila 2"]
+
+
+def test_report_messages_repeated_column_name_of_several_columns_is_plural() -> None:
+    error = report.label_error("duplicate-label", note='at position "1, 3"', **LABEL)
+
+    with translation.override(None):
+        shown = shown_error(error)
+
+    assert shown["message"] == (
+        'The column name "a" (column 2) is already used: it is also the name of columns 1, 3'
+    )
+
+
+def test_report_messages_repeated_column_name_plural_goes_through_ngettext(tmp_path: Path) -> None:
+    catalogue = {
+        "it is also the name of column %(positions)s\x00it is also the name of columns "
+        "%(positions)s": "también es el nombre de la columna %(positions)s\x00también es el "
+        "nombre de las columnas %(positions)s",
+    }
+
+    with spanish(tmp_path, catalogue):
+        shown = [note_text('at position "1"'), note_text('at position "1, 3"')]
+
+    assert shown == [
+        "también es el nombre de la columna 1",
+        "también es el nombre de las columnas 1, 3",
+    ]

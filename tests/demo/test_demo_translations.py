@@ -13,9 +13,10 @@ from django.utils.html import escape
 from datacollab.core.content_language import outdated_fields
 from datacollab.demo import content
 from datacollab.demo.builder import load_demo
+from datacollab.demo.network_translations import COHORTS, NETWORK
 from datacollab.demo.translations import CALL, LEARNING, LEARNING_SLUG, QUESTIONS
 from datacollab.learnings.models import Learning
-from datacollab.network.models import Call
+from datacollab.network.models import Call, Cohort, Network
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +47,25 @@ def test_demo_call_and_learning_read_in_each_language():
         QUESTIONS["es"]
     )
     assert [outdated_fields(call, code) for code in ("es", "fr", "pt")] == [[], [], []]
+
+
+def test_demo_home_and_cohort_pages_read_in_each_language():
+    load_demo(now=NOW)
+    network = Network.objects.get(slug=content.NETWORK_SLUG)
+    third = Cohort.objects.get(slug=content.THIRD_SLUG)
+
+    shown = {}
+    for code in ("es", "fr", "pt"):
+        client = Client(headers={"accept-language": code})
+        home = client.get(reverse("home")).content.decode()
+        cohort_page = client.get(reverse("cohort-detail", args=[third.slug])).content.decode()
+        shown[code] = (
+            f"<h1>{escape(NETWORK[code]['name'])}</h1>" in home,
+            '<div class="intro"><p>' in home and 'class="intro" lang=' not in home,
+            f"<dd>{escape(COHORTS[third.slug][code]['focus'])}</dd>" in cohort_page,
+        )
+
+    assert shown == {code: (True, True, True) for code in ("es", "fr", "pt")}
+    cohorts = Cohort.objects.filter(slug__in=list(COHORTS)).order_by("slug")
+    assert [sorted(c.translations) for c in cohorts] == [["es", "fr", "pt"]] * 3
+    assert [outdated_fields(network, code) for code in ("es", "fr", "pt")] == [[], [], []]

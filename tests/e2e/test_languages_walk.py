@@ -28,6 +28,7 @@ from datacollab.network.models import (
     ReviewScore,
     RubricCriterion,
 )
+from datacollab.network.services.network_translations import translate_cohort, translate_network
 from tests import factories, factories_reports
 from tests.e2e.walk import choose_language, english_on, no_sideways_scroll, person, shoot
 
@@ -38,7 +39,6 @@ ALLOWED = {
     "datacollab": "the software's name",
     "ODI": "the Open Data Institute's initials",
     "Open Data Institute": "an organisation's name",
-    "Peer Learning Network for Data Collaborations": "the network's name (factory data)",
     "Nairobi Open Transit": "an organisation's name (the walking applicant's)",
     "Lagos Bus Data": "an organisation's name (the English-writing applicant's)",
     "GBP": "a currency code (ISO 4217)",
@@ -56,6 +56,14 @@ LANGUAGE_NAMES = {"es": "Español", "fr": "Français", "pt": "Português"}
 # What people write in each language: the call's version, the walking applicant's answers.
 WRITTEN = {
     "es": {
+        "network": {
+            "name": "Red de aprendizaje entre pares",
+            "description": "Reunimos **colaboraciones de datos** para que aprendan unas de otras.",
+        },
+        "cohort_texts": {
+            "focus": "colaboraciones de datos en fase inicial",
+            "description": "Seis meses de mesas redondas y talleres.",
+        },
         "cohort": "Cohorte 2027",
         "call": {
             "title": "Convocatoria de datos abiertos",
@@ -70,6 +78,17 @@ WRITTEN = {
         "review": "Un plan claro, pensado en los usuarios.",
     },
     "fr": {
+        "network": {
+            "name": "Réseau d'apprentissage entre pairs",
+            "description": (
+                "Nous réunissons des **collaborations de données** pour qu'elles apprennent "
+                "les unes des autres."
+            ),
+        },
+        "cohort_texts": {
+            "focus": "collaborations de données à leurs débuts",
+            "description": "Six mois de tables rondes et d'ateliers.",
+        },
         "cohort": "Cohorte 2027",
         "call": {
             "title": "Appel pour les données ouvertes",
@@ -87,6 +106,16 @@ WRITTEN = {
         "review": "Un plan clair, pensé pour les usagers.",
     },
     "pt": {
+        "network": {
+            "name": "Rede de aprendizagem entre pares",
+            "description": (
+                "Reunimos **colaborações de dados** para que aprendam umas com as outras."
+            ),
+        },
+        "cohort_texts": {
+            "focus": "colaborações de dados em fase inicial",
+            "description": "Seis meses de mesas-redondas e oficinas.",
+        },
         "cohort": "Coorte 2027",
         "call": {
             "title": "Chamada para dados abertos",
@@ -117,8 +146,21 @@ def _network(language: str) -> dict[str, Any]:
     reviewer = factories.make_user(
         email="rita@example.org", display_name="Rita Reviewer", roles=["reviewer"]
     )
-    # A cohort's name is written once, by the convener of a network working in `language`.
-    cohort = factories.make_cohort(name=written["cohort"], focus="datos abiertos")
+    # The network's and the cohort's texts are written in English, with a version in
+    # `language` (network/services/network_translations.py); a cohort's name is written once,
+    # by the convener of a network working in `language`.
+    network = factories.make_network()
+    network.description = "We bring **data collaborations** together to learn from each other."
+    network.save()
+    translate_network(actor=convener, network=network, language=language, texts=written["network"])
+    cohort = factories.make_cohort(
+        name=written["cohort"],
+        focus="early-stage data collaborations",
+        description="Six months of roundtables and workshops.",
+    )
+    cohort = translate_cohort(
+        actor=convener, cohort=cohort, language=language, texts=written["cohort_texts"]
+    )
     call = factories.make_call(
         cohort=cohort,
         title="Data for the people who steward it",
@@ -223,7 +265,7 @@ APPLICANT_PAGES: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
 ]
 
 
-def _convener_pages(d: dict[str, Any]) -> list[tuple[str, str]]:
+def _convener_pages(d: dict[str, Any], language: str) -> list[tuple[str, str]]:
     call, cohort = d["call"].slug, d["cohort"].slug
     english = Application.objects.get(created_by__email="lagos@example.org").pk
     return [
@@ -234,6 +276,8 @@ def _convener_pages(d: dict[str, Any]) -> list[tuple[str, str]]:
         ("setup-questions", f"/convener/setup/calls/{call}/questions/"),
         ("setup-eligibility", f"/convener/setup/calls/{call}/eligibility/"),
         ("setup-rubric", f"/convener/setup/calls/{call}/rubric/"),
+        ("texts-translations", "/convener/setup/translations/"),
+        ("cohort-translation", f"/convener/setup/translations/cohorts/{cohort}/{language}/"),
         ("applications", f"/convener/calls/{call}/applications/"),
         ("application", f"/applications/{english}/"),
         ("application-reviews", f"/convener/calls/{call}/applications/{english}/reviews/"),
@@ -268,7 +312,7 @@ def test_walk_in_language_finds_no_english(live_server, browser, language):
 
     convener = person(browser, "desktop", base, "cora@example.org")
     choose_language(convener, LANGUAGE_NAMES[language])
-    _walk(convener, base, language, "desktop", _convener_pages(data), found)
+    _walk(convener, base, language, "desktop", _convener_pages(data, language), found)
     convener.context.close()
 
     # The reviewer's pages hold the same texts (the call's, the English application's).

@@ -37,7 +37,7 @@ def test_english_left_flags_english_text(text, language):
         ("On en a un an.", "fr"),  # "on", "an" are French
         ("Sessions", "fr"),
         ("Organisation", "fr"),
-        ("Peer Learning Network for Data Collaborations", "pt"),  # allowed: a proper name
+        ("Nairobi Open Transit", "pt"),  # allowed: an organisation's name
         ("**Subvención**: {{ title }} del {{ starts_on }} al {{ ends_on }}", "es"),
     ],
 )

@@ -189,6 +189,8 @@ TEMPLATES = [
                 "datacollab.organisations.context_processors.roles",
                 "datacollab.config.navigation.navigation",
             ],
+            # The `date` filter with French "1er" on the first of a month (core/dates.py).
+            "builtins": ["datacollab.core.templatetags.date_builtin"],
         },
     },
 ]

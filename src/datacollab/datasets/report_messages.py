@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 _SAME_LENGTH_MORE = _(
     "This row has more values than the header row (the first row of the data). Every row of "
@@ -100,9 +101,11 @@ KINDS: dict[str, tuple[Promise, Promise, Promise]] = {
             "The schema defines a field that has no column in the header row. Add the "
             "column, or remove the field from the schema."
         ),
+        # Translators: the number is the field's position among the schema's fields (1 for
+        # the first); the header row has no column for it at all.
         _(
-            'The header has no column for the field "%(fieldName)s" (column %(fieldNumber)s '
-            "in the schema)."
+            'The header has no column for the field "%(fieldName)s", which is field number '
+            "%(fieldNumber)s in the schema."
         ),
     ),
     "blank-label": (
@@ -143,6 +146,8 @@ KINDS: dict[str, tuple[Promise, Promise, Promise]] = {
 
 # The notes the validation engine writes (datasets/validation/checks.py, keys.py, header.py,
 # engine.py), as patterns; a note that matches none (a reader's own words) is shown as is.
+# A note said of more than one kind of thing is translated per kind (SAME_ROW, by error type);
+# one that names a list of numbers is singular or plural by how many (_positions_text).
 NOTES: list[tuple[re.Pattern[str], Promise]] = [
     (
         re.compile(r'type is "(?P<type>[^"/]*)/(?P<format>[^"]*)"'),
@@ -153,14 +158,6 @@ NOTES: list[tuple[re.Pattern[str], Promise]] = [
         _('the rule "%(name)s" is "%(value)s"'),
     ),
     (
-        re.compile(r'at position "(?P<positions>[^"]*)"'),
-        _("it is also the name of column %(positions)s"),
-    ),
-    (
-        re.compile(r"the same as in the row at position (?P<row>\d+)"),
-        _("it is the same as in row %(row)s"),
-    ),
-    (
         re.compile(r'cells composing the primary keys are all "None"'),
         _("its primary key fields are all empty"),
     ),
@@ -168,7 +165,36 @@ NOTES: list[tuple[re.Pattern[str], Promise]] = [
 ]
 
 
-def note_text(note: str) -> str:
+_POSITIONS = re.compile(r'at position "(?P<positions>[^"]*)"')
+_SAME_ROW = re.compile(r"the same as in the row at position (?P<row>\d+)")
+
+# "it" is a unique field's value in one, the row's primary key in the other: Spanish, French
+# and Portuguese give the two different genders (el valor / la clave), so each has its own.
+SAME_ROW: dict[str, Promise] = {
+    # Translators: "it" is the value of a field that must be different in every row.
+    "unique-error": pgettext_lazy("a repeated value", "it is the same as in row %(row)s"),
+    # Translators: "it" is the row's primary key (the values that identify the row).
+    "primary-key": pgettext_lazy("a repeated primary key", "it is the same as in row %(row)s"),
+}
+
+
+def _positions_text(positions: str) -> str:
+    count = len([p for p in positions.split(",") if p.strip()])
+    return ngettext(
+        # Translators: a column name of the header row repeats that of the column(s) named.
+        "it is also the name of column %(positions)s",
+        "it is also the name of columns %(positions)s",
+        count,
+    ) % {"positions": positions}
+
+
+def note_text(note: str, kind: str = "") -> str:
+    """The engine's `note` in the reader's language; `kind` (the error's type) picks the
+    words where the same note is said of different things."""
+    if match := _POSITIONS.fullmatch(note):
+        return _positions_text(match["positions"])
+    if match := _SAME_ROW.fullmatch(note):
+        return str(SAME_ROW.get(kind, SAME_ROW["unique-error"])) % match.groupdict()
     for pattern, message in NOTES:
         if match := pattern.fullmatch(note):
             return str(message) % match.groupdict()
@@ -182,7 +208,7 @@ def shown_error(error: dict[str, Any]) -> dict[str, Any]:
     if kind is None:
         return error
     title, description, message = kind
-    note = note_text(str(error.get("note", "")))
+    note = note_text(str(error.get("note", "")), str(error.get("type", "")))
     params = {k: ("" if v is None else v) for k, v in error.items() if isinstance(v, str | int)}
     params["note"] = note
     try:

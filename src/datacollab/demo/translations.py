@@ -1,5 +1,6 @@
-"""The demo's open call and one learning in Spanish, French and Portuguese, so a visitor who
-switches language reads them in it (issue 14). Written for the demo, following the glossary
+"""The demo's open call and one learning (and, from network_translations.py, the network's
+and cohorts' texts) in Spanish, French and Portuguese, so a visitor who switches language
+reads them in it (issue 14). Written for the demo, following the glossary
 (docs/i18n-glossary.md): cohorte/cohorte/coorte, convocatoria/appel à candidatures/chamada,
 colaboración de datos/collaboration de données/colaboração de dados, Sur Global/Sud global/
 Sul Global.
@@ -14,8 +15,9 @@ from typing import Any
 
 from datacollab.core.content_language import apply_translation
 from datacollab.demo import content
+from datacollab.demo.network_translations import COHORTS, NETWORK
 from datacollab.learnings.models import Learning
-from datacollab.network.models import Call, CriterionKind
+from datacollab.network.models import Call, Cohort, CriterionKind, Network
 
 CALL: dict[str, dict[str, str]] = {
     "es": {
@@ -202,6 +204,11 @@ def _translate(obj: Any, texts: dict[str, dict[str, str]]) -> None:
 
 
 def ensure_translations() -> None:
+    network = Network.objects.filter(slug=content.NETWORK_SLUG).first()
+    if network is not None:
+        _translate(network, NETWORK)
+    for cohort in Cohort.objects.filter(slug__in=list(COHORTS)):
+        _translate(cohort, COHORTS[cohort.slug])
     call = Call.objects.get(slug=content.THIRD_CALL_SLUG)
     _translate(call, CALL)
     for question in call.questions.all():

@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from datacollab.core import dates
 from datacollab.core.dates import format_date
 from datacollab.impact.models import Kind
 from datacollab.impact.selectors.usage import MIN_COUNTRY_READERS, Usage
@@ -17,8 +18,8 @@ def bucket_label(start: dt.date, bucket: str) -> str:
     if bucket == "month":
         return format_date(start, "SHORT_YEAR_MONTH_FORMAT")
     if bucket == "week":
-        return _("week of %(day)s") % {"day": formats.date_format(start, "SHORT_DATE_FORMAT")}
-    return formats.date_format(start, "SHORT_DATE_FORMAT")
+        return _("week of %(day)s") % {"day": dates.date_format(start, "SHORT_DATE_FORMAT")}
+    return dates.date_format(start, "SHORT_DATE_FORMAT")
 
 
 def _n(value: int) -> str:

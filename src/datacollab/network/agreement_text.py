@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from datacollab.core import dates
 from datacollab.core.templatetags.datacollab import money
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
@@ -78,7 +78,7 @@ def _md(text: str) -> str:
 
 
 def _date(value: Any) -> str:
-    return formats.date_format(value, "DATE_FORMAT")
+    return dates.date_format(value, "DATE_FORMAT")
 
 
 def _list(lines: list[str], empty: str) -> str:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("datacollab.network.views.setup_builders")),
     path("", include("datacollab.network.views.setup_ways_in")),
     path("", include("datacollab.network.views.setup_translations")),
+    path("", include("datacollab.network.views.network_translations")),
 ]

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+from datacollab.core import dates
 from datacollab.core.content_language import localized
 from datacollab.organisations.models import OrganisationKind
 from datacollab.reports.charts import Chart
@@ -125,7 +126,7 @@ def _md_table(chart: Chart) -> list[str]:
 
 
 def _date(value: Any) -> str:
-    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+    return dates.date_format(timezone.localtime(value), "DATE_FORMAT")
 
 
 def render_markdown(content: ReportContent) -> str:
@@ -135,8 +136,8 @@ def render_markdown(content: ReportContent) -> str:
     out = [
         f"# {md_text(content.title)}",
         "",
-        f"*{md_text(cohort.name)} · {formats.date_format(cohort.starts_on, 'DATE_FORMAT')} – "
-        f"{formats.date_format(cohort.ends_on, 'DATE_FORMAT')} · {md_text(cohort.focus)}*",
+        f"*{md_text(cohort.name)} · {dates.date_format(cohort.starts_on, 'DATE_FORMAT')} – "
+        f"{dates.date_format(cohort.ends_on, 'DATE_FORMAT')} · {md_text(cohort.focus)}*",
         "",
     ]
     if report.published_at:

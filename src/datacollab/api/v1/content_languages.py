@@ -55,7 +55,8 @@ def requested_language(request: HttpRequest) -> str:
     if len(asked) > TAG_MAX or not re.fullmatch(TAG_PATTERN, asked):
         # The paging parameters' refusal, so every bad query parameter reads the same.
         raise QueryError(
-            _("“%(code)s” is not a language tag: give one of %(known)s.")
+            # Translators: any well-formed language tag is accepted; the list shows a few.
+            _("“%(code)s” is not a language tag: give one, for example one of %(known)s.")
             % {"code": asked[:TAG_MAX], "known": ", ".join(language_codes())},
             parameter="lang",
         )

@@ -39,6 +39,10 @@ class CohortOut(Schema):
     name: str
     focus: str
     description: str
+    # The language served for the description, the one asked for, those the texts exist in.
+    language: str
+    requested_language: str
+    languages: list[str]
     starts_on: str
     ends_on: str
     organisations: list[OrganisationRef]
@@ -107,13 +111,13 @@ def _organisation_ref(organisation: Organisation) -> dict[str, Any]:
     }
 
 
-def _cohort(request: HttpRequest, cohort: Cohort) -> dict[str, Any]:
+def _cohort(request: HttpRequest, cohort: Cohort, language: str) -> dict[str, Any]:
     absolute = request.build_absolute_uri
     return {
         "slug": cohort.slug,
         "name": cohort.name,
-        "focus": cohort.focus,
-        "description": cohort.description,
+        # The focus and description in the language asked for, where a convener gave one.
+        **texts_in(cohort, cohort.translatable, language, main="description"),
         "starts_on": cohort.starts_on.isoformat(),
         "ends_on": cohort.ends_on.isoformat(),
         # Prefetched by the selector, by name.
@@ -127,17 +131,24 @@ def _cohort(request: HttpRequest, cohort: Cohort) -> dict[str, Any]:
     "/cohorts",
     response={200: CohortListOut, 400: ErrorOut},
     summary="Cohorts and their organisations",
-    openapi_extra={"parameters": paging.PARAMETERS},
+    openapi_extra={"parameters": [*paging.PARAMETERS, LANG_PARAMETER]},
 )
 def cohort_list(request: HttpRequest) -> Any:
-    """Every cohort of the network, newest first, with its participating organisations."""
+    """Every cohort of the network, newest first, with its participating organisations; their
+    focus and description in the language asked for."""
+    language = requested_language(request)
     envelope, cohorts = paging.page(request, public.cohorts_with_members(public.current_network()))
-    return {**envelope, "results": [_cohort(request, c) for c in cohorts]}
+    return {**envelope, "results": [_cohort(request, c, language) for c in cohorts]}
 
 
-@router.get("/cohorts/{slug}", response={200: CohortOut, **ERRORS}, summary="One cohort")
+@router.get(
+    "/cohorts/{slug}",
+    response={200: CohortOut, **ERRORS},
+    summary="One cohort",
+    openapi_extra={"parameters": [LANG_PARAMETER]},
+)
 def cohort_get(request: HttpRequest, slug: str) -> Any:
-    return _cohort(request, public.cohort_by_slug(slug))
+    return _cohort(request, public.cohort_by_slug(slug), requested_language(request))
 
 
 @router.get(

@@ -13,10 +13,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 
-from datacollab.core import audit
+from datacollab.core import audit, dates
 from datacollab.core.mail_language import in_language_of
 from datacollab.evaluation import rules
 from datacollab.evaluation.models import FeedbackInvitation, SessionFeedback
@@ -82,7 +81,7 @@ def deliver_feedback_request(*, session_id: int, user_id: int, now: datetime) ->
 
 
 def _feedback_request(session: Session, link: str) -> tuple[str, str]:
-    closes = formats.date_format(rules.feedback_closes_at(session), "DATE_FORMAT")
+    closes = dates.date_format(rules.feedback_closes_at(session), "DATE_FORMAT")
     body = "\n".join(
         [
             _("Thank you for coming to “%(session)s”.") % {"session": session.title},

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from datacollab.core.content_language import default_language
 from datacollab.organisations.models import Organisation
 
 
@@ -13,6 +14,16 @@ class Network(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
+    # Content in several languages (core/content_language.py), as calls have it: the fields
+    # above hold the text as written in `language`; `translations` holds {language: {field:
+    # text}} and `translated_from` the hash of each original a translation was written from.
+    language = models.CharField(_("written in"), max_length=15, default=default_language)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    translated_from = models.JSONField(
+        _("originals translated"), default=dict, blank=True, editable=False
+    )
+
+    translatable = ("name", "description")
 
     def __str__(self) -> str:
         return self.name
@@ -46,6 +57,17 @@ class Cohort(models.Model):
     members = models.ManyToManyField(
         Organisation, through="CohortMembership", related_name="cohorts", blank=True
     )
+    # Content in several languages (core/content_language.py), as calls have it: the fields
+    # above hold the text as written in `language`; `translations` holds {language: {field:
+    # text}} and `translated_from` the hash of each original a translation was written from.
+    language = models.CharField(_("written in"), max_length=15, default=default_language)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    translated_from = models.JSONField(
+        _("originals translated"), default=dict, blank=True, editable=False
+    )
+
+    # The name stays as written: it is the cohort's proper name in mails, reports and exports.
+    translatable = ("focus", "description")
 
     class Meta:
         ordering = ["-starts_on"]

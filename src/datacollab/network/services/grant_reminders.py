@@ -16,11 +16,11 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from datacollab.core import audit
+from datacollab.core import audit, dates
 from datacollab.core.mail_language import in_language_of
 from datacollab.network.models import (
     Call,
@@ -102,7 +102,7 @@ def reports_due(now: datetime) -> list[DueReminder]:
 
 def _body(report: ProgressReport, kind: str) -> str:
     link = settings.SITE_URL + reverse("grant-report", args=[report.pk])
-    when = formats.date_format(report.due_on, "DATE_FORMAT")
+    when = dates.date_format(report.due_on, "DATE_FORMAT")
     if kind == ReportReminder.Kind.BEFORE:
         opening = _("“%(title)s” for %(award)s is due on %(date)s.")
     else:
@@ -146,7 +146,7 @@ def deliver_report_reminder(*, report_id: int, kind: str, now: datetime | None =
                 _("Reminder: “%(title)s” is due on %(date)s")
                 if kind == ReportReminder.Kind.BEFORE
                 else _("Late: “%(title)s” was due on %(date)s")
-            ) % {"title": report.title, "date": formats.date_format(report.due_on, "DATE_FORMAT")}
+            ) % {"title": report.title, "date": dates.date_format(report.due_on, "DATE_FORMAT")}
             body = _body(report, kind)
         EmailMessage(subject=subject, body=body, to=[address]).send()
     audit.record(

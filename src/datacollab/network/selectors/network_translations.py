@@ -1,0 +1,79 @@
+"""Reads for translating the network's own texts and its cohorts': how far each language
+is done (the overview page), and which language an address may name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from datacollab.core import content_language
+from datacollab.core.errors import NotFound
+from datacollab.core.translation_pages import require_translatable_into
+from datacollab.network.models import Cohort, Network
+from datacollab.network.selectors.setup import require_convener
+
+
+@dataclass(frozen=True)
+class LanguageCell:
+    code: str
+    name: str
+    translated: int
+    total: int
+    outdated: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.translated == self.total
+
+
+@dataclass(frozen=True)
+class TranslatedThing:
+    obj: Network | Cohort
+    cells: list[LanguageCell]
+
+
+def _cells(obj: Any) -> list[LanguageCell]:
+    """One cell per site language other than `obj`'s own: how many of its texts it has."""
+    names = [name for name in obj.translatable if getattr(obj, name)]
+    cells = []
+    for code, _name in content_language.site_languages():
+        if code == obj.language:
+            continue
+        texts = (obj.translations or {}).get(code, {})
+        done = sum(1 for name in names if texts.get(name))
+        stale = bool(content_language.outdated_fields(obj, code))
+        cells.append(
+            LanguageCell(code, content_language.language_name(code), done, len(names), stale)
+        )
+    return cells
+
+
+def translation_overview(*, actor: Any) -> tuple[TranslatedThing | None, list[TranslatedThing]]:
+    """The network (None before the first cohort creates it) and every cohort, newest first."""
+    require_convener(actor)
+    network = Network.objects.order_by("id").first()
+    cohorts = Cohort.objects.order_by("-starts_on", "id")
+    return (
+        TranslatedThing(network, _cells(network)) if network else None,
+        [TranslatedThing(cohort, _cells(cohort)) for cohort in cohorts],
+    )
+
+
+def network_for_translation(*, actor: Any) -> Network:
+    """The network this site runs, for a convener; 404 before it exists."""
+    require_convener(actor)
+    network = Network.objects.order_by("id").first()
+    if network is None:
+        raise NotFound(_("There is no network yet: create the first cohort, which creates it."))
+    return network
+
+
+def language_for(obj: Any, code: str) -> str:
+    """A language `obj`'s texts may be translated into, or 404 (the address names it)."""
+    return require_translatable_into(
+        code,
+        original=obj.language,
+        refusal=_("These texts cannot be translated into “%(code)s”.") % {"code": code},
+    )
