@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
 from datacollab.learnings.services.translations import translate_learning
+from datacollab.network.services.network_translations import translate_cohort
 from datacollab.reports.models import ReportRevision
 from datacollab.reports.services.cohort_reports import edit_report, publish_report
 from datacollab.reports.services.report_translations import translate_report
@@ -189,3 +190,23 @@ def test_freezing_a_carried_over_revision_freezes_every_language(output, convene
 
     assert sorted(frozen.translations) == ["es", "fr", "pt"]
     assert SPANISH_TITLE in frozen.translations["es"]["html"]
+
+
+def test_report_pdf_gives_the_cohorts_focus_in_the_readers_language(output, convener):
+    cohort = translate_cohort(
+        actor=convener,
+        cohort=output.cohort,
+        language="es",
+        texts={"focus": "colaboraciones de datos en sus inicios"},
+    )
+    publish_report(actor=convener, cohort=cohort)
+
+    spanish = _pdf_text(_in("es", _url("cohort-report-pdf", output)).content)
+    english = _pdf_text(_in("en-gb", _url("cohort-report-pdf", output)).content)
+
+    markdown = ReportRevision.objects.get().translations["es"]["markdown"]
+    assert (
+        "colaboraciones de datos en sus inicios" in spanish,
+        "colaboraciones de datos en sus inicios" in markdown,
+        cohort.focus in english,
+    ) == (True, True, True)

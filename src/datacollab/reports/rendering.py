@@ -133,11 +133,12 @@ def render_markdown(content: ReportContent) -> str:
     """The report in Markdown. What people wrote in Markdown is kept as they wrote it."""
     cohort, report = content.cohort, content.report
     kinds = dict(OrganisationKind.choices)
+    focus = localized(cohort, "focus")
     out = [
         f"# {md_text(content.title)}",
         "",
         f"*{md_text(cohort.name)} · {dates.date_format(cohort.starts_on, 'DATE_FORMAT')} – "
-        f"{dates.date_format(cohort.ends_on, 'DATE_FORMAT')} · {md_text(cohort.focus)}*",
+        f"{dates.date_format(cohort.ends_on, 'DATE_FORMAT')} · {md_text(focus)}*",
         "",
     ]
     if report.published_at:
