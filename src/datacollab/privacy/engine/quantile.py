@@ -35,6 +35,8 @@ from typing import Any
 
 from sqlglot import exp
 
+from datacollab.dataplane.engine import DUCKDB, SPARK
+from datacollab.dataplane.values import normalise_rows
 from datacollab.privacy.engine import noise, run, sdc, sql
 from datacollab.privacy.engine.query import AggregateQuery, Measure, Scalar
 from datacollab.privacy.engine.result import AggregateResult, Cell
@@ -200,45 +202,92 @@ class Histograms:
     bounded: dict[str, dict[Key, list[int]]] | None
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One histogram query: a column's rows per (cell, contributor, bin), or with DP its
+    bounded rows per (cell, bin). Engine-neutral: `sql.render` or dataplane/spark_sql.py
+    renders it."""
+
+    column: str
+    bounded: bool
+    statement: exp.Expression
+    parameters: list[Scalar]
+
+
+def statements(
+    query: AggregateQuery, table: TableSpec, protection: Protection, *, salt: int
+) -> list[Statement]:
+    """The histogram queries of the query's quantile columns, in column order."""
+    width = len(query.dimensions)
+    built = []
+    for column in sorted({m.column or "" for m in quantile_measures(query)}):
+        bounds = protection.bounds(column)
+        assert bounds is not None  # validated
+        statement, params = _histogram_base(query, table, protection, bounds, "c")
+        built.append(Statement(column, False, statement, params))
+        if protection.unit:
+            base, params = _histogram_base(query, table, protection, bounds, "u")
+            built.append(Statement(column, True, _bounded(base, width, protection, salt), params))
+    return built
+
+
+def histograms_of(
+    query: AggregateQuery,
+    protection: Protection,
+    asked: Sequence[Statement],
+    answers: Sequence[Sequence[tuple[Any, ...]]],
+) -> Histograms:
+    """The histograms from each statement's rows (either engine's, in the one normal form of
+    dataplane/values.py)."""
+    width = len(query.dimensions)
+    by_contributor: dict[str, dict[Key, dict[Any, list[int]]]] = {}
+    bounded: dict[str, dict[Key, list[int]]] | None = {} if protection.unit else None
+    for statement, rows in zip(asked, answers, strict=True):
+        if not statement.bounded:
+            cells: dict[Key, dict[Any, list[int]]] = {}
+            for row in rows:
+                per = cells.setdefault(tuple(row[:width]), {})
+                per.setdefault(row[width], [0] * BINS)[int(row[width + 1])] += int(row[width + 2])
+            by_contributor[statement.column] = cells
+            continue
+        assert bounded is not None
+        counts: dict[Key, list[int]] = {}
+        for row in rows:
+            counts.setdefault(tuple(row[:width]), [0] * BINS)[int(row[width])] += int(
+                row[width + 1]
+            )
+        bounded[statement.column] = counts
+    return Histograms(by_contributor, bounded)
+
+
 def fetch(
-    path: Path,
+    path: Path | str,
     table: TableSpec,
     protection: Protection,
     query: AggregateQuery,
     *,
     threads: int = 2,
     salt: int | None = None,
+    engine: str = DUCKDB,
 ) -> Histograms:
     """The histograms of the query's quantile columns; `salt` (random if None) picks which
-    cells and rows each unit keeps."""
-    width = len(query.dimensions)
-    columns = sorted({m.column or "" for m in quantile_measures(query)})
-    by_contributor: dict[str, dict[Key, dict[Any, list[int]]]] = {}
-    bounded: dict[str, dict[Key, list[int]]] | None = {} if protection.unit else None
-    con = run.connect(path, threads=threads)
-    try:
-        for column in columns:
-            bounds = protection.bounds(column)
-            assert bounds is not None  # validated
-            statement, params = _histogram_base(query, table, protection, bounds, "c")
-            cells: dict[Key, dict[Any, list[int]]] = {}
-            for row in con.execute(sql.render(statement), params).fetchall():
-                per = cells.setdefault(tuple(row[:width]), {})
-                per.setdefault(row[width], [0] * BINS)[int(row[width + 1])] += int(row[width + 2])
-            by_contributor[column] = cells
-            if bounded is not None:
-                base, params = _histogram_base(query, table, protection, bounds, "u")
-                chosen = secrets.randbelow(2**31) if salt is None else salt
-                statement = _bounded(base, width, protection, chosen)
-                counts: dict[Key, list[int]] = {}
-                for row in con.execute(sql.render(statement), params).fetchall():
-                    counts.setdefault(tuple(row[:width]), [0] * BINS)[int(row[width])] += int(
-                        row[width + 1]
-                    )
-                bounded[column] = counts
-    finally:
-        con.close()
-    return Histograms(by_contributor, bounded)
+    cells and rows each unit keeps. `engine` spark: `path` may be a location only Spark's
+    executors read (dataplane/location.py): no local copy."""
+    chosen = secrets.randbelow(2**31) if salt is None else salt
+    asked = statements(query, table, protection, salt=chosen)
+    if engine == SPARK:
+        from datacollab.dataplane import spark_aggregate
+
+        answers = spark_aggregate.fetch_all(
+            str(path), [(s.statement, s.parameters) for s in asked], table
+        )
+    else:
+        con = run.connect(Path(path), threads=threads)
+        try:
+            answers = [con.execute(sql.render(s.statement), s.parameters).fetchall() for s in asked]
+        finally:
+            con.close()
+    return histograms_of(query, protection, asked, [normalise_rows(rows) for rows in answers])
 
 
 # --- Release ---------------------------------------------------------------------------
@@ -328,18 +377,21 @@ def _value(
 
 def complete(
     base: AggregateResult,
-    path: Path,
+    path: Path | str,
     table: TableSpec,
     protection: Protection,
     query: AggregateQuery,
     *,
     threads: int = 2,
+    engine: str = DUCKDB,
+    salt: int | None = None,
 ) -> AggregateResult:
-    """The engine's answer to `split(query)[0]`, completed with the query's quantiles."""
+    """The engine's answer to `split(query)[0]`, completed with the query's quantiles
+    (their histograms computed by `engine`, on the file where it is for Spark)."""
     quantiles = quantile_measures(query)
     if not quantiles:
         return base
-    histograms = fetch(path, table, protection, query, threads=threads)
+    histograms = fetch(path, table, protection, query, threads=threads, salt=salt, engine=engine)
     _base_query, base_protection = split(query, protection)
     # Each quantile column's histogram gets an equal share of what the engine did not spend.
     columns = len({m.column for m in quantiles})
