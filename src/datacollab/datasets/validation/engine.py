@@ -16,9 +16,10 @@ import uuid
 from bisect import bisect_right
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 import duckdb
 
@@ -85,16 +86,47 @@ def _optimizer_off(con: duckdb.DuckDBPyConnection, name: str) -> Iterator[None]:
         con.execute(f"SET disabled_optimizers = {lit(before)}")
 
 
+class Options(TypedDict, total=False):
+    """What a validation is asked, besides the file and its schema: one signature for the
+    entries of both engines (`validate` here, dataplane/spark_validation.py's)."""
+
+    fmt: Required[str]
+    encoding: str | None
+    delimiter: str | None
+    limit_errors: int
+
+
+@dataclass(frozen=True)
+class Request:
+    """A validation's arguments once `checked`: the schema parsed, the file named."""
+
+    source: Path
+    schema: Schema
+    fmt: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    limit_errors: int = LIMIT_ERRORS
+
+    def open(self) -> AbstractContextManager[Source]:
+        """The file read as `fmt` (SourceError when it cannot be)."""
+        return open_source(
+            self.source, fmt=self.fmt, encoding=self.encoding, delimiter=self.delimiter
+        )
+
+
+def checked(source: Path | str, schema: dict[str, Any], **options: Unpack[Options]) -> Request:
+    """The one check of a validation's arguments, whichever engine runs it: raises
+    SchemaError when the schema cannot be used (the file's own checks come with opening it)."""
+    return Request(Path(source), parse_schema(schema), **options)
+
+
 def validate(
-    source: Path,
+    source: Path | str,
     schema: dict[str, Any],
     *,
-    fmt: str,
-    encoding: str | None = None,
-    delimiter: str | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
-    limit_errors: int = LIMIT_ERRORS,
     engine: str | None = None,
+    **options: Unpack[Options],
 ) -> dict[str, Any]:
     """Validate a file against a Table Schema; return the report (frictionless layout).
 
@@ -103,24 +135,22 @@ def validate(
     `engine` is "duckdb" or "spark" (the same report, dataplane/spark_validation.py);
     None lets the DATA_ENGINE setting choose.
     """
-    if con is None and _chosen(engine, Path(source), fmt) == "spark":
+    started = time.perf_counter()
+    request = checked(source, schema, **options)
+    if con is None and _chosen(engine, request.source, request.fmt) == "spark":
         from datacollab.dataplane import spark_validation
 
-        return spark_validation.validate(
-            source,
-            schema,
-            fmt=fmt,
-            encoding=encoding,
-            delimiter=delimiter,
-            limit_errors=limit_errors,
-        )
-    started = time.perf_counter()
-    parsed = parse_schema(schema)
-    with (
-        open_source(Path(source), fmt=fmt, encoding=encoding, delimiter=delimiter) as src,
-        connection(con) as db,
-    ):
-        run = _Run(db, src, parsed, limit_errors)
+        report, _ = spark_validation.run(request, started)
+        return report
+    return run_on_duckdb(request, started, con)
+
+
+def run_on_duckdb(
+    request: Request, started: float, con: duckdb.DuckDBPyConnection | None = None
+) -> dict[str, Any]:
+    """The report of a checked request, computed by DuckDB (`started`: the report's clock)."""
+    with request.open() as src, connection(con) as db:
+        run = _Run(db, src, request.schema, request.limit_errors)
         try:
             return run.report(started)
         except duckdb.Error as error:
