@@ -24,6 +24,9 @@ from datacollab.datasets.validation import SourceError, engine
 from tests.datasets.test_validation_bulk import _CELL, _EDGES, FIELDS, NO_KEYS, OPTIONAL, SCHEMA
 from tests.datasets.test_validation_bulk import TEXT as TEXT_SCHEMA
 
+# No test here touches the database: the PostgreSQL pass skips them (docs/operations.md).
+pytestmark = pytest.mark.db_independent
+
 # Every type and format the DuckDB scan reads, beside the fields of the bulk tests.
 MORE_FIELDS: dict[str, dict[str, Any]] = {
     "int_unique": {"type": "integer", "constraints": {"unique": True}},
