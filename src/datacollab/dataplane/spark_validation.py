@@ -38,15 +38,8 @@ from datacollab.dataplane.engine import DUCKDB, engine_for
 from datacollab.dataplane.spark_validation_sql import arrow_schema, check_sql, spark_schema
 from datacollab.datasets.tableschema import Schema
 from datacollab.datasets.validation.checks import Plan, make_plan
-from datacollab.datasets.validation.engine import (
-    _MAX_WIDTH,
-    Options,
-    Request,
-    _Run,
-    checked,
-    connection,
-    run_on_duckdb,
-)
+from datacollab.datasets.validation.engine import _MAX_WIDTH, _Run, connection, run_on_duckdb
+from datacollab.datasets.validation.request import Options, Request, checked
 from datacollab.datasets.validation.source import MAX_LINE_BYTES, Source
 
 if TYPE_CHECKING:

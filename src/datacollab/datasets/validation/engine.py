@@ -16,30 +16,31 @@ import uuid
 from bisect import bisect_right
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Required, TypedDict, Unpack
+from typing import Any, Unpack
 
 import duckdb
 
-from datacollab.datasets.tableschema import Schema, parse_schema
+from datacollab.datasets.tableschema import Schema
 from datacollab.datasets.validation import arrowscan
 from datacollab.datasets.validation.checks import Plan, make_plan
 from datacollab.datasets.validation.header import header_errors
 from datacollab.datasets.validation.keys import _CELL, _PK_NULL, _PRIMARY, KeyErrors, present
 from datacollab.datasets.validation.records import RecordMap, record_map
 from datacollab.datasets.validation.report import build_report, cell_error, row_error, source_error
+
+# The one check of a validation's arguments, shared with Spark's entry; named here too.
+from datacollab.datasets.validation.request import LIMIT_ERRORS as LIMIT_ERRORS
+from datacollab.datasets.validation.request import Options, Request, checked
 from datacollab.datasets.validation.source import (
     Source,
     SourceError,
     check_width,
     execute_scan,
-    open_source,
 )
 from datacollab.datasets.validation.sql import ident, lit
 
-LIMIT_ERRORS = 1000
 _IN_LIST = re.compile(r"\bIN\s*\(", re.IGNORECASE)
 # Extra text columns read beyond the header, to count cells a long row has too many.
 _EXTRA = 2
@@ -84,40 +85,6 @@ def _optimizer_off(con: duckdb.DuckDBPyConnection, name: str) -> Iterator[None]:
         yield
     finally:
         con.execute(f"SET disabled_optimizers = {lit(before)}")
-
-
-class Options(TypedDict, total=False):
-    """What a validation is asked, besides the file and its schema: one signature for the
-    entries of both engines (`validate` here, dataplane/spark_validation.py's)."""
-
-    fmt: Required[str]
-    encoding: str | None
-    delimiter: str | None
-    limit_errors: int
-
-
-@dataclass(frozen=True)
-class Request:
-    """A validation's arguments once `checked`: the schema parsed, the file named."""
-
-    source: Path
-    schema: Schema
-    fmt: str
-    encoding: str | None = None
-    delimiter: str | None = None
-    limit_errors: int = LIMIT_ERRORS
-
-    def open(self) -> AbstractContextManager[Source]:
-        """The file read as `fmt` (SourceError when it cannot be)."""
-        return open_source(
-            self.source, fmt=self.fmt, encoding=self.encoding, delimiter=self.delimiter
-        )
-
-
-def checked(source: Path | str, schema: dict[str, Any], **options: Unpack[Options]) -> Request:
-    """The one check of a validation's arguments, whichever engine runs it: raises
-    SchemaError when the schema cannot be used (the file's own checks come with opening it)."""
-    return Request(Path(source), parse_schema(schema), **options)
 
 
 def validate(
