@@ -7,6 +7,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 # The suite over every core, a test module per worker (module fixtures are built once).
 XDIST  ?= -n auto --dist loadfile
+# Tests that touch no database (Spark's engine tests) run in the SQLite pass only.
+POSTGRES_SELECT ?= -m "not db_independent"
 
 .PHONY: install messages catalogues i18n-check demo serve test test-sqlite test-postgres lint bench clean
 
@@ -79,7 +81,7 @@ test-sqlite: install messages
 # Fails when PostgreSQL is not installed, unless ALLOW_NO_POSTGRES=1 (a laptop without it).
 test-postgres: install messages
 	@echo "== test suite on PostgreSQL"
-	scripts/with-postgres.sh $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(PY) -m pytest $(XDIST) $(POSTGRES_SELECT) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

@@ -13,10 +13,18 @@ Timed, each the median of RUNS runs after one warm-up run:
   (`dataplane.spark.session()`, once per process) is reported apart, and so is a warm query
   on a 1,000-row file: Spark's fixed cost per query (planning, scheduling its jobs).
 
+Then a quantile query, the same on both engines (QUANTILES: the median and 90th percentile
+of speed and the median of PM2.5 by zone and hour of the day): the engine's answer without
+the quantiles, then `quantile.complete`, whose histograms Spark computes where the file is.
+Its protection is PROTECTION with 8 rows per cell (a trip's 8 readings), so no unit's rows
+are cut: with 2, each engine's own hash would choose which 2 readings of a trip the bounded
+histogram keeps (docs/operations.md), and the bounded inputs could not be compared with `==`.
+
 `same_results` compares, with the same salt, the exact per-(cell, contributor) aggregates,
-the bounded per-cell inputs OpenDP receives, and the released cells (keys and suppression):
-the noise itself is OpenDP's, drawn from the system's randomness after the exact numbers, so
-it is never the same twice on either engine.
+the bounded per-cell inputs OpenDP receives, and the released cells (keys and suppression),
+and for the quantile query the exact per-(cell, contributor) and bounded histograms and its
+released cells: the noise itself is OpenDP's, drawn from the system's randomness after the
+exact numbers, so it is never the same twice on either engine.
 
 Run from the repository root: ``.venv/bin/python bench/spark.py [--rows N] [--runs N]``;
 it then runs bench/spark_validation.py on a CSV of the same number of rows (``--no-validation``
@@ -35,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +58,10 @@ django.setup()
 
 from datacollab.dataplane import spark  # noqa: E402
 from datacollab.privacy.engine import (  # noqa: E402
+    AggregateQuery,
     ColumnSpec,
     TableSpec,
+    quantile,
     run,
 )
 
@@ -69,6 +80,19 @@ TABLE = TableSpec(
 )
 # The same protection and query as bench/aggregation.py, so the two benches' figures compare.
 from aggregation import PROTECTION, QUERY  # noqa: E402
+
+QUANTILES = AggregateQuery.from_dict(
+    {
+        "dimensions": [{"column": "zone"}, {"column": "recorded_at", "bucket": "hour_of_day"}],
+        "measures": [
+            {"function": "count"},
+            {"function": "quantile", "column": "speed", "q": 0.5},
+            {"function": "quantile", "column": "speed", "q": 0.9},
+            {"function": "quantile", "column": "pm25", "q": 0.5},
+        ],
+    }
+)
+QUANTILE_PROTECTION = replace(PROTECTION, max_rows_per_cell=8)
 
 
 def generate(path: Path, rows: int) -> None:
@@ -113,6 +137,17 @@ def _exact(path: Path, engine: str) -> tuple[list[Any], list[Any] | None]:
     )
 
 
+def _quantiles(path: Path, engine: str) -> Any:
+    """The service's steps for a query with quantiles, every one on `engine`."""
+    base_query, base_protection = quantile.split(QUANTILES, QUANTILE_PROTECTION)
+    base = run.run_query(path, TABLE, base_protection, base_query, engine=engine)
+    return quantile.complete(base, path, TABLE, QUANTILE_PROTECTION, QUANTILES, engine=engine)
+
+
+def _histograms(path: Path, engine: str) -> quantile.Histograms:
+    return quantile.fetch(path, TABLE, QUANTILE_PROTECTION, QUANTILES, engine=engine, salt=SALT)
+
+
 def _released(result: Any) -> list[tuple[Any, str | None]]:
     return [(cell.key, cell.suppressed) for cell in result.cells]
 
@@ -139,7 +174,17 @@ def main(rows: int = ROWS, runs: int = RUNS) -> dict[str, Any]:
         same = _exact(path, "duckdb") == _exact(path, "spark") and _released(
             duck_result
         ) == _released(spark_result)
-        figures["same_results"] = "yes" if same else "no"
+        figures["quantile_duckdb_s"], duck_q = _median_seconds(
+            lambda: _quantiles(path, "duckdb"), runs
+        )
+        figures["quantile_spark_s"], spark_q = _median_seconds(
+            lambda: _quantiles(path, "spark"), runs
+        )
+        same_q = _histograms(path, "duckdb") == _histograms(path, "spark") and _released(
+            duck_q
+        ) == _released(spark_q)
+        figures["same_quantiles"] = "yes" if same_q else "no"
+        figures["same_results"] = "yes" if same and same_q else "no"
         figures["released"] = duck_result.released
     figures["load_after"] = os.getloadavg()[0]
     # Per-row costs on two cores, without each engine's fixed cost per query.
@@ -173,6 +218,10 @@ def print_table(figures: dict[str, Any]) -> None:
         f"{figures['spark_ns_per_row']:>16.1f}"
     )
     print(f"{'JVM start s':24}{'':>12}{figures['jvm_start_s']:>16.2f}")
+    print(
+        f"{'quantiles (median) s':24}{figures['quantile_duckdb_s']:>12.2f}"
+        f"{figures['quantile_spark_s']:>16.2f}   same: {figures['same_quantiles']}"
+    )
     for cores in (16, 64, 256):
         at = crossover(figures, executor_cores=cores)
         text = "never (Spark's per-row cost is higher)" if at is None else f"{at:,.0f} rows"
@@ -183,6 +232,7 @@ def print_table(figures: dict[str, Any]) -> None:
 def print_line(figures: dict[str, Any]) -> None:
     """The bench's last line; figures another bench added (e.g. `validation_*`) follow."""
     known = {"rows", "duckdb_s", "spark_s", "same_results", "jvm_start_s", "load_after"}
+    known |= {"quantile_duckdb_s", "quantile_spark_s"}
     extra = " ".join(
         f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
         for k, v in figures.items()
@@ -193,7 +243,9 @@ def print_line(figures: dict[str, Any]) -> None:
         f"spark_s={figures['spark_s']:.2f} same_results={figures['same_results']} "
         f"jvm_start_s={figures['jvm_start_s']:.1f} "
         f"duckdb_ns_per_row={figures['duckdb_ns_per_row']:.1f} "
-        f"spark_ns_per_row={figures['spark_ns_per_row']:.1f} load={figures['load_after']:.1f}"
+        f"spark_ns_per_row={figures['spark_ns_per_row']:.1f} "
+        f"quantile_duckdb_s={figures['quantile_duckdb_s']:.2f} "
+        f"quantile_spark_s={figures['quantile_spark_s']:.2f} load={figures['load_after']:.1f}"
     )
     assert known <= figures.keys()
     print(f"{line} {extra}".rstrip())

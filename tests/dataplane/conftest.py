@@ -18,3 +18,15 @@ from tests.datasets.test_storage_s3 import s3_bucket, s3_endpoint  # noqa: F401
 def spark_session() -> Iterator[Any]:
     yield spark.session()
     spark.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked db_independent runs on SQLite only (the PostgreSQL pass selects it out);
+    one that also asks for the database would then never be tried on PostgreSQL."""
+    both = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("db_independent") and item.get_closest_marker("django_db")
+    ]
+    if both:
+        raise pytest.UsageError(f"db_independent tests that use the database: {both}")

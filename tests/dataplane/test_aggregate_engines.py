@@ -13,7 +13,7 @@ from datacollab.privacy.engine import AggregateQuery, MeasureBounds, Protection,
 from datacollab.privacy.engine.query import Dimension, Filter, Measure
 from tests.dataplane import tables
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.db_independent]
 
 SPEED = MeasureBounds("speed", 0.0, 40.0)
 SIGNED = MeasureBounds("load", -10.0, 250.0)  # a negative lower bound: absolute sums too

@@ -3,6 +3,8 @@ import pytest
 from datacollab.dataplane.engine import DUCKDB, SPARK, engine_for
 from datacollab.datasets.models import DatasetVersion
 
+pytestmark = pytest.mark.db_independent
+
 
 def test_engine_for_default_is_duckdb_whatever_the_size(settings):
     settings.DATA_ENGINE = "duckdb"

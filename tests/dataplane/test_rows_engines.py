@@ -14,7 +14,7 @@ import pytest
 
 from datacollab.datasets.rows import dumps, fetch_rows, parse_query
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.db_independent]
 
 SCHEMA = {
     "fields": [

@@ -67,3 +67,29 @@ def test_aggregate_service_answers_from_spark(spark_session, settings):
     assert [cell.key for cell in answer.result.cells] == [("Z0",), ("Z1",), ("Z2",)]
     assert answer.spent == pytest.approx(1.0)
     assert _spark_jobs(spark_session) > jobs
+
+
+def test_aggregate_service_answers_quantiles_from_spark_as_from_duckdb(spark_session, settings):
+    # Without noise the answer is exact: the same data gives the same released quantiles.
+    query = {
+        "dimensions": [{"column": "zone"}],
+        "measures": [
+            {"function": "count"},
+            {"function": "quantile", "column": "speed", "q": 0.5},
+            {"function": "quantile", "column": "speed", "q": 0.9},
+        ],
+    }
+    answers = {}
+    for engine in ("duckdb", "spark"):
+        settings.DATA_ENGINE = engine
+        dataset, owner_user = pooled_dataset(dp=False)
+        jobs = _spark_jobs(spark_session)
+        answer = services.run_aggregate_query(actor=owner_user, dataset=dataset, query=query)
+        answers[engine] = (answer, _spark_jobs(spark_session) > jobs)
+
+    (duck, duck_on_spark), (spark, spark_on_spark) = answers["duckdb"], answers["spark"]
+    assert (duck_on_spark, spark_on_spark) == (False, True)
+
+    assert duck.result.measures == ["count", "p50(speed)", "p90(speed)"]
+    assert [c.values for c in duck.result.cells if c.suppressed is None] != []
+    assert spark.result.to_dict() == duck.result.to_dict()

@@ -19,9 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from datacollab.dataplane import spark_validation
+from datacollab.datasets.tableschema import SchemaError, parse_schema
 from datacollab.datasets.validation import SourceError, engine
 from tests.datasets.test_validation_bulk import _CELL, _EDGES, FIELDS, NO_KEYS, OPTIONAL, SCHEMA
 from tests.datasets.test_validation_bulk import TEXT as TEXT_SCHEMA
+
+# No test here touches the database: the PostgreSQL pass skips them (docs/operations.md).
+pytestmark = pytest.mark.db_independent
 
 # Every type and format the DuckDB scan reads, beside the fields of the bulk tests.
 MORE_FIELDS: dict[str, dict[str, Any]] = {
@@ -312,3 +316,41 @@ def test_file_ends_and_empty_lines_number_rows_alike(
 
     assert route is None
     _same(spark, duck)
+
+
+def test_both_entries_check_their_arguments_with_one_function(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("id\n1\n")
+    schema = {"fields": [{"name": "id", "type": "integer"}]}
+
+    request = engine.checked(str(path), schema, fmt="csv", delimiter=";")
+
+    assert request == engine.Request(
+        path, parse_schema(schema), "csv", delimiter=";", limit_errors=engine.LIMIT_ERRORS
+    )
+
+
+ID = {"fields": [{"name": "id", "type": "integer"}]}
+
+
+@pytest.mark.parametrize(
+    ("schema", "options", "error"),
+    [
+        ({"fields": "id"}, {"fmt": "csv"}, SchemaError),
+        (ID, {"fmt": "csv", "delimiter": ";;"}, SourceError),
+        (ID, {"fmt": "xlsx"}, SourceError),
+    ],
+)
+def test_both_entries_refuse_bad_arguments_alike_before_spark_starts(
+    tmp_path: Path, schema: dict[str, Any], options: dict[str, Any], error: type[Exception]
+) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("id\n1\n")
+    messages = []
+
+    for validate in (spark_validation.validate, engine.validate):
+        with pytest.raises(error) as raised:
+            validate(path, schema, **options)
+        messages.append(str(raised.value))
+
+    assert messages[0] == messages[1]

@@ -10,10 +10,14 @@ run in this process exactly as after DuckDB.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
+
+from sqlglot import exp
 
 from datacollab.dataplane import spark, spark_source, spark_sql
 from datacollab.privacy.engine import sql
+from datacollab.privacy.engine.query import Scalar
 from datacollab.privacy.engine.spec import TableSpec
 
 
@@ -56,5 +60,20 @@ def fetch(
     return per_contributor, bounded
 
 
-def _sql(session: Any, statement: Any, table: TableSpec, names: dict[str, str]) -> Any:
-    return session.sql(spark_sql.render(statement, table, names))
+def fetch_all(
+    location: str,
+    statements: Sequence[tuple[exp.Expression, Sequence[Scalar]]],
+    table: TableSpec,
+) -> list[list[tuple[Any, ...]]]:
+    """Each statement's rows, read from the version's Parquet where it is (the quantiles'
+    histograms: privacy/engine/quantile.py)."""
+    session = spark.session()
+    names = {sql.SOURCE: f"source_{uuid.uuid4().hex}"}
+    spark_source.read(location, row_index=False).createOrReplaceTempView(names[sql.SOURCE])
+    try:
+        return [
+            collect(session.sql(spark_sql.render(statement, table, names), args=list(parameters)))
+            for statement, parameters in statements
+        ]
+    finally:
+        session.catalog.dropTempView(names[sql.SOURCE])

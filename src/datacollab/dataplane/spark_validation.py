@@ -29,17 +29,18 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pyarrow as pa
 
 from datacollab.dataplane import spark_validation_worker as worker
 from datacollab.dataplane.engine import DUCKDB, engine_for
 from datacollab.dataplane.spark_validation_sql import arrow_schema, check_sql, spark_schema
-from datacollab.datasets.tableschema import Schema, parse_schema
+from datacollab.datasets.tableschema import Schema
 from datacollab.datasets.validation.checks import Plan, make_plan
-from datacollab.datasets.validation.engine import _MAX_WIDTH, LIMIT_ERRORS, _Run, connection
-from datacollab.datasets.validation.source import MAX_LINE_BYTES, Source, open_source
+from datacollab.datasets.validation.engine import _MAX_WIDTH, _Run, connection, run_on_duckdb
+from datacollab.datasets.validation.request import Options, Request, checked
+from datacollab.datasets.validation.source import MAX_LINE_BYTES, Source
 
 if TYPE_CHECKING:
     import duckdb
@@ -53,64 +54,35 @@ class NotOnSpark(Exception):
 
 
 def validate(
-    source: Path,
-    schema: dict[str, Any],
-    *,
-    fmt: str,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    limit_errors: int = LIMIT_ERRORS,
+    source: Path | str, schema: dict[str, Any], **options: Unpack[Options]
 ) -> dict[str, Any]:
     """engine.validate's report, computed on Spark where it can be (else on DuckDB)."""
-    report, _ = validate_with_route(
-        source,
-        schema,
-        fmt=fmt,
-        encoding=encoding,
-        delimiter=delimiter,
-        limit_errors=limit_errors,
-    )
+    report, _ = validate_with_route(source, schema, **options)
     return report
 
 
 def validate_with_route(
-    source: Path,
-    schema: dict[str, Any],
-    *,
-    fmt: str,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    limit_errors: int = LIMIT_ERRORS,
+    source: Path | str, schema: dict[str, Any], **options: Unpack[Options]
 ) -> tuple[dict[str, Any], str | None]:
     """(report, None) when Spark validated the file, (report, why not) when DuckDB did."""
-    from datacollab.datasets.validation import engine
-
     started = time.perf_counter()
-    parsed = parse_schema(schema)
+    return run(checked(source, schema, **options), started)
+
+
+def run(request: Request, started: float) -> tuple[dict[str, Any], str | None]:
+    """validate_with_route for arguments engine.checked has checked."""
     try:
-        with (
-            open_source(Path(source), fmt=fmt, encoding=encoding, delimiter=delimiter) as src,
-            connection(None) as db,
-        ):
+        with request.open() as src, connection(None) as db:
             unsupported(src)
-            run = _SparkRun(db, src, parsed, limit_errors)
+            spark_run = _SparkRun(db, src, request.schema, request.limit_errors)
             try:
-                return run.report(started), None
+                return spark_run.report(started), None
             finally:
-                run.drop()
+                spark_run.drop()
     except NotOnSpark as refusal:
         reason = str(refusal)
-    log.info("Validating %s on DuckDB, not Spark: %s", Path(source).name, reason)
-    report = engine.validate(
-        source,
-        schema,
-        fmt=fmt,
-        encoding=encoding,
-        delimiter=delimiter,
-        limit_errors=limit_errors,
-        engine="duckdb",
-    )
-    return report, reason
+    log.info("Validating %s on DuckDB, not Spark: %s", request.source.name, reason)
+    return run_on_duckdb(request, time.perf_counter()), reason
 
 
 def chosen_engine(source: Path) -> str:

@@ -278,6 +278,7 @@ def run_aggregate_query(
     asked, full_protection = parsed, protection
     parsed, protection = quantile.split(asked, full_protection)
     # The engine runs outside the transaction: nothing is released until the debit commits.
+    on_spark = engine_for(version) == SPARK
     try:
         if protection.unit is None:
             # Without noise every query reads the dataset's one (stored) suppression pattern;
@@ -285,16 +286,18 @@ def run_aggregate_query(
             result = patterns.answer_from_lattice(
                 version=version, table=table, protection=protection, query=parsed
             )
-            if quantile.quantile_measures(asked):
+            if quantile.quantile_measures(asked) and on_spark:
+                result = quantile.complete(
+                    result, location.of(version), table, full_protection, asked, engine=SPARK
+                )
+            elif quantile.quantile_measures(asked):
                 with local_copy(version) as path:
                     result = quantile.complete(result, path, table, full_protection, asked)
-        elif engine_for(version) == SPARK:
-            # Spark reads the stored file where it is; only quantiles' histograms (DuckDB,
-            # engine/quantile.py) still need a local copy.
-            result = run_query(location.of(version), table, protection, parsed, engine=SPARK)
-            if quantile.quantile_measures(asked):
-                with local_copy(version) as path:
-                    result = quantile.complete(result, path, table, full_protection, asked)
+        elif on_spark:
+            # Spark reads the stored file where it is, for the quantiles' histograms too.
+            where = location.of(version)
+            result = run_query(where, table, protection, parsed, engine=SPARK)
+            result = quantile.complete(result, where, table, full_protection, asked, engine=SPARK)
         else:
             with local_copy(version) as path:
                 result = run_query(path, table, protection, parsed)

@@ -18,27 +18,29 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import duckdb
 
-from datacollab.datasets.tableschema import Schema, parse_schema
+from datacollab.datasets.tableschema import Schema
 from datacollab.datasets.validation import arrowscan
 from datacollab.datasets.validation.checks import Plan, make_plan
 from datacollab.datasets.validation.header import header_errors
 from datacollab.datasets.validation.keys import _CELL, _PK_NULL, _PRIMARY, KeyErrors, present
 from datacollab.datasets.validation.records import RecordMap, record_map
 from datacollab.datasets.validation.report import build_report, cell_error, row_error, source_error
+
+# The one check of a validation's arguments, shared with Spark's entry; named here too.
+from datacollab.datasets.validation.request import LIMIT_ERRORS as LIMIT_ERRORS
+from datacollab.datasets.validation.request import Options, Request, checked
 from datacollab.datasets.validation.source import (
     Source,
     SourceError,
     check_width,
     execute_scan,
-    open_source,
 )
 from datacollab.datasets.validation.sql import ident, lit
 
-LIMIT_ERRORS = 1000
 _IN_LIST = re.compile(r"\bIN\s*\(", re.IGNORECASE)
 # Extra text columns read beyond the header, to count cells a long row has too many.
 _EXTRA = 2
@@ -86,15 +88,12 @@ def _optimizer_off(con: duckdb.DuckDBPyConnection, name: str) -> Iterator[None]:
 
 
 def validate(
-    source: Path,
+    source: Path | str,
     schema: dict[str, Any],
     *,
-    fmt: str,
-    encoding: str | None = None,
-    delimiter: str | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
-    limit_errors: int = LIMIT_ERRORS,
     engine: str | None = None,
+    **options: Unpack[Options],
 ) -> dict[str, Any]:
     """Validate a file against a Table Schema; return the report (frictionless layout).
 
@@ -103,24 +102,22 @@ def validate(
     `engine` is "duckdb" or "spark" (the same report, dataplane/spark_validation.py);
     None lets the DATA_ENGINE setting choose.
     """
-    if con is None and _chosen(engine, Path(source), fmt) == "spark":
+    started = time.perf_counter()
+    request = checked(source, schema, **options)
+    if con is None and _chosen(engine, request.source, request.fmt) == "spark":
         from datacollab.dataplane import spark_validation
 
-        return spark_validation.validate(
-            source,
-            schema,
-            fmt=fmt,
-            encoding=encoding,
-            delimiter=delimiter,
-            limit_errors=limit_errors,
-        )
-    started = time.perf_counter()
-    parsed = parse_schema(schema)
-    with (
-        open_source(Path(source), fmt=fmt, encoding=encoding, delimiter=delimiter) as src,
-        connection(con) as db,
-    ):
-        run = _Run(db, src, parsed, limit_errors)
+        report, _ = spark_validation.run(request, started)
+        return report
+    return run_on_duckdb(request, started, con)
+
+
+def run_on_duckdb(
+    request: Request, started: float, con: duckdb.DuckDBPyConnection | None = None
+) -> dict[str, Any]:
+    """The report of a checked request, computed by DuckDB (`started`: the report's clock)."""
+    with request.open() as src, connection(con) as db:
+        run = _Run(db, src, request.schema, request.limit_errors)
         try:
             return run.report(started)
         except duckdb.Error as error:

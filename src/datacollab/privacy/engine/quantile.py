@@ -27,26 +27,27 @@ true rank interval is within 2t of q x the cell's true count, t = sqrt(BINS x Va
 from __future__ import annotations
 
 import math
-import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sqlglot import exp
 
+from datacollab.dataplane.engine import DUCKDB
 from datacollab.privacy.engine import noise, run, sdc, sql
+
+# The histograms' SQL and data access (either engine), named here for quantile's callers.
+from datacollab.privacy.engine.quantile_data import (
+    BINS,
+    Histograms,
+    Key,
+    fetch,
+    quantile_measures,
+)
 from datacollab.privacy.engine.query import AggregateQuery, Measure, Scalar
 from datacollab.privacy.engine.result import AggregateResult, Cell
 from datacollab.privacy.engine.spec import MeasureBounds, Protection, TableSpec
-
-BINS = 32
-
-Key = tuple[Any, ...]
-
-
-def quantile_measures(query: AggregateQuery) -> list[Measure]:
-    return [m for m in query.measures if m.function == "quantile"]
 
 
 def split(query: AggregateQuery, protection: Protection) -> tuple[AggregateQuery, Protection]:
@@ -112,133 +113,6 @@ def dlaplace_variance(scale: float) -> float:
 def rank_error_bound(noise_scale: float, alpha: float) -> float:
     """t: with probability >= 1 - alpha no noisy partial sum of the bins is off by more."""
     return math.sqrt(BINS * dlaplace_variance(noise_scale) / alpha)
-
-
-# --- SQL (built as SQLGlot syntax, rendered for the engine like engine/sql.py) -------------
-
-
-def _bin_expr(bounds: MeasureBounds) -> exp.Expression:
-    value = sql._clamped(bounds.column, bounds.lower, bounds.upper)
-    scaled = exp.Floor(
-        this=exp.Div(
-            this=exp.Mul(
-                this=exp.paren(exp.Sub(this=value, expression=sql._num(bounds.lower))),
-                expression=sql._num(BINS),
-            ),
-            expression=sql._num(bounds.upper - bounds.lower),
-        )
-    )
-    capped = exp.func("LEAST", scaled, sql._num(BINS - 1))
-    return exp.Cast(this=capped, to=exp.DataType.build("INTEGER"))
-
-
-def _histogram_base(
-    query: AggregateQuery,
-    table: TableSpec,
-    protection: Protection,
-    bounds: MeasureBounds,
-    by: str,
-) -> tuple[exp.Select, list[Scalar]]:
-    """Rows per (cell, `by`, bin): `by` is the contributor ("c") or the privacy unit ("u")."""
-    params: list[Scalar] = []
-    aliases = [f"d{i}" for i in range(len(query.dimensions))]
-    selects: list[exp.Expr] = [
-        sql._dimension_expr(d).as_(a) for d, a in zip(query.dimensions, aliases, strict=True)
-    ]
-    if by == "c":
-        selects.append(sql._col(protection.contributor).as_("c"))
-    else:
-        unit = exp.Anonymous(this="hash", expressions=[sql._col(protection.unit or "")])
-        selects.append(unit.as_("u"))
-    selects += [_bin_expr(bounds).as_("b"), exp.Count(this=exp.Star()).as_("n")]
-    conditions: list[exp.Expr] = [sql._filter_expr(f, table, params) for f in query.filters]
-    conditions.append(exp.Not(this=exp.Is(this=sql._col(bounds.column), expression=exp.Null())))
-    statement = (
-        exp.select(*selects)
-        .from_(sql.SOURCE)
-        .where(exp.and_(*conditions))
-        .group_by(*[exp.column(a) for a in aliases], exp.column(by), exp.column("b"))
-    )
-    return statement, params
-
-
-def _bounded(base: exp.Select, width: int, protection: Protection, salt: int) -> exp.Select:
-    """Per (cell, bin) rows after bounding each unit to L cells and R rows per cell."""
-    aliases = [f"d{i}" for i in range(width)]
-    keys = ", ".join(aliases)
-    # Which cells and which rows a unit keeps depends on its own rows and a salted hash only,
-    # so one unit changes the histograms by at most L x R in L1.
-    ranked = exp.select(
-        "*",
-        f"DENSE_RANK() OVER (PARTITION BY u ORDER BY hash({keys}, u, {salt}), {keys}) AS r",
-    ).from_(base.subquery("pu"))
-    capped = (
-        exp.select(
-            *aliases,
-            "b",
-            "n",
-            f"SUM(n) OVER (PARTITION BY {keys}, u ORDER BY hash(b, u, {salt}), b "
-            "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto",
-        )
-        .from_(ranked.subquery("ranked"))
-        .where(f"r <= {int(protection.max_cells_per_unit)}")
-    )
-    rows = int(protection.max_rows_per_cell)
-    return (
-        exp.select(*aliases, "b", f"SUM(GREATEST(LEAST(n, {rows} - (upto - n)), 0)) AS n")
-        .from_(capped.subquery("capped"))
-        .group_by(*aliases, "b")
-    )
-
-
-@dataclass(frozen=True)
-class Histograms:
-    """Per quantile column: per cell, per contributor, rows per bin; and with DP, per cell
-    the bounded rows per bin."""
-
-    by_contributor: dict[str, dict[Key, dict[Any, list[int]]]]
-    bounded: dict[str, dict[Key, list[int]]] | None
-
-
-def fetch(
-    path: Path,
-    table: TableSpec,
-    protection: Protection,
-    query: AggregateQuery,
-    *,
-    threads: int = 2,
-    salt: int | None = None,
-) -> Histograms:
-    """The histograms of the query's quantile columns; `salt` (random if None) picks which
-    cells and rows each unit keeps."""
-    width = len(query.dimensions)
-    columns = sorted({m.column or "" for m in quantile_measures(query)})
-    by_contributor: dict[str, dict[Key, dict[Any, list[int]]]] = {}
-    bounded: dict[str, dict[Key, list[int]]] | None = {} if protection.unit else None
-    con = run.connect(path, threads=threads)
-    try:
-        for column in columns:
-            bounds = protection.bounds(column)
-            assert bounds is not None  # validated
-            statement, params = _histogram_base(query, table, protection, bounds, "c")
-            cells: dict[Key, dict[Any, list[int]]] = {}
-            for row in con.execute(sql.render(statement), params).fetchall():
-                per = cells.setdefault(tuple(row[:width]), {})
-                per.setdefault(row[width], [0] * BINS)[int(row[width + 1])] += int(row[width + 2])
-            by_contributor[column] = cells
-            if bounded is not None:
-                base, params = _histogram_base(query, table, protection, bounds, "u")
-                chosen = secrets.randbelow(2**31) if salt is None else salt
-                statement = _bounded(base, width, protection, chosen)
-                counts: dict[Key, list[int]] = {}
-                for row in con.execute(sql.render(statement), params).fetchall():
-                    counts.setdefault(tuple(row[:width]), [0] * BINS)[int(row[width])] += int(
-                        row[width + 1]
-                    )
-                bounded[column] = counts
-    finally:
-        con.close()
-    return Histograms(by_contributor, bounded)
 
 
 # --- Release ---------------------------------------------------------------------------
@@ -328,18 +202,21 @@ def _value(
 
 def complete(
     base: AggregateResult,
-    path: Path,
+    path: Path | str,
     table: TableSpec,
     protection: Protection,
     query: AggregateQuery,
     *,
     threads: int = 2,
+    engine: str = DUCKDB,
+    salt: int | None = None,
 ) -> AggregateResult:
-    """The engine's answer to `split(query)[0]`, completed with the query's quantiles."""
+    """The engine's answer to `split(query)[0]`, completed with the query's quantiles
+    (their histograms computed by `engine`, on the file where it is for Spark)."""
     quantiles = quantile_measures(query)
     if not quantiles:
         return base
-    histograms = fetch(path, table, protection, query, threads=threads)
+    histograms = fetch(path, table, protection, query, threads=threads, salt=salt, engine=engine)
     _base_query, base_protection = split(query, protection)
     # Each quantile column's histogram gets an equal share of what the engine did not spend.
     columns = len({m.column for m in quantiles})
