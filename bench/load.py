@@ -256,15 +256,29 @@ def print_report(result: dict[str, Any], watch: ServerWatch, think_ms: float) ->
         f"{up['refused']} refused with a reason, {up['unfinished']} unfinished; "
         f"errors during the warm-up: {result['warmup_errors']}"
     )
-    print(
-        f"client CPU: {result['client_cpu_s']:.1f} s = {result['client_cpu_s'] / elapsed:.2f} "
-        "cores over the window"
-    )
-    for name in sorted(watch.cpu):
+    print_cpu(result, watch)
+
+
+def print_cpu(result: dict[str, Any], watch: ServerWatch) -> None:
+    """Each server's CPU over the window (every process of its tree, ended ones included),
+    the client's, and the machine's busy time: what is left is other processes'."""
+    elapsed = result["elapsed_s"]
+    busy = watch.machine_busy
+    known = ["app", "worker", "postgres", "s3"]
+    names = [n for n in known if n in watch.cpu] + sorted(set(watch.cpu) - set(known))
+    rows = [(f"server {name}", watch.cpu[name]) for name in names]
+    rows.append(("client", result["client_cpu_s"]))
+    counted = sum(cpu for _name, cpu in rows)
+    rows.append(("other processes", busy - counted))
+    print(f"CPU over the {elapsed:.1f} s window (the machine has {os.cpu_count()} cores):")
+    print(f"{'':<16} {'CPU s':>8} {'cores':>6} {'share':>6} {'peak MB':>8}")
+    for name, cpu in rows:
+        peak = watch.peak_mb.get(name.removeprefix("server "))
         print(
-            f"server {name:<10} CPU {watch.cpu[name]:7.1f} s = {watch.cpu[name] / elapsed:.2f} "
-            f"cores, peak memory {watch.peak_mb[name]:7.0f} MB"
+            f"{name:<16} {cpu:>8.1f} {cpu / elapsed:>6.2f} {cpu / busy if busy else 0:>6.0%} "
+            + (f"{peak:>8.0f}" if peak is not None else "")
         )
+    print(f"{'machine busy':<16} {busy:>8.1f} {busy / elapsed:>6.2f}   (/proc/stat)")
 
 
 def load_run(
