@@ -257,6 +257,7 @@ def print_report(result: dict[str, Any], watch: ServerWatch, think_ms: float) ->
         f"errors during the warm-up: {result['warmup_errors']}"
     )
     print_cpu(result, watch)
+    print_cpu_by_kind(result, watch)
 
 
 def print_cpu(result: dict[str, Any], watch: ServerWatch) -> None:
@@ -324,6 +325,7 @@ def load_run(
         result["server_peak_mb"] = dict(watch.peak_mb)
         result["watch"] = watch
         result["app_errors"] = app_log_errors(stack)
+        result["cpu_by_kind"] = cpu_by_kind(stack)
         result["warmup_errors"] = tally.warmup_errors
         up = result["uploads"]
         # Every failure counts: in the window, in the warm-up, an upload refused or unfinished.
@@ -331,6 +333,45 @@ def load_run(
             result["all"]["errors"] + tally.warmup_errors + up["refused"] + up["unfinished"]
         )
     return result, tally, stack
+
+
+def cpu_by_kind(stack: Stack) -> dict[str, list[float]]:
+    """The `cpu_ms` of each access line the app wrote for a request sent while the clock ran,
+    by kind (the client puts both in the request id: `<kind>.m.<client>.<n>`)."""
+    found: dict[str, list[float]] = defaultdict(list)
+    for process in stack.processes:
+        if process.name != "app":
+            continue
+        for line in process.lines():
+            if not line.startswith("{"):
+                continue
+            entry = json.loads(line)
+            parts = str(entry.get("request_id", "")).split(".")
+            if entry.get("logger") == "datacollab.request" and len(parts) == 4 and parts[1] == "m":
+                found[parts[0]].append(float(entry["cpu_ms"]))
+    return found
+
+
+def print_cpu_by_kind(result: dict[str, Any], watch: ServerWatch) -> None:
+    """Each kind's CPU in the app, from its access lines, and its share of the app's CPU; what
+    no request line holds (gunicorn's own work, HTTP parsing, the logging) is left over."""
+    by_kind = result["cpu_by_kind"]
+    app = watch.cpu.get("app", 0.0)
+    print("app CPU per kind (cpu_ms of the access lines, requests sent while the clock ran):")
+    print(f"{'kind':<12} {'lines':>7} {'p50 ms':>8} {'mean ms':>8} {'CPU s':>8} {'share':>6}")
+    total = 0.0
+    for kind in [*MIX, *sorted(set(by_kind) - set(MIX))]:
+        values = by_kind.get(kind, [])
+        seconds = sum(values) / 1000
+        total += seconds
+        mean = sum(values) / len(values) if values else 0.0
+        print(
+            f"{kind:<12} {len(values):>7} {percentile(values, 0.5):>8.1f} {mean:>8.1f} "
+            f"{seconds:>8.1f} {seconds / app if app else 0:>6.0%}"
+        )
+    rest = app - total
+    share = rest / app if app else 0
+    print(f"{'not in a line':<12} {'':>7} {'':>8} {'':>8} {rest:>8.1f} {share:>6.0%}")
 
 
 def app_log_errors(stack: Stack) -> list[str]:
