@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from datacollab.core.errors import NotAllowed, NotFound
-from datacollab.datasets import csvsafe, storage
+from datacollab.datasets import csvsafe, kept_copies, storage
 from datacollab.datasets.models import AccessRequest, Dataset, DatasetVersion
 from datacollab.datasets.report_messages import type_title
 from datacollab.datasets.rules import DataAccess, can_see, data_access
@@ -115,13 +115,24 @@ _MISSING = gettext_lazy("The data file of this version is missing from storage: 
 
 def ensure_stored(version: DatasetVersion) -> None:
     """404 before a response starts, rather than a broken stream, if the file has gone."""
+    if kept_copies.enabled() and kept_copies.copy_path(version).is_file():
+        return  # its kept copy is the file (a request to the store saved)
     if not storage.version_storage().exists(version.storage_key):
         raise NotFound(str(_MISSING))
 
 
 @contextlib.contextmanager
 def local_parquet(version: DatasetVersion) -> Iterator[Path]:
-    """A local path of the version's Parquet file, for DuckDB (downloaded first from S3)."""
+    """A local path of the version's Parquet file, for DuckDB: the stored file, or on S3 its
+    kept copy (datasets/kept_copies.py; a temporary one when that is off)."""
+    if kept_copies.enabled():
+        try:
+            handle = kept_copies.open_copy(version)
+        except FileNotFoundError:
+            raise NotFound(str(_MISSING)) from None
+        with handle:  # held (so never removed) while the caller reads it
+            yield kept_copies.copy_path(version)
+        return
     with storage.local_copy(version) as path:
         if not Path(path).is_file():
             raise NotFound(str(_MISSING))
@@ -213,8 +224,12 @@ def csv_chunks(version: DatasetVersion, *, batch_rows: int = CSV_BATCH_ROWS) -> 
 
 
 def open_parquet(version: DatasetVersion) -> IO[bytes]:
-    """The stored Parquet file, opened for streaming (local disk or S3 alike)."""
+    """The stored Parquet file, opened for streaming: the stored file, or on S3 its kept copy
+    (sent from the file, rather than the object fetched again into memory and sent 4 KiB at a
+    time, as django-storages' file does)."""
     try:
+        if kept_copies.enabled():
+            return kept_copies.open_copy(version)
         return storage.version_storage().open(version.storage_key, "rb")
     except FileNotFoundError:
         raise NotFound(str(_MISSING)) from None
