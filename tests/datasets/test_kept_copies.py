@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fetches(s3_bucket) -> list[str]:
+def fetches(s3_bucket) -> list[str]:  # noqa: F811 - the fixture imported above
     """The keys the app's S3 client asks the store for (GetObject), in order: botocore's own
     event hook on the client django-storages uses in this thread, not a mock."""
     asked: list[str] = []
@@ -63,7 +63,8 @@ def test_web_reads_of_a_version_on_s3_fetch_it_once(fetches):
 
 
 def test_kept_copies_past_the_budget_go_oldest_first_but_never_one_being_read(
-    s3_bucket, settings
+    s3_bucket,  # noqa: F811 - the fixture imported above
+    settings,
 ):
     owner, dataset, first = _publish()
     second = parse_and_publish(upload_bytes(actor=owner, dataset=dataset, data=CSV + b"4,b,1\n"))

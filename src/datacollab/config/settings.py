@@ -315,7 +315,8 @@ STORAGES: dict[str, Any] = {
     # which reads AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL and the AWS_* credentials.
     "datasets": (
         {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            # django-storages' backend, its sessions sharing botocore's parsed API files.
+            "BACKEND": "datacollab.datasets.s3_storage.S3Storage",
             "OPTIONS": {
                 "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
                 "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
