@@ -108,7 +108,7 @@ class RequestIdMiddleware:
                 # A streamed body (a download) is made while the server sends it, after this
                 # returns: the line is written when the server closes the response, so its
                 # CPU holds the body's. Django runs the closers in the same thread.
-                response._resource_closers.append(line.write)
+                response._resource_closers.append(line.write)  # type: ignore[attr-defined]
             else:
                 line.write()
         return response
