@@ -186,12 +186,47 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# A small version's CSV is kept per process, like its preview (its file never changes): each
+# download of one opened DuckDB and wrote the CSV again, about 29 ms of CPU (bench/load.py).
+# Within CSV_KEPT_BYTES a process, least recently downloaded dropped first; a version whose CSV
+# passes CSV_KEPT_ONE_BYTES is streamed from its file each time.
+CSV_KEPT_BYTES = 32 * 1024 * 1024
+CSV_KEPT_ONE_BYTES = 2 * 1024 * 1024
+_csvs: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_csvs_lock = threading.Lock()
+
+
 def csv_chunks(version: DatasetVersion, *, batch_rows: int = CSV_BATCH_ROWS) -> Iterator[bytes]:
     """The version as CSV (header first), in batches; formula-starting text cells and column
     names escaped.
 
     A generator: the Parquet copy and the DuckDB connection live until the response is done.
     """
+    key = (version.pk, version.storage_key, version.checksum, version.created_at)
+    with _csvs_lock:
+        kept = _csvs.get(key)
+        if kept is not None:
+            _csvs.move_to_end(key)
+    if kept is not None:
+        yield kept
+        return
+    made: list[bytes] | None = []
+    size = 0
+    for chunk in _csv_batches(version, batch_rows):
+        if made is not None:
+            made.append(chunk)
+            size += len(chunk)
+            if size > CSV_KEPT_ONE_BYTES:
+                made = None
+        yield chunk
+    if made is not None:  # the whole CSV was sent (a client that left stops the generator)
+        with _csvs_lock:
+            _csvs[key] = b"".join(made)
+            while sum(map(len, _csvs.values())) > CSV_KEPT_BYTES:
+                _csvs.popitem(last=False)
+
+
+def _csv_batches(version: DatasetVersion, batch_rows: int) -> Iterator[bytes]:
     with local_parquet(version) as path, duckdb.connect() as con:
         described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
         columns = []
