@@ -23,8 +23,10 @@ with its reason; there is none in this mix, so a refusal is counted as an error 
 
 An error is a status other than the one the kind expects (any 5xx, a 4xx, a redirect to the
 login page), or a connection error. Figures per kind and overall: count, errors, req/s,
-p50/p95/p99/max latency; the client's own CPU (it shares the machine with the servers); the
-server processes' CPU and peak memory. Last line:
+p50/p95/p99/max latency; the CPU over the window of each server's whole process tree (ended
+processes included: bench/support/load_servers.py), of the client (it shares the machine with
+the servers) and of the machine (/proc/stat), with each server's peak memory; the app's CPU
+per kind, from the `cpu_ms` of its access lines (each request id names its kind). Last line:
 ``bench load: clients=50 seconds=300 requests=... errors=... rps=... p99_ms=... p99_pages_ms=...
 p99_api_ms=...``.
 
