@@ -66,3 +66,8 @@ def on_starting(server):  # gunicorn calls it with the arbiter
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - evaluated for its imports
+    if os.environ.get("DATASETS_STORAGE", "").strip().lower() == "s3":
+        # botocore's description of S3, parsed once here rather than in each worker.
+        from datacollab.datasets.s3_storage import warm
+
+        warm()

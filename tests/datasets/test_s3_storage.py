@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from datacollab.datasets.s3_storage import S3Storage, shared_loader
+from datacollab.datasets.s3_storage import S3Storage, shared_loader, warm
 
 
 def test_s3_connections_of_two_threads_share_the_process_loader():
@@ -31,3 +31,11 @@ def test_s3_connections_of_two_threads_share_the_process_loader():
         True,
         True,
     )
+
+
+def test_warm_parses_the_s3_description_into_the_shared_loader():
+    warm()
+    # The loader keeps what it parsed: asking again gives the very same object.
+    loader = shared_loader()
+    first = loader.load_service_model("s3", "service-2")
+    assert loader.load_service_model("s3", "service-2") is first

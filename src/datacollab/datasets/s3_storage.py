@@ -34,3 +34,13 @@ class S3Storage(DjangoStoragesS3):  # type: ignore[misc]
         session: boto3.Session = super()._create_session()
         session._session.register_component("data_loader", shared_loader())
         return session
+
+
+def warm() -> None:
+    """Parse the S3 API's description into the shared loader now (gunicorn's master calls it
+    before forking, so every worker starts with it parsed); no client, nothing sent."""
+    loader = shared_loader()
+    loader.load_service_model("s3", "service-2")
+    loader.load_service_model("s3", "endpoint-rule-set-1")
+    loader.load_data("endpoints")
+    loader.load_data("partitions")
