@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from datacollab.ops.gunicorn_worker import holds_a_request
 from tests.ops.stack import ROOT, free_port
 
 pytestmark = [pytest.mark.slow]
@@ -90,3 +91,15 @@ def test_stopping_worker_closes_idle_kept_connection_while_a_request_is_in_fligh
     finally:
         popen.terminate()
         popen.wait(30)
+
+
+def test_holds_a_request_tells_an_idle_connection_from_one_with_a_request():
+    server, client = socket.socketpair()
+    with server, client:
+        idle = holds_a_request(server)
+        client.sendall(b"GET / HTTP/1.1\r\n")
+        sent = holds_a_request(server)
+        assert server.recv(100) == b"GET / HTTP/1.1\r\n"  # peeked, not taken: still there
+        client.close()
+        closed = holds_a_request(server)
+    assert (idle, sent, closed) == (False, True, False)
