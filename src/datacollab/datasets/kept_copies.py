@@ -14,7 +14,8 @@ whole thing off: temporary copies as before). A reader holds a shared `flock` on
 while it reads it and the remover takes an exclusive one without waiting, skipping a copy in
 use; a reader that finds its copy removed or replaced between opening and locking fetches
 it again. A copy is written under a temporary name and renamed into place, so a reader never
-sees half a file.
+sees half a file; readers that find no copy at the same moment each fetch one (the last
+rename wins, every copy whole): only at a version's first reads on a machine.
 """
 
 from __future__ import annotations
