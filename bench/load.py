@@ -23,8 +23,10 @@ with its reason; there is none in this mix, so a refusal is counted as an error 
 
 An error is a status other than the one the kind expects (any 5xx, a 4xx, a redirect to the
 login page), or a connection error. Figures per kind and overall: count, errors, req/s,
-p50/p95/p99/max latency; the client's own CPU (it shares the machine with the servers); the
-server processes' CPU and peak memory. Last line:
+p50/p95/p99/max latency; the CPU over the window of each server's whole process tree (ended
+processes included: bench/support/load_servers.py), of the client (it shares the machine with
+the servers) and of the machine (/proc/stat), with each server's peak memory; the app's CPU
+per kind, from the `cpu_ms` of its access lines (each request id names its kind). Last line:
 ``bench load: clients=50 seconds=300 requests=... errors=... rps=... p99_ms=... p99_pages_ms=...
 p99_api_ms=...``.
 
@@ -256,15 +258,30 @@ def print_report(result: dict[str, Any], watch: ServerWatch, think_ms: float) ->
         f"{up['refused']} refused with a reason, {up['unfinished']} unfinished; "
         f"errors during the warm-up: {result['warmup_errors']}"
     )
-    print(
-        f"client CPU: {result['client_cpu_s']:.1f} s = {result['client_cpu_s'] / elapsed:.2f} "
-        "cores over the window"
-    )
-    for name in sorted(watch.cpu):
+    print_cpu(result, watch)
+    print_cpu_by_kind(result, watch)
+
+
+def print_cpu(result: dict[str, Any], watch: ServerWatch) -> None:
+    """Each server's CPU over the window (every process of its tree, ended ones included),
+    the client's, and the machine's busy time: what is left is other processes'."""
+    elapsed = result["elapsed_s"]
+    busy = watch.machine_busy
+    known = ["app", "worker", "postgres", "s3"]
+    names = [n for n in known if n in watch.cpu] + sorted(set(watch.cpu) - set(known))
+    rows = [(f"server {name}", watch.cpu[name]) for name in names]
+    rows.append(("client", result["client_cpu_s"]))
+    counted = sum(cpu for _name, cpu in rows)
+    rows.append(("other processes", busy - counted))
+    print(f"CPU over the {elapsed:.1f} s window (the machine has {os.cpu_count()} cores):")
+    print(f"{'':<16} {'CPU s':>8} {'cores':>6} {'share':>6} {'peak MB':>8}")
+    for name, cpu in rows:
+        peak = watch.peak_mb.get(name.removeprefix("server "))
         print(
-            f"server {name:<10} CPU {watch.cpu[name]:7.1f} s = {watch.cpu[name] / elapsed:.2f} "
-            f"cores, peak memory {watch.peak_mb[name]:7.0f} MB"
+            f"{name:<16} {cpu:>8.1f} {cpu / elapsed:>6.2f} {cpu / busy if busy else 0:>6.0%} "
+            + (f"{peak:>8.0f}" if peak is not None else "")
         )
+    print(f"{'machine busy':<16} {busy:>8.1f} {busy / elapsed:>6.2f}   (/proc/stat)")
 
 
 def load_run(
@@ -310,6 +327,7 @@ def load_run(
         result["server_peak_mb"] = dict(watch.peak_mb)
         result["watch"] = watch
         result["app_errors"] = app_log_errors(stack)
+        result["cpu_by_kind"] = cpu_by_kind(stack)
         result["warmup_errors"] = tally.warmup_errors
         up = result["uploads"]
         # Every failure counts: in the window, in the warm-up, an upload refused or unfinished.
@@ -317,6 +335,45 @@ def load_run(
             result["all"]["errors"] + tally.warmup_errors + up["refused"] + up["unfinished"]
         )
     return result, tally, stack
+
+
+def cpu_by_kind(stack: Stack) -> dict[str, list[float]]:
+    """The `cpu_ms` of each access line the app wrote for a request sent while the clock ran,
+    by kind (the client puts both in the request id: `<kind>.m.<client>.<n>`)."""
+    found: dict[str, list[float]] = defaultdict(list)
+    for process in stack.processes:
+        if process.name != "app":
+            continue
+        for line in process.lines():
+            if not line.startswith("{"):
+                continue
+            entry = json.loads(line)
+            parts = str(entry.get("request_id", "")).split(".")
+            if entry.get("logger") == "datacollab.request" and len(parts) == 4 and parts[1] == "m":
+                found[parts[0]].append(float(entry["cpu_ms"]))
+    return found
+
+
+def print_cpu_by_kind(result: dict[str, Any], watch: ServerWatch) -> None:
+    """Each kind's CPU in the app, from its access lines, and its share of the app's CPU; what
+    no request line holds (gunicorn's own work, HTTP parsing, the logging) is left over."""
+    by_kind = result["cpu_by_kind"]
+    app = watch.cpu.get("app", 0.0)
+    print("app CPU per kind (cpu_ms of the access lines, requests sent while the clock ran):")
+    print(f"{'kind':<12} {'lines':>7} {'p50 ms':>8} {'mean ms':>8} {'CPU s':>8} {'share':>6}")
+    total = 0.0
+    for kind in [*MIX, *sorted(set(by_kind) - set(MIX))]:
+        values = by_kind.get(kind, [])
+        seconds = sum(values) / 1000
+        total += seconds
+        mean = sum(values) / len(values) if values else 0.0
+        print(
+            f"{kind:<12} {len(values):>7} {percentile(values, 0.5):>8.1f} {mean:>8.1f} "
+            f"{seconds:>8.1f} {seconds / app if app else 0:>6.0%}"
+        )
+    rest = app - total
+    share = rest / app if app else 0
+    print(f"{'not in a line':<12} {'':>7} {'':>8} {'':>8} {rest:>8.1f} {share:>6.0%}")
 
 
 def app_log_errors(stack: Stack) -> list[str]:

@@ -13,7 +13,10 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # "Issue 12, third round"). WEB_CONCURRENCY is the name gunicorn and most platforms use.
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+# gunicorn's gthread worker, but closing its idle kept-alive connections as soon as it stops
+# (recycled after max_requests, a reload) rather than leaving them to be reset at its exit:
+# a client's POST sent on one meanwhile was lost (datacollab/ops/gunicorn_worker.py).
+worker_class = "datacollab.ops.gunicorn_worker.ThreadWorker"
 # Import the app once in the master, so workers fork warm and a broken release fails at once.
 preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
@@ -63,3 +66,8 @@ def on_starting(server):  # gunicorn calls it with the arbiter
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - evaluated for its imports
+    if os.environ.get("DATASETS_STORAGE", "").strip().lower() == "s3":
+        # botocore's description of S3, parsed once here rather than in each worker.
+        from datacollab.datasets.s3_storage import warm
+
+        warm()

@@ -30,6 +30,8 @@ def _media_and_tasks(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Signed audit checkpoints, too (core/audit_checkpoints.py).
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    # Kept copies of versions on S3 (datasets/kept_copies.py).
+    settings.DATASETS_S3_CACHE_DIR = tmp_path / "kept-versions"
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import http.client
 import json
 import random
 import re
+import select
 import threading
 import time
 from collections import Counter
@@ -67,6 +68,16 @@ class Tally:
                 self.problems.append(f"{sample.kind}: {sample.what}")
 
 
+def dropped(connection: http.client.HTTPConnection) -> bool:
+    """Whether the server has closed this idle kept connection: readable with nothing sent
+    to read is its close. The check urllib3 (so `requests`) makes before reusing a pooled
+    connection (`is_connection_dropped`)."""
+    if connection.sock is None:
+        return False
+    readable, _, _ = select.select([connection.sock], [], [], 0)
+    return bool(readable)
+
+
 def cookies_of(headers: dict[str, str]) -> dict[str, str]:
     cookies: dict[str, str] = {}
     for line in headers.get("set-cookie", "").splitlines():
@@ -89,6 +100,7 @@ class Client:
         self.upload_dataset = plan["upload_datasets"][number]
         self.pending: Upload | None = None
         self.uploaded = 0
+        self.sent = 0
         self.key_tier = "enterprise" if number % 2 else "community"
         keys = plan["keys"][self.key_tier]
         self.key = keys[number % len(keys)]
@@ -98,9 +110,12 @@ class Client:
     def send(
         self, method: str, path: str, *, body: bytes | None = None, headers: dict[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
-        if self.connection is not None and time.monotonic() - self.last_used > IDLE_REOPEN:
-            # gunicorn closes a connection idle for its keepalive (5 s): open a new one
-            # rather than send into one the server may be closing.
+        if self.connection is not None and (
+            time.monotonic() - self.last_used > IDLE_REOPEN or dropped(self.connection)
+        ):
+            # gunicorn closes a connection idle for its keepalive (5 s), and a worker that
+            # stops (recycled after max_requests) closes its idle ones: open a new one rather
+            # than send into one the server has closed or may be closing.
             self.connection.close()
             self.connection = None
         for attempt in (1, 2):
@@ -113,9 +128,10 @@ class Client:
                 response = self.connection.getresponse()
                 data = response.read()
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                # The server closed a kept connection as the request left (max_requests): a
-                # browser resends a GET on a new connection, so does this client, once. A POST
-                # is never resent (it may have been done): its failure counts as an error.
+                # The server closed a kept connection as the request left (the race every
+                # keep-alive server has, now microseconds wide): a browser resends a GET on a
+                # new connection, so does this client, once. A POST is never resent (it may
+                # have been done): its failure counts as an error.
                 self.connection.close()
                 self.connection = None
                 if attempt == 2 or method != "GET":
@@ -143,8 +159,13 @@ class Client:
         record: bool = True,
     ) -> tuple[int, dict[str, str], bytes] | None:
         started = time.perf_counter()
+        # The kind and whether the clock runs, in the id the app logs with the request's CPU:
+        # bench/load.py shares the app's CPU among the kinds from its access lines.
+        self.sent += 1
+        phase = "m" if record and self.tally.measuring else "w"
+        labelled = {**(headers or {}), "X-Request-ID": f"{kind}.{phase}.{self.number}.{self.sent}"}
         try:
-            status, answer_headers, data = self.send(method, path, body=body, headers=headers or {})
+            status, answer_headers, data = self.send(method, path, body=body, headers=labelled)
         except (OSError, http.client.HTTPException) as exc:
             if self.connection is not None:
                 self.connection.close()

@@ -80,7 +80,7 @@ def test_example_environment_loads_the_production_settings(tmp_path, monkeypatch
         loaded["DATABASES"]["default"]["HOST"],
         loaded["STORAGES"]["datasets"]["BACKEND"],
         loaded["LOG_FORMAT"],
-    ) == (True, False, "postgres", "storages.backends.s3.S3Storage", "json")
+    ) == (True, False, "postgres", "datacollab.datasets.s3_storage.S3Storage", "json")
 
 
 def _commands(service: dict[str, Any]) -> list[list[str]]:

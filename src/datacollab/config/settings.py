@@ -317,7 +317,8 @@ STORAGES: dict[str, Any] = {
     # which reads AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL and the AWS_* credentials.
     "datasets": (
         {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            # django-storages' backend, its sessions sharing botocore's parsed API files.
+            "BACKEND": "datacollab.datasets.s3_storage.S3Storage",
             "OPTIONS": {
                 "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
                 "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
@@ -362,6 +363,12 @@ DATASETS_WORKER_LEASE_SECONDS = int(os.environ.get("DATASETS_WORKER_LEASE_SECOND
 # Memory (MiB) each app process may give the rows API to hold recently read versions in
 # DuckDB (datasets/rows_cache.py); 0 reads every page from the Parquet file.
 DATASETS_ROWS_CACHE_MB = int(os.environ.get("DATASETS_ROWS_CACHE_MB", "256"))
+# Versions on S3 read by the web (rows API, downloads, previews) are kept on local disk once
+# fetched (a version's file never changes), within this budget (datasets/kept_copies.py).
+DATASETS_S3_CACHE_MB = int(os.environ.get("DATASETS_S3_CACHE_MB", "2048"))
+DATASETS_S3_CACHE_DIR = Path(
+    os.environ.get("DATASETS_S3_CACHE_DIR", VAR_DIR / "cache" / "versions")
+)
 # Datasets per page of the DCAT catalog feeds (Hydra paging, as ckanext-dcat's default).
 DCAT_CATALOG_PAGE_SIZE = int(os.environ.get("DCAT_CATALOG_PAGE_SIZE", "100"))
 # Uploads above this size go to a temporary file instead of memory.

@@ -28,7 +28,7 @@ from ninja.files import UploadedFile
 from datacollab.core.errors import DomainError, NotFound
 from datacollab.dataplane import location
 from datacollab.dataplane.engine import SPARK, engine_for
-from datacollab.datasets import dcat, rows_lookup, storage
+from datacollab.datasets import dcat, kept_copies, rows_lookup, storage
 from datacollab.datasets import rows as rows_query
 from datacollab.datasets.diff import diff_versions
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
@@ -364,9 +364,14 @@ def rows_response(request: HttpRequest, found: DatasetVersion, query: Any) -> Ht
         page = fetch_rows(location.of(found), found.schema, query, engine=SPARK)
     else:
         with selectors.local_parquet(found) as parquet:
-            # The stored file itself (not a temporary copy from S3) may be read through the
-            # thread's kept connection and cached totals.
-            page = fetch_rows(parquet, found.schema, query, immutable=storage.is_local())
+            # The stored file itself or its kept copy (not a temporary copy from S3) may be
+            # read through the thread's kept connection, rows in memory and cached totals.
+            page = fetch_rows(
+                parquet,
+                found.schema,
+                query,
+                immutable=storage.is_local() or kept_copies.enabled(),
+            )
     body = {
         "dataset": found.dataset.slug,
         "version": found.number,

@@ -16,7 +16,7 @@ from datacollab.ops.log_context import current_request, current_task_id, user_id
 # What the filter puts on every record (None when unknown), in the order they are written.
 CONTEXT_FIELDS = ("request_id", "method", "path", "user_id", "task_id")
 # Fields the access log line adds (request_id.py); each is written when a record has it.
-REQUEST_FIELDS = ("status", "duration_ms")
+REQUEST_FIELDS = ("status", "duration_ms", "cpu_ms")
 # A LogRecord's own attributes: anything else on a record came through `extra=`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
