@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from tests import factories
 
@@ -86,3 +87,12 @@ def audit_triggers_lifted(django_db_setup: None, django_db_blocker: Any) -> Iter
         # themes); put them back so tests that run later in this process see a migrated DB.
         _themes.add_themes(django_apps, None)
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in Spanish leaves Spanish active in the thread (LocaleMiddleware activates,
+    nothing deactivates): without this, a later test calling a service outside any request
+    reads its messages in whatever language the last request chose."""
+    yield
+    translation.deactivate()

@@ -265,16 +265,18 @@ def test_a_fork_server_that_cannot_start_leaves_the_parse_to_a_fresh_process(
     forkclient.stop()
     monkeypatch.setattr(forkclient, "READY_SECONDS", 0.001)  # no server is ready that soon
     monkeypatch.setattr(forkclient, "_retry_after", 0.0)
-    commands: list[str] = []
+    parents: list[int] = []
 
-    def command(pid: int) -> None:
-        commands.append(" ".join(psutil.Process(pid).cmdline()[1:3]))
+    # A fresh worker is this process's own child; a forked one is the server's. (Its command
+    # line would race the exec: /proc/<pid>/cmdline is empty while exec replaces it.)
+    def parent(pid: int) -> None:
+        parents.append(psutil.Process(pid).ppid())
 
-    first = _parse(small_csv, tmp_path / "w1", fork_server=True, on_start=command)
-    second = _parse(small_csv, tmp_path / "w2", fork_server=True, on_start=command)
+    first = _parse(small_csv, tmp_path / "w1", fork_server=True, on_start=parent)
+    second = _parse(small_csv, tmp_path / "w2", fork_server=True, on_start=parent)
 
     assert (first.status, second.status) == ("valid", "valid")
-    assert commands == ["-m datacollab.datasets.ingest.worker"] * 2
+    assert parents == [os.getpid()] * 2
     assert forkclient.running() is None
     # A failed start is not tried again at once: the second parse went straight to a fresh
     # process (a start takes longer than 0.001 s, so a second try would have failed too).
