@@ -9,34 +9,18 @@ Django's template engine. Values go through `render_value_in_context`, as `{{ ce
 
 from __future__ import annotations
 
-from django.template import Context
-from django.template.base import render_value_in_context
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
+from datacollab.core.html_text import blocktranslated, shown
 from datacollab.reports.charts import Chart
 
+DATA_OF = gettext_noop("The data of “%(title)s”")
 COL = '"col"'
 COL_NUM = '"col" class="num"'
 
 
-def _caption(title: str, context: Context) -> str:
-    # As {% blocktranslate %}: the translation unescaped, the value escaped, and the English
-    # when a translation's placeholders do not fit.
-    msgid = "The data of “%(title)s”"
-    data = {"title": render_value_in_context(title, context)}
-    try:
-        return gettext(msgid) % data
-    except (KeyError, ValueError):
-        return msgid % data
-
-
 def chart_figure(chart: Chart) -> SafeString:
-    context = Context()
-
-    def shown(value: object) -> str:
-        return render_value_in_context(value, context)
-
     key = shown(chart.key)
     parts = [
         f'<figure class="chart-figure" id="{key}" aria-labelledby="{key}-caption">\n'
@@ -60,12 +44,13 @@ def chart_figure(chart: Chart) -> SafeString:
             + "</tr>\n        "
             for row in chart.rows
         )
+        caption = blocktranslated(DATA_OF, title=chart.title)
         parts.append(
             '\n  <div class="chart-pair">\n'
             f'    <div class="chart-svg">{shown(chart.svg)}</div>\n'
             '    <div class="table-wrap">\n'
             '      <table class="chart-data">\n'
-            f'        <caption class="muted">{_caption(chart.title, context)}</caption>\n'
+            f'        <caption class="muted">{caption}</caption>\n'
             f"        <thead><tr>{headers}</tr></thead>\n"
             "        <tbody>\n"
             f"        {rows}\n"
