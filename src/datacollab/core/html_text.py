@@ -2,7 +2,7 @@
 
 A table of a hundred rows written by the template engine costs thousands of nodes a view;
 the modules that write such rows in Python (`reports/chart_figure.py`,
-`network/assignment_rows.py`) use these so each piece is what the tag would have written,
+`network/review_rows.py`) use these so each piece is what the tag would have written,
 and test it byte for byte against the template it replaces.
 """
 
@@ -48,8 +48,6 @@ SENTINEL = 8_070_450_532_247_928_831  # an id no row has, to find where the last
 def url_with_last_id(view_name: str, *args: Any) -> Callable[[int], str]:
     """As `{% url view_name *args id %}` for many ids: reversed once, then the id put in its
     place (a URL whose last argument is an integer id; escaped as the tag does)."""
-    before, _sentinel, after = reverse(view_name, args=[*args, SENTINEL]).rpartition(
-        str(SENTINEL)
-    )
+    before, _sentinel, after = reverse(view_name, args=[*args, SENTINEL]).rpartition(str(SENTINEL))
     before, after = shown(before), shown(after)
     return lambda pk: f"{before}{int(pk)}{after}"

@@ -1,4 +1,4 @@
-"""`{% assignment_rows %}`: the assignments table's rows, written in Python."""
+"""`{% assignment_rows %}`, `{% score_rows %}`: those tables' rows, written in Python."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from datacollab.network.assignment_rows import assignment_rows as _assignment_rows
+from datacollab.network.review_rows import assignment_rows as _assignment_rows
+from datacollab.network.review_rows import score_rows as _score_rows
 
 register = template.Library()
 
@@ -21,3 +22,8 @@ def assignment_rows(context: Any) -> SafeString:
         deadline_passed=bool(context.get("deadline_passed")),
         csrf_token=context.get("csrf_token"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def score_rows(context: Any) -> SafeString:
+    return _score_rows(context["rows"], call=context["call"])
