@@ -137,3 +137,19 @@ def test_navigation_addresses_follow_the_script_prefix():
     at_root = [link.url for link in links_for(None)][:2]
 
     assert (under_prefix, at_root) == (["/network/", "/network/datasets/"], ["/", "/datasets/"])
+
+
+def test_navigation_of_a_participant_reads_roles_and_cohorts_once(django_assert_num_queries):
+    # Roles, then the person's cohorts with their awards and end dates; the alumni and the
+    # current cohorts (Alumni, 1:1 support) were each one more query.
+    person = _member_of_cohort(ended=False)
+    ended = _member_of_cohort(ended=True)
+    person.memberships.first().organisation.cohort_memberships.create(
+        cohort=CohortMembership.objects.get(organisation__memberships__user=ended).cohort
+    )
+    person = type(person).objects.get(pk=person.pk)
+
+    with django_assert_num_queries(2):
+        labels = [link.label for link in links_for(person)]
+
+    assert ("Alumni" in labels, "1:1 support" in labels) == (True, True)
