@@ -65,6 +65,8 @@ class MergedTranslation(trans_real.DjangoTranslation):
         return self._merged.get(message, message)
 
 
+# Its private names (the cache of built translations, the default one), untyped in the stubs.
+_module: Any = trans_real
 # Django's own, kept for the tests that compare both.
 _django_translation = trans_real.translation
 
@@ -72,7 +74,7 @@ _django_translation = trans_real.translation
 def translation(language: str) -> trans_real.DjangoTranslation:
     # As trans_real.translation, building a MergedTranslation. `_translations` is read from
     # the module on every call: Django's setting_changed receivers replace it.
-    cache = trans_real._translations
+    cache = _module._translations
     if language not in cache:
         cache[language] = MergedTranslation(language)
     return cache[language]
@@ -82,5 +84,5 @@ def install() -> None:
     """Make Django build MergedTranslation objects (CoreConfig.ready, once per process)."""
     trans_real.translation = translation
     # Any built before (a gettext during start-up) are built again, merged, when next asked.
-    trans_real._translations = {}
-    trans_real._default = None
+    _module._translations = {}
+    _module._default = None

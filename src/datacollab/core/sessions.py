@@ -15,7 +15,7 @@ one process would live on in the others' caches until it expired there.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.sessions.backends import db
 from django.db import connections, router
@@ -50,4 +50,5 @@ class SessionStore(db.SessionStore):
         if row is None:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0])
+        # A row was found, so the key is the one asked for (never None here).
+        return model(session_key=cast(str, self.session_key), session_data=row[0])
