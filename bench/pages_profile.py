@@ -17,6 +17,14 @@ per request (process time, so other processes on the machine do not count), stat
 request, sorted costliest first, with the total per role. `--profile PATH` runs that page N
 times (default 20) under cProfile and prints the 30 costliest functions
 (BENCH_PROFILE_LINES changes how many).
+
+    .venv/bin/python bench/pages_profile.py --stack [N]      # the request around the page
+
+`--stack` measures what every request pays around its view: two trivial pages added for the
+run (`/_bench/plain/`, a view that answers "ok"; `/_bench/page/`, an empty page of the site's
+layout, so its navigation and context processors), as each role, N times (default 200), with
+the CPU each middleware spends of its own (its inclusive time less the next one's: the
+session and the user are read where something first asks for `request.user`).
 """
 
 from __future__ import annotations
@@ -131,6 +139,9 @@ def main() -> None:
                 raise SystemExit(f"{role} {path}: {response.status_code}")
 
     positional = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--stack" in sys.argv:
+        stack(clients, int(positional[0]) if positional else 200)
+        return
     target = option("--profile")
     if target is not None:
         role = option("--role", "anonymous") or "anonymous"
@@ -182,6 +193,90 @@ def main() -> None:
         print(f"mean CPU ms per page, {role}: {sum(mine) / len(mine):.1f} over {len(mine)} pages")
     total = sum(cpu for cpu, *_ in rows) / len(rows)
     print(f"bench pages: pages={len(rows)} mean_cpu_ms={total:.1f} load={load[0]:.1f}")
+
+
+def stack(clients: dict[str, Any], count: int) -> None:
+    """The CPU of the request around a trivial view, middleware by middleware."""
+    import types
+
+    from django.conf import settings
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.urls import clear_url_caches, include, path
+    from django.utils.module_loading import import_string
+
+    page = engines["django"].from_string('{% extends "base.html" %}')
+
+    spent: dict[str, float] = {}
+
+    def timed_view(view: Any) -> Any:
+        def wrapper(request: Any) -> Any:
+            start = time.process_time()
+            try:
+                return view(request)
+            finally:
+                spent["view"] = spent.get("view", 0.0) + time.process_time() - start
+
+        return wrapper
+
+    urls = types.ModuleType("bench_pages_urls")
+    urls.urlpatterns = [  # type: ignore[attr-defined]
+        path("_bench/plain/", timed_view(lambda request: HttpResponse("ok"))),
+        path("_bench/page/", timed_view(lambda request: HttpResponse(page.render({}, request)))),
+        path("", include(settings.ROOT_URLCONF)),
+    ]
+    sys.modules["bench_pages_urls"] = urls
+    settings.ROOT_URLCONF = "bench_pages_urls"
+    clear_url_caches()
+
+    def timed(name: str, call: Any) -> Any:
+        def wrapper(self: Any, request: Any) -> Any:
+            start = time.process_time()
+            try:
+                return call(self, request)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - start
+
+        return wrapper
+
+    names = [dotted.rsplit(".", 1)[1] for dotted in settings.MIDDLEWARE]
+    for dotted, name in zip(settings.MIDDLEWARE, names, strict=True):
+        cls = import_string(dotted)
+        cls.__call__ = timed(name, cls.__call__)
+    for client in clients.values():
+        client.handler.load_middleware()  # with the timed classes
+
+    statements: list[str] = []
+
+    def note(execute: Any, sql: str, *rest: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, *rest)
+
+    load = os.getloadavg()
+    print(f"CPU per request, mean of {count} after 20 warm ones; load average {load[0]:.1f}")
+    for target in ("/_bench/plain/", "/_bench/page/"):
+        for role, client in clients.items():
+            for _ in range(20):
+                client.get(target)
+            statements.clear()
+            with connection.execute_wrapper(note):
+                client.get(target)
+            spent.clear()
+            start = time.process_time()
+            for _ in range(count):
+                response = client.get(target)
+                assert response.status_code == 200, (role, target, response.status_code)
+            total = (time.process_time() - start) / count * 1000
+            inclusive = [spent.get(name, 0.0) / count * 1000 for name in [*names, "view"]]
+            own = [here - inclusive[i + 1] for i, here in enumerate(inclusive[:-1])]
+            print(f"\n{target} as {role}: {total:.2f} ms, {len(statements)} queries")
+            if os.environ.get("BENCH_STACK_SQL"):
+                print("\n".join(f"  SQL {sql[:150]}" for sql in statements))
+            for name, mine in zip(names, own, strict=True):
+                print(f"  {mine:6.3f}  {name}")
+            print(f"  {inclusive[-1]:6.3f}  the view")
+            print(f"bench stack: path={target} role={role} cpu_ms={total:.2f}")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.urls import set_script_prefix
 from django.utils import timezone
 
+from datacollab.config.navigation import links_for
 from datacollab.network.models import CohortMembership
 from tests import factories
 
@@ -123,3 +125,31 @@ def test_menu_opens_without_javascript_from_a_labelled_checkbox(db):
     )
     assert '<label for="menu-toggle" class="menu-toggle-label">Menu</label>' in html
     assert '<div class="site-menu" id="site-menu">' in html
+
+
+def test_navigation_addresses_follow_the_script_prefix():
+    # The menu's addresses are reversed once per URLconf and prefix, not once per page.
+    try:
+        set_script_prefix("/network/")
+        under_prefix = [link.url for link in links_for(None)][:2]
+    finally:
+        set_script_prefix("/")
+    at_root = [link.url for link in links_for(None)][:2]
+
+    assert (under_prefix, at_root) == (["/network/", "/network/datasets/"], ["/", "/datasets/"])
+
+
+def test_navigation_of_a_participant_reads_roles_and_cohorts_once(django_assert_num_queries):
+    # Roles, then the person's cohorts with their awards and end dates; the alumni and the
+    # current cohorts (Alumni, 1:1 support) were each one more query.
+    person = _member_of_cohort(ended=False)
+    ended = _member_of_cohort(ended=True)
+    person.memberships.first().organisation.cohort_memberships.create(
+        cohort=CohortMembership.objects.get(organisation__memberships__user=ended).cohort
+    )
+    person = type(person).objects.get(pk=person.pk)
+
+    with django_assert_num_queries(2):
+        labels = [link.label for link in links_for(person)]
+
+    assert ("Alumni" in labels, "1:1 support" in labels) == (True, True)

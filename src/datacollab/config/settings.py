@@ -425,6 +425,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database, read by a statement written once per process (core/sessions.py).
+# Not cached: the only cache is inside each process (no CACHES), and a logout must end the
+# session in every process at once (docs/configuration.md).
+SESSION_ENGINE = "datacollab.core.sessions"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

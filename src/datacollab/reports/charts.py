@@ -2,7 +2,8 @@
 
 No JavaScript and nothing fetched, so a chart works offline, in a feed reader, and in the PDF
 (WeasyPrint draws inline SVG). Each chart carries a <title> and <desc> for screen readers and
-the rows of a data table that templates show beside it (`reports/_chart.html`): the table, not
+the rows of a data table that pages show beside it (`reports/chart_figure.py`, or the
+`|chart_figure` filter; `reports/_chart.html` is the same in a template): the table, not
 the picture, is the exact record. Colours are presentation attributes, never `style`, so the
 site's content security policy allows them; the palette is Okabe–Ito, readable with the common
 colour-vision deficiencies.

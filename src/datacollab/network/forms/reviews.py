@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.core.language_widgets import ContentLanguageSelect
+from datacollab.core.widgets import QuickSelect
 from datacollab.network.models import Application, Call, RubricCriterion
 from datacollab.network.selectors import reviews as selectors
 from datacollab.organisations.models import User
@@ -37,7 +38,9 @@ class ConflictForm(forms.Form):
 class ConvenerConflictForm(forms.Form):
     """A convener records a conflict for a reviewer against one application's organisation."""
 
-    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
+    reviewer = forms.ModelChoiceField(
+        label=_("Reviewer"), queryset=User.objects.none(), widget=QuickSelect
+    )
     application = forms.ModelChoiceField(
         label=_("Application"), queryset=Application.objects.none(), widget=ContentLanguageSelect
     )
@@ -61,7 +64,9 @@ class ManualAssignmentForm(forms.Form):
     application = forms.ModelChoiceField(
         label=_("Application"), queryset=Application.objects.none(), widget=ContentLanguageSelect
     )
-    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
+    reviewer = forms.ModelChoiceField(
+        label=_("Reviewer"), queryset=User.objects.none(), widget=QuickSelect
+    )
 
     def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,7 +32,8 @@ def cohort_ids_of(user: Any) -> frozenset[int]:
     cached = getattr(user, "_cohort_ids_cache", None)
     if cached is None:
         # The same query says whether the cohort's organisation holds an award there, so the
-        # menu's "My grants" costs no query of its own (see holds_an_award).
+        # menu's "My grants" costs no query of its own (see holds_an_award), and when each
+        # cohort ends, so alumni and current cohorts cost none either (the menu asks both).
         rows = CohortMembership.objects.filter(organisation__memberships__user=user).annotate(
             awarded=Exists(
                 Award.objects.filter(
@@ -40,10 +41,11 @@ def cohort_ids_of(user: Any) -> frozenset[int]:
                 )
             )
         )
-        pairs = list(rows.values_list("cohort_id", "awarded"))
-        cached = frozenset(cohort for cohort, _awarded in pairs)
+        found = list(rows.values_list("cohort_id", "awarded", "cohort__ends_on"))
+        cached = frozenset(cohort for cohort, _awarded, _ends in found)
         user._cohort_ids_cache = cached
-        user._holds_award_cache = any(awarded for _cohort, awarded in pairs)
+        user._holds_award_cache = any(awarded for _cohort, awarded, _ends in found)
+        user._cohort_ends_cache = {cohort: ends for cohort, _awarded, ends in found}
     return cached
 
 
@@ -56,12 +58,11 @@ def holds_an_award(user: Any) -> bool:
 
 
 def alumni_cohort_ids(user: Any) -> frozenset[int]:
-    ids = cohort_ids_of(user)
-    if not ids:
+    """The person's cohorts whose end date has passed (today: the date is read each call)."""
+    if not cohort_ids_of(user):
         return frozenset()
-    return frozenset(
-        Cohort.objects.filter(pk__in=ids, ends_on__lt=_today()).values_list("pk", flat=True)
-    )
+    today = _today()
+    return frozenset(cohort for cohort, ends in user._cohort_ends_cache.items() if ends < today)
 
 
 def current_cohort_ids(user: Any) -> frozenset[int]:
