@@ -138,3 +138,39 @@ def test_python_scanner_finds_unmarked_text(tmp_path: Path) -> None:
         "m.py:4: 'Name'",
         "m.py:5: 'Saved '",
     ]
+
+
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext"}
+
+
+def _literal_gettext_calls_in_fstrings(tree: ast.AST) -> list[int]:
+    """Lines of `f"...{gettext("literal")}..."`: xgettext does not read inside f-strings, so
+    makemessages never extracts that literal and it is shown untranslated."""
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        for part in ast.walk(node):
+            if (
+                isinstance(part, ast.Call)
+                and isinstance(part.func, ast.Name)
+                and part.func.id in GETTEXT_NAMES
+                and any(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in part.args)
+            ):
+                lines.append(part.lineno)
+    return lines
+
+
+def test_no_marked_literal_inside_an_fstring():
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        found += [
+            f"{path.relative_to(SRC)}:{line}" for line in _literal_gettext_calls_in_fstrings(tree)
+        ]
+    assert found == []
+
+
+def test_a_marked_literal_inside_an_fstring_is_found():
+    tree = ast.parse('x = f\'<b>{gettext("late")}</b>\'\ny = f"{gettext(LATE)}"\n')
+    assert _literal_gettext_calls_in_fstrings(tree) == [1]

@@ -22,19 +22,27 @@ from datacollab.network.selectors.reviews import AssignmentRow, ScoreRow
 
 REMOVE = gettext_noop("Remove %(name)s")
 DONE_OF = gettext_noop("%(done)s of %(need)s")
+# In f-strings, which makemessages cannot read: marked here, translated where used.
+SUBMITTED = gettext_noop("submitted")
+DRAFT = gettext_noop("draft")
+BY_HAND = gettext_noop("by hand")
+LATE = gettext_noop("late")
+NONE_YET = gettext_noop("None yet")
+NOT_SUBMITTED = gettext_noop("not submitted")
+NO_REVIEWERS = gettext_noop("No reviewers")
 
 
 def _reviewer(assignment: Any, *, locked: bool, csrf: str, remove_url: Any) -> str:
     review = getattr(assignment, "review", None)  # None: no review begun
     submitted = review is not None and review.submitted_at
     if submitted:
-        status = f'<span class="badge">{gettext("submitted")}</span>'
+        status = f'<span class="badge">{gettext(SUBMITTED)}</span>'
     elif review is not None:
-        status = f'<span class="muted">{gettext("draft")}</span>'
+        status = f'<span class="muted">{gettext(DRAFT)}</span>'
     else:
         status = ""
     by_hand = (
-        f'<span class="muted">{gettext("by hand")}</span>' if assignment.source == "manual" else ""
+        f'<span class="muted">{gettext(BY_HAND)}</span>' if assignment.source == "manual" else ""
     )
     form = ""
     if not locked and not submitted:
@@ -74,8 +82,8 @@ def assignment_rows(
     reviews_url = url_with_last_id("application-reviews", call.slug)
     remove_url = url_with_last_id("call-assignment-remove", call.slug)
     need = call.reviews_per_application
-    late = f' <span class="warn">{gettext("late")}</span>'
-    none_yet = f'\n          <li class="muted">{gettext("None yet")}</li>\n        '
+    late = f' <span class="warn">{gettext(LATE)}</span>'
+    none_yet = f'\n          <li class="muted">{gettext(NONE_YET)}</li>\n        '
     parts = []
     for row in rows:
         app = row.application
@@ -109,8 +117,8 @@ def score_rows(rows: list[ScoreRow], *, call: Call) -> SafeString:
     if not rows:
         return _no_rows()
     reviews_url = url_with_last_id("application-reviews", call.slug)
-    not_submitted = f'<span class="muted">{gettext("not submitted")}</span>'
-    no_reviewers = f'\n          <li class="muted">{gettext("No reviewers")}</li>\n        '
+    not_submitted = f'<span class="muted">{gettext(NOT_SUBMITTED)}</span>'
+    no_reviewers = f'\n          <li class="muted">{gettext(NO_REVIEWERS)}</li>\n        '
     parts = []
     for row in rows:
         app = row.application

@@ -157,7 +157,7 @@ def render_markdown(content: ReportContent) -> str:
     if introduction:
         out += [introduction, ""]
     if content.shows(ReportSection.SESSIONS):
-        out += [f"## {_('Sessions')}", ""]
+        out += ["## " + _("Sessions"), ""]
         for item in content.sessions:
             session = item.session
             out += [f"### {md_text(session.title)}", ""]
@@ -173,7 +173,7 @@ def render_markdown(content: ReportContent) -> str:
         if not content.sessions:
             out += [_("No sessions yet."), ""]
     if content.shows(ReportSection.LEARNINGS):
-        out += [f"## {_('Learnings')}", ""]
+        out += ["## " + _("Learnings"), ""]
         for group in content.themes:
             out += [f"### {md_text(group.name)}", ""]
             for learning in group.learnings:
@@ -181,11 +181,12 @@ def render_markdown(content: ReportContent) -> str:
                 out += [f"#### {md_text(title)}", "", body.strip(), ""]
                 names = ", ".join(org.name for org in learning.contributors.all())
                 if names:
-                    out += [f"*{md_text(_('Credited to %(names)s') % {'names': names})}*", ""]
+                    credited = _("Credited to %(names)s") % {"names": names}
+                    out += [f"*{md_text(credited)}*", ""]
         if not content.themes:
             out += [_("No published learnings yet."), ""]
     if content.shows(ReportSection.PARTICIPANTS):
-        out += [f"## {_('Participants')}", ""]
+        out += ["## " + _("Participants"), ""]
         for person in content.participants:
             org = person.organisation
             out += [f"### {md_text(org.name)}", ""]
@@ -203,7 +204,7 @@ def render_markdown(content: ReportContent) -> str:
             if org.description.strip():
                 out += [org.description.strip(), ""]
     if content.shows(ReportSection.FIGURES):
-        out += [f"## {_('Figures')}", ""]
+        out += ["## " + _("Figures"), ""]
         for chart in content.charts:
             out += _md_table(chart)
     return "\n".join(out).rstrip() + "\n"
