@@ -21,11 +21,11 @@ than it may keep they would keep different cells and feed OpenDP different numbe
 choice is `PortableHash`: the first 60 bits of the MD5 (a function both engines have, giving
 the same lower-case hex) of one text form of the salt, the unit and each cell key, built by
 `text_of` so that both engines print it alike (integers as integers, times as epoch
-microseconds, bins as their integer index, booleans as 1/0, strings prefixed with their
-length). It is computed once per (cell, unit) after the grouping, not per row: the rows are
-still grouped by the engine's own fast 64-bit `hash(unit)`, which never needs to agree
-between engines, and the unit's own value travels with the group (`MIN(unit)`) to the
-choice.
+microseconds, bins as their integer index, booleans as 1/0, strings as they are, NULL as
+`~`), with the keys themselves breaking any tie. It is computed once per (cell, unit) after
+the grouping, not per raw row: rows are still grouped by the engine's own fast 64-bit
+`hash(unit)`, which never needs to agree between engines, and the unit's value travels with
+its group (`MIN(unit)`) to the choice.
 """
 
 from __future__ import annotations
@@ -101,13 +101,9 @@ def text_of(value: exp.Expression, kind: str, width: float | None = None) -> exp
     """
     text: exp.Expression
     if kind == "string":
-        # The length first: ("a|b", "c") and ("a", "b|c") stay different texts.
-        text = exp.DPipe(
-            this=exp.DPipe(
-                this=_varchar(exp.Length(this=value.copy())), expression=exp.Literal.string(":")
-            ),
-            expression=value.copy(),
-        )
+        # As is: a `|` inside a string can make two cells' texts equal, which only ties
+        # their hashes, and ties are broken by the keys themselves (the same on both).
+        text = value.copy()
     elif kind in ("integer", "year"):
         # A year may be stored as text or integer; an integer prints the same on both.
         text = _integer_text(value)
@@ -144,11 +140,10 @@ def text_of(value: exp.Expression, kind: str, width: float | None = None) -> exp
 
 def portable_hash(parts: list[exp.Expression], salt: int) -> PortableHash:
     """The salted `PortableHash` of already portable texts (`text_of`), joined by `|`."""
-    joined: exp.Expression = exp.Literal.string(str(int(salt)))
-    for part in parts:
-        joined = exp.DPipe(
-            this=exp.DPipe(this=joined, expression=exp.Literal.string("|")), expression=part
-        )
+    salt_text = exp.Literal.string(str(int(salt)))
+    # One CONCAT_WS (the same on both engines) is cheaper than a chain of `||`; its parts
+    # are never NULL (`text_of`), so SQLGlot's NULL-preserving ConcatWs is not needed.
+    joined = exp.Anonymous(this="concat_ws", expressions=[exp.Literal.string("|"), salt_text, *parts])
     return PortableHash(this=joined)
 
 
