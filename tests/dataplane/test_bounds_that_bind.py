@@ -128,9 +128,7 @@ def _bounded(path: Path, protection: Protection, query: AggregateQuery, engine: 
 
 
 @pytest.mark.parametrize("kind", list(KEYS))
-def test_aggregate_bounded_inputs_identical_when_cells_per_unit_binds(
-    spark_session, parquet, kind
-):
+def test_aggregate_bounded_inputs_identical_when_cells_per_unit_binds(spark_session, parquet, kind):
     # A second dimension multiplies each bike's cells; two cells kept of dozens.
     query = AggregateQuery((KEYS[kind], Dimension("zone")), (COUNT, SUM))
     protection = _protection(max_cells_per_unit=2)
@@ -194,4 +192,3 @@ def test_quantile_bounded_histograms_identical_when_rows_per_cell_binds(spark_se
 
     assert duck != _histograms(parquet, _protection(), query, DUCKDB)  # the bound binds
     assert spark == duck
-

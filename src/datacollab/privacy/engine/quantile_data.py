@@ -123,7 +123,9 @@ def _bounded(
         this=exp.Sum(this=exp.column("n")),
         partition_by=[*(k.copy() for k in keys), exp.column("u")],
         order=bin_order,
-        spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"),
+        spec=exp.WindowSpec(
+            kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"
+        ),
     )
     capped = (
         exp.select(*aliases, "b", "n", upto.as_("upto"))
@@ -163,7 +165,6 @@ def statements(
     query: AggregateQuery, table: TableSpec, protection: Protection, *, salt: int
 ) -> list[Statement]:
     """The histogram queries of the query's quantile columns, in column order."""
-    width = len(query.dimensions)
     built = []
     for column in sorted({m.column or "" for m in quantile_measures(query)}):
         bounds = protection.bounds(column)

@@ -123,9 +123,7 @@ def text_of(value: exp.Expression, kind: str, width: float | None = None) -> exp
             exp.EQ(this=value.copy(), expression=exp.Floor(this=value.copy())),
             exp.LT(this=exp.Abs(this=value.copy()), expression=_EXACT.copy()),
         )
-        text = exp.Case(ifs=[exp.If(this=whole, true=_integer_text(value))]).else_(
-            _varchar(value)
-        )
+        text = exp.Case(ifs=[exp.If(this=whole, true=_integer_text(value))]).else_(_varchar(value))
     elif kind in ("timestamp", "datetime"):
         # Epoch microseconds: DuckDB's TIMESTAMPTZ prints its zone, Spark's TIMESTAMP does not.
         text = _varchar(exp.Anonymous(this="epoch_us", expressions=[value.copy()]))
@@ -143,7 +141,8 @@ def portable_hash(parts: list[exp.Expression], salt: int) -> PortableHash:
     salt_text = exp.Literal.string(str(int(salt)))
     # One CONCAT_WS (the same on both engines) is cheaper than a chain of `||`; its parts
     # are never NULL (`text_of`), so SQLGlot's NULL-preserving ConcatWs is not needed.
-    joined = exp.Anonymous(this="concat_ws", expressions=[exp.Literal.string("|"), salt_text, *parts])
+    separator = exp.Literal.string("|")
+    joined = exp.Anonymous(this="concat_ws", expressions=[separator, salt_text, *parts])
     return PortableHash(this=joined)
 
 
