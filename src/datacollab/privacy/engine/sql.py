@@ -164,7 +164,7 @@ def unit_text(protection: Protection, table: TableSpec) -> exp.Expression:
     return text_of(exp.column("uv"), spec.type if spec else "string")
 
 
-def unit_value(protection: Protection) -> exp.Expression:
+def unit_value(protection: Protection) -> exp.Expr:
     # Rows are grouped by `hash(unit)`: every row of a group has the same unit (barring a
     # 64-bit collision, which merges two units: still bounded as one), so MIN is that unit.
     return exp.Min(this=_col(protection.unit or "")).as_("uv")
