@@ -101,9 +101,10 @@ def text_of(value: exp.Expression, kind: str, width: float | None = None) -> exp
     """
     text: exp.Expression
     if kind == "string":
-        # As is: a `|` inside a string can make two cells' texts equal, which only ties
-        # their hashes, and ties are broken by the keys themselves (the same on both).
-        text = value.copy()
+        # As is (the cast only for a column whose file stores another type: Spark's
+        # CONCAT_WS takes strings only). A `|` inside a string can make two cells' texts
+        # equal, which only ties their hashes, and the keys themselves break ties.
+        text = _varchar(value)
     elif kind in ("integer", "year"):
         # A year may be stored as text or integer; an integer prints the same on both.
         text = _integer_text(value)
