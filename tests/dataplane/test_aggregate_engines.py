@@ -114,8 +114,7 @@ def test_engines_suppress_the_same_cells_for_the_same_rules(spark_session, parqu
 
 @pytest.mark.parametrize("name", ["sum and mean by zone and hour", "signed sums by month"])
 def test_engines_feed_opendp_identical_bounded_inputs(spark_session, parquet, name):
-    # Each unit (bike) has fewer cells than it may keep, so the salted choice keeps them all
-    # on both engines (see docs/operations.md for units with more cells than the bound).
+    # Each unit (bike) keeps all its cells here; test_bounds_that_bind.py has the bounds bind.
     protection = _protection(
         unit="bike_id", epsilon=1.0, delta=1e-6, max_cells_per_unit=200, max_rows_per_cell=4
     )

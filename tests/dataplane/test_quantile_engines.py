@@ -55,8 +55,8 @@ QUERIES = {
         (COUNT, _q(0.5)),
     ),
 }
-# Each unit (bike) has fewer cells and rows per cell than it may keep, so the salted choice
-# keeps them all on both engines (docs/operations.md: units over the bounds).
+# Each unit (bike) keeps all its cells and rows here; test_bounds_that_bind.py has the
+# bounds bind.
 DP = {"unit": "bike_id", "epsilon": 1.0, "delta": 1e-6, "max_cells_per_unit": 500}
 
 
@@ -128,9 +128,7 @@ def test_engines_feed_opendp_identical_bounded_histograms(spark_session, parquet
 
 
 def test_engines_bound_units_the_same_when_rows_per_cell_binds_in_one_bin(spark_session, tmp_path):
-    # Each bike's rows in a cell all fall in one bin here, so capping them at R rows keeps
-    # the same rows whichever hash orders the bins: both engines' bounded counts are equal
-    # although the bound binds.
+    # Each bike's rows in a cell all fall in one bin here: the bound binds within one bin.
     path = tables.write(tmp_path / "t.parquet", rows=600)
     protection = _protection(**DP, max_rows_per_cell=2)
     query = AggregateQuery((Dimension("zone"), Dimension("speed", bin=1.25)), (_q(0.5),))

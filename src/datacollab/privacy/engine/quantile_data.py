@@ -63,8 +63,10 @@ def _histogram_base(
     if by == "c":
         selects.append(sql._col(protection.contributor).as_("c"))
     else:
+        # The engine's own fast hash groups the rows; the unit's value goes on to the
+        # portable choice of cells and rows (sql.py).
         unit = exp.Anonymous(this="hash", expressions=[sql._col(protection.unit or "")])
-        selects.append(unit.as_("u"))
+        selects += [unit.as_("u"), sql.unit_value(protection)]
     selects += [_bin_expr(bounds).as_("b"), exp.Count(this=exp.Star()).as_("n")]
     conditions: list[exp.Expr] = [sql._filter_expr(f, table, params) for f in query.filters]
     conditions.append(exp.Not(this=exp.Is(this=sql._col(bounds.column), expression=exp.Null())))
@@ -77,24 +79,56 @@ def _histogram_base(
     return statement, params
 
 
-def _bounded(base: exp.Select, width: int, protection: Protection, salt: int) -> exp.Select:
+def _bounded(
+    base: exp.Select,
+    query: AggregateQuery,
+    table: TableSpec,
+    protection: Protection,
+    salt: int,
+) -> exp.Select:
     """Per (cell, bin) rows after bounding each unit to L cells and R rows per cell."""
-    aliases = [f"d{i}" for i in range(width)]
-    keys = ", ".join(aliases)
+    aliases = [f"d{i}" for i in range(len(query.dimensions))]
+    keys = [exp.column(a) for a in aliases]
+    unit = sql.unit_text(protection, table)
+    key_texts = [
+        sql.text_of(exp.column(a), sql.dimension_kind(d, table), d.bin)
+        for d, a in zip(query.dimensions, aliases, strict=True)
+    ]
     # Which cells and which rows a unit keeps depends on its own rows and a salted hash only,
-    # so one unit changes the histograms by at most L x R in L1.
-    ranked = exp.select(
-        "*",
-        f"DENSE_RANK() OVER (PARTITION BY u ORDER BY hash({keys}, u, {salt}), {keys}) AS r",
-    ).from_(base.subquery("pu"))
+    # so one unit changes the histograms by at most L x R in L1. The hash is sql.py's
+    # portable one (the same cells as the aggregate's for the same salt), so DuckDB and
+    # Spark keep the same cells and rows; the keys, then the bins, break its rare ties.
+    cell_order = exp.Order(
+        expressions=[
+            exp.Ordered(this=sql.portable_hash([unit, *key_texts], salt)),
+            *(exp.Ordered(this=k.copy(), nulls_first=True) for k in keys),
+        ]
+    )
+    rank = exp.Window(
+        this=exp.Anonymous(this="DENSE_RANK", expressions=[]),
+        partition_by=[exp.column("u")],
+        order=cell_order,
+    )
+    ranked = exp.select("*", rank.as_("r")).from_(base.subquery("pu"))
+    bin_text = sql.text_of(exp.column("b"), "integer")
+    bin_order = exp.Order(
+        expressions=[
+            exp.Ordered(
+                this=sql.portable_hash([unit.copy(), exp.Literal.string("b"), bin_text], salt)
+            ),
+            exp.Ordered(this=exp.column("b")),
+        ]
+    )
+    upto = exp.Window(
+        this=exp.Sum(this=exp.column("n")),
+        partition_by=[*(k.copy() for k in keys), exp.column("u")],
+        order=bin_order,
+        spec=exp.WindowSpec(
+            kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"
+        ),
+    )
     capped = (
-        exp.select(
-            *aliases,
-            "b",
-            "n",
-            f"SUM(n) OVER (PARTITION BY {keys}, u ORDER BY hash(b, u, {salt}), b "
-            "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto",
-        )
+        exp.select(*aliases, "b", "n", upto.as_("upto"))
         .from_(ranked.subquery("ranked"))
         .where(f"r <= {int(protection.max_cells_per_unit)}")
     )
@@ -131,7 +165,6 @@ def statements(
     query: AggregateQuery, table: TableSpec, protection: Protection, *, salt: int
 ) -> list[Statement]:
     """The histogram queries of the query's quantile columns, in column order."""
-    width = len(query.dimensions)
     built = []
     for column in sorted({m.column or "" for m in quantile_measures(query)}):
         bounds = protection.bounds(column)
@@ -140,7 +173,8 @@ def statements(
         built.append(Statement(column, False, statement, params))
         if protection.unit:
             base, params = _histogram_base(query, table, protection, bounds, "u")
-            built.append(Statement(column, True, _bounded(base, width, protection, salt), params))
+            bounded = _bounded(base, query, table, protection, salt)
+            built.append(Statement(column, True, bounded, params))
     return built
 
 

@@ -14,6 +14,18 @@ Three statements, each a small aggregate of the one before:
   `max_rows_per_cell` rows in each, its sums centred on the bounds' midpoint, scaled by the
   same share and rounded to integers of `1 / scale` so OpenDP's exact integer samplers
   apply.
+
+The salted hash that chooses a unit's cells (and, for quantiles, its rows) is portable:
+DuckDB's `hash` and Spark's `xxhash64` are different functions, so when a unit has more cells
+than it may keep they would keep different cells and feed OpenDP different numbers. The
+choice is `PortableHash`: the first 60 bits of the MD5 (a function both engines have, giving
+the same lower-case hex) of one text form of the salt, the unit and each cell key, built by
+`text_of` so that both engines print it alike (integers as integers, times as epoch
+microseconds, bins as their integer index, booleans as 1/0, strings as they are, NULL as
+`~`), with the keys themselves breaking any tie. It is computed once per (cell, unit) after
+the grouping, not per raw row: rows are still grouped by the engine's own fast 64-bit
+`hash(unit)`, which never needs to agree between engines, and the unit's value travels with
+its group (`MIN(unit)`) to the choice.
 """
 
 from __future__ import annotations
@@ -37,6 +49,126 @@ class Statements:
     parameters: list[Scalar]
     dimension_aliases: list[str]
     measure_columns: list[str]
+
+
+class PortableHash(exp.Expression, exp.Func):
+    """A non-negative 60-bit integer from the MD5 of a text: the same number on DuckDB and on
+    Spark. `render` here and dataplane/spark_sql.py expand it for their engine."""
+
+    arg_types = {"this": True}
+
+
+def _md5_prefix(text: exp.Expression) -> exp.Expression:
+    # 15 hex digits: 60 bits, so the BIGINT is never negative on either engine.
+    return exp.Substring(
+        this=exp.MD5(this=text), start=exp.Literal.number(1), length=exp.Literal.number(15)
+    )
+
+
+def _duckdb_hash(node: exp.Expression) -> exp.Expression:
+    if not isinstance(node, PortableHash):
+        return node
+    hex_text = exp.DPipe(this=exp.Literal.string("0x"), expression=_md5_prefix(node.this))
+    return exp.Cast(this=hex_text, to=exp.DataType.build("BIGINT"))
+
+
+def spark_hash(node: PortableHash) -> exp.Expression:
+    """`PortableHash` in Spark SQL: `conv` reads the same hex digits as DuckDB's `0x` cast."""
+    digits = exp.Anonymous(
+        this="conv",
+        expressions=[_md5_prefix(node.this), exp.Literal.number(16), exp.Literal.number(10)],
+    )
+    return exp.Cast(this=digits, to=exp.DataType.build("BIGINT"))
+
+
+def _varchar(value: exp.Expression) -> exp.Expression:
+    return exp.Cast(this=value, to=exp.DataType.build("VARCHAR"))
+
+
+def _integer_text(value: exp.Expression) -> exp.Expression:
+    return _varchar(exp.Cast(this=value, to=exp.DataType.build("BIGINT")))
+
+
+# Below 2**52 a double holds every integer exactly, so its BIGINT cast is exact on both.
+_EXACT = exp.Literal.number(str(2**52))
+
+
+def text_of(value: exp.Expression, kind: str, width: float | None = None) -> exp.Expression:
+    """One text form of a key or unit that DuckDB and Spark print alike, NULL as `~`.
+
+    `kind` is how the value was made: a column type (`string`, `integer`, `date`, `boolean`,
+    `number`, ...), `timestamp` (a truncated time) or `bin` (a numeric bin of `width`).
+    """
+    text: exp.Expression
+    if kind == "string":
+        # As is (the cast only for a column whose file stores another type: Spark's
+        # CONCAT_WS takes strings only). A `|` inside a string can make two cells' texts
+        # equal, which only ties their hashes, and the keys themselves break ties.
+        text = _varchar(value)
+    elif kind in ("integer", "year"):
+        # A year may be stored as text or integer; an integer prints the same on both.
+        text = _integer_text(value)
+    elif kind == "bin":
+        # The bin's integer index: DuckDB keeps FLOOR(x / w) * w a DOUBLE ("5.0"), Spark's
+        # FLOOR makes it a BIGINT ("5"), and doubles print differently on the two engines.
+        assert width is not None
+        index = exp.Round(this=exp.Div(this=value.copy(), expression=_num(width)))
+        small = exp.LT(this=exp.Abs(this=index.copy()), expression=_EXACT.copy())
+        text = exp.Case(ifs=[exp.If(this=small, true=_integer_text(index))]).else_(
+            exp.Literal.string("big")
+        )
+    elif kind == "number":
+        # Identifiers stored as doubles are integers: print those exactly; other doubles
+        # fall back to each engine's text (documented: not portable).
+        whole = exp.and_(
+            exp.EQ(this=value.copy(), expression=exp.Floor(this=value.copy())),
+            exp.LT(this=exp.Abs(this=value.copy()), expression=_EXACT.copy()),
+        )
+        text = exp.Case(ifs=[exp.If(this=whole, true=_integer_text(value))]).else_(_varchar(value))
+    elif kind in ("timestamp", "datetime"):
+        # Epoch microseconds: DuckDB's TIMESTAMPTZ prints its zone, Spark's TIMESTAMP does not.
+        text = _varchar(exp.Anonymous(this="epoch_us", expressions=[value.copy()]))
+    elif kind == "boolean":
+        text = exp.Case(ifs=[exp.If(this=value.copy(), true=exp.Literal.string("1"))]).else_(
+            exp.Literal.string("0")
+        )
+    else:  # date: ISO text on both engines
+        text = _varchar(value)
+    return exp.Coalesce(this=text, expressions=[exp.Literal.string("~")])
+
+
+def portable_hash(parts: list[exp.Expression], salt: int) -> PortableHash:
+    """The salted `PortableHash` of already portable texts (`text_of`), joined by `|`."""
+    salt_text = exp.Literal.string(str(int(salt)))
+    # One CONCAT_WS (the same on both engines) is cheaper than a chain of `||`; its parts
+    # are never NULL (`text_of`), so SQLGlot's NULL-preserving ConcatWs is not needed.
+    separator = exp.Literal.string("|")
+    joined = exp.Anonymous(this="concat_ws", expressions=[separator, salt_text, *parts])
+    return PortableHash(this=joined)
+
+
+def dimension_kind(dimension: Dimension, table: TableSpec) -> str:
+    """What `text_of` needs to know about a dimension's values."""
+    if dimension.bucket in ("hour_of_day", "day_of_week"):
+        return "integer"
+    if dimension.bucket:
+        return "timestamp"
+    if dimension.bin is not None:
+        return "bin"
+    spec = table.column(dimension.column)
+    return spec.type if spec else "string"
+
+
+def unit_text(protection: Protection, table: TableSpec) -> exp.Expression:
+    """The portable text of the unit carried as `uv` (its value, see `unit_value`)."""
+    spec = table.column(protection.unit or "")
+    return text_of(exp.column("uv"), spec.type if spec else "string")
+
+
+def unit_value(protection: Protection) -> exp.Expr:
+    # Rows are grouped by `hash(unit)`: every row of a group has the same unit (barring a
+    # 64-bit collision, which merges two units: still bounded as one), so MIN is that unit.
+    return exp.Min(this=_col(protection.unit or "")).as_("uv")
 
 
 def _col(name: str, table: str | None = None) -> exp.Column:
@@ -121,6 +253,7 @@ def build(
         # contribution than the bound, so the guarantee holds.
         unit = exp.Anonymous(this="hash", expressions=[_col(protection.unit or "")])
         selects.append(unit.as_("u"))
+        selects.append(unit_value(protection))
     selects.append(exp.Count(this=exp.Star()).as_("n"))
     for j, name in enumerate(measure_columns):
         bounds = protection.bounds(name)
@@ -150,16 +283,28 @@ def build(
         .from_(BASE)
         .group_by(*[k.copy() for k in keys], exp.column("c"))
     )
-    bounded = _bounded(aliases, measure_columns, protection, salt, scale) if use_unit else None
+    bounded = None
+    if use_unit:
+        key_texts = [
+            text_of(exp.column(alias), dimension_kind(d, table), d.bin)
+            for d, alias in zip(query.dimensions, aliases, strict=True)
+        ]
+        choice = portable_hash([unit_text(protection, table), *key_texts], salt)
+        bounded = _bounded(aliases, measure_columns, protection, choice, scale)
     return Statements(base, contributors, bounded, params, aliases, measure_columns)
 
 
 def _bounded(
-    aliases: list[str], measure_columns: list[str], protection: Protection, salt: int, scale: int
+    aliases: list[str],
+    measure_columns: list[str],
+    protection: Protection,
+    choice: exp.Expression,
+    scale: int,
 ) -> exp.Expression:
     keys = [exp.column(a) for a in aliases]
     per_unit = (
         exp.select(*keys, exp.column("u"), exp.Sum(this=exp.column("n")).as_("n"))
+        .select(exp.Min(this=exp.column("uv")).as_("uv"))
         .select(
             *(exp.Sum(this=exp.column(f"s{j}")).as_(f"s{j}") for j in range(len(measure_columns)))
         )
@@ -168,13 +313,16 @@ def _bounded(
     )
     # Hash the unit with the cell: each unit keeps its own random choice of cells (a hash of
     # the cell alone would make every unit keep the same few cells and starve the others).
-    order = exp.Anonymous(
-        this="hash", expressions=[*[k.copy() for k in keys], exp.column("u"), _num(salt)]
-    )
+    # The keys break the (rare) ties, nulls first on both engines, so the order is total.
     rank = exp.Window(
         this=exp.RowNumber(),
         partition_by=[exp.column("u")],
-        order=exp.Order(expressions=[exp.Ordered(this=order), exp.Ordered(this=exp.column("n"))]),
+        order=exp.Order(
+            expressions=[
+                exp.Ordered(this=choice),
+                *(exp.Ordered(this=k.copy(), nulls_first=True) for k in keys),
+            ]
+        ),
     )
     ranked = exp.select(exp.Star(), rank.as_("r")).from_(per_unit.subquery("pu"))
     rows = protection.max_rows_per_cell
@@ -208,4 +356,8 @@ def _bounded(
 
 
 def render(statement: exp.Expression, dialect: str = "duckdb") -> str:
+    """DuckDB's SQL (Spark's goes through dataplane/spark_sql.py, which expands the portable
+    hash its own way)."""
+    if any(True for _ in statement.find_all(PortableHash)):
+        statement = statement.copy().transform(_duckdb_hash, copy=False)
     return statement.sql(dialect=dialect)
