@@ -1,54 +1,53 @@
-"""gunicorn's gthread worker, closing its idle kept-alive connections as soon as it stops.
+"""gunicorn's gthread worker, serving its kept-alive connections until they expire when it stops.
 
 A worker stops after `max_requests` (recycling, deploy/gunicorn.conf.py) or on a graceful
 reload. gunicorn's gthread worker then leaves its loop and waits up to `graceful_timeout` for
-the requests in flight, but no longer looks at its idle kept-alive connections: they stay
-open, and a request a client sends on one meanwhile is never read, then reset when the
-process ends. A client cannot tell it from a request the server received and failed on, so
-it must not resend a POST (an upload): bench/load.py's idle-machine run lost two uploads
-this way. Here, on the loop's last turn, a kept connection that already holds a request is
-served (with `Connection: close`) and an idle one is closed at once, so its client sees the
-close before it sends and opens a new connection, as HTTP clients do with a stale one.
-What remains is the race every keep-alive server has: a request sent in the instant the
-server closes (microseconds here, the whole graceful wait before).
+the requests in flight, but no longer reads its kept-alive connections: a request a client
+sends on one meanwhile is never read, then reset when the process ends. A client cannot tell
+that from a request the server received and failed on, so it must not resend a POST (an
+upload): bench/load.py's idle-machine runs lost uploads this way. Closing the idle ones at
+once only narrows the race (a request can leave the client as the server closes: one lost
+publish in 15,302 requests).
+
+So here the worker drains: it stops accepting connections (the other workers take them), and
+keeps reading the ones it holds until each ends the way it would have anyway: a request on
+one is served, with `Connection: close`, and an idle one closes when its keep-alive expires
+(`keepalive`, 5 s). A client that respects the keep-alive time (it reopens a connection idle
+that long, as browsers and urllib3's pools do with their own shorter idle limits) never
+sends into a closing connection. The drain ends when no connection is left, or after
+`graceful_timeout`, as gunicorn's own wait does.
 """
 
 from __future__ import annotations
 
 import contextlib
-import socket
-from typing import Any
+import time
+from concurrent import futures
 
 from gunicorn.workers.gthread import ThreadWorker as GunicornThreadWorker
 
 
-def holds_a_request(sock: socket.socket) -> bool:
-    """Whether the client has sent something on this idle connection (non-blocking)."""
-    try:
-        return bool(sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))
-    except (BlockingIOError, InterruptedError):
-        return False  # nothing sent
-    except OSError:
-        return False  # reset by the client
-
-
 class ThreadWorker(GunicornThreadWorker):  # type: ignore[misc]
-    def murder_keepalived(self) -> None:
-        # gunicorn calls this at the end of every turn of its loop, the last one included.
-        super().murder_keepalived()
-        if not self.alive:
-            self.release_kept_connections()
+    _draining = False
 
-    def release_kept_connections(self) -> None:
-        with self._lock:
-            kept: list[Any] = list(self._keep)
-            self._keep.clear()
-            for conn in kept:
-                with contextlib.suppress(KeyError, ValueError, OSError):
-                    self.poller.unregister(conn.sock)
-        for conn in kept:
-            if holds_a_request(conn.sock):
-                self.enqueue_req(conn)  # the pool still runs: answered, then closed
-            else:
-                self.nr_conns -= 1
-                conn.close()
+    def murder_keepalived(self) -> None:
+        # gunicorn calls this at the end of every turn of its loop, the last one included:
+        # once the worker no longer runs, drain before gunicorn's loop ends.
+        super().murder_keepalived()
+        if not self.alive and not self._draining:
+            self._draining = True
+            self.drain()
+
+    def drain(self) -> None:
+        for sock in self.sockets:
+            with contextlib.suppress(KeyError, ValueError, OSError):
+                self.poller.unregister(sock)  # accept no more: the other workers will
+        deadline = time.monotonic() + self.cfg.graceful_timeout
+        while self.nr_conns > 0 and time.monotonic() < deadline and self.is_parent_alive():
+            self.notify()
+            for key, _ in self.poller.select(0.1):
+                key.data(key.fileobj)  # a kept connection with a request: served, then closed
+            done = futures.wait(self.futures, timeout=0, return_when=futures.FIRST_COMPLETED)
+            for future in done.done:
+                self.futures.remove(future)
+            super().murder_keepalived()  # idle ones close as their keep-alive expires
