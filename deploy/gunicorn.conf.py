@@ -13,8 +13,8 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # "Issue 12, third round"). WEB_CONCURRENCY is the name gunicorn and most platforms use.
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# gunicorn's gthread worker, but closing its idle kept-alive connections as soon as it stops
-# (recycled after max_requests, a reload) rather than leaving them to be reset at its exit:
+# gunicorn's gthread worker, but draining its kept-alive connections when it stops (recycled
+# after max_requests, a reload) rather than leaving them unread, to be reset at its exit:
 # a client's POST sent on one meanwhile was lost (datacollab/ops/gunicorn_worker.py).
 worker_class = "datacollab.ops.gunicorn_worker.ThreadWorker"
 # Import the app once in the master, so workers fork warm and a broken release fails at once.

@@ -113,9 +113,9 @@ class Client:
         if self.connection is not None and (
             time.monotonic() - self.last_used > IDLE_REOPEN or dropped(self.connection)
         ):
-            # gunicorn closes a connection idle for its keepalive (5 s), and a worker that
-            # stops (recycled after max_requests) closes its idle ones: open a new one rather
-            # than send into one the server has closed or may be closing.
+            # gunicorn closes a connection idle for its keepalive (5 s), also while a worker
+            # that stops (recycled after max_requests) drains: open a new one rather than
+            # send into one the server has closed or may be closing.
             self.connection.close()
             self.connection = None
         for attempt in (1, 2):
