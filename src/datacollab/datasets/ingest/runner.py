@@ -14,6 +14,7 @@ rusage as wait4 gives them to a parent.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -30,6 +31,8 @@ import datacollab
 from datacollab.datasets.ingest import forkclient
 from datacollab.datasets.ingest.limits import Limits
 from datacollab.datasets.ingest.worker import RESULT_NAME
+
+log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.05
 STDERR_KEEP = 200  # lines of the child's stderr kept for the log
@@ -69,7 +72,12 @@ def _read_stderr(
         line = raw.decode("utf-8", "replace").rstrip("\n")
         if line.startswith("@@progress "):
             if on_progress is not None:
-                on_progress(line.removeprefix("@@progress ").strip())
+                # A failing callback must not end this thread: the child's stderr would no
+                # longer be read, and the child would block once the pipe is full.
+                try:
+                    on_progress(line.removeprefix("@@progress ").strip())
+                except Exception:
+                    log.exception("The progress callback failed on %r", line)
         else:
             keep.append(line)
 
