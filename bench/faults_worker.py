@@ -163,7 +163,9 @@ def trial(
 
     rows = SIZES[number % len(SIZES)]
     phase = PHASES[rng.randrange(len(PHASES))]
-    delay = rng.uniform(0.0, 0.3)
+    # Since the fork server (datasets/ingest/forkserver.py) a phase lasts tens of milliseconds:
+    # a later kill would mostly land after the commit, or after the runner has finished.
+    delay = rng.uniform(0.0, 0.04)
     before = current_version(dataset)
     with files[rows].open("rb") as handle:
         upload = receive_upload(
