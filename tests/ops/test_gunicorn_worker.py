@@ -60,31 +60,29 @@ def serve(tmp_path: Path, worker_class: str) -> tuple[subprocess.Popen[bytes], i
     raise TimeoutError("gunicorn did not listen")
 
 
-@pytest.mark.parametrize(
-    ("worker_class", "served"),
-    [("datacollab.ops.gunicorn_worker.ThreadWorker", True), ("gthread", False)],
-)
-def test_stopping_worker_serves_a_request_sent_on_a_kept_connection(tmp_path, worker_class, served):
-    popen, port = serve(tmp_path, worker_class)
+def test_stopping_worker_serves_a_request_sent_on_a_kept_connection(tmp_path):
+    # Stock gthread never reads this request and resets it when the process ends; the first
+    # version of this worker closed the idle connection at once, and the request was lost.
+    popen, port = serve(tmp_path, "datacollab.ops.gunicorn_worker.ThreadWorker")
     try:
         kept = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         kept.request("GET", "/")
         assert kept.getresponse().read() == b"ok"  # request 1: the connection is kept
         busy = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         busy.request("GET", "/hold")  # request 2: the worker stops after it, held here
-        # gunicorn's loop turns at least once a second: after 2 s it has left its loop, and
-        # the request below reaches a worker that has stopped.
+        # gunicorn's loop turns about once a second: after 2 s it has usually left its loop
+        # and is draining (if not, the request below is served by the loop: same answer).
         time.sleep(2)
         kept.request("POST", "/", body=b"x")  # request 3, on the kept connection
         (tmp_path / "release").touch()
         response = busy.getresponse()
         assert (response.read(), response.getheader("Connection")) == (b"ok", "close")
-        try:
-            third = kept.getresponse()
-            answer = (third.read(), third.getheader("Connection"))
-        except (http.client.RemoteDisconnected, ConnectionResetError):
-            answer = None
-        assert answer == ((b"ok", "close") if served else None)
+        third = kept.getresponse()
+        assert (third.read(), third.getheader("Connection")) == (b"ok", "close")
     finally:
         popen.terminate()
-        popen.wait(30)
+        try:
+            popen.wait(30)
+        except subprocess.TimeoutExpired:
+            popen.kill()
+            popen.wait(30)
