@@ -21,14 +21,38 @@ sends into a closing connection. The drain ends when no connection is left, or a
 from __future__ import annotations
 
 import contextlib
+import selectors
 import time
 from concurrent import futures
+from functools import partial
+from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker as GunicornThreadWorker
 
 
 class ThreadWorker(GunicornThreadWorker):  # type: ignore[misc]
     _draining = False
+    _drained = False
+
+    def finish_request(self, fs: Any) -> None:
+        # A response that promised keep-alive can finish after another request stopped the
+        # worker: gunicorn would then close its connection though the client was told it stays
+        # open, and a request the client sends on it at once is lost. Keep it for the drain.
+        if not self.alive and not self._drained and not fs.cancelled():
+            with contextlib.suppress(Exception):
+                keepalive, conn = fs.result()
+                if keepalive:
+                    conn.sock.setblocking(False)
+                    conn.set_timeout()
+                    with self._lock:
+                        self._keep.append(conn)
+                        self.poller.register(
+                            conn.sock,
+                            selectors.EVENT_READ,
+                            partial(self.on_client_socket_readable, conn),
+                        )
+                    return
+        super().finish_request(fs)
 
     def murder_keepalived(self) -> None:
         # gunicorn calls this at the end of every turn of its loop, the last one included:
@@ -51,3 +75,4 @@ class ThreadWorker(GunicornThreadWorker):  # type: ignore[misc]
             for future in done.done:
                 self.futures.remove(future)
             super().murder_keepalived()  # idle ones close as their keep-alive expires
+        self._drained = True
