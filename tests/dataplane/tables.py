@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from datacollab.privacy.engine import ColumnSpec, TableSpec
+from datacollab.privacy.engine import ColumnSpec, MeasureBounds, Protection, TableSpec
 
 TABLE = TableSpec(
     (
@@ -56,3 +57,23 @@ def write(path: Path, *, rows: int = 3000, seed: int = 7) -> Path:
     )
     pq.write_table(pa.table(data, schema=schema), path)
     return path
+
+
+# The measures, dimensions and protection both engine comparisons use.
+SPEED = MeasureBounds("speed", 0.0, 40.0)
+SIGNED = MeasureBounds("load", -10.0, 250.0)  # a negative lower bound: absolute sums too
+ALL = ("zone", "hour", "recorded_at", "day", "speed", "load", "firm")
+
+
+def protection(**overrides: Any) -> Protection:
+    settings: dict[str, Any] = {
+        "contributor": "firm",
+        "dimensions": ALL,
+        "measures": (SPEED, SIGNED),
+        "k": 3,
+        "dominance_n": 1,
+        "dominance_share": 0.6,
+        "min_rows": 5,
+    }
+    settings.update(overrides)
+    return Protection(**settings)

@@ -9,29 +9,13 @@ from typing import Any
 import pytest
 
 from datacollab.dataplane.engine import DUCKDB, SPARK
-from datacollab.privacy.engine import AggregateQuery, MeasureBounds, Protection, run
+from datacollab.privacy.engine import AggregateQuery, Protection, run
 from datacollab.privacy.engine.query import Dimension, Filter, Measure
 from tests.dataplane import tables
 
 pytestmark = [pytest.mark.slow, pytest.mark.db_independent]
 
-SPEED = MeasureBounds("speed", 0.0, 40.0)
-SIGNED = MeasureBounds("load", -10.0, 250.0)  # a negative lower bound: absolute sums too
-ALL = ("zone", "hour", "recorded_at", "day", "speed", "load", "firm")
-
-
-def _protection(**overrides: Any) -> Protection:
-    settings: dict[str, Any] = {
-        "contributor": "firm",
-        "dimensions": ALL,
-        "measures": (SPEED, SIGNED),
-        "k": 3,
-        "dominance_n": 1,
-        "dominance_share": 0.6,
-        "min_rows": 5,
-    }
-    settings.update(overrides)
-    return Protection(**settings)
+SPEED, SIGNED, ALL, _protection = tables.SPEED, tables.SIGNED, tables.ALL, tables.protection
 
 
 COUNT, SUM, MEAN = Measure("count"), Measure("sum", "speed"), Measure("mean", "speed")
