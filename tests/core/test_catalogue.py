@@ -38,11 +38,13 @@ def catalogues(tmp_path: Path) -> Iterator[None]:
 def _django_chain(language: str) -> trans_real.DjangoTranslation:
     """The translation as Django builds it, with its walk (and its fallbacks Django's too)."""
     saved, trans_real._translations = trans_real._translations, {}
-    trans_real.translation = catalogue._django_translation
+    # Put back whatever was there (not catalogue.translation: that would install the patch
+    # for the tests after, and hide a process where install() did not run).
+    installed, trans_real.translation = trans_real.translation, catalogue._django_translation
     try:
         return trans_real.translation(language)
     finally:
-        trans_real.translation = catalogue.translation
+        trans_real.translation = installed
         trans_real._translations = saved
 
 
@@ -109,3 +111,48 @@ def test_merged_gettext_miss_reads_one_dict(catalogues):
     merged._fallback = _Refuses()
 
     assert (merged.gettext(MISSES[0]), merged.gettext("Save")) == (MISSES[0], "[en-gb] save")
+
+
+def test_merged_gettext_language_without_catalogue_falls_back_to_default(catalogues):
+    # "xx" has no catalogue anywhere (and "de" only Django's): Django falls back to the
+    # default language's chain, and so does the merged dict.
+    with translation.override("xx"):
+        unknown = (translation.gettext("Save"), translation.gettext(MISSES[0]))
+    with translation.override("de"):
+        djangos_only = (translation.gettext("Save"), translation.gettext("Search"))
+
+    assert (unknown, djangos_only) == (
+        ("[en-gb] save", MISSES[0]),
+        (_django_chain("de").gettext("Save"), _django_chain("de").gettext("Search")),
+    )
+
+
+def test_djangos_functions_read_the_merged_dict(catalogues):
+    # gettext answers the same through Django's walk, so only a msgid planted in the merged
+    # dict shows which one answered: it fails if a Django upgrade builds or activates
+    # translations without trans_real.translation, the one name catalogue.install replaces.
+    probe = "Only the merged dict holds this."
+    with translation.override("fr"):
+        translation.gettext("Save")  # Django builds the active translation its own way
+        translation.deactivate()
+        translation.gettext("Save")  # and its default one
+        for language in ("fr", settings.LANGUAGE_CODE):
+            catalogue.translation(language)._merged[probe] = f"merged {language}"
+        default = translation.gettext(probe)
+        translation.activate("fr")
+        active = (translation.gettext(probe), translation.pgettext("any", probe))
+
+    assert (active, default) == (("merged fr", probe), f"merged {settings.LANGUAGE_CODE}")
+
+
+def test_merged_dict_rebuilt_when_django_reloads_catalogues(catalogues, tmp_path):
+    # override_settings(LOCALE_PATHS) is how tests (and the autoreloader, likewise) make
+    # Django drop its built translations: the next one is merged from the new catalogues.
+    with translation.override("fr"):
+        first = translation.gettext("Save")
+    write_mo(tmp_path / "other" / "fr" / "LC_MESSAGES" / "django.mo", {"Save": "reloaded"})
+
+    with override_settings(LOCALE_PATHS=[tmp_path / "other"]), translation.override("fr"):
+        reloaded = (type(trans_real.translation("fr")), translation.gettext("Save"))
+
+    assert (first, reloaded) == ("[fr] save", (catalogue.MergedTranslation, "reloaded"))
