@@ -168,8 +168,9 @@ NOTES: list[tuple[re.Pattern[str], Promise]] = [
 _POSITIONS = re.compile(r'at position "(?P<positions>[^"]*)"')
 _SAME_ROW = re.compile(r"the same as in the row at position (?P<row>\d+)")
 
-# "it" is a unique field's value in one, the row's primary key in the other: Spanish, French
-# and Portuguese give the two different genders (el valor / la clave), so each has its own.
+# "it" is a unique field's value in one, the row's primary key in the other: Spanish and
+# Portuguese give the two different genders (el valor / la clave, o valor / a chave), so each
+# has its own. (French's valeur and clé are both feminine; its translators word them apart.)
 SAME_ROW: dict[str, Promise] = {
     # Translators: "it" is the value of a field that must be different in every row.
     "unique-error": pgettext_lazy("a repeated value", "it is the same as in row %(row)s"),
