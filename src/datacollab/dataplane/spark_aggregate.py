@@ -10,7 +10,8 @@ run in this process exactly as after DuckDB.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlglot import exp
@@ -29,51 +30,46 @@ def collect(frame: Any) -> list[tuple[Any, ...]]:
     return list(zip(*columns, strict=True)) if columns else []
 
 
-def fetch(
-    location: str, statements: sql.Statements, table: TableSpec
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]] | None]:
-    """The per-(cell, contributor) rows and, with DP, the bounded per-cell rows."""
-    session = spark.session()
-    suffix = uuid.uuid4().hex
-    names = {sql.SOURCE: f"source_{suffix}", sql.BASE: f"privacy_base_{suffix}"}
-    spark_source.read(location, row_index=False).createOrReplaceTempView(names[sql.SOURCE])
-    base = None
-    try:
-        # The one scan of the file, kept in memory for the two small statements after it.
-        base = session.sql(
-            spark_sql.render(statements.base, table, names), args=list(statements.parameters)
+class _SparkReader:
+    """run.Reader on Spark: statements rendered by spark_sql against this reading's views."""
+
+    def __init__(self, session: Any, table: TableSpec, location: str) -> None:
+        self.session, self.table = session, table
+        # Names of this reading alone: other requests read other files in the same session.
+        self.suffix = uuid.uuid4().hex
+        self.names = {sql.SOURCE: f"source_{self.suffix}"}
+        self.kept: list[Any] = []
+        spark_source.read(location, row_index=False).createOrReplaceTempView(self.names[sql.SOURCE])
+
+    def keep(self, name: str, statement: exp.Expression, parameters: Sequence[Scalar]) -> None:
+        # Kept in memory for the statements after it: the file is scanned once.
+        frame = self.session.sql(
+            spark_sql.render(statement, self.table, self.names), args=list(parameters)
         ).cache()
-        base.createOrReplaceTempView(names[sql.BASE])
-        per_contributor = collect(
-            session.sql(spark_sql.render(statements.contributors, table, names))
+        self.kept.append(frame)
+        self.names[name] = f"{name}_{self.suffix}"
+        frame.createOrReplaceTempView(self.names[name])
+
+    def rows(
+        self, statement: exp.Expression, parameters: Sequence[Scalar] = ()
+    ) -> list[tuple[Any, ...]]:
+        return collect(
+            self.session.sql(
+                spark_sql.render(statement, self.table, self.names), args=list(parameters)
+            )
         )
-        bounded = (
-            collect(session.sql(spark_sql.render(statements.bounded, table, names)))
-            if statements.bounded is not None
-            else None
-        )
-    finally:
-        if base is not None:
-            base.unpersist()
-        session.catalog.dropTempView(names[sql.BASE])
-        session.catalog.dropTempView(names[sql.SOURCE])
-    return per_contributor, bounded
 
 
-def fetch_all(
-    location: str,
-    statements: Sequence[tuple[exp.Expression, Sequence[Scalar]]],
-    table: TableSpec,
-) -> list[list[tuple[Any, ...]]]:
-    """Each statement's rows, read from the version's Parquet where it is (the quantiles'
-    histograms: privacy/engine/quantile.py)."""
+@contextmanager
+def reader(location: str, table: TableSpec) -> Iterator[_SparkReader]:
+    """The version's Parquet where it is, as the view the statements name `sql.SOURCE`; the
+    views and kept tables go when the reading ends (privacy/engine/run.py's `reader`)."""
     session = spark.session()
-    names = {sql.SOURCE: f"source_{uuid.uuid4().hex}"}
-    spark_source.read(location, row_index=False).createOrReplaceTempView(names[sql.SOURCE])
+    on_spark = _SparkReader(session, table, location)
     try:
-        return [
-            collect(session.sql(spark_sql.render(statement, table, names), args=list(parameters)))
-            for statement, parameters in statements
-        ]
+        yield on_spark
     finally:
-        session.catalog.dropTempView(names[sql.SOURCE])
+        for frame in on_spark.kept:
+            frame.unpersist()
+        for view in reversed(on_spark.names.values()):
+            session.catalog.dropTempView(view)

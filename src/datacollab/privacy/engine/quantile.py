@@ -245,11 +245,8 @@ def unprotected(
     conditions = [sql._filter_expr(f, table, params) for f in query.filters]
     if conditions:
         statement = statement.where(exp.and_(*conditions))
-    con = run.connect(path)
-    try:
-        rows = con.execute(sql.render(statement), params).fetchall()
-    finally:
-        con.close()
+    with run.reader(path, table) as read:
+        rows = read.rows(statement, params)
     width = len(aliases)
     return {
         tuple(row[:width]): {

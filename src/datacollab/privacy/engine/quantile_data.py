@@ -2,7 +2,7 @@
 
 One SQLGlot tree per histogram (`statements`), built like engine/sql.py's and rendered for
 the engine the version is routed to: DuckDB in this process on a local file, or Spark on the
-file where it is (dataplane/spark_aggregate.py's `fetch_all`, dataplane/spark_sql.py's
+file where it is (privacy/engine/run.py's `reader`, dataplane/spark_sql.py's
 rewrites). Both engines' rows pass through dataplane/values.py's normal form, so the
 histograms that quantile.py releases from are the same numbers on either engine.
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from datacollab.dataplane.engine import DUCKDB, SPARK
+from datacollab.dataplane.engine import DUCKDB
 from datacollab.dataplane.values import normalise_rows
 from datacollab.privacy.engine import run, sql
 from datacollab.privacy.engine.query import AggregateQuery, Measure, Scalar
@@ -217,21 +217,10 @@ def fetch(
     salt: int | None = None,
     engine: str = DUCKDB,
 ) -> Histograms:
-    """The histograms of the query's quantile columns; `salt` (random if None) picks which
-    cells and rows each unit keeps. `engine` spark: `path` may be a location only Spark's
-    executors read (dataplane/location.py): no local copy."""
+    """The histograms of the query's quantile columns, read as run.reader reads the aggregates';
+    `salt` (random if None) picks which cells and rows each unit keeps."""
     chosen = secrets.randbelow(2**31) if salt is None else salt
     asked = statements(query, table, protection, salt=chosen)
-    if engine == SPARK:
-        from datacollab.dataplane import spark_aggregate
-
-        answers = spark_aggregate.fetch_all(
-            str(path), [(s.statement, s.parameters) for s in asked], table
-        )
-    else:
-        con = run.connect(Path(path), threads=threads)
-        try:
-            answers = [con.execute(sql.render(s.statement), s.parameters).fetchall() for s in asked]
-        finally:
-            con.close()
-    return histograms_of(query, protection, asked, [normalise_rows(rows) for rows in answers])
+    with run.reader(path, table, engine=engine, threads=threads) as read:
+        answers = [normalise_rows(read.rows(s.statement, s.parameters)) for s in asked]
+    return histograms_of(query, protection, asked, answers)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 from sqlglot import exp
@@ -20,7 +20,7 @@ from datacollab.dataplane.engine import DUCKDB, SPARK
 from datacollab.dataplane.values import normalise_rows
 from datacollab.privacy.engine import noise, sdc, sql
 from datacollab.privacy.engine.problems import QueryProblem
-from datacollab.privacy.engine.query import AggregateQuery
+from datacollab.privacy.engine.query import AggregateQuery, Scalar
 from datacollab.privacy.engine.result import RULE_DP_THRESHOLD, AggregateResult, Cell
 from datacollab.privacy.engine.spec import Protection, TableSpec
 
@@ -81,6 +81,52 @@ def run_query(
     return _protect(query, protection, statements, per_contributor, bounded, timings)
 
 
+class Reader(Protocol):
+    """The version's file, open for the engine it is routed to (`reader`)."""
+
+    def keep(self, name: str, statement: exp.Expression, parameters: Sequence[Scalar]) -> None:
+        """Compute `statement` once and keep it as the table `name` for the statements after."""
+
+    def rows(
+        self, statement: exp.Expression, parameters: Sequence[Scalar] = ()
+    ) -> list[tuple[Any, ...]]:
+        """The statement's rows, in the engine's own types (normalise_rows makes them one)."""
+
+
+class _DuckDBReader:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def keep(self, name: str, statement: exp.Expression, parameters: Sequence[Scalar]) -> None:
+        self.con.execute(f"CREATE TEMP TABLE {name} AS " + sql.render(statement), list(parameters))
+
+    def rows(
+        self, statement: exp.Expression, parameters: Sequence[Scalar] = ()
+    ) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql.render(statement), list(parameters)).fetchall()
+
+
+@contextmanager
+def reader(
+    path: Path | str, table: TableSpec, *, engine: str = DUCKDB, threads: int = 2
+) -> Iterator[Reader]:
+    """The version's file read by `engine`: DuckDB in this process on a local file, or Spark
+    where the file is (`path` may then be a location only Spark's executors read:
+    dataplane/location.py, no local copy). The aggregates and the quantiles' histograms both
+    read through it, so the engine is chosen in this one place."""
+    if engine == SPARK:
+        from datacollab.dataplane import spark_aggregate
+
+        with spark_aggregate.reader(str(path), table) as on_spark:
+            yield on_spark
+        return
+    con = connect(Path(path), threads=threads)
+    try:
+        yield _DuckDBReader(con)
+    finally:
+        con.close()
+
+
 def fetch(
     path: Path | str,
     table: TableSpec,
@@ -96,37 +142,18 @@ def fetch(
     one normal form of both engines (dataplane/values.py); `salt` (random if None) picks
     which cells each unit keeps."""
     chosen = secrets.randbelow(2**31) if salt is None else salt
-    if engine == SPARK:
-        from datacollab.dataplane import spark_aggregate
-
-        statements = sql.build(query, table, protection, salt=chosen, scale=SCALE)
+    statements = sql.build(query, table, protection, salt=chosen, scale=SCALE)
+    with ExitStack() as stack:
+        with _phase(timings, "connect"):
+            read = stack.enter_context(reader(path, table, engine=engine, threads=threads))
+        # The one scan of the file: everything after reads its small per-unit result. (Spark
+        # runs it lazily, at the first statement that reads it.)
         with _phase(timings, "aggregate"):
-            per_contributor, bounded = spark_aggregate.fetch(str(path), statements, table)
-        return (
-            statements,
-            normalise_rows(per_contributor),
-            None if bounded is None else normalise_rows(bounded),
-        )
-    with _phase(timings, "connect"):
-        statements = sql.build(query, table, protection, salt=chosen, scale=SCALE)
-        con = connect(Path(path), threads=threads)
-    try:
-        # The one scan of the file: everything after reads its small per-unit result.
-        with _phase(timings, "aggregate"):
-            con.execute(
-                f"CREATE TEMP TABLE {sql.BASE} AS " + sql.render(statements.base),
-                statements.parameters,
-            )
+            read.keep(sql.BASE, statements.base, statements.parameters)
         with _phase(timings, "contributors"):
-            per_contributor = con.execute(sql.render(statements.contributors)).fetchall()
+            per_contributor = read.rows(statements.contributors)
         with _phase(timings, "bounding"):
-            bounded = (
-                con.execute(sql.render(statements.bounded)).fetchall()
-                if statements.bounded is not None
-                else None
-            )
-    finally:
-        con.close()
+            bounded = read.rows(statements.bounded) if statements.bounded is not None else None
     return (
         statements,
         normalise_rows(per_contributor),
