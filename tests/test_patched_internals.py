@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+from typing import Any
 
 import django
 import gunicorn
@@ -22,6 +23,10 @@ from gunicorn.workers import gthread
 
 from datacollab.core import catalogue
 
+# Private members, absent from the type stubs.
+_translation: Any = trans_real.DjangoTranslation
+_session_store: Any = session_db.SessionStore
+
 # What each patch relies on, by the module of ours that does.
 RELIED_ON = {
     # core/catalogue.py: the one function every translation is built by, its cache, how a
@@ -30,13 +35,13 @@ RELIED_ON = {
     "trans_real.activate": trans_real.activate,
     "trans_real.gettext": trans_real.gettext,
     "DjangoTranslation.__init__": trans_real.DjangoTranslation.__init__,
-    "DjangoTranslation._add_fallback": trans_real.DjangoTranslation._add_fallback,
+    "DjangoTranslation._add_fallback": _translation._add_fallback,
     "DjangoTranslation.merge": trans_real.DjangoTranslation.merge,
     "TranslationCatalog": trans_real.TranslationCatalog,
     "signals.language_changed": signals.language_changed,
     "reloader.translation_file_changed": reloader.translation_file_changed,
     # core/sessions.py: the one read it replaces and what the store does with its answer.
-    "db.SessionStore._get_session_from_db": session_db.SessionStore._get_session_from_db,
+    "db.SessionStore._get_session_from_db": _session_store._get_session_from_db,
     "db.SessionStore.load": session_db.SessionStore.load,
     # core/templatetags/date_builtin.py: Django's filter it stands in for.
     "defaultfilters.date": defaultfilters.date,
