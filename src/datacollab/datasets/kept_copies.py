@@ -25,7 +25,6 @@ import fcntl
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -124,10 +123,3 @@ def open_copy(version: DatasetVersion) -> IO[bytes]:
             return handle
         handle.close()  # removed or replaced between the open and the lock: again
     raise FileNotFoundError(str(path))
-
-
-@contextlib.contextmanager
-def kept_copy(version: DatasetVersion) -> Iterator[Path]:
-    """A local path of the version's file, held while the block runs (see the module)."""
-    with open_copy(version):
-        yield copy_path(version)
