@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+from datacollab.datasets import s3_storage
 from datacollab.datasets.s3_storage import S3Storage, shared_loader, warm
 
 
@@ -33,9 +34,17 @@ def test_s3_connections_of_two_threads_share_the_process_loader():
     )
 
 
-def test_warm_parses_the_s3_description_into_the_shared_loader():
+def test_warm_parses_the_s3_description_into_the_shared_loader(monkeypatch):
+    monkeypatch.setattr(s3_storage, "_loader", None)  # as a process that has parsed nothing
+
     warm()
-    # The loader keeps what it parsed: asking again gives the very same object.
-    loader = shared_loader()
-    first = loader.load_service_model("s3", "service-2")
-    assert loader.load_service_model("s3", "service-2") is first
+
+    # botocore's loader keeps each answer in its instance cache, keyed by method and
+    # arguments: what a session's first S3 client asks is there before any client is made.
+    parsed = {key[:3] for key in shared_loader()._cache}
+    assert {
+        ("load_service_model", "s3", "service-2"),
+        ("load_service_model", "s3", "endpoint-rule-set-1"),
+        ("load_data_with_path", "endpoints"),
+        ("load_data_with_path", "partitions"),
+    } <= parsed
