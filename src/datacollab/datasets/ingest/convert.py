@@ -38,12 +38,15 @@ def gunzip(
     ratio_floor: int = 16 * MB,
 ) -> int:
     """Decompress `src` into `dst`, refusing once the output passes `max_bytes`, or passes
-    `max_ratio` times the compressed size (once past `ratio_floor`: small files may compress
-    very well without harm)."""
+    `max_ratio` times the compressed bytes read so far (once past `ratio_floor`: small files
+    may compress very well without harm).
+
+    The ratio is checked against what has been read, not the whole file's size: a bomb
+    is then refused after `ratio_floor` bytes of output (a 4.6 MB gzip of 3 GB once had
+    447 MB written and 20 s spent before its whole-file ratio showed).
+    """
     written = 0
-    ratio_cap = max_bytes
-    if max_ratio is not None:
-        ratio_cap = max(ratio_floor, src.stat().st_size * max_ratio)
+    read = 0  # compressed bytes handed to the decompressor and consumed by it
     decompressor = zlib.decompressobj(wbits=31)
     try:
         with src.open("rb") as source, dst.open("wb") as target:
@@ -51,13 +54,17 @@ def gunzip(
                 data = source.read(CHUNK)
                 if not data:
                     break
+                read += len(data)
                 while data:
                     out = decompressor.decompress(data, CHUNK)
                     written += len(out)
                     if written > max_bytes:
                         raise Refusal("bomb", limit_mb=_mb(max_bytes))
-                    if written > ratio_cap:
-                        raise Refusal("expansion", ratio=max_ratio, limit_mb=_mb(ratio_cap))
+                    if max_ratio is not None and written > ratio_floor:
+                        cap = (read - len(decompressor.unconsumed_tail)) * max_ratio
+                        if written > cap:
+                            limit = _mb(max(ratio_floor, cap))
+                            raise Refusal("expansion", ratio=max_ratio, limit_mb=limit)
                     target.write(out)
                     if decompressor.eof:
                         # A gzip file may hold several members one after another.
