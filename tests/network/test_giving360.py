@@ -252,6 +252,11 @@ def test_package_to_csv_header_and_rows(cohort_with_awards):
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
         ("plain", "plain"),
+        # Look-alikes that spreadsheets evaluate (red-team finding 7).
+        ('  =HYPERLINK("http://x")', '\'  =HYPERLINK("http://x")'),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("\uff0b44", "'\uff0b44"),
+        ("\u00a0@x", "'\u00a0@x"),
         (-5, -5),
         ("", ""),
     ],

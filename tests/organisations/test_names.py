@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from datetime import UTC, datetime
 
 import pytest
 from django.apps import apps
@@ -15,6 +16,7 @@ from datacollab.organisations import services
 from datacollab.organisations.models import User
 from datacollab.organisations.names import clean_display_name, mailbox
 from tests import factories
+from tests.admin_forms import form_data
 from tests.factories import PASSWORD, make_user
 from tests.factories_discussion import make_participant
 
@@ -109,3 +111,26 @@ def test_data_migration_cleans_existing_names():
 
     assert User.objects.get(pk=dirty.pk).display_name == "Mallory Bcc: v@example.org"
     assert User.objects.get(pk=clean.pk).display_name == "Already Clean"
+
+
+def test_admin_change_of_a_name_with_cr_lf_stores_one_line(login):
+    """Finding 9 replayed through the admin, the one path without a cleaning form."""
+    root = make_user(email="root@example.org", is_staff=True, is_superuser=True)
+    person = make_user(email="person@example.org", date_joined=datetime(2026, 1, 5, tzinfo=UTC))
+    client = login(root)
+    url = f"/admin/organisations/user/{person.pk}/change/"
+    data = form_data(client, url)
+    data["display_name"] = "Mallory\r\nBcc: victim@example.org"
+
+    assert client.post(url, data).status_code == 302
+
+    person.refresh_from_db()
+    assert person.display_name == "Mallory Bcc: victim@example.org"
+
+
+def test_user_saved_with_a_cr_lf_name_keeps_one_line():
+    user = make_user()
+    user.display_name = "Eve\nSubject: hi"
+    user.save(update_fields=["display_name"])
+    user.refresh_from_db()
+    assert user.display_name == "Eve Subject: hi"

@@ -32,6 +32,20 @@ def test_login_sixty_wrong_passwords_then_right_one_is_refused(client):
     assert "Try again in 15 minutes." in final.content.decode()
     assert "_auth_user_id" not in client.session
     assert ThrottleEvent.objects.filter(scope=throttle.LOGIN_ACCOUNT).count() == 5
+
+
+def test_admin_login_refused_by_the_throttle_says_when_to_try_again(client):
+    """Replayed over HTTP: the right password after 60 wrong ones was answered "enter the
+    password of a superuser", as if it were wrong."""
+    make_user(email="root@example.org", is_staff=True, is_superuser=True)
+    for i in range(5):
+        client.post("/admin/login/", {"username": "root@example.org", "password": f"g{i}"})
+    response = client.post("/admin/login/", {"username": "root@example.org", "password": PASSWORD})
+    assert response.context["form"].non_field_errors() == [
+        "Too many attempts. Try again in 15 minutes. Logins to this account or from your "
+        "network failed too often; a password reset still works."
+    ]
+    assert "_auth_user_id" not in client.session
     assert list(AuditEntry.objects.values_list("action", flat=True)) == ["login.throttled"]
 
 

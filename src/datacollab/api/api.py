@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError, ValidationError
@@ -100,6 +102,32 @@ def ninja_refusal(request: HttpRequest, exc: HttpError) -> HttpResponse:
     else:
         body = {"error": f"http_{exc.status_code}", "message": str(exc)}
     return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses a form body past DATA_UPLOAD_MAX_MEMORY_SIZE while the CSRF check or the
+    # parameters read it: ninja would answer that with a 500 (a traceback under DEBUG).
+    body = {
+        "error": "request_too_large",
+        "message": _(
+            "The form fields of this request are more than %(limit)s bytes: "
+            "send data as a file part (multipart “file”), not as a field."
+        )
+        % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+    }
+    return api.create_response(request, body, status=413)
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def too_many_parts(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # As above, for more parts than DATA_UPLOAD_MAX_NUMBER_FIELDS / _FILES.
+    body = {
+        "error": "too_many_fields",
+        "message": _("This request has more form fields or files than the API reads."),
+    }
+    return api.create_response(request, body, status=400)
 
 
 api.add_router("/datasets", datasets_router)

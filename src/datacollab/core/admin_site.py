@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +25,20 @@ class SuperuserAuthenticationForm(AdminAuthenticationForm):
             "superusers only: conveners and members use the site's own pages."
         ),
     }
+
+    def clean(self) -> dict[str, Any]:
+        # As the site's login form (organisations/forms.py): once the throttles refuse, say
+        # when to try again, not that the password was wrong (it may be right).
+        from datacollab.organisations.backends import client_address
+        from datacollab.organisations.services import throttle
+
+        email = str(self.cleaned_data.get("username") or "").strip().lower()
+        address = client_address(self.request) if self.request is not None else ""
+        now = timezone.now()
+        until = throttle.login_retry_at(email=email, address=address, now=now)
+        if until is not None:
+            raise ValidationError(throttle.throttled_login_error(until, now), code="throttled")
+        return super().clean()
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)

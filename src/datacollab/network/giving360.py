@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from datacollab.core import countries
 from datacollab.core.errors import DomainError
+from datacollab.datasets.csvsafe import escape_cell
 from datacollab.network.models import Award, Cohort
 from datacollab.network.services.grants import giving360_prefix
 
@@ -53,7 +54,6 @@ CSV_COLUMNS: list[tuple[str, tuple[str | int, ...]]] = [
     ("Funding Type:Title", ("fundingType", 0, "title")),
     ("Instalments", (INSTALMENTS_FIELD,)),
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def funder() -> dict[str, str]:
@@ -194,10 +194,9 @@ def _instalments_cell(parts: Iterable[dict[str, Any]]) -> str:
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (CSV injection): text starting =, +, -, @, tab, CR."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Neutralise spreadsheet formulas (CSV injection) by the site's one rule (csvsafe): a
+    prefix test of its own missed look-alikes such as " =x" or a full-width "＝x"."""
+    return escape_cell(value)
 
 
 def package_to_csv(package: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from datacollab.core import country_names, working_languages
+from datacollab.organisations.names import clean_display_name
 
 
 class EmailUserManager(UserManager["User"]):
@@ -68,6 +69,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # One line whatever path set it (forms and services clean it too; the admin, the
+        # shell and createsuperuser do not): the name goes into mail headers (finding 9).
+        self.display_name = clean_display_name(self.display_name or "")
+        super().save(*args, **kwargs)
 
     @property
     def country_names(self) -> list[str]:
