@@ -190,3 +190,21 @@ def test_submit_expression_of_interest_unverified_is_refused(applicant):
     with pytest.raises(NotAllowed, match="Verify your email address first"):
         stages.submit_expression_of_interest(actor=applicant, application=application)
     assert ExpressionOfInterest.objects.filter(application=application).count() == 0
+
+
+def test_submit_review_page_unverified_keeps_the_typed_review_and_says_how_to_verify(login):
+    call = factories.make_call()
+    application = factories.make_application(call=call)
+    reviewer = make_user(roles=["reviewer"], verified=False)
+    assignment = assign(application, reviewer)
+    data = {"comment": "A careful plan; the budget is tight."}
+    for criterion in RubricCriterion.objects.filter(call=call):
+        data[f"score_{criterion.pk}"] = "3"
+
+    response = login(reviewer).post(f"/reviews/{assignment.pk}/", data)
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Verify your email address first: follow the link we mailed you" in html
+    assert "A careful plan; the budget is tight.</textarea>" in html
+    assert 'name="comment"' in html
