@@ -67,6 +67,10 @@ def page_errors(response: Any) -> list[str]:
     found: list[tuple[int, str]] = []
     for match in re.finditer(r'<p class="error" role="alert">(.*?)</p>', text, re.S):
         found.append((match.start(), html.unescape(match.group(1)).strip()))
+    # The form's own refusals (not tied to a field) are said once, in the error summary on top.
+    for block in re.finditer(r'<div class="error-summary".*?<ul>(.*?)</ul>', text, re.S):
+        for item in re.finditer(r"<li>(?!<a )(.*?)</li>", block.group(1), re.S):
+            found.append((block.start() + item.start(), html.unescape(item.group(1)).strip()))
     for block in re.finditer(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', text, re.S):
         for item in re.finditer(r"<li>(.*?)</li>", block.group(1), re.S):
             found.append((block.start() + item.start(), html.unescape(item.group(1)).strip()))

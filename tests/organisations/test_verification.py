@@ -14,8 +14,9 @@ from datacollab.datasets import rules as dataset_rules
 from datacollab.datasets.models import Spectrum
 from datacollab.datasets.selectors.access import visible_datasets
 from datacollab.datasets.services.access import add_grant
-from datacollab.network.models import RubricCriterion
+from datacollab.network.models import ExpressionOfInterest, RubricCriterion
 from datacollab.network.services import applications as application_services
+from datacollab.network.services import stages
 from datacollab.network.services.reviews import submit_review
 from datacollab.organisations import rules, services
 from datacollab.organisations.models import User
@@ -25,6 +26,7 @@ from tests.factories import PASSWORD, make_org, make_user
 from tests.factories_data import make_dataset
 from tests.network.factories_applications import answer_all, draft
 from tests.network.factories_reviews import assign
+from tests.network.test_setup_stages import eoi_draft, two_stage_call
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +179,32 @@ def test_verify_page_resend_is_capped_per_address(
     page = client.get("/accounts/verify/").content.decode()
     assert len(mailoutbox) == 2
     assert "already sent late@example.org several links" in page
+
+
+def test_submit_expression_of_interest_unverified_is_refused(applicant):
+    call = two_stage_call()
+    User.objects.filter(pk=applicant.pk).update(email_verified_at=None)
+    applicant.refresh_from_db()
+    application = eoi_draft(call, applicant)
+
+    with pytest.raises(NotAllowed, match="Verify your email address first"):
+        stages.submit_expression_of_interest(actor=applicant, application=application)
+    assert ExpressionOfInterest.objects.filter(application=application).count() == 0
+
+
+def test_submit_review_page_unverified_keeps_the_typed_review_and_says_how_to_verify(login):
+    call = factories.make_call()
+    application = factories.make_application(call=call)
+    reviewer = make_user(roles=["reviewer"], verified=False)
+    assignment = assign(application, reviewer)
+    data = {"comment": "A careful plan; the budget is tight."}
+    for criterion in RubricCriterion.objects.filter(call=call):
+        data[f"score_{criterion.pk}"] = "3"
+
+    response = login(reviewer).post(f"/reviews/{assignment.pk}/", data)
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Verify your email address first: follow the link we mailed you" in html
+    assert "A careful plan; the budget is tight.</textarea>" in html
+    assert 'name="comment"' in html

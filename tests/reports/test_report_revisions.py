@@ -49,6 +49,26 @@ def late(output):
     return output.draft
 
 
+def _public_formats(output) -> tuple[str, bytes, bytes]:
+    """The public page's report body, the Markdown and the PDF, byte for byte."""
+    page = Client().get(_url("cohort-report", output))
+    markdown = Client().get(_url("cohort-report-markdown", output)).content
+    pdf = Client().get(_url("cohort-report-pdf", output)).content
+    return str(page.context["body"]), markdown, pdf
+
+
+def test_published_revision_is_byte_for_byte_the_same_after_a_learning_is_published(
+    output, late, convener
+):
+    publish_report(actor=convener, cohort=output.cohort)
+    before = _public_formats(output)
+
+    publish_learning(actor=convener, learning=late)
+
+    assert _public_formats(output) == before
+    assert LATE_LINE not in _pdf_text(before[2])
+
+
 def test_learning_published_after_the_report_is_not_in_it(output, late, convener, tmp_path):
     publish_report(actor=convener, cohort=output.cohort)
 

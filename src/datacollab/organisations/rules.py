@@ -51,10 +51,15 @@ def has_verified_email(user: Any) -> bool:
     return _authenticated(user) and getattr(user, "email_verified_at", None) is not None
 
 
+class EmailNotVerified(NotAllowed):
+    """A refusal the person can mend themselves: a page holding their typed answers shows it on
+    the form (keeping the answers) rather than replacing the form by a refusal page."""
+
+
 def require_verified_email(user: Any) -> None:
     """The check the network services make before applying or reviewing."""
     if not has_verified_email(user):
-        raise NotAllowed(
+        raise EmailNotVerified(
             _(
                 "Verify your email address first: follow the link we mailed you, or ask for a "
                 "new one on your profile page (Account → Verify your email address)."

@@ -40,7 +40,7 @@ from datacollab.network.models import (
 from datacollab.network.selectors.applications import answers_by_question, format_in_zone
 from datacollab.network.services.setup import require_convener
 from datacollab.organisations.models import User
-from datacollab.organisations.rules import is_member
+from datacollab.organisations.rules import is_member, require_verified_email
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,9 @@ def submit_expression_of_interest(
     now = now or timezone.now()
     if not is_member(actor, application.organisation):
         raise NotFound(_("There is no such application, or it is not yours to change."))
+    # An expression of interest is the first half of applying: the same proof of address
+    # as a full submission (issue 8), or an unverified sign-up could enter the shortlist.
+    require_verified_email(actor)
     application = Application.objects.select_for_update().get(pk=application.pk)
     call = application.call
     if not has_eoi_stage(call):

@@ -26,7 +26,7 @@ from datacollab.network.selectors.review_progress import deadline_passed, review
 from datacollab.network.services import reviews as services
 from datacollab.network.views import review_steering
 from datacollab.organisations.models import User
-from datacollab.organisations.rules import is_convener
+from datacollab.organisations.rules import EmailNotVerified, is_convener
 
 
 def _user(request: HttpRequest) -> User:
@@ -78,7 +78,8 @@ def review_edit(request: HttpRequest, assignment_pk: int) -> HttpResponse:
                 final=form.final,
             )
         except DomainError as error:
-            if error.status in (403, 404):
+            # An unverified reviewer keeps the scores and comments just typed, with the way on.
+            if error.status in (403, 404) and not isinstance(error, EmailNotVerified):
                 return _refused(request, error)
             form.add_error(error.field if error.field in form.fields else None, error.message)
             status = error.status
