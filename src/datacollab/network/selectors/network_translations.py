@@ -76,7 +76,7 @@ def texts_for_translation(*, actor: Any, cohort_slug: str | None) -> Network | C
     require_convener(actor)
     network = Network.objects.order_by("id").first()
     if network is None:
-        raise NotFound(NO_NETWORK_YET)
+        raise NotFound(str(NO_NETWORK_YET))
     return network
 
 

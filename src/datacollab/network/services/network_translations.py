@@ -12,7 +12,7 @@ the audit entry's name, so one service serves both.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
 
@@ -26,7 +26,7 @@ from datacollab.network.models import Cohort, Network
 from datacollab.network.services.setup import require_convener
 
 Texts = Mapping[str, str]
-Thing = TypeVar("Thing", Network, Cohort)
+Thing = TypeVar("Thing", bound=Network | Cohort)
 
 
 @transaction.atomic
@@ -34,13 +34,13 @@ def translate_texts(*, actor: Any, thing: Thing, language: str, texts: Texts) ->
     """Set the `language` version of the network's or a cohort's translatable texts."""
     require_convener(actor)
     language = check_language(language)
-    thing = type(thing).objects.select_for_update().get(pk=thing.pk)
+    thing = cast(Thing, type(thing).objects.select_for_update().get(pk=thing.pk))
     values = clean_translation(thing, language=language, values=texts, fields=thing.translatable)
     changed = apply_translation(thing, language=language, values=values)
     if changed:
         thing.save(update_fields=["translations", "translated_from"])
         # There is one network; a cohort is named by its slug.
-        named = {"slug": thing.slug} if isinstance(thing, Cohort) else {}
+        named: dict[str, str] = {"slug": thing.slug} if isinstance(thing, Cohort) else {}
         audit.record(
             action=f"{thing._meta.model_name}.translated",
             actor=actor,
