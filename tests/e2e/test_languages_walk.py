@@ -28,7 +28,7 @@ from datacollab.network.models import (
     ReviewScore,
     RubricCriterion,
 )
-from datacollab.network.services.network_translations import translate_cohort, translate_network
+from datacollab.network.services.network_translations import translate_texts
 from tests import factories, factories_reports
 from tests.e2e.walk import choose_language, english_on, no_sideways_scroll, person, shoot
 
@@ -152,14 +152,14 @@ def _network(language: str) -> dict[str, Any]:
     network = factories.make_network()
     network.description = "We bring **data collaborations** together to learn from each other."
     network.save()
-    translate_network(actor=convener, network=network, language=language, texts=written["network"])
+    translate_texts(actor=convener, thing=network, language=language, texts=written["network"])
     cohort = factories.make_cohort(
         name=written["cohort"],
         focus="early-stage data collaborations",
         description="Six months of roundtables and workshops.",
     )
-    cohort = translate_cohort(
-        actor=convener, cohort=cohort, language=language, texts=written["cohort_texts"]
+    cohort = translate_texts(
+        actor=convener, thing=cohort, language=language, texts=written["cohort_texts"]
     )
     call = factories.make_call(
         cohort=cohort,

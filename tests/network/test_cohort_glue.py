@@ -14,6 +14,7 @@ from datacollab.core.errors import DomainError
 from datacollab.core.models import AuditEntry
 from datacollab.network.models import Call, OutgoingMail
 from datacollab.network.services import call_lifecycle as lifecycle
+from datacollab.network.services import setup
 from datacollab.network.services.decisions import draft_decision_mails
 from datacollab.network.services.feedback import choose_feedback
 from datacollab.network.services.selection import propose_selection
@@ -64,18 +65,51 @@ def test_call_edit_form_changes_review_settings_through_their_service(convener, 
     assert AuditEntry.objects.filter(action="reviews.settings_changed").count() == 1
 
 
-def test_call_form_refuses_a_review_deadline_before_opening_on_its_field(convener, login):
+def test_call_form_refuses_a_review_deadline_before_the_call_closes_on_its_field(convener, login):
+    # Between opening (1 March) and the deadline (31 March): reviewers would have no time.
     cohort = factories.make_cohort()
     year = timezone.now().year + 1
-    data = call_form(cohort, review_deadline=f"{year}-02-01T09:00")
+    data = call_form(cohort, review_deadline=f"{year}-03-20T09:00")
 
     response = login(convener).post(reverse("setup-call-create"), data)
 
     assert response.status_code == 400
     assert response.context["form"].errors == {
-        "review_deadline": ["The review deadline must come after the call opens."]
+        "review_deadline": [
+            "The review deadline must come after the call closes to applications, "
+            f"31 March {year}, 17:00 IST (Asia/Kolkata)."
+        ]
     }
+    assert response.context["form"]["review_deadline"].value() == f"{year}-03-20T09:00"
     assert Call.objects.count() == 0
+
+
+def test_call_edit_refuses_a_later_deadline_that_overtakes_the_review_deadline(convener):
+    call = factories.make_call(status=Call.Status.DRAFT)
+    review_deadline = call.deadline + timedelta(days=7)
+    update = {
+        "title": call.title,
+        "summary": call.summary,
+        "description": call.description,
+        "opens_at": call.opens_at,
+        "timezone": call.timezone,
+        "reviews_per_application": call.reviews_per_application,
+    }
+    setup.update_call(
+        actor=convener,
+        call=call,
+        deadline=call.deadline,
+        review_deadline=review_deadline,
+        blind_review=False,
+        **update,
+    )
+
+    with pytest.raises(DomainError) as refused:
+        setup.update_call(
+            actor=convener, call=call, deadline=call.deadline + timedelta(days=8), **update
+        )
+
+    assert refused.value.field == "review_deadline"
 
 
 # --- a call opens only when it is set up ---------------------------------------------------------

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
-from datacollab.network.services.network_translations import translate_cohort, translate_network
+from datacollab.network.services.network_translations import translate_texts
 from tests.factories import make_cohort, make_network
 from tests.network.factories_applications import page_errors, page_text
 
@@ -43,9 +43,9 @@ def _cohort():
 def test_translate_network_stores_the_texts_and_audits_what_changed(convener):
     network = _network()
 
-    translate_network(
+    translate_texts(
         actor=convener,
-        network=network,
+        thing=network,
         language="es",
         texts={"name": "Red de aprendizaje", "description": "Ayudamos a las colaboraciones."},
     )
@@ -62,7 +62,7 @@ def test_translate_network_by_a_non_convener_is_refused(applicant):
     network = _network()
 
     with pytest.raises(NotAllowed):
-        translate_network(actor=applicant, network=network, language="es", texts={"name": "Red"})
+        translate_texts(actor=applicant, thing=network, language="es", texts={"name": "Red"})
 
     network.refresh_from_db()
     assert network.translations == {}
@@ -72,7 +72,7 @@ def test_translate_network_into_its_own_language_is_refused(convener):
     network = _network()
 
     with pytest.raises(DomainError) as refused:
-        translate_network(actor=convener, network=network, language="en-gb", texts={"name": "N"})
+        translate_texts(actor=convener, thing=network, language="en-gb", texts={"name": "N"})
 
     assert refused.value.field == "language"
 
@@ -81,7 +81,7 @@ def test_translate_network_with_a_field_that_is_not_translatable_is_refused(conv
     network = _network()
 
     with pytest.raises(DomainError) as refused:
-        translate_network(actor=convener, network=network, language="fr", texts={"slug": "x"})
+        translate_texts(actor=convener, thing=network, language="fr", texts={"slug": "x"})
 
     assert str(refused.value) == "“slug” cannot be translated."
 
@@ -89,9 +89,9 @@ def test_translate_network_with_a_field_that_is_not_translatable_is_refused(conv
 def test_translate_cohort_stores_focus_and_description_and_audits(convener):
     cohort = _cohort()
 
-    translate_cohort(
+    translate_texts(
         actor=convener,
-        cohort=cohort,
+        thing=cohort,
         language="pt",
         texts={"focus": "dados abertos para cidades", "description": "Seis meses."},
     )
@@ -108,7 +108,7 @@ def test_translate_cohort_name_is_refused_as_a_proper_name(convener):
     cohort = _cohort()
 
     with pytest.raises(DomainError) as refused:
-        translate_cohort(actor=convener, cohort=cohort, language="fr", texts={"name": "Cohorte"})
+        translate_texts(actor=convener, thing=cohort, language="fr", texts={"name": "Cohorte"})
 
     assert str(refused.value) == "“name” cannot be translated."
 
@@ -117,14 +117,14 @@ def test_translate_cohort_by_a_non_convener_is_refused(applicant):
     cohort = _cohort()
 
     with pytest.raises(NotAllowed):
-        translate_cohort(actor=applicant, cohort=cohort, language="fr", texts={"focus": "x"})
+        translate_texts(actor=applicant, thing=cohort, language="fr", texts={"focus": "x"})
 
 
 def test_translate_cohort_with_empty_texts_removes_the_language(convener):
     cohort = _cohort()
-    translate_cohort(actor=convener, cohort=cohort, language="fr", texts={"focus": "villes"})
+    translate_texts(actor=convener, thing=cohort, language="fr", texts={"focus": "villes"})
 
-    translate_cohort(actor=convener, cohort=cohort, language="fr", texts={"focus": ""})
+    translate_texts(actor=convener, thing=cohort, language="fr", texts={"focus": ""})
 
     cohort.refresh_from_db()
     assert (cohort.translations, cohort.translated_from) == ({}, {})
@@ -132,9 +132,9 @@ def test_translate_cohort_with_empty_texts_removes_the_language(convener):
 
 def test_translate_cohort_unchanged_records_no_audit_entry(convener):
     cohort = _cohort()
-    translate_cohort(actor=convener, cohort=cohort, language="fr", texts={"focus": "villes"})
+    translate_texts(actor=convener, thing=cohort, language="fr", texts={"focus": "villes"})
 
-    translate_cohort(actor=convener, cohort=cohort, language="fr", texts={"focus": "villes"})
+    translate_texts(actor=convener, thing=cohort, language="fr", texts={"focus": "villes"})
 
     assert AuditEntry.objects.filter(action="cohort.translated").count() == 1
 
@@ -145,7 +145,7 @@ def test_translate_cohort_unchanged_records_no_audit_entry(convener):
 def test_texts_translations_page_lists_network_and_cohorts_by_language(convener, login):
     network = _network()
     _cohort()
-    translate_network(actor=convener, network=network, language="es", texts={"name": "Red"})
+    translate_texts(actor=convener, thing=network, language="es", texts={"name": "Red"})
 
     response = login(convener).get(reverse("setup-texts-translations"))
 
@@ -208,8 +208,8 @@ def test_cohort_translation_form_for_the_original_language_is_404(convener, logi
 
 def test_cohort_translation_form_marks_a_translation_older_than_its_original(convener, login):
     cohort = _cohort()
-    cohort = translate_cohort(
-        actor=convener, cohort=cohort, language="es", texts={"focus": "ciudades"}
+    cohort = translate_texts(
+        actor=convener, thing=cohort, language="es", texts={"focus": "ciudades"}
     )
     cohort.focus = "open data for cities and regions"
     cohort.save()
@@ -225,9 +225,9 @@ def test_cohort_translation_form_marks_a_translation_older_than_its_original(con
 
 def test_home_page_in_spanish_shows_the_networks_spanish_texts(convener, client):
     network = _network()
-    translate_network(
+    translate_texts(
         actor=convener,
-        network=network,
+        thing=network,
         language="es",
         texts={"name": "Red de aprendizaje", "description": "Ayudamos a las *colaboraciones*."},
     )
@@ -251,8 +251,8 @@ def test_home_page_without_a_translation_shows_the_english_marked_as_such(client
 
 def test_home_page_notes_a_translation_older_than_its_english(convener, client):
     network = _network()
-    network = translate_network(
-        actor=convener, network=network, language="pt", texts={"description": "Ok"}
+    network = translate_texts(
+        actor=convener, thing=network, language="pt", texts={"description": "Ok"}
     )
     network.description = "We help data collaborations and their stewards."
     network.save()
@@ -264,7 +264,7 @@ def test_home_page_notes_a_translation_older_than_its_english(convener, client):
 
 def test_home_page_shows_each_cohorts_focus_in_the_readers_language(convener, client):
     cohort = _cohort()
-    translate_cohort(actor=convener, cohort=cohort, language="es", texts={"focus": "ciudades"})
+    translate_texts(actor=convener, thing=cohort, language="es", texts={"focus": "ciudades"})
 
     response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="es")
 
@@ -275,12 +275,12 @@ def test_home_page_query_count_is_unchanged_by_cohort_translations(convener, cli
     _network()
     for n in range(2):
         cohort = make_cohort(slug=f"c{n}")
-        translate_cohort(actor=convener, cohort=cohort, language="es", texts={"focus": "datos"})
+        translate_texts(actor=convener, thing=cohort, language="es", texts={"focus": "datos"})
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="es")
     for n in range(2, 6):
         cohort = make_cohort(slug=f"c{n}")
-        translate_cohort(actor=convener, cohort=cohort, language="es", texts={"focus": "datos"})
+        translate_texts(actor=convener, thing=cohort, language="es", texts={"focus": "datos"})
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="es")
 
@@ -289,9 +289,9 @@ def test_home_page_query_count_is_unchanged_by_cohort_translations(convener, cli
 
 def test_cohort_page_in_portuguese_shows_the_portuguese_focus_and_description(convener, client):
     cohort = _cohort()
-    translate_cohort(
+    translate_texts(
         actor=convener,
-        cohort=cohort,
+        thing=cohort,
         language="pt",
         texts={"focus": "dados abertos para cidades", "description": "Seis meses de *pares*."},
     )
@@ -321,7 +321,7 @@ def test_texts_translations_page_query_count_does_not_grow_with_cohorts(convener
         client.get(reverse("setup-texts-translations"))
     for n in range(1, 5):
         cohort = make_cohort(slug=f"c{n}")
-        translate_cohort(actor=convener, cohort=cohort, language="fr", texts={"focus": "villes"})
+        translate_texts(actor=convener, thing=cohort, language="fr", texts={"focus": "villes"})
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("setup-texts-translations"))
 
@@ -333,9 +333,9 @@ def test_texts_translations_page_query_count_does_not_grow_with_cohorts(convener
 
 def test_api_cohort_in_french_gives_the_french_focus_and_its_languages(convener, client):
     cohort = _cohort()
-    translate_cohort(
+    translate_texts(
         actor=convener,
-        cohort=cohort,
+        thing=cohort,
         language="fr",
         texts={"focus": "données ouvertes des villes", "description": "Six mois."},
     )

@@ -89,7 +89,7 @@ def test_home_shows_the_deadline_in_the_call_zone_and_the_viewer_zone(login) -> 
 
     response = login(viewer).get(reverse("home"))
 
-    assertContains(response, "1 March 2099, 17:00 (Europe/London)", count=1)
+    assertContains(response, "1 March 2099, 17:00 GMT (Europe/London)", count=1)
     assertContains(response, "1 March 2099, 12:00 in your time zone (America/New_York)", count=1)
 
 
@@ -101,7 +101,7 @@ def test_home_does_not_repeat_the_deadline_when_local_times_agree(login, zone: s
 
     response = login(viewer).get(reverse("home"))
 
-    assertContains(response, "1 March 2099, 17:00 (Europe/London)", count=1)
+    assertContains(response, "1 March 2099, 17:00 GMT (Europe/London)", count=1)
     assertNotContains(response, "in your time zone")
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from datacollab.core.models import AuditEntry
 from datacollab.network.models import Call
+from datacollab.network.selectors.applications import format_in_zone
 from tests.factories import make_call
 from tests.network.factories_reviews import confirm_selection
 
@@ -46,12 +49,20 @@ def test_review_settings_empty_deadline_clears_it(call, convener, login):
     )
 
 
-def test_review_settings_refuses_a_deadline_before_the_call_opens(call, convener, login):
-    response = login(convener).post(_url(call), {"review_deadline": "2001-01-01T12:00"})
+def test_review_settings_refuses_a_deadline_before_the_call_closes(call, convener, login):
+    # The call is open (it closes in ten days): a review deadline tomorrow leaves no time.
+    tomorrow = timezone.localtime(timezone.now() + timedelta(days=1), ZoneInfo(call.timezone))
+
+    response = login(convener).post(
+        _url(call), {"review_deadline": tomorrow.strftime("%Y-%m-%dT%H:%M")}
+    )
 
     assert response.status_code == 400
     assert response.context["form"].errors == {
-        "review_deadline": ["The review deadline must come after the call opens."]
+        "review_deadline": [
+            "The review deadline must come after the call closes to applications, "
+            f"{format_in_zone(call.deadline, call.timezone)}."
+        ]
     }
     assert Call.objects.get(pk=call.pk).review_deadline is None
 

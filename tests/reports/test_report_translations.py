@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from datacollab.core.errors import DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
 from datacollab.learnings.services.translations import translate_learning
-from datacollab.network.services.network_translations import translate_cohort
+from datacollab.network.services.network_translations import translate_texts
 from datacollab.reports.models import ReportRevision
 from datacollab.reports.services.cohort_reports import edit_report, publish_report
 from datacollab.reports.services.report_translations import translate_report
@@ -193,9 +193,9 @@ def test_freezing_a_carried_over_revision_freezes_every_language(output, convene
 
 
 def test_report_pdf_gives_the_cohorts_focus_in_the_readers_language(output, convener):
-    cohort = translate_cohort(
+    cohort = translate_texts(
         actor=convener,
-        cohort=output.cohort,
+        thing=output.cohort,
         language="es",
         texts={"focus": "colaboraciones de datos en sus inicios"},
     )

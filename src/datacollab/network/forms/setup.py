@@ -229,10 +229,17 @@ class QuestionForm(forms.Form):
     max_words = forms.IntegerField(
         label=_("Word limit"), min_value=1, required=False, help_text=_("For text questions.")
     )
-    min_value = forms.DecimalField(label=_("Smallest number"), required=False, decimal_places=2)
-    max_value = forms.DecimalField(label=_("Largest number"), required=False, decimal_places=2)
+    # The columns' size (14 digits): a longer number is refused here rather than by the database.
+    min_value = forms.DecimalField(
+        label=_("Smallest number"), required=False, max_digits=14, decimal_places=2
+    )
+    max_value = forms.DecimalField(
+        label=_("Largest number"), required=False, max_digits=14, decimal_places=2
+    )
+    # The service's limit (1 GB, setup_builders.MAX_FILE_BYTES) in the form's unit, so a
+    # refusal shows under this field.
     max_file_kb = forms.IntegerField(
-        label=_("Largest file (kB)"), min_value=1, initial=5120, required=False
+        label=_("Largest file (kB)"), min_value=1, max_value=1024**2, initial=5120, required=False
     )
     allowed_extensions = forms.CharField(
         label=_("File types"),

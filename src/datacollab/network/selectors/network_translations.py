@@ -7,12 +7,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from datacollab.core import content_language
 from datacollab.core.errors import NotFound
 from datacollab.core.translation_pages import require_translatable_into
 from datacollab.network.models import Cohort, Network
-from datacollab.network.selectors.setup import require_convener
+from datacollab.network.selectors.setup import cohort_for_convener, require_convener
+
+# The network is created together with its first cohort (services/setup.py: create_cohort).
+NO_NETWORK_YET = gettext_lazy(
+    "Nothing to translate yet: the network is created together with its first cohort. "
+    "Create a cohort on the Set up page first."
+)
 
 
 @dataclass(frozen=True)
@@ -61,12 +68,15 @@ def translation_overview(*, actor: Any) -> tuple[TranslatedThing | None, list[Tr
     )
 
 
-def network_for_translation(*, actor: Any) -> Network:
-    """The network this site runs, for a convener; 404 before it exists."""
+def texts_for_translation(*, actor: Any, cohort_slug: str | None) -> Network | Cohort:
+    """The cohort the address names, or without one the network this site runs; 404 when
+    there is no such cohort, or no network yet."""
+    if cohort_slug is not None:
+        return cohort_for_convener(actor=actor, slug=cohort_slug)
     require_convener(actor)
     network = Network.objects.order_by("id").first()
     if network is None:
-        raise NotFound(_("There is no network yet: create the first cohort, which creates it."))
+        raise NotFound(str(NO_NETWORK_YET))
     return network
 
 

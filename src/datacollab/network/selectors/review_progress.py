@@ -93,8 +93,9 @@ def reviewers_to_remind(call: Call, *, now: datetime | None = None) -> list[User
     since = (now or timezone.now()) - reminder_interval()
     recently = ReviewReminder.objects.filter(call=call, sent_at__gt=since).values("reviewer_id")
     owing = ReviewAssignment.objects.filter(unfinished_assignments(call)).values("reviewer_id")
+    # A revoked reviewer can no longer open the review, so is not reminded of it.
     return list(
-        User.objects.filter(pk__in=owing, is_active=True)
+        User.objects.filter(pk__in=owing, is_active=True, role_grants__role=Role.REVIEWER)
         .exclude(pk__in=recently)
         .order_by("display_name", "email")
     )

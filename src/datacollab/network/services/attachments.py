@@ -16,7 +16,7 @@ from datacollab.core import audit
 from datacollab.core.errors import NotFound
 from datacollab.network.models import Answer, Application, ReviewAssignment
 from datacollab.network.selectors.reviews import is_conflicted
-from datacollab.organisations.rules import is_convener, is_member
+from datacollab.organisations.rules import is_convener, is_member, is_reviewer
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ def _reader_role(actor: Any, application: Application) -> str | None:
     if is_convener(actor):
         return "convener"
     assigned = ReviewAssignment.objects.filter(application=application, reviewer=actor).exists()
-    if assigned and not is_conflicted(actor, application):
+    # Only while the reviewer role is held: revoking it closes the files at once.
+    if assigned and is_reviewer(actor) and not is_conflicted(actor, application):
         return "reviewer"
     return None
 

@@ -5,12 +5,14 @@ Conveners only, like the rest of set-up; one language of one thing at a time, in
 transaction and one audit entry naming the fields that changed. What a translation may hold
 is core/content_language.py's rule, the same as for calls: a site language other than the
 original's, known fields, within their lengths; an empty text removes that translation.
+The network and a cohort differ only in their fields (each model's `translatable`) and in
+the audit entry's name, so one service serves both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
 
@@ -24,43 +26,25 @@ from datacollab.network.models import Cohort, Network
 from datacollab.network.services.setup import require_convener
 
 Texts = Mapping[str, str]
+Thing = TypeVar("Thing", bound=Network | Cohort)
 
 
 @transaction.atomic
-def translate_network(*, actor: Any, network: Network, language: str, texts: Texts) -> Network:
-    """Set the network's `language` version of its name and description."""
+def translate_texts(*, actor: Any, thing: Thing, language: str, texts: Texts) -> Thing:
+    """Set the `language` version of the network's or a cohort's translatable texts."""
     require_convener(actor)
     language = check_language(language)
-    network = Network.objects.select_for_update().get(pk=network.pk)
-    values = clean_translation(
-        network, language=language, values=texts, fields=network.translatable
-    )
-    changed = apply_translation(network, language=language, values=values)
+    thing = cast(Thing, type(thing).objects.select_for_update().get(pk=thing.pk))
+    values = clean_translation(thing, language=language, values=texts, fields=thing.translatable)
+    changed = apply_translation(thing, language=language, values=values)
     if changed:
-        network.save(update_fields=["translations", "translated_from"])
+        thing.save(update_fields=["translations", "translated_from"])
+        # There is one network; a cohort is named by its slug.
+        named: dict[str, str] = {"slug": thing.slug} if isinstance(thing, Cohort) else {}
         audit.record(
-            action="network.translated",
+            action=f"{thing._meta.model_name}.translated",
             actor=actor,
-            obj=network,
-            details={"language": language, "changed": changed},
+            obj=thing,
+            details={**named, "language": language, "changed": changed},
         )
-    return network
-
-
-@transaction.atomic
-def translate_cohort(*, actor: Any, cohort: Cohort, language: str, texts: Texts) -> Cohort:
-    """Set the cohort's `language` version of its focus and description."""
-    require_convener(actor)
-    language = check_language(language)
-    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
-    values = clean_translation(cohort, language=language, values=texts, fields=cohort.translatable)
-    changed = apply_translation(cohort, language=language, values=values)
-    if changed:
-        cohort.save(update_fields=["translations", "translated_from"])
-        audit.record(
-            action="cohort.translated",
-            actor=actor,
-            obj=cohort,
-            details={"slug": cohort.slug, "language": language, "changed": changed},
-        )
-    return cohort
+    return thing

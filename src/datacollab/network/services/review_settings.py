@@ -11,14 +11,21 @@ from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.network.models import Call
 from datacollab.network.selectors import reviews as selectors
+from datacollab.network.selectors.applications import format_in_zone
 from datacollab.organisations.models import User
 from datacollab.organisations.rules import is_convener
 
 
-def check_review_deadline(*, opens_at: datetime, review_deadline: datetime | None) -> None:
-    if review_deadline is not None and review_deadline <= opens_at:
+def check_review_deadline(
+    *, deadline: datetime, zone: str, review_deadline: datetime | None
+) -> None:
+    """Reviews start when applications stop: a review deadline at or before the call's
+    deadline would leave reviewers no time at all."""
+    if review_deadline is not None and review_deadline <= deadline:
         raise DomainError(
-            _("The review deadline must come after the call opens."), field="review_deadline"
+            _("The review deadline must come after the call closes to applications, %(deadline)s.")
+            % {"deadline": format_in_zone(deadline, zone)},
+            field="review_deadline",
         )
 
 
@@ -37,7 +44,9 @@ def update_review_settings(
             )
             % {"call": call.title}
         )
-    check_review_deadline(opens_at=call.opens_at, review_deadline=review_deadline)
+    check_review_deadline(
+        deadline=call.deadline, zone=call.timezone, review_deadline=review_deadline
+    )
     before = {"review_deadline": call.review_deadline, "blind_review": call.blind_review}
     call.review_deadline = review_deadline
     call.blind_review = blind_review

@@ -225,6 +225,15 @@ def _assignment_for(actor: User, assignment_id: int, *, lock: bool = False) -> R
         raise NotFound(_("There is no such review assignment; it may have been removed."))
     if assignment.reviewer_id != actor.pk:
         raise NotAllowed(_("This review is assigned to someone else."))
+    # A revoked role takes effect at once: the assignments it left stay for the convener to
+    # hand on, but their application is no longer this person's to read or score.
+    if not is_reviewer(actor):
+        raise NotAllowed(
+            _(
+                "You no longer hold the reviewer role, so this review is closed to you. Ask a "
+                "convener if this is a mistake."
+            )
+        )
     kind = selectors.conflict_kind(actor, assignment.application)
     if kind is not None:
         org = assignment.application.organisation.name

@@ -39,6 +39,10 @@ from datacollab.organisations.rules import is_convener
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_REVIEWS_PER_APPLICATION = 10
+# The columns' limits (12 digits, 2 after the point): a larger sum would fail in PostgreSQL
+# with a 500 rather than a message.
+MAX_MONEY = Decimal("9999999999.99")
+MAX_CAPACITY = 10_000
 
 
 def require_convener(actor: Any) -> None:
@@ -88,8 +92,18 @@ def _check_cohort(
         )
     if capacity < 1:
         raise DomainError(_("A cohort has room for at least one organisation."), field="capacity")
-    if budget < 0 or award_cap < 0:
-        raise DomainError(_("Budget and award cap cannot be negative."), field="budget")
+    if capacity > MAX_CAPACITY:
+        raise DomainError(
+            _("A cohort has room for at most %(n)s organisations.") % {"n": f"{MAX_CAPACITY:,}"},
+            field="capacity",
+        )
+    for field, amount in (("budget", budget), ("award_cap", award_cap)):
+        if amount < 0:
+            raise DomainError(_("An amount of money cannot be negative."), field=field)
+        if amount > MAX_MONEY:
+            raise DomainError(
+                _("Give an amount below ten billion, with at most two decimals."), field=field
+            )
     if not CURRENCY.match(currency):
         raise DomainError(
             _("Write the currency as its three-letter ISO 4217 code, such as GBP or USD."),
@@ -328,7 +342,7 @@ def create_call(
         zone=timezone,
         reviews_per_application=reviews_per_application,
     )
-    check_review_deadline(opens_at=opens_at, review_deadline=review_deadline)
+    check_review_deadline(deadline=deadline, zone=timezone, review_deadline=review_deadline)
     language = check_language(language or default_language())
     call = Call.objects.create(
         language=language,
@@ -418,6 +432,12 @@ def update_call(
         reviews_per_application=reviews_per_application,
     )
     _check_fixed_after_draft(call, opens_at, deadline, eoi_deadline, timezone)
+    # A later deadline must not overtake the review deadline kept from before.
+    check_review_deadline(
+        deadline=deadline,
+        zone=timezone,
+        review_deadline=call.review_deadline if blind_review is None else review_deadline,
+    )
     language = check_language(language) if language else call.language
     if language != call.language and language in (call.translations or {}):
         raise Conflict(

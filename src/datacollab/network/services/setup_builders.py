@@ -42,6 +42,9 @@ from datacollab.organisations.models.organisation import OrganisationKind
 
 CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
+MAX_WORDS = 100_000
+MAX_WEIGHT = Decimal("999.99")
+MAX_FILE_BYTES = 1024**3
 QUESTION_SHAPE = (
     "kind",
     "required",
@@ -141,6 +144,12 @@ def _clean_question(values: dict[str, Any]) -> dict[str, Any]:
         clean["max_words"] = None
     elif values.get("max_words") is not None and values["max_words"] < 1:
         raise DomainError(_("A word limit is at least one word."), field="max_words")
+    elif values.get("max_words") is not None and values["max_words"] > MAX_WORDS:
+        raise DomainError(
+            _("A word limit is at most %(n)s words; leave it empty for no limit.")
+            % {"n": f"{MAX_WORDS:,}"},
+            field="max_words",
+        )
     if kind != QuestionKind.NUMBER:
         clean["min_value"] = clean["max_value"] = None
     elif (
@@ -153,6 +162,10 @@ def _clean_question(values: dict[str, Any]) -> dict[str, Any]:
     clean["allowed_extensions"] = [e for e in extensions if e] if kind == QuestionKind.FILE else []
     if kind == QuestionKind.FILE and not values.get("max_file_bytes"):
         raise DomainError(_("Give the largest file size allowed."), field="max_file_bytes")
+    if kind == QuestionKind.FILE and values["max_file_bytes"] > MAX_FILE_BYTES:
+        raise DomainError(
+            _("The largest file allowed is at most 1 GB (1,048,576 kB)."), field="max_file_bytes"
+        )
     if values.get("stage", QuestionStage.FULL) not in QuestionStage.values:
         raise DomainError(_("Choose a stage."), field="stage")
     return clean
@@ -406,6 +419,16 @@ def _clean_rubric(name: str, weight: Decimal) -> str:
         raise DomainError(_("Name the criterion."), field="name")
     if weight <= 0:
         raise DomainError(_("A weight is above zero."), field="weight")
+    # Weights count relative to each other; the column holds up to 999.99.
+    if weight > MAX_WEIGHT:
+        raise DomainError(
+            _(
+                "A weight is at most %(max)s: weights count relative to each other, so 1, 2 "
+                "and 3 say the same as 100, 200 and 300."
+            )
+            % {"max": MAX_WEIGHT},
+            field="weight",
+        )
     return name.strip()
 
 

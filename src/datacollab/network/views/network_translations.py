@@ -1,4 +1,7 @@
-"""Convener set-up: the network's own texts and each cohort's in the site's other languages."""
+"""Convener set-up: the network's own texts and each cohort's in the site's other languages.
+
+One view serves both addresses: the network and a cohort differ only in which object the
+address names (the selector) and its fields (the form and the service read `translatable`)."""
 
 from __future__ import annotations
 
@@ -11,8 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from datacollab.core.translation_pages import translation_page
 from datacollab.network.forms.network_translations import TextsTranslationForm
 from datacollab.network.selectors import network_translations as selectors
-from datacollab.network.selectors.setup import cohort_for_convener
-from datacollab.network.services.network_translations import translate_cohort, translate_network
+from datacollab.network.services.network_translations import translate_texts
 
 
 @login_required
@@ -22,53 +24,32 @@ def texts_translations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "network/setup/texts_translations.html",
-        {"network": network, "cohorts": cohorts},
+        {"network": network, "cohorts": cohorts, "no_network_yet": selectors.NO_NETWORK_YET},
     )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def network_translation(request: HttpRequest, language: str) -> HttpResponse:
-    network = selectors.network_for_translation(actor=request.user)
-    language = selectors.language_for(network, language)
+def texts_translation(
+    request: HttpRequest, language: str, cohort_slug: str | None = None
+) -> HttpResponse:
+    thing = selectors.texts_for_translation(actor=request.user, cohort_slug=cohort_slug)
+    language = selectors.language_for(thing, language)
     form = TextsTranslationForm(
-        request.POST if request.method == "POST" else None, original=network, language=language
+        request.POST if request.method == "POST" else None, original=thing, language=language
     )
     return translation_page(
         request,
         form=form,
-        save=lambda form: translate_network(
-            actor=request.user, network=network, language=language, texts=form.texts()
+        save=lambda form: translate_texts(
+            actor=request.user, thing=thing, language=language, texts=form.texts()
         ),
         language=language,
-        original=network.language,
+        original=thing.language,
         template="network/setup/texts_translation_form.html",
         success_url=reverse("setup-texts-translations"),
         outdated=form.outdated,
-        context={"thing": network, "title": network.name},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def cohort_translation(request: HttpRequest, cohort_slug: str, language: str) -> HttpResponse:
-    cohort = cohort_for_convener(actor=request.user, slug=cohort_slug)
-    language = selectors.language_for(cohort, language)
-    form = TextsTranslationForm(
-        request.POST if request.method == "POST" else None, original=cohort, language=language
-    )
-    return translation_page(
-        request,
-        form=form,
-        save=lambda form: translate_cohort(
-            actor=request.user, cohort=cohort, language=language, texts=form.texts()
-        ),
-        language=language,
-        original=cohort.language,
-        template="network/setup/texts_translation_form.html",
-        success_url=reverse("setup-texts-translations"),
-        outdated=form.outdated,
-        context={"thing": cohort, "title": cohort.name},
+        context={"thing": thing, "title": thing.name},
     )
 
 
@@ -76,12 +57,12 @@ urlpatterns = [
     path("convener/setup/translations/", texts_translations, name="setup-texts-translations"),
     path(
         "convener/setup/translations/network/<str:language>/",
-        network_translation,
+        texts_translation,
         name="setup-network-translation",
     ),
     path(
         "convener/setup/translations/cohorts/<slug:cohort_slug>/<str:language>/",
-        cohort_translation,
+        texts_translation,
         name="setup-cohort-translation",
     ),
 ]
