@@ -25,7 +25,7 @@ WIDTHS = {"desktop": 1366, "phone": 390}
 def _log_in(browser, base: str, email: str, width: int):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)  # the shared CI machine can be slow
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", factories.PASSWORD)
