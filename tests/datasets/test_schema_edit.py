@@ -208,6 +208,12 @@ def test_schema_page_check_then_publish(published, login):
     assert checked.status_code == 200
     assert checked.context["check"].valid is True
     assert "Publish as version 2" in checked.text
+    assert checked.context["base"].row_count > 0
+    assert (
+        f"Publishing makes these {checked.context['base'].row_count} rows under the edited "
+        "schema version 2, the dataset's current version for everyone who can read it. A "
+        "published version cannot be withdrawn or changed." in " ".join(checked.text.split())
+    )
     published_response = client.post(_url(dataset), data | {"action": "publish"})
     assert published_response.status_code == 302
     new = DatasetVersion.objects.get(dataset=dataset, number=2)

@@ -73,6 +73,11 @@ def test_page_a_valid_draft_is_previewed_then_published(
     page = client.get(_url("dataset-upload-status", upload))
     assert page.context["upload"].preview["rows"][0] == ["1", "r1", "0.25"]
     assert "Publish as the next version" in page.text
+    assert (
+        "Publishing makes these 12 rows version 2, the dataset's current version for everyone "
+        "who can read it. A published version cannot be withdrawn or changed."
+        in " ".join(page.text.split())
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url("dataset-upload-publish", upload))

@@ -1,5 +1,6 @@
 """A convener steers review in a real browser: reads the comments, adds a reviewer, sets a
-review deadline and blind review, reminds reviewers, chooses the applicant's feedback.
+review deadline (blind review, set before any reviewer, cannot be turned off), reminds
+reviewers, chooses the applicant's feedback.
 
 With DATACOLLAB_SCREENSHOTS=DIR set, it also saves the pages at 1366 and 390 px wide.
 """
@@ -24,7 +25,7 @@ WIDTHS = {"desktop": 1366, "phone": 390}
 def _log_in(browser, base: str, email: str, width: int):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)  # the shared CI machine can be slow
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", factories.PASSWORD)
@@ -44,7 +45,8 @@ def test_convener_reads_reviews_reminds_and_chooses_feedback(live_server, browse
     base = live_server.url
     width = WIDTHS[viewport]
     convener = factories.make_user(email="convener@example.org", roles=["convener"])
-    call = factories.make_call(slug="call-e2e", title="Flood data call")
+    # Blind from before any reviewer was assigned: it cannot change once one is.
+    call = factories.make_call(slug="call-e2e", title="Flood data call", blind_review=True)
     app = factories.make_application(
         call=call,
         organisation=factories.make_org(name="Lagos Transit Data", country="NG"),
@@ -70,10 +72,14 @@ def test_convener_reads_reviews_reminds_and_chooses_feedback(live_server, browse
     page.get_by_text("Reviewer added.").wait_for()
     assert app.assignments.filter(reviewer=extra).count() == 1
 
-    # The review deadline and blind review are set on the review settings page.
+    # The review deadline is set on the review settings page; blind review cannot be turned
+    # off under reviewers who started blind.
     page.goto(f"{base}/convener/calls/{call.slug}/assignments/")
     page.get_by_role("link", name="Change the review settings").click()
     page.get_by_label("Review deadline").fill("2030-03-01T17:00")
+    page.get_by_label("Blind review").uncheck()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("blind review can no longer be turned off.", exact=False).wait_for()
     page.get_by_label("Blind review").check()
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Review settings saved.").wait_for()

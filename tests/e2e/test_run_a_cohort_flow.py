@@ -43,7 +43,7 @@ ZONE = "Africa/Nairobi"
 def _person(browser: Any, viewport: str) -> Any:
     width, height = WIDTHS[viewport]
     page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)  # the shared CI machine can be slow (as walk.person)
     return page
 
 
@@ -318,6 +318,12 @@ def test_a_convener_runs_a_cohort_from_an_empty_network(live_server, browser, vi
     assert [name for _e, name in reviewers if name.split()[0] in decision.body] == []
     call.refresh_from_db()
     assert call.status == Call.Status.DECIDED
+    # After the decisions the call's page says it is closed and offers no way to apply.
+    page.goto(f"{base}/calls/{call.slug}/")
+    page.get_by_text(
+        "This call is closed: the decisions have been sent to every applicant."
+    ).wait_for()
+    assert page.locator("main").get_by_role("link", name="Apply").count() == 0
 
     # The grant, through its confirmation page; the grants page then shows it.
     page.goto(f"{base}/convener/cohorts/{call.cohort.slug}/grants/")

@@ -115,3 +115,41 @@ def _my_reviews_queries(login, count: int) -> int:
 
 def test_my_reviews_of_a_blind_call_query_count_does_not_grow(db, login):
     assert _my_reviews_queries(login, 1) == _my_reviews_queries(login, 5)
+
+
+def test_blind_call_attachment_downloads_without_its_name(db, login):
+    call = make_call(blind_review=True)
+    app = _application(call)
+    person = make_reviewer()
+    assign(app, person)
+    upload = Question.objects.get(call=call, position=3)
+
+    response = login(person).get(reverse("application-file", args=[app.pk, upload.pk]))
+
+    assert (response.status_code, response["Content-Disposition"]) == (
+        200,
+        f'attachment; filename="attachment-{app.pk}-{upload.pk}.pdf"',
+    )
+
+
+def test_open_call_attachment_downloads_with_its_name(db, login):
+    call = make_call(blind_review=False)
+    app = _application(call)
+    person = make_reviewer()
+    assign(app, person)
+    upload = Question.objects.get(call=call, position=3)
+
+    response = login(person).get(reverse("application-file", args=[app.pk, upload.pk]))
+
+    assert response["Content-Disposition"] == 'attachment; filename="lagos-transit-data-budget.pdf"'
+
+
+def test_conflict_page_does_not_tell_a_blind_reviewer_who_applied(db, login):
+    _application(make_call(blind_review=True))
+    bystander = make_org(name="Bystander Data Trust")  # applied nowhere
+    person = make_reviewer()
+
+    response = login(person).get(reverse("conflict-declare"))
+
+    offered = [str(org) for org in response.context["form"].fields["organisation"].queryset]
+    assert offered == [bystander.name, ORG]

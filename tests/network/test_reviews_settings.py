@@ -9,11 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from datacollab.core.errors import Conflict
 from datacollab.core.models import AuditEntry
 from datacollab.network.models import Call
 from datacollab.network.selectors.applications import format_in_zone
-from tests.factories import make_call
-from tests.network.factories_reviews import confirm_selection
+from datacollab.network.services.review_settings import update_review_settings
+from tests.factories import make_application, make_call
+from tests.network.factories_reviews import assign, confirm_selection, make_reviewer
 
 
 @pytest.fixture
@@ -81,3 +83,49 @@ def test_review_settings_after_confirmation_is_409(call, convener, login):
 
     assert response.status_code == 409
     assert Call.objects.get(pk=call.pk).blind_review is False
+
+
+def test_review_settings_refuse_turning_blind_on_once_a_reviewer_is_assigned(
+    call, convener, login
+):
+    app = make_application(call=call)
+    assign(app, make_reviewer())
+    assign(app, make_reviewer())
+
+    response = login(convener).post(_url(call), {"blind_review": "on"})
+
+    assert response.status_code == 409
+    assert response.context["form"].errors["blind_review"] == [
+        f"2 reviewer assignments of “{call.title}” exist and their reviewers may have read the "
+        "applications with their names: blind review can no longer be turned on. Remove the "
+        "assignments first if no reviewer has started."
+    ]
+    assert Call.objects.get(pk=call.pk).blind_review is False
+
+
+def test_review_settings_refuse_turning_blind_off_once_a_reviewer_is_assigned(call, convener):
+    Call.objects.filter(pk=call.pk).update(blind_review=True)
+    call.refresh_from_db()
+    assign(make_application(call=call), make_reviewer())
+
+    with pytest.raises(Conflict) as refused:
+        update_review_settings(actor=convener, call=call, review_deadline=None, blind_review=False)
+
+    assert refused.value.message == (
+        f"1 reviewer assignment of “{call.title}” exists and its reviewer is reading the "
+        "application blind: blind review can no longer be turned off."
+    )
+
+
+def test_review_settings_change_the_deadline_of_a_blind_call_with_reviewers(call, convener):
+    Call.objects.filter(pk=call.pk).update(blind_review=True)
+    call.refresh_from_db()
+    assign(make_application(call=call), make_reviewer())
+    deadline = datetime(2030, 3, 1, 16, tzinfo=UTC)
+
+    update_review_settings(actor=convener, call=call, review_deadline=deadline, blind_review=True)
+
+    assert Call.objects.values_list("review_deadline", "blind_review").get(pk=call.pk) == (
+        deadline,
+        True,
+    )

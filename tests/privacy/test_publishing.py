@@ -65,9 +65,39 @@ def test_publish_page_publishes_and_goes_to_the_open_dataset():
 
     response = client.post(
         reverse("privacy-publish", args=[dataset.slug, answer.release.pk]),
-        {"target_slug": "zone-totals", "title": "Zone totals"},
+        {"target_slug": "zone-totals", "title": "Zone totals", "confirm": "1"},
     )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("dataset-detail", args=["zone-totals"])
     assert Dataset.objects.get(slug="zone-totals").title == "Zone totals"
+
+
+def test_publish_page_without_confirm_states_the_counts_and_publishes_nothing():
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.network.factories_applications import page_text
+
+    dataset, owner_user = pooled_dataset(dp=False, k=2)
+    answer = services.run_aggregate_query(actor=owner_user, dataset=dataset, query=BY_ZONE_SPEED)
+    client = Client()
+    client.force_login(owner_user)
+    released = answer.result.released
+    suppressed = len(answer.result.cells) - released
+
+    response = client.post(
+        reverse("privacy-publish", args=[dataset.slug, answer.release.pk]),
+        {"target_slug": "zone-totals", "title": "Zone totals"},
+    )
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert (
+        f"{released} released cells become open data: anyone, signed in or not, can read and "
+        "download them." in text,
+        f"{suppressed} suppressed cell" in text,
+        "A new open dataset, zone-totals , is created with them as its version 1." in text,
+    ) == (True, True, True)
+    assert not Dataset.objects.filter(slug="zone-totals").exists()
+    assert AuditEntry.objects.filter(action="privacy.release.published").count() == 0

@@ -112,11 +112,27 @@ def challenge_manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def challenge_move(request: HttpRequest, slug: str) -> HttpResponse:
+    """A move's confirmation page (GET ?to=), then the move itself (POST with confirm): no
+    move goes back, so none is one click from the management page."""
     challenge = sel.challenge_for(request.user, slug)
+    to = (request.POST if request.method == "POST" else request.GET).get("to", "")
     try:
-        lifecycle.move(actor=request.user, challenge=challenge, to=request.POST.get("to", ""))
+        preview = lifecycle.move_preview(actor=request.user, challenge=challenge, to=to)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+        return redirect("challenge-manage", slug=challenge.slug)
+    context = {"challenge": challenge, "preview": preview}
+    if request.method == "GET":
+        return render(request, "challenges/move_confirm.html", context)
+    if request.POST.get("confirm") != "1":
+        context["error"] = _("Confirm on the confirmation page to go ahead.")
+        return render(request, "challenges/move_confirm.html", context, status=400)
+    try:
+        lifecycle.move(actor=request.user, challenge=challenge, to=to)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

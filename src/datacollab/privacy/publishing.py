@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from datacollab.core import audit
@@ -66,11 +68,10 @@ def _table(result: AggregateResult) -> pa.Table:
     return pa.table(columns)
 
 
-@transaction.atomic
-def publish_release(
-    *, actor: Any, dataset: Dataset, release_id: int, target_slug: str, title: str = ""
-) -> DatasetVersion:
-    """Publish a released answer as the next version of an open dataset of the same owner."""
+def _checked(
+    *, actor: Any, dataset: Dataset, release_id: int, target_slug: str
+) -> tuple[Release, AggregateResult, Dataset | None]:
+    """The release, its result and the existing target (None: a new one), or the refusal."""
     if not rules.can_manage_protection(actor, dataset):
         raise NotAllowed(_("Only the dataset's owner publishes its protected results."))
     release = Release.objects.filter(dataset=dataset, pk=release_id).first()
@@ -80,6 +81,50 @@ def publish_release(
     if result.released == 0:
         raise DomainError(_("Every cell of this answer is suppressed: nothing to publish."))
     target = Dataset.objects.filter(slug=target_slug).first()
+    if target is not None and (
+        target.owner_id != dataset.owner_id or target.spectrum != Spectrum.OPEN
+    ):
+        raise DomainError(_("Publish into an open dataset of the same owner."), field="target_slug")
+    return release, result, target
+
+
+@dataclass(frozen=True)
+class PublishPreview:
+    """What publishing would do: the confirmation page states these."""
+
+    released: int
+    suppressed: int
+    target_slug: str
+    new_dataset: bool
+    version: int  # the number the published version gets
+
+
+def publish_preview(
+    *, actor: Any, dataset: Dataset, release_id: int, target_slug: str
+) -> PublishPreview:
+    """Raise the refusal publishing would meet, or say what it would do; writes nothing.
+    Published open data cannot be taken back, so the page asks before `publish_release`."""
+    _release, result, target = _checked(
+        actor=actor, dataset=dataset, release_id=release_id, target_slug=target_slug
+    )
+    last = target.versions.aggregate(last=Max("number"))["last"] if target else None
+    return PublishPreview(
+        released=result.released,
+        suppressed=len(result.cells) - result.released,
+        target_slug=target_slug,
+        new_dataset=target is None,
+        version=(last or 0) + 1,
+    )
+
+
+@transaction.atomic
+def publish_release(
+    *, actor: Any, dataset: Dataset, release_id: int, target_slug: str, title: str = ""
+) -> DatasetVersion:
+    """Publish a released answer as the next version of an open dataset of the same owner."""
+    release, result, target = _checked(
+        actor=actor, dataset=dataset, release_id=release_id, target_slug=target_slug
+    )
     if target is None:
         target = create_dataset(
             actor=actor,
@@ -91,8 +136,6 @@ def publish_release(
             spectrum=Spectrum.OPEN,
             collaboration=dataset.collaboration,
         )
-    if target.owner_id != dataset.owner_id or target.spectrum != Spectrum.OPEN:
-        raise DomainError(_("Publish into an open dataset of the same owner."), field="target_slug")
     note = protections_text(result.protections)
     with tempfile.TemporaryDirectory(prefix="datacollab-release-") as folder:
         raw = Path(folder) / "release.parquet"

@@ -22,7 +22,7 @@ from datacollab.privacy.forms import (
     ProtectionForm,
     QueryForm,
 )
-from datacollab.privacy.publishing import publish_release
+from datacollab.privacy.publishing import publish_preview, publish_release
 
 RULE_LABELS = {
     "min_rows": _("too few rows"),
@@ -236,12 +236,20 @@ def publish_page(request: HttpRequest, slug: str, release_id: int) -> HttpRespon
     target = request.POST.get("target_slug", "").strip()
     if not target:
         raise DomainError(_("Give the open dataset's slug."))
+    title = request.POST.get("title", "").strip()
+    if request.POST.get("confirm") != "1":
+        # The query page's form leads here first: open data cannot be taken back.
+        preview = publish_preview(
+            actor=request.user, dataset=dataset, release_id=release_id, target_slug=target
+        )
+        context = {"dataset": dataset, "release_id": release_id, "preview": preview, "title": title}
+        return render(request, "privacy/publish_confirm.html", context)
     version = publish_release(
         actor=request.user,
         dataset=dataset,
         release_id=release_id,
         target_slug=target,
-        title=request.POST.get("title", "").strip(),
+        title=title,
     )
     messages.success(request, _("Published as an open dataset version."))
     return redirect("dataset-detail", slug=version.dataset.slug)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from datacollab.challenges import rules
-from datacollab.challenges.models import Challenge, ChallengeCriterion, JudgeAssignment
+from datacollab.challenges.models import (
+    Challenge,
+    ChallengeCriterion,
+    JudgeAssignment,
+    Submission,
+)
 from datacollab.challenges.services.impact import record_uses
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
@@ -187,11 +193,8 @@ def _refuse_unready(challenge: Challenge, to: str, now: dt.datetime) -> None:
             raise Conflict(_("Assign judges and collect their scores first."))
 
 
-@transaction.atomic
-def move(*, actor: Any, challenge: Challenge, to: str) -> Challenge:
-    """Move the challenge along its life, or refuse with the reason."""
-    require_manager(actor)
-    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+def _refuse_move(challenge: Challenge, to: str) -> str:
+    """The audit action of the move to `to`, or the refusal when it is not a move from here."""
     action = MOVES.get((challenge.status, to))
     if action is None:
         raise Conflict(
@@ -201,6 +204,41 @@ def move(*, actor: Any, challenge: Challenge, to: str) -> Challenge:
                 "to": dict(Status.choices).get(to, to),
             }
         )
+    return action
+
+
+@dataclass(frozen=True)
+class MovePreview:
+    """What a move would do: its confirmation page states these counts."""
+
+    to: str
+    label: str
+    teams: int
+    submissions: int
+    judges: int
+
+
+def move_preview(*, actor: Any, challenge: Challenge, to: str) -> MovePreview:
+    """Raise the refusal the move would meet now, or say what it would do; writes nothing.
+    Every move is irreversible (nothing moves back), so the page asks before `move`."""
+    require_manager(actor)
+    _refuse_move(challenge, to)
+    _refuse_unready(challenge, to, timezone.now())
+    return MovePreview(
+        to=to,
+        label=str(Status(to).label),
+        teams=challenge.teams.count(),
+        submissions=Submission.objects.filter(team__challenge=challenge).count(),
+        judges=challenge.judges.count(),
+    )
+
+
+@transaction.atomic
+def move(*, actor: Any, challenge: Challenge, to: str) -> Challenge:
+    """Move the challenge along its life, or refuse with the reason."""
+    require_manager(actor)
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    action = _refuse_move(challenge, to)
     _refuse_unready(challenge, to, timezone.now())
     before = challenge.status
     challenge.status = to

@@ -124,9 +124,9 @@ def conflicts_of(reviewer: User) -> list[ReviewerConflict]:
 
 
 def conflict_organisations() -> QuerySet[Organisation]:
-    """Organisations a reviewer may declare a conflict with: those that applied somewhere."""
-    applied = Application.objects.exclude(status=Application.Status.DRAFT).values("organisation_id")
-    return Organisation.objects.filter(pk__in=applied).order_by("name")
+    """Organisations a reviewer may declare a conflict with: every one in the network. Listing
+    only those that applied would tell a blind call's reviewer who applied."""
+    return Organisation.objects.order_by("name")
 
 
 def calls_with_applications() -> QuerySet[Call]:

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datacollab.core import audit
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
-from datacollab.network.models import Call
+from datacollab.network.models import Call, ReviewAssignment
 from datacollab.network.selectors import reviews as selectors
 from datacollab.network.selectors.applications import format_in_zone
 from datacollab.organisations.models import User
@@ -27,6 +28,35 @@ def check_review_deadline(
             % {"deadline": format_in_zone(deadline, zone)},
             field="review_deadline",
         )
+
+
+def _require_no_reviewer_yet(call: Call, blind_review: bool) -> None:
+    """Blind review is a promise about what every reviewer saw: once one is assigned, they may
+    already have read the application with its names (or without them), so turning blind review
+    on would make the convener's pages say something untrue, and turning it off would show
+    names to reviewers who started blind."""
+    assigned = ReviewAssignment.objects.filter(application__call=call).count()
+    if not assigned:
+        return
+    if blind_review:
+        message = ngettext(
+            "%(n)d reviewer assignment of “%(call)s” exists and its reviewer may have read the "
+            "application with its names: blind review can no longer be turned on. Remove the "
+            "assignment first if its reviewer has not started.",
+            "%(n)d reviewer assignments of “%(call)s” exist and their reviewers may have read "
+            "the applications with their names: blind review can no longer be turned on. Remove "
+            "the assignments first if no reviewer has started.",
+            assigned,
+        )
+    else:
+        message = ngettext(
+            "%(n)d reviewer assignment of “%(call)s” exists and its reviewer is reading the "
+            "application blind: blind review can no longer be turned off.",
+            "%(n)d reviewer assignments of “%(call)s” exist and their reviewers are reading the "
+            "applications blind: blind review can no longer be turned off.",
+            assigned,
+        )
+    raise Conflict(message % {"n": assigned, "call": call.title}, field="blind_review")
 
 
 @transaction.atomic
@@ -47,6 +77,8 @@ def update_review_settings(
     check_review_deadline(
         deadline=call.deadline, zone=call.timezone, review_deadline=review_deadline
     )
+    if blind_review != call.blind_review:
+        _require_no_reviewer_yet(call, blind_review)
     before = {"review_deadline": call.review_deadline, "blind_review": call.blind_review}
     call.review_deadline = review_deadline
     call.blind_review = blind_review
