@@ -248,5 +248,6 @@ def test_direct_page_query_count_does_not_grow_with_approaches(
     client = login(convener)
     client.get(reverse("setup-direct", args=[call.slug]))
 
-    with django_assert_num_queries(6):
+    # 7: one of them asks whether the selection is confirmed (the form is offered only before).
+    with django_assert_num_queries(7):
         client.get(reverse("setup-direct", args=[call.slug]))

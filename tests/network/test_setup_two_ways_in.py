@@ -7,11 +7,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
-from datacollab.network.models import Application, Question, QuestionKind, QuestionStage
+from datacollab.network.models import (
+    Application,
+    Question,
+    QuestionKind,
+    QuestionStage,
+    SelectionProposal,
+)
 from datacollab.network.selectors.selection import selection_candidates
 from datacollab.network.services import applications as application_services
 from datacollab.network.services import stages
+from tests import factories
+from tests.network.factories_applications import page_text
 from tests.network.factories_reviews import assign, make_review, make_reviewer
 from tests.network.test_setup_direct import approached, interview
 from tests.network.test_setup_stages import eoi_draft, two_stage_call
@@ -48,3 +57,24 @@ def test_eoi_applicant_and_directly_approached_organisation_meet_in_one_selectio
     assert sorted(row.application.pk for row in candidates) == sorted(
         [applied.pk, approach.application_id]
     )
+
+
+def test_direct_page_after_the_selection_is_confirmed_offers_no_invitation(convener, login):
+    # It showed the invitation form, which the service then refused (found on the demo's
+    # decided calls): a page offers only the moves its service allows.
+    call = factories.make_call()
+    SelectionProposal.objects.create(
+        call=call,
+        created_by=convener,
+        status=SelectionProposal.Status.CONFIRMED,
+        parameters={},
+        result={},
+    )
+
+    response = login(convener).get(reverse("setup-direct", args=[call.slug]))
+
+    assert (
+        "Send invitation" in page_text(response),
+        "The selection for this call is confirmed; no new candidate can join it."
+        in page_text(response),
+    ) == (False, True)

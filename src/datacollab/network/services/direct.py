@@ -44,12 +44,21 @@ def _invitation(call: Call, organisation: Organisation, message: str) -> tuple[s
     return subject, body
 
 
-def _require_selection_pending(call: Call) -> None:
+def approach_refusal(call: Call) -> str:
+    """Why no organisation can be approached for `call` now; "" while one can. The page asks
+    this too, so it offers the invitation form only when the service would accept it."""
     confirmed = SelectionProposal.objects.filter(
         call=call, status=SelectionProposal.Status.CONFIRMED
     ).exists()
     if confirmed:
-        raise Conflict(_("The selection for this call is confirmed; no new candidate can join it."))
+        return _("The selection for this call is confirmed; no new candidate can join it.")
+    return ""
+
+
+def _require_selection_pending(call: Call) -> None:
+    refusal = approach_refusal(call)
+    if refusal:
+        raise Conflict(refusal)
 
 
 def deliver_approach_invitation(*, approach_id: int) -> int:

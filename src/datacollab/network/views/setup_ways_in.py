@@ -95,7 +95,12 @@ def call_direct(request: HttpRequest, call_slug: str) -> HttpResponse:
     return render(
         request,
         "network/setup/direct.html",
-        {"call": call, "form": form, "approaches": approaches},
+        {
+            "call": call,
+            "form": form,
+            "approaches": approaches,
+            "refusal": direct.approach_refusal(call),
+        },
         status=status,
     )
 
