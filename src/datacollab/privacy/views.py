@@ -117,7 +117,8 @@ def _heat_map(answer: services.Answer | None) -> object:
     if answer is None:
         return None
     measures = [m for m in answer.result.measures if m != "count"] or ["count"]
-    return heat_map(answer.result, measures[0], RULE_LABELS)
+    labels = {rule: str(label) for rule, label in RULE_LABELS.items()}  # the reader's words
+    return heat_map(answer.result, measures[0], labels)
 
 
 def _rows(answer: services.Answer) -> list[dict[str, object]]:
