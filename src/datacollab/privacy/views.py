@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from datacollab.core.errors import DomainError, NotAllowed
@@ -24,12 +25,13 @@ from datacollab.privacy.forms import (
 )
 from datacollab.privacy.publishing import publish_preview, publish_release
 
+# Lazy: built at import, shown in each reader's language (gettext here would fix English).
 RULE_LABELS = {
-    "min_rows": _("too few rows"),
-    "threshold": _("too few contributors"),
-    "dominance": _("one contributor dominates"),
-    "dp_threshold": _("too few after noise"),
-    "secondary": _("protects another cell"),
+    "min_rows": gettext_lazy("too few rows"),
+    "threshold": gettext_lazy("too few contributors"),
+    "dominance": gettext_lazy("one contributor dominates"),
+    "dp_threshold": gettext_lazy("too few after noise"),
+    "secondary": gettext_lazy("protects another cell"),
 }
 
 
@@ -115,7 +117,8 @@ def _heat_map(answer: services.Answer | None) -> object:
     if answer is None:
         return None
     measures = [m for m in answer.result.measures if m != "count"] or ["count"]
-    return heat_map(answer.result, measures[0], RULE_LABELS)
+    labels = {rule: str(label) for rule, label in RULE_LABELS.items()}  # the reader's words
+    return heat_map(answer.result, measures[0], labels)
 
 
 def _rows(answer: services.Answer) -> list[dict[str, object]]:

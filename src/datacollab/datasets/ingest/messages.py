@@ -8,15 +8,15 @@ from django.utils.translation import gettext as _
 
 from datacollab.datasets.reading_messages import schema_problems_text, source_problem_text
 
-_FORMATS = _("Upload a CSV, TSV, Parquet or XLSX file.")
-
 
 def _templates() -> dict[str, str]:
-    # Built per call so each message is translated into the language active now.
+    # Built per call so each message is translated into the language active now (a
+    # module-level gettext would fix the language of whoever imported it first).
+    formats = _("Upload a CSV, TSV, Parquet or XLSX file.")
     return {
         "empty": _("The file is empty."),
         "header-only": _("The file has a header row but no data rows."),
-        "binary": _("The file is not text: it contains binary data. ") + _FORMATS,
+        "binary": _("The file is not text: it contains binary data. ") + formats,
         "no-encoding": _(
             "The file is not valid UTF-8 and no encoding could be detected. "
             "Save it as UTF-8 and upload it again."
@@ -56,8 +56,8 @@ def _templates() -> dict[str, str]:
             "The workbook has %(count)s parts, more than the %(limit)s allowed: refused."
         ),
         "zip-not-xlsx": _("The file is a ZIP archive but not an Excel workbook (.xlsx). ")
-        + _FORMATS,
-        "not-xlsx": _("The file is named .xlsx but is not an Excel workbook. ") + _FORMATS,
+        + formats,
+        "not-xlsx": _("The file is named .xlsx but is not an Excel workbook. ") + formats,
         "xls": _("Old Excel files (.xls) are not accepted: save the sheet as .xlsx or CSV."),
         "xlsx-broken": _("The workbook could not be read: %(detail)s"),
         "xlsx-no-sheets": _("The workbook has no sheets."),

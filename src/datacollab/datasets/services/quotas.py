@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from datacollab.core.errors import DomainError
 from datacollab.datasets.models import Dataset
@@ -30,7 +31,8 @@ class QuotaExceeded(DomainError):
     code = "quota_exceeded"
 
 
-_FREE = _(
+# Lazy: translated when a refusal is said, in the uploader's language, not at import.
+_FREE = gettext_lazy(
     "Free space by removing the files of refused uploads (on each upload's page), or ask the "
     "operator to raise %(setting)s."
 )

@@ -142,9 +142,9 @@ def fetch(
     one normal form of both engines (dataplane/values.py); `salt` (random if None) picks
     which cells each unit keeps."""
     chosen = secrets.randbelow(2**31) if salt is None else salt
-    statements = sql.build(query, table, protection, salt=chosen, scale=SCALE)
     with ExitStack() as stack:
-        with _phase(timings, "connect"):
+        with _phase(timings, "connect"):  # bench/aggregation.py's phases
+            statements = sql.build(query, table, protection, salt=chosen, scale=SCALE)
             read = stack.enter_context(reader(path, table, engine=engine, threads=threads))
         # The one scan of the file: everything after reads its small per-unit result. (Spark
         # runs it lazily, at the first statement that reads it.)
