@@ -112,3 +112,25 @@ def test_organisation_admin_login_administers_its_organisation():
     )
 
     assert roles == {(current.MEMBERS[0].slug, "admin")}
+
+
+def test_every_demo_login_s_menu_links_all_answer_200():
+    # Issue 8, problem 7 on the demo itself: Peers and Alumni were offered to people they
+    # refused. The header's links (menu and account), for each login and for a visitor.
+    load_demo()
+    clients = {"visitor": Client()}
+    one_per_role = {login.role: login for login in reversed(LOGINS)}.values()
+    for login in one_per_role:
+        clients[login.email] = Client()
+        clients[login.email].force_login(User.objects.get(email=login.email))
+
+    refused = {}
+    for who, client in clients.items():
+        header = client.get("/").content.decode().split('<header class="site">', 1)[1]
+        links = re.findall(r'<a href="(/[^"]*)"', header.split("</header>", 1)[0])
+        for url in links:
+            status = client.get(url).status_code
+            if status != 200:
+                refused[(who, url)] = status
+
+    assert refused == {}
