@@ -30,10 +30,14 @@ class QuotaExceeded(DomainError):
     code = "quota_exceeded"
 
 
-_FREE = _(
-    "Free space by removing the files of refused uploads (on each upload's page), or ask the "
-    "operator to raise %(setting)s."
-)
+def _free(setting: str) -> str:
+    # Translated when refused (not at import, which would fix the language of the first
+    # process to load this module). Drafts count as well as refused uploads: both are discarded
+    # with the button on the upload's page.
+    return _(
+        "Free space by discarding the drafts and refused uploads you no longer need (the "
+        "button on each upload's page), or ask the operator to raise %(setting)s."
+    ) % {"setting": setting}
 
 
 def check_quota(*, actor: Any, dataset: Dataset, size: int) -> None:
@@ -52,7 +56,7 @@ def check_quota(*, actor: Any, dataset: Dataset, size: int) -> None:
                 "quota": format_bytes(person_quota),
                 "used": format_bytes(used),
             }
-            + _FREE % {"setting": "DATASETS_QUOTA_PERSON_BYTES"},
+            + _free("DATASETS_QUOTA_PERSON_BYTES"),
             field="file",
         )
     if dataset.collaboration_id is None:
@@ -70,7 +74,7 @@ def check_quota(*, actor: Any, dataset: Dataset, size: int) -> None:
                 "quota": format_bytes(group_quota),
                 "used": format_bytes(used),
             }
-            + _FREE % {"setting": "DATASETS_QUOTA_COLLABORATION_BYTES"},
+            + _free("DATASETS_QUOTA_COLLABORATION_BYTES"),
             field="file",
         )
 
