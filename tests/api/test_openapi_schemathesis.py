@@ -32,7 +32,9 @@ pytestmark = pytest.mark.django_db
 
 MAX_EXAMPLES = 25
 APP = get_wsgi_application()
-SLUGS = ["open-air", "pooled", "internal"]
+# "odd-columns": a version with a column named file_row_number (finding 8: its rows API
+# once answered 500 on every call).
+SLUGS = ["open-air", "pooled", "internal", "odd-columns"]
 
 
 # The slugs that exist, per kind of path: datasets, and the network's public face.
@@ -83,6 +85,11 @@ def _keep_the_test_connection() -> Any:
     request_finished.connect(close_old_connections)
 
 
+ODD_SCHEMA = {
+    "fields": [{"name": "file_row_number", "type": "integer"}, {"name": "rowid", "type": "string"}]
+}
+
+
 @pytest.fixture
 def owner_secret(ingest_dirs: Any) -> str:
     owner = make_user(email="owner@example.org")
@@ -98,6 +105,9 @@ def owner_secret(ingest_dirs: Any) -> str:
         )
         make_version(dataset)
         make_version(dataset)
+    odd = make_dataset(owner=org, slug="odd-columns", spectrum="open", licence="CC-BY-4.0")
+    for _ in range(2):
+        make_version(odd, {"file_row_number": [3, 1, 2], "rowid": ["a", "b", "c"]}, ODD_SCHEMA)
     _network(org)
     return make_token(owner)[1]
 
@@ -168,3 +178,40 @@ def test_api_conforms_to_its_document_for_a_token_holding_owner(
     case: Any, owner_secret: str
 ) -> None:
     _aim(case).call_and_validate(app=APP, headers={"Authorization": f"Bearer {owner_secret}"})
+
+
+# Finding 8's replays, as schemathesis cases: each answer must also match the document.
+ROWS = "/api/v1/datasets/{slug}/versions/{version}/rows"
+ROW_REPLAYS = [
+    ("open-air", {"offset": "9999999999999999999"}, 400),
+    ("open-air", {"offset": str(10**15)}, 200),
+    ("odd-columns", {}, 200),
+    ("odd-columns", {"sort": "-file_row_number", "file_row_number__gte": "2"}, 200),
+    ("odd-columns", {"offset": "9999999999999999999", "fields": "rowid"}, 400),
+]
+
+
+@pytest.mark.parametrize(("slug", "query", "status"), ROW_REPLAYS)
+def test_rows_replays_answer_as_documented(owner_secret, slug, query, status):
+    case = schema[ROWS]["GET"].Case(path_parameters={"slug": slug, "version": 1}, query=query)
+
+    response = case.call_and_validate(app=APP)
+
+    assert response.status_code == status
+
+
+def _nested(depth: int) -> str:
+    return '{"fields": [' + "[" * depth + "]" * depth + "]}"
+
+
+@pytest.mark.parametrize("depth", [33, 100_000])
+def test_upload_with_a_nested_schema_answers_400_as_documented(owner_secret, depth):
+    case = schema["/api/v1/datasets/{slug}/uploads"]["POST"].Case(
+        path_parameters={"slug": "open-air"},
+        body={"file": b"id\n1\n", "schema": _nested(depth)},
+        media_type="multipart/form-data",
+    )
+
+    response = case.call_and_validate(app=APP, headers={"Authorization": f"Bearer {owner_secret}"})
+
+    assert (response.status_code, response.json()["parameter"]) == (400, "schema")

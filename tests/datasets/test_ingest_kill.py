@@ -271,3 +271,37 @@ def test_an_upload_on_another_host_is_stopped_once_its_lease_runs_out(ingest_dir
     later = timezone.now() + dt.timedelta(seconds=31)
 
     assert worker_stopped(upload, now=later) is True
+
+
+@pytest.mark.django_db
+def test_a_killed_runner_not_yet_reaped_counts_as_stopped(ingest_dirs):
+    # Found replaying the kill by hand: a `datacollab worker` killed under a parent that had
+    # not reaped it yet (a shell, a slow supervisor) is a zombie with its pid and start time
+    # unchanged, and the upload read "processing" until the parent reaped it.
+    owner, dataset = owner_and_dataset()
+    upload = upload_file(actor=owner, dataset=dataset, path=sensor_csv(ingest_dirs / "a.csv", 5))
+    runner = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        ticks = _wait_for(lambda: _start_ticks(runner.pid), "the runner's start time")
+        upload = _processing(
+            upload,
+            runner_host=this_process().host,
+            runner_pid=runner.pid,
+            runner_started=ticks,
+            lease_expires_at=timezone.now() + dt.timedelta(minutes=5),
+        )
+        assert worker_stopped(upload) is False
+
+        os.kill(runner.pid, signal.SIGKILL)
+        _wait_for(lambda: _zombie(runner.pid) or None, "the runner to be a zombie")
+
+        assert worker_stopped(upload) is True
+    finally:
+        runner.kill()
+        runner.wait()
+
+
+def _start_ticks(pid: int) -> int | None:
+    from datacollab.datasets.ingest.lease import start_ticks
+
+    return start_ticks(pid)

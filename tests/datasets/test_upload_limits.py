@@ -167,8 +167,9 @@ def test_person_quota_refuses_with_the_quota_the_use_and_how_to_free_space(inges
 
     assert caught.value.message == (
         "This file (64 bytes) would take your storage past your quota of 100 bytes: you "
-        "already use 64 bytes. Free space by removing the files of refused uploads (on each "
-        "upload's page), or ask the operator to raise DATASETS_QUOTA_PERSON_BYTES."
+        "already use 64 bytes. Free space by discarding the drafts and refused uploads "
+        "you no longer need (the button on each upload's page), or ask the operator to raise "
+        "DATASETS_QUOTA_PERSON_BYTES."
     )
     assert (Upload.objects.count(), len(_received(ingest_dirs))) == (1, 1)
 

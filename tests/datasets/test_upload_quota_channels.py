@@ -30,8 +30,9 @@ NEAR = b"id\n" + b"1\n" * 40  # 83 bytes: near the 100-byte quota
 OVER = b"id\n" + b"2\n" * 10  # 23 bytes more: past it
 REFUSAL = (
     "This file (23 bytes) would take your storage past your quota of 100 bytes: you already "
-    "use 83 bytes. Free space by removing the files of refused uploads (on each upload's "
-    "page), or ask the operator to raise DATASETS_QUOTA_PERSON_BYTES."
+    "use 83 bytes. Free space by discarding the drafts and refused uploads you no "
+    "longer need (the button on each upload's page), or ask the operator to raise "
+    "DATASETS_QUOTA_PERSON_BYTES."
 )
 
 

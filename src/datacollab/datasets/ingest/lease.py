@@ -23,18 +23,36 @@ class Runner:
     started: int | None  # clock ticks after boot (Linux), None where unknown
 
 
-def start_ticks(pid: int) -> int | None:
-    """The process's start time (field 22 of /proc/PID/stat); None if gone or unknown."""
+def _stat_fields(pid: int) -> list[str]:
+    """Fields 3 onwards of /proc/PID/stat (state first); [] if gone or unreadable."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
     except OSError:
-        return None
+        return []
     # The command name (field 2) may hold spaces and parentheses: count after its last ")".
-    fields = stat[stat.rfind(")") + 2 :].split()
+    return stat[stat.rfind(")") + 2 :].split()
+
+
+def start_ticks(pid: int) -> int | None:
+    """The process's start time (field 22 of /proc/PID/stat); None if gone or unknown."""
+    fields = _stat_fields(pid)
     try:
         return int(fields[19])
     except (IndexError, ValueError):
         return None
+
+
+def _running(pid: int, started: int) -> bool:
+    """The process with this pid and start time exists and is not a zombie: a killed runner
+    whose parent has not reaped it yet (a shell, a supervisor that is slow, a test) keeps its
+    /proc entry and start time, but runs nothing."""
+    fields = _stat_fields(pid)
+    if len(fields) < 20 or fields[0] in ("Z", "X"):
+        return False
+    try:
+        return int(fields[19]) == started
+    except ValueError:
+        return False
 
 
 def this_process() -> Runner:
@@ -57,7 +75,7 @@ def runner_alive(runner: Runner) -> bool | None:
     if runner.host != socket.gethostname():
         return None
     if runner.started is not None and Path("/proc/self/stat").exists():
-        return start_ticks(runner.pid) == runner.started
+        return _running(runner.pid, runner.started)
     return _pid_exists(runner.pid)
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from datacollab.core.errors import DomainError
 from datacollab.datasets.models import Dataset
@@ -31,11 +30,14 @@ class QuotaExceeded(DomainError):
     code = "quota_exceeded"
 
 
-# Lazy: translated when a refusal is said, in the uploader's language, not at import.
-_FREE = gettext_lazy(
-    "Free space by removing the files of refused uploads (on each upload's page), or ask the "
-    "operator to raise %(setting)s."
-)
+def _free(setting: str) -> str:
+    # Translated when refused (not at import, which would fix the language of the first
+    # process to load this module). Drafts count as well as refused uploads: both are discarded
+    # with the button on the upload's page.
+    return _(
+        "Free space by discarding the drafts and refused uploads you no longer need (the "
+        "button on each upload's page), or ask the operator to raise %(setting)s."
+    ) % {"setting": setting}
 
 
 def check_quota(*, actor: Any, dataset: Dataset, size: int) -> None:
@@ -54,7 +56,7 @@ def check_quota(*, actor: Any, dataset: Dataset, size: int) -> None:
                 "quota": format_bytes(person_quota),
                 "used": format_bytes(used),
             }
-            + _FREE % {"setting": "DATASETS_QUOTA_PERSON_BYTES"},
+            + _free("DATASETS_QUOTA_PERSON_BYTES"),
             field="file",
         )
     if dataset.collaboration_id is None:
@@ -72,7 +74,7 @@ def check_quota(*, actor: Any, dataset: Dataset, size: int) -> None:
                 "quota": format_bytes(group_quota),
                 "used": format_bytes(used),
             }
-            + _FREE % {"setting": "DATASETS_QUOTA_COLLABORATION_BYTES"},
+            + _free("DATASETS_QUOTA_COLLABORATION_BYTES"),
             field="file",
         )
 
