@@ -393,21 +393,56 @@ def test_application_submit_non_member_not_found(login, applicant):
 
 def test_application_withdraw_post_withdraws(login, applicant):
     application = draft(factories.make_call(), applicant)
-    response = login(applicant).post(reverse("application-withdraw", args=[application.pk]))
+    response = login(applicant).post(
+        reverse("application-withdraw", args=[application.pk]), {"confirm": "1"}
+    )
     application.refresh_from_db()
     assert (response.status_code, application.status) == (302, Application.Status.WITHDRAWN)
+
+
+def test_application_withdraw_page_states_what_it_does_and_changes_nothing(login, applicant):
+    application = draft(factories.make_call(), applicant)
+
+    response = login(applicant).get(reverse("application-withdraw", args=[application.pk]))
+
+    assert response.status_code == 200
+    assert (
+        "Withdrawing is final: a withdrawn application cannot be edited, submitted again or "
+        "replaced." in page_text(response)
+    )
+    assert 'name="confirm" value="1"' in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
+
+
+def test_application_withdraw_post_without_confirm_changes_nothing(login, applicant):
+    application = draft(factories.make_call(), applicant)
+
+    response = login(applicant).post(reverse("application-withdraw", args=[application.pk]))
+
+    assert response.status_code == 400
+    assert page_errors(response) == ["Confirm on this page to withdraw."]
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
 
 
 def test_application_withdraw_twice_conflicts_on_page(login, applicant):
     application = draft(factories.make_call(), applicant)
     client = login(applicant)
-    client.post(reverse("application-withdraw", args=[application.pk]))
-    response = client.post(reverse("application-withdraw", args=[application.pk]))
+    url = reverse("application-withdraw", args=[application.pk])
+    client.post(url, {"confirm": "1"})
+    page = client.get(url)
+    response = client.post(url, {"confirm": "1"})
+    assert (page.status_code, 'name="confirm"' in page.content.decode()) == (409, False)
     assert response.status_code == 409
     assert page_errors(response) == ["This application is already withdrawn."]
 
 
 def test_application_withdraw_convener_not_member_not_found(login, applicant, convener):
     application = draft(factories.make_call(), applicant)
-    response = login(convener).post(reverse("application-withdraw", args=[application.pk]))
-    assert response.status_code == 404
+    url = reverse("application-withdraw", args=[application.pk])
+    client = login(convener)
+    assert (client.get(url).status_code, client.post(url, {"confirm": "1"}).status_code) == (
+        404,
+        404,
+    )

@@ -326,3 +326,17 @@ def test_selection_confirm_page_of_a_superseded_proposal_offers_no_button(conven
         "one instead."
     ]
     assert 'name="confirm"' not in response.content.decode()
+
+
+def test_selection_page_of_an_open_call_states_why_above_the_proposal_and_offers_no_confirm(
+    convener, login
+):
+    call, _apps = _open_call()
+    proposal = propose_selection(actor=convener, call=call)
+
+    response = login(convener).get(reverse("call-selection", args=[call.slug]))
+
+    text, content = page_text(response), response.content.decode()
+    assert text.index(_open_refusal(call)) < text.index("Latest proposal")
+    assert reverse("call-selection-confirm", args=[call.slug, proposal.pk]) not in content
+    assert reverse("call-close", args=[call.slug]) in content

@@ -393,20 +393,25 @@ def submit_application(
     return application
 
 
+def withdraw_refusal(application: Application) -> str:
+    """Why the application cannot be withdrawn now ("" when it can): for pages and the service."""
+    if application.status == Application.Status.WITHDRAWN:
+        return _("This application is already withdrawn.")
+    if application.decision != Application.Decision.PENDING:
+        return _(
+            "A decision has been made on this application, so it cannot be "
+            "withdrawn; write to the convener instead."
+        )
+    return ""
+
+
 @transaction.atomic
 def withdraw_application(*, actor: Any, application: Application) -> Application:
     """Withdraw for good. Allowed at any time until a decision is made."""
     _require_member(actor, application.organisation)
     application = _locked(application)
-    if application.status == Application.Status.WITHDRAWN:
-        raise Conflict(_("This application is already withdrawn."))
-    if application.decision != Application.Decision.PENDING:
-        raise Conflict(
-            _(
-                "A decision has been made on this application, so it cannot be "
-                "withdrawn; write to the convener instead."
-            )
-        )
+    if refusal := withdraw_refusal(application):
+        raise Conflict(refusal)
     previous = application.status
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])

@@ -182,9 +182,7 @@ def _detail(
             "is_member": member,
             "editable": member and not editable_refusal,
             "editable_refusal": editable_refusal if member else "",
-            "can_withdraw": member
-            and application.status != Application.Status.WITHDRAWN
-            and application.decision == Application.Decision.PENDING,
+            "can_withdraw": member and not services.withdraw_refusal(application),
             "preview": preview,
             "stage": stages.stage_info(application),
             "error": error,
@@ -221,9 +219,22 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation page (withdrawing is final); POST with confirm: withdraw."""
     application = selectors.application_for(actor=request.user, pk=pk)
+    if request.method == "GET" or request.POST.get("confirm") != "1":
+        if not is_member(request.user, application.organisation):
+            raise NotFound(_("There is no such application, or it is not yours to change."))
+        refusal = services.withdraw_refusal(application)
+        unconfirmed = _("Confirm on this page to withdraw.") if request.method == "POST" else ""
+        error = refusal or unconfirmed
+        return render(
+            request,
+            "network/applications/withdraw_confirm.html",
+            {"application": application, "error": error, "refusal": refusal},
+            status=409 if refusal else 400 if error else 200,
+        )
     try:
         services.withdraw_application(actor=request.user, application=application)
     except DomainError as exc:
