@@ -162,7 +162,7 @@ def test_roles_page_offers_no_revoke_button_for_the_last_convener(convener, logi
 
     assert reverse("role-revoke", args=[_grant(convener).pk]) not in page.content.decode()
     assert (
-        "The last convener: this role cannot be revoked until you invite another convener."
+        "The last convener: this role cannot be revoked until another convener has joined."
         in page_text(page)
     )
 
