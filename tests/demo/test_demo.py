@@ -81,7 +81,7 @@ def test_load_demo_twice_gives_identical_counts_for_every_model() -> None:
     load_demo()
 
     assert _counts() == first
-    assert first["network.Application"] == 53  # 6 + 7 selected, 40 to the open call
+    assert first["network.Application"] == 57  # 6 + 7 selected, 40 + 4 to the open calls
 
 
 def test_load_demo_on_a_later_day_moves_the_open_call_but_adds_nothing() -> None:

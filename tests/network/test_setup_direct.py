@@ -10,7 +10,13 @@ from django.urls import reverse
 
 from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.core.models import AuditEntry
-from datacollab.network.models import Application, DirectApproach, Recommendation, SelectionProposal
+from datacollab.network.models import (
+    Application,
+    Call,
+    DirectApproach,
+    Recommendation,
+    SelectionProposal,
+)
 from datacollab.network.selectors.selection import selection_candidates
 from datacollab.network.services import applications as application_services
 from datacollab.network.services import direct
@@ -251,3 +257,16 @@ def test_direct_page_query_count_does_not_grow_with_approaches(
     # 7: one of them asks whether the selection is confirmed (the form is offered only before).
     with django_assert_num_queries(7):
         client.get(reverse("setup-direct", args=[call.slug]))
+
+
+def test_approach_to_a_decided_call_is_refused_even_without_a_stored_proposal(convener):
+    # The demo's calls of 2021 are decided with no proposal row: nothing may join them.
+    call = factories.make_call(status=Call.Status.DECIDED)
+
+    with pytest.raises(Conflict) as exc:
+        approached(call, convener)
+
+    assert exc.value.message == (
+        "The selection for this call is confirmed; no new candidate can join it."
+    )
+    assert DirectApproach.objects.count() == 0

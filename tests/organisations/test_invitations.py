@@ -304,9 +304,10 @@ def test_invite_to_role_by_a_non_convener_is_refused():
         services.invite_to_role(actor=make_user(), email="x@example.org", role="reviewer")
 
 
-def test_invite_to_the_convener_role_is_refused(convener_user):
-    with pytest.raises(DomainError, match="reviewer or an expert"):
-        services.invite_to_role(actor=convener_user, email="x@example.org", role="convener")
+def test_invite_to_a_role_other_than_reviewer_expert_or_convener_is_refused(convener_user):
+    # Conveners may now invite conveners (tests/organisations/test_convener_invitations.py).
+    with pytest.raises(DomainError, match="a reviewer, an expert or a convener"):
+        services.invite_to_role(actor=convener_user, email="x@example.org", role="participant")
 
 
 def test_revoke_role_is_audited(convener_user):
@@ -320,8 +321,10 @@ def test_revoke_role_is_audited(convener_user):
     }
 
 
-def test_revoke_convener_role_from_the_site_is_refused(convener_user):
-    grant = RoleGrant.objects.get(user=convener_user)
+def test_revoke_participant_role_from_the_site_is_refused(convener_user):
+    # The convener role is revocable now, but never the last one (test_convener_invitations).
+    participant = make_user(roles=["participant"])
+    grant = RoleGrant.objects.get(user=participant)
     with pytest.raises(NotAllowed):
         services.revoke_role(actor=convener_user, grant_id=grant.pk)
 

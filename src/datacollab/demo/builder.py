@@ -35,6 +35,7 @@ from datacollab.demo.people import People, Person, email, ensure_memberships
 from datacollab.demo.privacy import ensure_privacy
 from datacollab.demo.recent_session import ensure_recent_session
 from datacollab.demo.reviews import ensure_reviews
+from datacollab.demo.stages import ensure_two_stage_call
 from datacollab.demo.translations import ensure_translations
 from datacollab.network.models import Network
 from datacollab.organisations.models import Organisation, Role
@@ -110,6 +111,7 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         ensure_current_cohort(network=network, people=people, today=timezone.localdate(now))
         opened = ensure_open_call(network=network, now=now, people=people)
         ensure_reviews(opened=opened, reviewers=reviewers, convener=convener)
+        ensure_two_stage_call(now=now, people=people, convener=convener)
         collabs = ensure_collaborations(people=people, convener=convener)
         datasets = ensure_datasets(collabs=collabs)
         ensure_privacy(datasets=datasets, people=people, owner=collabs.contacts["data-cargo"])

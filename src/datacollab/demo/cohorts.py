@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from datacollab.core import audit
 from datacollab.demo import content
 from datacollab.demo.content import CohortSpec, OrgFacts
+from datacollab.demo.direct import ensure_direct_approaches
 from datacollab.demo.people import People, Person, email, ensure_memberships
 from datacollab.demo.rows import upsert
 from datacollab.demo.seeds import SeedMember
@@ -118,12 +119,27 @@ def ensure_cohort(
         [Person(email(o.slug), f"{o.name} contact") for o in orgs], roles=[Role.PARTICIPANT]
     )
     ensure_memberships((contacts[email(o.slug)], o, "admin") for o in orgs)
+    # The second cohort was partly chosen by approaching organisations (demo/direct.py):
+    # those applications come from the interview, so the loader only records the decision.
+    direct = (
+        ensure_direct_approaches(call=call, organisations=orgs, convener=convener)
+        if spec.slug == content.SECOND.slug
+        else set()
+    )
 
     apps, new_apps = upsert(
         Application,
         key=("call_id", "organisation_id"),
         rows=[
-            _application_row(call, list(criteria.values()), m, org, contacts[email(org.slug)], i)
+            {
+                "call_id": call.pk,
+                "organisation_id": org.pk,
+                "decision": Application.Decision.SELECTED,
+            }
+            if org.pk in direct
+            else _application_row(
+                call, list(criteria.values()), m, org, contacts[email(org.slug)], i
+            )
             for i, ((m, _f), org) in enumerate(zip(pairs, orgs, strict=True))
         ],
         existing=Application.objects.filter(call=call),

@@ -149,7 +149,11 @@ class InviteRoleForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=[("reviewer", _("Reviewer")), ("expert", _("Expert"))],
+        choices=[("reviewer", _("Reviewer")), ("expert", _("Expert")), ("convener", _("Convener"))],
+        help_text=_(
+            "A convener can do everything you can here: set up calls, select, award, and "
+            "give or revoke roles."
+        ),
     )
 
 

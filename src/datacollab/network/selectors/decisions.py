@@ -18,9 +18,11 @@ class ShortfallRow:
 
 def review_shortfall(call: Call) -> list[ShortfallRow]:
     """Submitted, eligible applications with fewer submitted reviews than the call asks for,
-    fewest first: deciding on them now decides on less review than promised."""
+    fewest first: deciding on them now decides on less review than promised. A direct
+    approach is never reviewed (its interview stands in), so it is never short."""
     rows = (
         Application.objects.filter(call=call, status=Application.Status.SUBMITTED, eligible=True)
+        .exclude(source=Application.Source.DIRECT)
         .annotate(
             n_reviews=Count(
                 "assignments",

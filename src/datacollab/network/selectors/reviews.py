@@ -143,10 +143,14 @@ def reviewers() -> QuerySet[User]:
 
 
 def reviewable_applications(call: Call) -> QuerySet[Application]:
-    """Only submitted, eligible applications are ever reviewed."""
-    return Application.objects.filter(
-        call=call, status=Application.Status.SUBMITTED, eligible=True
-    ).order_by("id")
+    """Only submitted, eligible applications are ever reviewed, and never a direct approach:
+    its interview recommendation stands in for reviews (selectors/direct.py), so reviewers
+    assigned to it would write reviews the selection never reads."""
+    return (
+        Application.objects.filter(call=call, status=Application.Status.SUBMITTED, eligible=True)
+        .exclude(source=Application.Source.DIRECT)
+        .order_by("id")
+    )
 
 
 # --- reviewer pages -------------------------------------------------------------------------
@@ -252,6 +256,7 @@ class AssignmentOverview:
     loads: list[ReviewerLoad]
     missing: int
     not_reviewable: int
+    direct: int = 0  # directly approached candidates: their interview stands in for reviews
 
 
 def assignment_overview(*, actor: User, call: Call) -> AssignmentOverview:
@@ -298,7 +303,11 @@ def assignment_overview(*, actor: User, call: Call) -> AssignmentOverview:
         rows=rows,
         loads=loads,
         missing=sum(row.missing for row in rows),
-        not_reviewable=Application.objects.filter(call=call).count() - len(rows),
+        not_reviewable=Application.objects.filter(call=call)
+        .exclude(source=Application.Source.DIRECT)
+        .count()
+        - len(rows),
+        direct=Application.objects.filter(call=call, source=Application.Source.DIRECT).count(),
     )
 
 

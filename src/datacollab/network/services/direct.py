@@ -47,9 +47,14 @@ def _invitation(call: Call, organisation: Organisation, message: str) -> tuple[s
 def approach_refusal(call: Call) -> str:
     """Why no organisation can be approached for `call` now; "" while one can. The page asks
     this too, so it offers the invitation form only when the service would accept it."""
-    confirmed = SelectionProposal.objects.filter(
-        call=call, status=SelectionProposal.Status.CONFIRMED
-    ).exists()
+    # A decided call is closed for good (services/call_lifecycle.py), even one decided
+    # without a stored proposal (a call of the time, loaded by the demo).
+    confirmed = (
+        call.status == Call.Status.DECIDED
+        or SelectionProposal.objects.filter(
+            call=call, status=SelectionProposal.Status.CONFIRMED
+        ).exists()
+    )
     if confirmed:
         return _("The selection for this call is confirmed; no new candidate can join it.")
     return ""

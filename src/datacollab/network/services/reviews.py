@@ -152,6 +152,14 @@ def assign_manually(*, actor: User, application: Application, reviewer: User) ->
             _("Only submitted, eligible applications get reviewers; “%(title)s” is not one.")
             % {"title": application.title}
         )
+    if application.source == Application.Source.DIRECT:
+        raise DomainError(
+            _(
+                "%(org)s was approached directly: the interview recommendation stands in for "
+                "reviews, so it gets no reviewers."
+            )
+            % {"org": application.organisation.name}
+        )
     if not is_reviewer(reviewer):
         raise DomainError(
             _("%(person)s does not hold the reviewer role: grant it first.") % {"person": reviewer}

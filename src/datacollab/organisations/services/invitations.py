@@ -38,7 +38,8 @@ from datacollab.organisations.models import (
 )
 from datacollab.organisations.services.people import register_person
 
-INVITABLE_ROLES = (Role.REVIEWER, Role.EXPERT)
+# A convener may make another convener from the site (issue 8), with the same link rules.
+INVITABLE_ROLES = (Role.REVIEWER, Role.EXPERT, Role.CONVENER)
 
 
 def token_hash(token: str) -> str:
@@ -150,11 +151,12 @@ def invite_member(
 def invite_to_role(
     *, actor: User, email: str, role: str, now: datetime | None = None
 ) -> tuple[Invitation, str]:
-    """A convener invites a reviewer or an expert. Returns the invitation and its token."""
+    """A convener invites a reviewer, an expert or another convener. Returns the invitation
+    and its token."""
     if not rules.can_manage_roles(actor):
-        raise NotAllowed(_("Only conveners can invite reviewers and experts."))
+        raise NotAllowed(_("Only conveners can invite reviewers, experts and conveners."))
     if role not in INVITABLE_ROLES:
-        raise DomainError(_("Invite a reviewer or an expert."), field="role")
+        raise DomainError(_("Invite a reviewer, an expert or a convener."), field="role")
     email = _clean_email(email)
     if RoleGrant.objects.filter(user__email=email, role=role).exists():
         raise Conflict(_("%(email)s already holds this role.") % {"email": email}, field="email")

@@ -2,6 +2,7 @@
 
 An organisation always keeps one administrator: the last one can be neither removed nor
 made a member (rows are locked, so two admins removing each other cannot both succeed).
+Likewise the network always keeps one convener.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from datacollab.organisations import rules
 from datacollab.organisations.models import Membership, Organisation, Role, RoleGrant, User
 
-REVOCABLE_ROLES = (Role.REVIEWER, Role.EXPERT)
+REVOCABLE_ROLES = (Role.REVIEWER, Role.EXPERT, Role.CONVENER)
 
 
 def _locked_memberships(organisation: Organisation) -> list[Membership]:
@@ -80,16 +81,35 @@ def set_member_role(
     return target
 
 
+def last_convener(grant: RoleGrant) -> bool:
+    """True when `grant` is the only convener role left. Every convener row is locked, so two
+    conveners revoking each other at once cannot both succeed."""
+    conveners = list(
+        RoleGrant.objects.select_for_update()
+        .filter(role=Role.CONVENER)
+        .values_list("pk", flat=True)
+    )
+    return conveners == [grant.pk]
+
+
 @transaction.atomic
 def revoke_role(*, actor: User, grant_id: int) -> None:
-    """A convener takes back a reviewer's or an expert's role (conveners: superusers only)."""
+    """A convener takes back a reviewer's, an expert's or another convener's role."""
     if not rules.can_manage_roles(actor):
         raise NotAllowed(_("Only conveners can revoke roles."))
     grant = RoleGrant.objects.select_for_update().select_related("user").filter(pk=grant_id).first()
     if grant is None:
         raise NotFound(_("No such role."))
     if grant.role not in REVOCABLE_ROLES:
-        raise NotAllowed(_("Only reviewer and expert roles can be revoked here."))
+        raise NotAllowed(_("Only reviewer, expert and convener roles can be revoked here."))
+    if grant.role == Role.CONVENER and last_convener(grant):
+        raise Conflict(
+            _(
+                "%(name)s is the last convener: nobody could run the network without the "
+                "admin. Invite another convener first."
+            )
+            % {"name": grant.user}
+        )
     email, role = grant.user.email, grant.role
     user = grant.user
     grant.delete()

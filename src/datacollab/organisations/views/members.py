@@ -15,11 +15,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from datacollab.core.errors import DomainError, NotAllowed
+from datacollab.core.errors import Conflict, DomainError, NotAllowed
 from datacollab.organisations import rules, selectors, services
 from datacollab.organisations.forms import AcceptInvitationForm, InviteMemberForm, InviteRoleForm
 from datacollab.organisations.models import Invitation, Membership, Role, User
 from datacollab.organisations.services.invitations import invitation_by_token, refusal
+from datacollab.organisations.services.members import REVOCABLE_ROLES
 
 BACKEND = "datacollab.organisations.backends.ThrottledModelBackend"
 
@@ -134,15 +135,19 @@ def roles(request: HttpRequest) -> HttpResponse:
             return redirect("roles")
     elif form.errors:
         status = 400
+    grants = list(selectors.role_holders())
+    conveners = [g.pk for g in grants if g.role == Role.CONVENER]
     return render(
         request,
         "organisations/roles.html",
         {
-            "grants": selectors.role_holders(),
+            "grants": grants,
+            # The service refuses to revoke the last convener, so the page offers no button.
+            "last_convener": conveners[0] if len(conveners) == 1 else None,
             "invitations": selectors.pending_invitations(None),
             "form": form,
             "now": timezone.now(),
-            "revocable": (Role.REVIEWER, Role.EXPERT),
+            "revocable": REVOCABLE_ROLES,
         },
         status=status,
     )
@@ -151,8 +156,12 @@ def roles(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def role_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
-    services.revoke_role(actor=cast(User, request.user), grant_id=grant_id)
-    messages.success(request, _("Role revoked."))
+    try:
+        services.revoke_role(actor=cast(User, request.user), grant_id=grant_id)
+    except Conflict as exc:  # the last convener: say why on the roles page
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Role revoked."))
     return redirect("roles")
 
 
