@@ -184,6 +184,12 @@ def assignments_of(reviewer: User) -> list[ReviewAssignment]:
 
 
 def selection_confirmed(call: Call) -> bool:
+    """Whether the call's selection is settled, so review changes are closed.
+
+    A decided call is settled even without a stored confirmed proposal (calls decided before
+    proposals were stored, or imported): reviews, assignments and reminders stop there too."""
+    if call.status == Call.Status.DECIDED:
+        return True
     return SelectionProposal.objects.filter(
         call=call, status=SelectionProposal.Status.CONFIRMED
     ).exists()
