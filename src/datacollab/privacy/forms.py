@@ -65,6 +65,11 @@ class QueryForm(forms.Form):
     # The order of an example's dimensions and measures (JSON), so that the filled form asks
     # exactly the example's query (the same order is the same released answer, at no cost).
     order = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Shown once above the quantile fields (the page groups them in one fieldset).
+    quantiles_help = _(
+        "Each q strictly between 0 and 1, several separated by commas: 0.5 the median, "
+        "0.75 the upper quartile, 0.9 the 90th percentile. Leave empty for none."
+    )
 
     def __init__(
         self,
@@ -92,10 +97,6 @@ class QueryForm(forms.Form):
                 label=_("Quantiles of %(c)s") % {"c": column},
                 required=False,
                 max_length=200,
-                help_text=_(
-                    "each q strictly between 0 and 1, separated by commas: 0.5 the median, "
-                    "0.75 the upper quartile, 0.9 the 90th percentile; leave empty for none"
-                ),
             )
         if groupings is not None:
             self._lattice_fields(groupings)
@@ -152,6 +153,9 @@ class QueryForm(forms.Form):
                     required=False,
                     help_text=_("Separate the values with commas; leave empty for all."),
                 )
+
+    def quantile_fields(self) -> list[forms.BoundField]:
+        return [self[f"quantiles_{i}"] for i in range(len(self.measure_columns))]
 
     def _clean_quantiles(self, i: int) -> list[float]:
         values: list[float] = []
