@@ -106,6 +106,20 @@ def test_form_asks_every_quantile_written_in_its_field():
     ]
 
 
+def test_form_reads_decimal_commas_between_semicolons():
+    dataset, owner_user = pooled_dataset(dp=False)
+    client = Client()
+    client.force_login(owner_user)
+
+    response = client.post(
+        reverse("privacy-query", args=[dataset.slug]),
+        {"dimensions": ["0"], "quantiles_0": "0,5; 0,75"},
+    )
+
+    assert response.status_code == 200
+    assert [m["q"] for m in Release.objects.get().query["measures"]] == [0.5, 0.75]
+
+
 def test_form_without_any_measure_says_so_on_the_form():
     dataset, owner_user = pooled_dataset(dp=False)
     client = Client()

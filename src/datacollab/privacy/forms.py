@@ -67,8 +67,9 @@ class QueryForm(forms.Form):
     order = forms.CharField(required=False, widget=forms.HiddenInput)
     # Shown once above the quantile fields (the page groups them in one fieldset).
     quantiles_help = _(
-        "Each q strictly between 0 and 1, several separated by commas: 0.5 the median, "
-        "0.75 the upper quartile, 0.9 the 90th percentile. Leave empty for none."
+        "Each q strictly between 0 and 1, several separated by commas (or semicolons): "
+        "0.5 the median, 0.75 the upper quartile, 0.9 the 90th percentile. Leave empty for "
+        "none."
     )
 
     def __init__(
@@ -159,7 +160,10 @@ class QueryForm(forms.Form):
 
     def _clean_quantiles(self, i: int) -> list[float]:
         values: list[float] = []
-        for text in (self.cleaned_data.get(f"quantiles_{i}") or "").split(","):
+        written = self.cleaned_data.get(f"quantiles_{i}") or ""
+        # With semicolons between the values, a comma is a decimal comma ("0,5; 0,75").
+        parts = written.replace(",", ".").split(";") if ";" in written else written.split(",")
+        for text in parts:
             if not text.strip():
                 continue
             try:
