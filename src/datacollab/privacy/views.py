@@ -17,12 +17,8 @@ from datacollab.datasets.models import Dataset
 from datacollab.datasets.selectors.datasets import dataset_for
 from datacollab.privacy import examples, rules, selectors, services
 from datacollab.privacy.chart import heat_map, key_text
-from datacollab.privacy.forms import (
-    AggregateGrantForm,
-    ExampleQueryForm,
-    ProtectionForm,
-    QueryForm,
-)
+from datacollab.privacy.forms import ExampleQueryForm, QueryForm
+from datacollab.privacy.forms_owner import AggregateGrantForm, ProtectionForm
 from datacollab.privacy.labels import column_names
 from datacollab.privacy.publishing import publish_preview, publish_release
 
