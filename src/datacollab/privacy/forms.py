@@ -182,7 +182,8 @@ class QueryForm(forms.Form):
         return values
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         quantiles = {}
         for i in range(len(self.measure_columns)):
             try:
