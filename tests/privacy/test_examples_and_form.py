@@ -124,7 +124,7 @@ def test_planner_runs_an_example_with_one_click():
     assert "Run “Speed by zone”" in page.text
     assert "Remove “Speed by zone”" not in page.text
     assert response.status_code == 200
-    assert '<th scope="col">mean(speed)</th>' in response.text
+    assert '<th scope="col">Mean of speed</th>' in response.text
     assert "Your query (from “Speed by zone”)" in response.text
 
 
@@ -207,7 +207,7 @@ def test_every_grouping_the_lattice_form_offers_is_answered(chosen):
     planner = _planner(dataset, owner_user)
 
     response = _client(planner).post(
-        _url(dataset), {"dimensions": chosen, "measures": ["count", "quantile:speed"], "q": "0.5"}
+        _url(dataset), {"dimensions": chosen, "measures": ["count"], "quantiles_0": "0.5"}
     )
 
     assert response.status_code == 200
@@ -223,7 +223,7 @@ def test_a_lattice_filter_groups_by_its_dimension_too():
     )
 
     assert response.status_code == 200
-    assert '<th scope="col">zone</th><th scope="col">recorded_at (hour)</th>' in response.text
+    assert '<th scope="col">zone</th><th scope="col">recorded_at by hour</th>' in response.text
 
 
 def test_the_form_offers_every_grouping_the_service_answers():

@@ -23,6 +23,10 @@ BAD_Q = (
     "A quantile's q must be a number strictly between 0 and 1 (0.5 the median, 0.9 the 90th "
     "percentile), not “1.5”."
 )
+FORM_BAD_Q = (
+    "Write each q as a number strictly between 0 and 1, separated by commas (0.5 the median, "
+    "0.9 the 90th percentile)."
+)
 NO_BOUNDS = (
     "A quantile needs a column the owner declared as a measure with bounds: “zone” has none."
 )
@@ -89,11 +93,12 @@ def test_page_refuses_a_q_out_of_range_on_the_form():
 
     response = _client(planner).post(
         reverse("privacy-query", args=[dataset.slug]),
-        {"dimensions": ["0"], "measures": ["quantile:speed"], "q": "1.5"},
+        {"dimensions": ["0"], "quantiles_0": "0.5, 1.5"},
     )
 
-    assert response.status_code == 422
-    assert escape(BAD_Q) in response.text
+    assert response.status_code == 400
+    assert escape(FORM_BAD_Q) in response.text
+    assert LedgerEntry.objects.count() == 0
 
 
 @pytest.mark.parametrize(("q", "message"), [(1.5, BAD_Q), (0.5, NO_BOUNDS)])

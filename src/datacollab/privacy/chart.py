@@ -50,8 +50,14 @@ def key_text(value: Any) -> str:
     return text
 
 
-def heat_map(result: AggregateResult, measure: str, labels: dict[str, str]) -> SafeString | None:
-    """Rows: the first dimension; columns: the second; colour: `measure`. None if not 2-D."""
+def heat_map(
+    result: AggregateResult,
+    measure: str,
+    labels: dict[str, str],
+    names: dict[str, str] | None = None,
+) -> SafeString | None:
+    """Rows: the first dimension; columns: the second; colour: `measure`. None if not 2-D.
+    `names` gives the columns' readable names (machine label -> name), else the labels."""
     if len(result.dimensions) != 2 or measure not in result.measures:
         return None
     rows = sorted({cell.key[0] for cell in result.cells}, key=_text)
@@ -67,9 +73,9 @@ def heat_map(result: AggregateResult, measure: str, labels: dict[str, str]) -> S
     width = LABEL + CELL_W * len(columns) + 10
     height = TOP + CELL_H * len(rows) + 10
     title = _("%(measure)s by %(rows)s and %(columns)s") % {
-        "measure": measure,
-        "rows": result.dimensions[0],
-        "columns": result.dimensions[1],
+        "measure": (names or {}).get(measure, measure),
+        "rows": (names or {}).get(result.dimensions[0], result.dimensions[0]),
+        "columns": (names or {}).get(result.dimensions[1], result.dimensions[1]),
     }
     description = _(
         "Darker is higher, from %(low)s to %(high)s; hatched grey cells are suppressed. "

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from datacollab.privacy.engine.query import BUCKETS, Dimension
+from datacollab.privacy.engine.query import BUCKETS, Dimension, Measure
 from datacollab.privacy.models import ProtectionSettings
 
 # The choices of a time column's grouping, each a whole phrase (not a word put into "by ...").
@@ -41,6 +43,14 @@ def grouping_label(dimension: Dimension) -> str:
     return dimension.column
 
 
+def _dimension_label(item: dict[str, Any]) -> str:
+    return Dimension(item["column"], item.get("bucket"), item.get("bin")).label
+
+
+def _measure_label(item: dict[str, Any]) -> str:
+    return Measure(item["function"], item.get("column"), item.get("q")).label
+
+
 class QueryForm(forms.Form):
     """The query builder. With a lattice (no privacy unit) it offers only the lattice's
     groupings and filters on whole values of its plain dimensions, so every choice can be
@@ -50,14 +60,16 @@ class QueryForm(forms.Form):
         label=_("Group by"), widget=forms.CheckboxSelectMultiple, choices=()
     )
     measures = forms.MultipleChoiceField(
-        label=_("Measures"), widget=forms.CheckboxSelectMultiple, choices=()
+        label=_("Measures"), widget=forms.CheckboxSelectMultiple, choices=(), required=False
     )
-    q = forms.FloatField(
-        label=_("Quantile q"),
-        required=False,
-        initial=0.5,
-        widget=forms.NumberInput(attrs={"step": "any"}),
-        help_text=_("for the quantile measures: 0.5 the median, 0.9 the 90th percentile"),
+    # The order of an example's dimensions and measures (JSON), so that the filled form asks
+    # exactly the example's query (the same order is the same released answer, at no cost).
+    order = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Shown once above the quantile fields (the page groups them in one fieldset).
+    quantiles_help = _(
+        "Each q strictly between 0 and 1, several separated by commas (or semicolons): "
+        "0.5 the median, 0.75 the upper quartile, 0.9 the 90th percentile. Leave empty for "
+        "none."
     )
 
     def __init__(
@@ -72,14 +84,21 @@ class QueryForm(forms.Form):
         self.columns = list(settings.dimensions)
         self.types = types
         self.groupings = groupings
+        self.measure_columns = [str(m["column"]) for m in settings.measures]
         measures = [("count", str(_("count of rows")))]
-        for m in settings.measures:
-            column = m["column"]
+        for column in self.measure_columns:
             measures.append((f"mean:{column}", str(_("mean of %(c)s") % {"c": column})))
             measures.append((f"sum:{column}", str(_("sum of %(c)s") % {"c": column})))
-            measures.append((f"quantile:{column}", str(_("quantile q of %(c)s") % {"c": column})))
         cast(forms.ChoiceField, self.fields["measures"]).choices = measures
         self.fields["measures"].initial = ["count"]
+        # A text field per measure column holds any number of quantiles (an example may ask
+        # for the median and the upper quartile at once): one q field would keep only one.
+        for i, column in enumerate(self.measure_columns):
+            self.fields[f"quantiles_{i}"] = forms.CharField(
+                label=_("Quantiles of %(c)s") % {"c": column},
+                required=False,
+                max_length=200,
+            )
         if groupings is not None:
             self._lattice_fields(groupings)
         else:
@@ -136,6 +155,57 @@ class QueryForm(forms.Form):
                     help_text=_("Separate the values with commas; leave empty for all."),
                 )
 
+    def quantile_fields(self) -> list[forms.BoundField]:
+        return [self[f"quantiles_{i}"] for i in range(len(self.measure_columns))]
+
+    def _clean_quantiles(self, i: int) -> list[float]:
+        values: list[float] = []
+        written = self.cleaned_data.get(f"quantiles_{i}") or ""
+        # With semicolons between the values, a comma is a decimal comma ("0,5; 0,75").
+        parts = written.replace(",", ".").split(";") if ";" in written else written.split(",")
+        for text in parts:
+            if not text.strip():
+                continue
+            try:
+                q = float(text.strip())
+            except ValueError:
+                q = math.nan
+            if not 0 < q < 1:  # also refuses nan
+                raise forms.ValidationError(
+                    _(
+                        "Write each q as a number strictly between 0 and 1, separated by "
+                        "commas (0.5 the median, 0.9 the 90th percentile)."
+                    )
+                )
+            if q not in values:
+                values.append(q)
+        return values
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        quantiles = {}
+        for i in range(len(self.measure_columns)):
+            try:
+                quantiles[i] = self._clean_quantiles(i)
+            except forms.ValidationError as error:
+                self.add_error(f"quantiles_{i}", error)
+        data["quantile_values"] = quantiles
+        if not data.get("measures") and not any(quantiles.values()) and not self.errors:
+            self.add_error("measures", _("Choose at least one measure or quantile."))
+        return data
+
+    def _ordered(self, items: list[dict[str, Any]], key: str, label: Any) -> list[dict[str, Any]]:
+        """`items` in the order the hidden `order` field gives (new ones keep theirs, after)."""
+        try:
+            order = json.loads(self.cleaned_data.get("order") or "{}").get(key, [])
+        except (ValueError, AttributeError):
+            return items
+        if not isinstance(order, list):
+            return items
+        rank = {str(name): n for n, name in enumerate(order)}
+        return sorted(items, key=lambda item: rank.get(label(item), len(rank)))
+
     def _column_of(self, i: int) -> str:
         return self.groupings[i].column if self.groupings is not None else self.columns[i]
 
@@ -179,14 +249,20 @@ class QueryForm(forms.Form):
             if f"bin_{i}" in self.fields:
                 item["bin"] = data[f"bin_{i}"]
             dimensions.append(item)
-        measures = []
+        measures: list[dict[str, Any]] = []
         for choice in data["measures"]:
             function, _sep, column = choice.partition(":")
-            item = {"function": function, "column": column} if column else {"function": function}
-            if function == "quantile":
-                item["q"] = 0.5 if data.get("q") is None else data["q"]
-            measures.append(item)
-        return {"dimensions": dimensions, "measures": measures, "filters": filters}
+            measures.append(
+                {"function": function, "column": column} if column else {"function": function}
+            )
+        for i, column in enumerate(self.measure_columns):
+            for q in data["quantile_values"].get(i, []):
+                measures.append({"function": "quantile", "column": column, "q": q})
+        return {
+            "dimensions": self._ordered(dimensions, "dimensions", _dimension_label),
+            "measures": self._ordered(measures, "measures", _measure_label),
+            "filters": filters,
+        }
 
     def initial_for(self, query: dict[str, Any]) -> dict[str, Any]:
         """Field values that make the form ask `query` (an example query fills the form)."""
@@ -204,11 +280,21 @@ class QueryForm(forms.Form):
                     initial[f"bucket_{i}"] = dimension.bucket
                 if dimension.bin is not None:
                     initial[f"bin_{i}"] = dimension.bin
+        quantiles: dict[int, list[str]] = {}
         for item in query.get("measures", []):
             column = item.get("column")
-            initial["measures"].append(f"{item['function']}:{column}" if column else "count")
-            if item.get("q") is not None:
-                initial["q"] = item["q"]
+            if item["function"] == "quantile" and column in self.measure_columns:
+                quantiles.setdefault(self.measure_columns.index(column), []).append(str(item["q"]))
+            else:
+                initial["measures"].append(f"{item['function']}:{column}" if column else "count")
+        for i, values in quantiles.items():
+            initial[f"quantiles_{i}"] = ", ".join(values)
+        initial["order"] = json.dumps(
+            {
+                "dimensions": [_dimension_label(d) for d in query.get("dimensions", [])],
+                "measures": [_measure_label(m) for m in query.get("measures", [])],
+            }
+        )
         names = [
             self._column_of(i)
             for i in range(len(self.groupings) if self.groupings is not None else len(self.columns))
@@ -231,108 +317,4 @@ class ExampleQueryForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class ProtectionForm(forms.ModelForm):
-    """The owner's settings; `measures` as lines of `column lower upper`."""
-
-    dimensions_text = forms.CharField(
-        label=_("Dimensions"),
-        help_text=_("columns people may group and filter by, comma separated"),
-    )
-    measures_text = forms.CharField(
-        label=_("Measures"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("one a line: column, lowest value, highest value (values are clamped)"),
-    )
-
-    lattice_text = forms.CharField(
-        label=_("Lattice (without a privacy unit)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "one grouping a line, up to three: column, then a time bucket (hour, day, week, "
-            "month, hour_of_day, day_of_week) or a bin width if it needs one"
-        ),
-    )
-
-    class Meta:
-        model = ProtectionSettings
-        fields = [
-            "contributor",
-            "unit",
-            "k",
-            "dominance_n",
-            "dominance_share",
-            "min_rows",
-            "rounding",
-            "epsilon",
-            "delta",
-            "max_cells_per_unit",
-            "max_rows_per_cell",
-            "public_dimensions",
-            "budget_person",
-            "budget_organisation",
-            "period_days",
-        ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["dimensions_text"].initial = ", ".join(self.instance.dimensions)
-            self.fields["measures_text"].initial = "\n".join(
-                f"{m['column']}, {m['lower']}, {m['upper']}" for m in self.instance.measures
-            )
-            self.fields["lattice_text"].initial = "\n".join(
-                ", ".join(str(d[k]) for k in ("column", "bucket", "bin") if d.get(k) is not None)
-                for d in self.instance.lattice or []
-            )
-
-    def clean_lattice_text(self) -> list[dict[str, Any]]:
-        lattice: list[dict[str, Any]] = []
-        for line in self.cleaned_data["lattice_text"].splitlines():
-            parts = [p.strip() for p in line.split(",") if p.strip()]
-            if not parts:
-                continue
-            item: dict[str, Any] = {"column": parts[0]}
-            if len(parts) > 1:
-                try:
-                    item["bin"] = float(parts[1])
-                except ValueError:
-                    item["bucket"] = parts[1]
-            lattice.append(item)
-        return lattice
-
-    def clean_measures_text(self) -> list[dict[str, Any]]:
-        measures = []
-        for number, line in enumerate(self.cleaned_data["measures_text"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(",")]
-            try:
-                column, lower, upper = parts[0], float(parts[1]), float(parts[2])
-            except (IndexError, ValueError):
-                raise forms.ValidationError(
-                    _("Line %(n)s: write column, lowest value, highest value.") % {"n": number}
-                ) from None
-            measures.append({"column": column, "lower": lower, "upper": upper})
-        return measures
-
-    def clean_dimensions_text(self) -> list[str]:
-        return [d.strip() for d in self.cleaned_data["dimensions_text"].split(",") if d.strip()]
-
-    def options(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        options = {name: data[name] for name in self.Meta.fields if name not in {"contributor"}}
-        options["measures"] = data["measures_text"]
-        options["lattice"] = data["lattice_text"]
-        return options
-
-
-class AggregateGrantForm(forms.Form):
-    email = forms.EmailField(label=_("Person (email)"), required=False)
-    organisation = forms.CharField(
-        label=_("or organisation (its slug)"), required=False, max_length=120
     )

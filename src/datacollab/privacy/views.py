@@ -17,12 +17,9 @@ from datacollab.datasets.models import Dataset
 from datacollab.datasets.selectors.datasets import dataset_for
 from datacollab.privacy import examples, rules, selectors, services
 from datacollab.privacy.chart import heat_map, key_text
-from datacollab.privacy.forms import (
-    AggregateGrantForm,
-    ExampleQueryForm,
-    ProtectionForm,
-    QueryForm,
-)
+from datacollab.privacy.forms import ExampleQueryForm, QueryForm
+from datacollab.privacy.forms_owner import AggregateGrantForm, ProtectionForm
+from datacollab.privacy.labels import column_names
 from datacollab.privacy.publishing import publish_preview, publish_release
 
 # Lazy: built at import, shown in each reader's language (gettext here would fix English).
@@ -65,6 +62,7 @@ def query_page(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             status = 400
     is_owner = rules.can_manage_protection(request.user, dataset)
+    names = column_names(answer.release.query) if answer else {}
     context = {
         "dataset": dataset,
         "settings": settings,
@@ -75,14 +73,19 @@ def query_page(request: HttpRequest, slug: str) -> HttpResponse:
         if answer
         else services.budget_left(actor=request.user, dataset=dataset),
         "is_owner": is_owner,
-        "heat_map": _heat_map(answer),
+        "headers": _headers(answer, names),
+        "heat_map": _heat_map(answer, names),
         "examples": examples.example_queries(dataset),
         "example": example,
         "example_form": ExampleQueryForm() if answer and is_owner else None,
     }
     if answer and is_owner:
         # Utility beside safety, for the owner only: it reads the unprotected answer.
-        context["utility"] = services.utility(actor=request.user, dataset=dataset, answer=answer)
+        utility = services.utility(actor=request.user, dataset=dataset, answer=answer)
+        context["utility"] = utility
+        context["utility_by_measure"] = [
+            (names.get(label, label), error) for label, error in utility.by_measure.items()
+        ]
     return render(request, "privacy/query.html", context, status=status)
 
 
@@ -113,12 +116,20 @@ def example_delete_page(request: HttpRequest, slug: str, example_id: int) -> Htt
     return redirect("privacy-query", slug=dataset.slug)
 
 
-def _heat_map(answer: services.Answer | None) -> object:
+def _headers(answer: services.Answer | None, names: dict[str, str]) -> list[str]:
+    """The table's column headers in the reader's words (exports keep the machine labels)."""
+    if answer is None:
+        return []
+    labels = answer.result.dimensions + answer.result.measures
+    return [names.get(label, label) for label in labels]
+
+
+def _heat_map(answer: services.Answer | None, names: dict[str, str]) -> object:
     if answer is None:
         return None
     measures = [m for m in answer.result.measures if m != "count"] or ["count"]
     labels = {rule: str(label) for rule, label in RULE_LABELS.items()}  # the reader's words
-    return heat_map(answer.result, measures[0], labels)
+    return heat_map(answer.result, measures[0], labels, names)
 
 
 def _rows(answer: services.Answer) -> list[dict[str, object]]:

@@ -69,11 +69,6 @@ def current_cohort_ids(user: Any) -> frozenset[int]:
     return cohort_ids_of(user) - alumni_cohort_ids(user)
 
 
-def is_participant(user: Any, cohort: Cohort) -> bool:
-    """Takes part (or took part) in this cohort."""
-    return cohort.pk in cohort_ids_of(user)
-
-
 def is_alumnus(user: Any) -> bool:
     return bool(alumni_cohort_ids(user))
 
