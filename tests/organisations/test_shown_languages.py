@@ -193,7 +193,7 @@ def viewer_and_peer():
 
 
 def test_peer_suggestion_hides_languages_and_shared_line_when_off(login, viewer_and_peer):
-    viewer, curator = viewer_and_peer
+    viewer, _curator = viewer_and_peer
 
     response = login(viewer).get(reverse("peer-suggestions"))
 
