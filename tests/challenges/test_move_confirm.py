@@ -32,10 +32,7 @@ def test_move_page_states_the_counts_and_moves_nothing(login, convener):
 
     text = page_text(response)
     assert response.status_code == 200
-    assert (
-        "2 teams have registered. 1 entry can no longer change: judges score it as it is now."
-        in text
-    )
+    assert "2 teams have registered. 1 entry can no longer change: judges score it as it is now." in text
     assert "1 judge is invited." in text
     assert "A challenge never moves back: this cannot be undone." in text
     challenge.refresh_from_db()
@@ -45,7 +42,9 @@ def test_move_page_states_the_counts_and_moves_nothing(login, convener):
 def test_move_post_without_confirm_moves_nothing(login, convener):
     challenge = _closed_for_entries()
 
-    response = login(convener).post(f"/challenges/{challenge.slug}/manage/move/", {"to": "judging"})
+    response = login(convener).post(
+        f"/challenges/{challenge.slug}/manage/move/", {"to": "judging"}
+    )
 
     assert response.status_code == 400
     assert page_errors(response) == ["Confirm on the confirmation page to go ahead."]

@@ -85,7 +85,9 @@ def test_review_settings_after_confirmation_is_409(call, convener, login):
     assert Call.objects.get(pk=call.pk).blind_review is False
 
 
-def test_review_settings_refuse_turning_blind_on_once_a_reviewer_is_assigned(call, convener, login):
+def test_review_settings_refuse_turning_blind_on_once_a_reviewer_is_assigned(
+    call, convener, login
+):
     app = make_application(call=call)
     assign(app, make_reviewer())
     assign(app, make_reviewer())
