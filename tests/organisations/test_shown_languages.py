@@ -112,7 +112,10 @@ def experts():
         working_languages=["es", "fr"],
         show_working_languages=True,
     )
-    amina = make_expert(display_name="Amina Yusuf", expertise="privacy", working_languages=["fr"])
+    # Amina keeps hers private: Swahili is no one else's, French is Juan's too.
+    amina = make_expert(
+        display_name="Amina Yusuf", expertise="privacy", working_languages=["fr", "sw"]
+    )
     return {"esi": esi, "juan": juan, "amina": amina}
 
 
