@@ -3,6 +3,9 @@
 The pool is every active person with something on their profile (expertise or *about you*)
 who belongs to an organisation of any cohort, current or ended, or holds the expert role.
 Profiles are seen by everyone logged in (accounts/profile), so every shared word may be shown.
+The languages a person works in are private unless they chose to show them: a suggestion
+carries only the shown ones, and the languages among them the viewer also works in (the
+viewer's own are theirs to use, private or not). They never weigh in the similarity.
 A person's contexts are their organisations' cohorts, as for organisations, so wording that a
 whole cohort shares does not pull everyone towards their own cohort.
 """
@@ -15,7 +18,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from datacollab.core import countries
+from datacollab.core import countries, working_languages
 from datacollab.matching import engine
 from datacollab.network.models import CohortMembership
 from datacollab.organisations.models import Membership, Role, User
@@ -29,6 +32,12 @@ class PersonSuggestion:
     similarity: float
     shared_terms: tuple[str, ...]
     cross_region: bool
+    # Shown languages of the person that the viewer works in too (codes).
+    shared_languages: tuple[str, ...] = ()
+
+    @property
+    def shared_language_names(self) -> list[str]:
+        return [working_languages.label_of(code) for code in self.shared_languages]
 
     @property
     def percent(self) -> int:
@@ -102,12 +111,16 @@ def suggestions_for_person(
         candidates=candidates,
     )
     by_pk = {person.pk: person for person in people}
+    mine_spoken = set(viewer.working_languages or [])
     return [
         PersonSuggestion(
             person=by_pk[s.key],
             similarity=s.similarity,
             shared_terms=s.shared_terms,
             cross_region=s.cross_region,
+            shared_languages=tuple(
+                code for code in by_pk[s.key].shown_working_languages if code in mine_spoken
+            ),
         )
         for s in result[viewer.pk]
     ]

@@ -31,6 +31,17 @@ class DiversityForm(forms.Form):
         required=False,
         help_text=_("Any language the list lacks, in your own words."),
     )
+    show_working_languages = forms.BooleanField(
+        label=_(
+            "Show the languages I work in on my profile, so people can find an expert or peer"
+            " who speaks their language"
+        ),
+        required=False,
+        help_text=_(
+            "Off unless you tick it. Only the languages chosen above are shown: never where you"
+            " live nor your other languages. Untick it to hide them again at once."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,4 +55,5 @@ class DiversityForm(forms.Form):
             "residence_countries": user.residence_countries,
             "working_languages": user.working_languages,
             "languages_note": user.languages_note,
+            "show_working_languages": user.show_working_languages,
         }

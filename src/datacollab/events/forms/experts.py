@@ -20,6 +20,8 @@ class ExpertSearchForm(forms.Form):
     )
     country = forms.ChoiceField(label=_("Works in"), required=False)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
+    # Translators: filter of the expert directory: experts who work in this language.
+    language = forms.ChoiceField(label=_("Speaks"), required=False)
 
     def __init__(self, *args: Any, directory: Directory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -27,6 +29,7 @@ class ExpertSearchForm(forms.Form):
         offered: dict[str, list[tuple[str, Any]]] = {
             "country": list(directory.countries),
             "topic": [(x, x) for x in directory.topics],
+            "language": list(directory.languages),
         }
         for name, choices in offered.items():
             field = self.fields[name]

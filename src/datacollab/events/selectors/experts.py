@@ -3,8 +3,9 @@
 The directory is small (the network's experts, tens of people), so it is read in a fixed
 number of queries (experts, then their open slots) and searched and filtered in Python:
 words match the name, expertise, profile text, countries and slot topics. The languages a
-person works in are private (docs/guide/accounts.md), so they are neither shown nor searched. The
-search app's index holds no people, and profile words are not worth a second index.
+person works in are private (docs/guide/accounts.md): only those of an expert who chose to show
+them are shown and offered as a filter, and they are filtered by code, never searched as words.
+The search app's index holds no people, and profile words are not worth a second index.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from datacollab.core import country_names
+from datacollab.core import country_names, working_languages
 from datacollab.events.models import SupportSlot
 from datacollab.events.selectors.support import open_slots
 from datacollab.organisations.models import Role, User
@@ -41,6 +42,8 @@ class Directory:
     countries: list[tuple[str, str]]
     topics: list[str]
     total: int
+    # Languages at least one expert shows (code, label in the reader's language).
+    languages: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _fold(text: str) -> str:
@@ -59,7 +62,7 @@ def _items(text: str) -> list[str]:
 
 
 def expert_directory(
-    *, viewer: Any, query: str = "", country: str = "", topic: str = ""
+    *, viewer: Any, query: str = "", country: str = "", topic: str = "", language: str = ""
 ) -> Directory:
     """Experts matching every word of `query` and each filter given; their open slots are
     those the viewer could book (all open slots for a convener)."""
@@ -90,6 +93,10 @@ def expert_directory(
     all_topics = sorted({_fold(x): x for e in entries for x in e.topics}.values(), key=_fold)
     codes = sorted({code for e in entries for code in e.person.countries or []})
     all_countries = sorted(((c, country_names.name(c)) for c in codes), key=lambda c: c[1])
+    spoken = {code for e in entries for code in e.person.shown_working_languages}
+    all_languages = sorted(
+        ((c, working_languages.label_of(c)) for c in spoken), key=lambda c: _fold(c[1])
+    )
 
     words = [_fold(w) for w in _WORD.findall(query)][:MAX_QUERY_WORDS]
     shown = [
@@ -98,10 +105,12 @@ def expert_directory(
         if all(w in e.haystack for w in words)
         and (not country or country in (e.person.countries or []))
         and (not topic or _fold(topic) in map(_fold, e.topics))
+        and (not language or language in e.person.shown_working_languages)
     ]
     return Directory(
         entries=shown,
         countries=all_countries,
         topics=all_topics,
         total=len(entries),
+        languages=all_languages,
     )

@@ -129,7 +129,8 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 @require_safe
 def expert_directory(request: HttpRequest) -> HttpResponse:
     """Every expert of the network with the profile they wrote (accounts/profile), their
-    topics and open slots, searched by words and filtered by country and topic."""
+    topics and open slots, searched by words and filtered by country, topic and the languages
+    experts chose to show."""
     everyone = expert_selectors.expert_directory(viewer=request.user)
     form = ExpertSearchForm(request.GET or None, directory=everyone)
     status = 200
@@ -142,6 +143,7 @@ def expert_directory(request: HttpRequest) -> HttpResponse:
                 query=data["q"],
                 country=data["country"],
                 topic=data["topic"],
+                language=data["language"],
             )
         else:
             # A filter value no expert has (an old link): say so, show everyone.

@@ -57,6 +57,9 @@ class User(AbstractUser):
     )
     # What an earlier free-text "languages" held that names no language of the list.
     languages_note = models.CharField(_("other languages"), max_length=200, blank=True)
+    # The person's own choice to show `working_languages` (only those: not where they live,
+    # not the note) on their profile, in the expert directory and in peer matching.
+    show_working_languages = models.BooleanField(_("show the languages I work in"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["username"]
@@ -87,6 +90,15 @@ class User(AbstractUser):
     @property
     def working_language_names(self) -> list[str]:
         return [working_languages.label_of(code) for code in self.working_languages or []]
+
+    @property
+    def shown_working_languages(self) -> list[str]:
+        """The codes others may see: none unless the person chose to show them."""
+        return list(self.working_languages or []) if self.show_working_languages else []
+
+    @property
+    def shown_working_language_names(self) -> list[str]:
+        return [working_languages.label_of(code) for code in self.shown_working_languages]
 
 
 class Role(models.TextChoices):

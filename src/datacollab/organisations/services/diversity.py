@@ -1,8 +1,10 @@
 """Where organisations work and, privately, where people live and which languages they work in.
 
-A person's countries of residence and working languages are never required, never shown to
-anyone else and never read by selection: the funnel dashboard only counts them (with small
-counts suppressed). docs/guide/accounts.md says so to the people who give them.
+A person's countries of residence and working languages are never required, never read by
+selection and never shown to anyone else, except the working languages of a person who chose
+to show them (`show_working_languages`: profile, expert directory, peer matching). The funnel
+dashboard only counts them (with small counts suppressed), whatever that choice.
+docs/guide/accounts.md says so to the people who give them.
 """
 
 from __future__ import annotations
@@ -54,12 +56,22 @@ def set_diversity_details(
     residence_countries: Iterable[str],
     working_languages: Iterable[str],
     languages_note: str = "",
+    show_working_languages: bool = False,
 ) -> User:
-    """Save the person's own private diversity details (all optional: empty clears them)."""
+    """Save the person's own private diversity details (all optional: empty clears them), and
+    whether others may see the working languages (off unless the person says so)."""
     user.residence_countries = country_codes(residence_countries, field="residence_countries")
     user.working_languages = language_codes(working_languages, field="working_languages")
     user.languages_note = single_line(languages_note)[:200]
-    user.save(update_fields=["residence_countries", "working_languages", "languages_note"])
+    user.show_working_languages = bool(show_working_languages)
+    user.save(
+        update_fields=[
+            "residence_countries",
+            "working_languages",
+            "languages_note",
+            "show_working_languages",
+        ]
+    )
     return user
 
 

@@ -31,7 +31,12 @@ def profile_diversity(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             exc.show_on(form)
         else:
-            messages.success(request, _("Saved. Only counts of everyone's answers are shown."))
+            messages.success(
+                request,
+                _("Saved. Others see the languages you work in on your profile.")
+                if user.show_working_languages
+                else _("Saved. Only counts of everyone's answers are shown."),
+            )
             return redirect("profile")
     return render(
         request,

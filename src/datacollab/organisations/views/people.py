@@ -143,6 +143,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "expertise": selectors.expertise_terms(person),
             "countries_worked": person.country_names,
+            # Only when the person chose to show them (an empty list otherwise).
+            "languages": person.shown_working_language_names,
             "memberships": selectors.memberships_of(person),
         },
     )
