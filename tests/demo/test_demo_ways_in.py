@@ -87,3 +87,15 @@ def test_demo_expressions_of_interest_list_invited_and_not_invited(
     ) == ["invited", "invited", "invited", "submitted"]
     # The invitations belong to the demo's past: loading it mails nobody.
     assert mail.outbox == []
+
+
+def test_demo_expert_shows_languages_so_the_directory_finds_them_by_language(client) -> None:
+    load_demo()
+    client.force_login(User.objects.get(email=email("participant")))
+
+    french = page_text(client.get(reverse("support-experts"), {"language": "fr"}))
+    german = client.get(reverse("support-experts"), {"language": "de"})
+
+    assert "Eli Expert" in french
+    assert "Speaks" in french
+    assert german.status_code == 400  # nobody in the demo shows German

@@ -174,6 +174,8 @@ PERSON_PROFILES: dict[str, PeerProfile] = {
     ),
 }
 
+SHOWN_LANGUAGES = [email("expert"), current.PARTICIPANT.email]
+
 # The current cohort's organisations are synthetic: their public description says what they do.
 CURRENT_DESCRIPTIONS = {
     "lagos-urban-mobility": "A synthetic data commons of the demo: open maps and GTFS timetables "
@@ -203,6 +205,9 @@ def ensure_peer_profiles() -> int:
             working_languages=working_languages.parse(profile.languages)[0],
             bio=profile.bio,
         )
+    # The expert and the current participant chose to show the languages they work in, so
+    # the directory's "Speaks" filter and the peers' shared-language line can be tried.
+    User.objects.filter(email__in=SHOWN_LANGUAGES).update(show_working_languages=True)
     for slug, description in CURRENT_DESCRIPTIONS.items():
         assert any(member.slug == slug for member in current.MEMBERS)
         Organisation.objects.filter(slug=slug).update(description=description)
