@@ -158,7 +158,7 @@ def add_resource(
     stored = ""
     if upload is not None:
         name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1]
-        # The field's upload_to puts it under private/ in a random 32-byte folder (core.private_files).
+        # The field's upload_to puts it under private/, in a random 32-byte folder.
         resource.file.save(name, upload, save=False)  # type: ignore[arg-type]
         stored = resource.file.name or ""
     try:
