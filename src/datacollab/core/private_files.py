@@ -14,11 +14,13 @@ PRIVATE_MEDIA_ACCEL_REDIRECT set, the web server sends the bytes itself (nginx X
 from __future__ import annotations
 
 import secrets
+from typing import TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,7 @@ from datacollab.core.errors import NotFound
 from datacollab.network.uploads import safe_name
 
 PRIVATE_ROOT = "private"
+R = TypeVar("R", bound=HttpResponseBase)
 
 
 def private_key(area: str, filename: str) -> str:
@@ -56,6 +59,12 @@ def private_file_response(
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename
     )
+    return keep_private(response)
+
+
+def keep_private(response: R) -> R:
+    """Never sniffed into a page, never kept by a shared cache or the browser's history: for
+    every download whose reader was checked (uploads above, and a dataset version's data)."""
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
