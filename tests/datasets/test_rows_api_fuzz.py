@@ -83,6 +83,25 @@ def test_rows_with_an_integer_filter_past_int64_is_400(fleet):
     )
 
 
+@pytest.mark.parametrize("value", ["1" + "0" * 19, "-" + "9" * 40, "+" + "1" * 25])
+def test_rows_with_an_integer_filter_of_twenty_digits_or_more_is_out_of_range(fleet, value):
+    response = _rows("fleet", {"id": value})
+
+    assert (response.status_code, response.json()["message"]) == (
+        400,
+        f"id: {value} is beyond the largest whole number stored.",
+    )
+
+
+def test_rows_with_an_offset_of_twenty_digits_says_its_bound(fleet):
+    response = _rows("fleet", {"offset": "9" * 25})
+
+    assert (response.status_code, response.json()["message"]) == (
+        400,
+        "offset must be at most 1000000000000000.",
+    )
+
+
 ODD_NAMES = ["file_row_number", "rowid", "row_position", 'say "hi"', "two words", "c0", "città"]
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from datacollab.core.errors import DomainError
 from datacollab.discussion.models import Post, PostAttachment, Thread
@@ -75,21 +76,31 @@ def test_attachment_is_served_as_a_download_to_a_member(world, login):
         reverse("discussion-attachment", args=[post.attachments.get().pk])
     )
 
-    assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="minutes.pdf"'
-    assert response["Content-Type"] == "application/pdf"
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == PDF
+    assert (
+        response.status_code,
+        response["Content-Disposition"],
+        response["Content-Type"],
+        response["X-Content-Type-Options"],
+        response["Cache-Control"],
+        b"".join(response.streaming_content),
+    ) == (
+        200,
+        'attachment; filename="minutes.pdf"',
+        "application/pdf",
+        "nosniff",
+        "private, no-store",
+        PDF,
+    )
 
 
-def test_attachment_refused_to_someone_outside_the_channel(world, login):
+def test_attachment_is_not_found_for_someone_outside_the_channel(world, login):
     post = reply(actor=world.bob, thread=_thread(world), body="Minutes", files=[_pdf()])
 
     response = login(world.outsider).get(
         reverse("discussion-attachment", args=[post.attachments.get().pk])
     )
 
-    assert response.status_code == 403
+    assertContains(response, "There is no such attachment.", status_code=404)
 
 
 def test_attachment_of_a_deleted_post_is_gone(world, login):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import re
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -28,6 +32,10 @@ from tests.factories_learnings import make_participant, make_resource, make_tag,
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.7\n% a tiny pdf\n"
+
+resource_migration = importlib.import_module(
+    "datacollab.learnings.migrations.0005_resource_files_private"
+)
 
 
 @pytest.fixture
@@ -133,9 +141,7 @@ def test_add_resource_file_is_stored_under_a_random_folder(convener) -> None:
         actor=convener, title="Workbook", kind=Resource.Kind.TEMPLATE, upload=_pdf()
     )
 
-    folder, name = resource.file.name.rsplit("/", 1)
-    assert name == "workbook.pdf"
-    assert folder.startswith("resources/") and len(folder.rsplit("/", 1)[-1]) >= 20
+    assert re.fullmatch(r"private/learnings/[A-Za-z0-9_-]{43}/workbook\.pdf", resource.file.name)
     assert default_storage.open(resource.file.name).read() == PDF
 
 
@@ -288,10 +294,35 @@ def test_resource_file_download_is_an_attachment_with_the_checked_type(login, co
 
     response = login(participant).get(reverse("resource-file", args=[resource.slug]))
 
-    assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="workbook.pdf"'
-    assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == PDF
+    assert (
+        response.status_code,
+        response["Content-Disposition"],
+        response["Content-Type"],
+        response["X-Content-Type-Options"],
+        response["Cache-Control"],
+        b"".join(response.streaming_content),
+    ) == (
+        200,
+        'attachment; filename="workbook.pdf"',
+        "application/pdf",
+        "nosniff",
+        "private, no-store",
+        PDF,
+    )
+
+
+def test_migration_moves_old_resource_files_to_private_keys(convener) -> None:
+    resource = add_resource(
+        actor=convener, title="Workbook", kind=Resource.Kind.TEMPLATE, upload=_pdf()
+    )
+    old = default_storage.save("resources/2026/abc/workbook.pdf", ContentFile(PDF))
+    Resource.objects.filter(pk=resource.pk).update(file=old)
+
+    resource_migration.move_resource_files(django_apps, None)
+
+    resource.refresh_from_db()
+    assert re.fullmatch(r"private/learnings/[A-Za-z0-9_-]{43}/workbook\.pdf", resource.file.name)
+    assert (default_storage.exists(old), resource.file.read()) == (False, PDF)
 
 
 def test_resource_file_download_from_outside_the_cohort_is_404(login, cohort) -> None:

@@ -259,7 +259,19 @@ def test_report_file_read_by_convener_audited_outsider_not_found(convener, login
     url = reverse("grant-report-file", args=[stored.pk])
     assert login(applicant).get(url).status_code == 404
     response = login(convener).get(url)
-    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert (
+        response.status_code,
+        response["Content-Type"],
+        response["Content-Disposition"],
+        response["X-Content-Type-Options"],
+        response["Cache-Control"],
+    ) == (
+        200,
+        "application/pdf",
+        'attachment; filename="report.pdf"',
+        "nosniff",
+        "private, no-store",
+    )
     assert AuditEntry.objects.filter(action="grant.report_file_read").count() == 1
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +17,8 @@ from datacollab.challenges import selectors as sel
 from datacollab.challenges.models import Challenge, SubmissionFile
 from datacollab.challenges.services import judging, lifecycle, teams
 from datacollab.core.errors import DomainError, NotAllowed, NotFound
+from datacollab.core.private_files import private_file_response
+from datacollab.network.file_types import content_type_of
 from datacollab.organisations.models import User
 
 
@@ -296,7 +298,9 @@ def submission_file(request: HttpRequest, slug: str, pk: int, file_pk: int) -> H
     stored = SubmissionFile.objects.filter(submission=submission, pk=file_pk).first()
     if stored is None:
         raise NotFound(_("There is no such file."))
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
+    return private_file_response(
+        stored.file, filename=stored.name, content_type=content_type_of(stored.name)
+    )
 
 
 @login_required

@@ -26,6 +26,7 @@ from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from datacollab.core.errors import DomainError, NotFound
+from datacollab.core.private_files import keep_private
 from datacollab.dataplane import location
 from datacollab.dataplane.engine import SPARK, engine_for
 from datacollab.datasets import dcat, kept_copies, rows_lookup, storage
@@ -425,12 +426,14 @@ def _download(request: HttpRequest, slug: str, version: int, fmt: str) -> Any:
             selectors.csv_chunks(found), content_type=CSV_TYPE
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    return FileResponse(
-        selectors.open_parquet(found),
-        as_attachment=True,
-        filename=filename,
-        content_type=PARQUET_TYPE,
+        return keep_private(response)
+    return keep_private(
+        FileResponse(
+            selectors.open_parquet(found),
+            as_attachment=True,
+            filename=filename,
+            content_type=PARQUET_TYPE,
+        )
     )
 
 

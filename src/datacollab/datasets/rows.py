@@ -44,7 +44,9 @@ _SQL_OPERATORS = {"eq": "=", "ne": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte
 # Types whose values we parse and compare natively; any other type compares as text.
 # (yearmonth is stored as text 'YYYY-MM', which sorts as its months do.)
 _ORDERED_TYPES = {"integer", "number", "date", "datetime", "time", "year", "yearmonth", "string"}
-_INTEGER = re.compile(r"[+-]?\d{1,19}")
+_INTEGER = re.compile(r"[+-]?\d+")
+# More significant digits than any 64-bit integer has: the number is out of range, not malformed.
+_INT64_DIGITS = 19
 _YEARMONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
@@ -96,6 +98,11 @@ def _parse_int(text: str, *, what: str, parameter: str) -> int:
             % {"parameter": parameter, "value": text, "what": what},
             parameter=parameter,
         )
+    sign, digits = (-1 if text.strip().startswith("-") else 1), text.strip().lstrip("+-")
+    if len(digits.lstrip("0")) > _INT64_DIGITS:
+        # A stand-in past every bound the callers check (64-bit, limit, offset), so each says
+        # its own "out of range" message; int() of a thousand-digit text is never computed.
+        return sign * 10**_INT64_DIGITS
     return int(text)
 
 

@@ -209,11 +209,11 @@ def readable_attachment(user: Any, attachment_id: int) -> PostAttachment:
         .filter(pk=attachment_id)
         .first()
     )
-    if attachment is None:
+    channel = attachment.post.thread.channel if attachment is not None else None
+    # An outsider is told the same as for an id that does not exist: a file's existence is
+    # itself private (issue 9, finding 2).
+    if attachment is None or channel is None or not rules.can_read_channel(user, channel):
         raise NotFound(_("There is no such attachment."))
-    channel = attachment.post.thread.channel
-    if not rules.can_read_channel(user, channel):
-        raise_not_member(channel)
     post = attachment.post
     if post.deleted_at is not None or (post.hidden_at is not None and not rules.can_moderate(user)):
         raise NotFound(_("This attachment's post is no longer shown."))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from datacollab.core.errors import DomainError, NotFound
+from datacollab.core.private_files import keep_private
 from datacollab.datasets import dcat, dcat_paging
 from datacollab.datasets.datapackage import export_package
 from datacollab.datasets.diff import diff_versions
@@ -95,11 +96,13 @@ def datapackage(request: HttpRequest, slug: str, version: int) -> HttpResponse |
         target.close()
         raise
     target.seek(0)
-    return FileResponse(
-        target,
-        as_attachment=True,
-        filename=f"{dataset.slug}-v{found.number}-datapackage.zip",
-        content_type="application/zip",
+    return keep_private(
+        FileResponse(
+            target,
+            as_attachment=True,
+            filename=f"{dataset.slug}-v{found.number}-datapackage.zip",
+            content_type="application/zip",
+        )
     )
 
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from datacollab.core.errors import DomainError, NotAllowed, NotFound
+from datacollab.core.errors import DomainError, NotAllowed
+from datacollab.core.private_files import private_file_response
 from datacollab.discussion import selectors, services
 from datacollab.discussion.forms import EditPostForm
 from datacollab.discussion.services.edits import can_edit
@@ -84,26 +81,9 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_GET
 def attachment_file(request: HttpRequest, attachment_id: int) -> HttpResponse | FileResponse:
     attachment = selectors.readable_attachment(request.user, attachment_id)
-    content_type = content_type_of(attachment.name)
-    response: HttpResponse | FileResponse
-    prefix = settings.PRIVATE_MEDIA_ACCEL_REDIRECT
-    if prefix:
-        # The web server sends the bytes from its internal location; we only said who may.
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(str(attachment.file.name))
-    else:
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise NotFound(_("The file is missing from storage; tell a convener.")) from None
-        response = FileResponse(handle, content_type=content_type)
-    # Always a download, never rendered inline: it came from outside.
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=attachment.name
+    return private_file_response(
+        attachment.file, filename=attachment.name, content_type=content_type_of(attachment.name)
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 urlpatterns = [

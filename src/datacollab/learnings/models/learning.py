@@ -7,10 +7,17 @@ from django.utils.translation import pgettext_lazy
 
 from datacollab.collaborations.models import DataCollaboration
 from datacollab.core.content_language import default_language
+from datacollab.core.private_files import private_key
 from datacollab.events.models import Session
 from datacollab.learnings.models.tag import Tag
 from datacollab.network.models import Cohort
 from datacollab.organisations.models import Organisation
+
+
+def resource_upload_to(instance: object, filename: str) -> str:
+    """FileField.upload_to for resource files (referenced by migrations: keep the name)."""
+    # Cohort-only material must not sit at a guessable `resources/<year>/<name>`.
+    return private_key("learnings", filename)
 
 
 class Visibility(models.TextChoices):
@@ -92,7 +99,7 @@ class Resource(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
     url = models.URLField(_("link"), blank=True, max_length=500)
-    file = models.FileField(_("file"), upload_to="resources/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to=resource_upload_to, max_length=300, blank=True)
     session = models.ForeignKey(
         Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="resources"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,9 +158,8 @@ def add_resource(
     stored = ""
     if upload is not None:
         name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1]
-        # A random folder: files are never at a guessable address, even if the media folder
-        # is served by the web server.
-        resource.file.save(f"{secrets.token_urlsafe(16)}/{name}", upload, save=False)  # type: ignore[arg-type]
+        # The field's upload_to puts it under private/, in a random 32-byte folder.
+        resource.file.save(name, upload, save=False)  # type: ignore[arg-type]
         stored = resource.file.name or ""
     try:
         resource.save()

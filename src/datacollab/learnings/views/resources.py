@@ -20,6 +20,7 @@ from django.views.decorators.http import (
 
 from datacollab.core.errors import NotAllowed, NotFound
 from datacollab.core.form_views import submit
+from datacollab.core.private_files import private_file_response
 from datacollab.learnings import rules, selectors
 from datacollab.learnings.forms import ResourceFilterForm, ResourceForm
 from datacollab.learnings.models import Resource
@@ -202,21 +203,13 @@ def resource_remove(request: HttpRequest, resource_slug: str) -> HttpResponse:
 
 
 @require_GET
-def resource_file(request: HttpRequest, resource_slug: str) -> FileResponse:
+def resource_file(request: HttpRequest, resource_slug: str) -> HttpResponse | FileResponse:
     resource = selectors.resource_for(request.user, resource_slug)
     if not resource.file:
         raise NotFound(_("This resource is a link, not a file: follow its link instead."))
     name = (resource.file.name or "").rsplit("/", 1)[-1]
-    try:
-        handle = resource.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound(_("The file of this resource is missing; tell a convener.")) from None
-    # Always a download with the type we checked, never rendered inline: it came from outside.
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=name,
-        content_type=services.content_type_of(name),
+    return private_file_response(
+        resource.file, filename=name, content_type=services.content_type_of(name)
     )
 
 

@@ -5,20 +5,18 @@ from __future__ import annotations
 import mimetypes
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from datacollab.core.errors import DomainError, NotFound
+from datacollab.core.private_files import private_file_response
 from datacollab.network.forms.applications import (
     ApplicationFilterForm,
     ApplicationForm,
@@ -251,27 +249,10 @@ def application_file(
     request: HttpRequest, pk: int, question_id: int
 ) -> HttpResponse | FileResponse:
     attachment = open_attachment(actor=request.user, application_id=pk, question_id=question_id)
-    stored = str(attachment.answer.file.name)
     content_type = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
-    prefix = settings.PRIVATE_MEDIA_ACCEL_REDIRECT
-    response: HttpResponse | FileResponse
-    if prefix:
-        # The web server sends the bytes from its internal location; we only said who may.
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(stored)
-    else:
-        try:
-            handle = attachment.answer.file.open("rb")
-        except FileNotFoundError:
-            raise NotFound(_("The file is missing from storage; tell a convener.")) from None
-        response = FileResponse(handle, content_type=content_type)
-    # Always a download, never rendered inline: the file came from outside.
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=attachment.name
+    return private_file_response(
+        attachment.answer.file, filename=attachment.name, content_type=content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _convener_page(

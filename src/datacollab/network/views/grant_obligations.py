@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from datacollab.core.errors import DomainError
+from datacollab.core.private_files import private_file_response
 from datacollab.network import agreement_pdf
 from datacollab.network.file_types import content_type_of
 from datacollab.network.forms.grant_obligations import (
@@ -182,13 +183,11 @@ def report_decide(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def report_file(request: HttpRequest, file_id: int) -> FileResponse:
+def report_file(request: HttpRequest, file_id: int) -> HttpResponse | FileResponse:
     attached = grant_reports.open_report_file(actor=request.user, file_id=file_id)
-    response = FileResponse(attached.file.open("rb"), as_attachment=True, filename=attached.name)
-    # The type we checked on upload, never the one the browser claimed.
-    response["Content-Type"] = content_type_of(attached.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(
+        attached.file, filename=attached.name, content_type=content_type_of(attached.name)
+    )
 
 
 urlpatterns = [
