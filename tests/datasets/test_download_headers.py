@@ -57,3 +57,17 @@ def test_download_of_a_version_is_not_found_for_an_outsider(group_data, login, n
     response = login(make_user()).get(reverse(name, args=[dataset.slug, 1]))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", DOWNLOADS)
+def test_download_of_open_data_is_never_sniffed_and_may_be_cached(datasets_storage, client, name):  # noqa: F811
+    dataset = make_dataset(owner=make_org(), spectrum="open", slug="open-readings")
+    make_version(dataset)
+
+    response = client.get(reverse(name, args=[dataset.slug, 1]))
+
+    assert (
+        response.status_code,
+        response["X-Content-Type-Options"],
+        "no-store" in response.get("Cache-Control", ""),
+    ) == (200, "nosniff", False)

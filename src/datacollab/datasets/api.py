@@ -26,12 +26,12 @@ from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from datacollab.core.errors import DomainError, NotFound
-from datacollab.core.private_files import keep_private
 from datacollab.dataplane import location
 from datacollab.dataplane.engine import SPARK, engine_for
 from datacollab.datasets import dcat, kept_copies, rows_lookup, storage
 from datacollab.datasets import rows as rows_query
 from datacollab.datasets.diff import diff_versions
+from datacollab.datasets.download_headers import download_headers
 from datacollab.datasets.models import Dataset, DatasetVersion, Upload
 from datacollab.datasets.rows import QueryError, fetch_rows, parse_query
 from datacollab.datasets.rows import dumps as rows_json
@@ -426,14 +426,15 @@ def _download(request: HttpRequest, slug: str, version: int, fmt: str) -> Any:
             selectors.csv_chunks(found), content_type=CSV_TYPE
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return keep_private(response)
-    return keep_private(
+        return download_headers(dataset, response)
+    return download_headers(
+        dataset,
         FileResponse(
             selectors.open_parquet(found),
             as_attachment=True,
             filename=filename,
             content_type=PARQUET_TYPE,
-        )
+        ),
     )
 
 

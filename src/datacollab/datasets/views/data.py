@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from datacollab.core.private_files import keep_private
+from datacollab.datasets.download_headers import download_headers
 from datacollab.datasets.models import Dataset
 from datacollab.datasets.selectors import datasets as selectors
 from datacollab.datasets.views.links import action_links
@@ -68,7 +68,7 @@ def download_csv(request: HttpRequest, slug: str, version: int) -> HttpResponseB
     response["Content-Disposition"] = (
         f'attachment; filename="{_filename(dataset, found.number, "csv")}"'
     )
-    return keep_private(response)
+    return download_headers(dataset, response)
 
 
 @require_GET
@@ -80,13 +80,14 @@ def download_parquet(request: HttpRequest, slug: str, version: int) -> HttpRespo
     except selectors.DataRefused as exc:
         return refused(request, dataset, exc)
     counters.record(dataset=dataset, kind=counters.Kind.DOWNLOAD, user=request.user)
-    return keep_private(
+    return download_headers(
+        dataset,
         FileResponse(
             selectors.open_parquet(found),
             as_attachment=True,
             filename=_filename(dataset, found.number, "parquet"),
             content_type="application/vnd.apache.parquet",
-        )
+        ),
     )
 
 

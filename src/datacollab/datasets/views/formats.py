@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from datacollab.core.errors import DomainError, NotFound
-from datacollab.core.private_files import keep_private
 from datacollab.datasets import dcat, dcat_paging
 from datacollab.datasets.datapackage import export_package
 from datacollab.datasets.diff import diff_versions
+from datacollab.datasets.download_headers import download_headers
 from datacollab.datasets.models import Dataset, DatasetVersion
 from datacollab.datasets.selectors import datasets as selectors
 from datacollab.datasets.selectors.access import visible_datasets
@@ -96,13 +96,14 @@ def datapackage(request: HttpRequest, slug: str, version: int) -> HttpResponse |
         target.close()
         raise
     target.seek(0)
-    return keep_private(
+    return download_headers(
+        dataset,
         FileResponse(
             target,
             as_attachment=True,
             filename=f"{dataset.slug}-v{found.number}-datapackage.zip",
             content_type="application/zip",
-        )
+        ),
     )
 
 
