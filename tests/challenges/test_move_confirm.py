@@ -79,7 +79,7 @@ def test_results_page_counts_the_entries_whose_ranking_is_published(login, conve
     response = login(convener).get(f"/challenges/{challenge.slug}/manage/move/?to=results")
 
     assert (
-        "The ranking of 3 entries and their scores is published on the challenge's public page."
+        "The ranking and the scores of 3 entries are published on the challenge's public page."
         in page_text(response)
     )
 

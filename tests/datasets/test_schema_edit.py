@@ -210,8 +210,8 @@ def test_schema_page_check_then_publish(published, login):
     assert "Publish as version 2" in checked.text
     assert checked.context["base"].row_count > 0
     assert (
-        f"Publishing makes these {checked.context['base'].row_count} rows under the edited "
-        "schema version 2, the dataset's current version for everyone who can read it. A "
+        f"Publishing makes these {checked.context['base'].row_count} rows, under the edited "
+        "schema, version 2: the dataset's current version for everyone who can read it. A "
         "published version cannot be withdrawn or changed." in " ".join(checked.text.split())
     )
     published_response = client.post(_url(dataset), data | {"action": "publish"})

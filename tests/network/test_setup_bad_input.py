@@ -78,7 +78,7 @@ QUESTION_CASES = [
         {"max_words": "1000000"},
         "max_words",
         "1000000",
-        "A word limit is at most 100,000 words; leave it empty for no limit.",
+        "A word limit can be at most 100,000 words; leave it empty for no limit.",
     ),
     (
         {"kind": QuestionKind.SINGLE_CHOICE, "choices": "Yes\nYes"},

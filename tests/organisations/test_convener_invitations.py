@@ -117,7 +117,8 @@ def test_revoking_the_last_convener_is_refused_and_says_why(convener):
         services.revoke_role(actor=convener, grant_id=_grant(convener).pk)
 
     assert exc.value.message == (
-        "Cora Convener is the last convener: nobody could run the network without the admin. "
+        "Cora Convener is the last convener: without one, nobody could run the network from "
+        "the site. "
         "Invite another convener first."
     )
     assert rules.is_convener(convener) is True
@@ -174,6 +175,7 @@ def test_roles_page_refusal_to_revoke_the_last_convener_is_shown(convener, login
 
     assert response.status_code == 302
     assert [m.message for m in get_messages(response.wsgi_request)] == [
-        "Cora Convener is the last convener: nobody could run the network without the admin. "
+        "Cora Convener is the last convener: without one, nobody could run the network from "
+        "the site. "
         "Invite another convener first."
     ]

@@ -24,8 +24,8 @@ BAD_Q = (
     "percentile), not “1.5”."
 )
 FORM_BAD_Q = (
-    "Write each q as a number strictly between 0 and 1, separated by commas (0.5 the median, "
-    "0.9 the 90th percentile)."
+    "Write each q as a number strictly between 0 and 1, separated by commas, or by semicolons "
+    "with decimal commas (0.5 the median, 0.9 the 90th percentile)."
 )
 NO_BOUNDS = (
     "A quantile needs a column the owner declared as a measure with bounds: “zone” has none."

@@ -67,9 +67,9 @@ class QueryForm(forms.Form):
     order = forms.CharField(required=False, widget=forms.HiddenInput)
     # Shown once above the quantile fields (the page groups them in one fieldset).
     quantiles_help = _(
-        "Each q strictly between 0 and 1, several separated by commas (or semicolons): "
-        "0.5 the median, 0.75 the upper quartile, 0.9 the 90th percentile. Leave empty for "
-        "none."
+        "Each q strictly between 0 and 1, several separated by commas: 0.5 the median, 0.75 "
+        "the upper quartile, 0.9 the 90th percentile; with decimal commas, separate them by "
+        "semicolons (0,5; 0,75). Leave empty for none."
     )
 
     def __init__(
@@ -174,7 +174,8 @@ class QueryForm(forms.Form):
                 raise forms.ValidationError(
                     _(
                         "Write each q as a number strictly between 0 and 1, separated by "
-                        "commas (0.5 the median, 0.9 the 90th percentile)."
+                        "commas, or by semicolons with decimal commas (0.5 the median, 0.9 "
+                        "the 90th percentile)."
                     )
                 )
             if q not in values:

@@ -146,7 +146,7 @@ def _clean_question(values: dict[str, Any]) -> dict[str, Any]:
         raise DomainError(_("A word limit is at least one word."), field="max_words")
     elif values.get("max_words") is not None and values["max_words"] > MAX_WORDS:
         raise DomainError(
-            _("A word limit is at most %(n)s words; leave it empty for no limit.")
+            _("A word limit can be at most %(n)s words; leave it empty for no limit.")
             % {"n": f"{MAX_WORDS:,}"},
             field="max_words",
         )
@@ -163,9 +163,7 @@ def _clean_question(values: dict[str, Any]) -> dict[str, Any]:
     if kind == QuestionKind.FILE and not values.get("max_file_bytes"):
         raise DomainError(_("Give the largest file size allowed."), field="max_file_bytes")
     if kind == QuestionKind.FILE and values["max_file_bytes"] > MAX_FILE_BYTES:
-        raise DomainError(
-            _("The largest file allowed is at most 1 GB (1,048,576 kB)."), field="max_file_bytes"
-        )
+        raise DomainError(_("Files can be at most 1 GB (1,048,576 kB)."), field="max_file_bytes")
     if values.get("stage", QuestionStage.FULL) not in QuestionStage.values:
         raise DomainError(_("Choose a stage."), field="stage")
     return clean

@@ -105,8 +105,8 @@ def revoke_role(*, actor: User, grant_id: int) -> None:
     if grant.role == Role.CONVENER and last_convener(grant):
         raise Conflict(
             _(
-                "%(name)s is the last convener: nobody could run the network without the "
-                "admin. Invite another convener first."
+                "%(name)s is the last convener: without one, nobody could run the network "
+                "from the site. Invite another convener first."
             )
             % {"name": grant.user}
         )
