@@ -72,46 +72,57 @@ def test_sigkill_of_the_runner_leaves_no_partial_version_and_the_retry_matches(
         "AUDIT_HMAC_KEY": settings.AUDIT_HMAC_KEY,
         "PATH": "/usr/bin:/bin",
     }
-    owner, dataset = owner_and_dataset()
-    reference_set = make_dataset(owner=dataset.owner, creator=owner)
+    owner, reference_dataset = owner_and_dataset()
+    reference_set = make_dataset(owner=reference_dataset.owner, creator=owner)
     first = sensor_csv(ingest_dirs / "first.csv", 100)
     data = sensor_csv(ingest_dirs / "data.csv", ROWS)
-    _ingest(owner, dataset, first)
     _ingest(owner, reference_set, first)
     reference = {ROWS: _ingest(owner, reference_set, data).checksum}
     bench.PHASES = (phase,)  # the trial draws its phase from these; no delay below
 
-    result = bench.trial(
-        number=0,
-        rng=_NoDelay(),
-        dataset=dataset,
-        files={ROWS: data},
-        reference=reference,
-        env=env,
-        store=ingest_dirs / "store",
-    )
+    # The killer polls the runner's phase lines every 5 ms; a phase of a few milliseconds
+    # (check-text since the fork server) can end before a loaded machine runs the poll, and
+    # the kill then lands in the next phase. Every trial must leave no harm; up to 3 trials
+    # so that one lands in the phase named.
+    landed = []
+    for _attempt in range(3):
+        owner, dataset = owner_and_dataset()
+        _ingest(owner, dataset, first)
+        result = bench.trial(
+            number=0,
+            rng=_NoDelay(),
+            dataset=dataset,
+            files={ROWS: data},
+            reference=reference,
+            env=env,
+            store=ingest_dirs / "store",
+        )
+        landed.append(result["landed"])
 
-    assert result == {
-        "rows": ROWS,
-        "target": phase,
-        "landed": phase,
-        "killed": True,
-        "partial": 0,
-        "orphans": result["orphans"],  # 0 or 1 when killed between the file and the commit
-        "left_after_gc": 0,
-        "retry_ok": True,
-        "stuck": 0,
-    }
-    assert result["orphans"] == 0 or phase == "publish"
-    assert list(
-        DatasetVersion.objects.filter(dataset=dataset)
-        .order_by("number")
-        .values_list("number", "row_count")
-    ) == [
-        (1, 100),
-        (2, ROWS),
-    ]
-    assert Upload.objects.filter(status=Upload.Status.PROCESSING).count() == 0
+        assert result == {
+            "rows": ROWS,
+            "target": phase,
+            "landed": result["landed"],
+            "killed": result["landed"] != "finished",
+            "partial": 0,
+            "orphans": result["orphans"],  # 0 or 1 when killed between the file and the commit
+            "left_after_gc": 0,
+            "retry_ok": True,
+            "stuck": 0,
+        }
+        assert result["orphans"] == 0 or result["landed"] in ("publish", "done")
+        assert list(
+            DatasetVersion.objects.filter(dataset=dataset)
+            .order_by("number")
+            .values_list("number", "row_count")
+        ) == [
+            (1, 100),
+            (2, ROWS),
+        ]
+        assert Upload.objects.filter(status=Upload.Status.PROCESSING).count() == 0
+        if result["landed"] == phase:
+            break
+    assert landed[-1] == phase, f"no kill landed in {phase} in 3 trials: {landed}"
 
 
 class _NoDelay(random.Random):

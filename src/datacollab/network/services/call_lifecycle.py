@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from datacollab.core import audit
+from datacollab.core.content_language import localized
 from datacollab.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from datacollab.network.models import Application, Call, Extension
 from datacollab.network.selectors.applications import extension_for, format_in_zone
@@ -92,7 +93,7 @@ def _refuse_move(call: Call, move: str) -> None:
         message = _("“%(call)s” is already open.")
     else:
         message = messages[Status(call.status)]
-    raise Conflict(message % {"call": call.title})
+    raise Conflict(message % {"call": localized(call, "title")})
 
 
 def _move(*, actor: Any, call: Call, move: str, details: dict[str, Any], now: datetime) -> Call:
@@ -134,7 +135,12 @@ def check_move(*, actor: Any, call: Call, move: str, now: datetime | None = None
     if move == "close":
         _refuse_move(call, move)
         return
-    shadow = Call(title=call.title, status=effective_status(call, now))
+    shadow = Call(
+        title=call.title,
+        language=call.language,
+        translations=call.translations,
+        status=effective_status(call, now),
+    )
     _refuse_move(shadow, move)
 
 
@@ -185,12 +191,15 @@ def require_accepting(call: Call, organisation: Organisation | None, now: dateti
                 "“%(call)s” is closed: its cohort is being chosen or has been chosen, so it "
                 "takes no more applications."
             )
-            % {"call": call.title}
+            % {"call": localized(call, "title")}
         )
     if now < call.opens_at:
         raise NotAllowed(
             _("The call “%(call)s” is not open yet: it opens on %(opens)s.")
-            % {"call": call.title, "opens": format_in_zone(call.opens_at, call.timezone)}
+            % {
+                "call": localized(call, "title"),
+                "opens": format_in_zone(call.opens_at, call.timezone),
+            }
         )
     if call.status == Status.OPEN and now < call.deadline:
         return
@@ -206,7 +215,7 @@ def require_accepting(call: Call, organisation: Organisation | None, now: dateti
             )
             % {
                 "org": organisation.name,
-                "call": call.title,
+                "call": localized(call, "title"),
                 "until": format_in_zone(extension.until, call.timezone),
             }
         )
@@ -214,14 +223,17 @@ def require_accepting(call: Call, organisation: Organisation | None, now: dateti
         raise NotAllowed(
             _("“%(call)s” was closed early on %(when)s: %(reason)s")
             % {
-                "call": call.title,
+                "call": localized(call, "title"),
                 "when": format_in_zone(call.closed_at, call.timezone),
                 "reason": call.close_reason,
             }
         )
     raise NotAllowed(
         _("The deadline for “%(call)s” passed on %(deadline)s; ask the convener for an extension.")
-        % {"call": call.title, "deadline": format_in_zone(call.deadline, call.timezone)}
+        % {
+            "call": localized(call, "title"),
+            "deadline": format_in_zone(call.deadline, call.timezone),
+        }
     )
 
 
@@ -247,7 +259,7 @@ def open_call(*, actor: Any, call: Call, now: datetime | None = None) -> Call:
     if problems:
         raise DomainError(
             _("“%(call)s” is not ready to open: %(problems)s")
-            % {"call": call.title, "problems": " ".join(problems)}
+            % {"call": localized(call, "title"), "problems": " ".join(problems)}
         )
     return _move(
         actor=actor,
@@ -358,16 +370,21 @@ def decision_refusal(call: Call, now: datetime | None = None) -> str:
     status = effective_status(call, now)
     if status == Status.DRAFT:
         return _("“%(call)s” is a draft: it has no applications to decide on.") % {
-            "call": call.title
+            "call": localized(call, "title")
         }
     if status == Status.OPEN:
         return _(
             "“%(call)s” is open until %(deadline)s: applicants may still apply or edit. "
             "Wait for the deadline, or close the call early with a reason, before "
             "selecting or sending decisions."
-        ) % {"call": call.title, "deadline": format_in_zone(call.deadline, call.timezone)}
+        ) % {
+            "call": localized(call, "title"),
+            "deadline": format_in_zone(call.deadline, call.timezone),
+        }
     if status == Status.DECIDED:
-        return _("The decisions for “%(call)s” are already sent.") % {"call": call.title}
+        return _("The decisions for “%(call)s” are already sent.") % {
+            "call": localized(call, "title")
+        }
     live = live_extensions(call, now)
     if live:
         return _(
@@ -383,10 +400,12 @@ def decision_refusal(call: Call, now: datetime | None = None) -> str:
 def send_refusal(call: Call) -> str:
     """Decision mails go only after a confirmed selection, i.e. while the call is `reviewing`."""
     if call.status == Status.DECIDED:
-        return _("The decisions for “%(call)s” are already sent.") % {"call": call.title}
+        return _("The decisions for “%(call)s” are already sent.") % {
+            "call": localized(call, "title")
+        }
     if call.status != Status.REVIEWING:
         return _("Confirm a selection for “%(call)s” before sending decisions.") % {
-            "call": call.title
+            "call": localized(call, "title")
         }
     return ""
 
