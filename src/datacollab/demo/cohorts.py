@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from datacollab.core import audit
 from datacollab.demo import content
+from datacollab.demo.call_parts import ensure_amount_cap
 from datacollab.demo.content import CohortSpec, OrgFacts
 from datacollab.demo.direct import ensure_direct_approaches
 from datacollab.demo.people import People, Person, email, ensure_memberships
@@ -21,7 +22,6 @@ from datacollab.network.models import (
     Call,
     Cohort,
     CohortMembership,
-    CriterionKind,
     EligibilityCriterion,
     Instalment,
     Network,
@@ -93,19 +93,7 @@ def ensure_cohort(
             "timezone": "Europe/London",
         },
     )
-    criteria, _ = upsert(
-        EligibilityCriterion,
-        key=("call_id", "kind"),
-        rows=[
-            {
-                "call_id": call.pk,
-                "kind": CriterionKind.AMOUNT_AT_MOST,
-                "value": [20000],
-                "description": "The amount requested is at most £20,000",
-            }
-        ],
-        existing=EligibilityCriterion.objects.filter(call=call),
-    )
+    criteria = ensure_amount_cap(call)
 
     pairs = [(m, facts.get(m.name) or fallback_facts(m.name)) for m in members]
     orgs_by_slug, _ = upsert(

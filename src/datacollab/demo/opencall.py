@@ -18,6 +18,7 @@ from django.utils.text import slugify as django_slugify
 
 from datacollab.demo import applicants as synthetic
 from datacollab.demo import content
+from datacollab.demo.call_parts import ensure_rubric
 from datacollab.demo.people import People, Person, email, ensure_memberships
 from datacollab.demo.rows import upsert
 from datacollab.network.eligibility import evaluate
@@ -31,7 +32,6 @@ from datacollab.network.models import (
     Network,
     Question,
     QuestionKind,
-    RubricCriterion,
 )
 from datacollab.organisations.models import Organisation, Role, User
 
@@ -112,15 +112,7 @@ def ensure_open_call(*, network: Network, now: datetime, people: People) -> Open
     )
     questions = _questions(call)
     criteria = _criteria(call, questions)
-    upsert(
-        RubricCriterion,
-        key=("call_id", "position"),
-        rows=[
-            {"call_id": call.pk, "position": i, "name": name, "description": text, "weight": weight}
-            for i, (name, text, weight) in enumerate(RUBRIC, start=1)
-        ],
-        existing=RubricCriterion.objects.filter(call=call),
-    )
+    ensure_rubric(call, RUBRIC)
 
     orgs_by_slug, _ = upsert(
         Organisation,

@@ -17,18 +17,16 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from datacollab.demo import content
+from datacollab.demo.call_parts import ensure_amount_cap, ensure_rubric
 from datacollab.demo.people import People, Person, email, ensure_memberships
 from datacollab.demo.rows import upsert
 from datacollab.network.models import (
     Application,
     Call,
     Cohort,
-    CriterionKind,
-    EligibilityCriterion,
     Question,
     QuestionKind,
     QuestionStage,
-    RubricCriterion,
 )
 from datacollab.network.services.applications import save_draft, start_application
 from datacollab.network.services.stages import (
@@ -171,28 +169,8 @@ def ensure_two_stage_call(*, now: datetime, people: People, convener: User) -> C
         ],
         existing=Question.objects.filter(call=call),
     )
-    upsert(
-        RubricCriterion,
-        key=("call_id", "position"),
-        rows=[
-            {"call_id": call.pk, "position": i, "name": name, "description": text, "weight": weight}
-            for i, (name, text, weight) in enumerate(RUBRIC, start=1)
-        ],
-        existing=RubricCriterion.objects.filter(call=call),
-    )
-    upsert(
-        EligibilityCriterion,
-        key=("call_id", "kind"),
-        rows=[
-            {
-                "call_id": call.pk,
-                "kind": CriterionKind.AMOUNT_AT_MOST,
-                "value": [20000],
-                "description": "The amount requested is at most £20,000",
-            }
-        ],
-        existing=EligibilityCriterion.objects.filter(call=call),
-    )
+    ensure_rubric(call, RUBRIC)
+    ensure_amount_cap(call)
     orgs, _ = upsert(
         Organisation,
         key=("slug",),
